@@ -1,0 +1,168 @@
+/* vhd.h: the public interface of libvhd, the VHD format engine.
+ *
+ * This header is libvhd's only contract with vhdfs, vhdtool, bs_vhd and istmd;
+ * libvhd.syms exports exactly the symbols declared here.
+ *
+ * Conventions:
+ *   - every function that can fail returns 0 (or a non-negative count) on
+ *     success and a negative errno on failure; on failure a one-line human
+ *     message naming the file and the reason is recorded for the calling
+ *     thread and can be read with vhd_errmsg() until the next libvhd call on
+ *     that thread.  libvhd never prints errors itself.
+ *   - warnings that do not stop an operation (a parent whose timestamp
+ *     changed, a footer repaired from its copy) go to the logger set with
+ *     vhd_set_logger(); the default logger writes them to stderr.
+ *   - a vhd_chain may be used by many threads at once: reads run in
+ *     parallel; writes to allocated blocks run in parallel; block allocation
+ *     and bitmap updates are serialised inside the library.
+ *
+ * Licence: GPL-2.0-or-later.
+ */
+#ifndef LIBVHD_VHD_H
+#define LIBVHD_VHD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Disk types, with the values the VHD footer uses. */
+enum vhd_type {
+	VHD_TYPE_FIXED = 2,
+	VHD_TYPE_DYNAMIC = 3,
+	VHD_TYPE_DIFF = 4,
+};
+
+/* Flags for vhd_chain_open(). */
+#define VHD_OPEN_RDONLY   0x1u /* open the top read-only (shared lock) */
+#define VHD_OPEN_NOPARENT 0x2u /* open only the named file, not its parents;
+                                * reads of a differencing disk then fail with
+                                * -ENOENT where they would reach the parent */
+#define VHD_OPEN_NOLOCK   0x4u /* take no locks (inspection of a disk in use;
+                                * only together with VHD_OPEN_RDONLY) */
+
+/* Largest virtual size libvhd creates or accepts: 2040 GiB, the VHD
+ * specification's limit for the CHS geometry field (larger footers exist in
+ * the field and are opened, but never created). */
+#define VHD_MAX_CREATE_SIZE (2040ull << 30)
+
+typedef struct vhd_chain vhd_chain;
+
+/* What one layer of a chain is; filled by vhd_chain_layer_info(). */
+struct vhd_info {
+	char path[4096];             /* the file, as opened (resolved for parents) */
+	enum vhd_type type;          /* fixed, dynamic or differencing */
+	uint64_t virtual_size;       /* footer current size, in bytes */
+	uint64_t original_size;      /* footer original size, in bytes */
+	uint64_t file_size;          /* size of the file on disk, in bytes */
+	uint8_t uuid[16];            /* footer unique id, as stored on disk */
+	uint32_t timestamp;          /* footer timestamp, seconds since 2000-01-01 UTC */
+	char creator_app[5];         /* e.g. "win ", "qemu", "vpc " (NUL-terminated) */
+	uint32_t creator_version;    /* major << 16 | minor */
+	char creator_os[5];          /* "Wi2k", "Mac ", or "" when zero */
+	uint16_t cylinders;          /* CHS geometry from the footer */
+	uint8_t heads;               /* CHS geometry from the footer */
+	uint8_t sectors_per_track;   /* CHS geometry from the footer */
+	uint32_t block_size;         /* dynamic/diff: bytes per block; fixed: 0 */
+	uint32_t max_table_entries;  /* dynamic/diff: BAT entries; fixed: 0 */
+	uint32_t allocated_blocks;   /* dynamic/diff: BAT entries in use; fixed: 0 */
+	uint8_t parent_uuid[16];     /* diff only: the parent's unique id */
+	uint32_t parent_timestamp;   /* diff only: parent's timestamp (0 is normal) */
+	char parent_name[1024];      /* diff only: parent unicode name, as UTF-8 */
+	int read_only;               /* this layer is open read-only */
+};
+
+/* One contiguous run of the virtual disk, as vhd_chain_map() finds it. */
+struct vhd_extent {
+	uint64_t length;       /* bytes from the queried offset with the same source */
+	int fd;                /* file holding them, or -1 when they read as zeros */
+	uint64_t file_offset;  /* where in fd (meaningless when fd is -1) */
+	int layer;             /* 0 = top, 1 = its parent, ...; -1 for zeros */
+};
+
+/* Options for vhd_create(); zero-initialise, then set what you need. */
+struct vhd_create_opts {
+	enum vhd_type type;    /* fixed, dynamic or differencing */
+	uint64_t size;         /* virtual size in bytes, a multiple of 512
+	                        * (fixed/dynamic; a diff takes its parent's) */
+	uint32_t block_size;   /* dynamic/diff: a power of two from 4 KiB to
+	                        * 256 MiB, or 0 for the default 2 MiB */
+	const char *parent;    /* diff: path of the parent */
+	unsigned flags;        /* VHD_CREATE_* */
+};
+#define VHD_CREATE_OVERWRITE 0x1u /* replace an existing file (default: -EEXIST) */
+
+/* Progress of a long operation: done and total in bytes. */
+typedef void (*vhd_progress_fn)(uint64_t done, uint64_t total, void *arg);
+
+/* One problem found by vhd_check(): the file and a human description. */
+typedef void (*vhd_problem_fn)(const char *path, const char *problem, void *arg);
+
+/* Receiver of warnings (level: 0 = warning, 1 = notice). */
+typedef void (*vhd_log_fn)(int level, const char *msg, void *arg);
+
+/* Errors and logging. */
+const char *vhd_errmsg(void);
+void vhd_set_logger(vhd_log_fn fn, void *arg);
+
+/* Open PATH and, for a differencing disk, its whole parent chain.  The top
+ * is locked exclusively (shared with VHD_OPEN_RDONLY), parents are opened
+ * read-only and locked shared, so a disk that is somebody's parent cannot
+ * be opened writable while that child is open.  -EBUSY when a lock is held
+ * elsewhere; -EINVAL for a malformed image; -ENOENT for a missing parent;
+ * -ELOOP for a chain that points back into itself. */
+int vhd_chain_open(const char *path, unsigned flags, vhd_chain **out);
+void vhd_chain_close(vhd_chain *chain);
+
+uint64_t vhd_chain_size(const vhd_chain *chain);       /* virtual size, bytes */
+int vhd_chain_depth(const vhd_chain *chain);            /* layers, >= 1 */
+int vhd_chain_read_only(const vhd_chain *chain);
+int vhd_chain_layer_info(const vhd_chain *chain, int layer, struct vhd_info *info);
+
+/* Read or write LEN bytes at byte offset OFF of the virtual disk, any
+ * alignment.  Return 0 when all bytes were transferred, a negative errno
+ * otherwise (-EINVAL past the end, -EROFS on a read-only chain, -EIO). */
+int vhd_chain_pread(vhd_chain *chain, void *buf, size_t len, uint64_t off);
+int vhd_chain_pwrite(vhd_chain *chain, const void *buf, size_t len, uint64_t off);
+
+/* Make every write that returned before this call durable (fdatasync). */
+int vhd_chain_flush(vhd_chain *chain);
+
+/* Give back LEN bytes at OFF: afterwards the range reads as zeros on fixed
+ * and dynamic disks and as the parent's data on differencing disks.  Space is
+ * returned to the file system where it allows (whole blocks and holes). */
+int vhd_chain_discard(vhd_chain *chain, uint64_t off, uint64_t len);
+
+/* Where the bytes at OFF come from: fills EXT for the longest run (at most
+ * LEN) that has one source.  A reader may pread() the fd itself. */
+int vhd_chain_map(vhd_chain *chain, uint64_t off, uint64_t len, struct vhd_extent *ext);
+
+/* Create a new image (see struct vhd_create_opts). */
+int vhd_create(const char *path, const struct vhd_create_opts *opts);
+
+/* Grow the virtual size of PATH (not open elsewhere) to NEW_SIZE bytes. */
+int vhd_grow(const char *path, uint64_t new_size);
+
+/* Merge the differencing disk PATH into its parent.  PATH itself is left
+ * unchanged (its data now also lives in the parent). */
+int vhd_commit(const char *path, vhd_progress_fn progress, void *arg);
+
+/* Point the differencing disk PATH at NEW_PARENT (rewriting its parent
+ * locators and unicode name) after checking NEW_PARENT's unique id. */
+int vhd_relink(const char *path, const char *new_parent);
+
+/* Check PATH (one layer; its parents are only opened to check the link).
+ * Calls PROBLEM once per structural problem found.  Returns the number of
+ * problems (0 = clean) or a negative errno when PATH cannot be read. */
+int vhd_check(const char *path, vhd_problem_fn problem, void *arg);
+
+/* Helpers for presenting ids and types. */
+void vhd_uuid_format(const uint8_t uuid[16], char out[37]);
+const char *vhd_type_name(enum vhd_type type); /* "fixed", "dynamic", "differencing" */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LIBVHD_VHD_H */

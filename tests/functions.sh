@@ -1,0 +1,86 @@
+# tests/functions.sh: sourced by every test-*.sh script.
+#
+# Gives each script: set -eu, a private scratch directory ($tmp), cleanup
+# hooks that run even when the test fails (register them before starting
+# anything), `requires` to skip (exit 77) when a tool is missing, and the
+# paths of the programs under test.
+
+set -eu
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${SHARED_DIR:=$top_srcdir/../shared}"
+FIXTURES="$SHARED_DIR/fixtures/vhd"
+
+VHDTOOL="$top_builddir/vhdfs/vhdtool"
+VHDFS="$top_builddir/vhdfs/vhdfs"
+
+_cleanup_hooks=()
+
+# cleanup_fn CMD...: run CMD when the script exits, last registered first.
+cleanup_fn()
+{
+    _cleanup_hooks+=("$*")
+}
+
+_run_cleanup()
+{
+    local rc=$? i
+    set +e
+    for (( i=${#_cleanup_hooks[@]}-1; i>=0; i-- )); do
+        eval "${_cleanup_hooks[$i]}"
+    done
+    exit $rc
+}
+trap _run_cleanup EXIT
+trap 'exit 130' INT TERM
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vhdtest.XXXXXX")
+cleanup_fn "rm -rf '$tmp'"
+
+# requires CMD...: skip the test (exit 77) unless CMD succeeds.
+requires()
+{
+    if ! "$@" >/dev/null 2>&1; then
+        echo "$0: skipped: requires $*"
+        exit 77
+    fi
+}
+
+requires_root()
+{
+    if [ "$(id -u)" != 0 ]; then
+        echo "$0: skipped: requires root"
+        exit 77
+    fi
+}
+
+# fail MSG: print MSG and fail the test.
+fail()
+{
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+# expect_fail CMD...: CMD must exit non-zero; its stderr is kept in $tmp/err.
+expect_fail()
+{
+    if "$@" 2>"$tmp/err"; then
+        fail "expected failure: $*"
+    fi
+    [ -s "$tmp/err" ] || fail "no error message from: $*"
+}
+
+# fixture NAME: path of an uncompressed copy of a fixture in $tmp.
+fixture()
+{
+    local src="$FIXTURES/$1" dst="$tmp/fixtures/$(basename "${1%.bz2}")"
+    mkdir -p "$tmp/fixtures"
+    [ -e "$dst" ] && { echo "$dst"; return; }
+    case "$src" in
+        *.bz2) bzip2 -dc "$src" > "$dst" ;;
+        *) cp "$src" "$dst" ;;
+    esac
+    chmod u+w "$dst"
+    echo "$dst"
+}
