@@ -7,7 +7,7 @@
 
 set -eu
 
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 : "${SHARED_DIR:=$top_srcdir/../shared}"
 FIXTURES="$SHARED_DIR/fixtures/vhd"
