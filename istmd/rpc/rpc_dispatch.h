@@ -68,6 +68,14 @@ int rpc_register_interface(const uint8_t if_uuid[16], uint16_t vers_major,
 typedef void (*rpc_conn_closed_fn)(uint64_t conn_id);
 void rpc_set_conn_closed_hook(rpc_conn_closed_fn fn);
 
+/* Call FN on the poll loop (never concurrently with a handler) about every
+ * INTERVAL_MS milliseconds, for as long as the process runs: DCOM uses it
+ * to expire ping sets and collect objects whose client stopped pinging
+ * ([MS-DCOM] 3.2.6.2).  One timer; a second call replaces the first.
+ * The transport implements it (e.g. as the poll() timeout). */
+typedef void (*rpc_timer_fn)(void);
+void rpc_set_timer(unsigned interval_ms, rpc_timer_fn fn);
+
 /* --- privileged requests (parser child -> privileged parent) ---------
  * The child asks the parent for narrow, typed things; the parent checks
  * each message (verb known, exact length, allowed now) before acting.
@@ -78,12 +86,35 @@ enum priv_verb {
 	PRIV_GET_SERVER_INFO = 1,    /* reply: struct priv_server_info */
 	PRIV_SET_SCHEDULE = 2,       /* IWTGeneral schedule, persisted */
 	PRIV_GET_SCHEDULE = 3,
+	PRIV_SET_NAME = 4,           /* IWTGeneral [propput]Name, persisted */
+	PRIV_GET_NAME = 5,           /* reply: struct priv_name (default: host name) */
 	/* new verbs are added at the end */
 };
 
 struct priv_server_info {
 	uint8_t server_guid[16];     /* persisted in the state directory */
 	char host_name[256];         /* NUL-terminated */
+};
+
+/* Reply of verbs that return only a status (PRIV_SET_SCHEDULE, PRIV_SET_NAME). */
+struct priv_status {
+	int32_t hresult;             /* 0 or the verb's HRESULT */
+};
+
+/* PRIV_SET_SCHEDULE request; PRIV_GET_SCHEDULE reply (request empty).
+ * [MS-ISTM] 2.2.4.17 SNAPSHOT_SCHEDULE_SETTINGS, host byte order. */
+struct priv_schedule {
+	int32_t hresult;             /* reply: 0 or the verb's HRESULT; request: 0 */
+	uint8_t every_day;           /* bEveryday, 0 or 1 */
+	uint8_t reserved;            /* 0 */
+	uint16_t day;                /* eDay: DayOfWeek, 0 (Sunday) .. 6 */
+	int64_t start_time;          /* hyStartTime: FILETIME (UTC); 0 = none scheduled */
+};
+
+/* PRIV_SET_NAME request; PRIV_GET_NAME reply (request empty). */
+struct priv_name {
+	int32_t hresult;             /* reply: 0 or the verb's HRESULT; request: 0 */
+	char name[256];              /* UTF-8, NUL-terminated */
 };
 
 int priv_call(enum priv_verb verb, const void *req, size_t req_len,
