@@ -1,0 +1,224 @@
+/* vhdtool-info.c: `vhdtool info`, every layer of a chain, for people or
+ * (with --json) for scripts.
+ *
+ * The chain is opened read-only without locks, as an inspection tool must
+ * work on a disk that tgtd or vhdfs is serving.  The price is that a layer
+ * being written at the same moment may show a stale block count; info never
+ * reads data, so nothing worse can happen.  JSON keys follow qemu-img's
+ * spelling (lowercase, dashes) so tools that read `qemu-img info` feel at home.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "vhdtool.h"
+
+static const char usage[] =
+	"usage: vhdtool info [--json] [--no-parents] FILE\n"
+	"\n"
+	"Show FILE and, for a differencing disk, every parent down to the base:\n"
+	"type, virtual size, unique id, creator, geometry, block use, parent link.\n"
+	"\n"
+	"  -j, --json         one JSON object: the top layer's keys plus \"chain\",\n"
+	"                     one object per layer from the top down to the base\n"
+	"  -n, --no-parents   open FILE alone (inspect a child whose parent is missing)\n"
+	"  -q, --quiet        accepted for symmetry; info prints what was asked\n"
+	"  -h, --help         this help\n";
+
+/* VHD timestamps count seconds from 2000-01-01T00:00:00Z. */
+#define VHD_EPOCH 946684800
+
+static void format_timestamp(uint32_t ts, char *buf, size_t len)
+{
+	time_t t = (time_t)ts + VHD_EPOCH;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* On-disk strings go to a terminal: no escape sequences from a file. */
+static void print_clean(const char *s)
+{
+	for (; *s; s++)
+		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+}
+
+static void print_layer(const struct vhd_info *in, int layer, int depth)
+{
+	char size[32], ts[32], uuid[37];
+
+	printf("%slayer %d%s\n", layer ? "\n" : "", layer,
+	       depth == 1 ? "" : layer == 0 ? " (top)" : layer == depth - 1 ? " (base)" : "");
+	printf("image:           ");
+	print_clean(in->path);
+	printf("\ntype:            %s\n", vhd_type_name(in->type));
+	tool_format_size(in->virtual_size, size, sizeof(size));
+	printf("virtual size:    %s (%llu bytes)\n", size, (unsigned long long)in->virtual_size);
+	if (in->original_size != in->virtual_size) {
+		tool_format_size(in->original_size, size, sizeof(size));
+		printf("original size:   %s (%llu bytes)\n", size, (unsigned long long)in->original_size);
+	}
+	tool_format_size(in->file_size, size, sizeof(size));
+	printf("file size:       %s (%llu bytes)\n", size, (unsigned long long)in->file_size);
+	vhd_uuid_format(in->uuid, uuid);
+	printf("uuid:            %s\n", uuid);
+	format_timestamp(in->timestamp, ts, sizeof(ts));
+	printf("timestamp:       %s\n", ts);
+	printf("creator:         '");
+	print_clean(in->creator_app);
+	printf("' %u.%u", in->creator_version >> 16, in->creator_version & 0xffff);
+	if (in->creator_os[0]) {
+		printf(" on '");
+		print_clean(in->creator_os);
+		putchar('\'');
+	}
+	printf("\ngeometry:        %u/%u/%u (cylinders/heads/sectors per track)\n",
+	       in->cylinders, in->heads, in->sectors_per_track);
+	if (in->type != VHD_TYPE_FIXED) {
+		tool_format_size(in->block_size, size, sizeof(size));
+		printf("block size:      %s\n", size);
+		printf("blocks:          %u of %u allocated\n", in->allocated_blocks, in->max_table_entries);
+	}
+	if (in->type == VHD_TYPE_DIFF) {
+		vhd_uuid_format(in->parent_uuid, uuid);
+		printf("parent uuid:     %s\n", uuid);
+		printf("parent name:     ");
+		print_clean(in->parent_name);
+		putchar('\n');
+		if (in->parent_timestamp) {
+			format_timestamp(in->parent_timestamp, ts, sizeof(ts));
+			printf("parent time:     %s\n", ts);
+		}
+	}
+}
+
+static void json_layer_keys(struct json_out *j, const struct vhd_info *in, const char *filename,
+                            const char *backing)
+{
+	char ts[32], uuid[37], ver[16];
+
+	json_string(j, "filename", filename);
+	json_string(j, "format", "vpc");
+	json_string(j, "type", vhd_type_name(in->type));
+	json_uint(j, "virtual-size", in->virtual_size);
+	json_uint(j, "original-size", in->original_size);
+	json_uint(j, "file-size", in->file_size);
+	vhd_uuid_format(in->uuid, uuid);
+	json_string(j, "uuid", uuid);
+	format_timestamp(in->timestamp, ts, sizeof(ts));
+	json_string(j, "timestamp", ts);
+	json_string(j, "creator-app", in->creator_app);
+	snprintf(ver, sizeof(ver), "%u.%u", in->creator_version >> 16, in->creator_version & 0xffff);
+	json_string(j, "creator-version", ver);
+	json_string(j, "creator-os", in->creator_os);
+	json_begin_object(j, "geometry");
+	json_uint(j, "cylinders", in->cylinders);
+	json_uint(j, "heads", in->heads);
+	json_uint(j, "sectors-per-track", in->sectors_per_track);
+	json_end_object(j);
+	if (in->type != VHD_TYPE_FIXED) {
+		json_uint(j, "block-size", in->block_size);
+		json_uint(j, "max-table-entries", in->max_table_entries);
+		json_uint(j, "allocated-blocks", in->allocated_blocks);
+	}
+	if (in->type == VHD_TYPE_DIFF) {
+		vhd_uuid_format(in->parent_uuid, uuid);
+		json_string(j, "parent-uuid", uuid);
+		json_string(j, "parent-name", in->parent_name);
+		if (in->parent_timestamp) {
+			format_timestamp(in->parent_timestamp, ts, sizeof(ts));
+			json_string(j, "parent-timestamp", ts);
+		} else {
+			json_null(j, "parent-timestamp");
+		}
+		if (backing)
+			json_string(j, "backing-filename", backing);
+	}
+	json_bool(j, "read-only", in->read_only);
+}
+
+int cmd_info(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json",       no_argument, NULL, 'j' },
+		{ "no-parents", no_argument, NULL, 'n' },
+		{ "quiet",      no_argument, NULL, 'q' },
+		{ "help",       no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned flags = VHD_OPEN_RDONLY | VHD_OPEN_NOLOCK;
+	struct vhd_info *infos;
+	int json = 0, c, r, depth, i;
+	vhd_chain *chain;
+	const char *file;
+
+	while ((c = getopt_long(argc, argv, "jnqh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'n': flags |= VHD_OPEN_NOPARENT; break;
+		case 'q': tool_quiet = 1; break;
+		case 'h': fputs(usage, stdout); return EXIT_OK;
+		default: return tool_usage_error("info", "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return tool_usage_error("info", optind >= argc ? "no FILE given" : "too many arguments");
+	file = argv[optind];
+
+	r = vhd_chain_open(file, flags, &chain);
+	if (r < 0) {
+		tool_fail("info", file, r);
+		return EXIT_ERROR;
+	}
+	depth = vhd_chain_depth(chain);
+	/* struct vhd_info carries 5 KiB of paths: heap, not stack. */
+	infos = calloc((size_t)depth, sizeof(*infos));
+	if (!infos) {
+		vhd_chain_close(chain);
+		tool_failx("info", file, "out of memory");
+		return EXIT_ERROR;
+	}
+	for (i = 0; i < depth; i++) {
+		r = vhd_chain_layer_info(chain, i, &infos[i]);
+		if (r < 0) {
+			tool_fail("info", file, r);
+			free(infos);
+			vhd_chain_close(chain);
+			return EXIT_ERROR;
+		}
+	}
+	vhd_chain_close(chain);
+
+	if (json) {
+		struct json_out j;
+
+		json_init(&j, stdout);
+		json_begin_object(&j, NULL);
+		json_layer_keys(&j, &infos[0], file, depth > 1 ? infos[1].path : NULL);
+		json_int(&j, "chain-depth", depth);
+		json_begin_array(&j, "chain");
+		for (i = 0; i < depth; i++) {
+			json_begin_object(&j, NULL);
+			json_layer_keys(&j, &infos[i], infos[i].path,
+			                i + 1 < depth ? infos[i + 1].path : NULL);
+			json_end_object(&j);
+		}
+		json_end_array(&j);
+		json_end_object(&j);
+		json_finish(&j);
+	} else {
+		for (i = 0; i < depth; i++)
+			print_layer(&infos[i], i, depth);
+	}
+	free(infos);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		tool_failx("info", file, "cannot write the output");
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,258 @@
+/* vhdtool.c: the vhdtool command: dispatch to a subcommand, plus what every
+ * subcommand shares (error lines, size parsing, progress).
+ *
+ * Each subcommand lives in its own vhdtool-<verb>.c and parses its own
+ * options, so adding one touches this file in two places (the table and the
+ * global help).  Errors are printed here only, in one shape, so scripts and
+ * tests can rely on it: exactly one line, the verb, the file, the reason.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vhdtool.h"
+
+int tool_quiet;
+
+static const struct subcommand {
+	const char *name;                   /* as typed */
+	int (*run)(int argc, char **argv);  /* argv[0] is the name */
+	const char *summary;                /* one line for --help */
+} subcommands[] = {
+	{ "create",  cmd_create,  "create a fixed, dynamic or differencing VHD" },
+	{ "info",    cmd_info,    "show every layer of a chain (--json for scripts)" },
+	{ "check",   cmd_check,   "check every layer of a chain, list every problem" },
+	{ "commit",  cmd_commit,  "merge a differencing disk into its parent" },
+	{ "convert", cmd_convert, "VHD chain to a sparse raw file, or raw to VHD" },
+	{ "relink",  cmd_relink,  "point a differencing disk at its moved parent" },
+	{ "map",     cmd_map,     "show which layer each extent of the disk comes from" },
+};
+
+static void print_help(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: vhdtool [--quiet] COMMAND [OPTIONS] ARGS...\n"
+	           "       vhdtool --help | --version | help COMMAND\n\n"
+	           "Commands:\n");
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(f, "  %-8s  %s\n", subcommands[i].name, subcommands[i].summary);
+	fprintf(f, "\nSizes take K, M, G, T suffixes (powers of 1024).  Every command takes\n"
+	           "--help and --quiet.  Exit status: 0 success, 1 failure (or problems\n"
+	           "found by check), 2 bad usage.  See vhdtool(1).\n");
+}
+
+static const struct subcommand *find_subcommand(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (strcmp(subcommands[i].name, name) == 0)
+			return &subcommands[i];
+	return NULL;
+}
+
+/* libvhd warnings (a parent whose timestamp changed, a repaired footer) are
+ * worth seeing even with --quiet: they are about the user's data. */
+static void log_warning(int level, const char *msg, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "vhdtool: %s: %s\n", level == 0 ? "warning" : "notice", msg);
+}
+
+int main(int argc, char **argv)
+{
+	const struct subcommand *sc;
+	int i = 1;
+
+	vhd_set_logger(log_warning, NULL);
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			print_help(stdout);
+			return EXIT_OK;
+		} else if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) {
+			printf("vhdtool (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return EXIT_OK;
+		} else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
+			tool_quiet = 1;
+		} else {
+			return tool_usage_error("", "unknown option '%s'", argv[i]);
+		}
+	}
+	if (i >= argc)
+		return tool_usage_error("", "no command given");
+
+	if (strcmp(argv[i], "help") == 0) {
+		if (i + 1 >= argc) {
+			print_help(stdout);
+			return EXIT_OK;
+		}
+		sc = find_subcommand(argv[i + 1]);
+		if (!sc)
+			return tool_usage_error("", "unknown command '%s'", argv[i + 1]);
+		char *help_argv[] = { argv[i + 1], (char *)"--help", NULL };
+		return sc->run(2, help_argv);
+	}
+
+	sc = find_subcommand(argv[i]);
+	if (!sc)
+		return tool_usage_error("", "unknown command '%s'", argv[i]);
+	return sc->run(argc - i, argv + i);
+}
+
+/* Keep libvhd's message when it names a file: it may be a parent, which is
+ * what the user needs to see.  Prefix the user's file when that differs. */
+static void print_fail_line(const char *verb, const char *file, const char *reason)
+{
+	size_t n = strlen(file);
+
+	if (reason[0] == '\'' && strncmp(reason + 1, file, n) == 0 && reason[n + 1] == '\'')
+		fprintf(stderr, "vhdtool: %s failed: %s\n", verb, reason);
+	else
+		fprintf(stderr, "vhdtool: %s failed: '%s': %s\n", verb, file, reason);
+}
+
+void tool_fail(const char *verb, const char *file, int err)
+{
+	const char *msg = vhd_errmsg();
+
+	if (!msg || !msg[0] || strcmp(msg, "no error") == 0)
+		msg = strerror(err < 0 ? -err : err);
+	print_fail_line(verb, file, msg);
+}
+
+void tool_failx(const char *verb, const char *file, const char *fmt, ...)
+{
+	char reason[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	print_fail_line(verb, file, reason);
+}
+
+int tool_usage_error(const char *verb, const char *fmt, ...)
+{
+	char reason[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (verb[0])
+		fprintf(stderr, "vhdtool: %s: %s (see 'vhdtool %s --help')\n", verb, reason, verb);
+	else
+		fprintf(stderr, "vhdtool: %s (see 'vhdtool --help')\n", reason);
+	return EXIT_USAGE;
+}
+
+int tool_parse_size(const char *s, uint64_t *out)
+{
+	uint64_t v = 0, mult = 1;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	switch (*p) {
+	case '\0': break;
+	case 'k': case 'K': mult = 1ull << 10; p++; break;
+	case 'm': case 'M': mult = 1ull << 20; p++; break;
+	case 'g': case 'G': mult = 1ull << 30; p++; break;
+	case 't': case 'T': mult = 1ull << 40; p++; break;
+	default: return -EINVAL;
+	}
+	if (mult > 1 && (strcmp(p, "iB") == 0 || strcmp(p, "B") == 0))
+		p += strlen(p);
+	if (*p)
+		return -EINVAL;
+	if (v > UINT64_MAX / mult)
+		return -EINVAL;
+	*out = v * mult;
+	return 0;
+}
+
+void tool_format_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	double v = (double)bytes;
+	int u = 0;
+
+	while (v >= 1024 && u < 5) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%llu bytes", (unsigned long long)bytes);
+	else if (v == (double)(uint64_t)v)
+		snprintf(buf, len, "%llu %s", (unsigned long long)v, units[u]);
+	else
+		snprintf(buf, len, "%.2f %s", v, units[u]);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void tool_progress_init(struct tool_progress *p, const char *label)
+{
+	p->label = label;
+	p->enabled = !tool_quiet && isatty(STDERR_FILENO);
+	p->last_ms = 0;
+	p->drawn = 0;
+}
+
+void tool_progress_update(uint64_t done, uint64_t total, void *arg)
+{
+	struct tool_progress *p = arg;
+	char d[32], t[32];
+	int64_t now;
+
+	if (!p->enabled)
+		return;
+	now = now_ms();
+	/* A redraw costs a write to the terminal; 5 per second reads as live. */
+	if (p->drawn && now - p->last_ms < 200 && done < total)
+		return;
+	p->last_ms = now;
+	tool_format_size(done, d, sizeof(d));
+	tool_format_size(total, t, sizeof(t));
+	fprintf(stderr, "\r%s: %3d%% (%s of %s)\033[K", p->label,
+	        total ? (int)(done * 100 / total) : 100, d, t);
+	fflush(stderr);
+	p->drawn = 1;
+}
+
+void tool_progress_end(struct tool_progress *p)
+{
+	if (p->enabled && p->drawn) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+	p->drawn = 0;
+}
+
+int tool_same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
+		return 0;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}

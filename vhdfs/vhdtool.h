@@ -1,0 +1,85 @@
+/* vhdtool.h: vhdtool's private declarations, one banner per file.
+ *
+ * vhdtool is a thin front end: every subcommand parses its options, calls
+ * libvhd through vhd.h only, and reports failure through tool_fail() so
+ * that every error is one line of the same shape.  Nothing here knows the
+ * VHD format; that lives in libvhd alone.
+ */
+#ifndef VHDTOOL_H
+#define VHDTOOL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vhd.h"
+
+#define TOOL_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+/* Exit statuses: documented in vhdtool(1). */
+#define EXIT_OK    0 /* success */
+#define EXIT_ERROR 1 /* the operation failed, or check found problems */
+#define EXIT_USAGE 2 /* bad command line */
+
+/* vhdtool.c */
+extern int tool_quiet; /* --quiet: no progress, no chatter */
+
+/* One line "vhdtool: VERB failed: 'FILE': REASON" on stderr.  REASON is
+ * libvhd's message for ERR when it recorded one, strerror otherwise. */
+void tool_fail(const char *verb, const char *file, int err);
+/* The same line with a reason built by the caller. */
+void tool_failx(const char *verb, const char *file, const char *fmt, ...) TOOL_PRINTF(3, 4);
+/* One usage line for VERB ("" for the dispatcher) and EXIT_USAGE. */
+int tool_usage_error(const char *verb, const char *fmt, ...) TOOL_PRINTF(2, 3);
+
+/* Parse SIZE: decimal bytes with an optional K/M/G/T suffix (powers of
+ * 1024, "KiB"/"K"/"k" all accepted).  0, or -EINVAL on junk or overflow. */
+int tool_parse_size(const char *s, uint64_t *out);
+/* "1.5 GiB" into BUF. */
+void tool_format_size(uint64_t bytes, char *buf, size_t len);
+
+/* Progress on stderr for a long operation: only when stderr is a terminal
+ * and --quiet was not given; redrawn at most a few times a second. */
+struct tool_progress {
+	const char *label;    /* what is going on, e.g. "converting" */
+	int enabled;          /* stderr is a tty and not --quiet */
+	int64_t last_ms;      /* monotonic time of the last redraw */
+	int drawn;            /* a line is on screen and needs clearing */
+};
+void tool_progress_init(struct tool_progress *p, const char *label);
+/* A vhd_progress_fn: ARG is the struct tool_progress. */
+void tool_progress_update(uint64_t done, uint64_t total, void *arg);
+void tool_progress_end(struct tool_progress *p);
+
+/* Same file (device and inode) as PATH, which may not exist yet. */
+int tool_same_file(const char *a, const char *b);
+
+/* The subcommands: argc/argv start at the subcommand name. */
+int cmd_create(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_commit(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+int cmd_relink(int argc, char **argv);
+int cmd_map(int argc, char **argv);
+
+/* vhdtool-json.c */
+/* Minimal JSON writer for info --json and map --json: keeps track of
+ * indentation and commas, escapes strings. */
+struct json_out {
+	FILE *f;              /* where it goes */
+	int depth;            /* current nesting, for indentation */
+	int need_comma;       /* a value was written at this depth */
+};
+void json_init(struct json_out *j, FILE *f);
+void json_begin_object(struct json_out *j, const char *key);
+void json_end_object(struct json_out *j);
+void json_begin_array(struct json_out *j, const char *key);
+void json_end_array(struct json_out *j);
+void json_string(struct json_out *j, const char *key, const char *val);
+void json_uint(struct json_out *j, const char *key, uint64_t val);
+void json_int(struct json_out *j, const char *key, int64_t val);
+void json_bool(struct json_out *j, const char *key, int val);
+void json_null(struct json_out *j, const char *key);
+void json_finish(struct json_out *j);
+
+#endif
