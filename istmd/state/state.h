@@ -1,0 +1,289 @@
+/* state.h: istmd's persistent configuration, one SQLite file in the state
+ * directory (istmd.db), owned by the privileged process.
+ *
+ * What is kept ([MS-ISTM] 3.1.1.3, 3.1.1.4, 3.1.1.6, 3.1.1.7):
+ *
+ *   targets          one row per IHost: GUID, Name (unique, case-insensitive
+ *                    like Windows), TargetIQN (unique), Description, Enable,
+ *                    CHAP and reverse CHAP (user, secret), the iSCSI
+ *                    parameters, LastLogIn (FILETIME), Status, resource
+ *                    group, and the tgt tid istmd gave it (NULL when none).
+ *   target_ids       IEnumIDMethod rows of a target: (method, value), method
+ *                    an IDMethod value (IDIQN, IDIPAddress, IDIPv6Address,
+ *                    IDDNSName, ...); dropped with the target.
+ *   portals          PORTAL rows: GUID, address, port, listen/secure/valid.
+ *   target_portals   which portals serve which target; dropped with either.
+ *   disks            one row per IWTDisk: WTD index (the "dwWTD" clients
+ *                    see; never reused), GUID, serial number, path (absolute
+ *                    POSIX path inside a storage root, unique), size,
+ *                    description, Flags (WTDFlag*), enabled, read-only,
+ *                    WTDType, VhdType, parent WTD index (differencing disks;
+ *                    a parent cannot be deleted while a child row exists),
+ *                    local mount type and point.
+ *   lun_mappings     (target, disk, LUN): a LUN is unique per target and a
+ *                    disk is mapped at most once per target.  LUN is the
+ *                    ISTM LUN the client sees; the tgt LUN is derived (see
+ *                    tgt/tgt.h: tgt LUN = ISTM LUN + 1).
+ *   cached_initiators  CACHED_INITIATOR rows: IQN, last login (FILETIME).
+ *   settings         server-wide key/value text (schedule, server GUID, ...).
+ *
+ * Durability: WAL journal with synchronous=FULL, so a change is on disk
+ * when its commit returns; a crash (kill -9, power loss) loses nothing that
+ * was acknowledged.  Foreign keys are enforced.  The schema version is
+ * PRAGMA user_version; state_open() migrates older files forward in one
+ * transaction each and refuses files newer than it knows (-EPROTO).
+ *
+ * Placeholders ("placeholder object ... until the object is explicitly
+ * saved", [MS-ISTM] 4.2): a row created with STATE_PENDING set reserves its
+ * name, IQN, path and index, but state_target_next()/state_disk_next() skip
+ * it unless asked, and state_open() deletes pending rows left by a previous
+ * run (a placeholder does not survive a restart).  IHost::Save /
+ * IWTDisk::Save call state_target_save()/state_disk_save(), which write the
+ * whole object and clear the flag in one transaction.
+ *
+ * Enumeration: every collection has a stable order (the row key: tid-like
+ * target id, WTD index, ...).  A struct state_cursor is the position of an
+ * IEnum* object: Next fills up to N rows after it, Skip is Next without
+ * output, Reset zeroes it, Clone copies it.  Rows added during an
+ * enumeration appear at its end; rows removed are not returned.
+ *
+ * Errors: functions return 0 or a negative errno (-ENOENT no such row,
+ * -EEXIST unique name/IQN/path/LUN taken, -EBUSY row still referenced,
+ * -EINVAL bad argument, -EIO SQLite failure) and record one message,
+ * readable with state_errmsg() until the next call.  CHAP secrets are never
+ * put into messages.
+ *
+ * Threading: a struct state is used by one thread at a time.
+ */
+#ifndef ISTMD_STATE_H
+#define ISTMD_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define STATE_DB_NAME "istmd.db"      /* file name inside the state dir */
+#define STATE_SCHEMA_VERSION 1        /* PRAGMA user_version written */
+
+#define STATE_NAME_MAX 255            /* target names, CHAP users (bytes) */
+#define STATE_IQN_MAX 223             /* RFC 3720 3.2.6.1 */
+#define STATE_TEXT_MAX 1023           /* descriptions, ID values, paths'
+                                       * longest parts are PATH_MAX */
+#define STATE_SECRET_MAX 255          /* CHAP secrets (bytes) */
+
+struct state;
+
+/* Flags on targets and disks. */
+#define STATE_PENDING 0x1u            /* placeholder, not yet saved */
+
+/* [MS-ISTM] 2.2.3.5 IDMethod */
+enum state_id_method {
+	STATE_ID_NETBIOS = 0,
+	STATE_ID_DNS = 1,
+	STATE_ID_IP = 2,
+	STATE_ID_MAC = 3,
+	STATE_ID_IQN = 4,
+	STATE_ID_IPV6 = 5,
+};
+
+/* [MS-ISTM] 3.1.1.4 Flags of a virtual disk */
+#define STATE_WTD_FLAG_ENABLE_LUN_MAPPING 0x1u
+#define STATE_WTD_FLAG_SHADOW_LUN 0x2u
+
+/* [MS-ISTM] 2.2.3.10 WTDType and 2.2.3.9 VhdType */
+enum state_wtd_type { STATE_WTD_VOLUME = 0, STATE_WTD_FILE = 1, STATE_WTD_RAM = 2 };
+enum state_vhd_type {
+	STATE_VHD_INVALID = 0,
+	STATE_VHD_FIXED = 1,
+	STATE_VHD_DIFF = 2,
+	STATE_VHD_DYNAMIC = 3,
+};
+
+/* Where an enumerator is. */
+struct state_cursor {
+	int64_t last;                /* key of the last row returned; -1 before the first */
+};
+#define STATE_CURSOR_INIT { -1 }
+
+/* One IHost ([MS-ISTM] 3.1.1.7). */
+struct state_target {
+	int64_t id;                  /* row key, stable, never reused; 0 = not inserted */
+	uint8_t guid[16];            /* IHost::Guid (random at creation) */
+	char name[STATE_NAME_MAX + 1];         /* IHost::Name */
+	char iqn[STATE_IQN_MAX + 1];           /* IHost::TargetIQN */
+	char description[STATE_TEXT_MAX + 1];  /* IHost::Description */
+	bool enabled;                /* IHost::Enable */
+	bool chap_enabled;           /* EnableCHAP */
+	char chap_user[STATE_NAME_MAX + 1];        /* CHAPUserName */
+	char chap_secret[STATE_SECRET_MAX + 1];    /* CHAPSecret: never logged */
+	bool rchap_enabled;          /* EnableReverseCHAP */
+	char rchap_user[STATE_NAME_MAX + 1];       /* ReverseCHAPUserName */
+	char rchap_secret[STATE_SECRET_MAX + 1];   /* ReverseCHAPSecret: never logged */
+	uint32_t max_recv_dsl;       /* TargetMaxRecvDataSegmentLength, 0 = tgt default */
+	uint32_t first_burst;        /* TargetFirstBurstLength, 0 = tgt default */
+	uint32_t max_burst;          /* TargetMaxBurstLength, 0 = tgt default */
+	uint32_t num_recv_buffers;   /* NumRecvBuffers (kept, no tgt equivalent) */
+	bool enforce_idle_timeout;   /* EnforceIdleTimeoutDetection (kept) */
+	bool listen_all;             /* ListenAllNetworkAdapters */
+	uint32_t processor;          /* Processor (kept) */
+	uint64_t last_login;         /* LastLogIn, FILETIME (100 ns since 1601) */
+	uint32_t status;             /* HostStatus last seen */
+	char resource_group[STATE_NAME_MAX + 1];   /* ResourceGroupName, "" */
+	int32_t tid;                 /* tgt target id, 0 = none */
+	unsigned flags;              /* STATE_PENDING */
+};
+
+/* One IEnumIDMethod element. */
+struct state_id {
+	enum state_id_method method; /* IDMethod */
+	char value[STATE_TEXT_MAX + 1]; /* the identifier */
+};
+
+/* One IWTDisk ([MS-ISTM] 3.1.1.4). */
+struct state_disk {
+	int64_t wtd;                 /* WTD index, >= 0, never reused; -1 = not inserted */
+	uint8_t guid[16];            /* IWTDisk::Guid */
+	char serial[64];             /* IWTDisk::SerialNumber (unique) */
+	char path[4096];             /* absolute POSIX path inside a storage root */
+	uint64_t size;               /* virtual size in bytes */
+	char description[STATE_TEXT_MAX + 1]; /* IWTDisk::Description */
+	uint32_t wtd_flags;          /* STATE_WTD_FLAG_* */
+	bool enabled;                /* IWTDisk2::Enable */
+	bool read_only;              /* served read-only */
+	enum state_wtd_type wtd_type;   /* WTDType */
+	enum state_vhd_type vhd_type;   /* VhdType */
+	int64_t parent_wtd;          /* parent disk of a differencing disk, -1 = none */
+	uint32_t lm_type;            /* MountType of a local (vhdfs) mount */
+	char lm_mount_point[1024];   /* where it is mounted locally, "" */
+	char resource_group[STATE_NAME_MAX + 1];   /* ResourceGroupName, "" */
+	unsigned flags;              /* STATE_PENDING */
+};
+
+/* One IEnumWTDiskLunMapping element (LUN_MAPPING). */
+struct state_lun_mapping {
+	uint32_t lun;                /* ISTM LUN (dwLun) */
+	int64_t wtd;                 /* disk (dwWTD) */
+};
+
+/* One PORTAL. */
+struct state_portal {
+	int64_t id;                  /* row key; 0 = not inserted */
+	uint8_t guid[16];            /* PORTAL::Guid */
+	char address[128];           /* szIpAddress (MAX_IP_ADDRESS_LEN) */
+	uint32_t port;               /* dwPort */
+	bool listen;                 /* bListen */
+	bool secure;                 /* bSecure */
+	bool valid;                  /* bValid */
+};
+
+/* One CACHED_INITIATOR. */
+struct state_initiator {
+	char iqn[STATE_IQN_MAX + 1]; /* szInitiatorIqn */
+	uint64_t last_login;         /* hyLastLoggedOnTime, FILETIME */
+};
+
+/* --- the database ----------------------------------------------------- */
+
+/* Open (creating when absent) STATE_DIR/istmd.db, migrate it to
+ * STATE_SCHEMA_VERSION, and drop placeholders from a previous run. */
+int state_open(const char *state_dir, struct state **out);
+void state_close(struct state *st);
+const char *state_errmsg(const struct state *st);
+
+/* Group several changes into one transaction.  Nested begin/commit pairs
+ * fold into the outermost; a rollback at any depth undoes the whole
+ * transaction (later commits of that transaction then fail with -EIO). */
+int state_begin(struct state *st);
+int state_commit(struct state *st);
+void state_rollback(struct state *st);
+
+/* PRAGMA integrity_check: 0 when "ok", -EIO with the first complaint. */
+int state_check(struct state *st);
+
+/* Fill GUID with 16 random bytes (getrandom). */
+int state_new_guid(uint8_t guid[16]);
+
+/* --- targets ------------------------------------------------------------ */
+
+/* Defaults for a new target named NAME (enabled, no CHAP, tgt's iSCSI
+ * defaults, fresh GUID, IQN empty: the caller picks one). */
+void state_target_init(struct state_target *t, const char *name);
+/* Insert T (T->id is set); -EEXIST when the name, IQN or GUID is taken. */
+int state_target_add(struct state *st, struct state_target *t);
+/* Replace every column of row T->id and clear STATE_PENDING when clear_pending. */
+int state_target_update(struct state *st, const struct state_target *t);
+/* IHost::Save: update and clear the placeholder flag. */
+int state_target_save(struct state *st, struct state_target *t);
+int state_target_get(struct state *st, int64_t id, struct state_target *out);
+int state_target_get_by_name(struct state *st, const char *name, struct state_target *out);
+int state_target_get_by_iqn(struct state *st, const char *iqn, struct state_target *out);
+/* Deletes the target with its IDs, portals and LUN mappings. */
+int state_target_delete(struct state *st, int64_t id);
+/* Up to MAX targets after CUR (saved ones, and pending ones too when
+ * with_pending) into OUT (may be NULL: skip); *N gets the count; CUR moves. */
+int state_target_next(struct state *st, struct state_cursor *cur, bool with_pending,
+		      struct state_target *out, size_t max, size_t *n);
+int state_target_count(struct state *st, bool with_pending, size_t *n);
+
+/* Identification methods of a target. */
+int state_target_add_id(struct state *st, int64_t target, const struct state_id *id);
+int state_target_remove_id(struct state *st, int64_t target, const struct state_id *id);
+int state_target_remove_all_ids(struct state *st, int64_t target);
+/* All IDs of TARGET, in insertion order, into a malloc'd *OUT. */
+int state_target_list_ids(struct state *st, int64_t target, struct state_id **out, size_t *n);
+
+/* LUN mappings.  -EEXIST when LUN is taken or the disk already mapped. */
+int state_lun_map(struct state *st, int64_t target, int64_t wtd, uint32_t lun);
+int state_lun_unmap(struct state *st, int64_t target, int64_t wtd);
+int state_lun_unmap_all(struct state *st, int64_t target);
+/* Lowest LUN not mapped on TARGET (for AddWTDisk without a LUN). */
+int state_lun_free(struct state *st, int64_t target, uint32_t *lun);
+/* Mappings of TARGET by LUN, into a malloc'd *OUT. */
+int state_lun_list(struct state *st, int64_t target, struct state_lun_mapping **out, size_t *n);
+/* How many targets map WTD (IWTDisk::Assigned). */
+int state_lun_count_for_disk(struct state *st, int64_t wtd, size_t *n);
+
+/* --- virtual disks ------------------------------------------------------ */
+
+/* Defaults for a new file-based disk at PATH (fresh GUID and serial, enabled,
+ * STATE_WTD_FLAG_ENABLE_LUN_MAPPING, no parent). */
+void state_disk_init(struct state_disk *d, const char *path);
+/* Insert D and give it the next WTD index (never reused). */
+int state_disk_add(struct state *st, struct state_disk *d);
+int state_disk_update(struct state *st, const struct state_disk *d);
+int state_disk_save(struct state *st, struct state_disk *d);
+int state_disk_get(struct state *st, int64_t wtd, struct state_disk *out);
+int state_disk_get_by_path(struct state *st, const char *path, struct state_disk *out);
+/* -EBUSY while the disk is mapped to a target or is another disk's parent. */
+int state_disk_delete(struct state *st, int64_t wtd);
+int state_disk_next(struct state *st, struct state_cursor *cur, bool with_pending,
+		    struct state_disk *out, size_t max, size_t *n);
+int state_disk_count(struct state *st, bool with_pending, size_t *n);
+/* How many disks name WTD as their parent. */
+int state_disk_count_children(struct state *st, int64_t wtd, size_t *n);
+
+/* --- portals ------------------------------------------------------------ */
+
+int state_portal_add(struct state *st, struct state_portal *p);
+int state_portal_delete(struct state *st, int64_t id);
+int state_portal_next(struct state *st, struct state_cursor *cur,
+		      struct state_portal *out, size_t max, size_t *n);
+int state_target_add_portal(struct state *st, int64_t target, int64_t portal);
+int state_target_remove_portal(struct state *st, int64_t target, int64_t portal);
+int state_target_list_portals(struct state *st, int64_t target,
+			      struct state_portal **out, size_t *n);
+
+/* --- cached initiators and settings ---------------------------------- */
+
+/* Insert or move LAST_LOGIN forward. */
+int state_initiator_seen(struct state *st, const char *iqn, uint64_t last_login);
+int state_initiator_next(struct state *st, struct state_cursor *cur,
+			 struct state_initiator *out, size_t max, size_t *n);
+
+/* VALUE is copied into a buffer of CAP bytes; -ENOENT when unset,
+ * -ERANGE when it does not fit. */
+int state_setting_get(struct state *st, const char *key, char *value, size_t cap);
+int state_setting_set(struct state *st, const char *key, const char *value);
+int state_setting_delete(struct state *st, const char *key);
+
+#endif /* ISTMD_STATE_H */

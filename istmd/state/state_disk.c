@@ -1,0 +1,287 @@
+/* state_disk.c: virtual disks (IWTDisk) in the store.
+ *
+ * WTD indexes come from the table's AUTOINCREMENT sequence, shifted so the
+ * first disk is 0 as on Windows, and are never reused: a client holding an
+ * index of a deleted disk gets "not found", never another disk.
+ * The store refuses to delete a disk that is mapped or is a parent; it does
+ * not look at files (the ISTM layer owns the VHDs and the path sandbox).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "state_int.h"
+
+#define DISK_COLS \
+	"wtd, guid, serial, path, size, description, wtd_flags, enabled, read_only," \
+	" wtd_type, vhd_type, parent_wtd, lm_type, lm_mount_point, resource_group, flags"
+
+void state_disk_init(struct state_disk *d, const char *path)
+{
+	memset(d, 0, sizeof(*d));
+	d->wtd = -1;
+	snprintf(d->path, sizeof(d->path), "%s", path ? path : "");
+	if (state_new_guid(d->guid) < 0)
+		memset(d->guid, 0, sizeof(d->guid)); /* add() refuses it */
+	/* a serial number unique per disk, from its GUID (SPC-3 unit serial
+	 * numbers are ASCII; 16 hex digits fit every initiator) */
+	for (int i = 0; i < 8; i++)
+		snprintf(d->serial + 2 * i, 3, "%02X", d->guid[i] ^ d->guid[i + 8]);
+	d->wtd_flags = STATE_WTD_FLAG_ENABLE_LUN_MAPPING;
+	d->enabled = true;
+	d->wtd_type = STATE_WTD_FILE;
+	d->vhd_type = STATE_VHD_FIXED;
+	d->parent_wtd = -1;
+}
+
+static void read_disk(sqlite3_stmt *s, void *p)
+{
+	struct state_disk *d = p;
+
+	memset(d, 0, sizeof(*d));
+	d->wtd = sqlite3_column_int64(s, 0);
+	state_col_guid(s, 1, d->guid);
+	state_col_text(s, 2, d->serial, sizeof(d->serial));
+	state_col_text(s, 3, d->path, sizeof(d->path));
+	d->size = (uint64_t)sqlite3_column_int64(s, 4);
+	state_col_text(s, 5, d->description, sizeof(d->description));
+	d->wtd_flags = (uint32_t)sqlite3_column_int64(s, 6);
+	d->enabled = sqlite3_column_int(s, 7) != 0;
+	d->read_only = sqlite3_column_int(s, 8) != 0;
+	d->wtd_type = (enum state_wtd_type)sqlite3_column_int(s, 9);
+	d->vhd_type = (enum state_vhd_type)sqlite3_column_int(s, 10);
+	d->parent_wtd = sqlite3_column_type(s, 11) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 11);
+	d->lm_type = (uint32_t)sqlite3_column_int64(s, 12);
+	state_col_text(s, 13, d->lm_mount_point, sizeof(d->lm_mount_point));
+	state_col_text(s, 14, d->resource_group, sizeof(d->resource_group));
+	d->flags = (unsigned)sqlite3_column_int(s, 15);
+}
+
+static int check_disk(struct state *st, const struct state_disk *d)
+{
+	static const uint8_t zero[16];
+	int err;
+
+	if ((err = state_check_text(st, "disk path", d->path, 4095)) < 0 ||
+	    (err = state_check_text(st, "disk serial number", d->serial, 63)) < 0 ||
+	    (err = state_check_text(st, "disk description", d->description, STATE_TEXT_MAX)) < 0 ||
+	    (err = state_check_text(st, "local mount point", d->lm_mount_point, 1023)) < 0 ||
+	    (err = state_check_text(st, "resource group", d->resource_group, STATE_NAME_MAX)) < 0)
+		return err;
+	if (d->path[0] != '/')
+		return state_fail(st, -EINVAL, "invalid disk path '%s': not absolute", d->path);
+	if (!d->serial[0])
+		return state_fail(st, -EINVAL, "invalid disk '%s': no serial number", d->path);
+	if (memcmp(d->guid, zero, 16) == 0)
+		return state_fail(st, -EINVAL, "invalid disk '%s': no GUID", d->path);
+	if (d->size > INT64_MAX)
+		return state_fail(st, -EINVAL, "invalid disk '%s': size too large", d->path);
+	if (d->parent_wtd >= 0 && d->parent_wtd == d->wtd)
+		return state_fail(st, -EINVAL, "invalid disk '%s': its own parent", d->path);
+	return 0;
+}
+
+/* Bind ?2..?16 in DISK_COLS order (wtd is ?1, bound by the caller). */
+static void bind_disk(sqlite3_stmt *s, const struct state_disk *d)
+{
+	sqlite3_bind_blob(s, 2, d->guid, 16, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, d->serial, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, d->path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)d->size);
+	sqlite3_bind_text(s, 6, d->description, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 7, d->wtd_flags);
+	sqlite3_bind_int(s, 8, d->enabled);
+	sqlite3_bind_int(s, 9, d->read_only);
+	sqlite3_bind_int(s, 10, (int)d->wtd_type);
+	sqlite3_bind_int(s, 11, (int)d->vhd_type);
+	if (d->parent_wtd >= 0)
+		sqlite3_bind_int64(s, 12, d->parent_wtd);
+	else
+		sqlite3_bind_null(s, 12);
+	sqlite3_bind_int64(s, 13, d->lm_type);
+	sqlite3_bind_text(s, 14, d->lm_mount_point, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 15, d->resource_group, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 16, (int)d->flags);
+}
+
+static int disk_conflict(struct state *st, int err, const char *verb,
+			 const struct state_disk *d)
+{
+	if (err == -EEXIST)
+		return state_fail(st, err, "cannot %s disk '%s': the path, GUID or serial "
+				  "number is already used by another disk", verb, d->path);
+	if (err == -EBUSY)
+		return state_fail(st, -ENOENT, "cannot %s disk '%s': parent disk %lld does "
+				  "not exist", verb, d->path, (long long)d->parent_wtd);
+	return err;
+}
+
+int state_disk_add(struct state *st, struct state_disk *d)
+{
+	sqlite3_stmt *s;
+	int err = check_disk(st, d);
+
+	if (err < 0)
+		return err;
+	err = state_prepare(st, "INSERT INTO disks (" DISK_COLS ") VALUES ("
+			    " coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'disks'), -1) + 1,"
+			    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)", &s);
+	if (err < 0)
+		return err;
+	bind_disk(s, d);
+	err = disk_conflict(st, state_step_done(st, s, "add disk"), "add", d);
+	if (err < 0)
+		return err;
+	d->wtd = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int state_disk_update(struct state *st, const struct state_disk *d)
+{
+	sqlite3_stmt *s;
+	int err = check_disk(st, d);
+
+	if (err < 0)
+		return err;
+	err = state_prepare(st, "UPDATE disks SET guid = ?2, serial = ?3, path = ?4, size = ?5,"
+			    " description = ?6, wtd_flags = ?7, enabled = ?8, read_only = ?9,"
+			    " wtd_type = ?10, vhd_type = ?11, parent_wtd = ?12, lm_type = ?13,"
+			    " lm_mount_point = ?14, resource_group = ?15, flags = ?16"
+			    " WHERE wtd = ?1", &s);
+	if (err < 0)
+		return err;
+	sqlite3_bind_int64(s, 1, d->wtd);
+	bind_disk(s, d);
+	err = disk_conflict(st, state_step_done(st, s, "update disk"), "update", d);
+	if (err < 0)
+		return err;
+	if (sqlite3_changes(st->db) == 0)
+		return state_fail(st, -ENOENT, "cannot update disk %lld: no such disk",
+				  (long long)d->wtd);
+	return 0;
+}
+
+int state_disk_save(struct state *st, struct state_disk *d)
+{
+	unsigned flags = d->flags;
+	int err;
+
+	d->flags &= ~STATE_PENDING;
+	err = state_disk_update(st, d);
+	if (err < 0)
+		d->flags = flags;
+	return err;
+}
+
+static int fetch_one_disk(struct state *st, sqlite3_stmt *s, struct state_disk *out,
+			  const char *what)
+{
+	int rc = sqlite3_step(s);
+	int err = 0;
+
+	if (rc == SQLITE_ROW)
+		read_disk(s, out);
+	else if (rc == SQLITE_DONE)
+		err = state_fail(st, -ENOENT, "no disk %s", what);
+	else
+		err = state_sqlerr(st, sqlite3_extended_errcode(st->db), "read disk");
+	sqlite3_finalize(s);
+	return err;
+}
+
+int state_disk_get(struct state *st, int64_t wtd, struct state_disk *out)
+{
+	sqlite3_stmt *s;
+	char what[64];
+	int err = state_prepare(st, "SELECT " DISK_COLS " FROM disks WHERE wtd = ?1", &s);
+
+	if (err < 0)
+		return err;
+	sqlite3_bind_int64(s, 1, wtd);
+	snprintf(what, sizeof(what), "with index %lld", (long long)wtd);
+	return fetch_one_disk(st, s, out, what);
+}
+
+int state_disk_get_by_path(struct state *st, const char *path, struct state_disk *out)
+{
+	sqlite3_stmt *s;
+	char what[128];
+	int err = state_prepare(st, "SELECT " DISK_COLS " FROM disks WHERE path = ?1", &s);
+
+	if (err < 0)
+		return err;
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_TRANSIENT);
+	snprintf(what, sizeof(what), "at '%.100s'", path);
+	return fetch_one_disk(st, s, out, what);
+}
+
+int state_disk_count_children(struct state *st, int64_t wtd, size_t *n)
+{
+	return state_count_rows(st, "SELECT count(*) FROM disks WHERE parent_wtd = ?1", wtd, n);
+}
+
+int state_disk_delete(struct state *st, int64_t wtd)
+{
+	sqlite3_stmt *s;
+	size_t n;
+	int err = state_lun_count_for_disk(st, wtd, &n);
+
+	if (err < 0)
+		return err;
+	if (n)
+		return state_fail(st, -EBUSY, "cannot delete disk %lld: assigned to %zu target(s)",
+				  (long long)wtd, n);
+	err = state_disk_count_children(st, wtd, &n);
+	if (err < 0)
+		return err;
+	if (n)
+		return state_fail(st, -EBUSY, "cannot delete disk %lld: parent of %zu "
+				  "differencing disk(s)", (long long)wtd, n);
+	err = state_prepare(st, "DELETE FROM disks WHERE wtd = ?1", &s);
+	if (err < 0)
+		return err;
+	sqlite3_bind_int64(s, 1, wtd);
+	err = state_step_done(st, s, "delete disk");
+	if (err < 0)
+		return err;
+	if (sqlite3_changes(st->db) == 0)
+		return state_fail(st, -ENOENT, "cannot delete disk %lld: no such disk",
+				  (long long)wtd);
+	return 0;
+}
+
+int state_disk_next(struct state *st, struct state_cursor *cur, bool with_pending,
+		    struct state_disk *out, size_t max, size_t *n)
+{
+	sqlite3_stmt *s;
+	int err, rc;
+
+	*n = 0;
+	if (max == 0)
+		return 0;
+	err = state_prepare(st, "SELECT " DISK_COLS " FROM disks WHERE wtd > ?1"
+			    " AND (?2 OR flags & 1 = 0) ORDER BY wtd LIMIT ?3", &s);
+	if (err < 0)
+		return err;
+	sqlite3_bind_int64(s, 1, cur->last);
+	sqlite3_bind_int(s, 2, with_pending);
+	sqlite3_bind_int64(s, 3, max > INT64_MAX ? INT64_MAX : (sqlite3_int64)max);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (out)
+			read_disk(s, &out[*n]);
+		cur->last = sqlite3_column_int64(s, 0);
+		(*n)++;
+	}
+	if (rc != SQLITE_DONE)
+		err = state_sqlerr(st, sqlite3_extended_errcode(st->db), "list disks");
+	sqlite3_finalize(s);
+	return err;
+}
+
+int state_disk_count(struct state *st, bool with_pending, size_t *n)
+{
+	return state_count_rows(st, "SELECT count(*) FROM disks WHERE ?1 OR flags & 1 = 0",
+				with_pending, n);
+}
