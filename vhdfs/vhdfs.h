@@ -64,6 +64,7 @@ struct vhdfs {
 	size_t nfiles;            /* entries in files */
 	uid_t uid;                /* owner of the root directory (of SOURCE) */
 	gid_t gid;                /* group of the root directory */
+	struct timespec mtime;    /* times of the root directory (of SOURCE) */
 	char *mountpoint;         /* for the readahead tuning thread */
 };
 

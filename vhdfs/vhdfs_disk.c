@@ -232,6 +232,7 @@ int vhdfs_disks_load(struct vhdfs *fs)
 	}
 	fs->uid = st.st_uid;
 	fs->gid = st.st_gid;
+	fs->mtime = st.st_mtim;
 	if (S_ISDIR(st.st_mode)) {
 		fs->dir_mode = 1;
 		return load_dir(fs);

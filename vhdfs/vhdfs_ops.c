@@ -54,6 +54,7 @@ static void fill_stat(struct vhdfs *fs, fuse_ino_t ino, struct stat *st)
 		st->st_nlink = 2;
 		st->st_uid = fs->uid;
 		st->st_gid = fs->gid;
+		st->st_mtim = st->st_ctim = st->st_atim = fs->mtime;
 		return;
 	}
 	st->st_mode = S_IFREG | (fs->read_only ? 0444 : 0644);
