@@ -1,0 +1,267 @@
+/* bs_vhd.c: the tgt backing-store template "vhd": registration with tgtd,
+ * and opening, closing and draining an LU's VHD chain.
+ *
+ * tgtd dlopen()s every file in its module directory and calls
+ * register_bs_module(), the only symbol this module exports.  Commands run
+ * on tgt's worker pool (bs_thread_open); the main thread submits them and is
+ * also the thread that closes and reopens the chain on a live path change
+ * (--params path=NEW), so bs_vhd_close() first waits for every submitted
+ * command to finish on the old chain.  That wait blocks tgtd's event loop for
+ * the duration of the slowest in-flight I/O, which is the price of never
+ * failing a command because of a path switch.
+ *
+ * What lu->fd is: tgt answers GET LBA STATUS itself with SEEK_DATA/SEEK_HOLE
+ * on lu->fd.  For a single fixed VHD the data area is the virtual disk at the
+ * same offsets, so lu->fd is a read-only descriptor of that file and the
+ * answer is exact.  For dynamic and differencing disks file offsets are not
+ * disk offsets; lu->fd is -1, lseek fails, and tgt reports the whole disk as
+ * mapped: conservative and always true enough (an unallocated block is
+ * reported mapped, never the reverse).
+ *
+ * Licence: GPL-2.0-or-later.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bs_vhd.h"
+
+_Static_assert(offsetof(struct bs_vhd_lu, threads) == 0,
+	       "tgt's bs_thread_info must start the per-LU area");
+
+void bs_vhd_cmd_finished(struct bs_vhd_lu *vlu)
+{
+	pthread_mutex_lock(&vlu->lock);
+	if (--vlu->inflight == 0)
+		pthread_cond_broadcast(&vlu->drained);
+	pthread_mutex_unlock(&vlu->lock);
+}
+
+static int bs_vhd_cmd_submit(struct scsi_cmd *cmd)
+{
+	struct bs_vhd_lu *vlu = bs_vhd_lu_of(cmd->dev);
+
+	pthread_mutex_lock(&vlu->lock);
+	vlu->inflight++;
+	pthread_mutex_unlock(&vlu->lock);
+	/* bs_thread_cmd_submit only queues; it cannot fail in tgt 1.0.85, but
+	 * if a later tgt makes it fail the command never reaches a worker. */
+	int ret = bs_thread_cmd_submit(cmd);
+	if (ret)
+		bs_vhd_cmd_finished(vlu);
+	return ret;
+}
+
+/* Wait until no command is queued or running for this LU. */
+static void bs_vhd_drain(struct bs_vhd_lu *vlu)
+{
+	pthread_mutex_lock(&vlu->lock);
+	while (vlu->inflight)
+		pthread_cond_wait(&vlu->drained, &vlu->lock);
+	pthread_mutex_unlock(&vlu->lock);
+}
+
+static void bs_vhd_release_chain(struct bs_vhd_lu *vlu)
+{
+	for (int i = 0; i < vlu->nr_caches; i++)
+		if (vlu->caches[i])
+			bs_vhd_cache_put(vlu->caches[i]);
+	memset(vlu->caches, 0, sizeof(vlu->caches));
+	vlu->nr_caches = 0;
+	if (vlu->below)
+		vhd_chain_close(vlu->below);
+	vlu->below = NULL;
+	if (vlu->chain)
+		vhd_chain_close(vlu->chain);
+	vlu->chain = NULL;
+	if (vlu->gls_fd >= 0)
+		close(vlu->gls_fd);
+	vlu->gls_fd = -1;
+	vlu->depth = 0;
+}
+
+/* Attach the shared caches of the parents (cache_parent=1). */
+static int bs_vhd_attach_caches(struct bs_vhd_lu *vlu, const char *path,
+				struct vhd_info *info)
+{
+	int n = vlu->depth - 1;
+
+	if (n > BS_VHD_MAX_CACHED)
+		n = BS_VHD_MAX_CACHED;
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+		int ret = vhd_chain_layer_info(vlu->chain, i + 1, info);
+
+		if (ret < 0) {
+			eprintf("bs_vhd: cannot describe parent %d of '%s': %s\n",
+				i + 1, path, vhd_errmsg());
+			return ret;
+		}
+		if (stat(info->path, &st) < 0) {
+			ret = -errno;
+			eprintf("bs_vhd: cannot stat parent '%s': %m\n", info->path);
+			return ret;
+		}
+		ret = bs_vhd_cache_get(st.st_dev, st.st_ino, vlu->opts.cache_size,
+				       &vlu->caches[i]);
+		if (ret < 0) {
+			eprintf("bs_vhd: cannot create the cache of parent '%s': %s\n",
+				info->path, strerror(-ret));
+			return ret;
+		}
+		vlu->nr_caches = i + 1;
+		eprintf("bs_vhd: '%s' shares the cache of parent '%s' (%u users)\n",
+			path, info->path, bs_vhd_cache_users(vlu->caches[i]));
+	}
+	return 0;
+}
+
+static int bs_vhd_open(struct scsi_lu *lu, char *path, int *fd, uint64_t *size)
+{
+	struct bs_vhd_lu *vlu = bs_vhd_lu_of(lu);
+	struct vhd_info *info = NULL;
+	unsigned flags = 0;
+	int ret;
+
+	if (vlu->opts.readonly || lu->attrs.readonly)
+		flags |= VHD_OPEN_RDONLY;
+	ret = vhd_chain_open(path, flags, &vlu->chain);
+	if (ret == -EACCES || ret == -EROFS || ret == -EPERM) {
+		/* A chain whose top cannot be written is served write-protected,
+		 * as tgt's rdwr does for a read-only file. */
+		ret = vhd_chain_open(path, flags | VHD_OPEN_RDONLY, &vlu->chain);
+		if (ret == 0)
+			lu->attrs.readonly = 1;
+	}
+	if (ret < 0) {
+		eprintf("bs_vhd: cannot open '%s': %s\n", path, vhd_errmsg());
+		vlu->chain = NULL;
+		return -1;
+	}
+	vlu->depth = vhd_chain_depth(vlu->chain);
+
+	info = malloc(sizeof(*info));
+	if (!info) {
+		eprintf("bs_vhd: cannot open '%s': out of memory\n", path);
+		goto fail;
+	}
+	ret = vhd_chain_layer_info(vlu->chain, 0, info);
+	if (ret < 0) {
+		eprintf("bs_vhd: cannot describe '%s': %s\n", path, vhd_errmsg());
+		goto fail;
+	}
+	if (vlu->depth == 1 && info->type == VHD_TYPE_FIXED) {
+		vlu->gls_fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (vlu->gls_fd < 0) {
+			eprintf("bs_vhd: cannot open '%s': %m\n", path);
+			goto fail;
+		}
+	}
+	if (vlu->depth > 1) {
+		ret = vhd_chain_layer_info(vlu->chain, 1, info);
+		if (ret == 0)
+			ret = vhd_chain_open(info->path, VHD_OPEN_RDONLY, &vlu->below);
+		if (ret < 0) {
+			eprintf("bs_vhd: cannot open the parent chain of '%s': %s\n",
+				path, vhd_errmsg());
+			vlu->below = NULL;
+			goto fail;
+		}
+		if (vlu->opts.cache_parent &&
+		    bs_vhd_attach_caches(vlu, path, info) < 0)
+			goto fail;
+	}
+	free(info);
+
+	*fd = vlu->gls_fd;
+	*size = vhd_chain_size(vlu->chain);
+	return 0;
+
+fail:
+	free(info);
+	bs_vhd_release_chain(vlu);
+	return -1;
+}
+
+static void bs_vhd_close(struct scsi_lu *lu)
+{
+	struct bs_vhd_lu *vlu = bs_vhd_lu_of(lu);
+
+	bs_vhd_drain(vlu);
+	if (vlu->chain && !vhd_chain_read_only(vlu->chain) &&
+	    vhd_chain_flush(vlu->chain) < 0)
+		eprintf("bs_vhd: flush on close failed: %s\n", vhd_errmsg());
+	bs_vhd_release_chain(vlu);
+}
+
+static tgtadm_err bs_vhd_init(struct scsi_lu *lu, char *bsopts)
+{
+	struct bs_vhd_lu *vlu = bs_vhd_lu_of(lu);
+	tgtadm_err err;
+
+	if (bs_vhd_opts_parse(bsopts, &vlu->opts) < 0)
+		return TGTADM_INVALID_REQUEST;
+	vlu->gls_fd = -1;
+	vlu->inflight = 0;
+	pthread_mutex_init(&vlu->lock, NULL);
+	pthread_cond_init(&vlu->drained, NULL);
+	err = bs_thread_open(&vlu->threads, bs_vhd_request, nr_iothreads);
+	if (err != TGTADM_SUCCESS) {
+		pthread_cond_destroy(&vlu->drained);
+		pthread_mutex_destroy(&vlu->lock);
+	}
+	return err;
+}
+
+static void bs_vhd_exit(struct scsi_lu *lu)
+{
+	struct bs_vhd_lu *vlu = bs_vhd_lu_of(lu);
+
+	bs_vhd_drain(vlu);
+	bs_thread_close(&vlu->threads);
+	bs_vhd_release_chain(vlu);
+	pthread_cond_destroy(&vlu->drained);
+	pthread_mutex_destroy(&vlu->lock);
+}
+
+static struct backingstore_template bs_vhd_template = {
+	.bs_name = "vhd",
+	.bs_datasize = sizeof(struct bs_vhd_lu),
+	.bs_open = bs_vhd_open,
+	.bs_close = bs_vhd_close,
+	.bs_init = bs_vhd_init,
+	.bs_exit = bs_vhd_exit,
+	.bs_cmd_submit = bs_vhd_cmd_submit,
+	.bs_oflags_supported = 0,
+};
+
+/* What bs_vhd_request() handles.  COMPARE AND WRITE is absent on purpose:
+ * tgt 1.0.85's SBC table rejects it before any backing store sees it. */
+static const unsigned char bs_vhd_opcodes[] = {
+	ALLOW_MEDIUM_REMOVAL, FORMAT_UNIT, INQUIRY, MAINT_PROTOCOL_IN,
+	MODE_SELECT, MODE_SELECT_10, MODE_SENSE, MODE_SENSE_10, ORWRITE_16,
+	PERSISTENT_RESERVE_IN, PERSISTENT_RESERVE_OUT, PRE_FETCH_10,
+	PRE_FETCH_16, READ_10, READ_12, READ_16, READ_6, READ_CAPACITY,
+	RELEASE, REPORT_LUNS, REQUEST_SENSE, RESERVE, SEND_DIAGNOSTIC,
+	SERVICE_ACTION_IN, START_STOP, SYNCHRONIZE_CACHE, SYNCHRONIZE_CACHE_16,
+	TEST_UNIT_READY, UNMAP, VERIFY_10, VERIFY_12, VERIFY_16, WRITE_10,
+	WRITE_12, WRITE_16, WRITE_6, WRITE_SAME, WRITE_SAME_16, WRITE_VERIFY,
+	WRITE_VERIFY_12, WRITE_VERIFY_16,
+};
+
+/* Called by tgtd once, at start-up, after dlopen(); the module's only
+ * exported symbol. */
+__attribute__((visibility("default"))) void register_bs_module(void);
+void register_bs_module(void)
+{
+	if (!bs_vhd_tgtd_matches())
+		return; /* logged; --bstype vhd then fails cleanly */
+	for (size_t i = 0; i < sizeof(bs_vhd_opcodes); i++)
+		set_bit(bs_vhd_opcodes[i], bs_vhd_template.bs_supported_ops);
+	register_backingstore_template(&bs_vhd_template);
+}

@@ -1,0 +1,96 @@
+/* bs_vhd.h: the private interface between the files of bs_vhd, the tgt
+ * backing-store module that serves VHD chains through libvhd.
+ *
+ * bs_vhd is compiled against tgt's own headers (from Debian's tgt source
+ * package of the installed version; tgt installs none), because tgt hands
+ * the module its private structs.  To keep that coupling small, bs_vhd calls
+ * only register_backingstore_template(), bs_thread_open/close/cmd_submit(),
+ * the sense helpers sense_data_build*(), find_mode_page() (to honour the
+ * write-cache bit) and tgt's logger; it keeps all per-LU state in the
+ * bs_datasize area behind one accessor, bs_vhd_lu_of().
+ *
+ * Licence: GPL-2.0-or-later.
+ */
+#ifndef BS_VHD_H
+#define BS_VHD_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "list.h"
+#include "util.h"
+#include "tgtd.h"
+#include "scsi.h"
+#include "spc.h"
+#include "bs_thread.h"
+
+#include "vhd.h"
+
+/* Options from --bsopts, separated by ';' (tgt splits --params on ','). */
+struct bs_vhd_opts {
+	int cache_parent;      /* share a cache of parent layers between LUs */
+	size_t cache_size;     /* bytes per shared parent cache */
+	int readonly;          /* open the chain read-only, LU write-protected */
+};
+
+/* How many layers below the top may be cached (a chain deeper than this
+ * caches its first BS_VHD_MAX_CACHED parents). */
+#define BS_VHD_MAX_CACHED 16
+
+struct bs_vhd_cache;
+
+/* Per-LU state, in the bs_datasize area tgt allocates after struct scsi_lu.
+ *
+ * Locking: tgtd's main thread submits commands and opens/closes the chain;
+ * tgt's worker threads run bs_vhd_request().  lock protects inflight and
+ * is what bs_vhd_close() waits on; chain, below, caches and nr_caches are
+ * written only by the main thread while inflight is 0 (bs_vhd_close drains
+ * first) and read by workers, which are ordered after the write by tgt's
+ * own queue lock. */
+struct bs_vhd_lu {
+	struct bs_thread_info threads; /* tgt's worker pool; must be first:
+	                                * bs_thread_cmd_submit() finds it there */
+	pthread_mutex_t lock;          /* protects inflight */
+	pthread_cond_t drained;        /* signalled when inflight drops to 0 */
+	unsigned inflight;             /* commands submitted, not yet finished */
+	vhd_chain *chain;              /* the open chain; NULL while closed */
+	vhd_chain *below;              /* differencing: the chain from the first
+	                                * parent down (read-only), to learn what
+	                                * UNMAP would expose; NULL otherwise */
+	int depth;                     /* layers in chain */
+	int gls_fd;                    /* what lu->fd is (see bs_vhd_open) */
+	struct bs_vhd_cache *caches[BS_VHD_MAX_CACHED]; /* layer i+1's cache */
+	int nr_caches;                 /* entries of caches in use */
+	struct bs_vhd_opts opts;       /* parsed --bsopts */
+};
+
+/* The one accessor for the per-LU state. */
+static inline struct bs_vhd_lu *bs_vhd_lu_of(struct scsi_lu *lu)
+{
+	return (struct bs_vhd_lu *)BS_THREAD_I(lu);
+}
+
+/* bs_vhd.c */
+void bs_vhd_cmd_finished(struct bs_vhd_lu *vlu);
+
+/* bs_vhd_io.c */
+void bs_vhd_request(struct scsi_cmd *cmd);
+int bs_vhd_read(struct bs_vhd_lu *vlu, void *buf, size_t len, uint64_t off);
+
+/* bs_vhd_opts.c */
+int bs_vhd_opts_parse(const char *bsopts, struct bs_vhd_opts *opts);
+
+/* bs_vhd_cache.c */
+int bs_vhd_cache_get(dev_t dev, ino_t ino, size_t capacity,
+		     struct bs_vhd_cache **out);
+void bs_vhd_cache_put(struct bs_vhd_cache *cache);
+int bs_vhd_cache_pread(struct bs_vhd_cache *cache, int fd, void *buf,
+		       size_t len, uint64_t off);
+unsigned bs_vhd_cache_users(const struct bs_vhd_cache *cache);
+
+/* bs_vhd_buildid.c */
+int bs_vhd_tgtd_matches(void);
+
+#endif /* BS_VHD_H */
