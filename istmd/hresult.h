@@ -162,6 +162,11 @@ typedef uint32_t hresult;
 #define VSS_S_ASYNC_CANCELLED                    ((hresult)0x0004230BU)
 #define VSS_S_ASYNC_FINISHED                     ((hresult)0x0004230AU)
 #define VSS_S_ASYNC_PENDING                      ((hresult)0x00042309U)
+/* split across table rows in [MS-ISTM] 2.2.1 */
+#define VSS_E_OBJECT_NOT_FOUND                   ((hresult)0x80042308U)
+#define VSS_E_SNAPSHOT_NOT_IN_SET                ((hresult)0x8004232BU)
+#define VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT   ((hresult)0x800423F0U)
+#define VSS_S_SOME_SNAPSHOTS_NOT_IMPORTED        ((hresult)0x00042321U)
 
 /* The name of HR ("E_INVALIDARG"), or NULL when it is not in the table. */
 const char *hresult_name(hresult hr);
