@@ -16,6 +16,8 @@
 
 #include "vhd.h"
 
+struct fuse_session;
+
 #define VHDFS_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
 /* The largest FUSE request libfuse 3.14 can take (FUSE_MAX_MAX_PAGES = 256
@@ -38,6 +40,7 @@ struct vhdfs_disk {
 	int opens;                /* open file handles on this disk's files */
 	int chain_ro;             /* chain is open read-only */
 	int held;                 /* IMAGE mode: chain stays open until exit */
+	int nfiles;               /* files showing this disk (1 + partitions) */
 	atomic_uint_fast64_t writes;   /* writes acknowledged so far */
 	atomic_uint_fast64_t flushed;  /* value of writes at the last flush */
 	pthread_mutex_t flush_lock;    /* serialises flushes of this disk */
@@ -65,7 +68,7 @@ struct vhdfs {
 	uid_t uid;                /* owner of the root directory (of SOURCE) */
 	gid_t gid;                /* group of the root directory */
 	struct timespec mtime;    /* times of the root directory (of SOURCE) */
-	char *mountpoint;         /* for the readahead tuning thread */
+	struct fuse_session *se;  /* for cache invalidation between files */
 };
 
 /* vhdfs_log.c */
@@ -110,7 +113,7 @@ struct fuse_file_info;
 typedef struct fuse_req *fuse_req_t;
 /* Reply to a read with extents of the chain: fds for data, zeros for holes. */
 void vhdfs_io_read(fuse_req_t req, struct vhdfs_file *file, size_t size, off_t off);
-void vhdfs_io_write(fuse_req_t req, struct vhdfs_file *file, const char *buf,
-		    size_t size, off_t off);
+/* Write through libvhd; returns the bytes written or a negative errno. */
+ssize_t vhdfs_io_write(struct vhdfs_file *file, const char *buf, size_t size, off_t off);
 
 #endif

@@ -110,6 +110,7 @@ static int add_file(struct vhdfs *fs, const char *name, struct vhdfs_disk *disk,
 	f->offset = offset;
 	f->size = size;
 	fs->nfiles++;
+	disk->nfiles++;
 	return 0;
 }
 

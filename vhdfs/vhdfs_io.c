@@ -129,33 +129,25 @@ fail:
 	fuse_reply_err(req, -r);
 }
 
-void vhdfs_io_write(fuse_req_t req, struct vhdfs_file *file, const char *buf,
-		    size_t size, off_t off)
+ssize_t vhdfs_io_write(struct vhdfs_file *file, const char *buf, size_t size, off_t off)
 {
 	struct vhdfs_disk *disk = file->disk;
 	int r;
 
-	if (off < 0) {
-		fuse_reply_err(req, EINVAL);
-		return;
-	}
-	if (size == 0) {
-		fuse_reply_write(req, 0);
-		return;
-	}
-	if ((uint64_t)off >= file->size) {
-		fuse_reply_err(req, ENOSPC);
-		return;
-	}
+	if (off < 0)
+		return -EINVAL;
+	if (size == 0)
+		return 0;
+	if ((uint64_t)off >= file->size)
+		return -ENOSPC;
 	if (size > file->size - (uint64_t)off)
 		size = file->size - (uint64_t)off;
 	r = vhd_chain_pwrite(disk->chain, buf, size, file->offset + (uint64_t)off);
 	if (r < 0) {
 		if (r != -EROFS && r != -ENOSPC)
 			vhdfs_warn("cannot write '%s': %s", disk->path, errmsg_or(r));
-		fuse_reply_err(req, -r);
-		return;
+		return r;
 	}
 	atomic_fetch_add(&disk->writes, 1);
-	fuse_reply_write(req, size);
+	return (ssize_t)size;
 }

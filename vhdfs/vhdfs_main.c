@@ -239,7 +239,6 @@ int main(int argc, char **argv)
 	fs.source = source;
 	fs.read_only = o.read_only;
 	fs.partitions = o.partitions;
-	fs.mountpoint = co.mountpoint;
 
 	if (!co.foreground && fork_and_wait(&report_fd) < 0)
 		goto out;
@@ -248,6 +247,7 @@ int main(int argc, char **argv)
 	se = fuse_session_new(&args, &vhdfs_ops, sizeof(vhdfs_ops), &fs);
 	if (!se)
 		goto out; /* libfuse printed why */
+	fs.se = se;
 	if (fuse_set_signal_handlers(se) != 0)
 		goto out;
 	if (fuse_session_mount(se, co.mountpoint) != 0)

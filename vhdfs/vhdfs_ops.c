@@ -241,9 +241,10 @@ static void vhdfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 		return;
 	}
 	fi->fh = (uint64_t)(uintptr_t)f;
-	/* In IMAGE mode every write to the disk comes through this mount, so
-	 * the page cache stays valid across opens. */
-	fi->keep_cache = f->disk->held;
+	/* In IMAGE mode every write to the disk comes through this mount and
+	 * through this file (when it is the disk's only one), so its page
+	 * cache stays valid across opens. */
+	fi->keep_cache = f->disk->held && f->disk->nfiles == 1;
 	fi->direct_io = (fi->flags & O_DIRECT) != 0;
 	fi->noflush = !want_write;
 	fuse_reply_open(req, fi);
@@ -265,11 +266,44 @@ static void vhdfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	vhdfs_io_read(req, (struct vhdfs_file *)(uintptr_t)fi->fh, size, off);
 }
 
+/* A disk shown as several files (whole disk and partitions) has one page
+ * cache per file: after writing through one, drop the overlapping pages of
+ * the others before acknowledging, so a reader of any of them sees the
+ * write.  Called with no vhdfs lock held (the kernel may need to wait for
+ * reads in flight, which other worker threads answer). */
+static void invalidate_others(struct vhdfs *fs, struct vhdfs_file *f, uint64_t off,
+			      uint64_t len)
+{
+	uint64_t start = f->offset + off, end = start + len;
+
+	for (size_t i = 0; i < fs->nfiles; i++) {
+		struct vhdfs_file *g = &fs->files[i];
+		uint64_t gs = g->offset, ge = g->offset + g->size;
+
+		if (g == f || g->disk != f->disk || end <= gs || start >= ge)
+			continue;
+		gs = start > gs ? start - gs : 0;
+		ge = (end < ge ? end : ge) - g->offset;
+		fuse_lowlevel_notify_inval_inode(fs->se, i + FIRST_FILE_INO, (off_t)gs,
+						 (off_t)(ge - gs));
+	}
+}
+
 static void vhdfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size,
 			off_t off, struct fuse_file_info *fi)
 {
+	struct vhdfs_file *f = (struct vhdfs_file *)(uintptr_t)fi->fh;
+	ssize_t n;
+
 	(void)ino;
-	vhdfs_io_write(req, (struct vhdfs_file *)(uintptr_t)fi->fh, buf, size, off);
+	n = vhdfs_io_write(f, buf, size, off);
+	if (n < 0) {
+		fuse_reply_err(req, (int)-n);
+		return;
+	}
+	if (f->disk->nfiles > 1 && n > 0)
+		invalidate_others(fs_of(req), f, (uint64_t)off, (uint64_t)n);
+	fuse_reply_write(req, (size_t)n);
 }
 
 /* close(): a writer's close makes its writes durable, so `dd` without
@@ -318,8 +352,11 @@ static void vhdfs_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off,
 	if ((uint64_t)len > f->size - (uint64_t)off)
 		len = (off_t)(f->size - (uint64_t)off);
 	r = vhd_chain_discard(f->disk->chain, f->offset + (uint64_t)off, (uint64_t)len);
-	if (r == 0)
+	if (r == 0) {
 		atomic_fetch_add(&f->disk->writes, 1);
+		if (f->disk->nfiles > 1)
+			invalidate_others(fs, f, (uint64_t)off, (uint64_t)len);
+	}
 	fuse_reply_err(req, -r);
 }
 
