@@ -11,6 +11,7 @@
 requires_fuse
 requires qemu-img --version
 model="$PYTHON $(dirname "$0")/vhd-model.py"
+[ -d "$FIXTURES" ] || fail "no fixtures in $FIXTURES (set SHARED_DIR)"
 
 # win8-child over win8: both empty, so the disk reads as 40 MiB of zeros.
 child=$(fixture go-vhd/win8-child.vhd)
