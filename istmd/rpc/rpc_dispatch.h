@@ -27,6 +27,7 @@
 #define NCA_S_FAULT_NDR        0x000006f7u /* RPC_X_BAD_STUB_DATA */
 #define NCA_S_FAULT_ACCESS_DENIED 0x00000005u
 #define RPC_E_DISCONNECTED_FAULT  0x80010108u /* object gone (RPC_E_DISCONNECTED) */
+#define RPC_S_SEC_PKG_ERROR    0x00000721u /* bad signature, replayed sequence number */
 
 /* One request, as the transport delivers it. */
 struct rpc_call_ctx {
@@ -68,13 +69,17 @@ int rpc_register_interface(const uint8_t if_uuid[16], uint16_t vers_major,
 typedef void (*rpc_conn_closed_fn)(uint64_t conn_id);
 void rpc_set_conn_closed_hook(rpc_conn_closed_fn fn);
 
-/* Call FN on the poll loop (never concurrently with a handler) about every
- * INTERVAL_MS milliseconds, for as long as the process runs: DCOM uses it
- * to expire ping sets and collect objects whose client stopped pinging
- * ([MS-DCOM] 3.2.6.2).  One timer; a second call replaces the first.
- * The transport implements it (e.g. as the poll() timeout). */
-typedef void (*rpc_timer_fn)(void);
-void rpc_set_timer(unsigned interval_ms, rpc_timer_fn fn);
+/* Append N bytes to B, growing it; returns 0 or -ENOMEM (B unchanged). */
+int rpc_buf_append(struct rpc_buf *b, const void *data, size_t n);
+/* Make room for EXTRA more bytes without changing LEN; 0 or -ENOMEM. */
+int rpc_buf_reserve(struct rpc_buf *b, size_t extra);
+/* Free B's bytes and zero it. */
+void rpc_buf_release(struct rpc_buf *b);
+
+/* Called on the poll loop about every PERIOD_MS milliseconds (between
+ * calls, never during one), e.g. for DCOM ping garbage collection. */
+typedef void (*rpc_tick_fn)(void);
+void rpc_set_tick_hook(rpc_tick_fn fn, unsigned period_ms);
 
 /* --- privileged requests (parser child -> privileged parent) ---------
  * The child asks the parent for narrow, typed things; the parent checks
@@ -86,8 +91,7 @@ enum priv_verb {
 	PRIV_GET_SERVER_INFO = 1,    /* reply: struct priv_server_info */
 	PRIV_SET_SCHEDULE = 2,       /* IWTGeneral schedule, persisted */
 	PRIV_GET_SCHEDULE = 3,
-	PRIV_SET_NAME = 4,           /* IWTGeneral [propput]Name, persisted */
-	PRIV_GET_NAME = 5,           /* reply: struct priv_name (default: host name) */
+	PRIV_NTLM_VERIFY = 4,        /* rpc/ only: see priv/priv_proto.h */
 	/* new verbs are added at the end */
 };
 
@@ -96,28 +100,24 @@ struct priv_server_info {
 	char host_name[256];         /* NUL-terminated */
 };
 
-/* Reply of verbs that return only a status (PRIV_SET_SCHEDULE, PRIV_SET_NAME). */
-struct priv_status {
-	int32_t hresult;             /* 0 or the verb's HRESULT */
-};
-
-/* PRIV_SET_SCHEDULE request; PRIV_GET_SCHEDULE reply (request empty).
- * [MS-ISTM] 2.2.4.17 SNAPSHOT_SCHEDULE_SETTINGS, host byte order. */
+/* PRIV_SET_SCHEDULE's request and PRIV_GET_SCHEDULE's reply: [MS-ISTM]
+ * 2.2.4.17 SNAPSHOT_SCHEDULE_SETTINGS, host order.  The parent refuses
+ * every_day > 1 or day > 6; GET returns all zeros until a SET. */
 struct priv_schedule {
-	int32_t hresult;             /* reply: 0 or the verb's HRESULT; request: 0 */
-	uint8_t every_day;           /* bEveryday, 0 or 1 */
-	uint8_t reserved;            /* 0 */
-	uint16_t day;                /* eDay: DayOfWeek, 0 (Sunday) .. 6 */
-	int64_t start_time;          /* hyStartTime: FILETIME (UTC); 0 = none scheduled */
-};
-
-/* PRIV_SET_NAME request; PRIV_GET_NAME reply (request empty). */
-struct priv_name {
-	int32_t hresult;             /* reply: 0 or the verb's HRESULT; request: 0 */
-	char name[256];              /* UTF-8, NUL-terminated */
+	uint32_t every_day;          /* boolean bEveryday: 0 or 1 */
+	uint32_t day;                /* DayOfWeek eDay: 0 (Sunday) .. 6 */
+	uint64_t start_time;         /* FILETIME hyStartTime, 0 = not scheduled */
 };
 
 int priv_call(enum priv_verb verb, const void *req, size_t req_len,
 	      void *reply, size_t *reply_len);
+
+/* --- start-up ---------------------------------------------------------
+ * The network child calls this once, after dropping privileges and before
+ * accepting a connection, so that dcom/ registers its interfaces (the
+ * object exporter listens on EXPORTER_PORT, the port 135 endpoint on the
+ * --listen port).  Provided by dcom/; returns 0 or a negative errno (the
+ * child then exits). */
+int dcom_init(const struct priv_server_info *info, uint16_t exporter_port);
 
 #endif /* ISTMD_RPC_DISPATCH_H */

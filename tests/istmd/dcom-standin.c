@@ -1,0 +1,117 @@
+/* dcom-standin.c: the transport side of rpc/rpc_dispatch.h, reduced to what
+ * the object layers' unit tests and fuzz harnesses need to run without
+ * sockets: a table of registered handlers, a recorded tick hook, the
+ * rpc_buf helpers, and a parent that keeps the schedule in memory.  The
+ * real transport and parent are exercised end to end by the impacket
+ * tests; this only lets NDR and DCOM be tested alone.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dcom-standin.h"
+
+static struct {
+	uint8_t uuid[16];            /* interface */
+	rpc_handler_fn fn;           /* its handler */
+} handlers[256];
+static unsigned nhandlers;
+rpc_tick_fn standin_tick;
+unsigned standin_tick_ms;
+static struct priv_schedule schedule;
+
+int rpc_register_interface(const uint8_t if_uuid[16], uint16_t vers_major, rpc_handler_fn handler)
+{
+	unsigned i;
+
+	(void)vers_major;
+	for (i = 0; i < nhandlers; i++)
+		if (memcmp(handlers[i].uuid, if_uuid, 16) == 0)
+			return -EEXIST;
+	if (nhandlers == 256)
+		return -ENOMEM;
+	memcpy(handlers[nhandlers].uuid, if_uuid, 16);
+	handlers[nhandlers++].fn = handler;
+	return 0;
+}
+
+rpc_handler_fn standin_handler(const uint8_t if_uuid[16])
+{
+	unsigned i;
+
+	for (i = 0; i < nhandlers; i++)
+		if (memcmp(handlers[i].uuid, if_uuid, 16) == 0)
+			return handlers[i].fn;
+	return NULL;
+}
+
+void rpc_set_conn_closed_hook(rpc_conn_closed_fn fn)
+{
+	(void)fn;
+}
+
+void rpc_set_tick_hook(rpc_tick_fn fn, unsigned period_ms)
+{
+	standin_tick = fn;
+	standin_tick_ms = period_ms;
+}
+
+int rpc_buf_reserve(struct rpc_buf *b, size_t extra)
+{
+	size_t cap;
+	uint8_t *p;
+
+	if (extra > ((size_t)64 << 20) - b->len)
+		return -ENOMEM;
+	if (b->len + extra <= b->cap)
+		return 0;
+	for (cap = b->cap ? b->cap : 256; cap < b->len + extra; cap *= 2)
+		;
+	p = realloc(b->data, cap);
+	if (!p)
+		return -ENOMEM;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+int rpc_buf_append(struct rpc_buf *b, const void *data, size_t n)
+{
+	int rc = rpc_buf_reserve(b, n);
+
+	if (rc < 0)
+		return rc;
+	if (n)
+		memcpy(b->data + b->len, data, n);
+	b->len += n;
+	return 0;
+}
+
+void rpc_buf_release(struct rpc_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+int priv_call(enum priv_verb verb, const void *req, size_t req_len, void *reply, size_t *reply_len)
+{
+	switch (verb) {
+	case PRIV_SET_SCHEDULE:
+		if (req_len != sizeof(schedule))
+			return -EINVAL;
+		memcpy(&schedule, req, sizeof(schedule));
+		*reply_len = 0;
+		return 0;
+	case PRIV_GET_SCHEDULE:
+		if (*reply_len < sizeof(schedule))
+			return -EMSGSIZE;
+		memcpy(reply, &schedule, sizeof(schedule));
+		*reply_len = sizeof(schedule);
+		return 0;
+	default:
+		return -EPERM;
+	}
+}
