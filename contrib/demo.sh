@@ -1,16 +1,67 @@
 #!/bin/sh
-# contrib/demo.sh: the README's run command.  Makes a demo chain in
-# ${DEMO_DIR:-/var/tmp/vhdtarget-demo}: a 64 MiB dynamic base with some data
-# and a differencing disk on top, then shows the chain.
+# contrib/demo.sh: the README's run command.  Builds a demo chain in
+# ${DEMO_DIR:-/var/tmp/vhdtarget-demo} and shows it with vhdtool:
+#   base.vhd   a 64 MiB dynamic VHD holding an ext4 file system with a file
+#              in it (made from a raw image by `vhdtool convert --to vhd`,
+#              so only the blocks the file system uses are allocated);
+#   child.vhd  a differencing disk on top of it (a snapshot: new writes go
+#              there, base.vhd stays as it was).
+# It then checks the chain, maps where each extent lives, and reads the
+# file back out of the flattened chain to show the data round-trips.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-vhdtool="$top/vhdfs/vhdtool"
+vhdtool="${VHDTOOL:-$top/vhdfs/vhdtool}"
 dir="${DEMO_DIR:-/var/tmp/vhdtarget-demo}"
-mkdir -p "$dir"
-rm -f "$dir/base.vhd" "$dir/child.vhd"
 
-"$vhdtool" create --type dynamic --size 64M "$dir/base.vhd"
+if [ ! -x "$vhdtool" ]; then
+    echo "demo: '$vhdtool' is not built; run contrib/setup.sh first" >&2
+    exit 1
+fi
+mkdir -p "$dir"
+rm -f "$dir/base.raw" "$dir/base.vhd" "$dir/child.vhd" "$dir/flat.raw"
+
+if [ -t 1 ]; then bold='\033[1m' plain='\033[0m'; else bold='' plain=''; fi
+step() { printf "\n${bold}== %s${plain}\n" "$*"; }
+
+# Some data for the base: a small file system when mkfs.ext4 is there
+# (e2fsprogs, installed by setup.sh), random bytes otherwise.
+step "a 64 MiB raw image with data"
+truncate -s 64M "$dir/base.raw"
+if command -v mkfs.ext4 >/dev/null 2>&1; then
+    mkdir -p "$dir/files"
+    echo "hello from a VHD chain made by vhdtarget on $(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$dir/files/hello.txt"
+    mkfs.ext4 -q -F -L vhddemo -d "$dir/files" "$dir/base.raw"
+    rm -rf "$dir/files"
+    echo "ext4 file system with /hello.txt"
+else
+    head -c 3145728 /dev/urandom | dd of="$dir/base.raw" bs=1M seek=5 conv=notrunc status=none
+    echo "3 MiB of random data at 5 MiB"
+fi
+
+step "vhdtool convert --to vhd --type dynamic base.raw base.vhd"
+"$vhdtool" convert --to vhd --type dynamic "$dir/base.raw" "$dir/base.vhd"
+rm -f "$dir/base.raw"
+
+step "vhdtool create --type diff --parent base.vhd child.vhd"
 "$vhdtool" create --type diff --parent "$dir/base.vhd" "$dir/child.vhd"
-echo "== $dir/child.vhd"
+
+step "vhdtool info child.vhd"
 "$vhdtool" info "$dir/child.vhd"
+
+step "vhdtool check child.vhd"
 "$vhdtool" check "$dir/child.vhd"
+
+step "vhdtool map child.vhd (which layer holds what)"
+"$vhdtool" map "$dir/child.vhd"
+
+step "vhdtool convert child.vhd flat.raw (the whole chain, sparse)"
+"$vhdtool" convert "$dir/child.vhd" "$dir/flat.raw"
+if command -v debugfs >/dev/null 2>&1 && [ -n "$(command -v mkfs.ext4)" ]; then
+    printf 'hello.txt read back from the chain: '
+    debugfs -R 'cat /hello.txt' "$dir/flat.raw" 2>/dev/null
+fi
+rm -f "$dir/flat.raw"
+
+step "done"
+echo "The chain is in $dir: base.vhd <- child.vhd.  Try:"
+echo "  $vhdtool info --json $dir/child.vhd"

@@ -53,12 +53,12 @@ int cmd_check(int argc, char **argv)
 	vhd_chain *chain = NULL;
 	const char *file;
 
-	while ((c = getopt_long(argc, argv, "nqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":nqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': no_parents = 1; break;
 		case 'q': tool_quiet = 1; break;
 		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: return tool_usage_error("check", "bad option");
+		default: return tool_option_error("check", c, argv);
 		}
 	}
 	if (optind != argc - 1)

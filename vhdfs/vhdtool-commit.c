@@ -35,11 +35,11 @@ int cmd_commit(int argc, char **argv)
 	const char *file;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'q': tool_quiet = 1; break;
 		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: return tool_usage_error("commit", "bad option");
+		default: return tool_option_error("commit", c, argv);
 		}
 	}
 	if (optind != argc - 1)

@@ -467,7 +467,7 @@ int cmd_convert(int argc, char **argv)
 	uint8_t *buf = NULL;
 
 	dst.fmt = FMT_RAW;
-	while ((c = getopt_long(argc, argv, "O:f:t:b:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":O:f:t:b:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'O':
 			if (parse_fmt(optarg, &dst.fmt) < 0)
@@ -493,7 +493,7 @@ int cmd_convert(int argc, char **argv)
 			break;
 		case 'q': tool_quiet = 1; break;
 		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: return tool_usage_error("convert", "bad option");
+		default: return tool_option_error("convert", c, argv);
 		}
 	}
 	if (argc - optind != 2)

@@ -64,7 +64,7 @@ int cmd_create(int argc, char **argv)
 	const char *file;
 
 	memset(&opts, 0, sizeof(opts));
-	while ((c = getopt_long(argc, argv, "t:s:b:p:fqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":t:s:b:p:fqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			type_arg = optarg;
@@ -85,7 +85,7 @@ int cmd_create(int argc, char **argv)
 		case 'f': opts.flags |= VHD_CREATE_OVERWRITE; break;
 		case 'q': tool_quiet = 1; break;
 		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: return tool_usage_error("create", "bad option");
+		default: return tool_option_error("create", c, argv);
 		}
 	}
 	if (optind != argc - 1)

@@ -157,13 +157,13 @@ int cmd_info(int argc, char **argv)
 	vhd_chain *chain;
 	const char *file;
 
-	while ((c = getopt_long(argc, argv, "jnqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jnqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'n': flags |= VHD_OPEN_NOPARENT; break;
 		case 'q': tool_quiet = 1; break;
 		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: return tool_usage_error("info", "bad option");
+		default: return tool_option_error("info", c, argv);
 		}
 	}
 	if (optind != argc - 1)

@@ -49,10 +49,10 @@ static void emit(const struct map_run *m, char **paths, int json, struct json_ou
 		return;
 	}
 	if (m->layer < 0)
-		printf("%#-18llx %#-18llx %-5s %-18s %s\n", (unsigned long long)m->start,
+		printf("0x%-16llx 0x%-16llx %-5s %-18s %s\n", (unsigned long long)m->start,
 		       (unsigned long long)m->length, "zero", "-", "-");
 	else
-		printf("%#-18llx %#-18llx %-5d %#-18llx %s\n", (unsigned long long)m->start,
+		printf("0x%-16llx 0x%-16llx %-5d 0x%-16llx %s\n", (unsigned long long)m->start,
 		       (unsigned long long)m->length, m->layer, (unsigned long long)m->file_offset,
 		       paths[m->layer]);
 }
@@ -74,12 +74,12 @@ int cmd_map(int argc, char **argv)
 	uint64_t off, size;
 	const char *file;
 
-	while ((c = getopt_long(argc, argv, "jqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'q': tool_quiet = 1; break;
 		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: return tool_usage_error("map", "bad option");
+		default: return tool_option_error("map", c, argv);
 		}
 	}
 	if (optind != argc - 1)

@@ -35,11 +35,11 @@ int cmd_relink(int argc, char **argv)
 	const char *file, *parent;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'q': tool_quiet = 1; break;
 		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: return tool_usage_error("relink", "bad option");
+		default: return tool_option_error("relink", c, argv);
 		}
 	}
 	if (argc - optind != 2)

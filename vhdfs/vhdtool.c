@@ -8,7 +8,9 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +75,8 @@ int main(int argc, char **argv)
 	int i = 1;
 
 	vhd_set_logger(log_warning, NULL);
+	/* getopt's own messages would make a second line; see tool_option_error. */
+	opterr = 0;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			print_help(stdout);
@@ -107,16 +111,41 @@ int main(int argc, char **argv)
 	return sc->run(argc - i, argv + i);
 }
 
-/* Keep libvhd's message when it names a file: it may be a parent, which is
- * what the user needs to see.  Prefix the user's file when that differs. */
+/* libvhd words its messages "cannot VERB 'FILE': REASON".  When FILE is the
+ * user's file, the line keeps only REASON, so the file is named once; when
+ * it is another file (a parent), the whole message stays, because that
+ * file is what the user needs to look at. */
+static const char *reason_for(const char *file, const char *msg)
+{
+	const char *q1 = strchr(msg, '\''), *q2;
+	char quoted[4096];
+	size_t n;
+
+	if (!q1 || strncmp(msg, "cannot ", 7) != 0)
+		return msg;
+	q2 = strstr(q1 + 1, "': ");
+	if (!q2 || memchr(q1 + 1, '\'', (size_t)(q2 - q1 - 1)))
+		return msg;
+	n = (size_t)(q2 - q1 - 1);
+	if (n >= sizeof(quoted))
+		return msg;
+	memcpy(quoted, q1 + 1, n);
+	quoted[n] = '\0';
+	if (strcmp(quoted, file) != 0 && !tool_same_file(quoted, file))
+		return msg;
+	return q2 + 3;
+}
+
 static void print_fail_line(const char *verb, const char *file, const char *reason)
 {
-	size_t n = strlen(file);
+	const char *r = reason_for(file, reason);
 
-	if (reason[0] == '\'' && strncmp(reason + 1, file, n) == 0 && reason[n + 1] == '\'')
-		fprintf(stderr, "vhdtool: %s failed: %s\n", verb, reason);
+	/* strerror() capitalises ("No such file"); our messages are lowercase. */
+	if (isupper((unsigned char)r[0]) && islower((unsigned char)r[1]))
+		fprintf(stderr, "vhdtool: %s failed: '%s': %c%s\n", verb, file,
+		        tolower((unsigned char)r[0]), r + 1);
 	else
-		fprintf(stderr, "vhdtool: %s failed: '%s': %s\n", verb, file, reason);
+		fprintf(stderr, "vhdtool: %s failed: '%s': %s\n", verb, file, r);
 }
 
 void tool_fail(const char *verb, const char *file, int err)
@@ -152,6 +181,17 @@ int tool_usage_error(const char *verb, const char *fmt, ...)
 	else
 		fprintf(stderr, "vhdtool: %s (see 'vhdtool --help')\n", reason);
 	return EXIT_USAGE;
+}
+
+int tool_option_error(const char *verb, int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		return tool_usage_error(verb, "option '%s' needs a value", arg);
+	if (optopt && arg[0] == '-' && arg[1] != '-')
+		return tool_usage_error(verb, "unknown option '-%c'", optopt);
+	return tool_usage_error(verb, "unknown option '%s'", arg);
 }
 
 int tool_parse_size(const char *s, uint64_t *out)

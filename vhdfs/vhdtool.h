@@ -30,6 +30,8 @@ void tool_fail(const char *verb, const char *file, int err);
 void tool_failx(const char *verb, const char *file, const char *fmt, ...) TOOL_PRINTF(3, 4);
 /* One usage line for VERB ("" for the dispatcher) and EXIT_USAGE. */
 int tool_usage_error(const char *verb, const char *fmt, ...) TOOL_PRINTF(2, 3);
+/* The usage line for what getopt_long() returned as C ('?' or ':'). */
+int tool_option_error(const char *verb, int c, char **argv);
 
 /* Parse SIZE: decimal bytes with an optional K/M/G/T suffix (powers of
  * 1024, "KiB"/"K"/"k" all accepted).  0, or -EINVAL on junk or overflow. */
