@@ -55,6 +55,8 @@ static int write_with_fill(vhd_chain *c, const uint8_t *bm, uint64_t data_off, u
 	uint8_t *tmp;
 	int r;
 
+	if (s_first == s_last)
+		fill_head = fill_tail = fill_head || fill_tail; /* one sector, one bit */
 	if (!fill_head && !fill_tail)
 		return vhd_layer_pwrite(top, buf, len, data_off + in_block);
 	if (fill_head)
@@ -70,8 +72,8 @@ static int write_with_fill(vhd_chain *c, const uint8_t *bm, uint64_t data_off, u
 			goto out;
 	}
 	if (fill_tail && !(fill_head && s_first == s_last)) {
-		r = vhd_chain_read_from(c, 1, tmp + (end - start) - VHD_SECTOR, VHD_SECTOR,
-		                        off + (end - in_block) - VHD_SECTOR);
+		r = vhd_chain_read_from(c, 1, tmp + (s_last * VHD_SECTOR - start), VHD_SECTOR,
+		                        off - in_block + s_last * VHD_SECTOR);
 		if (r < 0)
 			goto out;
 	}

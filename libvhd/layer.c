@@ -336,7 +336,8 @@ int vhd_layer_open(const char *path, bool read_only, struct vhd_layer **out)
 	pthread_mutex_init(&l->alloc_lock, NULL);
 	strcpy(l->path, path);
 	l->read_only = read_only;
-	l->fd = open(path, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO named by a hostile locator must not hang us. */
+	l->fd = open(path, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NONBLOCK);
 	if (l->fd < 0) {
 		r = vhd_error(-errno, "cannot open '%s': %s", path, strerror(errno));
 		goto fail;
@@ -391,6 +392,9 @@ int vhd_layer_open(const char *path, bool read_only, struct vhd_layer **out)
 	} else if (memcmp(copy_raw, "conectix", 8) == 0) {
 		r = vhd_error(-EINVAL, "'%s': bad footer checksum in the copy at offset 0 (stored 0x%08x, computed 0x%08x) and no footer at the end",
 		              path, vhd_get_be32(copy_raw + 64), vhd_checksum(copy_raw, VHD_FOOTER_SIZE, 64));
+		goto fail;
+	} else if (memcmp(copy_raw, "vhdxfile", 8) == 0) {
+		r = vhd_error(-EINVAL, "'%s': a VHDX image, not VHD (unsupported)", path);
 		goto fail;
 	} else {
 		r = vhd_error(-EINVAL, "'%s': not a VHD image (no footer)", path);
