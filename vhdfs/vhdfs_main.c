@@ -237,6 +237,17 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	fs.source = source;
+	/* Show the image in /proc/mounts and df (the user's fsname= wins). */
+	if (!strchr(source, ',') && !strchr(source, '\\')) {
+		char *opt;
+
+		if (asprintf(&opt, "-ofsname=%s", source) < 0 ||
+		    fuse_opt_insert_arg(&args, 1, opt) < 0) {
+			vhdfs_err("cannot start: out of memory");
+			goto out;
+		}
+		free(opt);
+	}
 	fs.read_only = o.read_only;
 	fs.partitions = o.partitions;
 
