@@ -1,0 +1,11 @@
+/* istmd.h: what istmd's top-level files export to each other. */
+#ifndef ISTMD_ISTMD_H
+#define ISTMD_ISTMD_H
+
+/* netchild.c: main() of the network child (--role=net) */
+int netchild_main(int argc, char **argv);
+
+/* rpc/rpc_testif.c: a test interface, registered with --test-interface */
+int rpc_testif_register(void);
+
+#endif /* ISTMD_ISTMD_H */

@@ -1,0 +1,361 @@
+/* main.c: istmd's command line, configuration file and process model.
+ * The process started by the administrator becomes the privileged parent
+ * (priv/priv_parent.c): it opens the listening sockets, then re-executes
+ * itself as the unprivileged network child (netchild.c) with --role=net.
+ * Trade-off: the configuration file takes the long option names as keys,
+ * so there is one list of settings and the command line wins. */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <nettle/md4.h>
+
+#include "istmd.h"
+#include "log.h"
+#include "priv/priv.h"
+#include "rpc/ntlmssp.h"
+
+struct settings {
+	char *listen;                /* ADDR:PORT of the port 135 endpoint */
+	char *state_dir;             /* absolute */
+	char *users;                 /* absolute */
+	char *storage_root;          /* absolute */
+	char *tgt_control_port;      /* tgtadm -C N, kept for later issues */
+	char *exporter_port;         /* object exporter port, 0 = ephemeral */
+	char *run_as;                /* the network child's user */
+	int foreground;              /* -f */
+	int verbose;                 /* -v */
+	int test_interface;          /* --test-interface */
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: istmd [-f] [-v] --listen ADDR:PORT --state-dir DIR --users FILE\n"
+"             --storage-root DIR [--tgt-control-port N] [--exporter-port N]\n"
+"             [--config FILE] [--run-as USER]\n"
+"       istmd --nt-hash < password\n"
+"       istmd --help | --version\n"
+"\n"
+"Serve the ISTM management protocol (DCOM over DCE/RPC, NTLMv2).\n"
+"\n"
+"  -f, --foreground          stay in the foreground, log to standard error\n"
+"  -v, --verbose             log debugging messages\n"
+"      --listen ADDR:PORT    endpoint mapper / activation address (default 0.0.0.0:135)\n"
+"      --exporter-port N     object exporter port on the same address (default 0: any)\n"
+"      --state-dir DIR       where the server keeps its state\n"
+"      --users FILE          name:NT-hash-hex lines (see --nt-hash)\n"
+"      --storage-root DIR    directory virtual disks live under\n"
+"      --tgt-control-port N  tgtd control port (tgtadm -C N)\n"
+"      --config FILE         read settings (same names as the options) from FILE\n"
+"      --run-as USER         user of the network process (default _istmd, else nobody)\n"
+"      --nt-hash             read a password on standard input, print its NT hash\n"
+"  -h, --help                show this help\n"
+"  -V, --version             show the version\n");
+}
+
+/* An absolute copy of PATH (daemon mode changes directory to /). */
+static char *absolute(const char *path)
+{
+	char cwd[4096], *r;
+
+	if (path[0] == '/')
+		return strdup(path);
+	if (!getcwd(cwd, sizeof(cwd)))
+		return NULL;
+	if (asprintf(&r, "%s/%s", cwd, path) < 0)
+		return NULL;
+	return r;
+}
+
+static int set_value(struct settings *s, const char *key, const char *val, int from_file)
+{
+	struct { const char *key; char **dst; int path; } keys[] = {
+		{ "listen", &s->listen, 0 }, { "state-dir", &s->state_dir, 1 },
+		{ "users", &s->users, 1 }, { "storage-root", &s->storage_root, 1 },
+		{ "tgt-control-port", &s->tgt_control_port, 0 },
+		{ "exporter-port", &s->exporter_port, 0 }, { "run-as", &s->run_as, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(keys[i].key, key))
+			continue;
+		if (*keys[i].dst && from_file)
+			return 0; /* the command line wins */
+		free(*keys[i].dst);
+		*keys[i].dst = keys[i].path ? absolute(val) : strdup(val);
+		return *keys[i].dst ? 0 : -ENOMEM;
+	}
+	return -ENOENT;
+}
+
+static int load_config(struct settings *s, const char *path)
+{
+	char line[4096];
+	unsigned lineno = 0;
+	FILE *f = fopen(path, "re");
+
+	if (!f) {
+		fprintf(stderr, "istmd: reading config '%s' failed: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *k = line, *v, *e;
+
+		lineno++;
+		while (*k == ' ' || *k == '\t')
+			k++;
+		e = k + strlen(k);
+		while (e > k && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+			*--e = 0;
+		if (*k == 0 || *k == '#')
+			continue;
+		v = k + strcspn(k, " \t=");
+		if (*v)
+			*v++ = 0;
+		v += strspn(v, " \t=");
+		if (!strcmp(k, "foreground")) {
+			s->foreground = 1;
+			continue;
+		}
+		if (!strcmp(k, "verbose")) {
+			s->verbose = 1;
+			continue;
+		}
+		if (*v == 0 || set_value(s, k, v, 1) < 0) {
+			fprintf(stderr, "istmd: reading config '%s' failed: line %u: unknown setting '%s'\n",
+				path, lineno, k);
+			fclose(f);
+			return -EINVAL;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static int nt_hash_main(void)
+{
+	char line[1024];
+	struct rpc_buf u = { 0 };
+	uint8_t h[16];
+	size_t n;
+	int i;
+
+	if (!fgets(line, sizeof(line), stdin)) {
+		fprintf(stderr, "istmd: reading password failed: no input\n");
+		return 1;
+	}
+	n = strlen(line);
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = 0;
+	if (ntlmssp_utf8_to_utf16(line, &u) < 0) {
+		fprintf(stderr, "istmd: reading password failed: not UTF-8\n");
+		return 1;
+	}
+	ntlm_nt_hash(u.data, u.len, h);
+	memset(line, 0, sizeof(line));
+	if (u.data)
+		memset(u.data, 0, u.len);
+	rpc_buf_release(&u);
+	for (i = 0; i < 16; i++)
+		printf("%02x", h[i]);
+	printf("\n");
+	return 0;
+}
+
+static int parse_port(const char *s, unsigned *port)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *s == 0 || *end || v > 65535)
+		return -EINVAL;
+	*port = (unsigned)v;
+	return 0;
+}
+
+/* Open a listening socket on HOST:PORT. */
+static int open_listener(const char *host, unsigned port)
+{
+	struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV,
+				  .ai_socktype = SOCK_STREAM };
+	struct addrinfo *ai;
+	char ps[8];
+	int fd, one = 1, rc;
+
+	snprintf(ps, sizeof(ps), "%u", port);
+	rc = getaddrinfo(host, ps, &hints, &ai);
+	if (rc) {
+		fprintf(stderr, "istmd: listening on '%s' failed: %s\n", host, gai_strerror(rc));
+		return -EINVAL;
+	}
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0) {
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 128) < 0) {
+			rc = -errno;
+			close(fd);
+			fd = rc;
+		}
+	} else {
+		fd = -errno;
+	}
+	if (fd < 0)
+		fprintf(stderr, "istmd: listening on '%s' port %u failed: %s\n", host, port,
+			strerror(-fd));
+	freeaddrinfo(ai);
+	return fd;
+}
+
+/* Split ADDR:PORT or [ADDR]:PORT. */
+static int split_listen(const char *spec, char *host, size_t hsize, unsigned *port)
+{
+	const char *colon;
+	size_t hl;
+
+	if (spec[0] == '[') {
+		const char *close = strchr(spec, ']');
+		if (!close || close[1] != ':')
+			return -EINVAL;
+		hl = (size_t)(close - spec - 1);
+		spec++;
+		colon = close + 1;
+	} else {
+		colon = strrchr(spec, ':');
+		if (!colon)
+			return -EINVAL;
+		hl = (size_t)(colon - spec);
+	}
+	if (hl == 0 || hl >= hsize)
+		return -EINVAL;
+	memcpy(host, spec, hl);
+	host[hl] = 0;
+	return parse_port(colon + 1, port);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "listen", required_argument, NULL, 1 },
+		{ "state-dir", required_argument, NULL, 2 },
+		{ "users", required_argument, NULL, 3 },
+		{ "storage-root", required_argument, NULL, 4 },
+		{ "tgt-control-port", required_argument, NULL, 5 },
+		{ "exporter-port", required_argument, NULL, 6 },
+		{ "config", required_argument, NULL, 7 },
+		{ "run-as", required_argument, NULL, 8 },
+		{ "nt-hash", no_argument, NULL, 9 },
+		{ "test-interface", no_argument, NULL, 10 },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *keys[] = { NULL, "listen", "state-dir", "users", "storage-root",
+				      "tgt-control-port", "exporter-port", NULL, "run-as" };
+	struct settings s = { 0 };
+	const char *config = NULL;
+	char host[256], self[4096], nbuf[16];
+	char *child_argv[16];
+	unsigned port, xport = 0, tport;
+	int fds[2], c, n, rc;
+	struct stat st;
+	ssize_t sl;
+
+	if (argc > 1 && !strncmp(argv[1], "--role=", 7))
+		return netchild_main(argc, argv);
+	while ((c = getopt_long(argc, argv, "fvhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': s.foreground = 1; break;
+		case 'v': s.verbose = 1; break;
+		case 1: case 2: case 3: case 4: case 5: case 6: case 8:
+			if (set_value(&s, keys[c], optarg, 0) < 0)
+				return 1;
+			break;
+		case 7: config = optarg; break;
+		case 9: return nt_hash_main();
+		case 10: s.test_interface = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("istmd %s\n", PACKAGE_VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "istmd: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (config && load_config(&s, config) < 0)
+		return 1;
+	if (!s.listen)
+		s.listen = strdup("0.0.0.0:135");
+	if (!s.state_dir || !s.users || !s.storage_root) {
+		fprintf(stderr, "istmd: missing setting: --state-dir, --users and --storage-root are required\n");
+		return 2;
+	}
+	if (split_listen(s.listen, host, sizeof(host), &port) < 0) {
+		fprintf(stderr, "istmd: bad listen address '%s': want ADDR:PORT\n", s.listen);
+		return 2;
+	}
+	if ((s.exporter_port && parse_port(s.exporter_port, &xport) < 0) ||
+	    (s.tgt_control_port && parse_port(s.tgt_control_port, &tport) < 0)) {
+		fprintf(stderr, "istmd: bad port number\n");
+		return 2;
+	}
+	if (stat(s.storage_root, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "istmd: bad storage root '%s': not a directory\n", s.storage_root);
+		return 1;
+	}
+	sl = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (sl < 0) {
+		fprintf(stderr, "istmd: finding own executable failed: %s\n", strerror(errno));
+		return 1;
+	}
+	self[sl] = 0;
+	if ((fds[0] = open_listener(host, port)) < 0 || (fds[1] = open_listener(host, xport)) < 0)
+		return 1;
+
+	n = 0;
+	child_argv[n++] = (char *)"istmd";
+	child_argv[n++] = (char *)"--role=net";
+	snprintf(nbuf, sizeof(nbuf), "--listen-fds=%d", 2);
+	child_argv[n++] = nbuf;
+	if (asprintf(&child_argv[n++], "--chroot=%s/empty", s.state_dir) < 0 ||
+	    asprintf(&child_argv[n++], "--run-as=%s", s.run_as ? s.run_as : "_istmd") < 0)
+		fatalx("out of memory");
+	if (s.foreground)
+		child_argv[n++] = (char *)"-f";
+	if (s.verbose)
+		child_argv[n++] = (char *)"-v";
+	if (s.test_interface)
+		child_argv[n++] = (char *)"--test-interface";
+	child_argv[n] = NULL;
+
+	struct priv_parent_conf pc = {
+		.state_dir = s.state_dir, .users_file = s.users, .self_exe = self,
+		.child_argv = child_argv, .listen_fds = fds, .n_listen = 2,
+	};
+	/* errors in the users file or state directory reach the terminal */
+	log_init(1, s.verbose, "istmd");
+	if (priv_parent_init(&pc) < 0)
+		return 1;
+	if (!s.foreground && daemon(0, 0) < 0) {
+		log_warn("daemonising failed");
+		return 1;
+	}
+	log_init(s.foreground, s.verbose, "istmd");
+	rc = priv_parent_run();
+	return rc < 0 ? 1 : 0;
+}

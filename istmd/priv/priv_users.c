@@ -1,0 +1,99 @@
+/* priv_users.c: the users file, `name:NT-hash-hex` per line ('#' starts a
+ * comment, blank lines are skipped).  Read by the privileged parent only.
+ * Trade-off: names are matched ASCII case-insensitively, as Windows
+ * matches account names; the file is read once at start-up. */
+#include <config.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+#include "priv.h"
+
+static int parse_line(char *line, struct priv_user *u)
+{
+	char *colon = strchr(line, ':'), *hex;
+	size_t i;
+
+	if (!colon || colon == line || (size_t)(colon - line) >= sizeof(u->name))
+		return -EINVAL;
+	*colon = 0;
+	hex = colon + 1;
+	if (strlen(hex) != 32)
+		return -EINVAL;
+	for (i = 0; i < 16; i++) {
+		if (!isxdigit((unsigned char)hex[2 * i]) || !isxdigit((unsigned char)hex[2 * i + 1]))
+			return -EINVAL;
+		sscanf(hex + 2 * i, "%2hhx", &u->nt_hash[i]);
+	}
+	snprintf(u->name, sizeof(u->name), "%s", line);
+	return 0;
+}
+
+int priv_users_load(const char *path, struct priv_users *out)
+{
+	struct priv_users u = { 0 };
+	char line[512];
+	unsigned lineno = 0;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f) {
+		log_warn("reading users file '%s' failed", path);
+		return -errno;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *s = line, *e;
+		struct priv_user *v;
+
+		lineno++;
+		while (isspace((unsigned char)*s))
+			s++;
+		e = s + strlen(s);
+		while (e > s && isspace((unsigned char)e[-1]))
+			*--e = 0;
+		if (*s == 0 || *s == '#')
+			continue;
+		v = realloc(u.v, (u.n + 1) * sizeof(*v));
+		if (!v) {
+			fclose(f);
+			priv_users_release(&u);
+			return -ENOMEM;
+		}
+		u.v = v;
+		if (parse_line(s, &u.v[u.n]) < 0) {
+			log_warnx("reading users file '%s' failed: line %u is not name:32-hex-digits",
+				  path, lineno);
+			fclose(f);
+			priv_users_release(&u);
+			return -EINVAL;
+		}
+		u.n++;
+	}
+	fclose(f);
+	*out = u;
+	return 0;
+}
+
+const struct priv_user *priv_users_find(const struct priv_users *u, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++)
+		if (!strcasecmp(u->v[i].name, name))
+			return &u->v[i];
+	return NULL;
+}
+
+void priv_users_release(struct priv_users *u)
+{
+	if (u->v)
+		memset(u->v, 0, u->n * sizeof(*u->v));
+	free(u->v);
+	u->v = NULL;
+	u->n = 0;
+}

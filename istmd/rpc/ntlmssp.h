@@ -1,0 +1,119 @@
+/* ntlmssp.h: the server side of NTLMSSP ([MS-NLMP]): message codecs
+ * (ntlmssp_msg.c), NTLMv2 verification (ntlmssp_v2.c, run by the
+ * privileged parent, which holds the NT hashes) and the session's signing
+ * and sealing (ntlmssp_sign.c, run by the network child).  Only NTLMv2 with
+ * extended session security is supported; NTLMv1 and LM are refused. */
+#ifndef ISTMD_NTLMSSP_H
+#define ISTMD_NTLMSSP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include <nettle/arcfour.h>
+
+#include "rpc_dispatch.h"
+
+/* [MS-NLMP] 2.2.2.5 NEGOTIATE flags */
+#define NTLMSSP_NEGOTIATE_UNICODE      0x00000001u
+#define NTLMSSP_NEGOTIATE_OEM          0x00000002u
+#define NTLMSSP_REQUEST_TARGET         0x00000004u
+#define NTLMSSP_NEGOTIATE_SIGN         0x00000010u
+#define NTLMSSP_NEGOTIATE_SEAL         0x00000020u
+#define NTLMSSP_NEGOTIATE_LM_KEY       0x00000080u
+#define NTLMSSP_NEGOTIATE_NTLM         0x00000200u
+#define NTLMSSP_ANONYMOUS              0x00000800u
+#define NTLMSSP_NEGOTIATE_ALWAYS_SIGN  0x00008000u
+#define NTLMSSP_TARGET_TYPE_DOMAIN     0x00010000u
+#define NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY 0x00080000u
+#define NTLMSSP_NEGOTIATE_TARGET_INFO  0x00800000u
+#define NTLMSSP_NEGOTIATE_VERSION      0x02000000u
+#define NTLMSSP_NEGOTIATE_128          0x20000000u
+#define NTLMSSP_NEGOTIATE_KEY_EXCH     0x40000000u
+#define NTLMSSP_NEGOTIATE_56           0x80000000u
+
+/* [MS-NLMP] 2.2.2.1 AV_PAIR ids */
+#define MSV_AV_EOL               0
+#define MSV_AV_NB_COMPUTER_NAME  1
+#define MSV_AV_NB_DOMAIN_NAME    2
+#define MSV_AV_DNS_COMPUTER_NAME 3
+#define MSV_AV_DNS_DOMAIN_NAME   4
+#define MSV_AV_TIMESTAMP         7
+
+#define NTLMSSP_MAX_NAME 256     /* bytes of UTF-16LE in user and domain names */
+#define NTLMSSP_MAX_NT_RESPONSE 4096 /* NTLMv2 response incl. client AV pairs */
+
+/* Names the CHALLENGE's target info carries (UTF-8, ASCII in practice). */
+struct ntlmssp_names {
+	const char *nb_computer;     /* MsvAvNbComputerName, e.g. "ISTMSRV" */
+	const char *nb_domain;       /* MsvAvNbDomainName, e.g. "WORKGROUP" */
+	const char *dns_computer;    /* MsvAvDnsComputerName */
+	const char *dns_domain;      /* MsvAvDnsDomainName */
+};
+
+/* The fields of an AUTHENTICATE_MESSAGE the server uses (pointers into
+ * the message). */
+struct ntlmssp_auth_msg {
+	uint32_t flags;              /* NegotiateFlags */
+	const uint8_t *lm;           /* LmChallengeResponse */
+	size_t lm_len;               /* its length */
+	const uint8_t *nt;           /* NtChallengeResponse (NTLMv2_RESPONSE) */
+	size_t nt_len;               /* its length: > 24 for NTLMv2 */
+	const uint8_t *domain;       /* DomainName, UTF-16LE */
+	size_t domain_len;           /* bytes */
+	const uint8_t *user;         /* UserName, UTF-16LE */
+	size_t user_len;             /* bytes */
+	const uint8_t *enc_key;      /* EncryptedRandomSessionKey */
+	size_t enc_key_len;          /* 0 or 16 */
+};
+
+/* Outcome of ntlmv2_verify. */
+enum ntlm_result {
+	NTLM_OK = 0,                 /* proof matched: session key valid */
+	NTLM_UNKNOWN_USER = 1,       /* no such user (decided by the caller) */
+	NTLM_BAD_PROOF = 2,          /* wrong password or tampered response */
+	NTLM_REFUSED = 3,            /* NTLMv1/LM, anonymous, missing key exchange */
+};
+
+/* ---- ntlmssp_msg.c */
+int ntlmssp_negotiate_parse(const uint8_t *msg, size_t len, uint32_t *flags);
+uint32_t ntlmssp_challenge_flags(uint32_t client_flags);
+int ntlmssp_challenge_build(struct rpc_buf *out, uint32_t flags, const uint8_t challenge[8],
+			    const struct ntlmssp_names *names, uint64_t filetime);
+int ntlmssp_authenticate_parse(const uint8_t *msg, size_t len, struct ntlmssp_auth_msg *a);
+size_t ntlmssp_utf16_to_utf8(const uint8_t *in, size_t in_len, char *out, size_t out_size);
+int ntlmssp_utf8_to_utf16(const char *in, struct rpc_buf *out);
+
+/* ---- ntlmssp_v2.c */
+void ntlm_nt_hash(const uint8_t *utf16_password, size_t len, uint8_t hash[16]);
+enum ntlm_result ntlmv2_verify(const uint8_t nt_hash[16],
+			       const uint8_t *user, size_t user_len,
+			       const uint8_t *domain, size_t domain_len,
+			       const uint8_t server_challenge[8],
+			       const uint8_t *nt_resp, size_t nt_len, uint32_t flags,
+			       const uint8_t *enc_key, size_t enc_key_len,
+			       uint8_t exported_key[16]);
+
+/* ---- ntlmssp_sign.c
+ * One side of an established session.  "in" is what the peer sends us,
+ * "out" what we send; a server has in = client-to-server. */
+struct ntlmssp_session {
+	uint32_t flags;              /* negotiated flags (from AUTHENTICATE) */
+	uint8_t sign_in[16];         /* peer's signing key */
+	uint8_t sign_out[16];        /* our signing key */
+	struct arcfour_ctx seal_in;  /* RC4 state for the peer's direction */
+	struct arcfour_ctx seal_out; /* RC4 state for ours */
+	uint32_t seq_in;             /* next sequence number expected from the peer */
+	uint32_t seq_out;            /* next sequence number we send */
+};
+
+void ntlmssp_session_init(struct ntlmssp_session *s, uint32_t flags,
+			  const uint8_t exported_key[16], int is_server);
+void ntlmssp_seal(struct ntlmssp_session *s, uint8_t *data, size_t len);
+void ntlmssp_unseal(struct ntlmssp_session *s, uint8_t *data, size_t len);
+void ntlmssp_sign(struct ntlmssp_session *s, const struct iovec *iov, int n,
+		  uint8_t sig[16]);
+int ntlmssp_check(struct ntlmssp_session *s, const struct iovec *iov, int n,
+		  const uint8_t sig[16]);
+
+#endif /* ISTMD_NTLMSSP_H */

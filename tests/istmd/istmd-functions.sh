@@ -1,0 +1,65 @@
+# istmd-functions.sh: sourced by the transport tests after ../functions.sh.
+# Starts istmd in the foreground on ephemeral ports (the ports come from
+# its log), so tests run in parallel without colliding on port 135.
+
+ISTMD="$top_builddir/istmd/istmd"
+PYTHON=/usr/bin/python3
+RPCCLIENT="$top_srcdir/tests/istmd/rpcclient.py"
+ISTMD_PID=
+
+requires test -x "$ISTMD"
+requires $PYTHON -c 'import impacket.dcerpc.v5.rpcrt'
+
+# istmd_users: a users file with alice / Passw0rd! (made with --nt-hash)
+istmd_users()
+{
+    [ -f "$tmp/users" ] ||
+        printf 'alice:%s\n' "$(printf 'Passw0rd!\n' | "$ISTMD" --nt-hash)" > "$tmp/users"
+}
+
+# istmd_start [ARGS...]: start istmd -f -v with the test interface; sets
+# ISTMD_PID, ISTMD_PORT (port 135 role) and ISTMD_XPORT (object exporter).
+istmd_start()
+{
+    local i line lines
+    mkdir -p "$tmp/state" "$tmp/storage"
+    istmd_users
+    touch "$tmp/istmd.log"
+    lines=$(wc -l < "$tmp/istmd.log")
+    "$ISTMD" -f -v --listen 127.0.0.1:0 --exporter-port 0 --state-dir "$tmp/state" \
+        --users "$tmp/users" --storage-root "$tmp/storage" --test-interface "$@" \
+        >> "$tmp/istmd.log" 2>&1 &
+    ISTMD_PID=$!
+    for i in $(seq 100); do
+        line=$(tail -n +"$((lines + 1))" "$tmp/istmd.log" | grep 'serving on port' | tail -1) || true
+        [ -n "$line" ] && break
+        kill -0 "$ISTMD_PID" 2>/dev/null || { cat "$tmp/istmd.log"; fail "istmd exited at start"; }
+        sleep 0.1
+    done
+    [ -n "$line" ] || { cat "$tmp/istmd.log"; fail "istmd did not start"; }
+    ISTMD_PORT=$(echo "$line" | sed -n 's/.*serving on port \([0-9]*\) .*/\1/p')
+    ISTMD_XPORT=$(echo "$line" | sed -n 's/.*exporter port \([0-9]*\)).*/\1/p')
+}
+
+# istmd_stop: SIGTERM, then wait for the parent (it stops the child).
+istmd_stop()
+{
+    if [ -n "$ISTMD_PID" ] && kill -0 "$ISTMD_PID" 2>/dev/null; then
+        kill "$ISTMD_PID"
+        wait "$ISTMD_PID" 2>/dev/null || true
+    fi
+    ISTMD_PID=
+}
+cleanup_fn istmd_stop
+
+# istmd_child_pid: the network child's pid (the parent's only child)
+istmd_child_pid()
+{
+    cat "/proc/$ISTMD_PID/task/$ISTMD_PID/children" | awk '{print $1}'
+}
+
+# rpcclient SCENARIO [ARGS...]: run an impacket scenario against istmd
+rpcclient()
+{
+    timeout 120 $PYTHON "$RPCCLIENT" "$ISTMD_PORT" "$@"
+}

@@ -1,0 +1,38 @@
+#!/bin/bash
+# Hostile bytes: replay the PDU and NTLMSSP corpora (every file and every
+# prefix of it) through the harnesses built with the project's compiler,
+# then, when clang's libFuzzer is there, fuzz each harness briefly under
+# ASan+UBSan (FUZZ_SECONDS, default 20) starting from the corpus.
+. "$(dirname "$0")/../functions.sh"
+
+corpus="$top_srcdir/tests/fuzz/corpus"
+"$top_builddir/tests/istmd/fuzz-rpc-pdu-replay" "$corpus/rpc-pdu" || fail "rpc-pdu corpus replay"
+"$top_builddir/tests/istmd/fuzz-ntlmssp-replay" "$corpus/ntlmssp" || fail "ntlmssp corpus replay"
+
+if ! command -v clang >/dev/null ||
+   ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n){return 0;}' |
+     clang -x c -fsanitize=fuzzer -o "$tmp/probe" - 2>/dev/null; then
+    echo "no libFuzzer: corpus replay only"
+    exit 0
+fi
+src="$top_srcdir/istmd"
+cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+        -I$top_builddir -I$src -I$src/rpc $(pkg-config --cflags nettle)"
+libs="$(pkg-config --libs nettle)"
+rpc="$src/log.c $src/rpc/rpc_buf.c $src/rpc/rpc_codec.c $src/rpc/rpc_pdu.c $src/rpc/rpc_iface.c
+     $src/rpc/rpc_conn.c $src/rpc/ntlmssp_msg.c $src/rpc/ntlmssp_v2.c $src/rpc/ntlmssp_sign.c"
+# shellcheck disable=SC2086
+clang $cflags -o "$tmp/fuzz-rpc-pdu" "$top_srcdir/tests/fuzz/fuzz-rpc-pdu.c" \
+    "$top_srcdir/tests/fuzz/fuzz-priv-stub.c" $rpc $libs || fail "building fuzz-rpc-pdu"
+# shellcheck disable=SC2086
+clang $cflags -o "$tmp/fuzz-ntlmssp" "$top_srcdir/tests/fuzz/fuzz-ntlmssp.c" \
+    $src/rpc/rpc_buf.c $src/rpc/rpc_codec.c $src/rpc/ntlmssp_msg.c $src/rpc/ntlmssp_v2.c \
+    $libs || fail "building fuzz-ntlmssp"
+for h in rpc-pdu ntlmssp; do
+    mkdir -p "$tmp/corpus-$h"
+    cp "$corpus/$h"/* "$tmp/corpus-$h/"
+    "$tmp/fuzz-$h" -max_total_time="${FUZZ_SECONDS:-20}" -rss_limit_mb=1024 -max_len=8192 \
+        -artifact_prefix="$tmp/crash-$h-" "$tmp/corpus-$h" > "$tmp/fuzz-$h.log" 2>&1 ||
+        { tail -40 "$tmp/fuzz-$h.log"; fail "fuzz-$h found a crash"; }
+    grep -E '^#[0-9]+.*DONE' "$tmp/fuzz-$h.log" || tail -3 "$tmp/fuzz-$h.log"
+done

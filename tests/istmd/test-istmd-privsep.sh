@@ -1,0 +1,40 @@
+#!/bin/bash
+# Privilege separation: the network child is chrooted to an empty
+# directory, runs as an unprivileged user with no_new_privs; the parent
+# persists the server GUID and the schedule across restarts, and restarts
+# a child that dies.
+. "$(dirname "$0")/../functions.sh"
+requires_root
+. "$(dirname "$0")/istmd-functions.sh"
+
+istmd_start
+child=$(istmd_child_pid)
+[ -n "$child" ] || fail "no network child"
+uid=$(awk '/^Uid:/ {print $2}' "/proc/$child/status")
+[ "$uid" != 0 ] || fail "network child runs as root"
+[ "$(awk '/^NoNewPrivs:/ {print $2}' "/proc/$child/status")" = 1 ] || fail "no_new_privs not set"
+[ "$(readlink "/proc/$child/root")" = "$tmp/state/empty" ] || fail "child not chrooted"
+[ "$(awk '/^Uid:/ {print $2}' "/proc/$ISTMD_PID/status")" = 0 ] || fail "parent is not root"
+
+guid1=$(rpcclient server-info | sed -n 's/guid=\([0-9a-f]*\) .*/\1/p')
+[ "$guid1" = "$(head -c 32 "$tmp/state/server-guid")" ] || fail "server GUID differs from its file"
+[ "$(rpcclient schedule get)" = "schedule=0,0,0" ] || fail "schedule before any set"
+[ "$(rpcclient schedule set)" = "schedule=1,3,132000000000000000" ] || fail "schedule set"
+
+# a dead child is replaced and the service goes on
+kill -9 "$child"
+for i in $(seq 50); do
+    new=$(istmd_child_pid)
+    [ -n "$new" ] && [ "$new" != "$child" ] && break
+    sleep 0.1
+done
+[ -n "$new" ] && [ "$new" != "$child" ] || fail "child not restarted"
+sleep 0.5
+rpcclient echo privacy >/dev/null || fail "not serving after child restart"
+
+istmd_stop
+istmd_start
+guid2=$(rpcclient server-info | sed -n 's/guid=\([0-9a-f]*\) .*/\1/p')
+[ "$guid1" = "$guid2" ] || fail "server GUID changed across restarts ($guid1, $guid2)"
+[ "$(rpcclient schedule get)" = "schedule=1,3,132000000000000000" ] ||
+    fail "schedule not persisted"

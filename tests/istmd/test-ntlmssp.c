@@ -1,0 +1,271 @@
+/* test-ntlmssp.c: NTLMSSP against [MS-NLMP] 4.2 test vectors: the NT
+ * hash of "Password" (4.2.2.1.2), NTLMv2 verification and key exchange
+ * (4.2.4: User "User", domain "Domain", server "Server", server challenge
+ * 0123456789abcdef, client challenge aa..aa, time 0, random session key
+ * 55..55), and sealing/signing of "Plaintext" (4.2.4.4); then the server
+ * session checks the client's message, refuses a replay and a tampered
+ * signature; plus the message codecs. */
+#include <config.h>
+
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ntlmssp.h"
+#include "rpc_int.h"
+
+static size_t unhex(const char *hex, uint8_t *out)
+{
+	size_t n = strlen(hex) / 2, i;
+
+	for (i = 0; i < n; i++)
+		sscanf(hex + 2 * i, "%2hhx", &out[i]);
+	return n;
+}
+
+static size_t utf16(const char *s, uint8_t *out)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++) {
+		out[2 * i] = (uint8_t)s[i];
+		out[2 * i + 1] = 0;
+	}
+	return 2 * i;
+}
+
+static const uint32_t v2_flags = 0xe28a8233u; /* [MS-NLMP] 4.2.4: KEY_EXCH, 128, ESS, SEAL, SIGN, ... */
+
+START_TEST(test_nt_hash)
+{
+	uint8_t pw[32], h[16], want[16];
+	size_t n = utf16("Password", pw);
+
+	unhex("a4f49c406510bdcab6824ee7c30fd852", want);
+	ntlm_nt_hash(pw, n, h);
+	ck_assert_mem_eq(h, want, 16);
+}
+END_TEST
+
+/* NTLMv2_RESPONSE of 4.2.4.2.2: NTProofStr || temp, temp = 01 01 00*6,
+ * time 0, client challenge, 00*4, ServerName AV pairs (4.2.4.1.1), 00*4. */
+static size_t v2_response(uint8_t *out)
+{
+	static const char hex[] =
+		"68cd0ab851e51c96aabc927bebef6a1c"                   /* NTProofStr */
+		"0101000000000000" "0000000000000000" "aaaaaaaaaaaaaaaa" "00000000"
+		"02000c0044006f006d00610069006e00"                   /* NbDomainName "Domain" */
+		"01000c005300650072007600650072000000000000000000";   /* NbComputerName "Server", EOL, 00*4 */
+	return unhex(hex, out);
+}
+
+START_TEST(test_ntlmv2_verify)
+{
+	uint8_t pw[32], hash[16], user[16], dom[16], chal[8], resp[128], enc[16], key[16], want[16];
+	size_t pwl = utf16("Password", pw), ul = utf16("User", user), dl = utf16("Domain", dom);
+	size_t rl = v2_response(resp);
+	uint8_t lower[16];
+
+	ntlm_nt_hash(pw, pwl, hash);
+	unhex("0123456789abcdef", chal);
+	unhex("c5dad2544fc9799094ce1ce90bc9d03e", enc);  /* EncryptedRandomSessionKey */
+	memset(want, 0x55, 16);                           /* RandomSessionKey */
+	ck_assert_int_eq(ntlmv2_verify(hash, user, ul, dom, dl, chal, resp, rl, v2_flags,
+				       enc, 16, key), NTLM_OK);
+	ck_assert_mem_eq(key, want, 16);
+	/* the user name is case-insensitive */
+	utf16("user", lower);
+	ck_assert_int_eq(ntlmv2_verify(hash, lower, ul, dom, dl, chal, resp, rl, v2_flags,
+				       enc, 16, key), NTLM_OK);
+	/* without KEY_EXCH the exported key is the session base key */
+	unhex("8de40ccadbc14a82f15cb0ad0de95ca3", want);
+	ck_assert_int_eq(ntlmv2_verify(hash, user, ul, dom, dl, chal, resp, rl,
+				       v2_flags & ~NTLMSSP_NEGOTIATE_KEY_EXCH, NULL, 0, key), NTLM_OK);
+	ck_assert_mem_eq(key, want, 16);
+	/* another password, challenge or response: refused */
+	hash[0] ^= 1;
+	ck_assert_int_eq(ntlmv2_verify(hash, user, ul, dom, dl, chal, resp, rl, v2_flags,
+				       enc, 16, key), NTLM_BAD_PROOF);
+	hash[0] ^= 1;
+	chal[7] ^= 1;
+	ck_assert_int_eq(ntlmv2_verify(hash, user, ul, dom, dl, chal, resp, rl, v2_flags,
+				       enc, 16, key), NTLM_BAD_PROOF);
+	chal[7] ^= 1;
+	resp[40] ^= 1;
+	ck_assert_int_eq(ntlmv2_verify(hash, user, ul, dom, dl, chal, resp, rl, v2_flags,
+				       enc, 16, key), NTLM_BAD_PROOF);
+	resp[40] ^= 1;
+	/* an NTLMv1 (24-byte) response, an anonymous user, KEY_EXCH without a key */
+	ck_assert_int_eq(ntlmv2_verify(hash, user, ul, dom, dl, chal, resp, 24, v2_flags,
+				       enc, 16, key), NTLM_REFUSED);
+	ck_assert_int_eq(ntlmv2_verify(hash, user, 0, dom, dl, chal, resp, rl, v2_flags,
+				       enc, 16, key), NTLM_REFUSED);
+	ck_assert_int_eq(ntlmv2_verify(hash, user, ul, dom, dl, chal, resp, rl, v2_flags,
+				       NULL, 0, key), NTLM_REFUSED);
+}
+END_TEST
+
+START_TEST(test_seal_sign_vectors)
+{
+	struct ntlmssp_session client, server;
+	uint8_t key[16], msg[18], sealed[18], sig[16], want_sealed[18], want_sig[16], copy[18];
+	size_t n = utf16("Plaintext", msg);
+	struct iovec iov;
+
+	memset(key, 0x55, 16);
+	ntlmssp_session_init(&client, v2_flags, key, 0);
+	ntlmssp_session_init(&server, v2_flags, key, 1);
+	unhex("4788dc861b4782f35d43fd98fe1a2d39", want_sig); /* client signing key */
+	ck_assert_mem_eq(client.sign_out, want_sig, 16);
+	ck_assert_mem_eq(server.sign_in, want_sig, 16);
+	/* client: seal then sign, as [MS-NLMP] 4.2.4.4 */
+	memcpy(sealed, msg, n);
+	ntlmssp_seal(&client, sealed, n);
+	iov = (struct iovec){ msg, n };
+	ntlmssp_sign(&client, &iov, 1, sig);
+	unhex("54e50165bf1936dc996020c1811b0f06fb5f", want_sealed);
+	unhex("010000007fb38ec5c55d497600000000", want_sig);
+	ck_assert_mem_eq(sealed, want_sealed, n);
+	ck_assert_mem_eq(sig, want_sig, 16);
+	/* server: unseal then check */
+	memcpy(copy, sealed, n);
+	ntlmssp_unseal(&server, copy, n);
+	ck_assert_mem_eq(copy, msg, n);
+	iov = (struct iovec){ copy, n };
+	ck_assert_int_eq(ntlmssp_check(&server, &iov, 1, sig), 0);
+	ck_assert_uint_eq(server.seq_in, 1);
+	/* the same message again (a replay) has the wrong sequence number */
+	ck_assert_int_eq(ntlmssp_check(&server, &iov, 1, sig), -EBADMSG);
+}
+END_TEST
+
+START_TEST(test_sign_directions)
+{
+	struct ntlmssp_session client, server;
+	uint8_t key[16], msg[40], sig[16];
+	struct iovec iov = { msg, sizeof(msg) };
+	int i;
+
+	memset(key, 0x11, 16);
+	memset(msg, 0x42, sizeof(msg));
+	ntlmssp_session_init(&client, v2_flags, key, 0);
+	ntlmssp_session_init(&server, v2_flags, key, 1);
+	/* server to client, several messages: the client verifies each in order */
+	for (i = 0; i < 3; i++) {
+		ntlmssp_sign(&server, &iov, 1, sig);
+		ck_assert_uint_eq(rpc_le32(sig + 12), (uint32_t)i);
+		ck_assert_int_eq(ntlmssp_check(&client, &iov, 1, sig), 0);
+	}
+	/* a tampered signature is refused */
+	ntlmssp_sign(&client, &iov, 1, sig);
+	sig[5] ^= 0x80;
+	ck_assert_int_eq(ntlmssp_check(&server, &iov, 1, sig), -EBADMSG);
+	/* integrity only (no KEY_EXCH): checksum in clear */
+	ntlmssp_session_init(&client, v2_flags & ~NTLMSSP_NEGOTIATE_KEY_EXCH, key, 0);
+	ntlmssp_session_init(&server, v2_flags & ~NTLMSSP_NEGOTIATE_KEY_EXCH, key, 1);
+	ntlmssp_sign(&client, &iov, 1, sig);
+	ck_assert_int_eq(ntlmssp_check(&server, &iov, 1, sig), 0);
+}
+END_TEST
+
+START_TEST(test_challenge_and_authenticate)
+{
+	static const struct ntlmssp_names names = { "SERVER", "DOMAIN", "server.example", "example" };
+	struct rpc_buf b = { 0 };
+	uint8_t chal[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, msg[200];
+	struct ntlmssp_auth_msg a;
+	uint32_t f = ntlmssp_challenge_flags(0xe0888235u);
+	size_t ti_off, ti_len, i;
+	int seen_nb = 0, seen_ts = 0;
+	char out[64];
+
+	ck_assert(f & NTLMSSP_NEGOTIATE_KEY_EXCH);
+	ck_assert(f & NTLMSSP_NEGOTIATE_SEAL);
+	ck_assert(f & NTLMSSP_NEGOTIATE_TARGET_INFO);
+	ck_assert_int_eq(ntlmssp_challenge_build(&b, f, chal, &names, 0x01d0000000000000ull), 0);
+	ck_assert_mem_eq(b.data, "NTLMSSP\0\2\0\0\0", 12);
+	ck_assert_uint_eq(rpc_le32(b.data + 20), f);
+	ck_assert_mem_eq(b.data + 24, chal, 8);
+	ti_len = rpc_le16(b.data + 40);
+	ti_off = rpc_le32(b.data + 44);
+	ck_assert_uint_eq(ti_off + ti_len, b.len);
+	for (i = ti_off; i + 4 <= b.len;) {
+		uint16_t id = rpc_le16(b.data + i), len = rpc_le16(b.data + i + 2);
+		if (id == MSV_AV_NB_COMPUTER_NAME) {
+			ntlmssp_utf16_to_utf8(b.data + i + 4, len, out, sizeof(out));
+			ck_assert_str_eq(out, "SERVER");
+			seen_nb = 1;
+		}
+		if (id == MSV_AV_TIMESTAMP)
+			seen_ts = len == 8;
+		if (id == MSV_AV_EOL)
+			break;
+		i += 4u + len;
+	}
+	ck_assert(seen_nb && seen_ts);
+	rpc_buf_release(&b);
+
+	/* AUTHENTICATE with fields pointing into the payload, then broken ones */
+	memset(msg, 0, sizeof(msg));
+	memcpy(msg, "NTLMSSP\0\3\0\0\0", 12);
+	rpc_put_le16(msg + 20, 50); rpc_put_le32(msg + 24, 64);   /* NT response */
+	rpc_put_le16(msg + 36, 10); rpc_put_le32(msg + 40, 114);  /* user */
+	rpc_put_le16(msg + 52, 16); rpc_put_le32(msg + 56, 124);  /* session key */
+	rpc_put_le32(msg + 60, 0xe0888235u);
+	utf16("alice", msg + 114);
+	ck_assert_int_eq(ntlmssp_authenticate_parse(msg, 140, &a), 0);
+	ck_assert_uint_eq(a.nt_len, 50);
+	ck_assert_uint_eq(a.user_len, 10);
+	ck_assert_uint_eq(a.enc_key_len, 16);
+	ck_assert_uint_eq(a.flags, 0xe0888235u);
+	ntlmssp_utf16_to_utf8(a.user, a.user_len, out, sizeof(out));
+	ck_assert_str_eq(out, "alice");
+	ck_assert_int_eq(ntlmssp_authenticate_parse(msg, 139, &a), -EPROTO); /* key past the end */
+	rpc_put_le32(msg + 40, 0xfffffff0u);
+	ck_assert_int_eq(ntlmssp_authenticate_parse(msg, 140, &a), -EPROTO); /* offset overflow */
+	rpc_put_le32(msg + 40, 114);
+	rpc_put_le16(msg + 36, 9);
+	ck_assert_int_eq(ntlmssp_authenticate_parse(msg, 140, &a), -EPROTO); /* odd UTF-16 */
+	msg[8] = 2;
+	ck_assert_int_eq(ntlmssp_authenticate_parse(msg, 140, &a), -EPROTO); /* wrong type */
+}
+END_TEST
+
+START_TEST(test_utf)
+{
+	struct rpc_buf b = { 0 };
+	char out[32];
+
+	ck_assert_int_eq(ntlmssp_utf8_to_utf16("P\xc3\xa4\xf0\x9f\x98\x80", &b), 0);
+	ck_assert_uint_eq(b.len, 8); /* P, a-umlaut, surrogate pair */
+	ck_assert_uint_eq(rpc_le16(b.data + 4), 0xd83d);
+	ntlmssp_utf16_to_utf8(b.data, b.len, out, sizeof(out));
+	ck_assert_str_eq(out, "P\xc3\xa4\xf0\x9f\x98\x80");
+	b.len = 0;
+	ck_assert_int_eq(ntlmssp_utf8_to_utf16("\xc0\x80", &b), -EILSEQ); /* overlong */
+	ck_assert_int_eq(ntlmssp_utf8_to_utf16("\xed\xa0\x80", &b), -EILSEQ); /* surrogate */
+	rpc_buf_release(&b);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("ntlmssp");
+	TCase *tc = tcase_create("ms-nlmp-4.2");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_nt_hash);
+	tcase_add_test(tc, test_ntlmv2_verify);
+	tcase_add_test(tc, test_seal_sign_vectors);
+	tcase_add_test(tc, test_sign_directions);
+	tcase_add_test(tc, test_challenge_and_authenticate);
+	tcase_add_test(tc, test_utf);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
