@@ -32,6 +32,7 @@ struct settings {
 	char *tgt_control_port;      /* tgtadm -C N, kept for later issues */
 	char *exporter_port;         /* object exporter port, 0 = ephemeral */
 	char *run_as;                /* the network child's user */
+	char *ping_period;           /* DCOM ping period in seconds, for tests */
 	int foreground;              /* -f */
 	int verbose;                 /* -v */
 	int test_interface;          /* --test-interface */
@@ -42,7 +43,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: istmd [-f] [-v] --listen ADDR:PORT --state-dir DIR --users FILE\n"
 "             --storage-root DIR [--tgt-control-port N] [--exporter-port N]\n"
-"             [--config FILE] [--run-as USER]\n"
+"             [--config FILE] [--run-as USER] [--ping-period N]\n"
 "       istmd --nt-hash < password\n"
 "       istmd --help | --version\n"
 "\n"
@@ -58,6 +59,8 @@ static void usage(FILE *f)
 "      --tgt-control-port N  tgtd control port (tgtadm -C N)\n"
 "      --config FILE         read settings (same names as the options) from FILE\n"
 "      --run-as USER         user of the network process (default _istmd, else nobody)\n"
+"      --ping-period N       DCOM ping period in seconds (default 120; objects are\n"
+"                            collected after 3 missed pings)\n"
 "      --nt-hash             read a password on standard input, print its NT hash\n"
 "  -h, --help                show this help\n"
 "  -V, --version             show the version\n");
@@ -84,6 +87,7 @@ static int set_value(struct settings *s, const char *key, const char *val, int f
 		{ "users", &s->users, 1 }, { "storage-root", &s->storage_root, 1 },
 		{ "tgt-control-port", &s->tgt_control_port, 0 },
 		{ "exporter-port", &s->exporter_port, 0 }, { "run-as", &s->run_as, 0 },
+		{ "ping-period", &s->ping_period, 0 },
 	};
 	size_t i;
 
@@ -260,17 +264,19 @@ int main(int argc, char **argv)
 		{ "run-as", required_argument, NULL, 8 },
 		{ "nt-hash", no_argument, NULL, 9 },
 		{ "test-interface", no_argument, NULL, 10 },
+		{ "ping-period", required_argument, NULL, 11 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *keys[] = { NULL, "listen", "state-dir", "users", "storage-root",
-				      "tgt-control-port", "exporter-port", NULL, "run-as" };
+				      "tgt-control-port", "exporter-port", NULL, "run-as",
+				      NULL, NULL, "ping-period" };
 	struct settings s = { 0 };
 	const char *config = NULL;
 	char host[256], self[4096], nbuf[16];
 	char *child_argv[16];
-	unsigned port, xport = 0, tport;
+	unsigned port, xport = 0, tport, ping;
 	int fds[2], c, n, rc;
 	struct stat st;
 	ssize_t sl;
@@ -281,7 +287,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'f': s.foreground = 1; break;
 		case 'v': s.verbose = 1; break;
-		case 1: case 2: case 3: case 4: case 5: case 6: case 8:
+		case 1: case 2: case 3: case 4: case 5: case 6: case 8: case 11:
 			if (set_value(&s, keys[c], optarg, 0) < 0)
 				return 1;
 			break;
@@ -310,8 +316,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if ((s.exporter_port && parse_port(s.exporter_port, &xport) < 0) ||
-	    (s.tgt_control_port && parse_port(s.tgt_control_port, &tport) < 0)) {
-		fprintf(stderr, "istmd: bad port number\n");
+	    (s.tgt_control_port && parse_port(s.tgt_control_port, &tport) < 0) ||
+	    (s.ping_period && (parse_port(s.ping_period, &ping) < 0 || ping == 0))) {
+		fprintf(stderr, "istmd: bad number in --exporter-port, --tgt-control-port or --ping-period\n");
 		return 2;
 	}
 	if (stat(s.storage_root, &st) < 0 || !S_ISDIR(st.st_mode)) {
@@ -341,6 +348,8 @@ int main(int argc, char **argv)
 		child_argv[n++] = (char *)"-v";
 	if (s.test_interface)
 		child_argv[n++] = (char *)"--test-interface";
+	if (s.ping_period && asprintf(&child_argv[n++], "--ping-period=%s", s.ping_period) < 0)
+		fatalx("out of memory");
 	child_argv[n] = NULL;
 
 	struct priv_parent_conf pc = {

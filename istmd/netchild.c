@@ -3,7 +3,7 @@
  * fds 4.. are the listening sockets (the --listen one first, then the
  * object exporter).  The child enters its sandbox before it reads a byte
  * from the network, asks the parent who it is, lets dcom/ register its
- * interfaces and runs the poll loop.  Trade-off: the object layers run in
+ * interfaces (dcom_init) and runs the poll loop.  Trade-off: the object layers run in
  * this process too (they parse NDR, so they belong on this side). */
 #include <config.h>
 
@@ -17,15 +17,13 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "dcom/dcom.h"
 #include "istmd.h"
 #include "log.h"
 #include "priv/priv.h"
 #include "rpc/ntlmssp.h"
 #include "rpc/rpc_int.h"
 
-/* dcom/ provides it; until it is linked in, the child serves only what
- * was registered here. */
-int dcom_init(const struct priv_server_info *info, uint16_t exporter_port) __attribute__((weak));
 
 static uint16_t sock_port(int fd)
 {
@@ -51,12 +49,14 @@ int netchild_main(int argc, char **argv)
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "test-interface", no_argument, NULL, 'T' },
+		{ "ping-period", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char nb_name[16], dns_domain[256];
 	static struct ntlmssp_names names;
 	struct priv_server_info info;
 	const char *chroot_dir = NULL, *run_as = "_istmd";
+	unsigned ping_period = 0;
 	int fg = 0, verbose = 0, test_if = 0, n_listen = 0, fds[8], i, c, rc;
 	size_t len = sizeof(info);
 	char *dot;
@@ -70,6 +70,7 @@ int netchild_main(int argc, char **argv)
 		case 'f': fg = 1; break;
 		case 'v': verbose = 1; break;
 		case 'T': test_if = 1; break;
+		case 'P': ping_period = (unsigned)atoi(optarg); break;
 		default: return 2;
 		}
 	}
@@ -91,15 +92,15 @@ int netchild_main(int argc, char **argv)
 	names = (struct ntlmssp_names){ nb_name, "WORKGROUP", info.host_name, dns_domain };
 	rpc_conn_set_names(&names);
 
-	if (dcom_init) {
-		rc = dcom_init(&info, n_listen > 1 ? sock_port(fds[1]) : 0);
-		if (rc < 0)
-			fatalx("starting the object layer failed: %s", strerror(-rc));
-	}
+	dcom_set_ping(ping_period, 0);
+	rc = dcom_init(&info, n_listen > 1 ? sock_port(fds[1]) : 0);
+	if (rc < 0)
+		fatalx("starting the object layer failed: %s", strerror(-rc));
 	if (test_if && rpc_testif_register() < 0)
 		fatalx("registering the test interface failed");
 	log_info("serving on port %u (object exporter port %u)", sock_port(fds[0]),
 		 n_listen > 1 ? sock_port(fds[1]) : 0);
 	rc = rpc_server_run(fds, (size_t)n_listen, PRIV_FD);
+	dcom_shutdown();
 	return rc < 0 ? 1 : 0;
 }
