@@ -25,7 +25,7 @@ for round in $(seq 0 $((rounds - 1))); do
         [ -e "$tmp/log.ready" ] && break
         sleep 0.05
     done
-    sleep "0.$((RANDOM % 3))$((RANDOM % 10))"
+    sleep "0.$((RANDOM % 2))$((RANDOM % 10))"
     kill -9 $VHDFS_PID
     fusermount3 -u -z "$mnt" 2>/dev/null || true
     { wait $VHDFS_PID; } 2>/dev/null || true
