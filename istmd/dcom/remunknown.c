@@ -73,7 +73,10 @@ static uint32_t query(struct dcom_call *c, const struct ndr_guid *ipid, uint32_t
 		if (hrs[i] == S_OK)
 			ok++;
 	}
-	return ok == n ? S_OK : ok ? S_FALSE : E_NOINTERFACE;
+	/* Success when any interface was found: the per-IID results say
+	 * which (a non-zero success code would make clients such as impacket
+	 * discard them all). */
+	return ok ? S_OK : E_NOINTERFACE;
 }
 
 static uint32_t rem_query_interface(struct dcom_call *c, const void *inv, void *outv)

@@ -33,6 +33,17 @@ S_OK, S_FALSE = 0, 1
 E_NOTIMPL, E_NOINTERFACE, E_INVALIDARG = 0x80004001, 0x80004002, 0x80070057
 
 
+class DCERPCSessionError(DCERPCException):
+    """What impacket raises for a non-zero HRESULT of the calls below (it
+    looks the class up in the request's module)."""
+
+    def __init__(self, error_string=None, error_code=None, packet=None):
+        DCERPCException.__init__(self, error_string, error_code, packet)
+
+    def __str__(self):
+        return 'ISTM SessionError: code: 0x%x' % (self.error_code & 0xffffffff)
+
+
 def hresult_of(exc):
     """The HRESULT an impacket exception carries (impacket raises on every
     non-zero HRESULT, S_FALSE included)."""
@@ -138,7 +149,8 @@ class IWTGeneral(IRemUnknown2):
         return self.request(req, iid=self._iid, uuid=self.get_iPid())
 
     def get_guid(self):
-        return bytes(self._req(GetGuid())['pGuid']['Data'])
+        g = self._req(GetGuid())['pGuid']
+        return bytes(g['Data']) if not isinstance(g, bytes) else g
 
     def get_name(self):
         return self._req(GetName())['pName']['asData']
@@ -182,7 +194,8 @@ class IWTGeneral(IRemUnknown2):
         req['pSchedule']['eDay'] = 0
         req['pSchedule']['hyStartTime'] = 0
         s = self._req(req)['pSchedule']
-        return (s['bEveryday'], s['eDay']['Data'], s['hyStartTime'])
+        day = s['eDay']
+        return (s['bEveryday'], day if isinstance(day, int) else day['Data'], s['hyStartTime'])
 
     def set_schedule(self, every_day, day, start_time):
         req = DVSetSnapshotSchedule()
@@ -208,7 +221,10 @@ class IWTGeneral(IRemUnknown2):
         resp = self.request(req, IID_IRemUnknown2, self.get_ipidRemUnknown())
         out = []
         for hr, mif in zip(resp['phr'], resp['ppMIF']):
-            out.append((hr['Data'], b''.join(mif['abData']) if mif['ulCntData'] else None))
+            if mif['ReferentID'] == 0:
+                out.append((hr['Data'], None))
+            else:
+                out.append((hr['Data'], b''.join(mif['abData'])))
         return out
 
 

@@ -1,0 +1,39 @@
+#!/bin/bash
+# Hostile stubs for the object layers: replay the activation and IWTGeneral
+# corpora (every file and every prefix) through the harnesses built with
+# the project's compiler, then, when clang's libFuzzer is there, fuzz each
+# briefly under ASan+UBSan (FUZZ_SECONDS, default 15) from the corpus.
+. "$(dirname "$0")/../functions.sh"
+
+corpus="$top_srcdir/tests/fuzz/corpus"
+for h in activation iwtgeneral; do
+    "$top_builddir/tests/istmd/fuzz-ndr-$h-replay" "$corpus/ndr-$h" || fail "ndr-$h corpus replay"
+done
+
+if ! command -v clang >/dev/null ||
+   ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n){return 0;}' |
+     clang -x c -fsanitize=fuzzer -o "$tmp/probe" - 2>/dev/null; then
+    echo "no libFuzzer: corpus replay only"
+    exit 0
+fi
+src="$top_srcdir/istmd"
+cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+        -fno-strict-aliasing -include $top_builddir/config.h -I$top_builddir -I$src
+        -I$top_srcdir/tests/istmd"
+# the object layers once, then one link per harness
+mkdir -p "$tmp/obj"
+for f in "$src"/ndr/*.c "$src"/dcom/*.c "$src"/istm/*.c "$top_srcdir/tests/istmd/dcom-standin.c"; do
+    # shellcheck disable=SC2086
+    clang $cflags -c -o "$tmp/obj/$(basename "$f" .c).o" "$f" || fail "compiling $f"
+done
+for h in activation iwtgeneral; do
+    # shellcheck disable=SC2086
+    clang $cflags -o "$tmp/fuzz-ndr-$h" "$top_srcdir/tests/fuzz/fuzz-ndr-$h.c" "$tmp"/obj/*.o ||
+        fail "building fuzz-ndr-$h"
+    mkdir -p "$tmp/corpus-$h"
+    cp "$corpus/ndr-$h"/* "$tmp/corpus-$h/"
+    "$tmp/fuzz-ndr-$h" -max_total_time="${FUZZ_SECONDS:-15}" -rss_limit_mb=1024 -max_len=4096 \
+        -artifact_prefix="$tmp/crash-$h-" "$tmp/corpus-$h" > "$tmp/fuzz-$h.log" 2>&1 ||
+        { tail -40 "$tmp/fuzz-$h.log"; fail "fuzz-ndr-$h found a crash"; }
+    grep -E '^Done [0-9]+ runs' "$tmp/fuzz-$h.log" || tail -3 "$tmp/fuzz-$h.log"
+done
