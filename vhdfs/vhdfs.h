@@ -23,6 +23,10 @@ struct fuse_session;
 /* The largest FUSE request libfuse 3.14 can take (FUSE_MAX_MAX_PAGES = 256
  * pages); the kernel's max_pages follows max_write. */
 #define VHDFS_MAX_IO (1u << 20)
+/* Replies up to this size are spliced: the pipe libfuse splices through
+ * holds at most /proc/sys/fs/pipe-max-size (1 MiB by default) including
+ * the 16-byte reply header. */
+#define VHDFS_SPLICE_MAX (VHDFS_MAX_IO - 4096)
 
 /* One VHD presented by the mount.  In IMAGE mode the chain is opened at
  * start-up and held until exit; in DIR mode it is opened on the first open()

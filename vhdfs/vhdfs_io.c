@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,54 @@
 
 /* Zeros for holes; never written, shared by all threads. */
 static char zeros[VHDFS_MAX_IO];
+
+/* One reply buffer per worker thread, kept for the thread's life: libfuse's
+ * own copy path mallocs (and so page-faults in) a fresh buffer for every
+ * reply, which on this kind of virtual machine costs more than the copy. */
+static pthread_key_t reply_buf_key;
+static pthread_once_t reply_buf_once = PTHREAD_ONCE_INIT;
+
+static void reply_buf_key_init(void)
+{
+	pthread_key_create(&reply_buf_key, free);
+}
+
+static char *reply_buf(void)
+{
+	char *buf;
+
+	pthread_once(&reply_buf_once, reply_buf_key_init);
+	buf = pthread_getspecific(reply_buf_key);
+	if (!buf) {
+		buf = aligned_alloc(4096, VHDFS_MAX_IO);
+		if (buf && pthread_setspecific(reply_buf_key, buf) != 0) {
+			free(buf);
+			buf = NULL;
+		}
+	}
+	return buf;
+}
+
+/* Reply with the runs in BV.  Replies that fit the splice pipe go through
+ * libfuse, which splices the fd runs into /dev/fuse without a copy in user
+ * space; larger ones are gathered into this thread's buffer. */
+static void reply_bufvec(fuse_req_t req, struct fuse_bufvec *bv, size_t size)
+{
+	char *buf = size > VHDFS_SPLICE_MAX ? reply_buf() : NULL;
+	struct fuse_bufvec dst = FUSE_BUFVEC_INIT(size);
+	ssize_t n;
+
+	if (!buf) {
+		fuse_reply_data(req, bv, FUSE_BUF_SPLICE_MOVE);
+		return;
+	}
+	dst.buf[0].mem = buf;
+	n = fuse_buf_copy(&dst, bv, 0);
+	if (n < 0)
+		fuse_reply_err(req, (int)-n);
+	else
+		fuse_reply_buf(req, buf, (size_t)n);
+}
 
 static const char *errmsg_or(int err)
 {
@@ -117,7 +166,7 @@ void vhdfs_io_read(fuse_req_t req, struct vhdfs_file *file, size_t size, off_t o
 		pos += ext.length;
 		left -= ext.length;
 	}
-	fuse_reply_data(req, bv, FUSE_BUF_SPLICE_MOVE);
+	reply_bufvec(req, bv, size);
 	if (bv != &inl.bv)
 		free(bv);
 	return;

@@ -208,7 +208,7 @@ int main(int argc, char **argv)
 	vhdfs_log_install();
 	/* Defaults the user may override later on the command line. */
 	if (fuse_opt_parse(&args, &o, option_spec, opt_proc) < 0 ||
-	    fuse_opt_insert_arg(&args, 1, "-omax_threads=16,clone_fd") < 0 ||
+	    fuse_opt_insert_arg(&args, 1, "-omax_threads=8,clone_fd") < 0 ||
 	    fuse_parse_cmdline(&args, &co) != 0) {
 		usage(stderr, "vhdfs");
 		goto out_args;

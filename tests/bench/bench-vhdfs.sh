@@ -1,0 +1,220 @@
+#!/bin/bash
+# tests/bench/bench-vhdfs.sh: vhdfs against the raw file and the tools people
+# use today, on one 1 GiB fully allocated dynamic VHD (not part of make check).
+#
+#   tests/bench/bench-vhdfs.sh [WORKDIR]      (root; needs fio, jq, qemu-img,
+#                                              qemu-storage-daemon, vhdimount)
+#
+# Targets, all holding the same bytes:
+#   raw      the raw file, read directly (the ceiling of the machine)
+#   pt_ll    the raw file through libfuse's passthrough_ll example (the
+#            ceiling of any FUSE design here), built now from Debian's
+#            libfuse3-dev examples into a temporary directory
+#   qsd      qemu-storage-daemon's FUSE export of the VHD
+#   vhdimnt  libvhdi's vhdimount of the VHD (read-only: reads only)
+#   vhdfs    vhdfs of the VHD, default options
+# Tests (fio, one run each): sequential read with cold caches, buffered and
+# O_DIRECT, 4 MiB requests; sequential write, 4 MiB O_DIRECT; random 4 KiB
+# O_DIRECT read and write, 4 jobs.  Then a depth-16 chain whose data is
+# spread evenly over its layers against the depth-1 disk, through vhdfs.
+# Prints MB/s (IOPS for 4 KiB) and the ratios the vhdfs issue sets targets on.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+VHDFS="$top/vhdfs/vhdfs"
+VHDTOOL="$top/vhdfs/vhdtool"
+work=${1:-/var/tmp/bench-vhdfs.$$}
+SEQ_RUNTIME=${SEQ_RUNTIME:-20}   # seconds at most per sequential test
+RAND_RUNTIME=${RAND_RUNTIME:-10} # seconds per random test
+SIZE=$((1 << 30))
+
+[ "$(id -u)" = 0 ] || { echo "bench-vhdfs: needs root (drop_caches, FUSE)" >&2; exit 1; }
+for t in fio jq qemu-img qemu-storage-daemon vhdimount gcc pkg-config; do
+    command -v $t >/dev/null || { echo "bench-vhdfs: missing $t" >&2; exit 1; }
+done
+[ -x "$VHDFS" ] && [ -x "$VHDTOOL" ] || { echo "bench-vhdfs: build first (make)" >&2; exit 1; }
+
+mkdir -p "$work"
+mounts=() pids=()
+cleanup()
+{
+    local m p
+    for m in "${mounts[@]}"; do
+        mountpoint -q "$m" 2>/dev/null && { fusermount3 -u "$m" 2>/dev/null || fusermount3 -u -z "$m"; }
+    done
+    for p in "${pids[@]}"; do
+        kill "$p" 2>/dev/null
+    done
+    sleep 0.5
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# wait_mount PATH: until PATH is a mount point (or a file on one, for qsd).
+wait_mount()
+{
+    local i
+    for i in $(seq 200); do
+        mountpoint -q "$1" 2>/dev/null && return 0
+        grep -q " $1 " /proc/mounts && return 0
+        sleep 0.05
+    done
+    echo "bench-vhdfs: $1 did not appear" >&2
+    exit 1
+}
+
+echo "== preparing $work (1 GiB of random data: raw file, dynamic VHD, chain of 16)"
+head -c $SIZE /dev/urandom > "$work/disk.raw"
+"$VHDTOOL" convert --to vhd --type dynamic "$work/disk.raw" "$work/disk.vhd"
+
+# passthrough_ll, built now, never kept.
+src=$(ls /usr/share/doc/libfuse3-dev/examples/passthrough_ll.c* 2>/dev/null | head -1)
+[ -n "$src" ] || { echo "bench-vhdfs: no passthrough_ll.c in libfuse3-dev's examples" >&2; exit 1; }
+mkdir -p "$work/pt-build"
+case "$src" in *.gz) gzip -dc "$src" > "$work/pt-build/passthrough_ll.c" ;; *) cp "$src" "$work/pt-build/" ;; esac
+cp /usr/share/doc/libfuse3-dev/examples/passthrough_helpers.h "$work/pt-build/" 2>/dev/null || true
+gcc -O2 -o "$work/pt-build/passthrough_ll" "$work/pt-build/passthrough_ll.c" \
+    $(pkg-config --cflags --libs fuse3) -pthread
+
+# The depth-16 chain: layer i holds every 16th MiB starting at MiB i, so a
+# sequential read visits all layers in turn; the flat image equals disk.raw.
+echo "== building the depth-16 chain through vhdfs"
+"$VHDTOOL" create --type dynamic --size 1G "$work/c0.vhd"
+mkdir -p "$work/m-chain"
+mounts+=("$work/m-chain")
+for i in $(seq 0 15); do
+    top_vhd="$work/c$i.vhd"
+    [ $i = 0 ] || "$VHDTOOL" create --type diff --parent "$work/c$((i - 1)).vhd" "$top_vhd"
+    "$VHDFS" "$top_vhd" "$work/m-chain"
+    /usr/bin/python3 - "$work/disk.raw" "$work/m-chain/c$i" $i <<'EOF'
+import os, sys
+src, dst, layer = sys.argv[1], sys.argv[2], int(sys.argv[3])
+M = 1 << 20
+s, d = os.open(src, os.O_RDONLY), os.open(dst, os.O_WRONLY)
+for mib in range(layer, 1024, 16):
+    os.pwrite(d, os.pread(s, M, mib * M), mib * M)
+os.fsync(d)
+EOF
+    fusermount3 -u "$work/m-chain"
+    sleep 0.3
+done
+chain_top="$work/c15.vhd"
+
+# Mount everything.
+mkdir -p "$work/m-pt" "$work/m-vhdfs" "$work/m-vhdi" "$work/m-deep"
+touch "$work/qsd-export"
+mounts+=("$work/m-pt" "$work/m-vhdfs" "$work/m-vhdi" "$work/m-deep" "$work/qsd-export")
+
+"$work/pt-build/passthrough_ll" -o source="$work" "$work/m-pt" &
+pids+=($!)
+wait_mount "$work/m-pt"
+
+start_vhdfs() { "$VHDFS" "$1" "$2"; wait_mount "$2"; }
+start_qsd()
+{
+    qemu-storage-daemon \
+        --blockdev driver=file,node-name=file,filename="$work/disk.vhd" \
+        --blockdev driver=vpc,node-name=vpc,file=file \
+        --export type=fuse,id=exp,node-name=vpc,mountpoint="$work/qsd-export",writable=on \
+        --pidfile "$work/qsd.pid" --daemonize
+    pids+=($(cat "$work/qsd.pid"))
+    wait_mount "$work/qsd-export"
+}
+stop_qsd() { kill "$(cat "$work/qsd.pid")"; sleep 1; }
+vhdimount "$work/disk.vhd" "$work/m-vhdi" >/dev/null
+wait_mount "$work/m-vhdi"
+
+declare -A path
+path[raw]="$work/disk.raw"
+path[pt_ll]="$work/m-pt/disk.raw"
+path[qsd]="$work/qsd-export"
+path[vhdimnt]="$work/m-vhdi/vhdi1"
+path[vhdfs]="$work/m-vhdfs/disk"
+path[depth1]="$work/m-vhdfs/disk"
+path[depth16]="$work/m-deep/c15"
+
+# fio_run NAME FILE ARGS...: print MB/s (or IOPS for 4 KiB) of one fio run.
+fio_run()
+{
+    local name=$1 file=$2 out
+    shift 2
+    sync
+    echo 3 > /proc/sys/vm/drop_caches
+    out=$(fio --name="$name" --filename="$file" --ioengine=psync --group_reporting \
+        --output-format=json "$@" 2>/dev/null) || { echo "fail"; return; }
+    case "$*" in
+        *--bs=4k*) echo "$out" | jq -r '.jobs[0] | (.read.iops + .write.iops) | floor' ;;
+        *) echo "$out" | jq -r '.jobs[0] | ((.read.bw_bytes + .write.bw_bytes) / 1000000) | floor' ;;
+    esac
+}
+
+declare -A res
+targets="raw pt_ll qsd vhdimnt vhdfs"
+tests="seqread-buffered seqread-direct seqwrite-direct randread-4k randwrite-4k"
+run_test()
+{
+    local test=$1 target=$2 file=${path[$2]}
+    case $test in
+        seqread-buffered) res[$test,$target]=$(fio_run t "$file" --rw=read --bs=4M --size=1G --runtime=$SEQ_RUNTIME) ;;
+        seqread-direct) res[$test,$target]=$(fio_run t "$file" --rw=read --bs=4M --direct=1 --size=1G --runtime=$SEQ_RUNTIME) ;;
+        seqwrite-direct) res[$test,$target]=$(fio_run t "$file" --rw=write --bs=4M --direct=1 --size=1G --runtime=$SEQ_RUNTIME --end_fsync=1) ;;
+        randread-4k) res[$test,$target]=$(fio_run t "$file" --rw=randread --bs=4k --direct=1 --size=1G --numjobs=4 --time_based --runtime=$RAND_RUNTIME) ;;
+        randwrite-4k) res[$test,$target]=$(fio_run t "$file" --rw=randwrite --bs=4k --direct=1 --size=1G --numjobs=4 --time_based --runtime=$RAND_RUNTIME) ;;
+    esac
+    printf '  %-18s %-8s %s\n' "$test" "$target" "${res[$test,$target]}"
+}
+
+echo "== running (one fio run per cell; caches dropped before each)"
+# Chain depth first, while disk.vhd still holds the chain's bytes (the write
+# tests below overwrite it): the same data in 1 layer and in 16.
+start_vhdfs "$work/disk.vhd" "$work/m-vhdfs"
+start_vhdfs "$chain_top" "$work/m-deep"
+cmp -n $((64 << 20)) "${path[depth1]}" "${path[depth16]}" || { echo "bench-vhdfs: the chain's data differs" >&2; exit 1; }
+for test in seqread-buffered seqread-direct randread-4k; do
+    for target in depth1 depth16; do
+        run_test "$test" "$target"
+    done
+done
+fusermount3 -u "$work/m-deep"
+fusermount3 -u "$work/m-vhdfs"
+sleep 0.5
+
+for test in $tests; do
+    for target in $targets; do
+        case $target in
+            vhdimnt) case $test in *write*) res[$test,$target]="-"; continue ;; esac ;;
+            vhdfs) start_vhdfs "$work/disk.vhd" "$work/m-vhdfs" ;;
+            qsd) start_qsd ;;
+        esac
+        run_test "$test" "$target"
+        case $target in
+            vhdfs) fusermount3 -u "$work/m-vhdfs"; sleep 0.5 ;;
+            qsd) stop_qsd ;;
+        esac
+    done
+done
+ratio()
+{
+    local a=$1 b=$2
+    case "$a$b" in *[!0-9]*|'') echo "-"; return ;; esac
+    [ "$b" -gt 0 ] && awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }' || echo "-"
+}
+
+echo
+echo "== results: MB/s for sequential, IOPS for 4 KiB random; 1 GiB allocated dynamic VHD"
+printf '%-18s' test
+for target in $targets; do printf '%9s' "$target"; done
+printf '%12s%12s\n' "vhdfs/pt_ll" "vhdfs/qsd"
+for test in $tests; do
+    printf '%-18s' "$test"
+    for target in $targets; do printf '%9s' "${res[$test,$target]}"; done
+    printf '%12s%12s\n' "$(ratio "${res[$test,vhdfs]}" "${res[$test,pt_ll]}")" \
+        "$(ratio "${res[$test,vhdfs]}" "${res[$test,qsd]}")"
+done
+echo
+printf '%-18s%9s%9s%12s\n' "chain (vhdfs)" depth1 depth16 "16/1"
+for test in seqread-buffered seqread-direct randread-4k; do
+    printf '%-18s%9s%9s%12s\n' "$test" "${res[$test,depth1]}" "${res[$test,depth16]}" \
+        "$(ratio "${res[$test,depth16]}" "${res[$test,depth1]}")"
+done
+echo
+echo "targets (issue 4): vhdfs/pt_ll >= 0.90 (seqread); vhdfs/qsd >= 2 buffered, >= 3 O_DIRECT, >= 2 random 4k; depth 16/1 >= 0.90"
