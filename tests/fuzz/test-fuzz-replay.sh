@@ -1,0 +1,9 @@
+#!/bin/bash
+# Replay the libvhd fuzz corpus through the open/read/map/check paths with
+# the normal compiler (and the sanitizers under --enable-sanitizers).
+. "$(dirname "$0")/../functions.sh"
+corpus="$top_srcdir/tests/fuzz/corpus/vhd-open"
+[ "$(ls "$corpus" | wc -l)" -ge 5 ] || fail "corpus too small"
+TMPDIR=$tmp "$top_builddir/tests/fuzz/fuzz-vhd-open-replay" "$corpus" > "$tmp/out" || fail "replay failed"
+cat "$tmp/out"
+grep -q '^replayed [0-9]* inputs$' "$tmp/out" || fail "no replay summary"
