@@ -11,8 +11,8 @@
  *  - tgt advertises LBPRZ=1 for thin LUs (unmapped blocks read as zeros), so
  *    UNMAP on a differencing disk gives back only ranges where no parent has
  *    data (elsewhere, discarding would expose the parent's bytes, so those
- *    blocks stay mapped, which SBC allows); WRITE SAME with UNMAP and a zero
- *    block writes zeros there instead;
+ *    blocks stay mapped, which SBC allows); WRITE SAME with the UNMAP bit
+ *    writes zeros there instead, so the range always reads back as zeros;
  *  - tgt's sbc_unmap() builds an ILLEGAL REQUEST sense after queueing the
  *    command (its result is ignored for asynchronous backing stores), so an
  *    UNMAP error here waits for that write before building the real sense.
@@ -303,6 +303,25 @@ static void cmd_unmap(struct scsi_cmd *cmd, struct bs_vhd_lu *vlu)
 	}
 }
 
+/* Write zeros over [off, off+len) where the disk does not read as zeros. */
+static int zero_range(struct bs_vhd_lu *vlu, uint64_t off, uint64_t len)
+{
+	while (len) {
+		struct vhd_extent ext;
+		int ret = vhd_chain_map(vlu->chain, off, len, &ext);
+
+		if (ret < 0)
+			return ret;
+		if (ext.length == 0 || ext.length > len)
+			return -EIO;
+		if (ext.layer >= 0 && (ret = write_zeros(vlu, off, ext.length)) < 0)
+			return ret;
+		off += ext.length;
+		len -= ext.length;
+	}
+	return 0;
+}
+
 static void cmd_write_same(struct scsi_cmd *cmd, struct bs_vhd_lu *vlu)
 {
 	size_t blocksize = (size_t)1 << cmd->dev->blk_shift;
@@ -314,6 +333,14 @@ static void cmd_write_same(struct scsi_cmd *cmd, struct bs_vhd_lu *vlu)
 	size_t per_chunk;
 	int ret = 0;
 
+	if ((cmd->scb[1] & 0x08) && cmd->dev->attrs.thinprovisioning) {
+		/* UNMAP bit: the range must read back as zeros afterwards
+		 * (LBPRZ=1); like tgt's rdwr, the data block is not looked at
+		 * (libiscsi's conformance suite sends 0xff and expects zeros). */
+		ret = unmap_range(vlu, off, left, 1);
+		goto done;
+	}
+
 	block = calloc(1, blocksize);
 	if (!block) {
 		cmd_sense(cmd, HARDWARE_ERROR, ASC_INTERNAL_TGT_FAILURE);
@@ -321,32 +348,11 @@ static void cmd_write_same(struct scsi_cmd *cmd, struct bs_vhd_lu *vlu)
 	}
 	if (scsi_get_out_length(cmd) >= blocksize)
 		memcpy(block, scsi_get_out_buffer(cmd), blocksize);
-
 	if (!lbdata && !pbdata && is_zero(block, blocksize)) {
-		/* Zeros: unmap when asked (and thin), else write zeros only
-		 * where the disk does not already read as zeros. */
-		if ((cmd->scb[1] & 0x08) && cmd->dev->attrs.thinprovisioning) {
-			ret = unmap_range(vlu, off, left, 1);
-		} else {
-			while (left && ret == 0) {
-				struct vhd_extent ext;
-
-				ret = vhd_chain_map(vlu->chain, off, left, &ext);
-				if (ret == 0 && (ext.length == 0 || ext.length > left))
-					ret = -EIO;
-				if (ret == 0 && ext.layer >= 0)
-					ret = write_zeros(vlu, off, ext.length);
-				off += ext.length;
-				left -= ext.length;
-			}
-		}
+		/* Zeros need no new allocation where the disk reads as zeros. */
 		free(block);
-		if (ret < 0)
-			cmd_error(cmd, ret, 1);
-		else if (wants_fua(cmd) || !write_cache_enabled(cmd))
-			if ((ret = vhd_chain_flush(vlu->chain)) < 0)
-				cmd_error(cmd, ret, 1);
-		return;
+		ret = zero_range(vlu, off, left);
+		goto done;
 	}
 
 	per_chunk = WRITE_SAME_CHUNK / blocksize;
@@ -375,6 +381,7 @@ static void cmd_write_same(struct scsi_cmd *cmd, struct bs_vhd_lu *vlu)
 	}
 	free(chunk);
 	free(block);
+done:
 	if (ret == 0 && (wants_fua(cmd) || !write_cache_enabled(cmd)))
 		ret = vhd_chain_flush(vlu->chain);
 	if (ret < 0)

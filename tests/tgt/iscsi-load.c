@@ -39,7 +39,8 @@ static const char *usage_text =
 	"                        UNIT ATTENTION (counted as retries, not errors)\n"
 	"  --initiator IQN       initiator name\n"
 	"Prints: rw pattern bs qd seconds ops iops MBps errors retries.\n"
-	"Exit 0 when no command failed, 1 otherwise.\n";
+	"Exit 0 when no command failed, 1 otherwise (also when the target does\n"
+	"not answer for 10 seconds).\n";
 
 struct load {
 	struct iscsi_context *iscsi; /* the session */
@@ -59,7 +60,11 @@ struct load {
 	uint64_t done;               /* commands completed successfully */
 	uint64_t errors;             /* commands failed */
 	uint64_t retries;            /* commands reissued */
+	double last_reply;           /* when a command last completed */
 };
+
+/* A target that stops answering (killed, hung) ends the run after this. */
+#define STALL_SECONDS 10.0
 
 struct cmd {
 	struct load *load;           /* the run it belongs to */
@@ -85,6 +90,7 @@ static void completed(struct iscsi_context *iscsi, int status, void *command_dat
 
 	(void)iscsi;
 	l->inflight--;
+	l->last_reply = now();
 	if (status == SCSI_STATUS_GOOD) {
 		l->done++;
 	} else if (l->retry && task && status == SCSI_STATUS_CHECK_CONDITION &&
@@ -265,6 +271,7 @@ int main(int argc, char **argv)
 		l.data[i] = (unsigned char)(i * 131 + 7);
 
 	start = now();
+	l.last_reply = start;
 	end = seconds > 0 ? start + seconds : 0;
 	for (uint64_t i = 0; i < qd && !l.stopping; i++)
 		if (issue_next(&l) < 0)
@@ -282,6 +289,11 @@ int main(int argc, char **argv)
 		}
 		if (end && now() >= end)
 			l.stopping = 1;
+		if (now() - l.last_reply > STALL_SECONDS) {
+			fprintf(stderr, "iscsi-load: no reply for %.0f seconds with %u commands outstanding\n",
+				STALL_SECONDS, l.inflight);
+			return 1;
+		}
 		while (!l.stopping && l.inflight < qd)
 			if (issue_next(&l) < 0)
 				return 1;

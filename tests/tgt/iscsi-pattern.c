@@ -254,6 +254,8 @@ int main(int argc, char **argv)
 	iscsi_set_targetname(iscsi, url->target);
 	iscsi_set_session_type(iscsi, ISCSI_SESSION_NORMAL);
 	iscsi_set_header_digest(iscsi, ISCSI_HEADER_DIGEST_NONE_CRC32C);
+	/* A dead target fails the command instead of hanging the test. */
+	iscsi_set_timeout(iscsi, 30);
 	if (iscsi_full_connect_sync(iscsi, url->portal, url->lun) != 0) {
 		fprintf(stderr, "iscsi-pattern: cannot log in to '%s': %s\n", argv[argi],
 			iscsi_get_error(iscsi));
