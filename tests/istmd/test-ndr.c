@@ -600,6 +600,37 @@ START_TEST(test_iwtgeneral_methods)
 }
 END_TEST
 
+START_TEST(test_orpcthis_extensions)
+{
+	/* ORPCTHIS with an ORPC_EXTENT_ARRAY as Windows clients send one:
+	 * size 1 extent, its pointer array rounded up to 2 entries, the extent's
+	 * 5 data bytes rounded up to 8 ([MS-DCOM] 2.2.21) */
+	uint8_t stub[128] = { 5, 0, 7, 0, [12] = 0x90, [28] = 0, 0, 2, 0,
+		/* 32: size, reserved, extent referent */
+		1, 0, 0, 0, 0, 0, 0, 0, 4, 0, 2, 0,
+		/* 44: conformance 2, [referent, NULL] */
+		2, 0, 0, 0, 8, 0, 2, 0, 0, 0, 0, 0,
+		/* 56: ORPC_EXTENT: conformance 8, id, size 5, data[8] */
+		8, 0, 0, 0, 0xef, 0xbe, 0xad, 0xde, [76] = 5, 0, 0, 0, 'h', 'e', 'l', 'l', 'o' };
+	struct rpc_buf out = { 0 };
+	struct ndr_guid ipid;
+	uint64_t oid;
+
+	setup();
+	ck_assert_uint_eq(activate(&clsid_iwtgeneral, &iid_iwtgeneral, &ipid, &oid), S_OK);
+	ck_assert_uint_eq(call(&iid_iwtgeneral, 3, &ipid, stub, 88, &out), 0);
+	ck_assert(memcmp(out.data + 8, server_guid, 16) == 0);
+	/* the pointer array's conformance must be (size + 1) & ~1 */
+	stub[44] = 3;
+	ck_assert_uint_eq(call(&iid_iwtgeneral, 3, &ipid, stub, 88, &out), NCA_S_FAULT_NDR);
+	stub[44] = 2;
+	/* and the data's (size + 7) & ~7 */
+	stub[56] = 5;
+	ck_assert_uint_eq(call(&iid_iwtgeneral, 3, &ipid, stub, 88, &out), NCA_S_FAULT_NDR);
+	rpc_buf_release(&out);
+}
+END_TEST
+
 /* ComplexPing(setid, seq, add[], no del) request stub: each top-level
  * parameter's pointee follows its referent id at once. */
 static size_t complex_ping_stub(uint8_t *buf, uint64_t setid, uint16_t seq, const uint64_t *add,
@@ -713,6 +744,7 @@ int main(void)
 	tcase_add_test(d, test_iwtgeneral_methods);
 	tcase_add_test(d, test_ping_keeps_alive_and_gc_collects);
 	tcase_add_test(d, test_resolver_misc);
+	tcase_add_test(d, test_orpcthis_extensions);
 	tcase_set_timeout(d, 30);
 	suite_add_tcase(s, rt);
 	suite_add_tcase(s, h);
