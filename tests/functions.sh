@@ -84,3 +84,13 @@ fixture()
     chmod u+w "$dst"
     echo "$dst"
 }
+
+# lock_port PORT: hold an exclusive lock named after PORT until the script
+# exits, so that tests which must bind a fixed port (istmd on 135, the port
+# impacket's DCOMConnection activates on) run one at a time under make -j.
+lock_port()
+{
+    local fd
+    exec {fd}>"${TMPDIR:-/tmp}/vhdtarget-port-$1.lock"
+    flock "$fd"
+}
