@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "dcom/dcom_int.h"
+#include "log.h"
 
 #define OBJREF_SIGNATURE      0x574f454du  /* "MEOW" */
 #define OBJREF_CUSTOM         0x4u
@@ -351,6 +352,8 @@ static uint32_t activate(struct dcom_call *c, const struct ndr_blob *props, bool
 	}
 	if (build_reply(c, &po, reply) < 0)
 		goto oom;
+	log_debug("activated '%s' for '%s': %u of %u interfaces", cls->name,
+		  c->rpc->user ? c->rpc->user : "", ok, ii.niids);
 	return S_OK;
 oom:
 	dcom_object_discard(obj);

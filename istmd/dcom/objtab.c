@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "dcom/dcom_int.h"
+#include "log.h"
 
 #define DCOM_MAX_OBJECTS   4096u   /* live objects */
 #define DCOM_MAX_IPIDS     16384u  /* live interface pointers */
@@ -422,17 +423,25 @@ void dcom_gc_tick(void)
 	uint64_t now = dcom_now_ms(), limit = dcom_cfg.ping_timeout_ms;
 	struct dcom_pingset *s, *snext;
 	struct dcom_object *o, *onext;
+	unsigned sets = 0, objects = 0;
 
 	for (s = tab.sets; s; s = snext) {
 		snext = s->next;
-		if (now - s->last_ms > limit)
+		if (now - s->last_ms > limit) {
 			set_free(s);
+			sets++;
+		}
 	}
 	for (o = tab.objects; o; o = onext) {
 		onext = o->next;
-		if (now - o->alive_ms > limit)
+		if (now - o->alive_ms > limit) {
 			object_free(o);
+			objects++;
+		}
 	}
+	if (sets || objects)
+		log_info("collected %u objects and %u ping sets not pinged for %llu s",
+			 objects, sets, (unsigned long long)(limit / 1000));
 }
 
 void dcom_objtab_clear(void)

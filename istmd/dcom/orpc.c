@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "dcom/dcom_int.h"
+#include "log.h"
 
 #define DCOM_MAX_IFACES 128u  /* registered interfaces ([MS-ISTM] has ~60) */
 
@@ -114,6 +115,8 @@ uint32_t dcom_dispatch(const struct dcom_iface *iface, const struct rpc_call_ctx
 		goto done;
 	}
 	if (ndr_pull(&pull, m->in, in) < 0) {
+		log_debug("%s::%s: bad stub data (%zu bytes) from '%s'", iface->name, m->name,
+			  call->stub_len, call->user ? call->user : "");
 		fault = NCA_S_FAULT_NDR;
 		goto done;
 	}

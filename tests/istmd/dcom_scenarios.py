@@ -68,6 +68,9 @@ def general(port, level, state_dir):
     check(g.set_schedule(1, 3, start) == ic.S_OK, 'DVSetSnapshotSchedule S_OK')
     check(g.get_schedule() == (1, 3, start), 'DVGetSnapshotSchedule reads it back')
     check(g.set_schedule(0, 9, 0) == ic.E_INVALIDARG, 'DVSetSnapshotSchedule day 9 E_INVALIDARG')
+    g.RemAddRef()   # two references now: one release must not end it
+    g.RemRelease()
+    check(g.get_guid() == guid, 'RemAddRef then RemRelease keeps the interface')
     g2 = g.query(ic.IID_IWTGeneral2, ic.IWTGeneral2)
     check(g2.get_iPid() != g.get_iPid(), 'RemQueryInterface(IWTGeneral2) gives another IPID')
     check(g2.is_clustered() == ic.S_FALSE, 'IWTGeneral2::IsClustered S_FALSE')

@@ -15,3 +15,6 @@ timeout 60 $PYTHON "$scenarios" "$ISTMD_PORT" collect 5 ||
     { tail -20 "$tmp/istmd.log"; fail "an object nobody pings was not collected"; }
 wait "$pinger" || { tail -20 "$tmp/istmd.log"; fail "a pinged object was collected"; }
 kill -0 "$ISTMD_PID" || fail "istmd died"
+# the collection shows in the log (the object table frees it)
+sleep 4
+grep -E 'collected [1-9][0-9]* objects' "$tmp/istmd.log" || fail "no collection logged"
