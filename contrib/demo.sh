@@ -65,3 +65,30 @@ rm -f "$dir/flat.raw"
 step "done"
 echo "The chain is in $dir: base.vhd <- child.vhd.  Try:"
 echo "  $vhdtool info --json $dir/child.vhd"
+
+# ---- vhdfs step (owned by the vhdfs part) --------------------------------
+# Mount the chain with vhdfs: child.vhd (and, through it, base.vhd) becomes
+# one flat file; show it, mount the ext4 inside it, and unmount everything.
+vhdfs="${VHDFS:-$top/vhdfs/vhdfs}"
+if [ -x "$vhdfs" ] && [ -c /dev/fuse ]; then
+    mnt="$dir/mnt" inner="$dir/inner"
+    mkdir -p "$mnt" "$inner"
+    step "vhdfs -o ro child.vhd $mnt (the whole chain as one flat file)"
+    "$vhdfs" -o ro "$dir/child.vhd" "$mnt"
+    ls -l "$mnt"
+    step "the flat image: blkid, first bytes of the ext4 superblock"
+    blkid "$mnt/child" 2>/dev/null || true
+    hexdump -C -s 1024 -n 128 "$mnt/child"
+    if [ "$(id -u)" = 0 ] && command -v mkfs.ext4 >/dev/null 2>&1; then
+        step "mount -o loop,ro $mnt/child $inner"
+        mount -o loop,ro "$mnt/child" "$inner"
+        ls -l "$inner"
+        printf 'hello.txt through vhdfs: '
+        cat "$inner/hello.txt"
+        umount "$inner"
+    fi
+    step "fusermount3 -u $mnt"
+    fusermount3 -u "$mnt"
+    rmdir "$inner" 2>/dev/null || true
+fi
+# ---- end of vhdfs step ---------------------------------------------------

@@ -45,6 +45,10 @@ struct vhdfs_disk {
 	int chain_ro;             /* chain is open read-only */
 	int held;                 /* IMAGE mode: chain stays open until exit */
 	int nfiles;               /* files showing this disk (1 + partitions) */
+	atomic_int *direct_fd;    /* per layer: O_DIRECT fd of its file, or -1;
+	                           * set once (compare-exchange), closed with
+	                           * the chain */
+	int depth;                /* entries in direct_fd (layers of chain) */
 	atomic_uint_fast64_t writes;   /* writes acknowledged so far */
 	atomic_uint_fast64_t flushed;  /* value of writes at the last flush */
 	pthread_mutex_t flush_lock;    /* serialises flushes of this disk */
@@ -93,6 +97,9 @@ void vhdfs_disks_free(struct vhdfs *fs);
  * WANT_WRITE asks for a writable chain.  Returns 0 or a negative errno. */
 int vhdfs_disk_get(struct vhdfs *fs, struct vhdfs_disk *disk, int want_write);
 void vhdfs_disk_put(struct vhdfs_disk *disk);
+/* An O_DIRECT descriptor of LAYER's file (whose libvhd descriptor is FD),
+ * opened on first use; -1 when it cannot be had. */
+int vhdfs_disk_direct_fd(struct vhdfs_disk *disk, int layer, int fd);
 /* Make every acknowledged write durable (no-op when nothing was written). */
 int vhdfs_disk_flush(struct vhdfs_disk *disk);
 
@@ -115,8 +122,10 @@ extern const struct fuse_lowlevel_ops vhdfs_ops;
 /* vhdfs_io.c */
 struct fuse_file_info;
 typedef struct fuse_req *fuse_req_t;
-/* Reply to a read with extents of the chain: fds for data, zeros for holes. */
-void vhdfs_io_read(fuse_req_t req, struct vhdfs_file *file, size_t size, off_t off);
+/* Reply to a read with extents of the chain: fds for data, zeros for holes.
+ * DIRECT (an O_DIRECT open) reads the VHD files with O_DIRECT too. */
+void vhdfs_io_read(fuse_req_t req, struct vhdfs_file *file, size_t size, off_t off,
+		   int direct);
 /* Write through libvhd; returns the bytes written or a negative errno. */
 ssize_t vhdfs_io_write(struct vhdfs_file *file, const char *buf, size_t size, off_t off);
 

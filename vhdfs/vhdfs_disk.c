@@ -16,12 +16,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "vhdfs.h"
 
@@ -54,12 +56,67 @@ static char *disk_name(const char *path)
 	return name;
 }
 
+/* Give DISK its open CHAIN, with an empty table of O_DIRECT descriptors
+ * (one per layer, opened on first use by vhdfs_disk_direct_fd()). */
+static int disk_attach(struct vhdfs_disk *disk, vhd_chain *chain)
+{
+	int depth = vhd_chain_depth(chain);
+
+	disk->direct_fd = malloc((size_t)depth * sizeof(*disk->direct_fd));
+	if (!disk->direct_fd)
+		return -ENOMEM;
+	for (int i = 0; i < depth; i++)
+		atomic_init(&disk->direct_fd[i], -1);
+	disk->depth = depth;
+	disk->chain = chain;
+	disk->chain_ro = vhd_chain_read_only(chain);
+	return 0;
+}
+
+static void disk_detach(struct vhdfs_disk *disk)
+{
+	for (int i = 0; i < disk->depth; i++) {
+		int fd = atomic_load(&disk->direct_fd[i]);
+
+		if (fd >= 0)
+			close(fd);
+	}
+	free(disk->direct_fd);
+	disk->direct_fd = NULL;
+	disk->depth = 0;
+	vhd_chain_close(disk->chain);
+	disk->chain = NULL;
+}
+
+int vhdfs_disk_direct_fd(struct vhdfs_disk *disk, int layer, int fd)
+{
+	char path[64];
+	int dfd, expected = -1;
+
+	if (layer < 0 || layer >= disk->depth)
+		return -1;
+	dfd = atomic_load(&disk->direct_fd[layer]);
+	if (dfd >= 0)
+		return dfd;
+	/* A second open file description of the same file, with O_DIRECT;
+	 * through /proc so it is the very file libvhd has open. */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	dfd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	if (dfd < 0)
+		return -1;
+	if (!atomic_compare_exchange_strong(&disk->direct_fd[layer], &expected, dfd)) {
+		close(dfd);
+		dfd = expected;
+	}
+	return dfd;
+}
+
 static void disk_free(struct vhdfs_disk *disk)
 {
 	if (!disk)
 		return;
 	if (disk->chain)
-		vhd_chain_close(disk->chain);
+		disk_detach(disk);
 	pthread_mutex_destroy(&disk->lock);
 	pthread_mutex_destroy(&disk->flush_lock);
 	free(disk->path);
@@ -156,10 +213,12 @@ static int load_image(struct vhdfs *fs, const struct stat *st)
 		disk_free(disk);
 		return r;
 	}
-	disk->chain = chain;
-	disk->chain_ro = vhd_chain_read_only(chain);
 	disk->held = 1;
-	r = add_disk(fs, disk, chain);
+	r = disk_attach(disk, chain);
+	if (r < 0)
+		vhd_chain_close(chain);
+	else
+		r = add_disk(fs, disk, chain);
 	if (r < 0) {
 		vhdfs_err("cannot mount '%s': %s", fs->source, strerror(-r));
 		if (fs->ndisks == 0 || fs->disks[fs->ndisks - 1] != disk)
@@ -275,9 +334,9 @@ int vhdfs_disk_get(struct vhdfs *fs, struct vhdfs_disk *disk, int want_write)
 		r = vhd_chain_open(disk->path, VHD_OPEN_RDONLY, &chain);
 	if (r < 0) {
 		vhdfs_warn("cannot open '%s': %s", disk->path, errmsg_or(r));
+	} else if ((r = disk_attach(disk, chain)) < 0) {
+		vhd_chain_close(chain);
 	} else {
-		disk->chain = chain;
-		disk->chain_ro = vhd_chain_read_only(chain);
 		disk->opens = 1;
 		atomic_store(&disk->flushed, atomic_load(&disk->writes));
 	}
@@ -288,10 +347,8 @@ int vhdfs_disk_get(struct vhdfs *fs, struct vhdfs_disk *disk, int want_write)
 void vhdfs_disk_put(struct vhdfs_disk *disk)
 {
 	pthread_mutex_lock(&disk->lock);
-	if (--disk->opens == 0 && !disk->held) {
-		vhd_chain_close(disk->chain);
-		disk->chain = NULL;
-	}
+	if (--disk->opens == 0 && !disk->held)
+		disk_detach(disk);
 	pthread_mutex_unlock(&disk->lock);
 }
 

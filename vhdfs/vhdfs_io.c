@@ -57,9 +57,9 @@ static char *reply_buf(void)
 /* Reply with the runs in BV.  Replies that fit the splice pipe go through
  * libfuse, which splices the fd runs into /dev/fuse without a copy in user
  * space; larger ones are gathered into this thread's buffer. */
-static void reply_bufvec(fuse_req_t req, struct fuse_bufvec *bv, size_t size)
+static void reply_bufvec(fuse_req_t req, struct fuse_bufvec *bv, size_t size, int gather)
 {
-	char *buf = size > VHDFS_SPLICE_MAX ? reply_buf() : NULL;
+	char *buf = gather || size > VHDFS_SPLICE_MAX ? reply_buf() : NULL;
 	struct fuse_bufvec dst = FUSE_BUFVEC_INIT(size);
 	ssize_t n;
 
@@ -115,7 +115,8 @@ static void bufvec_add(struct fuse_bufvec *bv, int fd, uint64_t pos, size_t len)
 	};
 }
 
-void vhdfs_io_read(fuse_req_t req, struct vhdfs_file *file, size_t size, off_t off)
+void vhdfs_io_read(fuse_req_t req, struct vhdfs_file *file, size_t size, off_t off,
+		   int direct)
 {
 	struct {
 		struct fuse_bufvec bv;
@@ -162,11 +163,22 @@ void vhdfs_io_read(fuse_req_t req, struct vhdfs_file *file, size_t size, off_t o
 			r = -EIO; /* more runs than sectors: libvhd broke its contract */
 			goto fail;
 		}
+		/* An O_DIRECT reader gets O_DIRECT reads of the VHD files: no
+		 * second copy of the data in the page cache, and the device's
+		 * own parallelism.  Sector-aligned runs only (all of them, in
+		 * practice); the reply buffer is page-aligned. */
+		if (direct && ext.fd >= 0 && ext.file_offset % 512 == 0 &&
+		    ext.length % 512 == 0 && (pos - file->offset - (uint64_t)off) % 512 == 0) {
+			int dfd = vhdfs_disk_direct_fd(file->disk, ext.layer, ext.fd);
+
+			if (dfd >= 0)
+				ext.fd = dfd;
+		}
 		bufvec_add(bv, ext.fd, ext.file_offset, ext.length);
 		pos += ext.length;
 		left -= ext.length;
 	}
-	reply_bufvec(req, bv, size);
+	reply_bufvec(req, bv, size, direct);
 	if (bv != &inl.bv)
 		free(bv);
 	return;

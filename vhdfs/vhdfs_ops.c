@@ -263,7 +263,7 @@ static void vhdfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
 	(void)ino;
-	vhdfs_io_read(req, (struct vhdfs_file *)(uintptr_t)fi->fh, size, off);
+	vhdfs_io_read(req, (struct vhdfs_file *)(uintptr_t)fi->fh, size, off, fi->direct_io);
 }
 
 /* A disk shown as several files (whole disk and partitions) has one page

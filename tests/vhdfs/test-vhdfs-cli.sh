@@ -6,6 +6,7 @@
 . "$(dirname "$0")/vhdfs-lib.sh"
 requires_fuse
 requires qemu-img --version
+[ -x "$VHDTOOL" ] || fail "vhdtool not built: $VHDTOOL"
 
 "$VHDFS" --help > "$tmp/help" || fail "--help failed"
 grep -q "partitions" "$tmp/help" || fail "--help does not list -o partitions"
@@ -45,6 +46,7 @@ kill -TERM "$pid"
 for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$pid" 2>/dev/null && fail "vhdfs still running after SIGTERM"
 mountpoint -q "$mnt" && fail "still mounted after SIGTERM"
+"$VHDTOOL" check "$img" >/dev/null || fail "image not clean after SIGTERM"
 qemu-img convert -f vpc -O raw "$img" "$tmp/raw"
 [ "$(range_sum "$tmp/raw" $((2 << 20)) $((1 << 20)))" = "$(range_sum "$tmp/p" 0 $((1 << 20)))" ] ||
     fail "data written before SIGTERM is not in the image"

@@ -32,6 +32,12 @@ for type in fixed dynamic; do
     [ "$(stat -c %s "$flat")" = $size ] || fail "$type: flat size $(stat -c %s "$flat") != $size"
     write_all "$flat"
     cmp "$flat" "$tmp/model-$type" || fail "$type: read back differs from the model"
+    # O_DIRECT reads (which read the VHD file with O_DIRECT) see writes
+    # that are still only in the VHD file's page cache.
+    dd if="$tmp/c" of="$flat" bs=1 seek=$(( (7 << 20) + 5 )) conv=notrunc status=none
+    dd if="$tmp/c" of="$tmp/model-$type" bs=1 seek=$(( (7 << 20) + 5 )) conv=notrunc status=none
+    dd if="$flat" of="$tmp/direct" bs=1M iflag=direct status=none
+    cmp "$tmp/direct" "$tmp/model-$type" || fail "$type: O_DIRECT read misses recent writes"
     # Writing past the end is refused, like a block device.
     if dd if="$tmp/c" of="$flat" bs=512 seek=$((size / 512)) conv=notrunc status=none 2>/dev/null; then
         fail "$type: write past the end succeeded"
