@@ -224,6 +224,9 @@ int state_target_delete(struct state *st, int64_t id);
 int state_target_next(struct state *st, struct state_cursor *cur, bool with_pending,
 		      struct state_target *out, size_t max, size_t *n);
 int state_target_count(struct state *st, bool with_pending, size_t *n);
+/* Lowest tgt tid > 0 that no target in the store uses and that is not in
+ * TAKEN (tids tgtd already has, e.g. targets made by hand). */
+int state_target_free_tid(struct state *st, const int *taken, size_t ntaken, int *tid);
 
 /* Identification methods of a target. */
 int state_target_add_id(struct state *st, int64_t target, const struct state_id *id);
@@ -242,6 +245,10 @@ int state_lun_free(struct state *st, int64_t target, uint32_t *lun);
 int state_lun_list(struct state *st, int64_t target, struct state_lun_mapping **out, size_t *n);
 /* How many targets map WTD (IWTDisk::Assigned). */
 int state_lun_count_for_disk(struct state *st, int64_t wtd, size_t *n);
+/* Which targets map WTD and at which LUN, by target id, into a malloc'd
+ * *OUT (the wtd member holds the target id here). */
+int state_lun_list_for_disk(struct state *st, int64_t wtd, struct state_lun_mapping **out,
+			    size_t *n);
 
 /* --- virtual disks ------------------------------------------------------ */
 

@@ -135,7 +135,7 @@ int state_target_add(struct state *st, struct state_target *t)
 	bind_target(s, t);
 	err = state_step_done(st, s, "add target");
 	if (err == -EEXIST)
-		return state_fail(st, err, "cannot add target '%s': its name or IQN is taken",
+		return state_fail(st, err, "cannot add target '%s': its name, IQN or tid is taken",
 				  t->name);
 	if (err < 0)
 		return err;
@@ -164,7 +164,7 @@ int state_target_update(struct state *st, const struct state_target *t)
 	sqlite3_bind_int64(s, 24, t->id);
 	err = state_step_done(st, s, "update target");
 	if (err == -EEXIST)
-		return state_fail(st, err, "cannot update target '%s': its name or IQN is taken",
+		return state_fail(st, err, "cannot update target '%s': its name, IQN or tid is taken",
 				  t->name);
 	if (err < 0)
 		return err;
@@ -300,6 +300,44 @@ int state_target_count(struct state *st, bool with_pending, size_t *n)
 {
 	return state_count_rows(st, "SELECT count(*) FROM targets WHERE ?1 OR flags & 1 = 0",
 				with_pending, n);
+}
+
+int state_target_free_tid(struct state *st, const int *taken, size_t ntaken, int *tid)
+{
+	sqlite3_stmt *s;
+	int want = 1, rc, err = state_prepare(st, "SELECT tid FROM targets WHERE tid IS NOT NULL"
+					     " ORDER BY tid", &s);
+
+	if (err < 0)
+		return err;
+	/* walk the store's tids in order; skip past TAKEN ones at each step */
+	for (;;) {
+		bool bumped = false;
+
+		for (size_t i = 0; i < ntaken; i++)
+			if (taken[i] == want) {
+				want++;
+				bumped = true;
+			}
+		if (bumped)
+			continue;
+		rc = sqlite3_step(s);
+		if (rc != SQLITE_ROW)
+			break;
+		if (sqlite3_column_int(s, 0) == want)
+			want++;
+		else if (sqlite3_column_int(s, 0) > want)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		err = state_sqlerr(st, sqlite3_extended_errcode(st->db), "find a free tid");
+	sqlite3_finalize(s);
+	if (err < 0)
+		return err;
+	if (want <= 0)
+		return state_fail(st, -ENOSPC, "cannot find a free tgt target id");
+	*tid = want;
+	return 0;
 }
 
 /* --- identification methods --------------------------------------------- */
@@ -497,6 +535,20 @@ int state_lun_list(struct state *st, int64_t target, struct state_lun_mapping **
 int state_lun_count_for_disk(struct state *st, int64_t wtd, size_t *n)
 {
 	return state_count_rows(st, "SELECT count(*) FROM lun_mappings WHERE wtd = ?1", wtd, n);
+}
+
+int state_lun_list_for_disk(struct state *st, int64_t wtd, struct state_lun_mapping **out,
+			    size_t *n)
+{
+	sqlite3_stmt *s;
+	int err = state_prepare(st, "SELECT lun, target_id FROM lun_mappings WHERE wtd = ?1"
+				" ORDER BY target_id", &s);
+
+	if (err < 0)
+		return err;
+	sqlite3_bind_int64(s, 1, wtd);
+	return state_collect(st, s, sizeof(**out), read_lun, (void **)out, n,
+			     "list the targets of a disk");
 }
 
 /* --- portals ------------------------------------------------------------ */

@@ -76,6 +76,14 @@ const char *tgt_errmsg(const struct tgt *t);
  * at most 223 bytes. */
 bool tgt_name_valid(const char *name);
 
+/* The IQN of a target created without one, shaped like the Windows
+ * target's ("iqn.1991-05.com.microsoft:<host>-<name>-target") under this
+ * project's naming authority: "iqn.2026-11.org.vhdtarget:<host>-<name>-target",
+ * lower-cased, other characters as '-', cut to 223 bytes.  -EINVAL when
+ * HOST and NAME leave nothing usable. */
+#define TGT_IQN_PREFIX "iqn.2026-11.org.vhdtarget:"
+int tgt_default_iqn(const char *host, const char *name, char *buf, size_t cap);
+
 /* --- targets ------------------------------------------------------------ */
 
 int tgt_target_new(struct tgt *t, int tid, const char *iqn);

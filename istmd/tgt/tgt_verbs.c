@@ -84,6 +84,38 @@ bool tgt_name_valid(const char *name)
 	return false;
 }
 
+/* Append S to BUF at *O lower-cased, runs of other characters as one '-'. */
+static void iqn_part(char *buf, size_t *o, size_t max, const char *s)
+{
+	for (; *s && *o < max; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isalnum(c) || c == '.')
+			buf[(*o)++] = (char)tolower(c);
+		else if (*o && buf[*o - 1] != '-' && buf[*o - 1] != ':')
+			buf[(*o)++] = '-';
+	}
+}
+
+int tgt_default_iqn(const char *host, const char *name, char *buf, size_t cap)
+{
+	size_t o = strlen(TGT_IQN_PREFIX), start = o, max = cap - 1 < 223 ? cap - 1 : 223;
+
+	if (cap <= o + 8)
+		return -ERANGE;
+	memcpy(buf, TGT_IQN_PREFIX, o);
+	iqn_part(buf, &o, max - 7, host ? host : "");
+	if (o > start && buf[o - 1] != '-')
+		buf[o++] = '-';
+	iqn_part(buf, &o, max - 7, name ? name : "");
+	while (o > start && buf[o - 1] == '-')
+		o--;
+	if (o == start)
+		return -EINVAL;
+	memcpy(buf + o, "-target", 8);
+	return tgt_name_valid(buf) ? 0 : -EINVAL;
+}
+
 static int check_name(struct tgt *t, const char *what, const char *name)
 {
 	if (!tgt_name_valid(name))

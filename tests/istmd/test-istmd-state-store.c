@@ -203,6 +203,11 @@ START_TEST(test_disks_and_luns)
 	ck_assert_int_eq(state_disk_delete(st, child.wtd), -EBUSY); /* mapped */
 	ck_assert_int_eq(state_lun_count_for_disk(st, child.wtd, &n), 0);
 	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(state_lun_list_for_disk(st, child.wtd, &m, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(m[0].wtd, t.id); /* the target id */
+	ck_assert_uint_eq(m[0].lun, 0);
+	free(m);
 	ck_assert_int_eq(state_lun_unmap(st, t.id, child.wtd), 0);
 	ck_assert_int_eq(state_lun_unmap(st, t.id, child.wtd), -ENOENT);
 	ck_assert_int_eq(state_disk_delete(st, child.wtd), 0);
@@ -228,6 +233,31 @@ START_TEST(test_disks_and_luns)
 	ck_assert_uint_eq(got.size, 5ull << 40);
 	ck_assert_int_eq(state_disk_get(st, 0, &got), -ENOENT);
 	ck_assert_int_eq(state_check(st), 0);
+}
+END_TEST
+
+START_TEST(test_free_tid)
+{
+	struct state_target a = new_target("A", "iqn.2026-11.test:a");
+	struct state_target b = new_target("B", "iqn.2026-11.test:b");
+	int taken[] = { 1, 4 }, tid;
+
+	ck_assert_int_eq(state_target_free_tid(st, NULL, 0, &tid), 0);
+	ck_assert_int_eq(tid, 1);
+	ck_assert_int_eq(state_target_free_tid(st, taken, 2, &tid), 0);
+	ck_assert_int_eq(tid, 2);
+	a.tid = 2;
+	b.tid = 3;
+	ck_assert_int_eq(state_target_add(st, &a), 0);
+	ck_assert_int_eq(state_target_add(st, &b), 0);
+	ck_assert_int_eq(state_target_free_tid(st, taken, 2, &tid), 0);
+	ck_assert_int_eq(tid, 5); /* 1 and 4 taken in tgtd, 2 and 3 in the store */
+	ck_assert_int_eq(state_target_free_tid(st, NULL, 0, &tid), 0);
+	ck_assert_int_eq(tid, 1);
+	b.id = 0;
+	b = new_target("C", "iqn.2026-11.test:c");
+	b.tid = 2;
+	ck_assert_int_eq(state_target_add(st, &b), -EEXIST); /* tid unique */
 }
 END_TEST
 
@@ -473,6 +503,7 @@ int main(void)
 	tcase_add_test(tc, test_open_settings);
 	tcase_add_test(tc, test_target_crud);
 	tcase_add_test(tc, test_disks_and_luns);
+	tcase_add_test(tc, test_free_tid);
 	tcase_add_test(tc, test_placeholders);
 	tcase_add_test(tc, test_transactions);
 	tcase_add_test(tc, test_enumeration);

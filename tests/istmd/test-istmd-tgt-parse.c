@@ -232,6 +232,24 @@ START_TEST(test_names)
 }
 END_TEST
 
+START_TEST(test_default_iqn)
+{
+	char buf[256], name[400];
+
+	ck_assert_int_eq(tgt_default_iqn("StorageSrv", "DatabaseTarget", buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "iqn.2026-11.org.vhdtarget:storagesrv-databasetarget-target");
+	ck_assert_int_eq(tgt_default_iqn("srv", "My Target, #1!", buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "iqn.2026-11.org.vhdtarget:srv-my-target-1-target");
+	ck_assert_int_eq(tgt_default_iqn("", "\xc3\x9c", buf, sizeof(buf)), -EINVAL);
+	memset(name, 'a', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	ck_assert_int_eq(tgt_default_iqn("srv", name, buf, sizeof(buf)), 0);
+	ck_assert_uint_le(strlen(buf), 223);
+	ck_assert(tgt_name_valid(buf));
+	ck_assert_int_eq(tgt_default_iqn("srv", "x", buf, 20), -ERANGE);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("istmd-tgt-parse");
@@ -243,6 +261,7 @@ int main(void)
 	tcase_add_test(tc, test_conn);
 	tcase_add_test(tc, test_malformed);
 	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_default_iqn);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
