@@ -98,8 +98,7 @@ static int bs_vhd_attach_caches(struct bs_vhd_lu *vlu, const char *path,
 		int ret = vhd_chain_layer_info(vlu->chain, i + 1, info);
 
 		if (ret < 0) {
-			eprintf("bs_vhd: cannot describe parent %d of '%s': %s\n",
-				i + 1, path, vhd_errmsg());
+			eprintf("bs_vhd: %s\n", vhd_errmsg());
 			return ret;
 		}
 		if (stat(info->path, &st) < 0) {
@@ -139,7 +138,7 @@ static int bs_vhd_open(struct scsi_lu *lu, char *path, int *fd, uint64_t *size)
 			lu->attrs.readonly = 1;
 	}
 	if (ret < 0) {
-		eprintf("bs_vhd: cannot open '%s': %s\n", path, vhd_errmsg());
+		eprintf("bs_vhd: %s\n", vhd_errmsg()); /* names the file */
 		vlu->chain = NULL;
 		return -1;
 	}
@@ -152,7 +151,7 @@ static int bs_vhd_open(struct scsi_lu *lu, char *path, int *fd, uint64_t *size)
 	}
 	ret = vhd_chain_layer_info(vlu->chain, 0, info);
 	if (ret < 0) {
-		eprintf("bs_vhd: cannot describe '%s': %s\n", path, vhd_errmsg());
+		eprintf("bs_vhd: %s\n", vhd_errmsg());
 		goto fail;
 	}
 	if (vlu->depth == 1 && info->type == VHD_TYPE_FIXED) {
@@ -167,7 +166,7 @@ static int bs_vhd_open(struct scsi_lu *lu, char *path, int *fd, uint64_t *size)
 		if (ret == 0)
 			ret = vhd_chain_open(info->path, VHD_OPEN_RDONLY, &vlu->below);
 		if (ret < 0) {
-			eprintf("bs_vhd: cannot open the parent chain of '%s': %s\n",
+			eprintf("bs_vhd: cannot open the parents of '%s': %s\n",
 				path, vhd_errmsg());
 			vlu->below = NULL;
 			goto fail;
@@ -195,7 +194,7 @@ static void bs_vhd_close(struct scsi_lu *lu)
 	bs_vhd_drain(vlu);
 	if (vlu->chain && !vhd_chain_read_only(vlu->chain) &&
 	    vhd_chain_flush(vlu->chain) < 0)
-		eprintf("bs_vhd: flush on close failed: %s\n", vhd_errmsg());
+		eprintf("bs_vhd: %s\n", vhd_errmsg());
 	bs_vhd_release_chain(vlu);
 }
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <iscsi/iscsi.h>
 #include <iscsi/scsi-lowlevel.h>
@@ -222,7 +223,7 @@ int main(int argc, char **argv)
 {
 	const char *initiator = "iqn.2026-11.org.vhdtarget:iscsi-pattern";
 	struct iscsi_context *iscsi;
-	struct iscsi_url *url;
+	struct iscsi_url *url = NULL;
 	struct scsi_task *t;
 	const char *cmd;
 	int argi = 1, ret = 1;
@@ -240,26 +241,35 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	cmd = argv[argi + 1];
-	iscsi = iscsi_create_context(initiator);
-	if (!iscsi) {
-		fprintf(stderr, "iscsi-pattern: cannot create an iSCSI context\n");
-		return 1;
-	}
-	url = iscsi_parse_full_url(iscsi, argv[argi]);
-	if (!url) {
-		fprintf(stderr, "iscsi-pattern: bad URL '%s': %s\n", argv[argi],
-			iscsi_get_error(iscsi));
-		goto out;
-	}
-	iscsi_set_targetname(iscsi, url->target);
-	iscsi_set_session_type(iscsi, ISCSI_SESSION_NORMAL);
-	iscsi_set_header_digest(iscsi, ISCSI_HEADER_DIGEST_NONE_CRC32C);
-	/* A dead target fails the command instead of hanging the test. */
-	iscsi_set_timeout(iscsi, 30);
-	if (iscsi_full_connect_sync(iscsi, url->portal, url->lun) != 0) {
-		fprintf(stderr, "iscsi-pattern: cannot log in to '%s': %s\n", argv[argi],
-			iscsi_get_error(iscsi));
-		goto out;
+	/* A LUN briefly offline (a live path change) fails the login's TEST
+	 * UNIT READY with NOT READY; an initiator retries, so do we (5 s). */
+	for (int attempt = 0;; attempt++) {
+		iscsi = iscsi_create_context(initiator);
+		if (!iscsi) {
+			fprintf(stderr, "iscsi-pattern: cannot create an iSCSI context\n");
+			return 1;
+		}
+		url = iscsi_parse_full_url(iscsi, argv[argi]);
+		if (!url) {
+			fprintf(stderr, "iscsi-pattern: bad URL '%s': %s\n", argv[argi],
+				iscsi_get_error(iscsi));
+			goto out;
+		}
+		iscsi_set_targetname(iscsi, url->target);
+		iscsi_set_session_type(iscsi, ISCSI_SESSION_NORMAL);
+		iscsi_set_header_digest(iscsi, ISCSI_HEADER_DIGEST_NONE_CRC32C);
+		/* A dead target fails the command instead of hanging the test. */
+		iscsi_set_timeout(iscsi, 30);
+		if (iscsi_full_connect_sync(iscsi, url->portal, url->lun) == 0)
+			break;
+		if (attempt == 50 || !strstr(iscsi_get_error(iscsi), "NOT READY")) {
+			fprintf(stderr, "iscsi-pattern: cannot log in to '%s': %s\n", argv[argi],
+				iscsi_get_error(iscsi));
+			goto out;
+		}
+		iscsi_destroy_url(url);
+		iscsi_destroy_context(iscsi);
+		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
 	}
 
 	char **a = argv + argi + 2;

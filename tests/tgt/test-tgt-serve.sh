@@ -77,7 +77,7 @@ u=$(tgt_url serve 3)
 if tgt_lun 1 4 "$tmp/c3.vhd" 2>/dev/null; then
     fail "the same VHD was served twice"
 fi
-grep -q "cannot open '$tmp/c3.vhd'" "$TGT_LOG" || fail "no reason logged for the refused open"
+grep -q "bs_vhd: .*'$tmp/c3.vhd'.*in use" "$TGT_LOG" || fail "no reason logged for the refused open"
 tgt_lun 1 4 "$tmp/c1.vhd" vhd "readonly=1"
 u4=$(tgt_url serve 4)
 "$pat" "$u4" check 10 3 1000
