@@ -1,0 +1,47 @@
+#!/bin/bash
+# Without -f istmd detaches (new session, the command returns) and serves;
+# SIGTERM to the daemon stops it and its network child; a --config file
+# carries the settings.
+. "$(dirname "$0")/../functions.sh"
+. "$(dirname "$0")/istmd-functions.sh"
+
+mkdir -p "$tmp/state" "$tmp/storage"
+istmd_users
+port=$($PYTHON -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat > "$tmp/istmd.conf" <<EOC
+# test configuration
+listen = 127.0.0.1:$port
+state-dir $tmp/state
+users $tmp/users
+storage-root $tmp/storage
+EOC
+timeout 10 "$ISTMD" --config "$tmp/istmd.conf" --test-interface || fail "istmd did not detach"
+
+# the daemon: the process whose command line names our config file
+daemon=
+for i in $(seq 50); do
+    for p in /proc/[0-9]*; do
+        if tr '\0' ' ' 2>/dev/null < "$p/cmdline" | grep -q -- "--config $tmp/istmd.conf"; then
+            daemon=${p#/proc/}
+        fi
+    done
+    [ -n "$daemon" ] && break
+    sleep 0.1
+done
+[ -n "$daemon" ] || fail "no daemon found"
+cleanup_fn "kill $daemon 2>/dev/null"
+[ "$(ps -o sid= -p "$daemon" | tr -d ' ')" != "$(ps -o sid= -p $$ | tr -d ' ')" ] ||
+    fail "daemon still in the test's session"
+for i in $(seq 50); do
+    ISTMD_PORT=$port rpcclient echo privacy >/dev/null 2>&1 && break
+    sleep 0.2
+done
+ISTMD_PORT=$port rpcclient echo privacy || fail "daemon does not serve"
+child=$(awk '{print $1}' "/proc/$daemon/task/$daemon/children")
+kill "$daemon"
+for i in $(seq 50); do
+    kill -0 "$daemon" 2>/dev/null || kill -0 "$child" 2>/dev/null || break
+    sleep 0.1
+done
+! kill -0 "$daemon" 2>/dev/null || fail "daemon did not stop"
+! kill -0 "$child" 2>/dev/null || fail "network child outlived the daemon"
