@@ -366,5 +366,11 @@ int main(int argc, char **argv)
 	}
 	log_init(s.foreground, s.verbose, "istmd");
 	rc = priv_parent_run();
+	for (c = 3; c < n; c++)
+		if (!strncmp(child_argv[c], "--chroot=", 9) || !strncmp(child_argv[c], "--run-as=", 9) ||
+		    !strncmp(child_argv[c], "--ping-period=", 14))
+			free(child_argv[c]);
+	free(s.listen); free(s.state_dir); free(s.users); free(s.storage_root);
+	free(s.tgt_control_port); free(s.exporter_port); free(s.run_as); free(s.ping_period);
 	return rc < 0 ? 1 : 0;
 }

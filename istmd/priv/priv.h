@@ -66,6 +66,8 @@ struct priv_parent_conf {
 };
 int priv_parent_init(const struct priv_parent_conf *conf);
 int priv_parent_run(void);
+/* Serve one request read from SOCK (for tests); < 0: the child misbehaved. */
+int priv_parent_serve(int sock);
 
 /* ---- priv_state.c */
 int priv_state_server_guid(const char *state_dir, uint8_t guid[16]);

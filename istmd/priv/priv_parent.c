@@ -301,6 +301,12 @@ int priv_parent_init(const struct priv_parent_conf *conf)
 	return rc;
 }
 
+int priv_parent_serve(int sock)
+{
+	p.sock = sock;
+	return serve_one(&p);
+}
+
 int priv_parent_run(void)
 {
 	time_t restarts[CHILD_RESTARTS_MAX] = { 0 };

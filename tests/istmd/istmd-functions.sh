@@ -41,8 +41,8 @@ istmd_start()
     ISTMD_XPORT=$(echo "$line" | sed -n 's/.*exporter port \([0-9]*\)).*/\1/p')
 }
 
-# istmd_stop: SIGTERM, then wait for the parent (it stops the child).
-istmd_stop()
+# istmd_kill: SIGTERM, then wait for the parent (it stops the child).
+istmd_kill()
 {
     if [ -n "$ISTMD_PID" ] && kill -0 "$ISTMD_PID" 2>/dev/null; then
         kill "$ISTMD_PID"
@@ -50,7 +50,20 @@ istmd_stop()
     fi
     ISTMD_PID=
 }
-cleanup_fn istmd_stop
+cleanup_fn istmd_kill
+
+# istmd_stop: stop istmd and fail if its log shows a sanitizer report or
+# (unless ISTMD_CHILD_DEATHS_OK is set) a network child that died.
+istmd_stop()
+{
+    istmd_kill
+    if grep -E 'Sanitizer|runtime error' "$tmp/istmd.log"; then
+        fail "sanitizer report in the istmd log"
+    fi
+    if [ -z "${ISTMD_CHILD_DEATHS_OK:-}" ] && grep -E 'exited \(status|misbehaved' "$tmp/istmd.log"; then
+        fail "the network child died"
+    fi
+}
 
 # istmd_child_pid: the network child's pid (the parent's only child)
 istmd_child_pid()

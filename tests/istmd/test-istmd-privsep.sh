@@ -7,6 +7,7 @@
 requires_root
 . "$(dirname "$0")/istmd-functions.sh"
 
+ISTMD_CHILD_DEATHS_OK=1 # this test kills the child
 istmd_start
 child=$(istmd_child_pid)
 [ -n "$child" ] || fail "no network child"
@@ -32,9 +33,10 @@ done
 sleep 0.5
 rpcclient echo privacy >/dev/null || fail "not serving after child restart"
 
-istmd_stop
+istmd_kill
 istmd_start
 guid2=$(rpcclient server-info | sed -n 's/guid=\([0-9a-f]*\) .*/\1/p')
 [ "$guid1" = "$guid2" ] || fail "server GUID changed across restarts ($guid1, $guid2)"
 [ "$(rpcclient schedule get)" = "schedule=1,3,132000000000000000" ] ||
     fail "schedule not persisted"
+istmd_stop

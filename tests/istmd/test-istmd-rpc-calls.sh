@@ -17,3 +17,4 @@ rpcclient unknown-if
 # the object exporter port serves the same runtime
 ISTMD_PORT=$ISTMD_XPORT rpcclient echo privacy
 kill -0 "$ISTMD_PID" || fail "istmd died"
+istmd_stop

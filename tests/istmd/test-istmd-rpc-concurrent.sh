@@ -18,3 +18,4 @@ done
 after=$(rpcclient executed)
 [ $((after - before)) = 1040 ] || fail "executed $((after - before)) calls, expected 1040"
 echo "1040 calls from 8 concurrent clients ok"
+istmd_stop

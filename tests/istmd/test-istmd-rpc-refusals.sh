@@ -17,3 +17,4 @@ grep -q "authentication failed for 'mallory': unknown user" "$tmp/istmd.log" ||
     fail "unknown user not logged"
 if grep -q 'Passw0rd\|fc525c96' "$tmp/istmd.log"; then fail "a secret reached the log"; fi
 kill -0 "$ISTMD_PID" || fail "istmd died"
+istmd_stop
