@@ -49,6 +49,9 @@ static const char usage[] =
 #define COPY_BUF (8u << 20)
 /* Granularity of holes in a raw output: the usual file system block. */
 #define RAW_HOLE_GRAIN 4096u
+/* A raw output is written back in windows of this size while the copy
+ * runs (see writeback_progress), so writing overlaps reading. */
+#define WRITEBACK_WINDOW (32ull << 20)
 
 enum fmt { FMT_RAW, FMT_VHD };
 
@@ -71,6 +74,7 @@ struct dest {
 	uint64_t grain;       /* zero runs shorter than this are written anyway */
 	int created;          /* we made the file: remove it on failure */
 	uint8_t *zeros;       /* FMT_RAW, !sparse: a buffer of zeros */
+	uint64_t wb_start;    /* FMT_RAW: start of the window not yet sent to disk */
 };
 
 /* The last failure came from libvhd (its message is current) rather than
@@ -150,6 +154,31 @@ static int dest_write(struct dest *d, const void *buf, size_t len, uint64_t off)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/* Without this, a convert dirties the whole output in the page cache and
+ * then waits for all of it in the final fdatasync: reading and writing
+ * happen one after the other, and a large convert evicts everything else
+ * from memory.  So each finished window is handed to the disk at once
+ * (SYNC_FILE_RANGE_WRITE does not wait), the window before it is waited
+ * for and dropped from the cache: the disk writes while we read, dirty
+ * memory stays at two windows, and the final fdatasync has little left. */
+static void writeback_progress(struct dest *d, uint64_t written_upto)
+{
+	if (d->fmt != FMT_RAW || d->fd < 0)
+		return;
+	while (written_upto >= d->wb_start + WRITEBACK_WINDOW) {
+		sync_file_range(d->fd, (off_t)d->wb_start, WRITEBACK_WINDOW, SYNC_FILE_RANGE_WRITE);
+		if (d->wb_start >= WRITEBACK_WINDOW) {
+			off_t prev = (off_t)(d->wb_start - WRITEBACK_WINDOW);
+
+			sync_file_range(d->fd, prev, WRITEBACK_WINDOW,
+			                SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+			                SYNC_FILE_RANGE_WAIT_AFTER);
+			posix_fadvise(d->fd, prev, WRITEBACK_WINDOW, POSIX_FADV_DONTNEED);
+		}
+		d->wb_start += WRITEBACK_WINDOW;
+	}
 }
 
 /* Zeros in a non-sparse output (a block device) must be written. */
@@ -279,6 +308,7 @@ static int copy(struct source *s, struct dest *d, uint8_t *buf, int *in_source)
 				if (r < 0)
 					break;
 				done += n;
+				writeback_progress(d, off + done);
 				tool_progress_update(off + done, s->size, &prog);
 			}
 			if (r < 0)
