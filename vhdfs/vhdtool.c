@@ -111,17 +111,17 @@ int main(int argc, char **argv)
 	return sc->run(argc - i, argv + i);
 }
 
-/* libvhd words its messages "cannot VERB 'FILE': REASON".  When FILE is the
- * user's file, the line keeps only REASON, so the file is named once; when
- * it is another file (a parent), the whole message stays, because that
- * file is what the user needs to look at. */
+/* libvhd words its messages "cannot VERB 'FILE': REASON" or "'FILE': REASON".
+ * When FILE is the user's file, the line keeps only REASON, so the file is
+ * named once; when it is another file (a parent), the whole message stays,
+ * because that file is what the user needs to look at. */
 static const char *reason_for(const char *file, const char *msg)
 {
 	const char *q1 = strchr(msg, '\''), *q2;
 	char quoted[4096];
 	size_t n;
 
-	if (!q1 || strncmp(msg, "cannot ", 7) != 0)
+	if (!q1 || (q1 != msg && strncmp(msg, "cannot ", 7) != 0))
 		return msg;
 	q2 = strstr(q1 + 1, "': ");
 	if (!q2 || memchr(q1 + 1, '\'', (size_t)(q2 - q1 - 1)))
