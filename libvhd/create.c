@@ -277,6 +277,13 @@ int vhd_create(const char *path, const struct vhd_create_opts *opts)
 		r = vhd_layer_open(parent_abs, true, &parent);
 		if (r < 0)
 			return r;
+		/* A parent open for writing elsewhere would change under its
+		 * new child: refuse, as for any parent (see chain.c). */
+		r = vhd_layer_lock(parent, false);
+		if (r < 0) {
+			vhd_layer_close(parent);
+			return r;
+		}
 		pf = parent->footer;
 		size = parent->size;
 		vhd_layer_close(parent);

@@ -15,6 +15,9 @@
  *   - a vhd_chain may be used by many threads at once: reads run in
  *     parallel; writes to allocated blocks run in parallel; block allocation
  *     and bitmap updates are serialised inside the library.
+ *   - libvhd/README.md gives the design decisions users rely on: thread
+ *     safety, locking, what vhd_chain_map() returns, the creator
+ *     application written by vhd_create() and why, crash safety.
  *
  * Licence: GPL-2.0-or-later.
  */
