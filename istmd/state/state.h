@@ -20,6 +20,11 @@
  *                    WTDType, VhdType, parent WTD index (differencing disks;
  *                    a parent cannot be deleted while a child row exists),
  *                    local mount type and point.
+ *                    The base rule (a base changed under its children
+ *                    corrupts them) is enforced here, in one place: a disk
+ *                    with children can be mapped only while read-only, a
+ *                    mapped parent cannot be made writable, and a child
+ *                    cannot be added under a parent mapped writable (-EBUSY).
  *   lun_mappings     (target, disk, LUN): a LUN is unique per target and a
  *                    disk is mapped at most once per target.  LUN is the
  *                    ISTM LUN the client sees; the tgt LUN is derived (see
@@ -191,8 +196,9 @@ void state_close(struct state *st);
 const char *state_errmsg(const struct state *st);
 
 /* Group several changes into one transaction.  Nested begin/commit pairs
- * fold into the outermost; a rollback at any depth undoes the whole
- * transaction (later commits of that transaction then fail with -EIO). */
+ * are savepoints inside the outermost: an inner rollback undoes only what
+ * was done since its begin; nothing is durable before the outermost commit.
+ * Every state_* call that writes several rows runs in such a pair itself. */
 int state_begin(struct state *st);
 int state_commit(struct state *st);
 void state_rollback(struct state *st);
@@ -268,6 +274,14 @@ int state_disk_next(struct state *st, struct state_cursor *cur, bool with_pendin
 int state_disk_count(struct state *st, bool with_pending, size_t *n);
 /* How many disks name WTD as their parent. */
 int state_disk_count_children(struct state *st, int64_t wtd, size_t *n);
+
+/* What refers to a disk. */
+struct state_disk_usage {
+	bool read_only;              /* the disk's read-only flag */
+	size_t children;             /* differencing disks naming it as parent */
+	size_t mappings;             /* LUN mappings of it, on any target */
+};
+int state_disk_usage(struct state *st, int64_t wtd, struct state_disk_usage *u);
 
 /* --- portals ------------------------------------------------------------ */
 

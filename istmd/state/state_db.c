@@ -264,40 +264,54 @@ const char *state_errmsg(const struct state *st)
 	return st ? st->err : "out of memory";
 }
 
+/* The outermost level is a real transaction (BEGIN IMMEDIATE: the write
+ * lock is taken at once, so a commit cannot fail on a lock upgrade);
+ * inner levels are savepoints, so a failed inner step undoes only itself
+ * and the caller may carry on. */
 int state_begin(struct state *st)
 {
-	if (st->txn_depth == 0) {
-		int err = state_exec(st, "BEGIN IMMEDIATE");
+	char sql[32];
+	int err;
 
-		if (err < 0)
-			return err;
-		st->txn_aborted = false;
+	if (st->txn_depth == 0)
+		err = state_exec(st, "BEGIN IMMEDIATE");
+	else {
+		snprintf(sql, sizeof(sql), "SAVEPOINT s%d", st->txn_depth);
+		err = state_exec(st, sql);
 	}
+	if (err < 0)
+		return err;
 	st->txn_depth++;
 	return 0;
 }
 
 int state_commit(struct state *st)
 {
+	char sql[32];
+
 	if (st->txn_depth <= 0)
 		return state_fail(st, -EINVAL, "cannot commit: no transaction");
-	if (--st->txn_depth > 0)
-		return st->txn_aborted ? state_fail(st, -EIO, "cannot commit: transaction was rolled back") : 0;
-	if (st->txn_aborted) {
-		st->txn_aborted = false;
-		return state_fail(st, -EIO, "cannot commit: transaction was rolled back");
-	}
-	return state_exec(st, "COMMIT");
+	st->txn_depth--;
+	if (st->txn_depth == 0)
+		return state_exec(st, "COMMIT");
+	snprintf(sql, sizeof(sql), "RELEASE s%d", st->txn_depth);
+	return state_exec(st, sql);
 }
 
 void state_rollback(struct state *st)
 {
+	char sql[64];
+
 	if (st->txn_depth <= 0)
 		return;
-	if (!sqlite3_get_autocommit(st->db))
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	st->txn_depth--;
-	st->txn_aborted = st->txn_depth > 0;
+	if (st->txn_depth == 0) {
+		if (!sqlite3_get_autocommit(st->db))
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return;
+	}
+	snprintf(sql, sizeof(sql), "ROLLBACK TO s%d; RELEASE s%d", st->txn_depth, st->txn_depth);
+	sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 }
 
 int state_check(struct state *st)

@@ -118,6 +118,53 @@ static int disk_conflict(struct state *st, int err, const char *verb,
 	return err;
 }
 
+int state_disk_usage(struct state *st, int64_t wtd, struct state_disk_usage *u)
+{
+	sqlite3_stmt *s;
+	int err = state_prepare(st, "SELECT read_only,"
+				" (SELECT count(*) FROM disks c WHERE c.parent_wtd = d.wtd),"
+				" (SELECT count(*) FROM lun_mappings m WHERE m.wtd = d.wtd)"
+				" FROM disks d WHERE wtd = ?1", &s);
+	int rc;
+
+	if (err < 0)
+		return err;
+	sqlite3_bind_int64(s, 1, wtd);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		u->read_only = sqlite3_column_int(s, 0) != 0;
+		u->children = (size_t)sqlite3_column_int64(s, 1);
+		u->mappings = (size_t)sqlite3_column_int64(s, 2);
+	} else if (rc == SQLITE_DONE) {
+		err = state_fail(st, -ENOENT, "no disk with index %lld", (long long)wtd);
+	} else {
+		err = state_sqlerr(st, sqlite3_extended_errcode(st->db), "read disk usage");
+	}
+	sqlite3_finalize(s);
+	return err;
+}
+
+/* The base rule: a disk with differencing children is never writable
+ * through a target, so a new child may not hang under a disk that is. */
+static int check_new_parent(struct state *st, const struct state_disk *d, const char *verb)
+{
+	struct state_disk_usage u;
+	int err;
+
+	if (d->parent_wtd < 0)
+		return 0;
+	err = state_disk_usage(st, d->parent_wtd, &u);
+	if (err == -ENOENT)
+		return 0; /* the insert's foreign key reports it */
+	if (err < 0)
+		return err;
+	if (u.mappings && !u.read_only)
+		return state_fail(st, -EBUSY, "cannot %s disk '%s': its parent %lld is assigned "
+				  "writable to %zu target(s); writing a parent corrupts its "
+				  "children", verb, d->path, (long long)d->parent_wtd, u.mappings);
+	return 0;
+}
+
 int state_disk_add(struct state *st, struct state_disk *d)
 {
 	sqlite3_stmt *s;
@@ -125,42 +172,73 @@ int state_disk_add(struct state *st, struct state_disk *d)
 
 	if (err < 0)
 		return err;
+	err = state_begin(st);
+	if (err < 0)
+		return err;
+	err = check_new_parent(st, d, "add");
+	if (err < 0) {
+		state_rollback(st);
+		return err;
+	}
 	err = state_prepare(st, "INSERT INTO disks (" DISK_COLS ") VALUES ("
 			    " coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'disks'), -1) + 1,"
 			    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)", &s);
 	if (err < 0)
 		return err;
+	if (err < 0) {
+		state_rollback(st);
+		return err;
+	}
 	bind_disk(s, d);
 	err = disk_conflict(st, state_step_done(st, s, "add disk"), "add", d);
-	if (err < 0)
+	if (err < 0) {
+		state_rollback(st);
 		return err;
+	}
 	d->wtd = sqlite3_last_insert_rowid(st->db);
-	return 0;
+	return state_commit(st);
 }
 
 int state_disk_update(struct state *st, const struct state_disk *d)
 {
+	struct state_disk_usage u;
 	sqlite3_stmt *s;
 	int err = check_disk(st, d);
 
 	if (err < 0)
 		return err;
-	err = state_prepare(st, "UPDATE disks SET guid = ?2, serial = ?3, path = ?4, size = ?5,"
+	err = state_begin(st);
+	if (err < 0)
+		return err;
+	err = check_new_parent(st, d, "update");
+	if (err == 0 && !d->read_only) {
+		err = state_disk_usage(st, d->wtd, &u);
+		if (err == 0 && u.children && u.mappings)
+			err = state_fail(st, -EBUSY, "cannot make disk '%s' writable: it is "
+					 "assigned and the parent of %zu differencing disk(s)",
+					 d->path, u.children);
+	}
+	if (err == 0)
+		err = state_prepare(st, "UPDATE disks SET guid = ?2, serial = ?3, path = ?4, size = ?5,"
 			    " description = ?6, wtd_flags = ?7, enabled = ?8, read_only = ?9,"
 			    " wtd_type = ?10, vhd_type = ?11, parent_wtd = ?12, lm_type = ?13,"
 			    " lm_mount_point = ?14, resource_group = ?15, flags = ?16"
 			    " WHERE wtd = ?1", &s);
-	if (err < 0)
+	if (err < 0) {
+		state_rollback(st);
 		return err;
+	}
 	sqlite3_bind_int64(s, 1, d->wtd);
 	bind_disk(s, d);
 	err = disk_conflict(st, state_step_done(st, s, "update disk"), "update", d);
-	if (err < 0)
+	if (err == 0 && sqlite3_changes(st->db) == 0)
+		err = state_fail(st, -ENOENT, "cannot update disk %lld: no such disk",
+				 (long long)d->wtd);
+	if (err < 0) {
+		state_rollback(st);
 		return err;
-	if (sqlite3_changes(st->db) == 0)
-		return state_fail(st, -ENOENT, "cannot update disk %lld: no such disk",
-				  (long long)d->wtd);
-	return 0;
+	}
+	return state_commit(st);
 }
 
 int state_disk_save(struct state *st, struct state_disk *d)

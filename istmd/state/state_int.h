@@ -14,8 +14,7 @@
 struct state {
 	sqlite3 *db;                 /* the connection */
 	char path[4096];             /* the database file, for messages */
-	int txn_depth;               /* nesting of state_begin() */
-	bool txn_aborted;            /* a rollback happened inside the current transaction */
+	int txn_depth;               /* nesting of state_begin(): 1 = transaction, >1 savepoints */
 	char err[512];               /* last recorded message */
 };
 

@@ -431,27 +431,45 @@ int state_target_list_ids(struct state *st, int64_t target, struct state_id **ou
 
 int state_lun_map(struct state *st, int64_t target, int64_t wtd, uint32_t lun)
 {
+	struct state_disk_usage u;
 	sqlite3_stmt *s;
 	int err;
 
 	if (lun > 254)
 		return state_fail(st, -EINVAL, "invalid LUN %u: above 254", lun);
-	err = state_prepare(st, "INSERT INTO lun_mappings (target_id, wtd, lun)"
-			    " VALUES (?1, ?2, ?3)", &s);
+	err = state_begin(st);
 	if (err < 0)
 		return err;
+	/* the base rule: a parent of differencing disks is served read-only */
+	err = state_disk_usage(st, wtd, &u);
+	if (err == 0 && u.children && !u.read_only)
+		err = state_fail(st, -EBUSY, "cannot assign disk %lld writable: it is the parent "
+				 "of %zu differencing disk(s)", (long long)wtd, u.children);
+	if (err == -ENOENT)
+		err = 0; /* the insert's foreign key reports it with the target */
+	if (err == 0)
+		err = state_prepare(st, "INSERT INTO lun_mappings (target_id, wtd, lun)"
+				    " VALUES (?1, ?2, ?3)", &s);
+	if (err < 0) {
+		state_rollback(st);
+		return err;
+	}
 	sqlite3_bind_int64(s, 1, target);
 	sqlite3_bind_int64(s, 2, wtd);
 	sqlite3_bind_int64(s, 3, lun);
 	err = state_step_done(st, s, "map LUN");
 	if (err == -EEXIST)
-		return state_fail(st, err, "cannot map disk %lld at LUN %u of target %lld: "
-				  "the LUN is taken or the disk is already mapped there",
-				  (long long)wtd, lun, (long long)target);
+		err = state_fail(st, err, "cannot map disk %lld at LUN %u of target %lld: "
+				 "the LUN is taken or the disk is already mapped there",
+				 (long long)wtd, lun, (long long)target);
 	if (err == -EBUSY)
-		return state_fail(st, -ENOENT, "cannot map disk %lld at LUN %u of target %lld: "
-				  "no such target or disk", (long long)wtd, lun, (long long)target);
-	return err;
+		err = state_fail(st, -ENOENT, "cannot map disk %lld at LUN %u of target %lld: "
+				 "no such target or disk", (long long)wtd, lun, (long long)target);
+	if (err < 0) {
+		state_rollback(st);
+		return err;
+	}
+	return state_commit(st);
 }
 
 int state_lun_unmap(struct state *st, int64_t target, int64_t wtd)

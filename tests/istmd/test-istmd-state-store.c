@@ -191,7 +191,11 @@ START_TEST(test_disks_and_luns)
 	ck_assert_uint_eq(lun, 0);
 	ck_assert_int_eq(state_lun_map(st, t.id, child.wtd, 0), 0);
 	ck_assert_int_eq(state_lun_map(st, t.id, child.wtd, 1), -EEXIST); /* disk twice */
-	ck_assert_int_eq(state_lun_map(st, t.id, base.wtd, 0), -EEXIST);  /* LUN taken */
+	ck_assert_int_eq(state_lun_map(st, t.id, base.wtd, 0), -EBUSY);   /* a writable parent */
+	state_disk_init(&got, "/srv/iscsi/other.vhd");
+	ck_assert_int_eq(state_disk_add(st, &got), 0);
+	ck_assert_int_eq(state_lun_map(st, t.id, got.wtd, 0), -EEXIST);   /* LUN taken */
+	ck_assert_int_eq(state_disk_delete(st, got.wtd), 0);
 	ck_assert_int_eq(state_lun_map(st, t.id, 55, 3), -ENOENT);
 	ck_assert_int_eq(state_lun_map(st, t.id, base.wtd, 255), -EINVAL);
 	ck_assert_int_eq(state_lun_free(st, t.id, &lun), 0);
@@ -213,26 +217,66 @@ START_TEST(test_disks_and_luns)
 	ck_assert_int_eq(state_disk_delete(st, child.wtd), 0);
 	ck_assert_int_eq(state_disk_delete(st, base.wtd), 0);
 
-	/* indexes are never reused */
+	/* indexes are never reused (2 went to other.vhd, deleted above) */
 	state_disk_init(&got, "/srv/iscsi/new.vhd");
 	ck_assert_int_eq(state_disk_add(st, &got), 0);
-	ck_assert_int_eq(got.wtd, 2);
+	ck_assert_int_eq(got.wtd, 3);
 	reopen();
 	state_disk_init(&got, "/srv/iscsi/new2.vhd");
 	ck_assert_int_eq(state_disk_add(st, &got), 0);
-	ck_assert_int_eq(got.wtd, 3);
+	ck_assert_int_eq(got.wtd, 4);
 	ck_assert_int_eq(state_disk_get_by_path(st, "/srv/iscsi/new.vhd", &child), 0);
-	ck_assert_int_eq(child.wtd, 2);
-	ck_assert_str_eq(child.serial, child.serial); /* readable */
+	ck_assert_int_eq(child.wtd, 3);
 	ck_assert_int_eq((int)strlen(child.serial), 16);
+	ck_assert_str_ne(child.serial, got.serial);
 	child.read_only = true;
 	child.size = 5ull << 40;
 	ck_assert_int_eq(state_disk_update(st, &child), 0);
-	ck_assert_int_eq(state_disk_get(st, 2, &got), 0);
+	ck_assert_int_eq(state_disk_get(st, 3, &got), 0);
 	ck_assert(got.read_only);
 	ck_assert_uint_eq(got.size, 5ull << 40);
 	ck_assert_int_eq(state_disk_get(st, 0, &got), -ENOENT);
 	ck_assert_int_eq(state_check(st), 0);
+}
+END_TEST
+
+START_TEST(test_base_rule)
+{
+	struct state_disk base, child, got;
+	struct state_target t = new_target("Boot", "iqn.2026-11.test:boot");
+	struct state_disk_usage u;
+
+	ck_assert_int_eq(state_target_add(st, &t), 0);
+	state_disk_init(&base, "/srv/iscsi/base.vhd");
+	ck_assert_int_eq(state_disk_add(st, &base), 0);
+	/* mapped writable: no child may be made under it */
+	ck_assert_int_eq(state_lun_map(st, t.id, base.wtd, 0), 0);
+	state_disk_init(&child, "/srv/iscsi/c1.vhd");
+	child.parent_wtd = base.wtd;
+	ck_assert_int_eq(state_disk_add(st, &child), -EBUSY);
+	ck_assert_ptr_nonnull(strstr(state_errmsg(st), "writable"));
+	ck_assert_int_eq(state_lun_unmap(st, t.id, base.wtd), 0);
+	ck_assert_int_eq(state_disk_add(st, &child), 0);
+	/* a parent is assigned read-only or not at all */
+	ck_assert_int_eq(state_lun_map(st, t.id, base.wtd, 0), -EBUSY);
+	ck_assert_int_eq(state_disk_usage(st, base.wtd, &u), 0);
+	ck_assert_uint_eq(u.children, 1);
+	ck_assert_uint_eq(u.mappings, 0);
+	ck_assert_int_eq(state_disk_get(st, base.wtd, &got), 0);
+	got.read_only = true;
+	ck_assert_int_eq(state_disk_update(st, &got), 0);
+	ck_assert_int_eq(state_lun_map(st, t.id, base.wtd, 0), 0);
+	/* and cannot be made writable while mapped */
+	got.read_only = false;
+	ck_assert_int_eq(state_disk_update(st, &got), -EBUSY);
+	ck_assert_int_eq(state_disk_get(st, base.wtd, &got), 0);
+	ck_assert(got.read_only);
+	/* a second child under a parent mapped read-only is fine */
+	state_disk_init(&child, "/srv/iscsi/c2.vhd");
+	child.parent_wtd = base.wtd;
+	ck_assert_int_eq(state_disk_add(st, &child), 0);
+	ck_assert_int_eq(state_disk_delete(st, base.wtd), -EBUSY);
+	ck_assert_int_eq(state_disk_usage(st, 999, &u), -ENOENT);
 }
 END_TEST
 
@@ -317,15 +361,35 @@ START_TEST(test_transactions)
 	ck_assert_int_eq(state_target_count(st, true, &n), 0);
 	ck_assert_uint_eq(n, 0);
 
-	/* an inner rollback dooms the outer commit */
+	/* an inner rollback undoes only the inner part */
 	ck_assert_int_eq(state_begin(st), 0);
 	ck_assert_int_eq(state_target_add(st, &t), 0);
 	ck_assert_int_eq(state_begin(st), 0);
+	ck_assert_int_eq(state_target_add(st, &u), 0);
 	state_rollback(st);
-	ck_assert_int_eq(state_commit(st), -EIO);
+	ck_assert_int_eq(state_commit(st), 0);
 	ck_assert_int_eq(state_target_count(st, true, &n), 0);
-	ck_assert_uint_eq(n, 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(state_target_delete(st, t.id), 0);
+	/* a failing call inside a transaction leaves the rest of it alone */
+	ck_assert_int_eq(state_begin(st), 0);
+	ck_assert_int_eq(state_target_add(st, &t), 0);
+	{
+		struct state_disk d;
 
+		state_disk_init(&d, "/srv/x.vhd");
+		ck_assert_int_eq(state_disk_add(st, &d), 0);
+		state_disk_init(&d, "/srv/x.vhd");
+		ck_assert_int_eq(state_disk_add(st, &d), -EEXIST);
+	}
+	ck_assert_int_eq(state_commit(st), 0);
+	ck_assert_int_eq(state_target_count(st, true, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(state_disk_count(st, true, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(state_target_delete(st, t.id), 0);
+
+	t.id = u.id = 0;
 	ck_assert_int_eq(state_begin(st), 0);
 	ck_assert_int_eq(state_target_add(st, &t), 0);
 	ck_assert_int_eq(state_target_add(st, &u), 0);
@@ -503,6 +567,7 @@ int main(void)
 	tcase_add_test(tc, test_open_settings);
 	tcase_add_test(tc, test_target_crud);
 	tcase_add_test(tc, test_disks_and_luns);
+	tcase_add_test(tc, test_base_rule);
 	tcase_add_test(tc, test_free_tid);
 	tcase_add_test(tc, test_placeholders);
 	tcase_add_test(tc, test_transactions);
