@@ -349,6 +349,17 @@ int priv_parent_run(void)
 				log_info("stopping");
 				break;
 			}
+			if (si.ssi_signo == SIGHUP) {
+				struct priv_users nu;
+
+				/* a bad file keeps the accounts we have */
+				if (priv_users_load(p.conf->users_file, &nu) == 0) {
+					priv_users_release(&p.users);
+					p.users = nu;
+					log_info("reloaded users file '%s': %zu accounts",
+						 p.conf->users_file, nu.n);
+				}
+			}
 			if (si.ssi_signo == SIGCHLD) {
 				int st;
 				pid_t pid;

@@ -222,6 +222,29 @@ def main():
         dce.bind(TESTIF)
         assert call(dce, 0, b'others') == b'others'
         print('%s refused, nothing executed, others still served' % scen)
+    elif scen == 'login':
+        # login USER PASSWORD: one call as that user; exit 1 when refused
+        dce = connect(port, user=sys.argv[3], password=sys.argv[4])
+        dce.bind(TESTIF)
+        try:
+            who = call(dce, 6)
+        except Exception as e:
+            print('login %s refused: %s' % (sys.argv[3], e))
+            sys.exit(1)
+        print('login %s ok' % who[8:].decode())
+    elif scen == 'bench':
+        # bench LEVEL CALLS SIZE: echo SIZE bytes CALLS times, print calls/s
+        import time
+        level = {'privacy': 6, 'integrity': 5}[sys.argv[3]]
+        n, size = int(sys.argv[4]), int(sys.argv[5])
+        dce = connect(port, level=level)
+        dce.bind(TESTIF)
+        data = bytes(size)
+        t0 = time.monotonic()
+        for i in range(n):
+            call(dce, 0, data)
+        dt = time.monotonic() - t0
+        print('%.1f' % (n / dt))
     elif scen == 'many':
         dce = connect(port)
         dce.bind(TESTIF)

@@ -22,6 +22,20 @@ guid1=$(rpcclient server-info | sed -n 's/guid=\([0-9a-f]*\) .*/\1/p')
 [ "$(rpcclient schedule get)" = "schedule=0,0,0" ] || fail "schedule before any set"
 [ "$(rpcclient schedule set)" = "schedule=1,3,132000000000000000" ] || fail "schedule set"
 
+# SIGHUP rereads the users file: a new account works, a bad file changes nothing
+! rpcclient login bob 'S3cret' >/dev/null || fail "bob logged in before being added"
+printf 'bob:%s\n' "$(printf 'S3cret\n' | "$ISTMD" --nt-hash)" >> "$tmp/users"
+kill -HUP "$ISTMD_PID"
+for i in $(seq 50); do grep -q 'reloaded users file' "$tmp/istmd.log" && break; sleep 0.1; done
+rpcclient login bob 'S3cret' || fail "bob cannot log in after SIGHUP"
+cp "$tmp/users" "$tmp/users.good"
+echo 'garbage' >> "$tmp/users"
+kill -HUP "$ISTMD_PID"
+for i in $(seq 50); do grep -q 'line 3 is not' "$tmp/istmd.log" && break; sleep 0.1; done
+grep -q 'line 3 is not' "$tmp/istmd.log" || fail "bad users file not reported"
+rpcclient login bob 'S3cret' || fail "a bad users file dropped the accounts"
+cp "$tmp/users.good" "$tmp/users"
+
 # a dead child is replaced and the service goes on
 kill -9 "$child"
 for i in $(seq 50); do
