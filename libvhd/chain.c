@@ -218,15 +218,25 @@ static int open_parent(vhd_chain *c, unsigned flags)
 	for (int i = 0; i < n; i++) {
 		struct stat st;
 
+		bool seen = false;
+
 		if (stat(cand[i], &st) < 0)
 			continue;
-		for (int k = 0; k < c->depth; k++) {
-			if (c->layers[k]->dev == st.st_dev && c->layers[k]->ino == st.st_ino) {
+		for (int k = 0; k < c->depth && !seen; k++) {
+			if (c->layers[k]->dev != st.st_dev || c->layers[k]->ino != st.st_ino)
+				continue;
+			/* A file already in the chain: a loop if it is the parent
+			 * wanted, else a name that merely matches (a basename
+			 * fallback finding the child itself): try the next. */
+			if (memcmp(c->layers[k]->footer.uuid, child->header.parent_uuid, 16) == 0) {
 				r = vhd_error(-ELOOP, "cannot open the parent of '%s': the chain loops back to '%s'",
 				              child->path, c->layers[k]->path);
 				goto out;
 			}
+			seen = true;
 		}
+		if (seen)
+			continue;
 		r = vhd_layer_open(cand[i], true, &p);
 		if (r < 0) {
 			if (!err) {

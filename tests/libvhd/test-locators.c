@@ -142,6 +142,21 @@ START_TEST(test_w2ku_drive_letter)
 }
 END_TEST
 
+START_TEST(test_same_basename)
+{
+	uint8_t d[4096];
+	char same[1200];
+	vhd_chain *c;
+
+	/* c/base.vhd is the child itself: a name match, not a loop */
+	snprintf(same, sizeof(same), "%s/c/base.vhd", dir);
+	ck_assert_int_eq(rename(child, same), 0);
+	set_locator(same, VHD_PLAT_W2KU, d, utf16le("C:\\VMs\\base.vhd", d), NULL);
+	ck_assert_int_eq(vhd_chain_open(same, VHD_OPEN_RDONLY, &c), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(vhd_errmsg(), "cannot find the parent"));
+}
+END_TEST
+
 START_TEST(test_macx_url)
 {
 	char url[1200], renamed[1200];
@@ -290,6 +305,7 @@ int main(void)
 	tcase_add_test(tc, test_as_created);
 	tcase_add_test(tc, test_w2ru_backslashes);
 	tcase_add_test(tc, test_w2ku_drive_letter);
+	tcase_add_test(tc, test_same_basename);
 	tcase_add_test(tc, test_macx_url);
 	tcase_add_test(tc, test_unicode_name_only);
 	tcase_add_test(tc, test_moved_chain);
