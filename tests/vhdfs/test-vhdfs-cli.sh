@@ -43,8 +43,8 @@ cleanup_fn "kill $pid 2>/dev/null"
 dd if="$tmp/p" of="$mnt/disk" bs=1M seek=2 conv=notrunc status=none
 # SIGTERM: unmounts, flushes, exits.
 kill -TERM "$pid"
-for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$pid" 2>/dev/null && fail "vhdfs still running after SIGTERM"
+for i in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$pid" 2>/dev/null && fail "vhdfs still running 60 s after SIGTERM"
 mountpoint -q "$mnt" && fail "still mounted after SIGTERM"
 "$VHDTOOL" check "$img" >/dev/null || fail "image not clean after SIGTERM"
 qemu-img convert -f vpc -O raw "$img" "$tmp/raw"
@@ -70,8 +70,8 @@ check_helper_mount()
     dd if=/dev/zero of="$mnt/disk" bs=512 count=1 conv=notrunc status=none 2>/dev/null &&
         fail "$1: -o ro mount is writable"
     umount "$mnt" || fail "$1: umount failed"
-    for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && fail "$1: vhdfs still running after umount"
+    for i in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && fail "$1: vhdfs still running 60 s after umount"
     return 0
 }
 helper=$(command -v mount.fuse3 || true)

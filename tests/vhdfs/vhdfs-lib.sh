@@ -55,16 +55,29 @@ start_vhdfs()
     fail "vhdfs did not mount $src on $mnt"
 }
 
-# unmount MNT PID: a clean unmount in the middle of a test.
+# unmount MNT PID: a clean unmount in the middle of a test; vhdfs must exit
+# with status 0 and without a sanitizer report in its log.
 unmount()
 {
+    local i rc=0
     fusermount3 -u "$1" || fail "cannot unmount $1"
-    local i
-    for i in $(seq 300); do
-        kill -0 "$2" 2>/dev/null || { wait "$2" 2>/dev/null; return 0; }
+    for i in $(seq 600); do
+        kill -0 "$2" 2>/dev/null || break
         sleep 0.1
     done
-    fail "vhdfs $2 did not exit after unmount"
+    kill -0 "$2" 2>/dev/null && fail "vhdfs $2 did not exit within 60 s of unmounting $1"
+    wait "$2" || rc=$?
+    check_vhdfs_log
+    [ $rc = 0 ] || fail "vhdfs exited with status $rc after unmounting $1"
+}
+
+# check_vhdfs_log: fail on AddressSanitizer/UBSan/LeakSanitizer reports.
+check_vhdfs_log()
+{
+    if grep -qE 'Sanitizer|runtime error:' "$tmp/vhdfs.log" 2>/dev/null; then
+        cat "$tmp/vhdfs.log" >&2
+        fail "sanitizer report in vhdfs's log"
+    fi
 }
 
 # pattern FILE SIZE SEED: write SIZE bytes of seeded pseudo-random data.
