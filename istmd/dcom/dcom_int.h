@@ -169,6 +169,10 @@ int dcom_object_export(struct dcom_object *obj, const struct dcom_iface *iface,
 		       uint32_t refs, struct dcom_stdobjref *std);
 /* Drop an object that was created but never exported. */
 void dcom_object_discard(struct dcom_object *obj);
+/* Per-object state of an implementation (an IHost's row, an enumerator's
+ * cursor): FREE_FN(STATE) runs when the object goes (release or GC). */
+void dcom_object_set_state(struct dcom_object *obj, void *state, void (*free_fn)(void *));
+void *dcom_object_state(const struct dcom_object *obj);
 const struct dcom_class *dcom_object_class(const struct dcom_object *obj);
 /* The object behind IPID and the interface it stands for, or NULL. */
 struct dcom_object *dcom_ipid_lookup(const struct ndr_guid *ipid, const struct dcom_iface **iface);

@@ -45,6 +45,8 @@ struct dcom_object {
 	const struct dcom_class *cls;  /* what it is */
 	struct dcom_ipid *ipids;       /* its exported interfaces */
 	uint64_t alive_ms;             /* export time or last ping of a set holding it */
+	void *state;                   /* the implementation's, or NULL */
+	void (*free_state)(void *);    /* frees state, or NULL */
 	struct dcom_object *next;      /* list of all objects */
 };
 
@@ -185,12 +187,25 @@ static void object_free(struct dcom_object *obj)
 		tab.nipids--;
 	}
 	tab.nobjects--;
+	if (obj->free_state)
+		obj->free_state(obj->state);
 	free(obj);
 }
 
 void dcom_object_discard(struct dcom_object *obj)
 {
 	object_free(obj);
+}
+
+void dcom_object_set_state(struct dcom_object *obj, void *state, void (*free_fn)(void *))
+{
+	obj->state = state;
+	obj->free_state = free_fn;
+}
+
+void *dcom_object_state(const struct dcom_object *obj)
+{
+	return obj->state;
 }
 
 int dcom_object_export(struct dcom_object *obj, const struct dcom_iface *iface,

@@ -693,6 +693,35 @@ START_TEST(test_ping_keeps_alive_and_gc_collects)
 }
 END_TEST
 
+static int states_freed;
+
+static void free_state(void *p)
+{
+	states_freed++;
+	free(p);
+}
+
+START_TEST(test_object_state_freed_with_object)
+{
+	static const struct ndr_guid clsid =
+		NDR_GUID_INIT(0xbaa4a577, 0x202d, 0x49c7, 0xa6, 0xbb, 0x10, 0xee, 0x91, 0x4e, 0xe1, 0x99);
+	struct dcom_object *obj;
+	struct dcom_stdobjref std;
+
+	setup();
+	states_freed = 0;
+	ck_assert_int_eq(dcom_object_new(istm_class_find(&clsid), &obj), 0);
+	dcom_object_set_state(obj, malloc(16), free_state);
+	ck_assert_ptr_nonnull(dcom_object_state(obj));
+	ck_assert_int_eq(dcom_object_export(obj, &istm_if_iwtgeneral, 2, &std), 0);
+	ck_assert_uint_eq(dcom_ipid_release(&std.ipid, 1), S_OK);
+	ck_assert_int_eq(states_freed, 0);
+	ck_assert_uint_eq(dcom_ipid_release(&std.ipid, 1), S_OK);
+	ck_assert_int_eq(states_freed, 1);
+	ck_assert_uint_eq(dcom_ipid_release(&std.ipid, 1), RPC_E_INVALID_OBJECT);
+}
+END_TEST
+
 START_TEST(test_resolver_misc)
 {
 	struct rpc_buf out = { 0 };
@@ -745,6 +774,7 @@ int main(void)
 	tcase_add_test(d, test_ping_keeps_alive_and_gc_collects);
 	tcase_add_test(d, test_resolver_misc);
 	tcase_add_test(d, test_orpcthis_extensions);
+	tcase_add_test(d, test_object_state_freed_with_object);
 	tcase_set_timeout(d, 30);
 	suite_add_tcase(s, rt);
 	suite_add_tcase(s, h);
