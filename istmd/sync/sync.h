@@ -1,0 +1,61 @@
+/* sync.h: make tgtd serve what the state store holds.
+ *
+ * tgtd keeps nothing across a restart; istmd calls sync_apply_all() at start
+ * and sync_apply_target() after each IHost::Save (and after any disk or
+ * mapping change of a saved target).  Applying converges: what is missing in
+ * tgtd is created, what differs is changed, what tgtd has for that target
+ * and the store does not is removed; applying twice changes nothing.
+ *
+ * From a stored target (which must have a tid) to tgt:
+ *   target        tid and IQN; a tgt target with that tid and another IQN
+ *                 is not touched (-EEXIST);
+ *   LUs           each LUN mapping of an enabled disk becomes tgt LUN
+ *                 TGT_LUN_FROM_ISTM(lun) with --bstype BSTYPE on the disk's
+ *                 path, read-only when the disk is; tgt LUs the store does not
+ *                 have are deleted;
+ *   CHAP          EnableCHAP binds the CHAPUserName account, EnableReverseCHAP
+ *                 the ReverseCHAPUserName account as outgoing; an account is
+ *                 (re)created with the stored secret, except one another
+ *                 target also has bound (recreating would open that target
+ *                 for a moment): a changed secret of a CHAP user shared by
+ *                 targets reaches tgtd at its next start;
+ *   parameters    non-zero MaxRecvDataSegmentLength, FirstBurstLength,
+ *                 MaxBurstLength are set;
+ *   ACLs          removed first and bound again last (fail closed: nobody
+ *                 new logs in while the target changes; sessions stay): IDIQN values (lower
+ *                 case) become initiator-name ACLs, IDIPAddress and
+ *                 IDIPv6Address values address ACLs; IDDNSName, IDMACAddress
+ *                 and IDNetBiosName have no tgt equivalent and are skipped
+ *                 (counted in the report); a disabled target gets no ACL at
+ *                 all, so nobody can log in.
+ * Targets tgtd has and the store does not (made by hand or by tgt-admin) are
+ * left alone.
+ */
+#ifndef ISTMD_SYNC_H
+#define ISTMD_SYNC_H
+
+#include <stddef.h>
+
+#include "state/state.h"
+#include "tgt/tgt.h"
+
+struct sync_report {
+	unsigned targets;            /* targets applied */
+	unsigned created;            /* of which created in tgtd */
+	unsigned lus;                /* LUs created, changed or deleted */
+	unsigned acls;               /* ACLs bound or unbound */
+	unsigned skipped_ids;        /* identification methods tgt cannot express */
+	unsigned failed;             /* targets that could not be applied */
+	char err[768];               /* the first failure, naming the target */
+};
+
+/* Apply the saved target ID.  BSTYPE is the tgt backing store ("vhd").
+ * REPORT (zero it first) accumulates counts and the first failure. */
+int sync_apply_target(struct state *st, struct tgt *t, int64_t id, const char *bstype,
+		      struct sync_report *report);
+/* Apply every saved target with a tid; carries on past failures and
+ * returns the first error. */
+int sync_apply_all(struct state *st, struct tgt *t, const char *bstype,
+		   struct sync_report *report);
+
+#endif /* ISTMD_SYNC_H */
