@@ -55,6 +55,9 @@ int priv_ntlm_verify(const uint8_t challenge[8], const struct ntlmssp_auth_msg *
 		     uint8_t session_key[16], enum ntlm_result *result);
 int priv_child_sandbox(const char *chroot_dir, const char *user);
 
+/* ---- priv_seccomp.c */
+int priv_child_seccomp(void);
+
 /* ---- priv_parent.c */
 struct priv_parent_conf {
 	const char *state_dir;       /* server GUID, schedule, empty chroot dir */

@@ -120,7 +120,8 @@ int priv_ntlm_verify(const uint8_t challenge[8], const struct ntlmssp_auth_msg *
 }
 
 /* Chroot to CHROOT_DIR (empty, root-owned), become USER, forbid new
- * privileges and new processes.  Not root (a developer's run): skipped
+ * privileges and new processes, then allow only the system calls the
+ * poll loop needs (priv_seccomp.c).  Not root (a developer's run): skipped
  * with a warning, so the code paths stay the same. */
 int priv_child_sandbox(const char *chroot_dir, const char *user)
 {
@@ -131,7 +132,9 @@ int priv_child_sandbox(const char *chroot_dir, const char *user)
 
 	if (geteuid() != 0) {
 		log_warnx("not running as root: network child keeps its privileges");
-		return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? -errno : 0;
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			return -errno;
+		return priv_child_seccomp();
 	}
 	pw = getpwnam(user);
 	if (!pw && strcmp(user, "nobody"))
@@ -161,5 +164,5 @@ int priv_child_sandbox(const char *chroot_dir, const char *user)
 		log_warn("restricting the network child failed");
 		return -errno;
 	}
-	return 0;
+	return priv_child_seccomp();
 }

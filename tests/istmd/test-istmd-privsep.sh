@@ -1,6 +1,7 @@
 #!/bin/bash
 # Privilege separation: the network child is chrooted to an empty
-# directory, runs as an unprivileged user with no_new_privs; the parent
+# directory, runs as an unprivileged user with no_new_privs and a seccomp
+# filter; the parent
 # persists the server GUID and the schedule across restarts, and restarts
 # a child that dies.
 . "$(dirname "$0")/../functions.sh"
@@ -14,6 +15,7 @@ child=$(istmd_child_pid)
 uid=$(awk '/^Uid:/ {print $2}' "/proc/$child/status")
 [ "$uid" != 0 ] || fail "network child runs as root"
 [ "$(awk '/^NoNewPrivs:/ {print $2}' "/proc/$child/status")" = 1 ] || fail "no_new_privs not set"
+[ "$(awk '/^Seccomp:/ {print $2}' "/proc/$child/status")" = 2 ] || fail "no system call filter"
 [ "$(readlink "/proc/$child/root")" = "$tmp/state/empty" ] || fail "child not chrooted"
 [ "$(awk '/^Uid:/ {print $2}' "/proc/$ISTMD_PID/status")" = 0 ] || fail "parent is not root"
 
