@@ -39,6 +39,8 @@ static const char *usage_text =
 	"  verify SEED LBA COUNT         VERIFY (16) with BYTCHK against the pattern;\n"
 	"                                exit 2 on MISCOMPARE\n"
 	"  dump FILE                     read the whole LUN into FILE\n"
+	"  lbastatus LBA                 GET LBA STATUS: one line per descriptor,\n"
+	"                                \"LBA COUNT mapped|deallocated|anchored\"\n"
 	"Exit 0 on success, 1 on failure with one line on stderr.\n";
 
 static void fill_block(unsigned char *b, uint64_t seed, uint64_t lba)
@@ -316,6 +318,22 @@ int main(int argc, char **argv)
 			scsi_free_scsi_task(t);
 	} else if (!strcmp(cmd, "verify") && na == 3) {
 		ret = do_verify(iscsi, lun, num(a[0]), num(a[1]), num(a[2]));
+	} else if (!strcmp(cmd, "lbastatus") && na == 1) {
+		struct scsi_get_lba_status *st;
+
+		t = iscsi_get_lba_status_sync(iscsi, lun, num(a[0]), 4096);
+		if (task_ok(iscsi, t, "GET LBA STATUS") && (st = scsi_datain_unmarshall(t))) {
+			static const char *const kind[] = { "mapped", "deallocated", "anchored" };
+
+			for (uint32_t i = 0; i < st->num_descriptors; i++)
+				printf("%" PRIu64 " %" PRIu32 " %s\n", st->descriptors[i].lba,
+				       st->descriptors[i].num_blocks,
+				       st->descriptors[i].provisioning <= 2 ?
+				       kind[st->descriptors[i].provisioning] : "?");
+			ret = 0;
+		}
+		if (t)
+			scsi_free_scsi_task(t);
 	} else if (!strcmp(cmd, "dump") && na == 1) {
 		ret = do_dump(iscsi, lun, a[0]);
 	} else {
