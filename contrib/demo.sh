@@ -92,3 +92,49 @@ if [ -x "$vhdfs" ] && [ -c /dev/fuse ]; then
     rmdir "$inner" 2>/dev/null || true
 fi
 # ---- end of vhdfs step ---------------------------------------------------
+
+# ---- tgt step (owned by the bs_vhd part) ---------------------------------
+# Serve child.vhd as an iSCSI LUN through bs_vhd on 127.0.0.1:3260.  When no
+# tgtd runs, start one that loads this build's bs_vhd.so: tgtd only loads
+# modules from /usr/lib/tgt/backing-store, so it runs in a private mount
+# namespace where this build's module is bind-mounted there (nothing is
+# installed).  A tgtd that already runs is used if it lists backing store
+# "vhd" (bs_vhd installed with `make install` before it started).
+bs_vhd_so="$top/tgt-backend/.libs/bs_vhd.so"
+if [ "$(id -u)" = 0 ] && [ -f "$bs_vhd_so" ] && command -v tgtd >/dev/null 2>&1 &&
+   command -v iscsi-ls >/dev/null 2>&1; then
+    iqn=iqn.2026-11.org.vhdtarget:demo
+    step "tgt: serve child.vhd as an iSCSI LUN on 127.0.0.1:3260 (bstype vhd)"
+    if ! tgtadm --mode system --op show >/dev/null 2>&1; then
+        mkdir -p /usr/lib/tgt/backing-store "$dir/tgt-modules"
+        cp "$bs_vhd_so" "$dir/tgt-modules/bs_vhd.so"
+        unshare -m --propagation private sh -c \
+            'mount --bind "$0" /usr/lib/tgt/backing-store && exec tgtd --iscsi portal=127.0.0.1:3260' \
+            "$dir/tgt-modules"
+        for i in $(seq 50); do
+            tgtadm --mode system --op show >/dev/null 2>&1 && break
+            sleep 0.1
+        done
+        echo "started tgtd (portal 127.0.0.1:3260); to stop it, delete its targets"
+        echo "(tgtadm --lld iscsi --mode target --op delete --force --tid N), then"
+        echo "tgtadm --mode system --op delete"
+    fi
+    if tgtadm --mode system --op show 2>/dev/null | grep -qx '    vhd'; then
+        old=$(tgtadm --lld iscsi --mode target --op show | sed -n "s/^Target \([0-9]*\): $iqn\$/\1/p")
+        [ -z "$old" ] || tgtadm --lld iscsi --mode target --op delete --force --tid "$old"
+        last=$(tgtadm --lld iscsi --mode target --op show | sed -n 's/^Target \([0-9]*\):.*/\1/p' | sort -n | tail -n 1)
+        tid=$(( ${last:-0} + 1 ))
+        tgtadm --lld iscsi --mode target --op new --tid "$tid" -T "$iqn"
+        tgtadm --lld iscsi --mode logicalunit --op new --tid "$tid" --lun 1 \
+            --bstype vhd --backing-store "$dir/child.vhd"
+        tgtadm --lld iscsi --mode target --op bind --tid "$tid" -I ALL
+        echo "\$ iscsi-ls -s iscsi://127.0.0.1:3260"
+        iscsi-ls -s iscsi://127.0.0.1:3260
+        echo "The chain is LUN 1 of $iqn:"
+        echo "  iscsi-ls -s iscsi://127.0.0.1:3260"
+        echo "  iscsi-inq iscsi://127.0.0.1:3260/$iqn/1"
+    else
+        echo "the running tgtd has no backing store vhd: install bs_vhd (make install) and restart tgtd"
+    fi
+fi
+# ---- end of tgt step -----------------------------------------------------

@@ -10,6 +10,15 @@
  * the duration of the slowest in-flight I/O, which is the price of never
  * failing a command because of a path switch.
  *
+ * Snapshots: libvhd will not create a child of a disk open for writing (it
+ * takes a shared lock on the parent), and tgt keeps the chain open while the
+ * LU is offline.  So a live snapshot is a switch to a placeholder: an empty
+ * (0-byte) file given as the new path.  Between closing the old chain and
+ * opening the new one, with no command in flight, bs_vhd_open() makes the
+ * placeholder a differencing child of the top it just closed.  An empty
+ * file is never a valid VHD, so nothing else is read this way, and a typo
+ * in the path still fails as a missing file.
+ *
  * What lu->fd is: tgt answers GET LBA STATUS itself with SEEK_DATA/SEEK_HOLE
  * on lu->fd.  For a single fixed VHD the data area is the virtual disk at the
  * same offsets, so lu->fd is a read-only descriptor of that file and the
@@ -120,12 +129,41 @@ static int bs_vhd_attach_caches(struct bs_vhd_lu *vlu, const char *path,
 	return 0;
 }
 
+/* PATH is an empty placeholder: make it a child of the previous top. */
+static int bs_vhd_make_snapshot(struct bs_vhd_lu *vlu, const char *path)
+{
+	struct vhd_create_opts opts = {
+		.type = VHD_TYPE_DIFF,
+		.parent = vlu->prev_top,
+		.flags = VHD_CREATE_OVERWRITE,
+	};
+	struct stat st;
+
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size != 0)
+		return 0; /* not a placeholder: open it as it is */
+	if (!vlu->prev_top) {
+		eprintf("bs_vhd: cannot open '%s': an empty file is a snapshot "
+			"placeholder, but this LU had no chain before\n", path);
+		return -EINVAL;
+	}
+	if (vhd_create(path, &opts) < 0) {
+		eprintf("bs_vhd: %s\n", vhd_errmsg());
+		return -EIO;
+	}
+	eprintf("bs_vhd: '%s' is a new differencing child of '%s'\n", path,
+		vlu->prev_top);
+	return 0;
+}
+
 static int bs_vhd_open(struct scsi_lu *lu, char *path, int *fd, uint64_t *size)
 {
 	struct bs_vhd_lu *vlu = bs_vhd_lu_of(lu);
 	struct vhd_info *info = NULL;
 	unsigned flags = 0;
 	int ret;
+
+	if (bs_vhd_make_snapshot(vlu, path) < 0)
+		return -1;
 
 	if (vlu->opts.readonly || lu->attrs.readonly)
 		flags |= VHD_OPEN_RDONLY;
@@ -195,6 +233,15 @@ static void bs_vhd_close(struct scsi_lu *lu)
 	if (vlu->chain && !vhd_chain_read_only(vlu->chain) &&
 	    vhd_chain_flush(vlu->chain) < 0)
 		eprintf("bs_vhd: %s\n", vhd_errmsg());
+	if (vlu->chain) {
+		struct vhd_info *info = malloc(sizeof(*info));
+
+		free(vlu->prev_top);
+		vlu->prev_top = NULL;
+		if (info && vhd_chain_layer_info(vlu->chain, 0, info) == 0)
+			vlu->prev_top = strdup(info->path);
+		free(info);
+	}
 	bs_vhd_release_chain(vlu);
 }
 
@@ -224,6 +271,8 @@ static void bs_vhd_exit(struct scsi_lu *lu)
 	bs_vhd_drain(vlu);
 	bs_thread_close(&vlu->threads);
 	bs_vhd_release_chain(vlu);
+	free(vlu->prev_top);
+	vlu->prev_top = NULL;
 	pthread_cond_destroy(&vlu->drained);
 	pthread_mutex_destroy(&vlu->lock);
 }

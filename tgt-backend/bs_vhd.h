@@ -64,6 +64,8 @@ struct bs_vhd_lu {
 	struct bs_vhd_cache *caches[BS_VHD_MAX_CACHED]; /* layer i+1's cache */
 	int nr_caches;                 /* entries of caches in use */
 	struct bs_vhd_opts opts;       /* parsed --bsopts */
+	char *prev_top;                /* the top bs_vhd_close() closed last: the
+	                                * parent of a snapshot placeholder */
 };
 
 /* The one accessor for the per-LU state. */

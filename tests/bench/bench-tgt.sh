@@ -67,7 +67,7 @@ fill "$(tgt_url dynamic 1)"
 serve chain "$tmp/c0.vhd" vhd
 fill "$(tgt_url chain 1)"
 for i in 1 2 3 4 5 6 7; do
-    "$VHDTOOL" create --type diff --parent "$tmp/c$((i - 1)).vhd" "$tmp/c$i.vhd"
+    : > "$tmp/c$i.vhd"      # a snapshot placeholder: bs_vhd makes it a child
     tgt_adm --mode logicalunit --op update --tid $tid --lun 1 --params online=0
     tgt_adm --mode logicalunit --op update --tid $tid --lun 1 --params "path=$tmp/c$i.vhd"
     if [ $i -lt 7 ]; then

@@ -1,14 +1,18 @@
 #!/bin/bash
 # test-tgt-switch: live path change under load, the way snapshots are taken:
-# `--params online=0`, a new empty differencing child on top of the current
-# top, `--params path=CHILD` (tgt closes the old chain and opens the new one).
-# Repeated while one initiator writes at queue depth 32 and another writes
-# patterns: no command fails, every write lands (in the layer that was the
-# top when it ran), and the final chain reads the same through vhdtool.
+# `--params online=0`, then `--params path=CHILD` where CHILD is an empty
+# placeholder file (tgt closes the old chain, bs_vhd makes CHILD a
+# differencing child of the old top and opens it: libvhd refuses to create
+# a child of a disk that is open for writing, so the child is made between
+# the close and the open).  Repeated while one initiator writes at queue
+# depth 32 and another writes patterns: no command fails, every write lands,
+# and the final chain reads the same through vhdtool.  Finally a switch to
+# an existing chain, and a placeholder refused on a fresh LU.
 . "$(dirname "$0")/../functions.sh"
 . "$(dirname "$0")/tgt-functions.sh"
 requires_tgt
 requires_vhdtool
+requires command -v jq
 
 pat="$ISCSI_PATTERN"
 tgt_start 32607
@@ -33,7 +37,7 @@ cleanup_fn "kill $writer 2>/dev/null"
 top=s0
 for i in 1 2 3 4 5 6; do
     sleep 1
-    "$VHDTOOL" create --type diff --parent "$tmp/$top.vhd" "$tmp/s$i.vhd"
+    : > "$tmp/s$i.vhd"
     tgt_adm --mode logicalunit --op update --tid 1 --lun 1 --params online=0
     tgt_adm --mode logicalunit --op update --tid 1 --lun 1 --params "path=$tmp/s$i.vhd"
     tgt_adm --mode target --op show | grep -q "Backing store path: $tmp/s$i.vhd" ||
@@ -61,4 +65,19 @@ cmp "$tmp/lun.iscsi" "$tmp/lun.raw" || fail "the chain reads differently through
 for i in $(seq 0 6); do
     "$VHDTOOL" check "$tmp/s$i.vhd" > /dev/null || fail "s$i.vhd does not check clean"
 done
+[ "$("$VHDTOOL" info --json "$tmp/s6.vhd" | jq '."chain-depth"')" = 7 ] || fail "s6.vhd is not the top of a depth-7 chain"
+
+# Switching to an existing chain works too (here: back to a new child of s3,
+# made while nothing has s3 open for writing); an empty file on an LU that
+# had no chain is refused.
+"$VHDTOOL" create --type diff --parent "$tmp/s3.vhd" "$tmp/other.vhd"
+tgt_lun 1 1 "$tmp/s6.vhd"
+tgt_adm --mode logicalunit --op update --tid 1 --lun 1 --params online=0
+tgt_adm --mode logicalunit --op update --tid 1 --lun 1 --params "path=$tmp/other.vhd"
+"$pat" "$u" check 1 0 2048
+: > "$tmp/empty.vhd"
+if tgt_lun 1 2 "$tmp/empty.vhd" 2>/dev/null; then
+    fail "an empty file was served on a new LU"
+fi
+grep -q "snapshot placeholder, but this LU had no chain" "$TGT_LOG" || fail "no reason logged for the empty file"
 echo "ok: six live switches under load, nothing lost"
