@@ -313,8 +313,12 @@ int vhd_chain_discard(vhd_chain *c, uint64_t off, uint64_t len)
 			uint8_t sec[VHD_SECTOR];
 
 			if (s1 > s0) {
+				/* bits first: a crash before the punch leaks space only */
 				r = vhd_alloc_clear_bits(c, b, (uint32_t)(s0 / VHD_SECTOR),
 				                         (uint32_t)((s1 - s0) / VHD_SECTOR));
+				if (r == 0)
+					r = zero_file_range(top, (uint64_t)e * VHD_SECTOR + top->bitmap_size + s0,
+					                    s1 - s0);
 				if (r < 0)
 					return r;
 			}
