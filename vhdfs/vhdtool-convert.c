@@ -271,10 +271,10 @@ static int read_full(int fd, uint8_t *buf, size_t len, uint64_t off)
  * the failure was reading (1) or writing (0), for the message. */
 /* Ask the kernel to start reading what comes after the chunk we are about
  * to read (POSIX_FADV_WILLNEED queues the I/O and returns), so the disk
- * always has the next request while we scan and write the current one;
- * without it a dynamic disk is read one block at a time, queue depth 1,
- * because its blocks are separated by bitmaps and readahead stops there.
- * *UPTO is the virtual offset prefetched so far; failures only cost speed. */
+ * always has the next request while we scan and write the current one,
+ * also when the next extent lives in another layer's file, where the
+ * kernel's sequential readahead cannot guess it.  *UPTO is the virtual
+ * offset prefetched so far; failures only cost speed. */
 static void prefetch(struct source *s, uint64_t *upto, uint64_t target)
 {
 	struct run run;
