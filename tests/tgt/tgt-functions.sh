@@ -64,11 +64,7 @@ tgt_start()
     cleanup_fn tgt_stop
     if _tgt_module_dir_private; then
         TGT_MODE=namespace
-        # unshare and sh exec tgtd in place, so $! is tgtd's pid.
-        unshare -m --propagation private sh -c \
-            'mount --bind "$0" "$1" && exec tgtd -f -C "$2" --iscsi portal=127.0.0.1:"$2"' \
-            "$tmp/modules" "$TGT_MODDIR" "$TGT_C" >>"$TGT_LOG" 2>&1 &
-        TGT_PID=$!
+        _tgt_launch
         _tgt_wait_ready
     else
         TGT_MODE=installed
@@ -81,8 +77,7 @@ tgt_start()
             flock -u 9
             fail "a different bs_vhd.so is installed in $TGT_MODDIR and mount namespaces are unavailable"
         fi
-        tgtd -f -C "$TGT_C" --iscsi portal=127.0.0.1:"$TGT_C" >>"$TGT_LOG" 2>&1 &
-        TGT_PID=$!
+        _tgt_launch
         _tgt_wait_ready
         flock -u 9
     fi
@@ -99,18 +94,29 @@ _tgt_wait_ready()
     fail "tgtd did not answer on control port $TGT_C"
 }
 
+# _tgt_launch: start tgtd in the background; sets TGT_PID.  A sanitizer
+# build's module needs its sanitizer runtimes loaded before anything else,
+# so they are preloaded into tgtd (and only into tgtd).
+_tgt_launch()
+{
+    local preload
+    preload=$(ldd "$BS_VHD_SO" 2>/dev/null |
+              awk '$1 ~ /^lib(asan|ubsan)\.so/ { printf "%s%s", sep, $3; sep = ":" }')
+    if [ "$TGT_MODE" = namespace ]; then
+        # unshare and sh exec tgtd in place, so $! is tgtd's pid.
+        unshare -m --propagation private sh -c \
+            'mount --bind "$0" "$1" && LD_PRELOAD="$3" exec tgtd -f -C "$2" --iscsi portal=127.0.0.1:"$2"' \
+            "$tmp/modules" "$TGT_MODDIR" "$TGT_C" "$preload" >>"$TGT_LOG" 2>&1 &
+    else
+        LD_PRELOAD="$preload" tgtd -f -C "$TGT_C" --iscsi portal=127.0.0.1:"$TGT_C" >>"$TGT_LOG" 2>&1 &
+    fi
+    TGT_PID=$!
+}
+
 # tgt_restart: start tgtd again on the same ports (after tgt_kill).
 tgt_restart()
 {
-    if [ "$TGT_MODE" = namespace ]; then
-        unshare -m --propagation private sh -c \
-            'mount --bind "$0" "$1" && exec tgtd -f -C "$2" --iscsi portal=127.0.0.1:"$2"' \
-            "$tmp/modules" "$TGT_MODDIR" "$TGT_C" >>"$TGT_LOG" 2>&1 &
-        TGT_PID=$!
-    else
-        tgtd -f -C "$TGT_C" --iscsi portal=127.0.0.1:"$TGT_C" >>"$TGT_LOG" 2>&1 &
-        TGT_PID=$!
-    fi
+    _tgt_launch
     _tgt_wait_ready
 }
 
