@@ -165,10 +165,12 @@ void vhdfs_io_read(fuse_req_t req, struct vhdfs_file *file, size_t size, off_t o
 		}
 		/* An O_DIRECT reader gets O_DIRECT reads of the VHD files: no
 		 * second copy of the data in the page cache, and the device's
-		 * own parallelism.  Sector-aligned runs only (all of them, in
-		 * practice); the reply buffer is page-aligned. */
-		if (direct && ext.fd >= 0 && ext.file_offset % 512 == 0 &&
-		    ext.length % 512 == 0 && (pos - file->offset - (uint64_t)off) % 512 == 0) {
+		 * own parallelism.  Only runs aligned to 4 KiB in the file and
+		 * in the (page-aligned) reply buffer, which any device's
+		 * logical block size divides; libvhd aligns the data of the
+		 * blocks it allocates, other runs are read through the cache. */
+		if (direct && ext.fd >= 0 && ext.file_offset % 4096 == 0 &&
+		    ext.length % 4096 == 0 && (pos - file->offset - (uint64_t)off) % 4096 == 0) {
 			int dfd = vhdfs_disk_direct_fd(file->disk, ext.layer, ext.fd);
 
 			if (dfd >= 0)
