@@ -42,9 +42,9 @@ pid=$(pid_of "$mnt")
 cleanup_fn "kill $pid 2>/dev/null"
 dd if="$tmp/p" of="$mnt/disk" bs=1M seek=2 conv=notrunc status=none
 # SIGTERM: unmounts, flushes, exits.
+dev=$(mountpoint -d "$mnt")
 kill -TERM "$pid"
-for i in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$pid" 2>/dev/null && fail "vhdfs still running 60 s after SIGTERM"
+wait_exit "$pid" "$dev" || fail "vhdfs still running 60 s after SIGTERM"
 mountpoint -q "$mnt" && fail "still mounted after SIGTERM"
 "$VHDTOOL" check "$img" >/dev/null || fail "image not clean after SIGTERM"
 qemu-img convert -f vpc -O raw "$img" "$tmp/raw"
@@ -69,9 +69,9 @@ check_helper_mount()
     grep -q "^$img $mnt fuse.vhdfs ro," /proc/mounts || fail "$1: /proc/mounts: $(grep " $mnt " /proc/mounts)"
     dd if=/dev/zero of="$mnt/disk" bs=512 count=1 conv=notrunc status=none 2>/dev/null &&
         fail "$1: -o ro mount is writable"
+    dev=$(mountpoint -d "$mnt")
     umount "$mnt" || fail "$1: umount failed"
-    for i in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && fail "$1: vhdfs still running 60 s after umount"
+    wait_exit "$pid" "$dev" || fail "$1: vhdfs still running 60 s after umount"
     return 0
 }
 helper=$(command -v mount.fuse3 || true)

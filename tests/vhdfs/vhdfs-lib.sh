@@ -14,21 +14,41 @@ requires_fuse()
     [ -x "$VHDFS" ] || fail "vhdfs not built: $VHDFS"
 }
 
-# stop_vhdfs MNT PID: unmount MNT and wait (at most 30 s) for PID to exit.
+# wait_exit PID DEV: wait (at most 60 s) for the vhdfs PID, whose mount
+# (device DEV, as `mountpoint -d` prints it) was just unmounted, to exit.
+# A copy of the mount can survive in a mount namespace made while it was
+# mounted (another test's `unshare -m`, e.g. a private tgtd): the kernel then
+# keeps the FUSE connection open and vhdfs waits for requests.  That is not
+# vhdfs's doing, so after 10 s such a connection is aborted, which ends it.
+wait_exit()
+{
+    local pid=$1 dev=${2:-} i
+    for i in $(seq 600); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        if [ $i = 100 ] && [ -n "$dev" ] &&
+            cat /proc/[0-9]*/mountinfo 2>/dev/null | grep -q " $dev "; then
+            mountpoint -q /sys/fs/fuse/connections ||
+                mount -t fusectl fusectl /sys/fs/fuse/connections 2>/dev/null || true
+            echo "note: the mount $dev lives on in another mount namespace; aborting its connection" >&2
+            echo 1 > "/sys/fs/fuse/connections/${dev#*:}/abort" 2>/dev/null || true
+        fi
+        sleep 0.1
+    done
+    return 1
+}
+
+# stop_vhdfs MNT PID: unmount MNT and wait for PID to exit (cleanup).
 stop_vhdfs()
 {
-    local mnt=$1 pid=$2 i
+    local mnt=$1 pid=$2 dev i
+    dev=$(mountpoint -d "$mnt" 2>/dev/null || true)
     for i in 1 2 3 4 5; do
         mountpoint -q "$mnt" || break
         fusermount3 -u "$mnt" 2>/dev/null && break
         sleep 0.2
     done
     mountpoint -q "$mnt" && fusermount3 -u -z "$mnt" 2>/dev/null
-    for i in $(seq 300); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
+    if ! wait_exit "$pid" "$dev"; then
         echo "vhdfs $pid did not exit after unmount; killing it" >&2
         kill -9 "$pid" 2>/dev/null
     fi
@@ -59,13 +79,10 @@ start_vhdfs()
 # with status 0 and without a sanitizer report in its log.
 unmount()
 {
-    local i rc=0
+    local rc=0 dev
+    dev=$(mountpoint -d "$1")
     fusermount3 -u "$1" || fail "cannot unmount $1"
-    for i in $(seq 600); do
-        kill -0 "$2" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -0 "$2" 2>/dev/null && fail "vhdfs $2 did not exit within 60 s of unmounting $1"
+    wait_exit "$2" "$dev" || fail "vhdfs $2 did not exit within 60 s of unmounting $1"
     wait "$2" || rc=$?
     check_vhdfs_log
     [ $rc = 0 ] || fail "vhdfs exited with status $rc after unmounting $1"
