@@ -104,8 +104,14 @@ _tgt_launch()
               awk '$1 ~ /^lib(asan|ubsan)\.so/ { printf "%s%s", sep, $3; sep = ":" }')
     if [ "$TGT_MODE" = namespace ]; then
         # unshare and sh exec tgtd in place, so $! is tgtd's pid.
+        # The new namespace starts with a copy of every mount, including
+        # other tests' FUSE and loop mounts, and a copy would keep their
+        # FUSE connection or loop device busy after they unmount: drop
+        # those copies here (lazily; private propagation keeps it local).
         unshare -m --propagation private sh -c \
-            'mount --bind "$0" "$1" && LD_PRELOAD="$3" exec tgtd -f -C "$2" --iscsi portal=127.0.0.1:"$2"' \
+            'awk '\''$3 ~ /^fuse/ || $1 ~ /^\/dev\/loop/ { print $2 }'\'' /proc/self/mounts |
+                 sort -r | while read -r m; do umount -l "$(printf "%b" "$m")" 2>/dev/null; done
+             mount --bind "$0" "$1" && LD_PRELOAD="$3" exec tgtd -f -C "$2" --iscsi portal=127.0.0.1:"$2"' \
             "$tmp/modules" "$TGT_MODDIR" "$TGT_C" "$preload" >>"$TGT_LOG" 2>&1 &
     else
         LD_PRELOAD="$preload" tgtd -f -C "$TGT_C" --iscsi portal=127.0.0.1:"$TGT_C" >>"$TGT_LOG" 2>&1 &
