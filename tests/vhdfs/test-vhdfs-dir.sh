@@ -46,8 +46,18 @@ except OSError as e:
     if e.errno != errno.EBUSY:
         sys.exit("parent open for writing: %s, want EBUSY" % e)
 os.close(child)
-# Child closed: its chain (and its lock on the parent) is gone.
-with open(m + "/base", "r+b") as f:
+# Child closed: its chain (and its lock on the parent) is gone once vhdfs
+# has handled the RELEASE, which the kernel sends after close() returns.
+import time
+for attempt in range(100):
+    try:
+        f = open(m + "/base", "r+b")
+        break
+    except OSError as e:
+        if e.errno != errno.EBUSY or attempt == 99:
+            raise
+        time.sleep(0.1)
+with f:
     f.write(b"Q" * 512)
 PY
 unmount "$tmp/m" $VHDFS_PID
