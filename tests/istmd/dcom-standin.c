@@ -1,7 +1,7 @@
 /* dcom-standin.c: the transport side of rpc/rpc_dispatch.h, reduced to what
  * the object layers' unit tests and fuzz harnesses need to run without
- * sockets: a table of registered handlers, a recorded tick hook, the
- * rpc_buf helpers, and a parent that keeps the schedule in memory.  The
+ * sockets: a table of registered handlers, a recorded tick hook and a
+ * parent that keeps the schedule in memory.  The
  * real transport and parent are exercised end to end by the impacket
  * tests; this only lets NDR and DCOM be tested alone.
  */
@@ -56,44 +56,6 @@ void rpc_set_tick_hook(rpc_tick_fn fn, unsigned period_ms)
 {
 	standin_tick = fn;
 	standin_tick_ms = period_ms;
-}
-
-int rpc_buf_reserve(struct rpc_buf *b, size_t extra)
-{
-	size_t cap;
-	uint8_t *p;
-
-	if (extra > ((size_t)64 << 20) - b->len)
-		return -ENOMEM;
-	if (b->len + extra <= b->cap)
-		return 0;
-	for (cap = b->cap ? b->cap : 256; cap < b->len + extra; cap *= 2)
-		;
-	p = realloc(b->data, cap);
-	if (!p)
-		return -ENOMEM;
-	b->data = p;
-	b->cap = cap;
-	return 0;
-}
-
-int rpc_buf_append(struct rpc_buf *b, const void *data, size_t n)
-{
-	int rc = rpc_buf_reserve(b, n);
-
-	if (rc < 0)
-		return rc;
-	if (n)
-		memcpy(b->data + b->len, data, n);
-	b->len += n;
-	return 0;
-}
-
-void rpc_buf_release(struct rpc_buf *b)
-{
-	free(b->data);
-	b->data = NULL;
-	b->len = b->cap = 0;
 }
 
 int priv_call(enum priv_verb verb, const void *req, size_t req_len, void *reply, size_t *reply_len)
