@@ -21,15 +21,22 @@
 
 #include "istmd.h"
 #include "log.h"
+#include "paths/paths.h"
 #include "priv/priv.h"
+#include "svc/svc.h"
 #include "rpc/ntlmssp.h"
 
 struct settings {
 	char *listen;                /* ADDR:PORT of the port 135 endpoint */
 	char *state_dir;             /* absolute */
 	char *users;                 /* absolute */
-	char *storage_root;          /* absolute */
-	char *tgt_control_port;      /* tgtadm -C N, kept for later issues */
+	char *roots[PATHS_MAX_ROOTS];/* --storage-root: "C:=/dir" or "/dir", as given */
+	size_t nroots;               /* how many */
+	int roots_from_cli;          /* the command line named roots: ignore the file's */
+	char *tgt_control_port;      /* tgtadm -C N */
+	char *tgtadm;                /* tgtadm program */
+	char *bstype;                /* tgt backing store type for virtual disks */
+	char *vhdfs;                 /* vhdfs program (local mounts of virtual disks) */
 	char *exporter_port;         /* object exporter port, 0 = ephemeral */
 	char *run_as;                /* the network child's user */
 	char *ping_period;           /* DCOM ping period in seconds, for tests */
@@ -42,7 +49,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: istmd [-f] [-v] --listen ADDR:PORT --state-dir DIR --users FILE\n"
-"             --storage-root DIR [--tgt-control-port N] [--exporter-port N]\n"
+"             --storage-root [L:=]DIR... [--tgt-control-port N] [--exporter-port N]\n"
+"             [--tgtadm PATH] [--bstype NAME] [--vhdfs PATH]\n"
 "             [--config FILE] [--run-as USER] [--ping-period N]\n"
 "       istmd --nt-hash < password\n"
 "       istmd --help | --version\n"
@@ -55,8 +63,13 @@ static void usage(FILE *f)
 "      --exporter-port N     object exporter port on the same address (default 0: any)\n"
 "      --state-dir DIR       where the server keeps its state\n"
 "      --users FILE          name:NT-hash-hex lines (see --nt-hash)\n"
-"      --storage-root DIR    directory virtual disks live under\n"
+"      --storage-root [L:=]DIR  a directory virtual disks live under, shown to\n"
+"                            clients as drive L: (default: the next free letter\n"
+"                            from C:); repeat for several roots\n"
 "      --tgt-control-port N  tgtd control port (tgtadm -C N)\n"
+"      --tgtadm PATH         tgtadm program (default /usr/sbin/tgtadm)\n"
+"      --bstype NAME         tgt backing store of virtual disks (default vhd)\n"
+"      --vhdfs PATH          vhdfs program for local mounts (default: installed one)\n"
 "      --config FILE         read settings (same names as the options) from FILE\n"
 "      --run-as USER         user of the network process (default _istmd, else nobody)\n"
 "      --ping-period N       DCOM ping period in seconds (default 120; objects are\n"
@@ -80,17 +93,49 @@ static char *absolute(const char *path)
 	return r;
 }
 
+/* --storage-root: keep the letter, make the directory absolute. */
+static int add_root(struct settings *s, const char *val, int from_file)
+{
+	const char *eq = strchr(val, '=');
+	char *dir, *spec;
+
+	if (from_file && s->roots_from_cli)
+		return 0; /* the command line wins */
+	if (!from_file)
+		s->roots_from_cli = 1;
+	if (s->nroots == PATHS_MAX_ROOTS) {
+		fprintf(stderr, "istmd: too many storage roots (at most %d)\n", PATHS_MAX_ROOTS);
+		return -E2BIG;
+	}
+	if (eq && eq - val <= 2 && eq > val) {
+		if (!(dir = absolute(eq + 1)))
+			return -ENOMEM;
+		if (asprintf(&spec, "%.*s=%s", (int)(eq - val), val, dir) < 0)
+			spec = NULL;
+		free(dir);
+	} else {
+		spec = absolute(val);
+	}
+	if (!spec)
+		return -ENOMEM;
+	s->roots[s->nroots++] = spec;
+	return 0;
+}
+
 static int set_value(struct settings *s, const char *key, const char *val, int from_file)
 {
 	struct { const char *key; char **dst; int path; } keys[] = {
 		{ "listen", &s->listen, 0 }, { "state-dir", &s->state_dir, 1 },
-		{ "users", &s->users, 1 }, { "storage-root", &s->storage_root, 1 },
+		{ "users", &s->users, 1 },
 		{ "tgt-control-port", &s->tgt_control_port, 0 },
+		{ "tgtadm", &s->tgtadm, 1 }, { "bstype", &s->bstype, 0 }, { "vhdfs", &s->vhdfs, 1 },
 		{ "exporter-port", &s->exporter_port, 0 }, { "run-as", &s->run_as, 0 },
 		{ "ping-period", &s->ping_period, 0 },
 	};
 	size_t i;
 
+	if (!strcmp(key, "storage-root"))
+		return add_root(s, val, from_file);
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (strcmp(keys[i].key, key))
 			continue;
@@ -265,21 +310,25 @@ int main(int argc, char **argv)
 		{ "nt-hash", no_argument, NULL, 9 },
 		{ "test-interface", no_argument, NULL, 10 },
 		{ "ping-period", required_argument, NULL, 11 },
+		{ "tgtadm", required_argument, NULL, 12 },
+		{ "bstype", required_argument, NULL, 13 },
+		{ "vhdfs", required_argument, NULL, 14 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *keys[] = { NULL, "listen", "state-dir", "users", "storage-root",
 				      "tgt-control-port", "exporter-port", NULL, "run-as",
-				      NULL, NULL, "ping-period" };
+				      NULL, NULL, "ping-period", "tgtadm", "bstype", "vhdfs" };
 	struct settings s = { 0 };
 	const char *config = NULL;
 	char host[256], self[4096], nbuf[16];
 	char *child_argv[16];
-	unsigned port, xport = 0, tport, ping;
+	unsigned port, xport = 0, tport = 0, ping;
 	int fds[2], c, n, rc;
 	struct stat st;
 	ssize_t sl;
+	size_t i;
 
 	if (argc > 1 && !strncmp(argv[1], "--role=", 7))
 		return netchild_main(argc, argv);
@@ -288,6 +337,7 @@ int main(int argc, char **argv)
 		case 'f': s.foreground = 1; break;
 		case 'v': s.verbose = 1; break;
 		case 1: case 2: case 3: case 4: case 5: case 6: case 8: case 11:
+		case 12: case 13: case 14:
 			if (set_value(&s, keys[c], optarg, 0) < 0)
 				return 1;
 			break;
@@ -307,7 +357,7 @@ int main(int argc, char **argv)
 		return 1;
 	if (!s.listen)
 		s.listen = strdup("0.0.0.0:135");
-	if (!s.state_dir || !s.users || !s.storage_root) {
+	if (!s.state_dir || !s.users || !s.nroots) {
 		fprintf(stderr, "istmd: missing setting: --state-dir, --users and --storage-root are required\n");
 		return 2;
 	}
@@ -321,9 +371,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "istmd: bad number in --exporter-port, --tgt-control-port or --ping-period\n");
 		return 2;
 	}
-	if (stat(s.storage_root, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "istmd: bad storage root '%s': not a directory\n", s.storage_root);
-		return 1;
+	for (i = 0; i < s.nroots; i++) {
+		const char *dir = strchr(s.roots[i], '=') ? strchr(s.roots[i], '=') + 1 : s.roots[i];
+
+		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "istmd: bad storage root '%s': not a directory\n", dir);
+			return 1;
+		}
 	}
 	sl = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (sl < 0) {
@@ -352,9 +406,14 @@ int main(int argc, char **argv)
 		fatalx("out of memory");
 	child_argv[n] = NULL;
 
+	struct svc_conf sc = {
+		.state_dir = s.state_dir, .roots = s.roots, .nroots = s.nroots,
+		.tgtadm = s.tgtadm, .tgt_control_port = s.tgt_control_port ? (int)tport : -1,
+		.bstype = s.bstype, .vhdfs = s.vhdfs,
+	};
 	struct priv_parent_conf pc = {
 		.state_dir = s.state_dir, .users_file = s.users, .self_exe = self,
-		.child_argv = child_argv, .listen_fds = fds, .n_listen = 2,
+		.child_argv = child_argv, .listen_fds = fds, .n_listen = 2, .svc = &sc,
 	};
 	/* errors in the users file or state directory reach the terminal */
 	log_init(1, s.verbose, "istmd");
@@ -370,7 +429,10 @@ int main(int argc, char **argv)
 		if (!strncmp(child_argv[c], "--chroot=", 9) || !strncmp(child_argv[c], "--run-as=", 9) ||
 		    !strncmp(child_argv[c], "--ping-period=", 14))
 			free(child_argv[c]);
-	free(s.listen); free(s.state_dir); free(s.users); free(s.storage_root);
+	free(s.listen); free(s.state_dir); free(s.users);
+	for (i = 0; i < s.nroots; i++)
+		free(s.roots[i]);
+	free(s.tgtadm); free(s.bstype); free(s.vhdfs);
 	free(s.tgt_control_port); free(s.exporter_port); free(s.run_as); free(s.ping_period);
 	return rc < 0 ? 1 : 0;
 }

@@ -38,15 +38,19 @@ int dcom_init(const struct priv_server_info *info, uint16_t exporter_port)
 	NDR_CHECK(dcom_objtab_init());
 	for (i = 0; i < NDR_COUNTOF(core); i++)
 		NDR_CHECK(dcom_register(core[i]));
-	for (i = 0; i < istm_nclasses; i++)
-		for (k = 0; k < istm_classes[i]->nifaces; k++) {
+	for (i = 0; i < istm_nclasses + istm_ninner_classes; i++) {
+		const struct dcom_class *cls = i < istm_nclasses ? istm_classes[i] :
+			istm_inner_classes[i - istm_nclasses];
+
+		for (k = 0; k < cls->nifaces; k++) {
 			const struct dcom_iface *f;
 
 			/* an interface and everything it derives from */
-			for (f = istm_classes[i]->ifaces[k]; f; f = f->base)
+			for (f = cls->ifaces[k]; f; f = f->base)
 				if ((rc = dcom_register(f)) < 0)
 					return rc;
 		}
+	}
 	/* Check a few times per period, so an object goes at most a quarter
 	 * period late. */
 	tick = ping_period_s >= 4 ? 1000u : ping_period_s * 250u;

@@ -16,20 +16,13 @@
 #include "dcom/dcom.h"
 #include "ndr/ndr.h"
 
-/* HRESULTs and resolver status codes ([MS-ERREF], [MS-DCOM] 2.2.?). */
-#define S_OK                   0x00000000u
-#define S_FALSE                0x00000001u
-#define E_NOTIMPL              0x80004001u
-#define E_NOINTERFACE          0x80004002u
-#define E_POINTER              0x80004003u
-#define E_FAIL                 0x80004005u
-#define E_OUTOFMEMORY          0x8007000eu
-#define E_INVALIDARG           0x80070057u
-#define E_ACCESSDENIED         0x80070005u
-#define HR_ERROR_NOT_READY     0x80070015u
-#define CLASS_E_NOAGGREGATION  0x80040110u
-#define REGDB_E_CLASSNOTREG    0x80040154u
-#define RPC_E_INVALID_OBJECT   0x80010114u
+/* HRESULTs: every one by name in hresult.h; the DCOM-only ones here. */
+#include "hresult.h"
+#define HR_ERROR_NOT_READY     ERROR_NOT_READY
+#define CLASS_E_NOAGGREGATION  ((hresult)0x80040110U)
+#define REGDB_E_CLASSNOTREG    ((hresult)0x80040154U)
+#define RPC_E_INVALID_OBJECT   ((hresult)0x80010114U)
+/* resolver status codes ([MS-DCOM] 2.2.?; error_status_t, not HRESULTs) */
 #define OR_INVALID_OXID        1910u
 #define OR_INVALID_OID         1911u
 #define OR_INVALID_SET         1912u
@@ -210,6 +203,9 @@ extern const struct dcom_iface dcom_if_iunknown;  /* every object answers it */
 /* --- istm/classes.c: the [MS-ISTM] 1.9 classes ----------------------- */
 extern const struct dcom_class *const istm_classes[];
 extern const unsigned istm_nclasses;
+/* Classes of objects methods hand out (not activatable by CLSID). */
+extern const struct dcom_class *const istm_inner_classes[];
+extern const unsigned istm_ninner_classes;
 const struct dcom_class *istm_class_find(const struct ndr_guid *clsid);
 
 #endif /* ISTMD_DCOM_INT_H */

@@ -1,59 +1,80 @@
 /* classes.c: the seven activatable classes of [MS-ISTM] 1.9 and the
  * interfaces their objects answer to (3.2.3: every other interface is
- * reached from these).  Adding an interface is adding its table to a
- * class's list here; a class whose list is still empty can be activated
- * by CLSID but answers E_NOINTERFACE to everything but IUnknown.
+ * reached from these), then the inner classes: objects that methods hand
+ * out (an IHost, an IWTDisk, an enumerator).  Adding an interface is
+ * adding its table to a class's list here; a class whose list is still
+ * empty can be activated by CLSID but answers E_NOINTERFACE to everything
+ * but IUnknown.  One section per area; each area edits only its own.
  */
 #include <config.h>
 
 #include "istm/istm.h"
 
+/* --- Feature Management: IWTGeneral, IWTGeneral2 --- */
 static const struct dcom_iface *const general_ifaces[] = {
 	&istm_if_iwtgeneral2,          /* derives from IWTGeneral, so answers both */
 };
-
-
-/* Feature Management: IWTGeneral, IWTGeneral2 */
-static const struct dcom_class general = {
+const struct dcom_class istm_class_general = {
 	.name = "IWTGeneral",
 	.clsid = NDR_GUID_INIT(0xbaa4a577, 0x202d, 0x49c7, 0xa6, 0xbb, 0x10, 0xee, 0x91, 0x4e, 0xe1, 0x99),
 	.ifaces = general_ifaces, .nifaces = NDR_COUNTOF(general_ifaces),
 };
-/* Session Management: ISessionManager, ISessionManager2 (to come) */
-static const struct dcom_class session = {
+
+/* --- Session Management: ISessionManager, ISessionManager2 --- */
+const struct dcom_class istm_class_session = {
 	.name = "ISessionManager",
 	.clsid = NDR_GUID_INIT(0xad069971, 0xedc5, 0x4357, 0xa1, 0x32, 0x43, 0x0d, 0xad, 0x47, 0x9d, 0x2b),
 };
-/* Local Device Management: ILocalDeviceMgr, 2, 3 (to come) */
-static const struct dcom_class local_device = {
+
+/* --- Local Device Management: ILocalDeviceMgr, 2, 3 --- */
+const struct dcom_class istm_class_local_device = {
 	.name = "ILocalDeviceMgr",
 	.clsid = NDR_GUID_INIT(0xf1d3a46c, 0x2e1b, 0x4d84, 0x97, 0xda, 0xb3, 0x74, 0x2a, 0xd6, 0x78, 0x71),
 };
-/* LUN Management: IWTDiskMgr, 2, 3, 4 (to come) */
-static const struct dcom_class disk = {
+
+/* --- LUN Management: IWTDiskMgr, 2, 3, 4 --- */
+const struct dcom_class istm_class_disk = {
 	.name = "IWTDiskMgr",
 	.clsid = NDR_GUID_INIT(0x0144084b, 0xe09e, 0x4f45, 0xa5, 0x6b, 0xdc, 0xdc, 0x9f, 0x37, 0x9f, 0x5e),
 };
-/* Snapshot Management: ISnapshotMgr (to come) */
-static const struct dcom_class snapshot = {
+
+/* --- Snapshot Management: ISnapshotMgr (not in this release) --- */
+const struct dcom_class istm_class_snapshot = {
 	.name = "ISnapshotMgr",
 	.clsid = NDR_GUID_INIT(0x4e7645fa, 0x1a95, 0x416c, 0xb3, 0x8f, 0xad, 0x57, 0x4a, 0x3c, 0x3e, 0x57),
 };
-/* iSNS Management: ISnsMgr (to come) */
-static const struct dcom_class sns = {
+
+/* --- iSNS Management: ISnsMgr (not in this release) --- */
+const struct dcom_class istm_class_sns = {
 	.name = "ISnsMgr",
 	.clsid = NDR_GUID_INIT(0x24f9c1a9, 0xb22e, 0x4e24, 0xbe, 0xc9, 0x4a, 0xf0, 0xa4, 0xd9, 0x67, 0x36),
 };
-/* Target Management: IHostMgr, 2, 3 (to come) */
-static const struct dcom_class host = {
+
+/* --- Target Management: IHostMgr, 2, 3 --- */
+const struct dcom_class istm_class_host = {
 	.name = "IHostMgr",
 	.clsid = NDR_GUID_INIT(0xe14efe0b, 0xfd3b, 0x41ea, 0x8e, 0x3b, 0x88, 0x93, 0x04, 0x45, 0xb9, 0x44),
 };
 
 const struct dcom_class *const istm_classes[] = {
-	&general, &session, &local_device, &disk, &snapshot, &sns, &host,
+	&istm_class_general, &istm_class_session, &istm_class_local_device, &istm_class_disk,
+	&istm_class_snapshot, &istm_class_sns, &istm_class_host,
 };
 const unsigned istm_nclasses = NDR_COUNTOF(istm_classes);
+
+/* --- inner classes: one line per class, each area in its own block --- */
+const struct dcom_class *const istm_inner_classes[] = {
+	/* targets */
+
+	/* virtual disks */
+
+	/* local devices */
+
+	/* sessions */
+
+	NULL,
+};
+const unsigned istm_ninner_classes = NDR_COUNTOF(istm_inner_classes) - 1;
 
 const struct dcom_class *istm_class_find(const struct ndr_guid *clsid)
 {

@@ -1,15 +1,113 @@
-/* istm.h: the [MS-ISTM] interfaces implemented so far, as dcom_iface tables
- * (istm/classes.c lists which class answers to which).  Each interface
- * lives in its own file: parameter descriptors, then implementations, then
- * the method table in opnum order.
+/* istm.h: the [MS-ISTM] interfaces, as dcom_iface tables (istm/classes.c
+ * lists which class answers to which), and what the interface files share:
+ * asking the parent (istm_svc) and enumerators (istm_enum).  Each
+ * interface lives in its own file: parameter descriptors, then
+ * implementations, then the method table in opnum order.
+ *
+ * One section per area; each area adds only to its own.
  */
 #ifndef ISTMD_ISTM_H
 #define ISTMD_ISTM_H
 
 #include "dcom/dcom_int.h"
 
-/* iwtgeneral.c: [MS-ISTM] 3.52, 3.54 */
+struct istm_enum;
+
+/* --- istm_svc.c: asking the privileged parent for an ISTM operation -----
+ * Send VERB (svc/svc_<area>.h) with REQ; the reply body (which starts with
+ * struct svc_reply_hdr) goes to REPLY (capacity CAP), its length to *GOT
+ * (may be NULL).  Returns the operation's HRESULT, or ERROR_NOT_READY when
+ * the parent could not be asked or answered with a malformed reply
+ * ([MS-ISTM] 3.1.4.2.1: the service is not ready). */
+uint32_t istm_svc(uint32_t verb, const void *req, size_t len, void *reply, size_t cap,
+		  size_t *got);
+/* The same for a verb whose reply is only the HRESULT. */
+uint32_t istm_svc_hr(uint32_t verb, const void *req, size_t len);
+
+/* --- istm_enum.c: enumerators ([MS-ISTM] 3.1.4.2.2) ----------------------
+ * Every IEnum* object is a struct istm_enum (its dcom object state): a
+ * kind (what it enumerates and how an element goes on the wire), a scope
+ * (the target whose IDs are listed, ...) and a cursor.  Next, Skip, Reset
+ * and Clone are the same four functions for all of them; only the NDR
+ * parameter lists of Next differ, so each IEnum* interface is a method
+ * table pointing at istm_enum_next/skip/reset/clone.
+ *
+ * The parent answers the kind's verb with SVC enumerate semantics:
+ * request struct svc_enum_req, reply struct svc_enum_reply followed by N
+ * items of ITEM_SIZE bytes (see svc/svc.h).
+ *
+ * Wire choices (README "Enumerators"): the IDL's pElements is one element,
+ * so Next returns at most one item per call whatever ulNumElements asks
+ * (Windows does the same, <12>), with pNumElementsReturned = 1 and S_OK,
+ * and S_FALSE with 0 at the end; Next(0) is the count-only call (the
+ * number of items left).  Clone's ppNewEnum is [in] in the IDL, which
+ * cannot carry the new enumerator back: istmd treats it as [in, out]. */
+struct istm_enum_kind {
+	const char *name;            /* "IEnumWTDisk", for logs */
+	const struct dcom_iface *iface;   /* the IEnum* interface */
+	const struct dcom_class *cls;     /* inner class of its objects (classes.c) */
+	uint32_t verb;               /* parent verb that lists items */
+	size_t item_size;            /* bytes per item in the verb's reply */
+	size_t next_out_elem;        /* offsetof the element in Next's [out] struct */
+	size_t next_out_count;       /* offsetof pNumElementsReturned (uint32_t) there */
+	/* Turn one item from the parent into Next's [out] element at ELEM
+	 * (for interface pointers: make and export the object).  HRESULT. */
+	uint32_t (*to_wire)(struct dcom_call *c, const struct istm_enum *e, const void *item,
+			    void *elem);
+};
+
+struct istm_enum {
+	const struct istm_enum_kind *kind;  /* what is enumerated */
+	int64_t scope;               /* e.g. the target row id; -1: everything */
+	uint32_t arg;                /* kind-specific filter (e.g. a volume) */
+	int64_t cursor;              /* key of the last item returned, -1 before the first */
+	char text[512];              /* kind-specific text filter, "" none */
+};
+
+/* Make an enumerator of KIND over SCOPE/ARG/TEXT (TEXT may be NULL) and
+ * export it into *MIP (an [out] IEnum** field) with one reference. */
+uint32_t istm_enum_new(struct dcom_call *c, const struct istm_enum_kind *kind, int64_t scope,
+		       uint32_t arg, const char *text, struct ndr_blob **mip);
+/* Export a new object of class CLS answering IFACE, with STATE (freed
+ * with FREE_FN when the object goes) into *MIP: what every method that
+ * returns an interface pointer does. */
+uint32_t istm_export(struct dcom_call *c, const struct dcom_class *cls,
+		     const struct dcom_iface *iface, void *state, void (*free_fn)(void *),
+		     struct ndr_blob **mip);
+
+/* The four methods, for IEnum* method tables.  Next's [in] struct must
+ * start with uint32_t ulNumElements. */
+uint32_t istm_enum_next(struct dcom_call *c, const void *in, void *out);
+uint32_t istm_enum_skip(struct dcom_call *c, const void *in, void *out);
+uint32_t istm_enum_reset(struct dcom_call *c, const void *in, void *out);
+uint32_t istm_enum_clone(struct dcom_call *c, const void *in, void *out);
+/* Parameter lists of Skip ([in] ULONG), Reset (none) and Clone ([in,out]
+ * IEnum** as one unique MIP) shared by every IEnum* table. */
+extern const struct ndr_type istm_t_enum_skip_in, istm_t_enum_clone_param;
+
+/* Methods with no [in]/[out] beyond the HRESULT, for "not implemented"
+ * and the like. */
+uint32_t istm_not_implemented(struct dcom_call *c, const void *in, void *out);
+
+/* --- iwtgeneral.c: [MS-ISTM] 3.52, 3.54 ----------------------------------- */
 extern const struct dcom_iface istm_if_iwtgeneral;
 extern const struct dcom_iface istm_if_iwtgeneral2;
+
+/* --- targets (ihostmgr.c, ihost.c, ienum_*.c) ------------------------------ */
+
+/* --- virtual disks (iwtdiskmgr.c, iwtdisk.c, ienum_wtdisk.c, ...) ---------- */
+
+/* --- local devices (ilocaldevicemgr.c, ienum_volume.c, ...) ---------------- */
+
+/* --- sessions (isessionmanager.c, ienum_session.c, ...) -------------------- */
+
+/* --- the classes (classes.c) ---------------------------------------------- */
+/* The seven activatable classes ([MS-ISTM] 1.9). */
+extern const struct dcom_class istm_class_general, istm_class_session,
+	istm_class_local_device, istm_class_disk, istm_class_snapshot, istm_class_sns,
+	istm_class_host;
+/* Inner classes: objects handed out by methods (an IHost, an IWTDisk, an
+ * enumerator), not activatable; the class says which interfaces
+ * RemQueryInterface finds on them.  Each area adds its own in classes.c. */
 
 #endif /* ISTMD_ISTM_H */

@@ -25,8 +25,10 @@
 #include "rpc/ntlmssp.h"
 #include "rpc/rpc_dispatch.h"
 
+struct svc_conf;
+
 #define PRIV_FD 3                    /* the child's end of the socketpair */
-#define PRIV_MAX_MSG 8192u           /* cap on any request or reply body */
+#define PRIV_MAX_MSG 65536u          /* cap on any request or reply body */
 
 struct priv_msg_hdr {
 	uint32_t verb;               /* enum priv_verb */
@@ -66,6 +68,7 @@ struct priv_parent_conf {
 	char *const *child_argv;     /* argv for the child (role flag included) */
 	const int *listen_fds;       /* sockets passed to the child as fd 4.. */
 	size_t n_listen;             /* how many */
+	const struct svc_conf *svc;  /* ISTM operations; NULL: none (unit tests) */
 };
 int priv_parent_init(const struct priv_parent_conf *conf);
 int priv_parent_run(void);

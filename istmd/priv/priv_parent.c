@@ -27,6 +27,7 @@
 
 #include "log.h"
 #include "priv.h"
+#include "svc/svc.h"
 
 #define CHILD_RESTARTS_MAX 5         /* within CHILD_RESTART_WINDOW seconds */
 #define CHILD_RESTART_WINDOW 60
@@ -38,6 +39,8 @@ struct parent {
 	pid_t child;                 /* network child, or -1 */
 	int sock;                    /* our end of the socketpair, or -1 */
 	int authenticated;           /* the current child has verified a user */
+	struct svc svc;              /* ISTM operations (svc/), when svc_ready */
+	int svc_ready;               /* svc_open succeeded */
 };
 
 typedef int (*answer_fn)(struct parent *p, const uint8_t *req, size_t len,
@@ -138,6 +141,17 @@ static const struct verb_rule {
 	  0, answer_ntlm_verify },
 };
 
+/* The svc verb being served (set by serve_one just before answering). */
+static const struct svc_verb *svc_current;
+
+static int answer_svc(struct parent *p, const uint8_t *req, size_t len,
+		      uint8_t *reply, size_t *reply_len)
+{
+	if (!p->svc_ready)
+		return svc_reply_hr(reply, reply_len, ERROR_NOT_READY);
+	return svc_current->answer(&p->svc, req, len, reply, reply_len);
+}
+
 static int read_exact(int fd, void *buf, size_t n)
 {
 	uint8_t *b = buf;
@@ -160,6 +174,8 @@ static int serve_one(struct parent *p)
 	uint8_t req[PRIV_MAX_MSG], reply[sizeof(int32_t) + PRIV_MAX_MSG];
 	struct priv_msg_hdr h;
 	const struct verb_rule *r = NULL;
+	static struct verb_rule svc_rule;
+	const struct svc_verb *sv;
 	size_t i, rlen = 0;
 	int32_t status;
 	int rc;
@@ -169,6 +185,17 @@ static int serve_one(struct parent *p)
 	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		if (rules[i].verb == (enum priv_verb)h.verb)
 			r = &rules[i];
+	if (!r && (sv = svc_verb_find(h.verb)) != NULL) {
+		/* an ISTM operation (svc/): always after authentication */
+		svc_rule.verb = (enum priv_verb)sv->verb;
+		svc_rule.name = sv->name;
+		svc_rule.min_len = sv->min_len;
+		svc_rule.max_len = sv->max_len;
+		svc_rule.needs_auth = 1;
+		svc_rule.answer = answer_svc;
+		svc_current = sv;
+		r = &svc_rule;
+	}
 	if (!r) {
 		log_warnx("network child sent unknown request %u", h.verb);
 		return -EBADMSG;
@@ -296,9 +323,18 @@ int priv_parent_init(const struct priv_parent_conf *conf)
 	p.conf = conf;
 	if ((rc = priv_users_load(conf->users_file, &p.users)) < 0 ||
 	    (rc = prepare_state_dir(conf->state_dir)) < 0 ||
-	    (rc = priv_state_server_guid(conf->state_dir, p.server_guid)) < 0)
+	    (rc = priv_state_server_guid(conf->state_dir, p.server_guid)) < 0) {
 		priv_users_release(&p.users);
-	return rc;
+		return rc;
+	}
+	if (conf->svc) {
+		if ((rc = svc_open(&p.svc, conf->svc)) < 0) {
+			priv_users_release(&p.users);
+			return rc;
+		}
+		p.svc_ready = 1;
+	}
+	return 0;
 }
 
 int priv_parent_serve(int sock)
@@ -405,5 +441,8 @@ out_sfd:
 out:
 	priv_users_release(&p.users);
 	memset(&p.users, 0, sizeof(p.users));
+	if (p.svc_ready)
+		svc_close(&p.svc);
+	p.svc_ready = 0;
 	return rc;
 }

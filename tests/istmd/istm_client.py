@@ -5,50 +5,23 @@
 # reused by contrib/istmctl.
 #
 # Needs Debian's python3-impacket (0.10) under /usr/bin/python3.
-import struct
+import os
+import sys
 
-from impacket.dcerpc.v5 import transport
-from impacket.dcerpc.v5.dcomrt import (DCOMCALL, DCOMANSWER, DCOMConnection, IRemUnknown2,
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'contrib'))
+from istm.base import *  # noqa: E402,F401,F403  CLSIDs, connect, _call, _answer, _status
+from istm.base import _call, _answer, _status  # noqa: E402
+from impacket.dcerpc.v5.dcomrt import (DCOMCALL, DCOMANSWER, DCOMConnection, IRemUnknown2,  # noqa: E402
                                        INTERFACE, IID_ARRAY, IID, DWORD_ARRAY,
                                        PMInterfacePointer_ARRAY, PMInterfacePointer, REFIPID)
-from impacket.dcerpc.v5.dcom.oaut import BSTR
-from impacket.dcerpc.v5.dtypes import BOOLEAN, GUID, LONGLONG, NULL, ULONG, USHORT
-from impacket.dcerpc.v5.ndr import NDRENUM, NDRSTRUCT, NDRUniFixedArray
-from impacket.dcerpc.v5.rpcrt import DCERPCException, RPC_C_AUTHN_LEVEL_PKT_PRIVACY
-from impacket.uuid import string_to_bin, uuidtup_to_bin
+from impacket.dcerpc.v5.dcom.oaut import BSTR  # noqa: E402
+from impacket.dcerpc.v5.dtypes import BOOLEAN, GUID, LONGLONG, NULL, ULONG, USHORT  # noqa: E402
+from impacket.dcerpc.v5.ndr import NDRENUM, NDRSTRUCT, NDRUniFixedArray  # noqa: E402
+from impacket.dcerpc.v5.rpcrt import DCERPCException, RPC_C_AUTHN_LEVEL_PKT_PRIVACY  # noqa: E402
+from impacket.uuid import string_to_bin, uuidtup_to_bin  # noqa: E402
 
-# [MS-ISTM] 1.9
-CLSID_WTGeneral = string_to_bin('baa4a577-202d-49c7-a6bb-10ee914ee199')
-CLSID_SessionManager = string_to_bin('ad069971-edc5-4357-a132-430dad479d2b')
-CLSID_LocalDeviceMgr = string_to_bin('f1d3a46c-2e1b-4d84-97da-b3742ad67871')
-CLSID_WTDiskMgr = string_to_bin('0144084b-e09e-4f45-a56b-dcdc9f379f5e')
-CLSID_SnapshotMgr = string_to_bin('4e7645fa-1a95-416c-b38f-ad574a3c3e57')
-CLSID_SnsMgr = string_to_bin('24f9c1a9-b22e-4e24-bec9-4af0a4d96736')
-CLSID_HostMgr = string_to_bin('e14efe0b-fd3b-41ea-8e3b-88930445b944')
 IID_IWTGeneral = uuidtup_to_bin(('d71b2cae-33e8-4567-ae96-3ccf31620be2', '0.0'))
 IID_IWTGeneral2 = uuidtup_to_bin(('3c73848a-a679-40c5-b101-c963e67f9949', '0.0'))
-IID_IHostMgr = uuidtup_to_bin(('b06a64e3-814e-4ff9-afac-597ad32517c7', '0.0'))
-
-S_OK, S_FALSE = 0, 1
-E_NOTIMPL, E_NOINTERFACE, E_INVALIDARG = 0x80004001, 0x80004002, 0x80070057
-
-
-class DCERPCSessionError(DCERPCException):
-    """What impacket raises for a non-zero HRESULT of the calls below (it
-    looks the class up in the request's module)."""
-
-    def __init__(self, error_string=None, error_code=None, packet=None):
-        DCERPCException.__init__(self, error_string, error_code, packet)
-
-    def __str__(self):
-        return 'ISTM SessionError: code: 0x%x' % (self.error_code & 0xffffffff)
-
-
-def hresult_of(exc):
-    """The HRESULT an impacket exception carries (impacket raises on every
-    non-zero HRESULT, S_FALSE included)."""
-    code = exc.get_error_code() if hasattr(exc, 'get_error_code') else None
-    return code & 0xffffffff if code is not None else None
 
 
 # 2.2.4.8 LICENSE
@@ -80,14 +53,6 @@ class SNAPSHOT_SCHEDULE_SETTINGS(NDRSTRUCT):
         ('eDay', DayOfWeek),
         ('hyStartTime', LONGLONG),
     )
-
-
-def _call(name, opnum, params=()):
-    return type(name, (DCOMCALL,), {'opnum': opnum, 'structure': tuple(params)})
-
-
-def _answer(name, params=()):
-    return type(name, (DCOMANSWER,), {'structure': tuple(params) + (('ErrorCode', ULONG),)})
 
 
 # 3.52.4 IWTGeneral, opnums 3..14; 3.54.4 IWTGeneral2, opnum 15
@@ -123,19 +88,6 @@ RemQueryInterface2 = _call('RemQueryInterface2', 6,
                            (('ripid', REFIPID), ('cIids', USHORT), ('iids', IID_ARRAY)))
 RemQueryInterface2Response = _answer('RemQueryInterface2Response',
                                      (('phr', DWORD_ARRAY), ('ppMIF', PMInterfacePointer_ARRAY)))
-
-
-def _status(fn):
-    """Run FN; return its HRESULT (0 on success) instead of raising for a
-    non-zero one, so callers can check S_FALSE and E_NOTIMPL."""
-    try:
-        fn()
-        return S_OK
-    except DCERPCException as e:
-        code = hresult_of(e)
-        if code is None:
-            raise
-        return code
 
 
 class IWTGeneral(IRemUnknown2):
@@ -233,31 +185,6 @@ class IWTGeneral2(IWTGeneral):
 
     def is_clustered(self):
         return _status(lambda: self._req(IsClustered()))
-
-
-def use_port(port):
-    """Make impacket dial PORT instead of 135 for the activation endpoint
-    (string bindings that carry a port are unaffected), so tests can run
-    istmd on ephemeral ports in parallel."""
-    port = int(port)
-    if port == 135:
-        return
-    orig = transport.TCPTransport.__init__
-    if getattr(orig, '_istm_port', None) is not None:
-        orig = orig._istm_orig
-
-    def init(self, remoteName, dstport=port, *args, **kwargs):
-        orig(self, remoteName, dstport, *args, **kwargs)
-    init._istm_port = port
-    init._istm_orig = orig
-    transport.TCPTransport.__init__ = init
-
-
-def connect(host, user, password, domain='', auth_level=RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
-            oxid_resolver=False, port=135):
-    use_port(port)
-    return DCOMConnection(host, user, password, domain, authLevel=auth_level,
-                          oxidResolver=oxid_resolver)
 
 
 def activate_general(dcom, iid=IID_IWTGeneral):

@@ -27,7 +27,7 @@ istmd_start()
     touch "$tmp/istmd.log"
     lines=$(wc -l < "$tmp/istmd.log")
     "$ISTMD" -f -v --listen 127.0.0.1:0 --exporter-port 0 --state-dir "$tmp/state" \
-        --users "$tmp/users" --storage-root "$tmp/storage" --test-interface "$@" \
+        --users "$tmp/users" --storage-root "${ISTMD_STORAGE_ROOT:-$tmp/storage}" --test-interface "$@" \
         >> "$tmp/istmd.log" 2>&1 &
     ISTMD_PID=$!
     for i in $(seq 100); do

@@ -1,0 +1,1 @@
+# istm: [MS-ISTM] clients on impacket (see base.py).

@@ -1,0 +1,52 @@
+# istm-functions.sh: for the ISTM management tests (issue 6): a private
+# tgtd with bs_vhd (tests/tgt/tgt-functions.sh) and istmd managing it, with
+# the storage root C: = $tmp/storage.  Source after ../functions.sh.
+#
+# Ports: each script passes its own tgt control port / portal port
+# (32671..32699 are for these tests; see the list in tests/istmd/README).
+. "$top_srcdir/tests/tgt/tgt-functions.sh"
+. "$top_srcdir/tests/istmd/istmd-functions.sh"
+
+requires_tgt
+requires test -x "$top_builddir/vhdfs/vhdfs"
+ISTM_PYTHONPATH="$top_srcdir/contrib:$top_srcdir/tests/istmd"
+ISTMCTL="$top_srcdir/contrib/istmctl"
+STORAGE="$tmp/storage"
+
+# istm_start PORT [ISTMD ARGS...]: start tgtd on control port and portal
+# 127.0.0.1:PORT, then istmd (ephemeral DCOM ports, see istmd_start) with
+# C: = $STORAGE managing it.
+istm_start()
+{
+    local port=$1
+    shift
+    mkdir -p "$STORAGE"
+    tgt_start "$port"
+    ISTMD_STORAGE_ROOT="C:=$STORAGE" istmd_start --tgt-control-port "$port" \
+        --vhdfs "$top_builddir/vhdfs/vhdfs" "$@"
+}
+
+# istm_restart [ISTMD ARGS...]: start istmd again on the same state (after
+# istmd_kill or a SIGKILL of $ISTMD_PID).
+istm_restart()
+{
+    ISTMD_STORAGE_ROOT="C:=$STORAGE" istmd_start --tgt-control-port "$TGT_C" \
+        --vhdfs "$top_builddir/vhdfs/vhdfs" "$@"
+}
+
+# istm_py SCRIPT [ARGS...]: run an impacket client script against istmd as
+# alice; the script gets --port, --user, --password, --portal first.
+istm_py()
+{
+    local script=$1
+    shift
+    PYTHONPATH="$ISTM_PYTHONPATH" timeout 600 $PYTHON "$script" --port "$ISTMD_PORT" \
+        --user alice --password 'Passw0rd!' --portal "127.0.0.1:$TGT_PORT" "$@"
+}
+
+# istmctl ARGS...: the command-line client against this istmd.
+istmctl()
+{
+    PYTHONPATH="$ISTM_PYTHONPATH" timeout 300 $PYTHON "$ISTMCTL" --host 127.0.0.1 \
+        --port "$ISTMD_PORT" --user alice --password 'Passw0rd!' "$@"
+}
