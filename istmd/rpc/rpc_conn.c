@@ -22,6 +22,12 @@
  *  - NTLM signs the whole PDU (header, body, trailer) in both directions,
  *    whether or not the client set PFC_SUPPORT_HEADER_SIGN ([MS-RPCE]
  *    2.2.2.11 and 3.3.1.5.2.2 for NTLM); stubs are padded to 16 bytes.
+ *  - a second bind on a bound connection is an alter_context ([MS-RPCE]
+ *    3.3.1.5.3 adds presentation contexts to the association; fragment
+ *    sizes and the association group stay those of the first bind), since
+ *    impacket re-binds the activator for each activation; a NEGOTIATE on
+ *    an auth_context_id in use restarts that security context from
+ *    nothing (no request passes until its new AUTHENTICATE verifies).
  *  - call ids are checked within a call (all fragments of one request
  *    carry its call id); across calls impacket reuses ids after
  *    alter_context, so no ordering is imposed between calls.
@@ -253,8 +259,13 @@ static void handle_bind(struct rpc_conn *c, const struct rpc_pdu *pdu)
 	unsigned i;
 	int rc;
 
-	if (alter != c->bound || (pdu->hdr.pfc_flags & (RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG)) !=
-				 (RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG)) {
+	/* A bind on a bound connection is taken as an alter_context: impacket's
+	 * DCOMConnection binds the activator again, same context ids, for
+	 * every CoCreateInstanceEx.  Neither may arrive mid-call: the call's
+	 * fragments must all be checked under one security context. */
+	if ((alter && !c->bound) || c->in_call ||
+	    (pdu->hdr.pfc_flags & (RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG)) !=
+		    (RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG)) {
 		log_debug("connection %llu: refused bind in this state", (unsigned long long)c->id);
 		if (alter)
 			fault_close(c, call_id, NCA_S_PROTO_ERROR);
@@ -271,7 +282,7 @@ static void handle_bind(struct rpc_conn *c, const struct rpc_pdu *pdu)
 			nak_close(c, call_id, rc == -E2BIG ? RPC_NAK_LOCAL_LIMIT : RPC_NAK_NOT_SPECIFIED);
 		return;
 	}
-	if (!alter) {
+	if (!c->bound) {
 		if (b.max_recv < RPC_MIN_FRAG || b.max_xmit < RPC_MIN_FRAG) {
 			nak_close(c, call_id, RPC_NAK_LOCAL_LIMIT);
 			return;
@@ -295,14 +306,20 @@ static void handle_bind(struct rpc_conn *c, const struct rpc_pdu *pdu)
 				nak_close(c, call_id, RPC_NAK_AUTH_TYPE);
 			return;
 		}
-		if (sec_find(c, pdu->auth.auth_ctx_id) || c->n_sec == RPC_MAX_SEC_CTX) {
+		/* A NEGOTIATE for a context id already in use starts that context
+		 * over (impacket's re-bind reuses its auth_context_id): the old
+		 * keys are wiped and nothing is accepted on it until the new
+		 * AUTHENTICATE verifies, whoever it names. */
+		sec = sec_find(c, pdu->auth.auth_ctx_id);
+		if (!sec && c->n_sec == RPC_MAX_SEC_CTX) {
 			if (alter)
 				fault_close(c, call_id, NCA_S_PROTO_ERROR);
 			else
 				nak_close(c, call_id, RPC_NAK_LOCAL_LIMIT);
 			return;
 		}
-		sec = &c->sec[c->n_sec];
+		if (!sec)
+			sec = &c->sec[c->n_sec++];
 		memset(sec, 0, sizeof(*sec));
 		sec->auth_ctx_id = pdu->auth.auth_ctx_id;
 		sec->auth_level = pdu->auth.auth_level;
@@ -314,7 +331,6 @@ static void handle_bind(struct rpc_conn *c, const struct rpc_pdu *pdu)
 			fault_close(c, call_id, NCA_S_PROTO_ERROR);
 			return;
 		}
-		c->n_sec++;
 	}
 	for (i = 0; i < b.n_ctx; i++)
 		bind_item(c, &b.ctx[i], &res[i]);

@@ -105,6 +105,26 @@ def general(port, level, state_dir):
     close(dcom)
 
 
+def activations(port):
+    """Several activations on one DCOMConnection (impacket binds the
+    activator again on the same connection for each): every object
+    works, a class without the interface answers E_NOINTERFACE."""
+    dcom = ic.connect('127.0.0.1', USER, PASSWORD, port=port)
+    g1 = ic.activate_general(dcom)
+    gid = g1.get_guid()
+    g2 = ic.activate_general(dcom)
+    g3 = ic.activate_general(dcom, ic.IID_IWTGeneral2)
+    check(g2.get_guid() == gid and g3.get_guid() == gid, 'three activations on one connection')
+    try:
+        dcom.CoCreateInstanceEx(ic.CLSID_HostMgr, ic.IID_IWTGeneral)
+        check(False, 'IHostMgr class refuses IWTGeneral')
+    except DCERPCException as e:
+        check(ic.hresult_of(e) == ic.E_NOINTERFACE, 'IHostMgr class: E_NOINTERFACE')
+    g4 = ic.activate_general(dcom)
+    check(g1.get_guid() == gid and g4.get_guid() == gid, 'first and fourth objects still answer')
+    close(dcom)
+
+
 def guid(port):
     dcom = ic.connect('127.0.0.1', USER, PASSWORD, port=port)
     g = ic.activate_general(dcom)
@@ -162,5 +182,5 @@ def calls(port, n):
 
 if __name__ == '__main__':
     port, scenario, args = sys.argv[1], sys.argv[2], sys.argv[3:]
-    {'general': general, 'guid': guid, 'ping': ping, 'collect': collect,
+    {'general': general, 'activations': activations, 'guid': guid, 'ping': ping, 'collect': collect,
      'calls': calls}[scenario](port, *args)

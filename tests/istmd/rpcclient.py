@@ -133,6 +133,18 @@ def tampered(port, mode):
     refused_call(dce, mode, '00000721')  # RPC_S_SEC_PKG_ERROR
 
 
+def rebind_wrong_password(port):
+    """A re-bind (new NTLM handshake on the same auth_context_id) with a
+    wrong password: the old keys are gone, nothing passes."""
+    dce = connect(port)
+    dce.bind(TESTIF)
+    assert len(call(dce, 7)) == 8
+    dce.set_credentials(USER, 'wrong', DOMAIN)
+    dce.set_auth_level(rpcrt.RPC_C_AUTHN_LEVEL_PKT_PRIVACY)
+    dce.bind(TESTIF)
+    refused_call(dce, 'rebind with a wrong password', 'rpc_s_access_denied')
+
+
 REFUSALS = {
     'wrong-password': wrong_password,
     'unknown-user': unknown_user,
@@ -141,6 +153,7 @@ REFUSALS = {
     'ntlmv1': ntlmv1,
     'tampered-signature': lambda port: tampered(port, 'sig'),
     'replayed-sequence': lambda port: tampered(port, 'replay'),
+    'rebind-wrong-password': rebind_wrong_password,
 }
 
 
@@ -179,6 +192,22 @@ def main():
         assert call(dce, 0, b'first') == b'first'
         assert call(dce2, 0, b'again') == b'again'
         print('alter_context ok')
+    elif scen == 'rebind':
+        # a second bind on a bound connection, with a new NTLM handshake on
+        # the same auth_context_id (impacket's DCOMConnection does this for
+        # every activation); then an alter_context on top
+        dce = connect(port)
+        dce.bind(TESTIF)
+        assert call(dce, 0, b'before') == b'before'
+        for i in range(3):
+            dce.bind(TESTIF)
+            assert call(dce, 0, b'after %d' % i) == b'after %d' % i
+        who = call(dce, 6)
+        assert who[8:] == b'alice', who
+        dce2 = dce.alter_ctx(TESTIF)
+        assert call(dce2, 0, b'altered') == b'altered'
+        assert call(dce, 0, b'first') == b'first'
+        print('rebind ok')
     elif scen == 'fault':
         dce = connect(port)
         dce.bind(TESTIF)

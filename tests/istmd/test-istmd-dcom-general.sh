@@ -2,7 +2,7 @@
 # impacket's DCOMConnection activates IWTGeneral and calls every IWTGeneral
 # and IWTGeneral2 method, at packet privacy and at packet integrity; a
 # second interface through RemQueryInterface and RemQueryInterface2;
-# RemRelease; the server GUID is the state directory's and survives a
+# RemRelease; several activations on one DCOMConnection; the server GUID is the state directory's and survives a
 # restart.
 . "$(dirname "$0")/../functions.sh"
 . "$(dirname "$0")/istmd-functions.sh"
@@ -13,6 +13,8 @@ for level in 6 5; do
     timeout 120 $PYTHON "$scenarios" "$ISTMD_PORT" general "$level" "$tmp/state" ||
         { tail -30 "$tmp/istmd.log"; fail "IWTGeneral at auth level $level"; }
 done
+timeout 120 $PYTHON "$scenarios" "$ISTMD_PORT" activations ||
+    { tail -30 "$tmp/istmd.log"; fail "several activations on one connection"; }
 first=$(timeout 60 $PYTHON "$scenarios" "$ISTMD_PORT" guid) || fail "reading the server GUID"
 istmd_stop
 istmd_start

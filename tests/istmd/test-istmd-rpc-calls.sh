@@ -1,7 +1,8 @@
 #!/bin/bash
 # DCE/RPC through impacket's client: calls at packet privacy and packet
 # integrity, fragmented requests and replies, a second presentation and
-# security context via alter_context, faults, NDR64 and unknown interfaces
+# security context via alter_context, re-binds with a new NTLM handshake on
+# the same connection (as impacket's DCOMConnection does), faults, NDR64 and unknown interfaces
 # refused per presentation context.
 . "$(dirname "$0")/../functions.sh"
 . "$(dirname "$0")/istmd-functions.sh"
@@ -11,6 +12,7 @@ rpcclient echo privacy
 rpcclient echo integrity
 rpcclient fragments
 rpcclient alter
+rpcclient rebind
 rpcclient fault
 rpcclient ndr64
 rpcclient unknown-if

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Refusals: wrong password, unknown user, no authentication (levels none and
-# connect), NTLMv1, a tampered signature, a replayed sequence number: each
+# connect), NTLMv1, a tampered signature, a replayed sequence number, a
+# re-bind with a wrong password on an authenticated connection: each
 # gets its fault, the connection is closed, the call is not executed, and
 # the daemon keeps serving others (all checked by rpcclient.py).
 . "$(dirname "$0")/../functions.sh"
@@ -8,7 +9,7 @@
 
 istmd_start
 for s in wrong-password unknown-user level-none level-connect ntlmv1 \
-         tampered-signature replayed-sequence; do
+         tampered-signature replayed-sequence rebind-wrong-password; do
     rpcclient "$s" || fail "scenario $s"
 done
 grep -q "authentication failed for 'alice': wrong password" "$tmp/istmd.log" ||

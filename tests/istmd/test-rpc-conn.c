@@ -1,7 +1,8 @@
 /* test-rpc-conn.c: the connection state machine fed bytes directly:
  * presentation context negotiation (NDR32 chosen over NDR64, an NDR64-only
  * context refused, bind time feature negotiation answered, an unknown
- * interface refused), a second bind, unauthenticated requests, a
+ * interface refused), a second bind taken as alter_context, an
+ * alter_context before any bind, unauthenticated requests, a
  * big-endian PDU and a fragment larger than negotiated: each answered as
  * [MS-RPCE] says and, where it must, the connection closes. */
 #include <config.h>
@@ -116,15 +117,30 @@ START_TEST(test_bind_negotiation)
 	ck_assert_uint_eq(r + 24 - p, len);
 	ck_assert(!rpc_conn_closing(c));
 
-	/* alter_context may add contexts; a second bind may not */
+	/* alter_context may add contexts; so may a second bind (impacket
+	 * re-binds), which cannot renegotiate the fragment sizes */
 	make_bind(&b, RPC_PT_ALTER, 2);
 	ck_assert_int_eq(rpc_conn_feed(c, b.data, b.len), 0);
 	p = reply(c, &len);
 	ck_assert_uint_eq(p[2], RPC_PT_ALTER_RESP);
 	make_bind(&b, RPC_PT_BIND, 3);
+	rpc_put_le16(b.data + 16, 2048);
+	rpc_put_le16(b.data + 18, 2048);
 	ck_assert_int_eq(rpc_conn_feed(c, b.data, b.len), 0);
 	p = reply(c, &len);
-	ck_assert_uint_eq(p[2], RPC_PT_BIND_NAK);
+	ck_assert_uint_eq(p[2], RPC_PT_BIND_ACK);
+	ck_assert_uint_eq(rpc_le16(p + 16), 4280);
+	ck_assert_uint_eq(rpc_le16(p + 18), 4280);
+	ck_assert_uint_eq(rpc_le16(p + 32 + 4), RPC_RESULT_ACCEPT);
+	ck_assert(!rpc_conn_closing(c));
+	rpc_conn_free(c);
+
+	/* but an alter_context before any bind is a protocol error */
+	c = rpc_conn_new(1, "127.0.0.1", 135);
+	make_bind(&b, RPC_PT_ALTER, 1);
+	ck_assert_int_eq(rpc_conn_feed(c, b.data, b.len), 0);
+	p = reply(c, &len);
+	ck_assert_uint_eq(p[2], RPC_PT_FAULT);
 	ck_assert(rpc_conn_closing(c));
 	rpc_conn_free(c);
 	rpc_buf_release(&b);
