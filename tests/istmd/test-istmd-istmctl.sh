@@ -1,0 +1,73 @@
+#!/bin/bash
+# test-istmd-istmctl.sh: contrib/istmctl against a real istmd managing a
+# real tgtd: every subcommand and its --help, JSON output, failures shown
+# with the HRESULT's name and the documented exit codes (0 done, 1 refused,
+# 2 usage, 3 no answer), and that what istmctl changes is what tgtd serves.
+. "$(dirname "$0")/../functions.sh"
+. "$top_srcdir/tests/istmd/istm-functions.sh"
+
+istm_start 32683
+
+# expect_rc RC CMD...: CMD exits with RC; its stdout in $tmp/out, stderr in $tmp/err.
+expect_rc()
+{
+    local want=$1 rc=0
+    shift
+    "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+    [ "$rc" = "$want" ] || { cat "$tmp/out" "$tmp/err"; fail "exit $rc, not $want: $*"; }
+}
+
+# expect_hr NAME CMD...: CMD is refused (exit 1) with the HRESULT NAME in
+# the documented message shape.
+expect_hr()
+{
+    local name=$1
+    shift
+    expect_rc 1 "$@"
+    grep -Eq "^istmctl: .* failed: $name \(0x[0-9a-f]{8}\)$" "$tmp/err" ||
+        { cat "$tmp/err"; fail "no '$name' failure message from: $*"; }
+}
+
+# --- help: the top level and every subcommand, without a server ---------
+ctl() { PYTHONPATH="$ISTM_PYTHONPATH" $PYTHON "$ISTMCTL" "$@"; }
+expect_rc 0 ctl --help
+grep -q 'Exit status' "$tmp/out" || fail "--help does not document the exit codes"
+for sub in info "targets list" "targets show" "targets create" "targets delete" "targets set" \
+           "targets allow" "targets disallow" "targets chap" "disks list" "disks show" \
+           "disks create" "disks create-diff" "disks delete" assign unassign volumes ls sessions; do
+    # shellcheck disable=SC2086  # SUB is a word list on purpose
+    expect_rc 0 ctl $sub --help
+    grep -q "^usage: istmctl $sub" "$tmp/out" || { cat "$tmp/out"; fail "no usage for '$sub'"; }
+done
+expect_rc 0 ctl targets --help
+expect_rc 0 ctl disks --help
+
+# --- usage errors: exit 2, nothing sent ----------------------------------
+expect_rc 2 ctl
+expect_rc 2 ctl --user alice --password x frobnicate
+expect_rc 2 ctl --user alice --password x disks create 'C:\a.vhd' 12Q
+grep -q "invalid size" "$tmp/err" || fail "bad size not explained"
+expect_rc 2 ctl --user alice --password x targets allow t1
+expect_rc 2 ctl --user alice --password x targets allow t1 --iqn a --ip 1.2.3.4
+expect_rc 2 ctl --host 127.0.0.1 --port "$ISTMD_PORT" info       # no user
+expect_rc 2 ctl --user alice --password-file "$tmp/nonexistent" info
+
+# --- info, its JSON, and the password sources ----------------------------
+expect_rc 0 istmctl info
+grep -q "^name: *$(hostname)$" "$tmp/out" || { cat "$tmp/out"; fail "info shows no server name"; }
+expect_rc 0 istmctl --json info
+$PYTHON -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["name"] == sys.argv[2], d; assert d["clustered"] is False, d' \
+    "$tmp/out" "$(hostname)" || fail "info --json is wrong"
+printf 'Passw0rd!\n' > "$tmp/pw"
+expect_rc 0 ctl --host 127.0.0.1 --port "$ISTMD_PORT" --user alice --password-file "$tmp/pw" info
+expect_rc 0 env ISTMCTL_PASSWORD='Passw0rd!' PYTHONPATH="$ISTM_PYTHONPATH" $PYTHON "$ISTMCTL" \
+    --port "$ISTMD_PORT" --user alice info
+
+# --- no answer: wrong password, nothing listening: exit 3 ----------------
+expect_rc 3 ctl --host 127.0.0.1 --port "$ISTMD_PORT" --user alice --password wrong info
+grep -q "^istmctl: log on to '127.0.0.1' as 'alice' failed: access denied$" "$tmp/err" || { cat "$tmp/err"; fail "no message for a bad logon"; }
+expect_rc 3 ctl --host 127.0.0.1 --port 32698 --user alice --password x info
+grep -q "^istmctl: connect to '127.0.0.1:32698' failed" "$tmp/err" ||
+    { cat "$tmp/err"; fail "no message for a refused connection"; }
+
+istmd_stop
