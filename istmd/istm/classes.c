@@ -51,9 +51,13 @@ const struct dcom_class istm_class_sns = {
 };
 
 /* --- Target Management: IHostMgr, 2, 3 --- */
+static const struct dcom_iface *const host_ifaces[] = {
+	&istm_if_ihostmgr3,            /* derives from IHostMgr2 and IHostMgr */
+};
 const struct dcom_class istm_class_host = {
 	.name = "IHostMgr",
 	.clsid = NDR_GUID_INIT(0xe14efe0b, 0xfd3b, 0x41ea, 0x8e, 0x3b, 0x88, 0x93, 0x04, 0x45, 0xb9, 0x44),
+	.ifaces = host_ifaces, .nifaces = NDR_COUNTOF(host_ifaces),
 };
 
 const struct dcom_class *const istm_classes[] = {
@@ -65,6 +69,8 @@ const unsigned istm_nclasses = NDR_COUNTOF(istm_classes);
 /* --- inner classes: one line per class, each area in its own block --- */
 const struct dcom_class *const istm_inner_classes[] = {
 	/* targets */
+	&istm_class_ihost, &istm_class_enum_host, &istm_class_ienumidmethod,
+	&istm_class_ienumwtdisklunmapping, &istm_class_ienumportal,
 
 	/* virtual disks */
 
