@@ -11,6 +11,7 @@
 #
 # Needs Debian's python3-impacket (0.10) under /usr/bin/python3.
 
+import re
 from threading import current_thread
 
 from impacket.dcerpc.v5.dcomrt import INTERFACE, IRemUnknown2, PMInterfacePointer
@@ -416,6 +417,26 @@ class IHost(_Object):
         return self._req(EnumSessions())['ppEnumSession']
 
 
+def _snake(name):
+    name = re.sub('(CHAP|IQN)', lambda m: '_' + m.group(1).lower() + '_', name)
+    name = re.sub('([a-z0-9])([A-Z])', r'\1_\2', name).lower()
+    return re.sub('_+', '_', name).strip('_')
+
+
+def _accessors():
+    """IHost.get_<snake>() / put_<snake>(v) for every property
+    (get_target_iqn, put_chap_secret, get_enable_reverse_chap, ...)."""
+    for prop, _op, _t in _PROPS:
+        snake = _snake(prop)
+        setattr(IHost, 'get_' + snake, lambda self, p=prop: self.get(p))
+        setattr(IHost, 'put_' + snake, lambda self, v, p=prop: self.put(p, v))
+
+
+_accessors()
+IHost.get_guid = IHost.guid
+IHost.enum_wtdisk_lun_mappings = IHost.enum_lun_mappings
+
+
 class _Enum(_Object):
     """Next / Skip / Reset / Clone; subclasses say the prefix and how to
     turn an element into a Python value."""
@@ -455,6 +476,9 @@ class _Enum(_Object):
         req = globals()[self.PFX + '_Clone']()
         req['ppNewEnum'] = NULL
         return self._wrap(self._req(req)['ppNewEnum'], type(self))
+
+    def __iter__(self):
+        return iter(self.all())
 
     def all(self):
         out = []
@@ -500,7 +524,7 @@ class IEnumWTDiskLunMapping(_Enum):
         req['pElements']['dwWTD'] = 0
 
     def _elem(self, e):
-        return (e['dwLun'], e['dwWTD'])
+        return (e['dwWTD'], e['dwLun'])    # (disk index, LUN)
 
 
 class IEnumPortal(_Enum):
@@ -520,8 +544,11 @@ class IEnumPortal(_Enum):
                 'listen': e['bListen'], 'secure': e['bSecure'], 'valid': e['bValid']}
 
 
-def activate_hostmgr(dcom, iid=IID_IHostMgr3):
+def activate_host_mgr(dcom, iid=IID_IHostMgr3):
     """IHostMgr through activation (IID_IHostMgr3 reaches every opnum)."""
     mgr = IHostMgr(dcom.CoCreateInstanceEx(CLSID_HostMgr, iid))
     mgr._iid = iid
     return mgr
+
+
+activate_hostmgr = activate_host_mgr
