@@ -9,6 +9,9 @@ corpus="$top_srcdir/tests/fuzz/corpus"
 for h in activation iwtgeneral; do
     "$top_builddir/tests/istmd/fuzz-ndr-$h-replay" "$corpus/ndr-$h" || fail "ndr-$h corpus replay"
 done
+# every ISTM interface's [in] lists over both corpora (see fuzz-ndr-istm.c)
+"$top_builddir/tests/istmd/fuzz-ndr-istm-replay" "$corpus/ndr-iwtgeneral" "$corpus/ndr-activation" ||
+    fail "ndr-istm corpus replay"
 
 if ! command -v clang >/dev/null ||
    ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n){return 0;}' |
@@ -23,16 +26,20 @@ cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefin
 # the object layers once, then one link per harness
 mkdir -p "$tmp/obj"
 for f in "$src"/ndr/*.c "$src"/dcom/*.c "$src"/istm/*.c "$src/log.c" "$src/rpc/rpc_buf.c" \
-         "$top_srcdir/tests/istmd/dcom-standin.c"; do
+         "$top_srcdir/tests/istmd/dcom-standin.c" "$top_srcdir/tests/istmd/istm-tables.c"; do
     # shellcheck disable=SC2086
     clang $cflags -c -o "$tmp/obj/$(basename "$f" .c).o" "$f" || fail "compiling $f"
 done
-for h in activation iwtgeneral; do
+for h in activation iwtgeneral istm; do
     # shellcheck disable=SC2086
     clang $cflags -o "$tmp/fuzz-ndr-$h" "$top_srcdir/tests/fuzz/fuzz-ndr-$h.c" "$tmp"/obj/*.o ||
         fail "building fuzz-ndr-$h"
     mkdir -p "$tmp/corpus-$h"
-    cp "$corpus/ndr-$h"/* "$tmp/corpus-$h/"
+    if [ "$h" = istm ]; then
+        cp "$corpus/ndr-iwtgeneral"/* "$corpus/ndr-activation"/* "$tmp/corpus-$h/"
+    else
+        cp "$corpus/ndr-$h"/* "$tmp/corpus-$h/"
+    fi
     "$tmp/fuzz-ndr-$h" -max_total_time="${FUZZ_SECONDS:-15}" -rss_limit_mb=1024 -max_len=4096 \
         -artifact_prefix="$tmp/crash-$h-" "$tmp/corpus-$h" > "$tmp/fuzz-$h.log" 2>&1 ||
         { tail -40 "$tmp/fuzz-$h.log"; fail "fuzz-ndr-$h found a crash"; }

@@ -1,0 +1,107 @@
+/* istm-tables.c: see istm-tables.h.  Interfaces are collected by walking
+ * the classes' lists and each interface's base chain, once per interface. */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "istm-tables.h"
+#include "istm/istm.h"
+
+static int seen(const struct dcom_iface *const *v, size_t n, const struct dcom_iface *f)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == f)
+			return 1;
+	return 0;
+}
+
+size_t istm_all_methods(struct istm_method_ref *out, size_t max)
+{
+	const struct dcom_iface *ifs[256];
+	size_t nifs = 0, n = 0, i, k;
+
+	for (i = 0; i < istm_nclasses + istm_ninner_classes; i++) {
+		const struct dcom_class *cls = i < istm_nclasses ? istm_classes[i] :
+			istm_inner_classes[i - istm_nclasses];
+
+		for (k = 0; k < cls->nifaces; k++) {
+			const struct dcom_iface *f;
+
+			for (f = cls->ifaces[k]; f; f = f->base)
+				if (!seen(ifs, nifs, f) && nifs < 256)
+					ifs[nifs++] = f;
+		}
+	}
+	for (i = 0; i < nifs; i++)
+		for (k = 0; k < ifs[i]->nmethods; k++) {
+			if (n < max) {
+				out[n].iface = ifs[i];
+				out[n].m = &ifs[i]->methods[k];
+				out[n].opnum = (uint16_t)(ifs[i]->first_opnum + k);
+			}
+			n++;
+		}
+	return n;
+}
+
+/* Pull LEN bytes as T, then push; 0 and *OUT filled, or -1. */
+static int pull_push(const struct ndr_type *t, const uint8_t *data, size_t len,
+		     struct rpc_buf *out, size_t *consumed)
+{
+	struct ndr_arena a;
+	struct ndr_pull p;
+	struct ndr_push q;
+	void *v;
+	int rc = -1;
+
+	ndr_arena_init(&a);
+	ndr_pull_init(&p, data, len, &a);
+	v = ndr_arena_zalloc(&a, t->csize ? t->csize : 1);
+	if (v && ndr_pull(&p, t, v) == 0) {
+		ndr_push_init(&q, out);
+		rc = ndr_push(&q, t, v) == 0 ? 0 : -2;
+		if (consumed)
+			*consumed = p.off;
+	}
+	ndr_arena_release(&a);
+	return rc;
+}
+
+int istm_method_roundtrip(const struct istm_method_ref *r, const uint8_t *stub, size_t len)
+{
+	struct rpc_buf b1 = { 0 }, b2 = { 0 }, z = { 0 };
+	struct ndr_push q;
+	void *zero;
+	int rc, result = 0;
+
+	rc = pull_push(r->m->in, stub, len, &b1, NULL);
+	if (rc == -2) {
+		fprintf(stderr, "%s::%s: a stub it accepted does not push back\n",
+			r->iface->name, r->m->name);
+		result = -1;
+	} else if (rc == 0) {
+		result = 1;
+		if (pull_push(r->m->in, b1.data, b1.len, &b2, NULL) != 0 || b1.len != b2.len ||
+		    (b1.len && memcmp(b1.data, b2.data, b1.len))) {
+			fprintf(stderr, "%s::%s: [in] round trip differs (%zu vs %zu bytes)\n",
+				r->iface->name, r->m->name, b1.len, b2.len);
+			result = -1;
+		}
+	}
+	zero = calloc(1, r->m->out->csize ? r->m->out->csize : 1);
+	ndr_push_init(&q, &z);
+	if (zero && ndr_push(&q, r->m->out, zero) < 0) {
+		fprintf(stderr, "%s::%s: a zeroed [out] list does not push\n", r->iface->name,
+			r->m->name);
+		result = -1;
+	}
+	free(zero);
+	rpc_buf_release(&b1);
+	rpc_buf_release(&b2);
+	rpc_buf_release(&z);
+	return result;
+}
