@@ -24,7 +24,9 @@ int dcom_init(const struct priv_server_info *info, uint16_t exporter_port)
 		&dcom_if_object_exporter, &dcom_if_remote_scm_activator,
 		&dcom_if_remunknown, &dcom_if_remunknown2,
 	};
-	unsigned i, k, tick;
+	const struct dcom_iface *ifaces[128];
+	unsigned tick;
+	size_t i, n;
 	int rc;
 
 	if (!info || exporter_port == 0)
@@ -38,19 +40,12 @@ int dcom_init(const struct priv_server_info *info, uint16_t exporter_port)
 	NDR_CHECK(dcom_objtab_init());
 	for (i = 0; i < NDR_COUNTOF(core); i++)
 		NDR_CHECK(dcom_register(core[i]));
-	for (i = 0; i < istm_nclasses + istm_ninner_classes; i++) {
-		const struct dcom_class *cls = i < istm_nclasses ? istm_classes[i] :
-			istm_inner_classes[i - istm_nclasses];
-
-		for (k = 0; k < cls->nifaces; k++) {
-			const struct dcom_iface *f;
-
-			/* an interface and everything it derives from */
-			for (f = cls->ifaces[k]; f; f = f->base)
-				if ((rc = dcom_register(f)) < 0)
-					return rc;
-		}
-	}
+	n = istm_all_ifaces(ifaces, NDR_COUNTOF(ifaces));
+	if (n > NDR_COUNTOF(ifaces))
+		return -ENOSPC;
+	for (i = 0; i < n; i++)
+		if ((rc = dcom_register(ifaces[i])) < 0)
+			return rc;
 	/* Check a few times per period, so an object goes at most a quarter
 	 * period late. */
 	tick = ping_period_s >= 4 ? 1000u : ping_period_s * 250u;

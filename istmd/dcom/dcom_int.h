@@ -206,6 +206,9 @@ extern const unsigned istm_nclasses;
 /* Classes of objects methods hand out (not activatable by CLSID). */
 extern const struct dcom_class *const istm_inner_classes[];
 extern const unsigned istm_ninner_classes;
+/* Every interface of every class, bases included, each once: up to MAX
+ * into OUT; returns how many there are. */
+size_t istm_all_ifaces(const struct dcom_iface **out, size_t max);
 const struct dcom_class *istm_class_find(const struct ndr_guid *clsid);
 
 #endif /* ISTMD_DCOM_INT_H */

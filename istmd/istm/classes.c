@@ -82,6 +82,39 @@ const struct dcom_class *const istm_inner_classes[] = {
 };
 const unsigned istm_ninner_classes = NDR_COUNTOF(istm_inner_classes) - 1;
 
+static bool listed(const struct dcom_iface *const *v, size_t n, const struct dcom_iface *f)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == f)
+			return true;
+	return false;
+}
+
+size_t istm_all_ifaces(const struct dcom_iface **out, size_t max)
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; i < istm_nclasses + istm_ninner_classes; i++) {
+		const struct dcom_class *cls = i < istm_nclasses ? istm_classes[i] :
+			istm_inner_classes[i - istm_nclasses];
+
+		for (k = 0; k < cls->nifaces; k++) {
+			const struct dcom_iface *f;
+
+			/* an interface and everything it derives from, once */
+			for (f = cls->ifaces[k]; f; f = f->base)
+				if (!listed(out, n < max ? n : max, f)) {
+					if (n < max)
+						out[n] = f;
+					n++;
+				}
+		}
+	}
+	return n;
+}
+
 const struct dcom_class *istm_class_find(const struct ndr_guid *clsid)
 {
 	unsigned i;

@@ -9,33 +9,13 @@
 #include "istm-tables.h"
 #include "istm/istm.h"
 
-static int seen(const struct dcom_iface *const *v, size_t n, const struct dcom_iface *f)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (v[i] == f)
-			return 1;
-	return 0;
-}
-
 size_t istm_all_methods(struct istm_method_ref *out, size_t max)
 {
 	const struct dcom_iface *ifs[256];
-	size_t nifs = 0, n = 0, i, k;
+	size_t nifs = istm_all_ifaces(ifs, 256), n = 0, i, k;
 
-	for (i = 0; i < istm_nclasses + istm_ninner_classes; i++) {
-		const struct dcom_class *cls = i < istm_nclasses ? istm_classes[i] :
-			istm_inner_classes[i - istm_nclasses];
-
-		for (k = 0; k < cls->nifaces; k++) {
-			const struct dcom_iface *f;
-
-			for (f = cls->ifaces[k]; f; f = f->base)
-				if (!seen(ifs, nifs, f) && nifs < 256)
-					ifs[nifs++] = f;
-		}
-	}
+	if (nifs > 256)
+		nifs = 256;
 	for (i = 0; i < nifs; i++)
 		for (k = 0; k < ifs[i]->nmethods; k++) {
 			if (n < max) {
