@@ -70,4 +70,63 @@ expect_rc 3 ctl --host 127.0.0.1 --port 32698 --user alice --password x info
 grep -q "^istmctl: connect to '127.0.0.1:32698' failed" "$tmp/err" ||
     { cat "$tmp/err"; fail "no message for a refused connection"; }
 
+# --- targets: create, list (text, JSON), show, set, allow, chap, delete --
+expect_rc 0 istmctl targets create t1 --description 'first one'
+grep -q "^created target 't1' (iqn\." "$tmp/out" || { cat "$tmp/out"; fail "no creation message"; }
+expect_rc 0 istmctl -q targets create t2 --iqn iqn.2026-11.org.example:t2 --disable
+[ ! -s "$tmp/out" ] || fail "-q printed something"
+expect_rc 0 istmctl targets list --json
+$PYTHON - "$tmp/out" <<'PY' || fail "targets list --json is wrong"
+import json, sys
+rows = {r['name']: r for r in json.load(open(sys.argv[1]))}
+assert set(rows) == {'t1', 't2'}, rows
+assert rows['t1']['description'] == 'first one' and rows['t1']['enabled'] is True, rows
+assert rows['t2']['iqn'] == 'iqn.2026-11.org.example:t2' and rows['t2']['enabled'] is False, rows
+PY
+expect_rc 0 istmctl targets list
+grep -Eq '^t2 +iqn.2026-11.org.example:t2 +no' "$tmp/out" || { cat "$tmp/out"; fail "targets list text"; }
+t1iqn=$(istmctl --json targets show t1 | $PYTHON -c 'import json, sys; print(json.load(sys.stdin)["iqn"])')
+tgt_adm --mode target --op show | grep -q "^Target [0-9]*: $t1iqn\$" || fail "tgtd has no target $t1iqn"
+tgt_adm --mode target --op show | grep -q "^Target [0-9]*: iqn.2026-11.org.example:t2\$" ||
+    fail "tgtd has no target t2"
+
+expect_rc 0 istmctl targets allow t1 --iqn iqn.1991-05.com.contoso:test-server
+expect_rc 0 istmctl targets allow t1 --ip 127.0.0.1
+expect_rc 0 istmctl targets chap t1 --user chapuser --secret 0123456789ab
+expect_rc 0 istmctl targets set t1 --name t1b --description changed
+expect_rc 0 istmctl --json targets show t1b
+$PYTHON - "$tmp/out" <<'PY' || { cat "$tmp/out"; fail "targets show --json is wrong"; }
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['name'] == 't1b' and d['description'] == 'changed', d
+assert d['chap'] is True and d['chap_user'] == 'chapuser', d
+assert d['allowed'] == ['iqn:iqn.1991-05.com.contoso:test-server', 'ip:127.0.0.1'], d
+assert '0123456789ab' not in json.dumps(d), 'the secret is shown'
+PY
+tgt_adm --mode target --op show > "$tmp/tgt"
+grep -q '^        iqn.1991-05.com.contoso:test-server$' "$tmp/tgt" || fail "no IQN ACL in tgtd"
+grep -q '^        127.0.0.1$' "$tmp/tgt" || fail "no address ACL in tgtd"
+grep -q '^        chapuser$' "$tmp/tgt" || fail "no CHAP account bound in tgtd"
+expect_rc 0 istmctl targets disallow t1b --ip 127.0.0.1
+tgt_adm --mode target --op show | grep -q '^        127.0.0.1$' && fail "address ACL still in tgtd"
+expect_rc 0 istmctl targets chap t1b --off
+expect_rc 0 istmctl targets show t1b
+grep -q '^chap: *no$' "$tmp/out" || { cat "$tmp/out"; fail "CHAP still on"; }
+expect_rc 2 istmctl targets chap t1b --user u                       # no secret
+
+# refusals by name, and nothing changed by them
+istmctl --json targets list > "$tmp/before"
+expect_hr ERROR_FILE_EXISTS istmctl targets create t2
+grep -q "^istmctl: create target 't2' failed: " "$tmp/err" || fail "the failure does not say what"
+expect_hr ERROR_FILE_NOT_FOUND istmctl targets show nope
+expect_hr ERROR_FILE_NOT_FOUND istmctl targets delete nope
+expect_hr ERROR_INVALID_DATA istmctl targets set t1b --iqn 'not an iqn'   # [MS-ISTM] 3.21.4.9
+istmctl --json targets list > "$tmp/after"
+cmp -s "$tmp/before" "$tmp/after" || fail "a refused call changed the targets"
+
+expect_rc 0 istmctl targets delete t2
+tgt_adm --mode target --op show | grep -q 'iqn.2026-11.org.example:t2' && fail "t2 still in tgtd"
+expect_rc 0 istmctl targets list
+grep -q '^t2 ' "$tmp/out" && fail "t2 still listed"
+
 istmd_stop
