@@ -8,6 +8,7 @@
 
 istm_start 32673
 istm_py "$top_srcdir/tests/istmd/targets_enum.py" || { tail -20 "$tmp/istmd.log"; fail "enumerations"; }
-n=$(tgt_adm --mode target --op show | grep -c '^Target .*:enum-')
+tgt_adm --mode target --op show > "$tmp/show" || fail "tgtadm show failed"
+n=$(grep -c "^Target [0-9]*: .*-enum-[0-9a-z]*-target$" "$tmp/show") || true
 [ "$n" -eq 200 ] || fail "tgtd has $n of the 200 targets (199 made first, one deleted, one late)"
 istmd_stop
