@@ -21,9 +21,13 @@ const struct dcom_class istm_class_general = {
 };
 
 /* --- Session Management: ISessionManager, ISessionManager2 --- */
+static const struct dcom_iface *const session_ifaces[] = {
+	&istm_if_isessionmanager2,     /* derives from ISessionManager */
+};
 const struct dcom_class istm_class_session = {
 	.name = "ISessionManager",
 	.clsid = NDR_GUID_INIT(0xad069971, 0xedc5, 0x4357, 0xa1, 0x32, 0x43, 0x0d, 0xad, 0x47, 0x9d, 0x2b),
+	.ifaces = session_ifaces, .nifaces = NDR_COUNTOF(session_ifaces),
 };
 
 /* --- Local Device Management: ILocalDeviceMgr, 2, 3 --- */
@@ -77,6 +81,7 @@ const struct dcom_class *const istm_inner_classes[] = {
 	/* local devices */
 
 	/* sessions */
+	&istm_class_enum_session, &istm_class_enum_session2, &istm_class_enum_connection,
 
 	NULL,
 };

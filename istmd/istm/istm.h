@@ -120,6 +120,50 @@ uint32_t istm_host_export(struct dcom_call *c, const struct state_target *t,
 /* --- local devices (ilocaldevicemgr.c, ienum_volume.c, ...) ---------------- */
 
 /* --- sessions (isessionmanager.c, ienum_session.c, ...) -------------------- */
+/* [MS-ISTM] 3.34 ISessionManager, 3.35 ISessionManager2 (the class's). */
+extern const struct dcom_iface istm_if_isessionmanager, istm_if_isessionmanager2;
+/* 3.13 IEnumSession, 3.14 IEnumSession2, 3.5 IEnumConnection. */
+extern const struct dcom_iface istm_if_ienumsession, istm_if_ienumsession2,
+	istm_if_ienumconnection;
+extern const struct dcom_class istm_class_enum_session, istm_class_enum_session2,
+	istm_class_enum_connection;
+/* Enumerator kinds.  istm_enum_sessions2 with scope = a target row id is
+ * IHost::EnumSessions' answer: istm_enum_new(c, &istm_enum_sessions2,
+ * target_id, 0, NULL, &out->mip); scope -1 lists every session. */
+extern const struct istm_enum_kind istm_enum_sessions, istm_enum_sessions2,
+	istm_enum_connections;
+
+/* 2.2.4.15 SESSION */
+struct istm_session {
+	uint16_t initiator[256];     /* WCHAR InitiatorIQN[256] */
+	uint16_t target[256];        /* WCHAR HostTargetIQN[256] */
+};
+/* 2.2.4.16 SESSION2 */
+struct istm_session2 {
+	uint16_t initiator[256];     /* WCHAR InitiatorIQN[256] */
+	uint16_t target[256];        /* WCHAR HostTargetIQN[256] */
+	uint16_t host_name[512];     /* WCHAR HostName[512] */
+	uint16_t tsih;               /* WORD TSIH */
+	uint64_t isid;               /* DWORDLONG ISID */
+	uint16_t type;               /* SessionType */
+	uint16_t auth;               /* AuthenticationMethod */
+};
+/* 2.2.4.2 CONNECTION */
+struct istm_connection {
+	uint32_t cid;                /* DWORD CID */
+	uint16_t initiator_addr[128]; /* WCHAR InitiatorIpAddress[MAX_IP_ADDRESS_LEN + 1] */
+	uint32_t initiator_port;     /* DWORD InitiatorPort */
+	uint16_t target_addr[128];   /* WCHAR TargetIpAddress[MAX_IP_ADDRESS_LEN + 1] */
+	uint32_t target_port;        /* DWORD TargetPort */
+	uint8_t header_digest;       /* boolean HeaderDigestEnabled */
+	uint8_t data_digest;         /* boolean DataDigestEnabled */
+};
+extern const struct ndr_type istm_t_session2, istm_t_connection;
+struct svc_session_item;
+struct svc_conn_item;
+/* The parent's items (svc/svc_session.h) as wire structures. */
+void istm_session2_from_item(const struct svc_session_item *it, struct istm_session2 *out);
+void istm_connection_from_item(const struct svc_conn_item *it, struct istm_connection *out);
 
 /* --- the classes (classes.c) ---------------------------------------------- */
 /* The seven activatable classes ([MS-ISTM] 1.9). */

@@ -4,9 +4,10 @@
  *
  * What persists (the schedule) and the server identity belong to the
  * privileged parent; this file asks it through priv_call() and never
- * touches the state directory itself.  The name lives in this process
- * (default: the host name, as <124> says Windows does) until the parent
- * has a verb to persist it.  Choices where the spec leaves room:
+ * touches the state directory itself.  The name is kept by the parent
+ * (svc_session.h SVC_SESSION_{GET,SET}_NAME, a setting in the store, so it
+ * survives restarts; default: the host name, as <124> says Windows does).
+ * Choices where the spec leaves room:
  * License answers a real LICENSE (not demo, no seat limit) rather than
  * Windows' E_NOTIMPL; AddLicense, RegisterNotification and
  * UnregisterNotification are E_NOTIMPL (notifications come later);
@@ -18,6 +19,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
+#include "svc/svc_session.h"
 
 #define ISTM_CLI_PATH "/usr/bin/istmctl"   /* the command-line client (contrib/) */
 #define LICENSE_TEXT  "vhdtarget istmd, GPL-2.0-or-later"
@@ -107,9 +109,6 @@ static uint32_t ask_parent(enum priv_verb verb, const void *req, size_t req_len,
 	return S_OK;
 }
 
-/* [propput]Name's value; empty: the host name. */
-static char server_name[256];
-
 static uint32_t get_guid(struct dcom_call *c, const void *in, void *outv)
 {
 	struct guid_out *out = outv;
@@ -123,24 +122,34 @@ static uint32_t get_guid(struct dcom_call *c, const void *in, void *outv)
 static uint32_t get_name(struct dcom_call *c, const void *in, void *outv)
 {
 	struct bstr_param *out = outv;
-	const char *name = server_name[0] ? server_name : dcom_cfg.info.host_name;
+	struct svc_name_reply r;
+	size_t got;
+	uint32_t hr;
 
 	(void)in;
-	return ndr_bstr_from_utf8(&c->arena, name, &out->s) < 0 ? E_OUTOFMEMORY : S_OK;
+	hr = istm_svc(SVC_SESSION_GET_NAME, NULL, 0, &r, sizeof(r), &got);
+	if (hr != S_OK)
+		return hr;
+	if (got != sizeof(r) || !memchr(r.name, 0, sizeof(r.name)))
+		return ERROR_NOT_READY;
+	return ndr_bstr_from_utf8(&c->arena, r.name[0] ? r.name : dcom_cfg.info.host_name,
+				  &out->s) < 0 ? E_OUTOFMEMORY : S_OK;
 }
 
 static uint32_t put_name(struct dcom_call *c, const void *inv, void *out)
 {
 	const struct bstr_param *in = inv;
+	struct svc_name_req rq;
 	char *name;
 
 	(void)out;
 	if (!in->s || ndr_bstr_to_utf8(&c->arena, in->s, &name) < 0)
 		return E_INVALIDARG;
-	if (name[0] == 0 || strlen(name) >= sizeof(server_name))
+	if (name[0] == 0 || strlen(name) >= sizeof(rq.name))
 		return E_INVALIDARG;
-	strcpy(server_name, name);
-	return S_OK;
+	memset(&rq, 0, sizeof(rq));
+	strcpy(rq.name, name);
+	return istm_svc_hr(SVC_SESSION_SET_NAME, &rq, sizeof(rq));
 }
 
 static uint32_t get_license(struct dcom_call *c, const void *in, void *outv)

@@ -50,6 +50,7 @@ uint32_t svc_hresult(int err)
 
 int svc_open(struct svc *s, const struct svc_conf *conf)
 {
+	struct sync_adopt_report adopt;
 	struct sync_report rep;
 	size_t i;
 	int rc;
@@ -76,6 +77,12 @@ int svc_open(struct svc *s, const struct svc_conf *conf)
 			  strerror(-rc));
 		goto fail;
 	}
+	memset(&adopt, 0, sizeof(adopt));
+	if (sync_adopt(s->st, &s->tgt, &s->paths, s->bstype, &adopt) < 0)
+		log_warnx("adopting tgtd's own targets failed: %s", adopt.err);
+	else if (adopt.targets || adopt.skipped)
+		log_info("adopted %u targets made in tgtd (%u LUNs, %u ACLs), left %u alone",
+			 adopt.targets, adopt.disks, adopt.ids, adopt.skipped);
 	memset(&rep, 0, sizeof(rep));
 	rc = sync_apply_all(s->st, &s->tgt, s->bstype, &rep);
 	if (rc < 0)

@@ -29,7 +29,8 @@
  *                 (counted in the report); a disabled target gets no ACL at
  *                 all, so nobody can log in.
  * Targets tgtd has and the store does not (made by hand or by tgt-admin) are
- * left alone.
+ * left alone by sync_apply_*; sync_adopt, run before sync_apply_all at
+ * start, takes them into the store when the store can hold all of them.
  */
 #ifndef ISTMD_SYNC_H
 #define ISTMD_SYNC_H
@@ -57,5 +58,31 @@ int sync_apply_target(struct state *st, struct tgt *t, int64_t id, const char *b
  * returns the first error. */
 int sync_apply_all(struct state *st, struct tgt *t, const char *bstype,
 		   struct sync_report *report);
+
+/* --- sync_adopt.c ---------------------------------------------------------
+ * Insert every tgtd target the store does not have (by IQN) as a saved
+ * target: Name from the IQN's last part (after the last ':'; "-tidN" added
+ * when taken), the IQN, the tid, ACLs as identification methods (initiator
+ * names IDIQN, addresses IDIPAddress/IDIPv6Address, "ALL" as IDIPAddress
+ * "ALL"), and each LU as a disk (registered with its parent chain when
+ * the store does not have it) mapped at ISTM LUN tgt LUN - 1.  A target
+ * is adopted whole or left alone and logged: one with CHAP accounts
+ * (tgtd shows no secrets), an LU of another backing store than BSTYPE, or
+ * a backing file (or a parent of it) that does not resolve inside a
+ * storage root of ROOTS.  Returns 0 or the first error that stopped it
+ * (tgtd not answering, the store failing). */
+struct sync_adopt_report {
+	unsigned targets;            /* targets adopted */
+	unsigned ids;                /* identification methods made from ACLs */
+	unsigned disks;              /* LUs adopted as LUN mappings */
+	unsigned skipped;            /* targets left alone */
+	char err[768];               /* the first reason, naming the target */
+};
+struct paths;
+int sync_adopt(struct state *st, struct tgt *t, struct paths *roots, const char *bstype,
+	       struct sync_adopt_report *report);
+/* A target Name from IQN: its part after the last ':' (the whole IQN when
+ * there is none).  -EINVAL when it does not fit CAP. */
+int sync_adopt_name(const char *iqn, char *buf, size_t cap);
 
 #endif /* ISTMD_SYNC_H */

@@ -1,7 +1,7 @@
 /* dcom-standin.c: the transport side of rpc/rpc_dispatch.h, reduced to what
  * the object layers' unit tests and fuzz harnesses need to run without
  * sockets: a table of registered handlers, a recorded tick hook and a
- * parent that keeps the schedule in memory.  The
+ * parent that keeps the schedule and the server name in memory.  The
  * real transport and parent are exercised end to end by the impacket
  * tests; this only lets NDR and DCOM be tested alone.
  */
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "dcom-standin.h"
+#include "svc/svc_session.h"
 
 static struct {
 	uint8_t uuid[16];            /* interface */
@@ -21,6 +22,7 @@ static unsigned nhandlers;
 rpc_tick_fn standin_tick;
 unsigned standin_tick_ms;
 static struct priv_schedule schedule;
+static char server_name[SVC_SERVER_NAME_MAX + 1];
 
 int rpc_register_interface(const uint8_t if_uuid[16], uint16_t vers_major, rpc_handler_fn handler)
 {
@@ -60,7 +62,7 @@ void rpc_set_tick_hook(rpc_tick_fn fn, unsigned period_ms)
 
 int priv_call(enum priv_verb verb, const void *req, size_t req_len, void *reply, size_t *reply_len)
 {
-	switch (verb) {
+	switch ((uint32_t)verb) {
 	case PRIV_SET_SCHEDULE:
 		if (req_len != sizeof(schedule))
 			return -EINVAL;
@@ -73,6 +75,28 @@ int priv_call(enum priv_verb verb, const void *req, size_t req_len, void *reply,
 		memcpy(reply, &schedule, sizeof(schedule));
 		*reply_len = sizeof(schedule);
 		return 0;
+	case SVC_SESSION_SET_NAME: {
+		struct svc_reply_hdr h = { S_OK };
+
+		if (req_len != sizeof(struct svc_name_req) || *reply_len < sizeof(h))
+			return -EINVAL;
+		memcpy(server_name, ((const struct svc_name_req *)req)->name, sizeof(server_name));
+		server_name[sizeof(server_name) - 1] = 0;
+		memcpy(reply, &h, sizeof(h));
+		*reply_len = sizeof(h);
+		return 0;
+	}
+	case SVC_SESSION_GET_NAME: {
+		struct svc_name_reply r;
+
+		if (*reply_len < sizeof(r))
+			return -EMSGSIZE;
+		memset(&r, 0, sizeof(r));
+		memcpy(r.name, server_name, sizeof(r.name));
+		memcpy(reply, &r, sizeof(r));
+		*reply_len = sizeof(r);
+		return 0;
+	}
 	default:
 		return -EPERM;
 	}

@@ -1,0 +1,114 @@
+/* iscsi-hold.c: log in to an iSCSI target with libiscsi and keep the
+ * session open until SIGTERM/SIGINT (or a time limit), so a test can look
+ * at the session from the target side (tgtadm, ISTM's ISessionManager).
+ * Prints "logged in" once the login completed; logs out on exit.
+ *
+ * Trade-off: the session is idle while held (no NOP-Out is sent); tgt
+ * does not time idle sessions out by default, and tests hold sessions for
+ * seconds, not minutes.
+ *
+ * Licence: GPL-2.0-or-later.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <iscsi/iscsi.h>
+
+static const char *usage_text =
+	"usage: iscsi-hold [OPTIONS] PORTAL TARGET-IQN\n"
+	"  --initiator IQN      initiator name (iqn.2026-11.org.vhdtarget:hold)\n"
+	"  --chap USER:SECRET   CHAP credentials\n"
+	"  --isid N             ISID qualifier (random-format ISID, qualifier N)\n"
+	"  --digest             offer CRC32C header digests\n"
+	"  --seconds S          give up holding after S seconds (120)\n"
+	"Logs in, prints \"logged in\", waits for SIGTERM or SIGINT, logs out.\n"
+	"Exit 0 after a clean hold, 1 when the login failed.\n";
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "initiator", required_argument, NULL, 'i' },
+		{ "chap", required_argument, NULL, 'c' },
+		{ "isid", required_argument, NULL, 'I' },
+		{ "digest", no_argument, NULL, 'd' },
+		{ "seconds", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *initiator = "iqn.2026-11.org.vhdtarget:hold", *chap = NULL;
+	struct iscsi_context *iscsi;
+	struct sigaction sa;
+	long isid = -1, seconds = 120;
+	int digest = 0, c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i': initiator = optarg; break;
+		case 'c': chap = optarg; break;
+		case 'I': isid = strtol(optarg, NULL, 0); break;
+		case 'd': digest = 1; break;
+		case 's': seconds = strtol(optarg, NULL, 0); break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		default: fputs(usage_text, stderr); return 2;
+		}
+	}
+	if (argc - optind != 2) {
+		fputs(usage_text, stderr);
+		return 2;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+
+	iscsi = iscsi_create_context(initiator);
+	if (!iscsi) {
+		fprintf(stderr, "iscsi-hold: creating the libiscsi context failed\n");
+		return 1;
+	}
+	iscsi_set_targetname(iscsi, argv[optind + 1]);
+	iscsi_set_session_type(iscsi, ISCSI_SESSION_NORMAL);
+	iscsi_set_header_digest(iscsi, digest ? ISCSI_HEADER_DIGEST_CRC32C_NONE :
+					       ISCSI_HEADER_DIGEST_NONE);
+	if (isid >= 0)
+		iscsi_set_isid_random(iscsi, 0x123456, (uint32_t)isid);
+	if (chap) {
+		char user[256];
+		const char *colon = strchr(chap, ':');
+
+		if (!colon || (size_t)(colon - chap) >= sizeof(user)) {
+			fprintf(stderr, "iscsi-hold: bad --chap '%s'\n", chap);
+			return 2;
+		}
+		memcpy(user, chap, (size_t)(colon - chap));
+		user[colon - chap] = 0;
+		iscsi_set_initiator_username_pwd(iscsi, user, colon + 1);
+	}
+	if (iscsi_connect_sync(iscsi, argv[optind]) != 0 || iscsi_login_sync(iscsi) != 0) {
+		fprintf(stderr, "iscsi-hold: login to '%s' failed: %s\n", argv[optind + 1],
+			iscsi_get_error(iscsi));
+		iscsi_destroy_context(iscsi);
+		return 1;
+	}
+	printf("logged in\n");
+	fflush(stdout);
+	while (!stop && seconds-- > 0)
+		sleep(1);
+	iscsi_logout_sync(iscsi);
+	iscsi_destroy_context(iscsi);
+	return 0;
+}
