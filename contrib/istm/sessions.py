@@ -138,10 +138,11 @@ for _pfx, _elem in (('EnumSession', SESSION), ('EnumSession2', SESSION2),
 
 
 def session_value(s):
-    """SESSION / SESSION2 as a dict."""
-    out = {'initiator': _wget(s['InitiatorIQN']), 'target': _wget(s['HostTargetIQN'])}
+    """SESSION / SESSION2 as a dict: initiator, target_iqn; SESSION2 adds
+    target (the target's Name), tsih, isid, type, auth."""
+    out = {'initiator': _wget(s['InitiatorIQN']), 'target_iqn': _wget(s['HostTargetIQN'])}
     if 'TSIH' in s.fields:
-        out.update({'host_name': _wget(s['HostName']), 'tsih': s['TSIH'], 'isid': s['ISID'],
+        out.update({'target': _wget(s['HostName']), 'tsih': s['TSIH'], 'isid': s['ISID'],
                     'type': SESSION_TYPES.get(_enum_value(s['eType']), '?'),
                     'auth': AUTH_METHODS.get(_enum_value(s['eAuthMethod']), '?')})
     return out

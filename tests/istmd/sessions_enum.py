@@ -58,21 +58,21 @@ def expect(mgr, specs, portal):
     want = []
     for spec in specs:
         tsih, ini, tgt, name, auth = spec.split('|')
-        want.append({'tsih': int(tsih), 'initiator': ini, 'target': tgt, 'host_name': name,
+        want.append({'tsih': int(tsih), 'initiator': ini, 'target_iqn': tgt, 'target': name,
                      'auth': auth})
     want.sort(key=lambda w: w['tsih'])
     paddr, pport = portal.rsplit(':', 1)
 
     got1 = mgr.enum_sessions().all()
-    check([(s['initiator'], s['target']) for s in got1] ==
-          [(w['initiator'], w['target']) for w in want],
-          'EnumSessions lists %s' % [(s['initiator'], s['target']) for s in got1])
+    check([(s['initiator'], s['target_iqn']) for s in got1] ==
+          [(w['initiator'], w['target_iqn']) for w in want],
+          'EnumSessions lists %s' % [(s['initiator'], s['target_iqn']) for s in got1])
     e2 = mgr.enum_sessions2()
     check(e2.count() == len(want), 'count-only Next says %d' % len(want))
     got2 = e2.all()
     for g, w in zip(got2, want):
         check(g['tsih'] == w['tsih'] and g['initiator'] == w['initiator'] and
-              g['target'] == w['target'] and g['host_name'] == w['host_name'] and
+              g['target_iqn'] == w['target_iqn'] and g['target'] == w['target'] and
               g['type'] == 'normal' and g['auth'] == w['auth'] and g['isid'] == 0,
               'EnumSessions2 %r' % g)
     check(len(got2) == len(want), 'EnumSessions2 has %d sessions' % len(want))

@@ -84,6 +84,12 @@ t2=$(tsih "$IQN:init2")
 istm_py "$PY" expect "$t1|$IQN:init1|$IQN:sess-a|sess-a|none" \
     "$t2|$IQN:init2|$IQN:sess-b|sess-b|chap" || fail "two sessions"
 
+# istmctl lists the same sessions
+out=$(istmctl sessions) || fail "istmctl sessions"
+echo "$out"
+echo "$out" | grep -q "^$t2 .*$IQN:init2 *sess-b *$IQN:sess-b .*chap" || fail "istmctl sessions: init2 missing"
+[ "$(echo "$out" | wc -l)" = 3 ] || fail "istmctl sessions: not 2 sessions"
+
 la1=$(sql "SELECT last_login FROM targets WHERE name = 'sess-a'")
 ci1=$(sql "SELECT last_login FROM cached_initiators WHERE iqn = '$IQN:init1'")
 [ "${la1:-0}" -gt 0 ] || fail "LastLogIn of sess-a not recorded"
