@@ -48,6 +48,8 @@ expect_rc 2 ctl --user alice --password x frobnicate
 expect_rc 2 ctl --user alice --password x disks create 'C:\a.vhd' 12Q
 grep -q "invalid size" "$tmp/err" || fail "bad size not explained"
 expect_rc 2 ctl --user alice --password x targets allow t1
+expect_rc 2 ctl --user alice --password x disks create 'C:\a.vhd'            # no size
+expect_rc 2 ctl --user alice --password x disks create --existing 'C:\a.vhd' 1M
 expect_rc 2 ctl --user alice --password x targets allow t1 --iqn a --ip 1.2.3.4
 expect_rc 2 ctl --host 127.0.0.1 --port "$ISTMD_PORT" info       # no user
 expect_rc 2 ctl --user alice --password-file "$tmp/nonexistent" info

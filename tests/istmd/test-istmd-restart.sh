@@ -8,6 +8,7 @@
 # finds the data it wrote.
 . "$(dirname "$0")/../functions.sh"
 . "$top_srcdir/tests/istmd/istm-functions.sh"
+requires_vhdtool
 
 INI=iqn.2026-11.org.vhdtarget.test:restart
 WEB_IQN=iqn.2026-11.org.vhdtarget.test:web
@@ -16,9 +17,14 @@ istm_start 32686
 mkdir -p "$STORAGE/vm"
 
 ctl() { istmctl -q "$@" || fail "istmctl $*"; }
-ctl disks create 'C:\vm\a.vhd' 16M --description 'disk a'
-ctl disks create 'C:\vm\b.vhd' 8M
-ctl disks create-diff 'C:\vm\a-child.vhd' 'C:\vm\a.vhd' --description 'child of a'
+# the VHD files come from vhdtool (CreateWTDisk of existing files: this
+# test needs IWTDiskMgr, not ILocalDeviceMgr)
+"$VHDTOOL" create -q --type fixed --size 16M "$STORAGE/vm/a.vhd"
+"$VHDTOOL" create -q --type dynamic --size 8M "$STORAGE/vm/b.vhd"
+"$VHDTOOL" create -q --type diff --parent "$STORAGE/vm/a.vhd" "$STORAGE/vm/a-child.vhd"
+ctl disks create --existing 'C:\vm\a.vhd' --description 'disk a'
+ctl disks create --existing 'C:\vm\b.vhd'
+ctl disks create --existing 'C:\vm\a-child.vhd' --description 'child of a'
 ctl targets create web --description 'web servers' --iqn "$WEB_IQN"
 ctl targets allow web --iqn "$INI"
 ctl targets allow web --ip 127.0.0.1

@@ -1,0 +1,128 @@
+#!/bin/bash
+# test-istmd-istmctl-disks.sh: istmctl's disk, mapping, volume, directory
+# and session commands against a real istmd and tgtd: what they report is
+# what is on disk and in tgtd, refusals are named by HRESULT and change
+# nothing (the target commands are in test-istmd-istmctl.sh).
+. "$(dirname "$0")/../functions.sh"
+. "$top_srcdir/tests/istmd/istm-functions.sh"
+requires_vhdtool
+
+istm_start 32687
+mkdir -p "$STORAGE/d"
+
+expect_rc()
+{
+    local want=$1 rc=0
+    shift
+    "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+    [ "$rc" = "$want" ] || { cat "$tmp/out" "$tmp/err"; fail "exit $rc, not $want: $*"; }
+}
+expect_hr()
+{
+    local name=$1
+    shift
+    expect_rc 1 "$@"
+    grep -Eq "^istmctl: .* failed: $name \(0x[0-9a-f]{8}\)$" "$tmp/err" ||
+        { cat "$tmp/err"; fail "no '$name' failure message from: $*"; }
+}
+json() { $PYTHON -c "import json, sys; d = json.load(open('$tmp/out')); $1" || { cat "$tmp/out"; fail "$2"; }; }
+
+# --- disks create (CreateWtFile + CreateWTDisk), create-diff, list, show --
+expect_rc 0 istmctl disks create 'C:\d\one.vhd' 8M --description 'disk one'
+grep -q "^created disk 0 (C:.d.one.vhd)$" "$tmp/out" || { cat "$tmp/out"; fail "creation message"; }
+[ "$(stat -c %s "$STORAGE/d/one.vhd")" = $(( (8 << 20) + 512 )) ] || fail "one.vhd is not a fixed 8 MiB VHD"
+"$VHDTOOL" check "$STORAGE/d/one.vhd" >/dev/null || fail "one.vhd is not valid"
+expect_rc 0 istmctl -q disks create-diff 'C:\d\one-child.vhd' 'C:\d\one.vhd'
+"$VHDTOOL" info --json "$STORAGE/d/one-child.vhd" > "$tmp/info" || fail "no child VHD"
+grep -q '"type": "diff' "$tmp/info" || { cat "$tmp/info"; fail "one-child.vhd is not differencing"; }
+"$VHDTOOL" create -q --type dynamic --size 4M "$STORAGE/d/made.vhd"
+expect_rc 0 istmctl -q disks create --existing "$STORAGE/d/made.vhd"      # a POSIX path
+expect_rc 0 istmctl --json disks list
+json 'assert [x["index"] for x in d] == [0, 1, 2], d; assert d[0]["size"] == 8 << 20 and d[0]["description"] == "disk one", d; assert d[2]["size"] == 4 << 20, d' \
+    "disks list --json"
+expect_rc 0 istmctl disks list
+grep -Eq '^1 +C:.d.one-child.vhd +8388608 +no' "$tmp/out" || { cat "$tmp/out"; fail "disks list text"; }
+expect_rc 0 istmctl --json disks show 'C:\d\one.vhd'
+json 'assert d["index"] == 0 and d["type"] == "file" and len(d["guid"]) == 36, d' "disks show by path"
+expect_rc 0 istmctl disks show 1
+grep -q '^path: *C:.d.one-child.vhd$' "$tmp/out" || { cat "$tmp/out"; fail "disks show by index"; }
+
+# refusals: named, nothing changed
+ls -R "$STORAGE" > "$tmp/files0"
+istmctl --json disks list > "$tmp/disks0"
+expect_hr E_ACCESSDENIED istmctl disks create 'C:\..\escape.vhd' 1M
+expect_hr E_INVALIDARG istmctl disks create 'C:\d\bad|name.vhd' 1M
+expect_hr E_ACCESSDENIED istmctl disks create 'Q:\d\x.vhd' 1M
+expect_rc 1 istmctl disks create 'C:\d\one.vhd' 1M                        # exists
+expect_rc 1 istmctl disks show 99
+expect_hr ERROR_FILE_NOT_FOUND istmctl disks show 'C:\d\nothing.vhd'
+expect_rc 1 istmctl disks delete 0                                       # has a child
+ls -R "$STORAGE" > "$tmp/files1"
+istmctl --json disks list > "$tmp/disks1"
+cmp -s "$tmp/files0" "$tmp/files1" || fail "a refused call touched the files"
+cmp -s "$tmp/disks0" "$tmp/disks1" || fail "a refused call changed the disks"
+[ ! -e "$tmp/escape.vhd" ] && [ ! -e "$(dirname "$STORAGE")/escape.vhd" ] || fail "escaped the root"
+
+# --- assign / unassign, as tgtd sees them ---------------------------------
+expect_rc 0 istmctl -q targets create t
+expect_rc 0 istmctl assign t 1 --lun 2
+expect_rc 0 istmctl assign t 'C:\d\made.vhd'
+tgt_adm --mode target --op show > "$tmp/tgt"
+grep -q '^        LUN: 3$' "$tmp/tgt" || { cat "$tmp/tgt"; fail "ISTM LUN 2 is not tgt LUN 3"; }
+grep -q "Backing store path: $STORAGE/d/one-child.vhd\$" "$tmp/tgt" || fail "child not served"
+grep -q "Backing store path: $STORAGE/d/made.vhd\$" "$tmp/tgt" || fail "made.vhd not served"
+expect_rc 0 istmctl --json targets show t
+json 'assert sorted((m["lun"], m["disk"]) for m in d["luns"]) == [(0, 2), (2, 1)], d; assert any(m["path"].endswith("made.vhd") for m in d["luns"]), d' \
+    "targets show lists the mapped disks"
+expect_rc 0 istmctl disks show 1
+grep -q '^assigned: *yes$' "$tmp/out" || { cat "$tmp/out"; fail "disk 1 not shown assigned"; }
+expect_rc 1 istmctl assign t 0                                           # a base, writable
+expect_rc 1 istmctl assign nosuch 2
+expect_rc 0 istmctl unassign t 'C:\d\made.vhd'
+tgt_adm --mode target --op show | grep -q "made.vhd" && fail "unassign left the LU in tgtd"
+expect_rc 1 istmctl unassign t 'C:\d\made.vhd'
+
+# --- volumes, ls ------------------------------------------------------------
+expect_rc 0 istmctl --json volumes
+grep -q 'C:' "$tmp/out" || { cat "$tmp/out"; fail "volumes does not show C:"; }
+expect_rc 0 istmctl volumes
+expect_rc 0 istmctl --json ls 'C:\d'
+json 'names = sorted(x["name"] for x in d); assert names == ["made.vhd", "one-child.vhd", "one.vhd"], names' \
+    "ls C:\\d"
+expect_rc 0 istmctl ls 'C:\'
+grep -q '\bd\b' "$tmp/out" || { cat "$tmp/out"; fail "ls C:\\ does not show d"; }
+expect_hr E_ACCESSDENIED istmctl ls 'C:\..'
+
+# --- sessions: one initiator logged in -------------------------------------
+expect_rc 0 istmctl -q targets allow t --iqn iqn.2026-11.org.vhdtarget.test:ctl
+iqn=$(istmctl --json targets show t | $PYTHON -c 'import json, sys; print(json.load(sys.stdin)["iqn"])')
+expect_rc 0 istmctl --json sessions
+json 'assert d == [], d' "sessions before any login"
+# hold a session open while istmctl looks (iscsi-pattern dump of 8 MiB)
+( for i in 1 2 3 4 5 6 7 8 9 10; do
+      timeout 60 "$ISCSI_PATTERN" --initiator iqn.2026-11.org.vhdtarget.test:ctl \
+          "iscsi://127.0.0.1:$TGT_PORT/$iqn/3" dump /dev/null || exit 1
+  done ) &
+loader=$!
+cleanup_fn "kill $loader 2>/dev/null || true"
+found=
+for i in $(seq 50); do
+    istmctl --json sessions t > "$tmp/out" 2>/dev/null || true
+    if grep -q 'iqn.2026-11.org.vhdtarget.test:ctl' "$tmp/out"; then found=1; break; fi
+    sleep 0.1
+done
+[ -n "$found" ] || { cat "$tmp/out"; fail "sessions t never showed the initiator"; }
+wait "$loader" || fail "the initiator failed"
+expect_rc 0 istmctl sessions
+expect_hr ERROR_FILE_NOT_FOUND istmctl sessions nosuch
+
+# --- delete, with and without the file --------------------------------------
+expect_rc 0 istmctl unassign t 1
+expect_rc 0 istmctl disks delete 1 --delete-file
+[ ! -e "$STORAGE/d/one-child.vhd" ] || fail "--delete-file left the file"
+expect_rc 0 istmctl disks delete 'C:\d\made.vhd'
+[ -e "$STORAGE/d/made.vhd" ] || fail "delete without --delete-file removed the file"
+expect_rc 0 istmctl --json disks list
+json 'assert [x["index"] for x in d] == [0], d' "disks left after the deletes"
+
+istmd_stop
