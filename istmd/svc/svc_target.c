@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "svc/svc_target.h"
@@ -650,6 +651,10 @@ static uint32_t lun_change(struct svc *s, const struct state_target *t,
 			hr = store_hr(s, err, "reading a disk");
 			break;
 		}
+		if (access(d->path, F_OK) < 0) {  /* its file went away */
+			hr = ERROR_FILE_NOT_FOUND;
+			break;
+		}
 		if (d->lm_mount_point[0]) {     /* surfaced locally through vhdfs */
 			hr = ERROR_DELETE_PENDING;
 			break;
@@ -695,7 +700,19 @@ static uint32_t lun_change(struct svc *s, const struct state_target *t,
 				hr = ERROR_FILE_EXISTS;
 		if (hr != S_OK)
 			break;
-		if ((err = state_lun_unmap(s->st, t->id, rq->wtd)) == 0)
+		err = state_lun_unmap(s->st, t->id, rq->wtd);
+		if (err == 0 && is_saved(t)) {
+			/* take the LU away first: bs_vhd opens a file once */
+			struct sync_report rep;
+
+			memset(&rep, 0, sizeof(rep));
+			if ((err = sync_apply_target(s->st, &s->tgt, t->id, s->bstype, &rep)) < 0) {
+				log_warnx("%s", rep.err);
+				hr = ERROR_NOT_READY;
+				break;
+			}
+		}
+		if (err == 0)
 			err = state_lun_map(s->st, t->id, rq->wtd, rq->lun);
 		if (err == -EBUSY)
 			hr = ERROR_DELETE_PENDING;
@@ -728,6 +745,13 @@ static int answer_lun(struct svc *s, const uint8_t *req, size_t len, uint8_t *re
 	hr = lun_change(s, &t, &rq);
 	if (hr != S_OK) {
 		state_rollback(s->st);
+		if (is_saved(&t) && rq.op == SVC_TARGET_OP_SET_LUN) {
+			struct sync_report rep;   /* the LU taken away comes back */
+
+			memset(&rep, 0, sizeof(rep));
+			if (sync_apply_target(s->st, &s->tgt, t.id, s->bstype, &rep) < 0)
+				log_warnx("restoring target '%s' in tgtd failed: %s", t.name, rep.err);
+		}
 		return svc_reply_hr(reply, reply_len, hr);
 	}
 	if (!is_saved(&t)) {

@@ -6,6 +6,7 @@
 . "$(dirname "$0")/../functions.sh"
 . "$(dirname "$0")/istm-functions.sh"
 
+lock_port 32673    # one tgtd per port, also across worktrees
 istm_start 32673
 istm_py "$top_srcdir/tests/istmd/targets_enum.py" || { tail -20 "$tmp/istmd.log"; fail "enumerations"; }
 tgt_adm --mode target --op show > "$tmp/show" || fail "tgtadm show failed"

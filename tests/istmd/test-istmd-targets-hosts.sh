@@ -9,6 +9,7 @@
 . "$(dirname "$0")/istm-functions.sh"
 
 py="$top_srcdir/tests/istmd/targets_hosts.py"
+lock_port 32671    # shares the tgt port with test-istmd-targets-luns
 istm_start 32671
 istm_py "$py" create > "$tmp/create.out" || { tail -30 "$tmp/istmd.log"; fail "IHostMgr/IHost calls"; }
 iqn1=$(sed -n 's/^IQN1 //p' "$tmp/create.out")

@@ -10,6 +10,7 @@
 py="$top_srcdir/tests/istmd/targets_login.py"
 OK=iqn.2000-01.com.example:init-ok
 OTHER=iqn.2000-01.com.example:init-other
+lock_port 32672    # one tgtd per port, also across worktrees
 istm_start 32672
 iqn=$(istm_py "$py" setup) || { tail -20 "$tmp/istmd.log"; fail "setting the target up"; }
 
