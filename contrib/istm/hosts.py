@@ -414,7 +414,9 @@ class IHost(_Object):
         self._req(req)
 
     def enum_sessions(self):
-        return self._req(EnumSessions())['ppEnumSession']
+        """The target's sessions, an istm.sessions.IEnumSession2 (iterable)."""
+        from istm.sessions import IEnumSession2
+        return self._wrap(self._req(EnumSessions())['ppEnumSession'], IEnumSession2)
 
 
 def _snake(name):

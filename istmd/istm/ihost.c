@@ -9,7 +9,8 @@
  * checked by the parent (svc/svc_target.c), which knows the other targets.
  * Choices where the spec leaves room (README "Targets"): the Windows
  * behaviour of <20>, <21>, <31>..<34>, <38>..<41>, <44>, <47>, <51>;
- * IHost2's cluster methods answer as a server outside an HA cluster.
+ * IHost2's cluster methods answer as a server outside an HA cluster;
+ * EnumSessions lists the target's sessions (the sessions part's IEnumSession2).
  */
 #include <config.h>
 
@@ -571,6 +572,16 @@ static uint32_t not_clustered(struct dcom_call *c, const void *in, void *out)
 	return ERROR_INVALID_FUNCTION;
 }
 
+/* IEnumSession2 over this target's sessions (the sessions part's kind). */
+static uint32_t enum_sessions(struct dcom_call *c, const void *in, void *outv)
+{
+	HOST_OR_FAIL(h);
+
+	(void)in;
+	return istm_enum_new(c, &istm_enum_sessions2, h->t.id, 0, NULL,
+			     &((struct mip_param *)outv)->mip);
+}
+
 static uint32_t get_resource_state(struct dcom_call *c, const void *in, void *outv)
 {
 	(void)c;
@@ -656,7 +667,7 @@ static const struct dcom_method ihost2_methods[] = {
 	{ "get_ResourceGroupName", &ndr_t_no_params, &bstr_t, get_empty },
 	{ "put_ResourceGroupName", &bstr_t, &ndr_t_no_params, istm_not_implemented },
 	{ "SaveToStream", &mip_t, &ndr_t_no_params, not_clustered },
-	{ "EnumSessions", &ndr_t_no_params, &mip_t, not_clustered },
+	{ "EnumSessions", &ndr_t_no_params, &mip_t, enum_sessions },
 };
 
 const struct dcom_iface istm_if_ihost2 = {

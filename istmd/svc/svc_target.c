@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "svc/svc_session.h"
 #include "svc/svc_target.h"
 #include "sync/sync.h"
 
@@ -779,6 +780,9 @@ static int answer_status(struct svc *s, const uint8_t *req, size_t len, uint8_t 
 	if (len != sizeof(rq))
 		return -EBADMSG;
 	memcpy(&rq, req, sizeof(rq));
+	/* the sessions part notices logins (and moves LastLogIn) when it looks */
+	if (svc_session_refresh(s) < 0)
+		log_debug("looking at the sessions failed; LastLogIn may be behind");
 	if ((hr = load(s, rq.id, &t)) != S_OK)
 		return svc_reply_hr(reply, reply_len, hr);
 	memset(r, 0, sizeof(*r));

@@ -98,8 +98,7 @@ def create():
             ('put ResourceState', lambda: h.put('ResourceState', 2), 'E_NOTIMPL'),
             ('put ResourceName ""', lambda: h.put('ResourceName', ''), 'E_INVALIDARG'),
             ('put ResourceName', lambda: h.put('ResourceName', 'r'), 'ERROR_INVALID_FUNCTION'),
-            ('SaveToStream', lambda: h.save_to_stream(), 'ERROR_INVALID_FUNCTION'),
-            ('EnumSessions', lambda: h.enum_sessions(), 'ERROR_INVALID_FUNCTION')):
+            ('SaveToStream', lambda: h.save_to_stream(), 'ERROR_INVALID_FUNCTION')):
         expect(what, fn, want)
     check(h.check_target_redirect('127.0.0.1') == S_FALSE, 'CheckTargetRedirect is S_FALSE')
 

@@ -7,6 +7,8 @@
 #   ids KIND:VALUE...   RemoveAllIDs, then AddID each (KIND iqn, ip, ipv6, dns)
 #   chap SECRET         a new CHAP secret, Save
 #   rchap 0|1           reverse CHAP (tgtuser / target-secret-99) off or on, Save
+#   status INITIATOR|-  Status, LastLogIn and EnumSessions while INITIATOR holds
+#                       a session (connected, a login time, its session), or none
 from targets_common import args, session, check
 
 a = args(lambda p: (p.add_argument('op'), p.add_argument('rest', nargs='*')))
@@ -19,6 +21,17 @@ if a.op == 'setup':
     h.put('EnableCHAP', 1)
     h.save()
     print(h.get('TargetIQN'))
+elif a.op == 'status':
+    h = mgr.get_host('LoginTarget')
+    sessions = h.enum_sessions().all()
+    if a.rest[0] == '-':
+        check(h.get('Status') == 0, 'idle without sessions')
+        check(sessions == [], 'no sessions: %r' % sessions)
+    else:
+        check(h.get('Status') == 1, 'connected while a session is held')
+        check(h.get('LastLogIn') > 0, 'a login time')
+        check([x['initiator'] for x in sessions] == [a.rest[0]], 'its session: %r' % sessions)
+        check(sessions[0]['target_iqn'] == h.get('TargetIQN'), 'the session is on this target')
 else:
     h = mgr.get_host('LoginTarget')
     if a.op == 'enable':

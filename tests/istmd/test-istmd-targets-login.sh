@@ -10,6 +10,8 @@
 py="$top_srcdir/tests/istmd/targets_login.py"
 OK=iqn.2000-01.com.example:init-ok
 OTHER=iqn.2000-01.com.example:init-other
+ISCSI_HOLD="$top_builddir/tests/istmd/iscsi-hold"
+requires test -x "$ISCSI_HOLD"
 lock_port 32672    # one tgtd per port, also across worktrees
 istm_start 32672
 iqn=$(istm_py "$py" setup) || { tail -20 "$tmp/istmd.log"; fail "setting the target up"; }
@@ -25,6 +27,22 @@ op() { istm_py "$py" "$@" || { tail -20 "$tmp/istmd.log"; fail "target change: $
 
 allowed $OK chapuser%chap-secret-123
 grep -q 'Peripheral' "$tmp/inq" || { cat "$tmp/inq"; fail "no inquiry data"; }
+
+# a held session: Status connected, a LastLogIn, IHost2::EnumSessions lists it
+op status -
+"$ISCSI_HOLD" --initiator $OK --chap chapuser:chap-secret-123 "127.0.0.1:$TGT_PORT" "$iqn" \
+    > "$tmp/hold.out" 2>&1 &
+hold=$!
+cleanup_fn "kill $hold 2>/dev/null || true"
+for i in $(seq 100); do
+    grep -q 'logged in' "$tmp/hold.out" && break
+    kill -0 $hold 2>/dev/null || { cat "$tmp/hold.out"; fail "holding a session"; }
+    sleep 0.1
+done
+grep -q 'logged in' "$tmp/hold.out" || fail "the held login timed out"
+op status $OK
+kill $hold
+wait $hold 2>/dev/null || true
 refused $OK chapuser%wrong-secret-12
 refused $OK otheruser%chap-secret-123
 refused $OTHER chapuser%chap-secret-123
