@@ -37,9 +37,13 @@ const struct dcom_class istm_class_local_device = {
 };
 
 /* --- LUN Management: IWTDiskMgr, 2, 3, 4 --- */
+static const struct dcom_iface *const disk_ifaces[] = {
+	&istm_if_iwtdiskmgr4,          /* derives from IWTDiskMgr3, 2, IWTDiskMgr */
+};
 const struct dcom_class istm_class_disk = {
 	.name = "IWTDiskMgr",
 	.clsid = NDR_GUID_INIT(0x0144084b, 0xe09e, 0x4f45, 0xa5, 0x6b, 0xdc, 0xdc, 0x9f, 0x37, 0x9f, 0x5e),
+	.ifaces = disk_ifaces, .nifaces = NDR_COUNTOF(disk_ifaces),
 };
 
 /* --- Snapshot Management: ISnapshotMgr (not in this release) --- */
@@ -77,6 +81,7 @@ const struct dcom_class *const istm_inner_classes[] = {
 	&istm_class_ienumwtdisklunmapping, &istm_class_ienumportal,
 
 	/* virtual disks */
+	&istm_class_wtdisk, &istm_class_enum_wtdisk, &istm_class_enum_lmmountpoint,
 
 	/* local devices */
 

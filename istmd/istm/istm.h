@@ -116,6 +116,25 @@ uint32_t istm_host_export(struct dcom_call *c, const struct state_target *t,
 			  struct ndr_blob **mip);
 
 /* --- virtual disks (iwtdiskmgr.c, iwtdisk.c, ienum_wtdisk.c, ...) ---------- */
+/* [MS-ISTM] 3.43-3.51, 3.19, 3.10.  The IWTDisk object keeps a copy of the
+ * disk (struct svc_disk_info) that its propputs edit and Save sends back;
+ * properties that change under it (Assigned, Status, LMStatus, ...) are
+ * read from the parent on each call. */
+struct svc_disk_info;
+extern const struct dcom_iface istm_if_iwtdiskmgr, istm_if_iwtdiskmgr2, istm_if_iwtdiskmgr3,
+	istm_if_iwtdiskmgr4;
+extern const struct dcom_iface istm_if_iwtdisk, istm_if_iwtdisk2, istm_if_iwtdisk3;
+extern const struct dcom_iface istm_if_ienumwtdisk, istm_if_ienumlmmountpoint;
+extern const struct dcom_class istm_class_wtdisk, istm_class_enum_wtdisk,
+	istm_class_enum_lmmountpoint;
+/* Export an IWTDisk object for INFO into *MIP (for any method returning
+ * an IWTDisk **, e.g. an IEnumWTDisk element). */
+uint32_t istm_wtdisk_export(struct dcom_call *c, const struct svc_disk_info *info,
+			    struct ndr_blob **mip);
+/* Export an IEnumWTDisk over every disk (DRIVE 0) or those on root DRIVE. */
+uint32_t istm_enum_wtdisk_new(struct dcom_call *c, char drive, struct ndr_blob **mip);
+/* Export an IEnumLMMountPoint over the local mounts of disk WTD. */
+uint32_t istm_enum_lmmountpoint_new(struct dcom_call *c, int64_t wtd, struct ndr_blob **mip);
 
 /* --- local devices (ilocaldevicemgr.c, ienum_volume.c, ...) ---------------- */
 
