@@ -9,7 +9,7 @@
 # and the value) or returns a status (S_FALSE matters: enumerators).
 #
 # Calls on an object use its most derived IID (IWTDisk3, IWTDiskMgr4):
-# one binding per object kind, no alter-context between calls.
+# one binding per object kind.
 #
 # Needs Debian's python3-impacket (0.10) under /usr/bin/python3.
 
@@ -22,6 +22,11 @@ from impacket.uuid import uuidtup_to_bin
 
 from istm.base import DCERPCSessionError  # noqa: F401  (impacket looks it up here)
 from istm.base import CLSID_WTDiskMgr, S_OK, S_FALSE, _answer, _call, hresult_of
+# impacket makes a new security context on every interface switch; hosts.py
+# keeps one per interface instead (shared, installed once)
+from istm.hosts import _install_context_cache
+
+_install_context_cache()
 
 IID_IWTDiskMgr = uuidtup_to_bin(('52ba97e7-9364-4134-b9cb-f8415213bdd8', '0.0'))
 IID_IWTDiskMgr2 = uuidtup_to_bin(('592381e5-8d3c-42e9-b7de-4e77a1f75ae4', '0.0'))
@@ -76,6 +81,12 @@ def _bstr(resp, name):
 
 def _guid(v):
     return bytes(v['Data']) if not isinstance(v, bytes) else v
+
+
+def _guid_value(raw):
+    g = GUID()
+    g['Data'] = raw
+    return g
 
 
 def _put_bstr(req, name, value):
@@ -365,7 +376,7 @@ class IWTDiskMgr(_Object):
         req['eDeviceType'] = WTDTypeFileBased
         _put_bstr(req, 'DevicePath', path)
         _put_bstr(req, 'Description', description)
-        req['SnapshotId']['Data'] = snapshot
+        req['SnapshotId'] = _guid_value(snapshot)
         return self._req(req)['pWTD']
 
     def delete_wtdisk(self, wtd):
@@ -414,7 +425,7 @@ class IWTDiskMgr(_Object):
         req['eDeviceType'] = WTDTypeFileBased
         _put_bstr(req, 'DevicePath', path)
         _put_bstr(req, 'Description', description)
-        req['SnapshotId']['Data'] = b'\0' * 16
+        req['SnapshotId'] = _guid_value(b'\0' * 16)
         _put_bstr(req, 'ResourceName', '')
         return self._wrap(self._req(req)['ppOut'], IWTDisk)
 
