@@ -219,7 +219,7 @@ class _Object(IRemUnknown2):
         return self.request(req, iid=self._iid, uuid=self.get_iPid())
 
     def _wrap(self, mip, cls):
-        if mip is None or mip == NULL or mip['ulCntData'] == 0:
+        if mip is None or mip == NULL or isinstance(mip, bytes) or mip['ulCntData'] == 0:
             return None
         return cls(INTERFACE(self.get_cinstance(), b''.join(mip['abData']),
                              self.get_ipidRemUnknown(), target=self.get_target()))
@@ -299,7 +299,7 @@ class _Enum(_Object):
                 return code, None, 0
             return S_FALSE, None, 0
         count = resp['pNumElementsReturned']
-        return S_OK, (self._element(resp) if count else None), count
+        return S_OK, (self._element(resp) if count and n else None), count
 
     def skip(self, n):
         req = EnumSkip()

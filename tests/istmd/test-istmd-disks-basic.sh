@@ -28,6 +28,7 @@ mkfifo "$STORAGE/disks/fifo"
 head -c 100000 /dev/urandom > "$STORAGE/disks/garbage.vhd"
 sums_before=$(cd "$tmp/outside" && sha256sum out.vhd; sha256sum /etc/passwd)
 
+lock_port 32674    # one tgtd per port, also across worktrees
 istm_start 32674
 istm_py "$top_srcdir/tests/istmd/disks_basic.py" create "$STORAGE" "$tmp/disks.json" ||
     { tail -40 "$tmp/istmd.log"; fail "virtual disk methods"; }

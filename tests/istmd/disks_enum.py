@@ -1,0 +1,104 @@
+#!/usr/bin/python3
+# disks_enum.py: IEnumWTDisk over N virtual disks registered through
+# CreateWTDisk (tests/istmd/test-istmd-disks-enum.sh makes the VHDs):
+# Next(1) and Next(50) walks, the count-only Next(0), Skip (0, inside, past
+# the end), Reset, Clone (an independent cursor), a disk deleted and one
+# added during a walk, the per-volume enumerators.
+#
+#   disks_enum.py [--port ...] STORAGE N
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'contrib'))
+from istm.base import connect, S_OK, S_FALSE, E_INVALIDARG  # noqa: E402
+from istm.disks import activate_disk_mgr  # noqa: E402
+
+
+def check(cond, what):
+    if not cond:
+        raise SystemExit('FAIL: ' + what)
+
+
+def walk(e, n):
+    """Next(n) until S_FALSE: the WTD indexes, and each call's count."""
+    out = []
+    while True:
+        hr, d, count = e.next(n)
+        if hr == S_FALSE:
+            check(count == 0 and d is None, 'S_FALSE carries nothing')
+            return out
+        check(hr == S_OK and count == 1 and d is not None,
+              'Next(%d): hr 0x%x count %d' % (n, hr, count))
+        out.append(d.get('WTD'))
+
+
+def left(e):
+    hr, d, count = e.next(0)
+    check(hr == S_OK and d is None, 'count-only Next(0): hr 0x%x' % hr)
+    return count
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--port', type=int, required=True)
+    ap.add_argument('--user', required=True)
+    ap.add_argument('--password', required=True)
+    ap.add_argument('--portal')
+    ap.add_argument('storage')
+    ap.add_argument('n', type=int)
+    a = ap.parse_args()
+    dcom = connect('127.0.0.1', a.user, a.password, port=a.port)
+    try:
+        mgr = activate_disk_mgr(dcom)
+        made = [mgr.create_wtdisk('C:\\many\\d%03d.vhd' % i, 'disk %d' % i) for i in range(a.n)]
+        check(made == sorted(made) and len(set(made)) == a.n, 'indexes in creation order')
+
+        e = mgr.enum_wtdisks()
+        check(left(e) == a.n, 'Next(0) counts %d' % a.n)
+        got = walk(e, 1)
+        check(got == made, 'Next(1) walk returned %d disks in order' % len(got))
+        check(left(e) == 0, 'nothing left at the end')
+        check(e.reset() == S_OK, 'Reset')
+        got = walk(e, 50)
+        check(got == made, 'Next(50) walk: one element per call, every disk once')
+
+        e.reset()
+        check(e.skip(0) == E_INVALIDARG, 'Skip(0) is E_INVALIDARG')
+        check(e.skip(a.n // 2) == S_OK, 'Skip inside')
+        check(left(e) == a.n - a.n // 2, 'count after Skip')
+        c = e.clone()
+        check(c is not None, 'Clone')
+        first = walk(e, 1)
+        check(first == made[a.n // 2:], 'after Skip the rest')
+        check(left(c) == a.n - a.n // 2, 'the clone kept its own position')
+        hr, d, _ = c.next(1)
+        check(hr == S_OK and d.get('WTD') == made[a.n // 2], 'the clone continues where it was')
+        check(c.skip(10 * a.n) == S_FALSE, 'Skip past the end is S_FALSE')
+        check(left(c) == 0, 'clone at the end')
+
+        # changes during a walk: deleted disks are not returned, new ones at the end
+        e.reset()
+        for _ in range(10):
+            e.next(1)
+        mgr.delete_wtdisk(made[20])
+        mgr.delete_wtdisk(made[5])
+        late = mgr.create_wtdisk('C:\\many\\late.vhd', 'late')
+        rest = walk(e, 1)
+        check(made[20] not in rest and rest[-1] == late and
+              rest == [w for w in made[10:] if w != made[20]] + [late],
+              'a walk sees deletions and additions')
+
+        want = [w for w in made if w not in (made[5], made[20])] + [late]
+        check(walk(mgr.enum_same_volume(made[0]), 1) == want, 'EnumWTDisksOnSameVolume')
+        check(walk(mgr.enum_same_volume_by_path('C:\\many'), 1) == want,
+              'EnumWTDisksOnSameVolumeByPath')
+        check(walk(mgr.enum_all_cluster_wtdisks(), 1) == want, 'EnumAllClusterWTDisks')
+        print('enumerated %d disks: Next(1), Next(50), Next(0), Skip, Reset, Clone, changes'
+              % a.n)
+    finally:
+        dcom.disconnect()
+
+
+if __name__ == '__main__':
+    main()
