@@ -5,6 +5,7 @@
 # 2 usage, 3 no answer), and that what istmctl changes is what tgtd serves.
 . "$(dirname "$0")/../functions.sh"
 . "$top_srcdir/tests/istmd/istm-functions.sh"
+requires test -x "$top_builddir/tests/istmd/iscsi-hold"
 
 istm_start 32683
 
@@ -130,5 +131,35 @@ expect_rc 0 istmctl targets delete t2
 tgt_adm --mode target --op show | grep -q 'iqn.2026-11.org.example:t2' && fail "t2 still in tgtd"
 expect_rc 0 istmctl targets list
 grep -q '^t2 ' "$tmp/out" && fail "t2 still listed"
+
+# --- sessions: one initiator holding a session (tests/istmd/iscsi-hold) ---
+ISCSI_HOLD="$top_builddir/tests/istmd/iscsi-hold"
+expect_rc 0 istmctl -q targets create ts
+expect_rc 0 istmctl targets allow ts --iqn iqn.2026-11.org.vhdtarget.test:ctl
+tsiqn=$(istmctl --json targets show ts | $PYTHON -c 'import json, sys; print(json.load(sys.stdin)["iqn"])')
+expect_rc 0 istmctl --json sessions
+[ "$(cat "$tmp/out")" = "[]" ] || { cat "$tmp/out"; fail "sessions before any login"; }
+"$ISCSI_HOLD" --initiator iqn.2026-11.org.vhdtarget.test:ctl --seconds 60 "127.0.0.1:$TGT_PORT" \
+    "$tsiqn" > "$tmp/hold.out" 2>&1 &
+hold=$!
+cleanup_fn "kill $hold 2>/dev/null || true"
+for i in $(seq 100); do grep -q 'logged in' "$tmp/hold.out" && break; sleep 0.1; done
+grep -q 'logged in' "$tmp/hold.out" || { cat "$tmp/hold.out"; fail "the initiator did not log in"; }
+expect_rc 0 istmctl --json sessions ts
+$PYTHON - "$tmp/out" "$tsiqn" <<'PY' || { cat "$tmp/out"; fail "sessions ts --json is wrong"; }
+import json, sys
+rows = json.load(open(sys.argv[1]))
+assert len(rows) == 1, rows
+r = rows[0]
+assert r['initiator'] == 'iqn.2026-11.org.vhdtarget.test:ctl' and r['target'] == 'ts', r
+assert r['target_iqn'] == sys.argv[2] and r['tsih'] > 0, r
+PY
+expect_rc 0 istmctl sessions
+grep -q 'iqn.2026-11.org.vhdtarget.test:ctl  *ts ' "$tmp/out" || { cat "$tmp/out"; fail "sessions text"; }
+expect_rc 0 istmctl --json sessions t1b
+[ "$(cat "$tmp/out")" = "[]" ] || { cat "$tmp/out"; fail "another target's sessions shown"; }
+expect_hr ERROR_FILE_NOT_FOUND istmctl sessions nosuch
+kill "$hold"
+wait "$hold" 2>/dev/null || true
 
 istmd_stop
