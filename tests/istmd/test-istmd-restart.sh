@@ -27,7 +27,7 @@ ctl disks create --existing 'C:\vm\b.vhd'
 ctl disks create --existing 'C:\vm\a-child.vhd' --description 'child of a'
 ctl targets create web --description 'web servers' --iqn "$WEB_IQN"
 ctl targets allow web --iqn "$INI"
-ctl targets allow web --ip 127.0.0.1
+ctl targets allow web --ip 192.0.2.7          # kept, but admits no local initiator
 ctl targets chap web --user webchap --secret WebSecret123
 ctl targets create db --disable --description 'not yet'
 ctl targets allow db --iqn iqn.2026-11.org.vhdtarget.test:db
@@ -51,6 +51,9 @@ tgt_conf() { tgt_adm --mode target --op show | sed '/I_T nexus/,/LUN information
 
 dump > "$tmp/dump0" || fail "dump"
 grep -q '"guid"' "$tmp/dump0" || fail "the dump has no GUIDs"
+grep -q '"lun": 3' "$tmp/dump0" && grep -q 'a-child.vhd' "$tmp/dump0" &&
+    grep -q '"chap_user": "webchap"' "$tmp/dump0" && grep -q '"serial"' "$tmp/dump0" ||
+    { cat "$tmp/dump0"; fail "the dump lacks mappings, disks or CHAP"; }
 tgt_conf > "$tmp/tgt0"
 grep -q "^Target [0-9]*: $WEB_IQN\$" "$tmp/tgt0" || { cat "$tmp/tgt0"; fail "tgtd has no web target"; }
 grep -q "Backing store path: $STORAGE/vm/b.vhd\$" "$tmp/tgt0" || fail "b.vhd not served"
