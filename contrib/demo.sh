@@ -144,3 +144,57 @@ if [ "$(id -u)" = 0 ] && [ -f "$bs_vhd_so" ] && command -v tgtd >/dev/null 2>&1 
     fi
 fi
 # ---- end of tgt step -----------------------------------------------------
+
+# ---- istmd step (owned by the istmctl part) -------------------------------
+# Manage the demo's tgtd over ISTM: istmd on 127.0.0.1 (port
+# ${DEMO_ISTM_PORT:-135}) with the demo user demo / demo-password and the
+# drive C: = $dir.  At start istmd adopts the target the tgt step made by
+# hand (child.vhd, and base.vhd as its read-only parent), and one istmctl
+# call lists the target and its disk.  istmd is stopped and its state
+# removed when the demo ends (DEMO_KEEP=1 keeps it running); the target
+# stays in tgtd as the tgt step left it.
+istmd="${ISTMD:-$top/istmd/istmd}"
+istm_port="${DEMO_ISTM_PORT:-135}"
+if [ "$(id -u)" = 0 ] && [ -x "$istmd" ] && [ -x /usr/bin/python3 ] &&
+   tgtadm --mode system --op show 2>/dev/null | grep -qx '    vhd' &&
+   /usr/bin/python3 -c 'import impacket.dcerpc.v5.dcomrt' 2>/dev/null; then
+    step "istmd: ISTM management on 127.0.0.1:$istm_port, user demo, C: = $dir"
+    rm -rf "$dir/istmd-state"
+    mkdir -p "$dir/istmd-state"
+    printf 'demo-password\n' > "$dir/istm-password"
+    chmod 600 "$dir/istm-password"
+    printf 'demo:%s\n' "$("$istmd" --nt-hash < "$dir/istm-password")" > "$dir/istmd-users"
+    "$istmd" -f --listen "127.0.0.1:$istm_port" --exporter-port 0 --state-dir "$dir/istmd-state" \
+        --users "$dir/istmd-users" --storage-root "C:=$dir" --vhdfs "$top/vhdfs/vhdfs" \
+        > "$dir/istmd.log" 2>&1 &
+    istmd_pid=$!
+    istm_cleanup()
+    {
+        kill "$istmd_pid" 2>/dev/null && wait "$istmd_pid" 2>/dev/null
+        rm -rf "$dir/istmd-state" "$dir/istmd-users" "$dir/istm-password"
+    }
+    if [ "${DEMO_KEEP:-0}" != 1 ]; then trap istm_cleanup EXIT; fi
+    istmctl()
+    {
+        /usr/bin/python3 "$top/contrib/istmctl" --host 127.0.0.1 --port "$istm_port" \
+            --user demo --password-file "$dir/istm-password" "$@"
+    }
+    for i in $(seq 100); do
+        grep -q 'serving on port' "$dir/istmd.log" && break
+        kill -0 "$istmd_pid" 2>/dev/null || { cat "$dir/istmd.log"; exit 1; }
+        sleep 0.1
+    done
+    grep 'adopted' "$dir/istmd.log" | sed 's/^.*adopted/adopted/' || true
+    echo "(istmctl stands for: contrib/istmctl --host 127.0.0.1 --port $istm_port"
+    echo " --user demo --password-file $dir/istm-password)"
+    step "istmctl targets show demo (the demo target and its disk, over ISTM)"
+    istmctl targets show demo
+    step "istmctl disks list"
+    istmctl disks list
+    if [ "${DEMO_KEEP:-0}" = 1 ]; then
+        echo "istmd keeps running (pid $istmd_pid, log $dir/istmd.log); stop it with kill $istmd_pid"
+    else
+        step "stopping istmd"
+    fi
+fi
+# ---- end of istmd step ----------------------------------------------------
