@@ -174,14 +174,18 @@ static int write_all(int fd, const void *buf, size_t len, uint64_t off, const ch
 	return 0;
 }
 
-static int build_fixed(int fd, const char *path, struct vhd_footer *f)
+static int build_fixed(int fd, const char *path, struct vhd_footer *f, bool sparse)
 {
 	uint8_t raw[VHD_FOOTER_SIZE];
 	uint64_t total = f->current_size + VHD_FOOTER_SIZE;
 
 	/* fallocate reserves the space without writing it (a 24 GiB disk in
-	 * milliseconds); where the file system cannot, the file is sparse. */
-	if (fallocate(fd, 0, 0, (off_t)total) < 0) {
+	 * milliseconds); where the file system cannot, or the caller asks for
+	 * a sparse file, the data area is a hole. */
+	if (sparse) {
+		if (ftruncate(fd, (off_t)total) < 0)
+			return vhd_error(-errno, "cannot size '%s': %s", path, strerror(errno));
+	} else if (fallocate(fd, 0, 0, (off_t)total) < 0) {
 		if (errno != EOPNOTSUPP && errno != ENOSYS)
 			return vhd_error(-errno, "cannot allocate %llu bytes for '%s': %s",
 			                 (unsigned long long)total, path, strerror(errno));
@@ -312,7 +316,7 @@ int vhd_create(const char *path, const struct vhd_create_opts *opts)
 		goto fail;
 	}
 	if (opts->type == VHD_TYPE_FIXED)
-		r = build_fixed(fd, path, &f);
+		r = build_fixed(fd, path, &f, (opts->flags & VHD_CREATE_SPARSE) != 0);
 	else
 		r = build_sparse(fd, path, &f, block_size,
 		                 opts->type == VHD_TYPE_DIFF ? parent_abs : NULL, &pf);

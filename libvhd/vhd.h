@@ -96,6 +96,8 @@ struct vhd_create_opts {
 	unsigned flags;        /* VHD_CREATE_* */
 };
 #define VHD_CREATE_OVERWRITE 0x1u /* replace an existing file (default: -EEXIST) */
+#define VHD_CREATE_SPARSE    0x2u /* fixed: leave the data area a hole instead of
+                                   * reserving it (ISTM CreateWtFile's bSparse) */
 
 /* Progress of a long operation: done and total in bytes. */
 typedef void (*vhd_progress_fn)(uint64_t done, uint64_t total, void *arg);

@@ -31,9 +31,13 @@ const struct dcom_class istm_class_session = {
 };
 
 /* --- Local Device Management: ILocalDeviceMgr, 2, 3 --- */
+static const struct dcom_iface *const local_device_ifaces[] = {
+	&istm_if_ilocaldevicemgr3,     /* derives from ILocalDeviceMgr2 and ILocalDeviceMgr */
+};
 const struct dcom_class istm_class_local_device = {
 	.name = "ILocalDeviceMgr",
 	.clsid = NDR_GUID_INIT(0xf1d3a46c, 0x2e1b, 0x4d84, 0x97, 0xda, 0xb3, 0x74, 0x2a, 0xd6, 0x78, 0x71),
+	.ifaces = local_device_ifaces, .nifaces = NDR_COUNTOF(local_device_ifaces),
 };
 
 /* --- LUN Management: IWTDiskMgr, 2, 3, 4 --- */
@@ -84,6 +88,8 @@ const struct dcom_class *const istm_inner_classes[] = {
 	&istm_class_wtdisk, &istm_class_enum_wtdisk, &istm_class_enum_lmmountpoint,
 
 	/* local devices */
+	&istm_class_directory_enum, &istm_class_enum_volume, &istm_class_enum_volume2,
+	&istm_class_enum_disk, &istm_class_enum_disk2, &istm_class_enum_resource_group,
 
 	/* sessions */
 	&istm_class_enum_session, &istm_class_enum_session2, &istm_class_enum_connection,

@@ -137,6 +137,48 @@ uint32_t istm_enum_wtdisk_new(struct dcom_call *c, char drive, struct ndr_blob *
 uint32_t istm_enum_lmmountpoint_new(struct dcom_call *c, int64_t wtd, struct ndr_blob **mip);
 
 /* --- local devices (ilocaldevicemgr.c, ienum_volume.c, ...) ---------------- */
+/* ILocalDeviceMgr/2/3 (3.30, 3.32, 3.33), IDirectoryEnum (3.3), IEnumVolume/2
+ * (3.17, 3.18), IEnumDisk/2 (3.6, 3.7), IEnumResourceGroup (3.12). */
+extern const struct dcom_iface istm_if_ilocaldevicemgr, istm_if_ilocaldevicemgr2,
+	istm_if_ilocaldevicemgr3, istm_if_idirectoryenum, istm_if_ienumvolume,
+	istm_if_ienumvolume2, istm_if_ienumdisk, istm_if_ienumdisk2, istm_if_ienumresourcegroup;
+/* Their inner classes (one per interface an object is handed out as). */
+extern const struct dcom_class istm_class_directory_enum, istm_class_enum_volume,
+	istm_class_enum_volume2, istm_class_enum_disk, istm_class_enum_disk2,
+	istm_class_enum_resource_group;
+/* The enumerators ILocalDeviceMgr hands out. */
+extern const struct istm_enum_kind istm_kind_volume, istm_kind_volume2, istm_kind_disk,
+	istm_kind_disk2, istm_kind_resource_group;
+
+/* 2.2.4.20 VOLUME2 (VOLUME is the same without hyFreeSpace,
+ * bSupportSparseFiles, bIsQuorum, szResourceGroup, MaxFileSize). */
+struct istm_volume2 {
+	uint32_t disk_index;         /* dwDiskIndex */
+	uint16_t guid[64];           /* szGuid */
+	uint16_t mount_point[512];   /* szMountPoint */
+	uint16_t label[64];          /* szLabel */
+	uint16_t file_system[64];    /* szFileSystem */
+	uint8_t system_volume;       /* bSystemVolume */
+	uint8_t page_file;           /* bPageFile */
+	uint64_t offset;             /* hyOffset */
+	uint64_t size;               /* hySize */
+	uint64_t total_size;         /* hyTotalVolSize */
+	uint64_t free_space;         /* hyFreeSpace */
+	uint32_t valid_wt_volume;    /* bValidWTVolume */
+	uint32_t extended_partition; /* bIsContainedInExtendedPartition */
+	uint32_t dynamic_disk;       /* bIsOnDynamicDisk */
+	uint32_t unallocated;        /* bUnallocated */
+	uint32_t sparse_files;       /* bSupportSparseFiles */
+	uint32_t quorum;             /* bIsQuorum */
+	uint16_t resource_group[512];   /* szResourceGroup */
+	uint64_t max_file_size;      /* MaxFileSize */
+};
+extern const struct ndr_type istm_t_volume2;
+struct svc_device_volume;
+/* A new IDirectoryEnum object into *MIP (ILocalDeviceMgr::EnumDirectory). */
+uint32_t istm_directory_enum_new(struct dcom_call *c, struct ndr_blob **mip);
+/* Fill a VOLUME2 from the parent's description of a storage root. */
+void istm_volume2_fill(struct istm_volume2 *v, const struct svc_device_volume *from);
 
 /* --- sessions (isessionmanager.c, ienum_session.c, ...) -------------------- */
 /* [MS-ISTM] 3.34 ISessionManager, 3.35 ISessionManager2 (the class's). */
