@@ -2,8 +2,11 @@
 # DCOM client, from the IDL of section 6: ILocalDeviceMgr/2/3 (3.30, 3.32,
 # 3.33), IDirectoryEnum (3.3), IEnumVolume/2 (3.17, 3.18), IEnumDisk/2
 # (3.6, 3.7), IEnumResourceGroup (3.12).  Methods return plain Python
-# values; those whose HRESULT is the answer (IsPathValid, DoesFileExist,
-# ...) return the HRESULT.  contrib/istmctl and tests/istmd use it.
+# values and raise impacket's exception for a failure HRESULT, except:
+# the checks whose HRESULT is the answer (IsValidWtDevice, IsPathValid,
+# IsPathNtfs, DoesFileExist) return it; open_enum_*() and get_*_info()
+# return (HRESULT, object); enum_volumes() and list_directory() return
+# rows (dicts) for istmctl.  contrib/istmctl and tests/istmd use it.
 #
 # Needs Debian's python3-impacket (0.10) under /usr/bin/python3.
 
@@ -13,7 +16,7 @@ from impacket.dcerpc.v5.dtypes import BOOLEAN, GUID, LONG, LONGLONG, NULL, ULONG
 from impacket.dcerpc.v5.ndr import NDRENUM, NDRSTRUCT, NDRUniFixedArray
 from impacket.uuid import uuidtup_to_bin
 
-from istm.base import DCERPCSessionError  # noqa: F401  impacket looks it up here
+from istm.base import DCERPCSessionError  # impacket looks it up here
 from istm.base import CLSID_LocalDeviceMgr, S_OK, S_FALSE, _call, _answer, _status, hresult_of
 
 IID_ILocalDeviceMgr = uuidtup_to_bin(('8ad608a4-6c16-4405-8879-b27910a68995', '0.0'))
@@ -102,7 +105,7 @@ def _plain(s):
         if isinstance(kind, type) and issubclass(kind, NDRUniFixedArray):
             v = wstr(v)
         elif isinstance(kind, type) and issubclass(kind, NDRENUM):
-            v = v['Data'] if not isinstance(v, int) else v
+            v = v if isinstance(v, int) else v['Data']
         elif kind is GUID:
             v = bytes(v['Data']) if not isinstance(v, bytes) else v
         out[name] = v
@@ -114,8 +117,6 @@ def _zero(s):
     for name, kind in s.structure:
         if isinstance(kind, type) and issubclass(kind, NDRUniFixedArray):
             s[name] = b'\0' * kind().getDataLen(b'')
-        elif isinstance(kind, type) and issubclass(kind, NDRENUM):
-            s[name]['Data'] = 0
         elif kind is GUID:
             s[name] = b'\0' * 16
         else:
@@ -309,7 +310,7 @@ class _Enum(_Obj):
             if hr == S_FALSE:
                 return out
             if hr != S_OK:
-                raise RuntimeError('Next failed: 0x%08x' % hr)
+                raise DCERPCSessionError(error_code=hr)
             out.append(elem)
 
 
@@ -372,7 +373,7 @@ class IDirectoryEnum(_Obj):
             hr, e = self.find_next()
         self.find_close()
         if hr != ERROR_NO_MORE_FILES:
-            raise RuntimeError('listing %r failed: 0x%08x' % (path, hr))
+            raise DCERPCSessionError(error_code=hr)
         return out
 
 
@@ -389,14 +390,14 @@ def _bstr_req(cls, **kw):
 class ILocalDeviceMgr(_Obj):
     IID = IID_ILocalDeviceMgr
 
-    def enum_disks(self):
+    def open_enum_disks(self):
         return self._mip_call(EnumDisks(), IEnumDisk)
 
-    def enum_volumes(self):
+    def open_enum_volumes(self):
         return self._mip_call(EnumVolumes(), IEnumVolume)
 
     def create_volume(self, disk=0, offset=0, length=0, vtype=0):
-        return self._hr(_bstr_req(CreateVolume, nDiskIndex=disk, hyOffset=offset,
+        self._req(_bstr_req(CreateVolume, nDiskIndex=disk, hyOffset=offset,
                                   hyLength=length, nVolumeType=vtype))
 
     def is_valid_wt_device(self, path):
@@ -406,14 +407,14 @@ class ILocalDeviceMgr(_Obj):
         return self._req(IsDiskPartAvailable())['bAvail']
 
     def create_wt_file(self, path, size, sparse=False):
-        return self._hr(_bstr_req(CreateWtFile, FilePath=path, hyFileSize=size,
+        self._req(_bstr_req(CreateWtFile, FilePath=path, hyFileSize=size,
                                   bSparse=1 if sparse else 0))
 
     def grow_wt_file(self, path, add):
-        return self._hr(_bstr_req(GrowWtFile, FilePath=path, hyAdditionalSize=add))
+        self._req(_bstr_req(GrowWtFile, FilePath=path, hyAdditionalSize=add))
 
     def delete_wt_file(self, path):
-        return self._hr(_bstr_req(DeleteWtFile, FilePath=path))
+        self._req(_bstr_req(DeleteWtFile, FilePath=path))
 
     def is_path_valid(self, path):
         return self._hr(_bstr_req(IsPathValid, FilePath=path))
@@ -435,34 +436,52 @@ class ILocalDeviceMgr(_Obj):
                 raise
             return hresult_of(e), None
 
-    def enum_directory(self):
+    def open_enum_directory(self):
         return self._mip_call(EnumDirectory(), IDirectoryEnum)
 
+    def list_directory(self, path):
+        """Rows {type, name, path} of the directory PATH (raises on failure)."""
+        hr, de = self.open_enum_directory()
+        if hr != S_OK:
+            raise DCERPCSessionError(error_code=hr)
+        return [{'type': t, 'name': n, 'path': p} for n, p, t in de.list(path)]
+
     def enum_portals(self):
-        return self._hr(EnumPortals())
+        self._req(EnumPortals())
 
     def get_portal(self, address):
-        return self._hr(_bstr_req(GetPortal, IpAddress=address))
+        self._req(_bstr_req(GetPortal, IpAddress=address))
 
     def set_portal_config(self, address, port, use):
-        return self._hr(_bstr_req(SetPortalConfig, IpAddress=address, nPort=port,
+        self._req(_bstr_req(SetPortalConfig, IpAddress=address, nPort=port,
                                   bUse=1 if use else 0))
 
     def device_manager_rescan(self, synchronous=True):
-        return self._hr(_bstr_req(DeviceManagerRescan, bSynchronous=1 if synchronous else 0))
+        self._req(_bstr_req(DeviceManagerRescan, bSynchronous=1 if synchronous else 0))
 
     def get_processors(self):
-        return self._hr(GetProcessors())
+        self._req(GetProcessors())
 
 
 class ILocalDeviceMgr2(ILocalDeviceMgr):
     IID = IID_ILocalDeviceMgr2
 
-    def enum_disks2(self):
+    def open_enum_disks2(self):
         return self._mip_call(EnumDisks2(), IEnumDisk2)
 
-    def enum_volumes2(self):
+    def open_enum_volumes2(self):
         return self._mip_call(EnumVolumes2(), IEnumVolume2)
+
+    def enum_volumes(self):
+        """Rows {mount_point, label, file_system, size, free, sparse, guid,
+        max_file_size} of the volumes (EnumVolumes2; raises on failure)."""
+        hr, e = self.open_enum_volumes2()
+        if hr != S_OK:
+            raise DCERPCSessionError(error_code=hr)
+        return [{'mount_point': v['szMountPoint'], 'label': v['szLabel'],
+                 'file_system': v['szFileSystem'], 'size': v['hyTotalVolSize'],
+                 'free': v['hyFreeSpace'], 'sparse': bool(v['bSupportSparseFiles']),
+                 'guid': v['szGuid'], 'max_file_size': v['MaxFileSize']} for v in e.all()]
 
     def get_volume_info(self, path):
         """(HRESULT, VOLUME2 dict or None)."""
@@ -476,13 +495,13 @@ class ILocalDeviceMgr2(ILocalDeviceMgr):
             return hresult_of(e), None
 
     def enum_resource_group(self):
-        return self._hr(EnumResourceGroup())
+        self._req(EnumResourceGroup())
 
     def enum_local_resource_group(self):
-        return self._hr(EnumLocalResourceGroup())
+        self._req(EnumLocalResourceGroup())
 
     def get_resource_group_guid(self, name):
-        return self._hr(_bstr_req(GetResourceGroupGuid, ResourceGroup=name))
+        self._req(_bstr_req(GetResourceGroupGuid, ResourceGroup=name))
 
     def get_resource_group_from_path(self, path):
         """(HRESULT, group name or None)."""
@@ -495,20 +514,20 @@ class ILocalDeviceMgr2(ILocalDeviceMgr):
         return S_OK, resp['pResourceGroup']['asData']
 
     def rename_resource_group(self, old, new):
-        return self._hr(_bstr_req(RenameResourceGroup, ResourceGroup=old, NewResourceGroup=new))
+        self._req(_bstr_req(RenameResourceGroup, ResourceGroup=old, NewResourceGroup=new))
 
     def enum_local_portals(self, group=''):
-        return self._hr(_bstr_req(EnumLocalPortals, ResourceGroup=group))
+        self._req(_bstr_req(EnumLocalPortals, ResourceGroup=group))
 
     def get_resource_group_owner(self, name):
-        return self._hr(_bstr_req(GetResourceGroupOwner, ResourceGroup=name))
+        self._req(_bstr_req(GetResourceGroupOwner, ResourceGroup=name))
 
 
 class ILocalDeviceMgr3(ILocalDeviceMgr2):
     IID = IID_ILocalDeviceMgr3
 
     def create_diff_wt_file(self, path, parent):
-        return self._hr(_bstr_req(CreateDiffWtFile, FilePath=path, ParentPath=parent))
+        self._req(_bstr_req(CreateDiffWtFile, FilePath=path, ParentPath=parent))
 
 
 def activate_local_device(dcom, iid=IID_ILocalDeviceMgr3):
@@ -517,3 +536,6 @@ def activate_local_device(dcom, iid=IID_ILocalDeviceMgr3):
     cls = {IID_ILocalDeviceMgr: ILocalDeviceMgr, IID_ILocalDeviceMgr2: ILocalDeviceMgr2,
            IID_ILocalDeviceMgr3: ILocalDeviceMgr3}[iid]
     return cls(dcom.CoCreateInstanceEx(CLSID_LocalDeviceMgr, iid))
+
+
+activate_device_mgr = activate_local_device

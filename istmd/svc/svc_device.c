@@ -417,21 +417,33 @@ static int answer_exists(struct svc *s, const uint8_t *req, size_t len, uint8_t 
 	return svc_reply_hr(reply, reply_len, hr);
 }
 
+/* A path that need not exist but, where it does, must be something the
+ * sandbox opens (no symlink out, no device): S_OK or the HRESULT. */
+static uint32_t check_maybe(struct svc *s, const char *path, struct dev_file *f)
+{
+	int rc = dev_file_open(s, path, f);
+
+	dev_file_close(f);
+	if (rc < 0 && (!f->parsed || (rc != -ENOENT && rc != -ENOTDIR)))
+		return svc_hresult(rc);
+	return S_OK;
+}
+
 /* IsPathNtfs (3.30.4.10): S_OK only on an NTFS root, else S_FALSE. */
 static int answer_is_ntfs(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
 			  size_t *reply_len)
 {
 	struct svc_device_path_req rq;
-	struct paths_loc loc;
+	struct dev_file f;
 	struct statfs fs;
-	int rc;
+	uint32_t hr;
 
 	if (get_path_req(req, len, &rq) < 0)
 		return -EBADMSG;
-	rc = paths_parse(&s->paths, rq.path, strlen(rq.path), &loc);
-	if (rc < 0)
-		return svc_reply_hr(reply, reply_len, svc_hresult(rc));
-	if (fstatfs(loc.root->fd, &fs) == 0 && (uint32_t)fs.f_type == NTFS_SB_MAGIC)
+	hr = check_maybe(s, rq.path, &f);
+	if (hr != S_OK)
+		return svc_reply_hr(reply, reply_len, hr);
+	if (fstatfs(f.loc.root->fd, &fs) == 0 && (uint32_t)fs.f_type == NTFS_SB_MAGIC)
 		return svc_reply_hr(reply, reply_len, S_OK);
 	return svc_reply_hr(reply, reply_len, S_FALSE);
 }
@@ -442,13 +454,11 @@ static int answer_rg_from_path(struct svc *s, const uint8_t *req, size_t len, ui
 			       size_t *reply_len)
 {
 	struct svc_device_path_req rq;
-	struct paths_loc loc;
-	int rc;
+	struct dev_file f;
 
 	if (get_path_req(req, len, &rq) < 0)
 		return -EBADMSG;
-	rc = paths_parse(&s->paths, rq.path, strlen(rq.path), &loc);
-	return svc_reply_hr(reply, reply_len, rc < 0 ? svc_hresult(rc) : S_OK);
+	return svc_reply_hr(reply, reply_len, check_maybe(s, rq.path, &f));
 }
 
 /* --- directory listings ------------------------------------------------------ */

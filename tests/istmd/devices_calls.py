@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 
-from istm.base import connect, S_OK, S_FALSE, E_NOTIMPL, E_INVALIDARG
+from istm.base import connect, S_OK, S_FALSE, E_NOTIMPL, E_INVALIDARG, _status
 from istm import devices
 from istm.devices import activate_local_device, ERROR_NO_MORE_FILES
 
@@ -33,6 +33,11 @@ ERROR_UNSUPPORTED_TYPE = 0x8007065E
 ERROR_DEVICE_IN_USE = 0x80070964
 
 failures = []
+
+
+def hr_of(fn, *args):
+    """The HRESULT of FN(*ARGS): 0, or what impacket raised for."""
+    return _status(lambda: fn(*args))
 
 
 def check(what, got, want):
@@ -63,7 +68,7 @@ def step_create(d, storage):
     # [MS-ISTM] 4.1, call by call
     check('4.1 IsPathValid', d.is_path_valid(disk1), S_OK)
     check('4.1 DoesFileExist before', d.does_file_exist(disk1), E_FAIL)
-    check('4.1 CreateWtFile 64 MB', d.create_wt_file(disk1, 0x4000000, False), S_OK)
+    check('4.1 CreateWtFile 64 MB', hr_of(d.create_wt_file, disk1, 0x4000000, False), S_OK)
     check('4.1 alternative: DoesFileExist', d.does_file_exist(disk1), S_OK)
     check('4.1 alternative: IsValidWtDevice', d.is_valid_wt_device(disk1), S_OK)
     q = qemu_info(path1)
@@ -78,51 +83,51 @@ def step_create(d, storage):
     check('not sparse: space reserved', st.st_blocks * 512 >= 64 * MiB, True)
 
     # bSparse: a fixed VHD whose data area is a hole
-    check('CreateWtFile sparse 1 GiB', d.create_wt_file(r'C:\sparse.vhd', GiB, True), S_OK)
+    check('CreateWtFile sparse 1 GiB', hr_of(d.create_wt_file, r'C:\sparse.vhd', GiB, True), S_OK)
     st = os.stat(os.path.join(storage, 'sparse.vhd'))
     check('sparse: size', st.st_size, GiB + 512)
     check('sparse: almost nothing allocated', st.st_blocks * 512 < MiB, True)
     check('sparse: qemu-img virtual size', qemu_info(os.path.join(storage, 'sparse.vhd'))['virtual-size'], GiB)
 
     # <62>: truncated to whole MiB; POSIX paths inside the root work
-    check('CreateWtFile unaligned 100 MiB + 12345', d.create_wt_file(
+    check('CreateWtFile unaligned 100 MiB + 12345', hr_of(d.create_wt_file,
         os.path.join(storage, 'posix.vhd'), 100 * MiB + 12345, False), S_OK)
     check('truncated to 100 MiB', qemu_info(os.path.join(storage, 'posix.vhd'))['virtual-size'], 100 * MiB)
-    check('CreateWtFile c:/a/b style', d.create_wt_file('c:/slashes/x.vhd', 8 * MiB, True), S_OK)
+    check('CreateWtFile c:/a/b style', hr_of(d.create_wt_file, 'c:/slashes/x.vhd', 8 * MiB, True), S_OK)
     check('  exists', os.path.isfile(os.path.join(storage, 'slashes', 'x.vhd')), True)
 
     # a large fixed VHD is fast (fallocate, nothing written)
     t0 = time.monotonic()
-    hr = d.create_wt_file(r'C:\big.vhd', 8 * GiB, False)
+    hr = hr_of(d.create_wt_file, r'C:\big.vhd', 8 * GiB, False)
     took = time.monotonic() - t0
     check('CreateWtFile fixed 8 GiB', hr, S_OK)
     st = os.stat(os.path.join(storage, 'big.vhd'))
     check('8 GiB reserved', st.st_blocks * 512 >= 8 * GiB, True)
     print('     8 GiB fixed VHD created in %.2f s' % took)
     check('8 GiB fixed create under 5 s', took < 5, True)
-    check('DeleteWtFile big', d.delete_wt_file(r'C:\big.vhd'), S_OK)
+    check('DeleteWtFile big', hr_of(d.delete_wt_file, r'C:\big.vhd'), S_OK)
     check('  gone', os.path.exists(os.path.join(storage, 'big.vhd')), False)
 
     # an existing file is never replaced
     before = os.stat(path1)
-    check('CreateWtFile over an existing file', d.create_wt_file(disk1, 32 * MiB, False), ERROR_FILE_EXISTS)
+    check('CreateWtFile over an existing file', hr_of(d.create_wt_file, disk1, 32 * MiB, False), ERROR_FILE_EXISTS)
     after = os.stat(path1)
     check('  file untouched', (after.st_ino, after.st_size, after.st_mtime_ns),
           (before.st_ino, before.st_size, before.st_mtime_ns))
-    check('CreateWtFile over a directory', d.create_wt_file(r'C:\iSCSI_target_disks', 32 * MiB, False), E_INVALIDARG)
+    check('CreateWtFile over a directory', hr_of(d.create_wt_file, r'C:\iSCSI_target_disks', 32 * MiB, False), E_INVALIDARG)
 
     # GrowWtFile (<63>: below 1 MiB E_INVALIDARG; truncated to MiB)
-    check('GrowWtFile +32 MiB', d.grow_wt_file(disk1, 32 * MiB), S_OK)
+    check('GrowWtFile +32 MiB', hr_of(d.grow_wt_file, disk1, 32 * MiB), S_OK)
     check('  qemu-img 96 MiB', qemu_info(path1)['virtual-size'], 96 * MiB)
-    check('GrowWtFile +1 MiB + 1000', d.grow_wt_file(disk1, MiB + 1000), S_OK)
+    check('GrowWtFile +1 MiB + 1000', hr_of(d.grow_wt_file, disk1, MiB + 1000), S_OK)
     check('  qemu-img 97 MiB', qemu_info(path1)['virtual-size'], 97 * MiB)
     # libvhdi 20210425 reports the footer's original size (64 MiB, kept by a
     # grow, as the VHD specification says); it must still read the file
     rc, text = vhdiinfo(path1)
     check('  vhdiinfo still reads the grown file', (rc, 'Fixed' in text), (0, True))
-    check('GrowWtFile +512 KiB', d.grow_wt_file(disk1, 512 * 1024), E_INVALIDARG)
-    check('GrowWtFile past 2040 GiB', d.grow_wt_file(disk1, 2040 * GiB), ERROR_BAD_LENGTH)
-    check('GrowWtFile of a missing file', d.grow_wt_file(r'C:\nope.vhd', 8 * MiB), ERROR_FILE_NOT_FOUND)
+    check('GrowWtFile +512 KiB', hr_of(d.grow_wt_file, disk1, 512 * 1024), E_INVALIDARG)
+    check('GrowWtFile past 2040 GiB', hr_of(d.grow_wt_file, disk1, 2040 * GiB), ERROR_BAD_LENGTH)
+    check('GrowWtFile of a missing file', hr_of(d.grow_wt_file, r'C:\nope.vhd', 8 * MiB), ERROR_FILE_NOT_FOUND)
     check('  size unchanged', qemu_info(path1)['virtual-size'], 97 * MiB)
 
 
@@ -131,7 +136,7 @@ def step_diff(d, storage):
     base_path = os.path.join(storage, 'iSCSI_target_disks', 'VirtualDisk1.vhd')
     for i in (1, 2, 3):
         check('CreateDiffWtFile child%d' % i,
-              d.create_diff_wt_file(r'C:\children\child%d.vhd' % i, base), S_OK)
+              hr_of(d.create_diff_wt_file, r'C:\children\child%d.vhd' % i, base), S_OK)
     child = os.path.join(storage, 'children', 'child1.vhd')
     check('IsValidWtDevice child', d.is_valid_wt_device(r'C:\children\child1.vhd'), S_OK)
     rc, text = vhdiinfo(child)
@@ -142,46 +147,46 @@ def step_diff(d, storage):
     check('qemu-img child: vpc, virtual size of the base', (q['format'], q['virtual-size']),
           ('vpc', 97 * MiB))
     check('CreateDiffWtFile over an existing child',
-          d.create_diff_wt_file(r'C:\children\child1.vhd', base), ERROR_FILE_EXISTS)
+          hr_of(d.create_diff_wt_file, r'C:\children\child1.vhd', base), ERROR_FILE_EXISTS)
     check('CreateDiffWtFile of a differencing parent',
-          d.create_diff_wt_file(r'C:\children\grandchild.vhd', r'C:\children\child1.vhd'),
+          hr_of(d.create_diff_wt_file, r'C:\children\grandchild.vhd', r'C:\children\child1.vhd'),
           ERROR_UNSUPPORTED_TYPE)
     check('CreateDiffWtFile of a missing parent',
-          d.create_diff_wt_file(r'C:\children\x.vhd', r'C:\nope.vhd'), ERROR_FILE_NOT_FOUND)
+          hr_of(d.create_diff_wt_file, r'C:\children\x.vhd', r'C:\nope.vhd'), ERROR_FILE_NOT_FOUND)
     with open(os.path.join(storage, 'notvhd.bin'), 'wb') as f:
         f.write(os.urandom(4096))
     check('CreateDiffWtFile of a file that is no VHD',
-          d.create_diff_wt_file(r'C:\children\x.vhd', r'C:\notvhd.bin'), ERROR_INVALID_DATA)
+          hr_of(d.create_diff_wt_file, r'C:\children\x.vhd', r'C:\notvhd.bin'), ERROR_INVALID_DATA)
     check('  nothing made', os.path.exists(os.path.join(storage, 'children', 'x.vhd')), False)
     # the base rule: a base with children is neither deleted nor grown
-    check('DeleteWtFile of the base', d.delete_wt_file(base), ERROR_DEVICE_IN_USE)
-    check('GrowWtFile of the base', d.grow_wt_file(base, 8 * MiB), ERROR_DEVICE_IN_USE)
+    check('DeleteWtFile of the base', hr_of(d.delete_wt_file, base), ERROR_DEVICE_IN_USE)
+    check('GrowWtFile of the base', hr_of(d.grow_wt_file, base, 8 * MiB), ERROR_DEVICE_IN_USE)
     check('  base still there', os.path.isfile(base_path), True)
-    check('GrowWtFile of a child', d.grow_wt_file(r'C:\children\child1.vhd', 8 * MiB), E_INVALIDARG)
+    check('GrowWtFile of a child', hr_of(d.grow_wt_file, r'C:\children\child1.vhd', 8 * MiB), E_INVALIDARG)
 
 
 def step_locked_parent(d, storage):
     """The base is open for writing (vhdfs, read-write): no new child."""
     check('CreateDiffWtFile of a parent open for writing',
-          d.create_diff_wt_file(r'C:\children\late.vhd', r'C:\iSCSI_target_disks\VirtualDisk1.vhd'),
+          hr_of(d.create_diff_wt_file, r'C:\children\late.vhd', r'C:\iSCSI_target_disks\VirtualDisk1.vhd'),
           ERROR_SHARING_VIOLATION)
     check('  nothing made', os.path.exists(os.path.join(storage, 'children', 'late.vhd')), False)
-    check('DeleteWtFile of a VHD open elsewhere', d.delete_wt_file(r'C:\sparse.vhd'),
+    check('DeleteWtFile of a VHD open elsewhere', hr_of(d.delete_wt_file, r'C:\sparse.vhd'),
           ERROR_SHARING_VIOLATION)
     check('  still there', os.path.isfile(os.path.join(storage, 'sparse.vhd')), True)
 
 
 def step_delete(d, storage):
     for i in (1, 2, 3):
-        check('DeleteWtFile child%d' % i, d.delete_wt_file(r'C:\children\child%d.vhd' % i), S_OK)
-    check('DeleteWtFile of the base, children gone', d.delete_wt_file(
+        check('DeleteWtFile child%d' % i, hr_of(d.delete_wt_file, r'C:\children\child%d.vhd' % i), S_OK)
+    check('DeleteWtFile of the base, children gone', hr_of(d.delete_wt_file,
         r'C:\iSCSI_target_disks\VirtualDisk1.vhd'), S_OK)
     check('DoesFileExist after delete', d.does_file_exist(r'C:\iSCSI_target_disks\VirtualDisk1.vhd'), E_FAIL)
-    check('DeleteWtFile again', d.delete_wt_file(r'C:\iSCSI_target_disks\VirtualDisk1.vhd'),
+    check('DeleteWtFile again', hr_of(d.delete_wt_file, r'C:\iSCSI_target_disks\VirtualDisk1.vhd'),
           ERROR_FILE_NOT_FOUND)
-    check('DeleteWtFile of a file that is no VHD', d.delete_wt_file(r'C:\notvhd.bin'), ERROR_INVALID_DATA)
+    check('DeleteWtFile of a file that is no VHD', hr_of(d.delete_wt_file, r'C:\notvhd.bin'), ERROR_INVALID_DATA)
     check('  still there', os.path.isfile(os.path.join(storage, 'notvhd.bin')), True)
-    check('DeleteWtFile of a directory', d.delete_wt_file(r'C:\children'), E_INVALIDARG)
+    check('DeleteWtFile of a directory', hr_of(d.delete_wt_file, r'C:\children'), E_INVALIDARG)
     check('  still there', os.path.isdir(os.path.join(storage, 'children')), True)
 
 
@@ -189,7 +194,7 @@ def step_delete(d, storage):
 def step_volumes(d, storage, other):
     vfs = os.statvfs(storage)
     total = vfs.f_blocks * vfs.f_frsize
-    hr, e = d.enum_volumes()
+    hr, e = d.open_enum_volumes()
     check('EnumVolumes', hr, S_OK)
     check('IEnumVolume count-only Next(0)', e.count(), 2)
     vols = e.all()
@@ -210,7 +215,7 @@ def step_volumes(d, storage, other):
     check('Skip past the end: S_FALSE', e.skip(5), S_FALSE)
     check('Skip 0: E_INVALIDARG', e.skip(0), E_INVALIDARG)
 
-    hr, e2 = d.enum_volumes2()
+    hr, e2 = d.open_enum_volumes2()
     check('EnumVolumes2', hr, S_OK)
     vols2 = e2.all()
     check('VOLUME2 per root', [v['szMountPoint'] for v in vols2], ['C:\\', 'D:\\'])
@@ -244,39 +249,39 @@ def step_volumes(d, storage, other):
     check('GetDriveInfo malformed', d.get_drive_info('C:\\a|b')[0], E_INVALIDARG)
 
     # physical disks: none; clusters: none
-    for name, fn in (('EnumDisks', d.enum_disks), ('EnumDisks2', d.enum_disks2)):
+    for name, fn in (('EnumDisks', d.open_enum_disks), ('EnumDisks2', d.open_enum_disks2)):
         hr, en = fn()
         check(name, hr, S_OK)
         check(name + ' count-only', en.count(), 0)
         check(name + ' Next: S_FALSE at once', en.next(1)[0], S_FALSE)
         check(name + ' Clone', en.clone()[0], S_OK)
-    check('EnumResourceGroup', d.enum_resource_group(), E_NOTIMPL)
-    check('EnumLocalResourceGroup', d.enum_local_resource_group(), E_NOTIMPL)
-    check('GetResourceGroupGuid', d.get_resource_group_guid('grp'), ERROR_INVALID_HANDLE)
-    check('GetResourceGroupGuid ""', d.get_resource_group_guid(''), E_INVALIDARG)
+    check('EnumResourceGroup', hr_of(d.enum_resource_group), E_NOTIMPL)
+    check('EnumLocalResourceGroup', hr_of(d.enum_local_resource_group), E_NOTIMPL)
+    check('GetResourceGroupGuid', hr_of(d.get_resource_group_guid, 'grp'), ERROR_INVALID_HANDLE)
+    check('GetResourceGroupGuid ""', hr_of(d.get_resource_group_guid, ''), E_INVALIDARG)
     check('GetResourceGroupFromPath', d.get_resource_group_from_path('C:\\x.vhd'), (S_OK, ''))
     check('GetResourceGroupFromPath outside', d.get_resource_group_from_path('/etc/passwd')[0],
           E_ACCESSDENIED)
-    check('RenameResourceGroup', d.rename_resource_group('a', 'b'), ERROR_INVALID_HANDLE)
-    check('RenameResourceGroup ""', d.rename_resource_group('', 'b'), E_INVALIDARG)
-    check('GetResourceGroupOwner', d.get_resource_group_owner('a'), ERROR_INVALID_HANDLE)
-    check('GetResourceGroupOwner ""', d.get_resource_group_owner(''), E_POINTER)
+    check('RenameResourceGroup', hr_of(d.rename_resource_group, 'a', 'b'), ERROR_INVALID_HANDLE)
+    check('RenameResourceGroup ""', hr_of(d.rename_resource_group, '', 'b'), E_INVALIDARG)
+    check('GetResourceGroupOwner', hr_of(d.get_resource_group_owner, 'a'), ERROR_INVALID_HANDLE)
+    check('GetResourceGroupOwner ""', hr_of(d.get_resource_group_owner, ''), E_POINTER)
     check('IsDiskPartAvailable', d.is_disk_part_available(), 0)
-    check('CreateVolume', d.create_volume(0, 0, GiB, 0), E_NOTIMPL)
-    check('GetProcessors', d.get_processors(), E_NOTIMPL)
-    check('DeviceManagerRescan', d.device_manager_rescan(True), S_OK)
+    check('CreateVolume', hr_of(d.create_volume, 0, 0, GiB, 0), E_NOTIMPL)
+    check('GetProcessors', hr_of(d.get_processors), E_NOTIMPL)
+    check('DeviceManagerRescan', hr_of(d.device_manager_rescan, True), S_OK)
     check('IsPathNtfs (ext4/tmpfs root)', d.is_path_ntfs('C:\\x.vhd'), S_FALSE)
     check('IsPathNtfs malformed', d.is_path_ntfs('C:\\a?b'), E_INVALIDARG)
-    for name, fn in (('EnumPortals', d.enum_portals), ('GetPortal', lambda: d.get_portal('127.0.0.1')),
-                     ('SetPortalConfig', lambda: d.set_portal_config('127.0.0.1', 3260, True)),
-                     ('EnumLocalPortals', lambda: d.enum_local_portals(''))):
+    for name, fn in (('EnumPortals', lambda: hr_of(d.enum_portals)), ('GetPortal', lambda: hr_of(d.get_portal, '127.0.0.1')),
+                     ('SetPortalConfig', lambda: hr_of(d.set_portal_config, '127.0.0.1', 3260, True)),
+                     ('EnumLocalPortals', lambda: hr_of(d.enum_local_portals, ''))):
         check(name + ' (not implemented)', fn(), E_NOTIMPL)
 
 
 def step_directory(d, storage, expected_json):
     """EnumDirectory lists what ls lists (without symlinks and devices)."""
     expected = json.loads(expected_json)
-    hr, de = d.enum_directory()
+    hr, de = d.open_enum_directory()
     check('EnumDirectory', hr, S_OK)
     check('FindNext before FindFirst', de.find_next()[0], ERROR_INVALID_HANDLE)
     check('GetDriveString', de.get_drive_string(), E_NOTIMPL)
@@ -338,18 +343,18 @@ def expect_bad(what, hr, allowed=(E_INVALIDARG, E_ACCESSDENIED)):
 
 def step_bad(d, storage):
     for path, what in BAD_PATHS:
-        expect_bad('CreateWtFile %s' % what, d.create_wt_file(path, 64 * MiB, False))
-        expect_bad('CreateWtFile sparse %s' % what, d.create_wt_file(path, 64 * MiB, True))
-        expect_bad('GrowWtFile %s' % what, d.grow_wt_file(path, 8 * MiB))
-        expect_bad('DeleteWtFile %s' % what, d.delete_wt_file(path))
+        expect_bad('CreateWtFile %s' % what, hr_of(d.create_wt_file, path, 64 * MiB, False))
+        expect_bad('CreateWtFile sparse %s' % what, hr_of(d.create_wt_file, path, 64 * MiB, True))
+        expect_bad('GrowWtFile %s' % what, hr_of(d.grow_wt_file, path, 8 * MiB))
+        expect_bad('DeleteWtFile %s' % what, hr_of(d.delete_wt_file, path))
         expect_bad('IsValidWtDevice %s' % what, d.is_valid_wt_device(path))
         expect_bad('IsPathValid %s' % what, d.is_path_valid(path), (E_FAIL, E_ACCESSDENIED))
         expect_bad('DoesFileExist %s' % what, d.does_file_exist(path),
                    (E_INVALIDARG, E_ACCESSDENIED, E_FAIL))
         expect_bad('CreateDiffWtFile child %s' % what,
-                   d.create_diff_wt_file(path, r'C:\good.vhd'))
+                   hr_of(d.create_diff_wt_file, path, r'C:\good.vhd'))
         expect_bad('CreateDiffWtFile parent %s' % what,
-                   d.create_diff_wt_file(r'C:\newchild.vhd', path),
+                   hr_of(d.create_diff_wt_file, r'C:\newchild.vhd', path),
                    (E_INVALIDARG, E_ACCESSDENIED, ERROR_INVALID_DATA))
         expect_bad('IsPathNtfs %s' % what, d.is_path_ntfs(path))
         expect_bad('GetResourceGroupFromPath %s' % what, d.get_resource_group_from_path(path)[0])
@@ -363,12 +368,12 @@ def step_bad(d, storage):
                              (8 * MiB - 1, ERROR_BAD_LENGTH, '8 MiB - 1 (truncates to 7)'),
                              (2041 * GiB, ERROR_BAD_LENGTH, '2041 GiB'),
                              ((1 << 63) - 1, ERROR_BAD_LENGTH, '2^63 - 1')):
-        check('CreateWtFile size %s' % what, d.create_wt_file(r'C:\size.vhd', size, False), want)
+        check('CreateWtFile size %s' % what, hr_of(d.create_wt_file, r'C:\size.vhd', size, False), want)
         check('  nothing made', os.path.exists(os.path.join(storage, 'size.vhd')), False)
     for add, want, what in ((0, E_INVALIDARG, '0'), (1000, E_INVALIDARG, '1000 bytes'),
                             (-1, ERROR_BAD_LENGTH, '2^64 - 1 (unsigned)'),
                             (2040 * GiB, ERROR_BAD_LENGTH, '2040 GiB more')):
-        check('GrowWtFile +%s' % what, d.grow_wt_file(r'C:\good.vhd', add), want)
+        check('GrowWtFile +%s' % what, hr_of(d.grow_wt_file, r'C:\good.vhd', add), want)
     check('IsValidWtDevice of the root', d.is_valid_wt_device('C:\\'), ERROR_PATH_NOT_FOUND)
     check('IsValidWtDevice of a directory', d.is_valid_wt_device(r'C:\dir'), ERROR_PATH_NOT_FOUND)
     check('IsValidWtDevice of a missing file', d.is_valid_wt_device(r'C:\missing.vhd'), ERROR_FILE_NOT_FOUND)
@@ -380,13 +385,13 @@ def step_bad(d, storage):
     check('IsPathValid under a file', d.is_path_valid(r'C:\text.txt\x.vhd'), E_FAIL)
     check('IsPathValid of a mount inside the root', d.is_path_valid(r'C:\mnt\x.vhd'),
           ERROR_INVALID_DRIVE if os.path.ismount(os.path.join(storage, 'mnt')) else S_OK)
-    check('DeleteWtFile of a text file', d.delete_wt_file(r'C:\text.txt'), ERROR_INVALID_DATA)
-    check('CreateWtFile over a directory', d.create_wt_file(r'C:\dir', 64 * MiB, False), E_INVALIDARG)
-    check('CreateWtFile under a file', d.create_wt_file(r'C:\text.txt\x.vhd', 64 * MiB, False),
+    check('DeleteWtFile of a text file', hr_of(d.delete_wt_file, r'C:\text.txt'), ERROR_INVALID_DATA)
+    check('CreateWtFile over a directory', hr_of(d.create_wt_file, r'C:\dir', 64 * MiB, False), E_INVALIDARG)
+    check('CreateWtFile under a file', hr_of(d.create_wt_file, r'C:\text.txt\x.vhd', 64 * MiB, False),
           ERROR_PATH_NOT_FOUND)
-    check('CreateDiffWtFile parent is a directory', d.create_diff_wt_file(r'C:\c.vhd', r'C:\dir'),
+    check('CreateDiffWtFile parent is a directory', hr_of(d.create_diff_wt_file, r'C:\c.vhd', r'C:\dir'),
           E_INVALIDARG)
-    check('CreateDiffWtFile parent is the root', d.create_diff_wt_file(r'C:\c.vhd', 'C:\\'),
+    check('CreateDiffWtFile parent is the root', hr_of(d.create_diff_wt_file, r'C:\c.vhd', 'C:\\'),
           E_INVALIDARG)
 
 
