@@ -107,7 +107,7 @@ def _plain(s):
         elif isinstance(kind, type) and issubclass(kind, NDRENUM):
             v = v if isinstance(v, int) else v['Data']
         elif kind is GUID:
-            v = bytes(v['Data']) if not isinstance(v, bytes) else v
+            v = bytes(v['Data']) if not isinstance(v, (bytes, list)) else bytes(v)
         out[name] = v
     return out
 
@@ -446,15 +446,23 @@ class ILocalDeviceMgr(_Obj):
             raise DCERPCSessionError(error_code=hr)
         return [{'type': t, 'name': n, 'path': p} for n, p, t in de.list(path)]
 
-    def enum_portals(self):
-        self._req(EnumPortals())
+    def open_enum_portals(self):
+        """(HRESULT, istm.hosts.IEnumPortal): the portals tgtd listens on."""
+        from istm.hosts import IEnumPortal
+        return self._mip_call(EnumPortals(), IEnumPortal)
 
     def get_portal(self, address):
-        self._req(_bstr_req(GetPortal, IpAddress=address))
+        """(HRESULT, PORTAL dict or None)."""
+        try:
+            return S_OK, _plain(self._req(_bstr_req(GetPortal, IpAddress=address))['pPortal'])
+        except Exception as e:  # noqa: BLE001
+            if hresult_of(e) is None:
+                raise
+            return hresult_of(e), None
 
     def set_portal_config(self, address, port, use):
         self._req(_bstr_req(SetPortalConfig, IpAddress=address, nPort=port,
-                                  bUse=1 if use else 0))
+                            bUse=1 if use else 0))
 
     def device_manager_rescan(self, synchronous=True):
         self._req(_bstr_req(DeviceManagerRescan, bSynchronous=1 if synchronous else 0))
@@ -516,8 +524,9 @@ class ILocalDeviceMgr2(ILocalDeviceMgr):
     def rename_resource_group(self, old, new):
         self._req(_bstr_req(RenameResourceGroup, ResourceGroup=old, NewResourceGroup=new))
 
-    def enum_local_portals(self, group=''):
-        self._req(_bstr_req(EnumLocalPortals, ResourceGroup=group))
+    def open_enum_local_portals(self, group=''):
+        from istm.hosts import IEnumPortal
+        return self._mip_call(_bstr_req(EnumLocalPortals, ResourceGroup=group), IEnumPortal)
 
     def get_resource_group_owner(self, name):
         self._req(_bstr_req(GetResourceGroupOwner, ResourceGroup=name))

@@ -8,9 +8,12 @@
  * and RenameResourceGroup / GetResourceGroupOwner / GetResourceGroupGuid
  * ERROR_INVALID_HANDLE, the codes 3.32.4 gives for "not configured in an
  * HA cluster"; GetResourceGroupFromPath answers "" for a path in a root.
- * E_NOTIMPL as on Windows: CreateVolume (<59>), GetProcessors (<64>);
- * not yet: the portal methods (EnumPortals, GetPortal, SetPortalConfig,
- * EnumLocalPortals), whose data belongs to the targets area.
+ * E_NOTIMPL as on Windows: CreateVolume (<59>), GetProcessors (<64>).
+ * Portals are the ones tgtd listens on (the targets area's
+ * SVC_TARGET_ENUM_PORTALS and IEnumPortal): EnumPortals/EnumLocalPortals
+ * enumerate them, GetPortal finds one by address; SetPortalConfig checks
+ * its arguments and accepts what is already so, but cannot move tgtd's
+ * portals (they are set where tgtd is started): E_NOTIMPL otherwise.
  * IsDiskPartAvailable answers FALSE (istmd partitions nothing).
  */
 #include <config.h>
@@ -19,6 +22,7 @@
 
 #include "istm/istm.h"
 #include "svc/svc_device.h"
+#include "svc/svc_target.h"
 
 /* ---- parameter lists ---- */
 struct mip_out { struct ndr_blob *mip; /* [out] IEnumX **, IDirectoryEnum ** */ };
@@ -122,7 +126,7 @@ static const struct ndr_field drive_info_out_fields[] = {
 };
 static NDR_PARAMS_TYPE(drive_info_out_t, struct drive_info_out, drive_info_out_fields);
 
-/* 2.2.4.13 PORTAL (for the parameter lists of GetPortal) */
+/* 2.2.4.13 PORTAL (GetPortal's [out]; IEnumPortal is ienum_target.c's) */
 struct istm_portal {
 	struct ndr_guid guid;        /* Guid */
 	uint16_t address[128];       /* szIpAddress[MAX_IP_ADDRESS_LEN + 1] */
@@ -244,6 +248,86 @@ static bool bstr_empty(struct dcom_call *c, const struct ndr_bstr *b)
 	char *s;
 
 	return !b || ndr_bstr_to_utf8(&c->arena, b, &s) < 0 || !s || !s[0];
+}
+
+/* Find the portal tgtd listens on at ADDRESS (the targets area's list). */
+static uint32_t find_portal(struct dcom_call *c, const struct ndr_bstr *b,
+			    struct svc_target_portal *out)
+{
+	struct svc_enum_req rq;
+	struct svc_enum_reply rp;
+	struct svc_target_portal item;
+	size_t cap = sizeof(rp) + sizeof(item), got;
+	uint8_t *reply = ndr_arena_zalloc(&c->arena, cap);
+	char *addr;
+	uint32_t hr;
+
+	if (!b || ndr_bstr_to_utf8(&c->arena, b, &addr) < 0 || !addr || !addr[0])
+		return E_INVALIDARG;
+	if (!reply)
+		return E_OUTOFMEMORY;
+	memset(&rq, 0, sizeof(rq));
+	rq.scope = -1;
+	rq.cursor = -1;
+	rq.max = 1;
+	for (;;) {
+		hr = istm_svc(SVC_TARGET_ENUM_PORTALS, &rq, sizeof(rq), reply, cap, &got);
+		if (hr != S_OK)
+			return hr;
+		if (got < sizeof(rp))
+			return ERROR_NOT_READY;
+		memcpy(&rp, reply, sizeof(rp));
+		if (rp.n == 0)
+			return ERROR_FILE_NOT_FOUND;   /* "the supplied portal identifier is not found" */
+		if (got < sizeof(rp) + sizeof(item))
+			return ERROR_NOT_READY;
+		memcpy(&item, reply + sizeof(rp), sizeof(item));
+		item.address[sizeof(item.address) - 1] = 0;
+		if (!strcmp(item.address, addr)) {
+			*out = item;
+			return S_OK;
+		}
+		rq.cursor = rp.cursor;
+	}
+}
+
+static uint32_t enum_portals(struct dcom_call *c, const void *in, void *outv)
+{
+	(void)in;
+	return istm_enum_new(c, &istm_kind_ienumportal, -1, 0, NULL, &((struct mip_out *)outv)->mip);
+}
+
+static uint32_t get_portal(struct dcom_call *c, const void *inv, void *outv)
+{
+	struct portal_out *out = outv;
+	struct svc_target_portal p;
+	uint32_t hr;
+
+	hr = find_portal(c, ((const struct bstr_param *)inv)->s, &p);
+	if (hr != S_OK)
+		return hr;
+	memcpy(out->p.guid.b, p.guid, 16);
+	ndr_wchar_fixed_set(out->p.address, 128, p.address);
+	out->p.port = p.port;
+	out->p.listen = 1;               /* tgtd listens on every portal it lists */
+	out->p.secure = 0;
+	out->p.valid = 1;
+	return S_OK;
+}
+
+static uint32_t set_portal_config(struct dcom_call *c, const void *inv, void *out)
+{
+	const struct set_portal_in *in = inv;
+	struct svc_target_portal p;
+	uint32_t hr;
+
+	(void)out;
+	if (in->port == 0 || in->port > 65535)
+		return E_INVALIDARG;
+	hr = find_portal(c, in->address, &p);
+	if (hr != S_OK)
+		return hr;
+	return in->use && in->port == p.port ? S_OK : E_NOTIMPL;
 }
 
 /* ---- ILocalDeviceMgr ---- */
@@ -378,9 +462,9 @@ static const struct dcom_method ilocaldevicemgr_methods[] = {
 	{ "DoesFileExist", &bstr_param_t, &ndr_t_no_params, does_file_exist },
 	{ "GetDriveInfo", &drive_info_in_t, &drive_info_out_t, get_drive_info },
 	{ "EnumDirectory", &ndr_t_no_params, &mip_out_t, enum_directory },
-	{ "EnumPortals", &ndr_t_no_params, &mip_out_t, istm_not_implemented },
-	{ "GetPortal", &bstr_param_t, &portal_out_t, istm_not_implemented },
-	{ "SetPortalConfig", &set_portal_in_t, &ndr_t_no_params, istm_not_implemented },
+	{ "EnumPortals", &ndr_t_no_params, &mip_out_t, enum_portals },
+	{ "GetPortal", &bstr_param_t, &portal_out_t, get_portal },
+	{ "SetPortalConfig", &set_portal_in_t, &ndr_t_no_params, set_portal_config },
 	{ "DeviceManagerRescan", &u8_param_t, &ndr_t_no_params, device_manager_rescan },
 	{ "GetProcessors", &ndr_t_no_params, &u32_param_t, istm_not_implemented },
 };
@@ -469,7 +553,7 @@ static const struct dcom_method ilocaldevicemgr2_methods[] = {
 	{ "GetResourceGroupGuid", &bstr_in_t, &guid_out_t, get_resource_group_guid },
 	{ "GetResourceGroupFromPath", &bstr_param_t, &bstr_param_t, get_resource_group_from_path },
 	{ "RenameResourceGroup", &two_bstr_in_t, &ndr_t_no_params, rename_resource_group },
-	{ "EnumLocalPortals", &bstr_in_t, &mip_out_t, istm_not_implemented },
+	{ "EnumLocalPortals", &bstr_in_t, &mip_out_t, enum_portals },   /* not a cluster: all (3.32.4.9) */
 	{ "GetResourceGroupOwner", &bstr_in_t, &bstr_param_t, get_resource_group_owner },
 };
 

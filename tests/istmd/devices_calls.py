@@ -33,6 +33,7 @@ ERROR_UNSUPPORTED_TYPE = 0x8007065E
 ERROR_DEVICE_IN_USE = 0x80070964
 
 failures = []
+PORTAL = ''
 
 
 def hr_of(fn, *args):
@@ -272,10 +273,25 @@ def step_volumes(d, storage, other):
     check('DeviceManagerRescan', hr_of(d.device_manager_rescan, True), S_OK)
     check('IsPathNtfs (ext4/tmpfs root)', d.is_path_ntfs('C:\\x.vhd'), S_FALSE)
     check('IsPathNtfs malformed', d.is_path_ntfs('C:\\a?b'), E_INVALIDARG)
-    for name, fn in (('EnumPortals', lambda: hr_of(d.enum_portals)), ('GetPortal', lambda: hr_of(d.get_portal, '127.0.0.1')),
-                     ('SetPortalConfig', lambda: hr_of(d.set_portal_config, '127.0.0.1', 3260, True)),
-                     ('EnumLocalPortals', lambda: hr_of(d.enum_local_portals, ''))):
-        check(name + ' (not implemented)', fn(), E_NOTIMPL)
+    # portals: the ones tgtd listens on (istm_start: 127.0.0.1:PORT)
+    addr, port = PORTAL.rsplit(':', 1)
+    port = int(port)
+    for name, fn in (('EnumPortals', d.open_enum_portals),
+                     ('EnumLocalPortals', lambda: d.open_enum_local_portals(''))):
+        hr, pe = fn()
+        check(name, hr, S_OK)
+        ps = [(p['address'], p['port']) for p in pe.all()]
+        check(name + ' lists tgtd\'s portal', (addr, port) in ps, True)
+    hr, p = d.get_portal(addr)
+    check('GetPortal %s' % addr, (hr, p and p['dwPort'], p and p['bListen']), (S_OK, port, 1))
+    check('GetPortal unknown address', d.get_portal('10.9.9.9')[0], ERROR_FILE_NOT_FOUND)
+    check('SetPortalConfig as it is', hr_of(d.set_portal_config, addr, port, True), S_OK)
+    check('SetPortalConfig port 0', hr_of(d.set_portal_config, addr, 0, True), E_INVALIDARG)
+    check('SetPortalConfig port 65536', hr_of(d.set_portal_config, addr, 65536, True), E_INVALIDARG)
+    check('SetPortalConfig unknown address', hr_of(d.set_portal_config, '10.9.9.9', 3260, True),
+          ERROR_FILE_NOT_FOUND)
+    check('SetPortalConfig moving tgtd\'s portal', hr_of(d.set_portal_config, addr, port + 1, True),
+          E_NOTIMPL)
 
 
 def step_directory(d, storage, expected_json):
@@ -395,6 +411,42 @@ def step_bad(d, storage):
           E_INVALIDARG)
 
 
+# ---- registered virtual disks (IWTDiskMgr of the disks area) ----
+def step_registered(d, storage, dcom):
+    from istm import disks
+    dm = disks.activate_disk_mgr(dcom)
+    vd = r'C:\reg\disk.vhd'
+    vd_path = os.path.join(storage, 'reg', 'disk.vhd')
+    check('CreateWtFile', hr_of(d.create_wt_file, vd, 64 * MiB, False), S_OK)
+    wtd = dm.create_wtdisk(vd, 'registered')
+    check('IsPathValid of a registered disk', d.is_path_valid(vd), ERROR_DEVICE_IN_USE)
+    check('DeleteWtFile of a registered disk', hr_of(d.delete_wt_file, vd), ERROR_DEVICE_IN_USE)
+    check('  still there', os.path.isfile(vd_path), True)
+    # a registered disk that is not served may grow: its record follows
+    check('GrowWtFile of a registered disk', hr_of(d.grow_wt_file, vd, 16 * MiB), S_OK)
+    check('  qemu-img 80 MiB', qemu_info(vd_path)['virtual-size'], 80 * MiB)
+    check('  IWTDisk Size follows', dm.get_wtdisk(wtd).get('Size'), 80 * MiB)
+    # a registered child: its (unregistered) base is neither deleted nor grown
+    check('CreateWtFile base', hr_of(d.create_wt_file, r'C:\reg\base.vhd', 32 * MiB, False), S_OK)
+    check('CreateDiffWtFile child', hr_of(d.create_diff_wt_file, r'C:\reg\child.vhd',
+                                          r'C:\reg\base.vhd'), S_OK)
+    child = dm.create_wtdisk(r'C:\reg\child.vhd', 'child')
+    check('DeleteWtFile of a registered child\'s base',
+          hr_of(d.delete_wt_file, r'C:\reg\base.vhd'), ERROR_DEVICE_IN_USE)
+    check('GrowWtFile of a registered child\'s base',
+          hr_of(d.grow_wt_file, r'C:\reg\base.vhd', 8 * MiB), ERROR_DEVICE_IN_USE)
+    check('DeleteWtFile of the registered child', hr_of(d.delete_wt_file, r'C:\reg\child.vhd'),
+          ERROR_DEVICE_IN_USE)
+    # 4.8: the disk goes first, then its file
+    dm.delete_wtdisk(child)
+    dm.delete_wtdisk(wtd)
+    check('DeleteWtFile after DeleteWTDisk', hr_of(d.delete_wt_file, vd), S_OK)
+    check('DeleteWtFile of the child after DeleteWTDisk',
+          hr_of(d.delete_wt_file, r'C:\reg\child.vhd'), S_OK)
+    check('DeleteWtFile of the base, no child left', hr_of(d.delete_wt_file, r'C:\reg\base.vhd'), S_OK)
+    check('  all gone', os.listdir(os.path.join(storage, 'reg')), [])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--port', type=int, required=True)
@@ -405,10 +457,13 @@ def main():
     ap.add_argument('storage')
     ap.add_argument('extra', nargs='*')
     a = ap.parse_args()
+    global PORTAL
+    PORTAL = a.portal
     dcom = connect('127.0.0.1', a.user, a.password, port=a.port)
     try:
         d = activate_local_device(dcom)
-        globals()['step_' + a.step.replace('-', '_')](d, a.storage, *a.extra)
+        extra = [dcom] if a.step == 'registered' else a.extra
+        globals()['step_' + a.step.replace('-', '_')](d, a.storage, *extra)
         # the older interfaces reach the same object
         if a.step == 'volumes':
             d1 = activate_local_device(dcom, devices.IID_ILocalDeviceMgr)

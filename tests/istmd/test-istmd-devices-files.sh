@@ -4,7 +4,9 @@
 # in seconds), GrowWtFile, CreateDiffWtFile (three children of one base,
 # checked by vhdiinfo and qemu-img), the base rule (a base with children is
 # neither deleted nor grown; a parent open for writing gets no child), a
-# write through a child leaves the base's bytes unchanged, DeleteWtFile.
+# write through a child leaves the base's bytes unchanged, DeleteWtFile;
+# registered disks (IWTDiskMgr) and their ancestors are neither deleted nor
+# grown, a registered disk's size follows GrowWtFile.
 . "$(dirname "$0")/../functions.sh"
 . "$top_srcdir/tests/istmd/istm-functions.sh"
 . "$top_srcdir/tests/vhdfs/vhdfs-lib.sh"
@@ -47,4 +49,8 @@ unmount "$tmp/mnt2" "$base_pid"
 
 run delete
 [ ! -e "$base" ] || fail "the base was not deleted"
+# with the disks area: registered disks and their ancestors are kept
+run registered
+grep -q "deleting '.*/reg/base.vhd' refused: it is the parent of virtual disk" "$tmp/istmd.log" ||
+    fail "the base of a registered child was not refused by the store's record"
 istmd_stop
