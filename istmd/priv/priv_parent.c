@@ -11,6 +11,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -144,12 +145,29 @@ static const struct verb_rule {
 /* The svc verb being served (set by serve_one just before answering). */
 static const struct svc_verb *svc_current;
 
+/* The verbs read and write their request and reply structs in place, and
+ * REPLY sits after the status word: answer through aligned buffers. */
+static union {
+	max_align_t align;           /* for the svc structs' int64/uint64 members */
+	uint8_t b[PRIV_MAX_MSG];     /* the message */
+} svc_req_buf, svc_reply_buf;
+
 static int answer_svc(struct parent *p, const uint8_t *req, size_t len,
 		      uint8_t *reply, size_t *reply_len)
 {
+	int rc;
+
 	if (!p->svc_ready)
 		return svc_reply_hr(reply, reply_len, ERROR_NOT_READY);
-	return svc_current->answer(&p->svc, req, len, reply, reply_len);
+	if (len > sizeof(svc_req_buf.b))
+		return -EBADMSG;
+	memcpy(svc_req_buf.b, req, len);
+	*reply_len = 0;
+	rc = svc_current->answer(&p->svc, svc_req_buf.b, len, svc_reply_buf.b, reply_len);
+	if (*reply_len > sizeof(svc_reply_buf.b))
+		*reply_len = 0;
+	memcpy(reply, svc_reply_buf.b, *reply_len);
+	return rc;
 }
 
 static int read_exact(int fd, void *buf, size_t n)

@@ -109,14 +109,18 @@ static void to_info(struct svc *s, struct state_disk *d, struct svc_disk_info *o
 		out->parent_path[0] = 0;
 }
 
+/* REPLY is not aligned for the struct: build it aside, then copy. */
 static int reply_info(struct svc *s, struct state_disk *d, uint8_t *reply, size_t *reply_len)
 {
-	struct svc_disk_reply *r = (struct svc_disk_reply *)reply;
+	struct svc_disk_reply *r = calloc(1, sizeof(*r));
 
-	memset(r, 0, sizeof(*r));
+	if (!r)
+		return svc_reply_hr(reply, reply_len, E_OUTOFMEMORY);
 	r->hr = S_OK;
 	to_info(s, d, &r->info);
+	memcpy(reply, r, sizeof(*r));
 	*reply_len = sizeof(*r);
+	free(r);
 	return 0;
 }
 
@@ -566,7 +570,8 @@ static int fetch_disks(struct svc *s, const struct svc_enum_req *rq, int64_t *cu
 		       void *out, size_t max, size_t *n)
 {
 	struct state_cursor cur = { *cursor };
-	struct svc_disk_info *items = out;
+	uint8_t *items = out;        /* not aligned for struct svc_disk_info */
+	struct svc_disk_info *info;
 	struct state_disk *batch;
 	size_t got, i;
 	int err = 0;
@@ -575,8 +580,12 @@ static int fetch_disks(struct svc *s, const struct svc_enum_req *rq, int64_t *cu
 	if (rq->arg > 0xff)
 		return -EINVAL;
 	batch = calloc(FETCH_BATCH, sizeof(*batch));
-	if (!batch)
+	info = malloc(sizeof(*info));
+	if (!batch || !info) {
+		free(batch);
+		free(info);
 		return -ENOMEM;
+	}
 	while (*n < max) {
 		err = state_disk_next(s->st, &cur, true, batch, FETCH_BATCH, &got);
 		if (err < 0 || got == 0)
@@ -584,8 +593,10 @@ static int fetch_disks(struct svc *s, const struct svc_enum_req *rq, int64_t *cu
 		for (i = 0; i < got && *n < max; i++) {
 			if (rq->arg && drive_of(s, batch[i].path) != (char)rq->arg)
 				continue;
-			if (items)
-				to_info(s, &batch[i], &items[*n]);
+			if (items) {
+				to_info(s, &batch[i], info);
+				memcpy(items + *n * sizeof(*info), info, sizeof(*info));
+			}
 			(*n)++;
 		}
 		*cursor = batch[i - 1].wtd;   /* the last row looked at */
@@ -594,6 +605,7 @@ static int fetch_disks(struct svc *s, const struct svc_enum_req *rq, int64_t *cu
 			break;
 	}
 	free(batch);
+	free(info);
 	return err;
 }
 
@@ -659,8 +671,8 @@ void svc_disk_volume_guid(char letter, const char *dir, uint8_t guid[16])
 static int answer_volume(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
 			 size_t *reply_len)
 {
-	struct svc_disk_volume_reply *r = (struct svc_disk_volume_reply *)reply;
-	const struct svc_disk_volume_req *rq = (const void *)req;
+	const struct svc_disk_volume_req *rq = (const void *)req;   /* chars only */
+	struct svc_disk_volume_reply r;
 	struct paths_loc loc;
 	int err;
 
@@ -669,11 +681,12 @@ static int answer_volume(struct svc *s, const uint8_t *req, size_t len, uint8_t 
 	err = paths_parse(&s->paths, rq->path, strlen(rq->path), &loc);
 	if (err < 0)
 		return svc_reply_hr(reply, reply_len, paths_hresult(err));
-	memset(r, 0, sizeof(*r));
-	r->hr = S_OK;
-	r->drive = loc.root->letter;
-	svc_disk_volume_guid(loc.root->letter, loc.root->dir, r->guid);
-	*reply_len = sizeof(*r);
+	memset(&r, 0, sizeof(r));
+	r.hr = S_OK;
+	r.drive = loc.root->letter;
+	svc_disk_volume_guid(loc.root->letter, loc.root->dir, r.guid);
+	memcpy(reply, &r, sizeof(r));
+	*reply_len = sizeof(r);
 	return 0;
 }
 

@@ -157,7 +157,8 @@ static int collect(struct svc *s, struct tgt_show **show, struct sess **out, siz
 		}
 	}
 	memset(&st, 0, sizeof(st));  /* the CHAP secrets */
-	qsort(ss, total, sizeof(*ss), by_tsih);
+	if (total)    /* ss may be NULL: qsort wants a pointer even for none */
+		qsort(ss, total, sizeof(*ss), by_tsih);
 	observe(s, ss, total);
 	*out = ss;
 	*n = total;
