@@ -9,7 +9,8 @@
  * disk can never make tgtd read a file outside them.  A registered
  * ancestor becomes the new disk's parent (parent_wtd) and is made
  * read-only (the base rule, enforced by the store: a parent is never
- * written through a target or a local mount).
+ * written through a target or a local mount); differencing disks that
+ * were registered before their parent are linked to it when it comes.
  *
  * Trade-off: libvhd opens by path, so a file swapped between the sandbox's
  * check and libvhd's open is not caught here; the parent chain is checked
@@ -143,6 +144,8 @@ static uint32_t load(struct svc *s, int64_t wtd, struct state_disk *d)
 
 /* --- CreateWTDisk, CreateWTDiskNonPersistent -------------------------------- */
 
+#define FETCH_BATCH 16               /* rows read per store query */
+
 /* What the VHD at ABS is; every ancestor must be inside a root.  HRESULT. */
 static uint32_t inspect(struct svc *s, const char *abs, struct state_disk *d, char *parent,
 			size_t cap)
@@ -220,6 +223,43 @@ static uint32_t clear_partition_table(const char *abs)
 	return err < 0 ? svc_hresult(err) : S_OK;
 }
 
+/* Differencing disks registered before their parent D: link them to it
+ * (parent_wtd) and make D read-only, inside the caller's transaction. */
+static int adopt_children(struct svc *s, struct state_disk *d)
+{
+	struct state_cursor cur = STATE_CURSOR_INIT;
+	struct state_disk *batch = calloc(FETCH_BATCH, sizeof(*batch));
+	char parent[PATH_MAX];
+	size_t got, i, adopted = 0;
+	int err;
+
+	if (!batch)
+		return -ENOMEM;
+	while ((err = state_disk_next(s->st, &cur, true, batch, FETCH_BATCH, &got)) == 0 && got) {
+		for (i = 0; i < got && err == 0; i++) {
+			struct state_disk *c = &batch[i];
+
+			if (c->vhd_type != STATE_VHD_DIFF || c->parent_wtd >= 0 || c->wtd == d->wtd ||
+			    vhd_ancestor(c->path, 1, parent, sizeof(parent)) < 0 ||
+			    strcmp(parent, d->path) != 0)
+				continue;
+			c->parent_wtd = d->wtd;
+			err = state_disk_update(s->st, c);
+			adopted++;
+			log_info("disk %lld is the parent of disk %lld", (long long)d->wtd,
+				 (long long)c->wtd);
+		}
+		if (err < 0)
+			break;
+	}
+	if (err == 0 && adopted && !d->read_only) {
+		d->read_only = true;
+		err = state_disk_update(s->st, d);
+	}
+	free(batch);
+	return err;
+}
+
 static int answer_create(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
 			 size_t *reply_len)
 {
@@ -292,6 +332,8 @@ static int answer_create(struct svc *s, const uint8_t *req, size_t len, uint8_t 
 	}
 	if (err == 0)
 		err = state_disk_add(s->st, d);
+	if (err == 0)
+		err = adopt_children(s, d);
 	if (err == 0)
 		err = state_commit(s->st);
 	else
@@ -562,8 +604,6 @@ static int answer_dismount(struct svc *s, const uint8_t *req, size_t len, uint8_
 }
 
 /* --- enumerations ----------------------------------------------------------- */
-
-#define FETCH_BATCH 16
 
 /* Disks after *CURSOR (all, or those on the root lettered RQ->arg). */
 static int fetch_disks(struct svc *s, const struct svc_enum_req *rq, int64_t *cursor,

@@ -160,6 +160,18 @@ def create(mgr, storage, out):
     expect_hr(hr(lambda: mgr.delete_wtdisk(123456)), S_OK, 'delete an unknown index')
     check(wtds(mgr) == sorted([base, dyn, child]), 'nothing deleted')
 
+    # a child registered before its parent: registering the parent links them
+    lc = mgr.create_wtdisk('C:\\disks\\late-child.vhd', 'child first')
+    check(mgr.get_wtdisk(lc).get('ParentPath') == 'C:\\disks\\late-base.vhd',
+          'ParentPath of a child whose parent is not a disk')
+    lb = mgr.create_wtdisk('C:\\disks\\late-base.vhd', 'parent second')
+    check(mgr.get_wtdisk(lb).get('Flags') == WTDFlagEnableLunMapping | WTDFlagReadOnly,
+          'a parent registered after its child is read-only')
+    expect_hr(hr(lambda: mgr.delete_wtdisk(lb)), ERROR_DEPENDENT_RESOURCE_EXISTS,
+              'delete a parent registered after its child')
+    mgr.delete_wtdisk(lc)
+    mgr.delete_wtdisk(lb)
+
     # per-volume enumerations
     check(sorted(x.get('WTD') for x in mgr.enum_same_volume(base).all()) ==
           sorted([base, dyn, child]), 'EnumWTDisksOnSameVolume')

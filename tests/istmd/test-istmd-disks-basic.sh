@@ -13,6 +13,8 @@ mkdir -p "$STORAGE/disks" "$tmp/outside"
 "$VHDTOOL" create -q --type fixed --size 64M "$STORAGE/disks/base.vhd"
 "$VHDTOOL" create -q --type dynamic --size 32M "$STORAGE/disks/dyn.vhd"
 "$VHDTOOL" create -q --parent "$STORAGE/disks/base.vhd" "$STORAGE/disks/child.vhd"
+"$VHDTOOL" create -q --type fixed --size 4M "$STORAGE/disks/late-base.vhd"
+"$VHDTOOL" create -q --parent "$STORAGE/disks/late-base.vhd" "$STORAGE/disks/late-child.vhd"
 for f in np np2 np3; do
     "$VHDTOOL" create -q --type dynamic --size 8M "$STORAGE/disks/$f.vhd"
 done
