@@ -693,19 +693,34 @@ static int answer_mounts(struct svc *s, const uint8_t *req, size_t len, uint8_t 
 void svc_disk_volume_guid(char letter, const char *dir, uint8_t guid[16])
 {
 	uint64_t h1 = 0xcbf29ce484222325ull, h2 = 0x84222325cbf29ce4ull;
-	const unsigned char *p = (const unsigned char *)dir;
+	const unsigned char *p;
+	uint32_t d1;
+	uint16_t d2, d3, d4;
 
-	/* two FNV-1a streams over "L:dir": stable, no state to keep */
-	h1 = (h1 ^ (unsigned char)letter) * 0x100000001b3ull;
-	h2 = (h2 ^ (unsigned char)letter) * 0x100000001b3ull;
-	for (; *p; p++) {
+	/* the GUID svc_device.c shows as the root's VOLUME szGuid
+	 * ("\\?\Volume{...}\"), so GetDeviceVolumeGuid and EnumVolumes agree:
+	 * the same two FNV-1a hashes of the directory, laid out as a GUID */
+	(void)letter;
+	for (p = (const unsigned char *)dir; *p; p++) {
 		h1 = (h1 ^ *p) * 0x100000001b3ull;
-		h2 = (h2 ^ (uint64_t)(*p ^ 0x5a)) * 0x100000001b3ull;
+		h2 = (h2 ^ *p) * 0x100000001b3ull + 0x9e3779b97f4a7c15ull;
 	}
-	memcpy(guid, &h1, 8);
-	memcpy(guid + 8, &h2, 8);
-	guid[7] = (uint8_t)((guid[7] & 0x0f) | 0x40);
-	guid[8] = (uint8_t)((guid[8] & 0x3f) | 0x80);
+	d1 = (uint32_t)(h1 >> 32);
+	d2 = (uint16_t)(h1 >> 16);
+	d3 = (uint16_t)((h1 & 0x0fffu) | 0x8000u);
+	d4 = (uint16_t)(((h2 >> 48) & 0x3fffu) | 0x8000u);
+	guid[0] = (uint8_t)d1;          /* Data1..3 little-endian, as GUIDs travel */
+	guid[1] = (uint8_t)(d1 >> 8);
+	guid[2] = (uint8_t)(d1 >> 16);
+	guid[3] = (uint8_t)(d1 >> 24);
+	guid[4] = (uint8_t)d2;
+	guid[5] = (uint8_t)(d2 >> 8);
+	guid[6] = (uint8_t)d3;
+	guid[7] = (uint8_t)(d3 >> 8);
+	guid[8] = (uint8_t)(d4 >> 8);   /* Data4 in printed order */
+	guid[9] = (uint8_t)d4;
+	for (int i = 0; i < 6; i++)
+		guid[10 + i] = (uint8_t)(h2 >> (40 - 8 * i));
 }
 
 static int answer_volume(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,

@@ -110,8 +110,8 @@ struct svc_disk_volume_reply {
 	char pad[3];                 /* explicit */
 };
 
-/* The GUID istmd shows for storage root DIR with letter LETTER: the same
- * bytes every run (a hash of both), version 4 / RFC 4122 variant bits. */
+/* The GUID istmd shows for storage root DIR (LETTER unused): the same
+ * bytes every run, equal to the root's VOLUME szGuid (svc_device.c). */
 void svc_disk_volume_guid(char letter, const char *dir, uint8_t guid[16]);
 
 /* svc_disk_mount.c: local surfacing through vhdfs. */

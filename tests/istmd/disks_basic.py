@@ -14,8 +14,10 @@ import argparse
 import json
 import os
 import sys
+import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'contrib'))
+from istm.devices import activate_local_device  # noqa: E402
 from istm.base import connect, S_OK, S_FALSE, E_NOTIMPL, E_INVALIDARG  # noqa: E402
 from istm.disks import (activate_disk_mgr, hr_of, IWTDiskMgr, IID_IWTDisk3,  # noqa: E402
                         FixedVhd, DynamicVhd, DifferencingVhd, WTDTypeFileBased,
@@ -56,7 +58,7 @@ def wtds(mgr):
     return sorted(d.get('WTD') for d in mgr.enum_wtdisks().all())
 
 
-def create(mgr, storage, out):
+def create(dcom, mgr, storage, out):
     base = mgr.create_wtdisk('C:\\disks\\base.vhd', 'the base')
     dyn = mgr.create_wtdisk(os.path.join(storage, 'disks', 'dyn.vhd'), 'posix path, dynamic')
     child = mgr.create_wtdisk('c:/disks/child.vhd', 'differencing')
@@ -150,6 +152,10 @@ def create(mgr, storage, out):
     expect_hr(b.hr('DVDismount'), ERROR_INVALID_OPERATION, 'DVDismount of an unmounted disk')
     vg = b.get('GetDeviceVolumeGuid')
     check(len(vg) == 16 and vg == y.get('GetDeviceVolumeGuid'), 'one volume GUID per root')
+    vols = activate_local_device(dcom).enum_volumes()
+    want = '\\\\?\\Volume{%s}\\' % str(uuid.UUID(bytes_le=vg))
+    check([v['guid'].lower() for v in vols if v['mount_point'].startswith('C:')] == [want.lower()],
+          'GetDeviceVolumeGuid %s is the VOLUME szGuid of C: %r' % (want, vols))
     e = b.get('EnumLMMountPoints')
     hr0, elem, n = e.next(1)
     check(hr0 == S_FALSE and n == 0, 'no mount points')
@@ -325,7 +331,7 @@ def main():
         mgr = activate_disk_mgr(dcom)
         check(isinstance(mgr, IWTDiskMgr), 'activation')
         if a.mode == 'create':
-            create(mgr, a.storage, a.file)
+            create(dcom, mgr, a.storage, a.file)
         elif a.mode == 'check':
             after_restart(mgr, a.storage, a.file)
         elif a.mode == 'badinput':
