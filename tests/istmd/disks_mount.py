@@ -13,14 +13,21 @@
 #       dismount it; mount it again (the test then kills its vhdfs)
 #   disks_mount.py [--port ...] gone STORAGE
 #       the vanished mount's record is cleared; the disk can be deleted
+#   disks_mount.py [--port ...] apply STORAGE
+#       IWTDisk::Save of a disk mapped to a target re-applies the target in
+#       tgtd (Enable, the read-only flag); the base rule through the
+#       interface (a child under a writable mapped parent, a mapped parent
+#       made writable, deleting a mapped disk or a parent)
 import argparse
 import hashlib
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'contrib'))
 from istm.base import connect, S_OK, S_FALSE  # noqa: E402
-from istm.disks import activate_disk_mgr, hr_of, MountDirect, DoNotMount, InUse, Idle  # noqa: E402
+from istm.disks import (activate_disk_mgr, hr_of, MountDirect, DoNotMount, InUse, Idle,  # noqa: E402
+                        WTDFlagEnableLunMapping, WTDFlagReadOnly)
 from istm.hosts import activate_host_mgr  # noqa: E402
 
 E_FAIL = 0x80004005
@@ -28,6 +35,8 @@ ERROR_SHARING_VIOLATION = 0x80070020
 ERROR_INVALID_OPERATION = 0x800710dd
 ERROR_INVALID_FUNCTION = 0x80070001
 ERROR_DELETE_PENDING = 0x8007012f
+ERROR_DRIVE_LOCKED = 0x8007006c
+ERROR_DEPENDENT_RESOURCE_EXISTS = 0x80071389
 MiB = 1 << 20
 
 
@@ -164,6 +173,62 @@ def gone(mgr):
     print('the vanished mount was forgotten; the disk deleted')
 
 
+def tgt_lus(port):
+    """{backing store path: readonly} of every LU tgtd serves."""
+    out = subprocess.run(['tgtadm', '-C', str(port), '--lld', 'iscsi', '--mode', 'target',
+                          '--op', 'show'], check=True, capture_output=True, text=True).stdout
+    lus, ro = {}, None
+    for line in out.splitlines():
+        line = line.strip()
+        if line.startswith('Readonly:'):
+            ro = line.split(':', 1)[1].strip() == 'Yes'
+        elif line.startswith('Backing store path:'):
+            path = line.split(':', 1)[1].strip()
+            if path.startswith('/'):
+                lus[path] = ro
+    return lus
+
+
+def apply(dcom, mgr, storage, port):
+    """Saving a mapped disk re-applies its target in tgtd; the base rule."""
+    path = os.path.realpath(os.path.join(storage, 'm', 'apply.vhd'))
+    w = mgr.create_wtdisk('C:\\m\\apply.vhd', 'mapped')
+    hm = activate_host_mgr(dcom)
+    h = hm.new_host('disksapply')
+    h.save()
+    h.add_wtdisk(w)
+    h.save()
+    check(tgt_lus(port).get(path) is False, 'tgtd serves the mapped disk writable')
+    d = mgr.get_wtdisk(w)
+    expect(hr_of(lambda: mgr.delete_wtdisk(w))[0], ERROR_DRIVE_LOCKED, 'delete a mapped disk')
+    expect(hr_of(lambda: mgr.create_wtdisk('C:\\m\\apply-child.vhd', 'child'))[0],
+           ERROR_SHARING_VIOLATION, 'a child under a parent served writable')
+    d.put('Enable', 0)
+    d.call('Save')
+    check(path not in tgt_lus(port), 'disabling a mapped disk takes its LU away')
+    d.put('Enable', 1)
+    d.call('Save')
+    check(tgt_lus(port).get(path) is False, 'enabling it brings the LU back')
+    d.put('Flags', WTDFlagEnableLunMapping | WTDFlagReadOnly)
+    d.call('Save')
+    check(tgt_lus(port).get(path) is True, 'the read-only flag makes the LU read-only')
+    c = mgr.create_wtdisk('C:\\m\\apply-child.vhd', 'child')
+    d.put('Flags', WTDFlagEnableLunMapping)
+    expect(d.hr('Save'), ERROR_SHARING_VIOLATION, 'making a mapped parent writable')
+    check(tgt_lus(port).get(path) is True, 'the parent stays read-only in tgtd')
+    check(mgr.get_wtdisk(w).get('Flags') & WTDFlagReadOnly, 'and in the store')
+    expect(hr_of(lambda: mgr.delete_wtdisk(w))[0], ERROR_DRIVE_LOCKED, 'delete a mapped parent')
+    h.remove_wtdisk(w)
+    h.save()
+    check(path not in tgt_lus(port), 'unmapped')
+    expect(hr_of(lambda: mgr.delete_wtdisk(w))[0], ERROR_DEPENDENT_RESOURCE_EXISTS,
+           'delete an unmapped parent')
+    mgr.delete_wtdisk(c)
+    mgr.delete_wtdisk(w)
+    hm.delete_host('disksapply')
+    print('Save re-applies the target: enable, disable, read-only; the base rule holds')
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--port', type=int, required=True)
@@ -183,6 +248,8 @@ def main():
             restarted(mgr)
         elif a.mode == 'gone':
             gone(mgr)
+        elif a.mode == 'apply':
+            apply(dcom, mgr, a.storage, a.portal.rsplit(':', 1)[1])
         else:
             raise SystemExit('unknown mode ' + a.mode)
     finally:

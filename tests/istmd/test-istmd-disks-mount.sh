@@ -5,7 +5,9 @@
 # against the raw source); writes through the mount land in the VHD
 # (vhdtool convert and qemu-img convert read them back); refused while the
 # disk is assigned to a target, mounted read-only for a parent; the mount
-# survives an istmd restart; a mount that vanished is forgotten.
+# survives an istmd restart; a mount that vanished is forgotten.  Saving a
+# disk mapped to a target re-applies the target (tgtadm's view), and the
+# base rule holds through the interface.
 . "$(dirname "$0")/../functions.sh"
 . "$(dirname "$0")/istm-functions.sh"
 
@@ -31,6 +33,8 @@ head -c 2M /dev/zero >> "$tmp/data.raw"
 "$VHDTOOL" convert -q --to vhd --type dynamic "$tmp/data.raw" "$STORAGE/m/data.vhd"
 "$VHDTOOL" create -q --type fixed --size 4M "$STORAGE/m/base.vhd"
 "$VHDTOOL" create -q --parent "$STORAGE/m/base.vhd" "$STORAGE/m/child.vhd"
+"$VHDTOOL" create -q --type dynamic --size 4M "$STORAGE/m/apply.vhd"
+"$VHDTOOL" create -q --parent "$STORAGE/m/apply.vhd" "$STORAGE/m/apply-child.vhd"
 
 lock_port 32676    # one tgtd per port, also across worktrees
 istm_start 32676
@@ -48,6 +52,8 @@ umount "$mp" || fail "umount '$mp'"
 for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 istm_py "$top_srcdir/tests/istmd/disks_mount.py" gone "$STORAGE" ||
     { tail -30 "$tmp/istmd.log"; fail "a vanished mount"; }
+istm_py "$top_srcdir/tests/istmd/disks_mount.py" apply "$STORAGE" ||
+    { tail -30 "$tmp/istmd.log"; fail "saving mapped disks"; }
 istmd_stop
 
 # what was written through the mount is in the VHD
