@@ -11,7 +11,6 @@
 requires_vhdtool
 
 SCEN="$top_srcdir/tests/istmd/scenarios_ms_istm.py"
-IQN=iqn.1991-5.com.contoso:test-server-istmtarget-target
 INITIATOR=iqn.1991-05.com.contoso:test-server
 CHAP_USER=dbinitiator CHAP_SECRET=DbSecret1234
 
@@ -22,6 +21,8 @@ mkdir -p "$STORAGE/iSCSI_target_disks"
 istm_py "$SCEN" --chap-user "$CHAP_USER" --chap-secret "$CHAP_SECRET" setup > "$tmp/setup" ||
     { cat "$tmp/setup"; fail "scenarios 4.1-4.5"; }
 cat "$tmp/setup"
+IQN=$(sed -n 's/^TARGET_IQN=//p' "$tmp/setup")
+[ -n "$IQN" ] || fail "the setup printed no target IQN"
 
 # 4.1 made a fixed 64 MiB VHD
 vd1="$STORAGE/iSCSI_target_disks/VirtualDisk1.vhd"
@@ -52,10 +53,6 @@ pat --initiator "$INITIATOR" "$url" check 41 0 2048 || fail "read back"
 expect_fail pat --initiator "$INITIATOR" "iscsi://$CHAP_USER%WrongSecret99@127.0.0.1:$TGT_PORT/$IQN/1" capacity
 expect_fail pat --initiator "$INITIATOR" "iscsi://127.0.0.1:$TGT_PORT/$IQN/1" capacity
 expect_fail pat --initiator iqn.1991-05.com.contoso:intruder "$url" capacity
-# the data is in the VHD file (read without tgtd's help)
-"$VHDTOOL" convert "$STORAGE/iSCSI_target_disks/Existing3.vhd" "$tmp/e3.raw" ||
-    fail "Existing3.vhd does not convert"
-head -c 32 "$tmp/e3.raw" | grep -qa '^seed=41 lba=0' || fail "the written blocks are not in the VHD"
 
 # finish: 4.6, 4.7, 4.8
 istm_py "$SCEN" finish > "$tmp/finish" || { cat "$tmp/finish"; fail "scenarios 4.6-4.8"; }
@@ -66,6 +63,10 @@ grep -q "^Target $tid: $IQN\$" "$tmp/tgt1" || fail "4.7 removed the target"
 grep -q '^        LUN: 1$' "$tmp/tgt1" && { cat "$tmp/tgt1"; fail "4.7 left LUN 1 in tgtd"; }
 [ ! -e "$vd1" ] || fail "4.8 left VirtualDisk1.vhd"
 [ -e "$STORAGE/iSCSI_target_disks/Existing3.vhd" ] || fail "4.7 deleted the file of disk 3"
+# the initiator's data is in the VHD file (read without tgtd, which let it go in 4.7)
+"$VHDTOOL" convert "$STORAGE/iSCSI_target_disks/Existing3.vhd" "$tmp/e3.raw" ||
+    fail "Existing3.vhd does not convert"
+head -c 32 "$tmp/e3.raw" | grep -qa '^seed=41 lba=0' || fail "the written blocks are not in the VHD"
 
 # 4.1's alternative sequence: the VHD exists already
 "$VHDTOOL" create -q --type fixed --size 64M "$vd1"

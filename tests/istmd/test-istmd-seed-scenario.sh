@@ -62,13 +62,16 @@ for i in 1 2 3; do
 done
 # the children's data is in the children, the base is unchanged
 [ "$(sha256sum < "$base")" = "$sum0" ] || fail "the base changed"
-for i in 1 2 3; do
-    "$VHDTOOL" check "$STORAGE/boot/client$i.vhd" >/dev/null || fail "client$i.vhd is damaged"
-done
 
 # the refusals hold after the I/O too, and the base is still untouched
 seed_py guard
 [ "$(sha256sum < "$base")" = "$sum0" ] || fail "the base changed"
 [ -f "$base" ] || fail "the base was deleted"
 
+# with tgtd gone (it holds the children open), the chain is sound
 istmd_stop
+tgt_stop
+for i in 1 2 3; do
+    "$VHDTOOL" check "$STORAGE/boot/client$i.vhd" >/dev/null || fail "client$i.vhd is damaged"
+done
+[ "$(sha256sum < "$base")" = "$sum0" ] || fail "the base changed"
