@@ -59,6 +59,7 @@ expect_rc 1 istmctl disks create --existing 'C:\d\nothing.vhd'
 expect_rc 1 istmctl disks show 99
 expect_hr ERROR_FILE_NOT_FOUND istmctl disks show 'C:\d\nothing.vhd'
 expect_rc 1 istmctl disks delete 0                                       # has a child
+expect_hr ERROR_FILE_NOT_FOUND istmctl disks delete 7          # DeleteWTDisk alone says S_OK
 ls -lR "$STORAGE" > "$tmp/files1"
 istmctl --json disks list > "$tmp/disks1"
 cmp -s "$tmp/files0" "$tmp/files1" || fail "a refused call touched the files"
