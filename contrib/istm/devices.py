@@ -18,6 +18,11 @@ from impacket.uuid import uuidtup_to_bin
 
 from istm.base import DCERPCSessionError  # impacket looks it up here
 from istm.base import CLSID_LocalDeviceMgr, S_OK, S_FALSE, _call, _answer, _status, hresult_of
+# impacket makes a new security context on every interface switch (every
+# enumerator): keep one per interface, as hosts.py does for every module
+from istm.hosts import IEnumPortal, _install_context_cache
+
+_install_context_cache()
 
 IID_ILocalDeviceMgr = uuidtup_to_bin(('8ad608a4-6c16-4405-8879-b27910a68995', '0.0'))
 IID_ILocalDeviceMgr2 = uuidtup_to_bin(('b0d1ac4b-f87a-49b2-938f-d439248575b2', '0.0'))
@@ -448,7 +453,6 @@ class ILocalDeviceMgr(_Obj):
 
     def open_enum_portals(self):
         """(HRESULT, istm.hosts.IEnumPortal): the portals tgtd listens on."""
-        from istm.hosts import IEnumPortal
         return self._mip_call(EnumPortals(), IEnumPortal)
 
     def get_portal(self, address):
@@ -525,7 +529,6 @@ class ILocalDeviceMgr2(ILocalDeviceMgr):
         self._req(_bstr_req(RenameResourceGroup, ResourceGroup=old, NewResourceGroup=new))
 
     def open_enum_local_portals(self, group=''):
-        from istm.hosts import IEnumPortal
         return self._mip_call(_bstr_req(EnumLocalPortals, ResourceGroup=group), IEnumPortal)
 
     def get_resource_group_owner(self, name):
