@@ -156,6 +156,7 @@ static uint32_t create_at(struct svc *s, const struct dev_file *f, struct vhd_cr
 {
 	char name[PATHS_NAME_MAX + 1], target[PATHS_NAME_MAX + 64], parent[64];
 	struct made_dirs m = { .n = 0 };
+	struct stat sb;
 	int rc, dfd;
 
 	rc = paths_open_parent(&s->paths, &f->loc, &dfd, name);
@@ -167,6 +168,17 @@ static uint32_t create_at(struct svc *s, const struct dev_file *f, struct vhd_cr
 	if (rc < 0) {
 		undo_dirs(&m);
 		return rc == -ENOTDIR || rc == -ENOENT ? ERROR_PATH_NOT_FOUND : svc_hresult(rc);
+	}
+	/* a name that is taken, by a dangling symbolic link too, is refused
+	 * before libvhd makes its temporary file (nothing to undo then) */
+	if (fstatat(dfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+		rc = -EEXIST;
+	else
+		rc = errno == ENOENT ? 0 : -errno;
+	if (rc < 0) {
+		close(dfd);
+		undo_dirs(&m);
+		return rc == -EEXIST ? ERROR_FILE_EXISTS : svc_hresult(rc);
 	}
 	snprintf(target, sizeof(target), "/proc/self/fd/%d/%s", dfd, name);
 	if (parent_fd >= 0) {
@@ -497,9 +509,14 @@ int svc_device_delete(struct svc *s, const uint8_t *req, size_t len, uint8_t *re
 		rc = paths_open_parent(&s->paths, &f.loc, &dfd, name);
 		if (rc < 0)
 			hr = svc_hresult(rc);
+		else if (fstatat(dfd, name, &now, AT_SYMLINK_NOFOLLOW) < 0)
+			hr = svc_hresult(-errno);
+		/* a symbolic link is not the VHD it names: deleting it is no
+		 * DeleteWtFile, and deleting what it names is not what was asked */
+		else if (S_ISLNK(now.st_mode))
+			hr = E_INVALIDARG;
 		/* the name must still be the file checked above */
-		else if (fstatat(dfd, name, &now, AT_SYMLINK_NOFOLLOW) < 0 ||
-			 now.st_dev != f.sb.st_dev || now.st_ino != f.sb.st_ino)
+		else if (now.st_dev != f.sb.st_dev || now.st_ino != f.sb.st_ino)
 			hr = ERROR_SHARING_VIOLATION;
 		else if (unlinkat(dfd, name, 0) < 0)
 			hr = svc_hresult(-errno);

@@ -349,6 +349,7 @@ BAD_PATHS = [
     (r'C:\link-out\passwd', 'symlink leading out'),
     (r'C:\link-out', 'symlink to a directory outside'),
     (r'C:\link-abs.vhd', 'absolute symlink out'),
+    (r'C:\dangling-out.vhd', 'dangling symlink out'),
     (r'C:\dev-null', 'character device in the root'),
     (r'C:\fifo', 'FIFO in the root'),
     (r'\\server\share\x.vhd', 'UNC path'),
@@ -417,6 +418,13 @@ def step_bad(d, storage):
     check('IsPathValid of a mount inside the root', d.is_path_valid(r'C:\mnt\x.vhd'),
           ERROR_INVALID_DRIVE if os.path.ismount(os.path.join(storage, 'mnt')) else S_OK)
     check('DeleteWtFile of a text file', hr_of(d.delete_wt_file, r'C:\text.txt'), ERROR_INVALID_DATA)
+    check('DeleteWtFile of a symlink to a VHD in the root', hr_of(d.delete_wt_file, r'C:\link-in.vhd'),
+          E_INVALIDARG)
+    check('CreateWtFile over a symlink in the root', hr_of(d.create_wt_file, r'C:\link-in.vhd', 64 * MiB,
+                                                            False), ERROR_FILE_EXISTS)
+    check('CreateWtFile over a dangling symlink in the root',
+          hr_of(d.create_wt_file, r'C:\dangling-in.vhd', 64 * MiB, False), ERROR_FILE_EXISTS)
+    check('IsValidWtDevice through a symlink in the root', d.is_valid_wt_device(r'C:\link-in.vhd'), S_OK)
     check('CreateWtFile over a directory', hr_of(d.create_wt_file, r'C:\dir', 64 * MiB, False), E_INVALIDARG)
     check('CreateWtFile under a file', hr_of(d.create_wt_file, r'C:\text.txt\x.vhd', 64 * MiB, False),
           ERROR_PATH_NOT_FOUND)

@@ -33,6 +33,8 @@ ln -s /etc "$STORAGE/link-out"
 echo canary > "$tmp/outside/canary.txt"
 ln -s "$tmp/outside/canary.vhd" "$STORAGE/link-abs.vhd"
 ln -s good.vhd "$STORAGE/link-in.vhd"       # stays inside: allowed, but not listed
+ln -s nowhere.vhd "$STORAGE/dangling-in.vhd"
+ln -s "$tmp/outside/new.vhd" "$STORAGE/dangling-out.vhd"
 mknod "$STORAGE/dev-null" c 1 3
 mkfifo "$STORAGE/fifo"
 # another file system mounted inside the root (IsPathValid: ERROR_INVALID_DRIVE)
@@ -76,5 +78,7 @@ snapshot > "$tmp/after"
 diff "$tmp/before" "$tmp/after" || fail "bad input changed files"
 [ "$(sha256sum < /etc/passwd)" = "$sum_etc" ] || fail "/etc/passwd changed"
 [ -c "$STORAGE/dev-null" ] && [ -p "$STORAGE/fifo" ] || fail "the device or the FIFO went"
+[ ! -e "$tmp/outside/new.vhd" ] && [ ! -e "$STORAGE/nowhere.vhd" ] ||
+    fail "a file was made where a dangling symlink points"
 echo "ok   nothing changed in the root or outside it"
 istmd_stop
