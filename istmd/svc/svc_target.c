@@ -237,6 +237,45 @@ static bool is_saved(const struct state_target *t)
 	return !(t->flags & STATE_PENDING) && t->tid > 0;
 }
 
+/* Whether a session of CUR came in under identification ID (NULL: any). */
+static bool session_matches(const struct tgt_show_target *cur, const struct state_id *id)
+{
+	for (size_t i = 0; i < cur->nnexus; i++) {
+		const struct tgt_show_nexus *n = &cur->nexus[i];
+
+		if (!id || (id->method == STATE_ID_IQN && strcasecmp(n->initiator, id->value) == 0))
+			return true;
+		for (size_t j = 0; j < n->nconns; j++)
+			if ((id->method == STATE_ID_IP || id->method == STATE_ID_IPV6) &&
+			    strcasecmp(n->conns[j].address, id->value) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* End the sessions of saved target T that came in under ID (NULL: all of
+ * them) (3.21.4.3, 3.21.4.42-43).  tgt closes sessions only with the
+ * target, so the tgt target goes (--force) and the apply that follows makes
+ * it again: the target's other sessions end too, and their initiators log
+ * in again.  0 or a negative errno. */
+static int drop_sessions(struct svc *s, const struct state_target *t, const struct state_id *id)
+{
+	struct tgt_show *show = NULL;
+	const struct tgt_show_target *cur;
+	int err = tgt_show(&s->tgt, &show);
+
+	if (err < 0)
+		return err;
+	cur = tgt_show_find(show, t->tid);
+	if (cur && strcasecmp(cur->iqn, t->iqn) == 0 && cur->nnexus > 0 && session_matches(cur, id)) {
+		err = tgt_target_delete(&s->tgt, t->tid, true);
+		if (err == 0)
+			log_info("sessions of target '%s' closed", t->name);
+	}
+	tgt_show_free(show);
+	return err == -ENOENT ? 0 : err;
+}
+
 /* Apply target ID to tgtd inside the caller's transaction; on failure roll
  * the transaction back and apply the old configuration again (when the
  * target was in tgtd before).  Returns the HRESULT; the transaction is
@@ -442,11 +481,14 @@ static uint32_t do_save(struct svc *s, const struct state_target *in, struct sta
 		free(taken);
 	} else if (tgt_show_find(show, nt->tid) &&
 		   strcasecmp(tgt_show_find(show, nt->tid)->iqn, old->iqn) == 0 &&
-		   strcasecmp(old->iqn, nt->iqn) != 0) {
-		/* a new IQN is a new tgt target: tgtd cannot rename one */
+		   (strcasecmp(old->iqn, nt->iqn) != 0 || (old->enabled && !nt->enabled))) {
+		/* a new IQN is a new tgt target (tgtd cannot rename one); a
+		 * target disabled loses its sessions (3.21.4.3): tgt ends
+		 * sessions only with their target, the apply makes it again */
 		err = tgt_target_delete(&s->tgt, nt->tid, true);
 		if (err < 0) {
-			log_warnx("renaming target '%s' failed: %s", nt->name, tgt_errmsg(&s->tgt));
+			log_warnx("replacing target '%s' in tgtd failed: %s", nt->name,
+				  tgt_errmsg(&s->tgt));
 			state_rollback(s->st);
 			hr = ERROR_NOT_READY;
 			goto done;
@@ -607,6 +649,10 @@ static int answer_idm(struct svc *s, const uint8_t *req, size_t len, uint8_t *re
 		}
 		return svc_reply_hr(reply, reply_len, S_OK);
 	}
+	if (rq.op != SVC_TARGET_OP_ADD &&
+	    (err = drop_sessions(s, &t, rq.op == SVC_TARGET_OP_REMOVE ? &id : NULL)) < 0)
+		log_warnx("closing the sessions of target '%s' failed: %s", t.name,
+			  tgt_errmsg(&s->tgt));
 	return svc_reply_hr(reply, reply_len, apply_or_undo(s, t.id, true));
 }
 

@@ -5,6 +5,7 @@
 #                       CHAP chapuser / chap-secret-123, reverse CHAP off; prints its IQN
 #   enable 0|1          [propput]Enable, Save
 #   ids KIND:VALUE...   RemoveAllIDs, then AddID each (KIND iqn, ip, ipv6, dns)
+#   removeid KIND:VALUE RemoveID
 #   chap SECRET         a new CHAP secret, Save
 #   rchap 0|1           reverse CHAP (tgtuser / target-secret-99) off or on, Save
 #   status INITIATOR|-  Status, LastLogIn and EnumSessions while INITIATOR holds
@@ -42,6 +43,9 @@ else:
             kind, value = spec.split(':', 1)
             h.add_id(kind, value)
         check(len(h.enum_ids().all()) == len(a.rest), 'IDs replaced')
+    elif a.op == 'removeid':
+        kind, value = a.rest[0].split(':', 1)
+        h.remove_id(kind, value)
     elif a.op == 'chap':
         h.put('CHAPSecret', a.rest[0])
     elif a.op == 'rchap':

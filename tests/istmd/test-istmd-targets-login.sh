@@ -29,23 +29,36 @@ allowed $OK chapuser%chap-secret-123
 grep -q 'Peripheral' "$tmp/inq" || { cat "$tmp/inq"; fail "no inquiry data"; }
 
 # a held session: Status connected, a LastLogIn, IHost2::EnumSessions lists it
+HOLD=
+hold()
+{
+    local i
+    "$ISCSI_HOLD" --initiator "$1" --chap "$2" "127.0.0.1:$TGT_PORT" "$iqn" > "$tmp/hold.out" 2>&1 &
+    HOLD=$!
+    for i in $(seq 100); do
+        grep -q 'logged in' "$tmp/hold.out" && return 0
+        kill -0 $HOLD 2>/dev/null || { cat "$tmp/hold.out"; fail "holding a session"; }
+        sleep 0.1
+    done
+    fail "the held login timed out"
+}
+# unhold: end the holder (SIGKILL if it does not log out within 3 s: a
+# session the target closed may leave it unable to)
+unhold()
+{
+    local i
+    [ -n "$HOLD" ] || return 0
+    kill $HOLD 2>/dev/null || true
+    for i in $(seq 30); do kill -0 $HOLD 2>/dev/null || break; sleep 0.1; done
+    kill -KILL $HOLD 2>/dev/null || true
+    wait $HOLD 2>/dev/null || true
+    HOLD=
+}
+cleanup_fn unhold
 op status -
-"$ISCSI_HOLD" --initiator $OK --chap chapuser:chap-secret-123 "127.0.0.1:$TGT_PORT" "$iqn" \
-    > "$tmp/hold.out" 2>&1 &
-hold=$!
-cleanup_fn "kill $hold 2>/dev/null || true"
-for i in $(seq 100); do
-    grep -q 'logged in' "$tmp/hold.out" && break
-    kill -0 $hold 2>/dev/null || { cat "$tmp/hold.out"; fail "holding a session"; }
-    sleep 0.1
-done
-grep -q 'logged in' "$tmp/hold.out" || fail "the held login timed out"
+hold $OK chapuser:chap-secret-123
 op status $OK
-kill $hold
-wait $hold 2>/dev/null || true
-refused $OK chapuser%wrong-secret-12
-refused $OK otheruser%chap-secret-123
-refused $OTHER chapuser%chap-secret-123
+unhold
 
 # a new secret replaces the old one in tgtd
 op chap new-secret-4567
@@ -61,6 +74,24 @@ op rchap 0
 # disabled: nobody; enabled again: the allowed one
 op enable 0
 refused $OK chapuser%new-secret-4567
+op enable 1
+allowed $OK chapuser%new-secret-4567
+
+# sessions end when what admitted them goes (RemoveID), and when the target
+# is disabled; removing another initiator's ID leaves them
+op ids iqn:$OK iqn:$OTHER
+hold $OK chapuser:new-secret-4567
+op status $OK
+op removeid iqn:$OTHER
+op status $OK
+op removeid iqn:$OK
+op status -
+unhold
+op ids iqn:$OK
+hold $OK chapuser:new-secret-4567
+op enable 0
+op status -
+unhold
 op enable 1
 allowed $OK chapuser%new-secret-4567
 
