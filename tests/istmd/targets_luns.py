@@ -42,8 +42,12 @@ if a.phase == 'assign':
     before = maps(h)
     expect('not a VHD', lambda: h.add_wtdisk(D['garbage']), None)
     check(maps(h) == before, 'a refused assignment changed the mappings')
+    # a disk registered over ISTM (IWTDiskMgr::CreateWTDisk) maps the same way
+    from istm.disks import activate_disk_mgr
+    wtd = activate_disk_mgr(dcom).create_wtdisk('C:\\istm.vhd', 'made over ISTM')
+    h.add_wtdisk(wtd)
     h.save()
-    want = [(D['d0'], 0), (D['child'], 1), (D['robase'], 2), (D['d1'], 5)]
+    want = [(D['d0'], 0), (D['child'], 1), (D['robase'], 2), (wtd, 3), (D['d1'], 5)]
     check(maps(h) == want, 'mappings %r' % maps(h))
     g = mgr.get_host('LunTarget')
     check(maps(g) == want, 'the same from GetHost')

@@ -5,8 +5,9 @@
 # differencing disks cannot be assigned; read-only it can), a locally
 # mounted disk, a missing file and the 128-mapping limit are refused, bad
 # input changes nothing in tgtd; RemoveWTDisk, RemoveAllWTDisks, DeleteHost
-# take the LUs away.  Disk rows come from targets-disk-row (IWTDiskMgr is
-# another part's).
+# take the LUs away.  Most disk rows come from targets-disk-row (states
+# IWTDiskMgr would not make: a writable parent, a mounted disk, files that
+# are not VHDs); one disk is registered through IWTDiskMgr.
 . "$(dirname "$0")/../functions.sh"
 . "$(dirname "$0")/istm-functions.sh"
 requires_vhdtool
@@ -16,7 +17,7 @@ py="$top_srcdir/tests/istmd/targets_luns.py"
 row="$top_builddir/tests/istmd/targets-disk-row"
 INIT=iqn.2000-01.com.example:lun-init
 mkdir -p "$STORAGE" "$tmp/state"
-for f in d0 d1 base robase mounted; do
+for f in d0 d1 base robase mounted istm; do
     "$VHDTOOL" --quiet create --type fixed --size 8M "$STORAGE/$f.vhd"
 done
 "$VHDTOOL" --quiet create --type diff --parent "$STORAGE/base.vhd" "$STORAGE/child.vhd"
@@ -56,7 +57,8 @@ lu() {  # lu TGT-LUN: "path readonly" of that LU of the target
 [ "$(lu 2)" = "$STORAGE/child.vhd No" ] || { cat "$tmp/show1"; fail "no child at tgt LUN 2"; }
 [ "$(lu 3)" = "$STORAGE/robase.vhd Yes" ] || { cat "$tmp/show1"; fail "no read-only base at tgt LUN 3"; }
 [ "$(lu 6)" = "$STORAGE/d1.vhd No" ] || { cat "$tmp/show1"; fail "ISTM LUN 5 is not d1 at tgt LUN 6"; }
-[ -z "$(lu 4)$(lu 5)" ] || fail "LUs where nothing is mapped"
+[ "$(lu 4)" = "$STORAGE/istm.vhd No" ] || { cat "$tmp/show1"; fail "no IWTDiskMgr-made disk at tgt LUN 4"; }
+[ -z "$(lu 5)" ] || fail "an LU where nothing is mapped"
 grep -q 'missing.vhd\|garbage.vhd\|/base.vhd\|mounted.vhd' "$tmp/show1" &&
     { grep -n 'missing\|garbage\|/base\|mounted' "$tmp/show1"; fail "a refused disk reached tgtd"; }
 
