@@ -242,8 +242,14 @@ def after_restart(mgr, storage, path):
     # a new disk gets a new index: indexes are never reused
     n = mgr.create_wtdisk('C:\\disks\\np.vhd', 'again')
     check(n > max(int(w) for w in saved['disks']), 'index %d reused' % n)
-    # delete the child, then the base can go
+    # delete the child, then the base can go; an object of a deleted disk
+    # answers ERROR_FILE_NOT_FOUND where it asks the server
+    stale = mgr.get_wtdisk(saved['child'])
     mgr.delete_wtdisk(saved['child'])
+    for name in ('Save', 'Assigned', 'Status', 'IsAlive', 'GetLunStatus', 'LMStatus'):
+        expect_hr(stale.hr(name), ERROR_FILE_NOT_FOUND, '%s of a deleted disk' % name)
+    expect_hr(hr(lambda: mgr.get_wtdisk(saved['child'])), ERROR_FILE_NOT_FOUND,
+              'GetWTDisk of a deleted disk')
     mgr.delete_wtdisk(saved['base'])
     check(saved['base'] not in wtds(mgr) and saved['child'] not in wtds(mgr), 'deleted')
     check(os.path.exists(os.path.join(storage, 'disks', 'base.vhd')),
