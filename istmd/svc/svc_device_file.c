@@ -430,6 +430,11 @@ int svc_device_grow(struct svc *s, const uint8_t *req, size_t len, uint8_t *repl
 		size = vi.virtual_size + add;
 		if (size < vi.virtual_size || size > VHD_MAX_CREATE_SIZE)
 			hr = ERROR_BAD_LENGTH;
+		/* a dynamic VHD's block table is sized when it is made: past
+		 * it is a limit of the file, not a full disk */
+		else if (vi.type == VHD_TYPE_DYNAMIC &&
+			 size > (uint64_t)vi.max_table_entries * vi.block_size)
+			hr = ERROR_BAD_LENGTH;
 	}
 	if (hr == S_OK) {
 		rc = dev_registered_use(s, &f, &vi, why, sizeof(why));

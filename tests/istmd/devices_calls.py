@@ -166,6 +166,21 @@ def step_diff(d, storage):
     check('GrowWtFile of a child', hr_of(d.grow_wt_file, r'C:\children\child1.vhd', 8 * MiB), E_INVALIDARG)
 
 
+def step_grow_dynamic(d, storage):
+    """A dynamic VHD (vhdtool, 999 MiB: a table of 500 2 MiB blocks) grows
+    within its block table; past it is ERROR_BAD_LENGTH."""
+    path = os.path.join(storage, 'dyn.vhd')
+    check('IsValidWtDevice dynamic', d.is_valid_wt_device(r'C:\dyn.vhd'), S_OK)
+    check('GrowWtFile dynamic +1 MiB', hr_of(d.grow_wt_file, r'C:\dyn.vhd', MiB), S_OK)
+    check('  qemu-img 1000 MiB', qemu_info(path)['virtual-size'], 1000 * MiB)
+    rc, text = vhdiinfo(path)
+    check('  vhdiinfo reads it, dynamic', (rc, 'Dynamic' in text), (0, True))
+    check('GrowWtFile dynamic past its block table',
+          hr_of(d.grow_wt_file, r'C:\dyn.vhd', 64 * MiB), ERROR_BAD_LENGTH)
+    check('  qemu-img still 1000 MiB', qemu_info(path)['virtual-size'], 1000 * MiB)
+    check('DeleteWtFile dynamic', hr_of(d.delete_wt_file, r'C:\dyn.vhd'), S_OK)
+
+
 def step_locked_parent(d, storage):
     """The base is open for writing (vhdfs, read-write): no new child."""
     check('CreateDiffWtFile of a parent open for writing',

@@ -20,6 +20,8 @@ run() { istm_py "$CALLS" "$@" "$STORAGE" || { tail -20 "$tmp/istmd.log"; fail "s
 
 run create
 run diff
+"$VHDTOOL" create -q --type dynamic --size 999M "$STORAGE/dyn.vhd"
+run grow-dynamic
 
 base="$STORAGE/iSCSI_target_disks/VirtualDisk1.vhd"
 sum_before=$(sha256sum < "$base")
