@@ -57,15 +57,24 @@ bool tgt_name_valid(const char *name)
 	if (len == 0 || len > 223)
 		return false;
 	if (strncmp(name, "iqn.", 4) == 0) {
-		/* iqn.YYYY-MM.<reversed domain>[:<anything>] */
+		/* iqn.YYYY-MM.<reversed domain>[:<anything>].  RFC 3720
+		 * 3.2.6.3.1 wants two month digits; Windows also takes one
+		 * ([MS-ISTM] 4.5 sets "iqn.1991-5.com.contoso:..." and gets
+		 * S_OK), and neither tgt nor initiators care, so one is
+		 * accepted too. */
 		const char *p = name + 4;
+		int m = 5;
 
-		for (int i = 0; i < 7; i++)
+		for (int i = 0; i < 5; i++)
 			if (i == 4 ? p[i] != '-' : !isdigit((unsigned char)p[i]))
 				return false;
-		if (p[7] != '.' || (!islower((unsigned char)p[8]) && !isdigit((unsigned char)p[8])))
+		if (!isdigit((unsigned char)p[m++]))
 			return false;
-		for (const char *c = p + 8; *c; c++)
+		if (isdigit((unsigned char)p[m]))
+			m++;
+		if (p[m] != '.' || (!islower((unsigned char)p[m + 1]) && !isdigit((unsigned char)p[m + 1])))
+			return false;
+		for (const char *c = p + m + 1; *c; c++)
 			if (!islower((unsigned char)*c) && !isdigit((unsigned char)*c) &&
 			    *c != '-' && *c != '.' && *c != ':')
 				return false;

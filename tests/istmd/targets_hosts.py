@@ -132,7 +132,7 @@ def create():
     h.add_id('mac', '00:11:22:aa:bb:cc')
     h.add_id('netbios', 'HOST1')
     for method, value, want in (('iqn', 'notaniqn', 'ERROR_INVALID_DATA'),
-                                ('iqn', 'iqn.1991-5.com.contoso:x', 'ERROR_INVALID_DATA'),
+                                ('iqn', 'iqn.1991-123.com.contoso:x', 'ERROR_INVALID_DATA'),
                                 ('ip', '300.1.1.1', 'ERROR_INVALID_DATA'),
                                 ('ip', '127.0.0.1,10.0.0.1', 'ERROR_INVALID_DATA'),
                                 ('ipv6', 'zz::1', 'ERROR_INVALID_DATA'),

@@ -207,12 +207,13 @@ START_TEST(test_names)
 		"iqn.1991-05.com.microsoft:target1",
 		"iqn.2026-11.org.vhdtarget:disk-1.a",
 		"iqn.1993-08.org.debian:01:abc",
+		"iqn.1991-5.com.contoso:test-server-istmtarget-target", /* [MS-ISTM] 4.5 */
 		"eui.02004567A425678D",
 		"naa.52004567BA64678D",
 		"naa.52004567BA64678D52004567BA64678D",
 	};
 	static const char *const bad[] = {
-		"", "iqn.", "iqn.1991-5.com.x", "iqn.1991-05com.x", "iqn.1991-05.",
+		"", "iqn.", "iqn.1991-.com.x", "iqn.1991-123.com.x", "iqn.1991-05com.x", "iqn.1991-05.",
 		"iqn.1991-05.Com.x", "iqn.1991-05.com.x:UPPER", "iqn.1991-05.com.x:a b",
 		"iqn.1991-05.com.x:a,b", "iqn.1991-05.com.x:a\nb", "eui.123", "eui.02004567A425678Z",
 		"naa.123456789012345678", "iscsi-target", "IQN.1991-05.com.x",
