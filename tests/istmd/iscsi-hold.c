@@ -5,7 +5,9 @@
  *
  * Trade-off: the session is idle while held (no NOP-Out is sent); tgt
  * does not time idle sessions out by default, and tests hold sessions for
- * seconds, not minutes.
+ * seconds, not minutes.  The logout gets 5 seconds (libiscsi retries a
+ * lost connection forever; SIGALRM's default action ends that), and a
+ * second SIGTERM/SIGINT kills at once, so a test's cleanup never hangs.
  *
  * Licence: GPL-2.0-or-later.
  */
@@ -72,6 +74,7 @@ int main(int argc, char **argv)
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND;   /* the second signal kills */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 
@@ -108,6 +111,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	while (!stop && seconds-- > 0)
 		sleep(1);
+	alarm(5);
 	iscsi_logout_sync(iscsi);
 	iscsi_destroy_context(iscsi);
 	return 0;
