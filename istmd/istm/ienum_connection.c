@@ -61,9 +61,12 @@ static NDR_PARAMS_TYPE(next_out_t, struct next_out, next_out_fields);
 static uint32_t conn_to_wire(struct dcom_call *c, const struct istm_enum *e, const void *item,
 			     void *elem)
 {
+	struct svc_conn_item it;
+
 	(void)c;
 	(void)e;
-	istm_connection_from_item(item, elem);
+	memcpy(&it, item, sizeof(it));   /* the reply buffer's alignment is not the struct's */
+	istm_connection_from_item(&it, elem);
 	return S_OK;
 }
 

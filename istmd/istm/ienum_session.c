@@ -72,14 +72,15 @@ static NDR_PARAMS_TYPE(next_out_t, struct next_out, next_out_fields);
 static uint32_t session_to_wire(struct dcom_call *c, const struct istm_enum *e, const void *item,
 				void *elem)
 {
-	const struct svc_session_item *it = item;
+	struct svc_session_item it;
 	struct istm_session *out = elem;
 
 	(void)c;
 	(void)e;
+	memcpy(&it, item, sizeof(it));   /* the reply buffer's alignment is not the struct's */
 	memset(out, 0, sizeof(*out));
-	ndr_wchar_fixed_set(out->initiator, 256, it->initiator);
-	ndr_wchar_fixed_set(out->target, 256, it->target_iqn);
+	ndr_wchar_fixed_set(out->initiator, 256, it.initiator);
+	ndr_wchar_fixed_set(out->target, 256, it.target_iqn);
 	return S_OK;
 }
 
@@ -140,9 +141,12 @@ static NDR_PARAMS_TYPE(next2_out_t, struct next2_out, next2_out_fields);
 static uint32_t session2_to_wire(struct dcom_call *c, const struct istm_enum *e,
 				 const void *item, void *elem)
 {
+	struct svc_session_item it;
+
 	(void)c;
 	(void)e;
-	istm_session2_from_item(item, elem);
+	memcpy(&it, item, sizeof(it));
+	istm_session2_from_item(&it, elem);
 	return S_OK;
 }
 

@@ -182,7 +182,7 @@ int svc_session_refresh(struct svc *s)
 static int fetch_sessions(struct svc *s, const struct svc_enum_req *rq, int64_t *cursor,
 			  void *out, size_t max, size_t *n)
 {
-	struct svc_session_item *items = out;
+	uint8_t *items = out;        /* not aligned for the struct: memcpy */
 	struct tgt_show *show = NULL;
 	struct state_target t;
 	struct sess *ss;
@@ -207,7 +207,7 @@ static int fetch_sessions(struct svc *s, const struct svc_enum_req *rq, int64_t 
 		if (tid > 0 && ((int)ss[i].item.tid != tid || ss[i].item.target_id != rq->scope))
 			continue;
 		if (items)
-			items[*n] = ss[i].item;
+			memcpy(items + *n * sizeof(ss[i].item), &ss[i].item, sizeof(ss[i].item));
 		*cursor = ss[i].item.tsih;
 		(*n)++;
 	}
@@ -304,7 +304,8 @@ static void conn_item(const struct tgt_show_conn *tc, const char *taddr, uint32_
 static int fetch_conns(struct svc *s, const struct svc_enum_req *rq, int64_t *cursor,
 		       void *out, size_t max, size_t *n)
 {
-	struct svc_conn_item *items = out;
+	uint8_t *items = out;        /* not aligned for the struct: memcpy */
+	struct svc_conn_item ci;
 	struct tgt_show *show = NULL;
 	const struct sess *one;
 	char taddr[128];
@@ -335,8 +336,10 @@ static int fetch_conns(struct svc *s, const struct svc_enum_req *rq, int64_t *cu
 		}
 		if (!best)
 			break;
-		if (items)
-			conn_item(best, taddr, tport, &items[*n]);
+		if (items) {
+			conn_item(best, taddr, tport, &ci);
+			memcpy(items + *n * sizeof(ci), &ci, sizeof(ci));
+		}
 		*cursor = best->cid;
 		(*n)++;
 	}
