@@ -104,8 +104,8 @@ static int disk_uses(const struct state_disk *d, const struct dev_file *f,
 		snprintf(why, cap, "it is virtual disk %lld", (long long)d->wtd);
 		return 1;
 	}
-	if (!vi)
-		return 0;    /* not a VHD: nobody's parent */
+	if (!vi || d->vhd_type == STATE_VHD_FIXED || d->vhd_type == STATE_VHD_DYNAMIC)
+		return 0;    /* F is not a VHD, or D has no parent: nothing to open */
 	/* The registered disk's own chain, as bs_vhd would open it. */
 	if (vhd_chain_open(d->path, VHD_OPEN_RDONLY | VHD_OPEN_NOLOCK, &ch) == 0) {
 		depth = vhd_chain_depth(ch);
