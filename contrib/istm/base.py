@@ -8,6 +8,7 @@
 # Needs Debian's python3-impacket (0.10) under /usr/bin/python3.
 
 import sys
+from threading import current_thread
 
 from impacket.dcerpc.v5 import transport
 from impacket.dcerpc.v5.dcomrt import (DCOMCALL, DCOMANSWER, DCOMConnection, IRemUnknown2,
@@ -119,3 +120,34 @@ def enumerate_all(next_fn):
         if hr == S_FALSE:
             return
         yield elem
+
+
+def _install_context_cache():
+    """impacket binds one interface at a time per connection and makes a new
+    presentation and security context (a new NTLM handshake) on every
+    switch, even back to an interface it had: an IHostMgr / IHost / IEnum*
+    conversation soon exceeds the contexts a server keeps per connection.
+    Keep the context of each interface and switch back to it instead."""
+    if getattr(INTERFACE, '_istm_ctx_cache', False):
+        return
+    orig = INTERFACE.connect
+
+    def connect(self, iid=None):
+        entry = INTERFACE.CONNECTIONS.get(self.get_target(), {}).get(
+            current_thread().name, {}).get(self.get_oxid())
+        if entry is not None and entry.get('currentBinding') != iid:
+            cache = entry.setdefault('istm_dces', {})
+            cache[entry['currentBinding']] = entry['dce']
+            if iid in cache:
+                entry['dce'] = cache[iid]
+                entry['currentBinding'] = iid
+                return None
+            # impacket numbers the new context after the current one's:
+            # start from the newest, or the number would be taken
+            entry['dce'] = max(cache.values(), key=lambda d: getattr(d, '_ctx', 0))
+        return orig(self, iid)
+    INTERFACE.connect = connect
+    INTERFACE._istm_ctx_cache = True
+
+
+_install_context_cache()

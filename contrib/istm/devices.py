@@ -20,9 +20,9 @@ from istm.base import DCERPCSessionError  # impacket looks it up here
 from istm.base import CLSID_LocalDeviceMgr, S_OK, S_FALSE, _call, _answer, _status, hresult_of
 # impacket makes a new security context on every interface switch (every
 # enumerator): keep one per interface, as hosts.py does for every module
-from istm.hosts import IEnumPortal, _install_context_cache
+from istm.hosts import IEnumPortal
 
-_install_context_cache()
+
 
 IID_ILocalDeviceMgr = uuidtup_to_bin(('8ad608a4-6c16-4405-8879-b27910a68995', '0.0'))
 IID_ILocalDeviceMgr2 = uuidtup_to_bin(('b0d1ac4b-f87a-49b2-938f-d439248575b2', '0.0'))

@@ -24,9 +24,8 @@ from istm.base import DCERPCSessionError  # noqa: F401  (impacket looks it up he
 from istm.base import CLSID_WTDiskMgr, S_OK, S_FALSE, _answer, _call, hresult_of
 # impacket makes a new security context on every interface switch; hosts.py
 # keeps one per interface instead (shared, installed once)
-from istm.hosts import _install_context_cache
 
-_install_context_cache()
+
 
 IID_IWTDiskMgr = uuidtup_to_bin(('52ba97e7-9364-4134-b9cb-f8415213bdd8', '0.0'))
 IID_IWTDiskMgr2 = uuidtup_to_bin(('592381e5-8d3c-42e9-b7de-4e77a1f75ae4', '0.0'))

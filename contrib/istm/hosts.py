@@ -12,7 +12,6 @@
 # Needs Debian's python3-impacket (0.10) under /usr/bin/python3.
 
 import re
-from threading import current_thread
 
 from impacket.dcerpc.v5.dcomrt import INTERFACE, IRemUnknown2, PMInterfacePointer
 from impacket.dcerpc.v5.dcom.oaut import BSTR
@@ -25,36 +24,6 @@ from istm.base import (CLSID_HostMgr, DCERPCSessionError, S_FALSE, S_OK,  # noqa
                        _answer, _call, call_status, hresult_of)
 
 
-
-def _install_context_cache():
-    """impacket binds one interface at a time per connection and makes a new
-    presentation and security context (a new NTLM handshake) on every
-    switch, even back to an interface it had: an IHostMgr / IHost / IEnum*
-    conversation soon exceeds the contexts a server keeps per connection.
-    Keep the context of each interface and switch back to it instead."""
-    if getattr(INTERFACE, '_istm_ctx_cache', False):
-        return
-    orig = INTERFACE.connect
-
-    def connect(self, iid=None):
-        entry = INTERFACE.CONNECTIONS.get(self.get_target(), {}).get(
-            current_thread().name, {}).get(self.get_oxid())
-        if entry is not None and entry.get('currentBinding') != iid:
-            cache = entry.setdefault('istm_dces', {})
-            cache[entry['currentBinding']] = entry['dce']
-            if iid in cache:
-                entry['dce'] = cache[iid]
-                entry['currentBinding'] = iid
-                return None
-            # impacket numbers the new context after the current one's:
-            # start from the newest, or the number would be taken
-            entry['dce'] = max(cache.values(), key=lambda d: getattr(d, '_ctx', 0))
-        return orig(self, iid)
-    INTERFACE.connect = connect
-    INTERFACE._istm_ctx_cache = True
-
-
-_install_context_cache()
 
 IID_IHostMgr = uuidtup_to_bin(('b06a64e3-814e-4ff9-afac-597ad32517c7', '0.0'))
 IID_IHostMgr2 = uuidtup_to_bin(('dd6f0a28-248f-4dd3-afe9-71aed8f685c4', '0.0'))

@@ -11,7 +11,6 @@
 #
 # Needs Debian's python3-impacket (0.10) under /usr/bin/python3.
 
-from threading import current_thread
 
 from impacket.dcerpc.v5.dcomrt import INTERFACE, IRemUnknown2, PMInterfacePointer
 from impacket.dcerpc.v5.dtypes import BOOLEAN, DWORD, NULL, ULONG, ULONGLONG, USHORT
@@ -33,33 +32,6 @@ SESSION_TYPES = {0: 'invalid', 1: 'discovery', 2: 'normal'}
 AUTH_METHODS = {0: 'none', 1: 'chap'}
 
 
-def _install_context_cache():
-    """impacket makes a new presentation and security context (a new NTLM
-    handshake) each time a connection switches interface, even back to one
-    it had; a manager / enumerator conversation soon exceeds the contexts
-    a server keeps per connection.  Keep each interface's context and
-    switch back to it.  (Shared flag: other istm modules install the same.)"""
-    if getattr(INTERFACE, '_istm_ctx_cache', False):
-        return
-    orig = INTERFACE.connect
-
-    def connect(self, iid=None):
-        entry = INTERFACE.CONNECTIONS.get(self.get_target(), {}).get(
-            current_thread().name, {}).get(self.get_oxid())
-        if entry is not None and entry.get('currentBinding') != iid:
-            cache = entry.setdefault('istm_dces', {})
-            cache[entry['currentBinding']] = entry['dce']
-            if iid in cache:
-                entry['dce'] = cache[iid]
-                entry['currentBinding'] = iid
-                return None
-            entry['dce'] = max(cache.values(), key=lambda d: getattr(d, '_ctx', 0))
-        return orig(self, iid)
-    INTERFACE.connect = connect
-    INTERFACE._istm_ctx_cache = True
-
-
-_install_context_cache()
 
 
 def _wchars(n):
