@@ -151,3 +151,45 @@ def _install_context_cache():
 
 
 _install_context_cache()
+
+
+class IstmObject(IRemUnknown2):
+    """An ISTM object reached through IID (its most derived interface): what
+    every area module's interface classes derive from."""
+    IID = None
+
+    def __init__(self, interface):
+        IRemUnknown2.__init__(self, interface)
+        self._iid = self.IID
+
+    def _req(self, req):
+        return self.request(req, iid=self._iid, uuid=self.get_iPid())
+
+    def _req_hr(self, req):
+        """(HRESULT, answer or None): S_FALSE and errors do not raise."""
+        try:
+            return S_OK, self._req(req)
+        except DCERPCException as e:
+            code = hresult_of(e)
+            if code is None:
+                raise
+            return code, None
+
+    def _hr(self, req):
+        """The HRESULT of REQ (0 on success) instead of an exception."""
+        return _status(lambda: self._req(req))
+
+    def _wrap(self, mip, cls):
+        """The interface pointer MIP (an [out] IX **) wrapped in CLS, or None
+        (a NULL pointer)."""
+        try:
+            data = b''.join(mip['abData'])
+        except Exception:  # noqa: BLE001  NULL, or no MInterfacePointer at all
+            return None
+        if not data:
+            return None
+        return cls(INTERFACE(self.get_cinstance(), data, self.get_ipidRemUnknown(),
+                             oxid=self.get_oxid(), target=self.get_target()))
+
+    def release(self):
+        return self.RemRelease()

@@ -16,7 +16,7 @@ from impacket.dcerpc.v5.dtypes import BOOLEAN, GUID, LONG, LONGLONG, NULL, ULONG
 from impacket.dcerpc.v5.ndr import NDRENUM, NDRSTRUCT, NDRUniFixedArray
 from impacket.uuid import uuidtup_to_bin
 
-from istm.base import DCERPCSessionError  # impacket looks it up here
+from istm.base import IstmObject, DCERPCSessionError  # impacket looks it up here
 from istm.base import CLSID_LocalDeviceMgr, S_OK, S_FALSE, _call, _answer, _status, hresult_of
 # impacket makes a new security context on every interface switch (every
 # enumerator): keep one per interface, as hosts.py does for every module
@@ -238,25 +238,11 @@ CreateDiffWtFile = _call('CreateDiffWtFile', 31, (('FilePath', BSTR), ('ParentPa
 CreateDiffWtFileResponse = _answer('CreateDiffWtFileResponse')
 
 
-class _Obj(IRemUnknown2):
+class _Obj(IstmObject):
     """An ISTM object: requests go to its IPID under IID."""
-    IID = None
 
-    def __init__(self, interface):
-        IRemUnknown2.__init__(self, interface)
-        self._iid = self.IID
-
-    def _req(self, req):
-        return self.request(req, iid=self._iid, uuid=self.get_iPid())
-
-    def _hr(self, req):
-        """The HRESULT of REQ (0 on success) instead of an exception."""
-        return _status(lambda: self._req(req))
-
-    def _wrap(self, cls, mip):
-        return cls(INTERFACE(self.get_cinstance(), b''.join(mip['abData']),
-                             self.get_ipidRemUnknown(), oxid=self.get_oxid(),
-                             target=self.get_target()))
+    def _wrap(self, cls, mip):  # this module passes the class first
+        return IstmObject._wrap(self, mip, cls)
 
     def _mip_call(self, req, cls):
         """(HRESULT, wrapped object or None) of a method returning an interface."""

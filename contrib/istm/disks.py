@@ -20,7 +20,7 @@ from impacket.dcerpc.v5.ndr import NDRSTRUCT, NDRUniFixedArray
 from impacket.dcerpc.v5.rpcrt import DCERPCException
 from impacket.uuid import uuidtup_to_bin
 
-from istm.base import DCERPCSessionError  # noqa: F401  (impacket looks it up here)
+from istm.base import IstmObject, DCERPCSessionError  # noqa: F401  (impacket looks it up here)
 from istm.base import CLSID_WTDiskMgr, S_OK, S_FALSE, _answer, _call, hresult_of
 # impacket makes a new security context on every interface switch; hosts.py
 # keeps one per interface instead (shared, installed once)
@@ -207,21 +207,7 @@ def hr_of(fn):
         return code, None
 
 
-class _Object(IRemUnknown2):
-    IID = None
-
-    def __init__(self, interface):
-        IRemUnknown2.__init__(self, interface)
-        self._iid = self.IID
-
-    def _req(self, req):
-        return self.request(req, iid=self._iid, uuid=self.get_iPid())
-
-    def _wrap(self, mip, cls):
-        if mip is None or mip == NULL or isinstance(mip, bytes) or mip['ulCntData'] == 0:
-            return None
-        return cls(INTERFACE(self.get_cinstance(), b''.join(mip['abData']),
-                             self.get_ipidRemUnknown(), target=self.get_target()))
+_Object = IstmObject
 
 
 class IWTDisk(_Object):

@@ -20,7 +20,7 @@ from impacket.dcerpc.v5.ndr import NDRENUM, NDRSTRUCT, NDRUniConformantArray, ND
 from impacket.dcerpc.v5.rpcrt import DCERPCException
 from impacket.uuid import uuidtup_to_bin
 
-from istm.base import (CLSID_HostMgr, DCERPCSessionError, S_FALSE, S_OK,  # noqa: F401
+from istm.base import (IstmObject, CLSID_HostMgr, DCERPCSessionError, S_FALSE, S_OK,  # noqa: F401
                        _answer, _call, call_status, hresult_of)
 
 
@@ -176,40 +176,7 @@ def _bstr_value(b):
         return None
 
 
-class _Object(IRemUnknown2):
-    """An ISTM object called through IID (its most derived interface)."""
-    IID = None
-
-    def __init__(self, interface):
-        IRemUnknown2.__init__(self, interface)
-        self._iid = self.IID
-
-    def _req(self, req):
-        return self.request(req, iid=self._iid, uuid=self.get_iPid())
-
-    def _req_hr(self, req):
-        """(HRESULT, answer or None): S_FALSE and errors do not raise."""
-        try:
-            return S_OK, self._req(req)
-        except DCERPCException as e:
-            code = hresult_of(e)
-            if code is None:
-                raise
-            return code, None
-
-    def _wrap(self, mip, cls):
-        """The interface pointer MIP (an [out] IX **) wrapped in CLS, or None."""
-        try:
-            data = b''.join(mip['abData'])
-        except Exception:
-            return None
-        if not data:
-            return None
-        return cls(INTERFACE(self.get_cinstance(), data, self.get_ipidRemUnknown(),
-                             oxid=self.get_oxid(), target=self.get_target()))
-
-    def release(self):
-        return self.RemRelease()
+_Object = IstmObject
 
 
 class IHostMgr(_Object):
