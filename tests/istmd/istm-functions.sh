@@ -50,3 +50,26 @@ istmctl()
     PYTHONPATH="$ISTM_PYTHONPATH" timeout 300 $PYTHON "$ISTMCTL" --host 127.0.0.1 \
         --port "$ISTMD_PORT" --user alice --password 'Passw0rd!' "$@"
 }
+
+# expect_rc RC CMD...: CMD exits with RC; its stdout in $tmp/out, stderr in $tmp/err.
+expect_rc()
+{
+    local want=$1 rc=0
+    shift
+    "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+    [ "$rc" = "$want" ] || { cat "$tmp/out" "$tmp/err"; fail "exit $rc, not $want: $*"; }
+}
+
+# expect_hr NAME CMD...: CMD (istmctl) is refused (exit 1) with the HRESULT
+# NAME in the documented message shape.
+expect_hr()
+{
+    local name=$1
+    shift
+    expect_rc 1 "$@"
+    grep -Eq "^istmctl: .* failed: $name \(0x[0-9a-f]{8}\)$" "$tmp/err" ||
+        { cat "$tmp/err"; fail "no '$name' failure message from: $*"; }
+}
+
+# json PYTHON-EXPR MESSAGE: run PYTHON-EXPR with d = the JSON in $tmp/out.
+json() { $PYTHON -c "import json, sys; d = json.load(open('$tmp/out')); $1" || { cat "$tmp/out"; fail "$2"; }; }

@@ -11,23 +11,6 @@ requires_vhdtool
 istm_start 32688
 mkdir -p "$STORAGE/d"
 
-expect_rc()
-{
-    local want=$1 rc=0
-    shift
-    "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
-    [ "$rc" = "$want" ] || { cat "$tmp/out" "$tmp/err"; fail "exit $rc, not $want: $*"; }
-}
-expect_hr()
-{
-    local name=$1
-    shift
-    expect_rc 1 "$@"
-    grep -Eq "^istmctl: .* failed: $name \(0x[0-9a-f]{8}\)$" "$tmp/err" ||
-        { cat "$tmp/err"; fail "no '$name' failure message from: $*"; }
-}
-json() { $PYTHON -c "import json, sys; d = json.load(open('$tmp/out')); $1" || { cat "$tmp/out"; fail "$2"; }; }
-
 # --- disks create, create-diff ---------------------------------------------
 expect_rc 0 istmctl disks create 'C:\d\one.vhd' 8M --description 'disk one'
 grep -q "^created disk 0 (C:.d.one.vhd)$" "$tmp/out" || { cat "$tmp/out"; fail "creation message"; }

@@ -12,23 +12,6 @@ requires_vhdtool
 istm_start 32687
 mkdir -p "$STORAGE/d"
 
-expect_rc()
-{
-    local want=$1 rc=0
-    shift
-    "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
-    [ "$rc" = "$want" ] || { cat "$tmp/out" "$tmp/err"; fail "exit $rc, not $want: $*"; }
-}
-expect_hr()
-{
-    local name=$1
-    shift
-    expect_rc 1 "$@"
-    grep -Eq "^istmctl: .* failed: $name \(0x[0-9a-f]{8}\)$" "$tmp/err" ||
-        { cat "$tmp/err"; fail "no '$name' failure message from: $*"; }
-}
-json() { $PYTHON -c "import json, sys; d = json.load(open('$tmp/out')); $1" || { cat "$tmp/out"; fail "$2"; }; }
-
 # --- disks create --existing (CreateWTDisk), list, show -------------------
 "$VHDTOOL" create -q --type fixed --size 8M "$STORAGE/d/one.vhd"
 "$VHDTOOL" create -q --type diff --parent "$STORAGE/d/one.vhd" "$STORAGE/d/one-child.vhd"

@@ -9,26 +9,6 @@ requires test -x "$top_builddir/tests/istmd/iscsi-hold"
 
 istm_start 32683
 
-# expect_rc RC CMD...: CMD exits with RC; its stdout in $tmp/out, stderr in $tmp/err.
-expect_rc()
-{
-    local want=$1 rc=0
-    shift
-    "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
-    [ "$rc" = "$want" ] || { cat "$tmp/out" "$tmp/err"; fail "exit $rc, not $want: $*"; }
-}
-
-# expect_hr NAME CMD...: CMD is refused (exit 1) with the HRESULT NAME in
-# the documented message shape.
-expect_hr()
-{
-    local name=$1
-    shift
-    expect_rc 1 "$@"
-    grep -Eq "^istmctl: .* failed: $name \(0x[0-9a-f]{8}\)$" "$tmp/err" ||
-        { cat "$tmp/err"; fail "no '$name' failure message from: $*"; }
-}
-
 # --- help: the top level and every subcommand, without a server ---------
 ctl() { PYTHONPATH="$ISTM_PYTHONPATH" $PYTHON "$ISTMCTL" "$@"; }
 expect_rc 0 ctl --help
