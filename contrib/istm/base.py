@@ -193,3 +193,67 @@ class IstmObject(IRemUnknown2):
 
     def release(self):
         return self.RemRelease()
+
+
+class IstmEnum(IstmObject):
+    """IEnum* ([MS-ISTM] 3.1.4.2.2): Next / Skip / Reset / Clone.  A subclass
+    names its request prefix (PFX: the module defines PFX_Next, PFX_Skip,
+    PFX_Reset, PFX_Clone), how to blank Next's [in] element (_blank; by
+    default every member of ELEM zeroed) and how to turn an element into a
+    Python value (_elem)."""
+    PFX = None
+    ELEM = None
+
+    def _request(self, op):
+        return getattr(sys.modules[type(self).__module__], self.PFX + '_' + op)()
+
+    def _elem(self, e):
+        return e
+
+    def _blank(self, req):
+        for name, t in (self.ELEM.structure if self.ELEM else ()):
+            wide = isinstance(t, type) and issubclass(t, NDRUniFixedArray)
+            req['pElements'][name] = b'\0' * (2 * t.nchars) if wide else 0
+
+    def next(self, n=1):
+        """(HRESULT, [values]); for n == 0 (HRESULT, count of items left)."""
+        req = self._request('Next')
+        req['ulNumElements'] = n
+        self._blank(req)
+        hr, resp = self._req_hr(req)
+        if resp is None:
+            return hr, ([] if n else 0)
+        got = resp['pNumElementsReturned']
+        if n == 0:
+            return hr, got
+        return hr, [self._elem(resp['pElements'])] if got else []
+
+    def count(self):
+        return self.next(0)[1]
+
+    def skip(self, n):
+        """HRESULT: S_OK, S_FALSE past the end, E_INVALIDARG for 0."""
+        req = self._request('Skip')
+        req['ulNumElements'] = n
+        return self._req_hr(req)[0]
+
+    def reset(self):
+        self._req(self._request('Reset'))
+
+    def clone(self):
+        req = self._request('Clone')
+        req['ppNewEnum'] = NULL
+        return self._wrap(self._req(req)['ppNewEnum'], type(self))
+
+    def all(self):
+        out = []
+        while True:
+            hr, items = self.next(1)
+            if hr not in (S_OK, S_FALSE):
+                raise DCERPCSessionError(error_code=hr)
+            if hr == S_FALSE or not items:
+                return out
+            out.extend(items)
+
+    def __iter__(self):
+        return iter(self.all())

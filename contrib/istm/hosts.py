@@ -20,7 +20,7 @@ from impacket.dcerpc.v5.ndr import NDRENUM, NDRSTRUCT, NDRUniConformantArray, ND
 from impacket.dcerpc.v5.rpcrt import DCERPCException
 from impacket.uuid import uuidtup_to_bin
 
-from istm.base import (IstmObject, CLSID_HostMgr, DCERPCSessionError, S_FALSE, S_OK,  # noqa: F401
+from istm.base import (IstmObject, IstmEnum, CLSID_HostMgr, DCERPCSessionError, S_FALSE, S_OK,  # noqa: F401
                        _answer, _call, call_status, hresult_of)
 
 
@@ -375,58 +375,7 @@ IHost.get_guid = IHost.guid
 IHost.enum_wtdisk_lun_mappings = IHost.enum_lun_mappings
 
 
-class _Enum(_Object):
-    """Next / Skip / Reset / Clone; subclasses say the prefix and how to
-    turn an element into a Python value."""
-    PFX = None
-
-    def _elem(self, e):
-        return e
-
-    def _blank(self, req):
-        pass
-
-    def next(self, n=1):
-        """(HRESULT, [values]); for n == 0 the count of items left."""
-        req = globals()[self.PFX + '_Next']()
-        req['ulNumElements'] = n
-        self._blank(req)
-        hr, resp = self._req_hr(req)
-        if resp is None:
-            return hr, []
-        got = resp['pNumElementsReturned']
-        if n == 0:
-            return hr, got
-        return hr, [self._elem(resp['pElements'])] if got else []
-
-    def count(self):
-        return self.next(0)[1]
-
-    def skip(self, n):
-        req = globals()[self.PFX + '_Skip']()
-        req['ulNumElements'] = n
-        return self._req_hr(req)[0]
-
-    def reset(self):
-        self._req(globals()[self.PFX + '_Reset']())
-
-    def clone(self):
-        req = globals()[self.PFX + '_Clone']()
-        req['ppNewEnum'] = NULL
-        return self._wrap(self._req(req)['ppNewEnum'], type(self))
-
-    def __iter__(self):
-        return iter(self.all())
-
-    def all(self):
-        out = []
-        while True:
-            hr, items = self.next(1)
-            if hr not in (S_OK, S_FALSE):
-                raise DCERPCSessionError(error_code=hr)
-            if hr == S_FALSE or not items:
-                return out
-            out.extend(items)
+_Enum = IstmEnum
 
 
 class IEnumHost(_Enum):

@@ -18,7 +18,7 @@ from impacket.dcerpc.v5.ndr import NDRENUM, NDRSTRUCT, NDRUniFixedArray
 from impacket.dcerpc.v5.rpcrt import DCERPCException
 from impacket.uuid import uuidtup_to_bin
 
-from istm.base import (IstmObject, CLSID_SessionManager, DCERPCSessionError, S_FALSE, S_OK,  # noqa: F401
+from istm.base import (IstmObject, IstmEnum, CLSID_SessionManager, DCERPCSessionError, S_FALSE, S_OK,  # noqa: F401
                        _answer, _call, hresult_of)
 
 IID_ISessionManager = uuidtup_to_bin(('8d7ae740-b9c5-49fc-a11e-89171907cb86', '0.0'))
@@ -131,58 +131,7 @@ def connection_value(c):
 _Object = IstmObject
 
 
-class _Enum(_Object):
-    """Next / Skip / Reset / Clone over one element type."""
-    PFX = None
-    ELEM = None
-
-    def _elem(self, e):
-        return e
-
-    def next(self, n=1):
-        """(HRESULT, [values]); for n == 0 (HRESULT, count of items left)."""
-        req = globals()[self.PFX + '_Next']()
-        req['ulNumElements'] = n
-        for name, t in self.ELEM.structure:    # the [in] element: zeros
-            wide = isinstance(t, type) and issubclass(t, NDRUniFixedArray)
-            req['pElements'][name] = b'\0' * (2 * t.nchars) if wide else 0
-        hr, resp = self._req_hr(req)
-        if resp is None:
-            return hr, ([] if n else 0)
-        got = resp['pNumElementsReturned']
-        if n == 0:
-            return hr, got
-        return hr, [self._elem(resp['pElements'])] if got else []
-
-    def count(self):
-        return self.next(0)[1]
-
-    def skip(self, n):
-        """HRESULT: S_OK, S_FALSE past the end, E_INVALIDARG for 0."""
-        req = globals()[self.PFX + '_Skip']()
-        req['ulNumElements'] = n
-        return self._req_hr(req)[0]
-
-    def reset(self):
-        self._req(globals()[self.PFX + '_Reset']())
-
-    def clone(self):
-        req = globals()[self.PFX + '_Clone']()
-        req['ppNewEnum'] = NULL
-        return self._wrap(self._req(req)['ppNewEnum'], type(self))
-
-    def all(self):
-        out = []
-        while True:
-            hr, items = self.next(1)
-            if hr not in (S_OK, S_FALSE):
-                raise DCERPCSessionError(error_code=hr)
-            if hr == S_FALSE or not items:
-                return out
-            out.extend(items)
-
-    def __iter__(self):
-        return iter(self.all())
+_Enum = IstmEnum
 
 
 class IEnumSession(_Enum):
