@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # contrib/demo.sh: the README's run command.  Builds a demo chain in
 # ${DEMO_DIR:-/var/tmp/vhdtarget-demo} and shows it with vhdtool:
 #   base.vhd   a 64 MiB dynamic VHD holding an ext4 file system with a file

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # contrib/setup.sh: install the Debian 12 build and test dependencies (as
 # root, idempotent: apt-get runs only when a package is missing) and build
 # the project in the source tree.  Usage: contrib/setup.sh [configure args]

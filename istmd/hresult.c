@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* hresult.c: HRESULT names for messages and istmctl, and the one mapping
  * from istmd's negative errno values to what a client sees.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* hresult.h: the HRESULT values istmd returns, by name, in one place.
  *
  * Everything that answers a client (the ISTM interfaces, the path sandbox,

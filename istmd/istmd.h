@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* istmd.h: what istmd's top-level files export to each other. */
 #ifndef ISTMD_ISTMD_H
 #define ISTMD_ISTMD_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* log.c: one sink for every message istmd prints.  Messages are built at
  * the edge (here) from what the failing code recorded; secrets never reach
  * this file.  The trade-off: syslog is opened with LOG_NDELAY so that the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* log.h: istmd's logging, to stderr in the foreground and to syslog as a
  * daemon.  log_warn appends strerror(errno), log_warnx does not; fatal*
  * are for start-up and broken IPC only (as bgpd's log.h). */

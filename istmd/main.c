@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* main.c: istmd's command line, configuration file and process model.
  * The process started by the administrator becomes the privileged parent
  * (priv/priv_parent.c): it opens the listening sockets, then re-executes

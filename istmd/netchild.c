@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* netchild.c: main() of the unprivileged network child.  The parent
  * re-executes istmd with --role=net; fd 3 is the socketpair to the parent,
  * fds 4.. are the listening sockets (the --listen one first, then the

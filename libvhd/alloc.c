@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* alloc.c: block allocation and sector bitmap updates in the top layer,
  * ordered so that a crash (SIGKILL, or power loss after a flush) at any
  * point leaves a valid image.

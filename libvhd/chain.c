@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* chain.c: opening a differencing chain: parent resolution through the
  * locators, unique id and timestamp checks, loop detection and locking.
  *

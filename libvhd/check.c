@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* check.c: vhd_check(), a structural check of one image that reports
  * every problem it finds instead of stopping at the first, as the open
  * path (layer.c) does.

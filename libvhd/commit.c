@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* commit.c: merging a differencing disk into its parent.
  *
  * The child is opened alone and locked exclusively (so nobody reads

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* create.c: making new fixed, dynamic and differencing images.
  *
  * The image is built under a temporary name in the target's folder and

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* error.c: the one place libvhd records error messages and emits warnings.
  *
  * Each thread has its own last-error buffer, so concurrent callers (FUSE

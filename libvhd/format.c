@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* format.c: the VHD on-disk structures, their codecs, and the small
  * helpers that depend only on the format (checksum, CHS geometry, bitmaps,
  * UTF-16, UUIDs, timestamps).

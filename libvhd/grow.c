@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* grow.c: growing the virtual size of an image that nobody else has open.
  *
  * Fixed disks grow by extending the file and writing the footer at the new

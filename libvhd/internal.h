@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* internal.h: libvhd's private declarations, one banner per file. */
 #ifndef LIBVHD_INTERNAL_H
 #define LIBVHD_INTERNAL_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* io.c: reads, writes, mapping, flush and discard through a chain.
  *
  * Everything is built on one resolver: the longest run at an offset that

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* layer.c: opening one VHD file and validating everything about it that
  * can be checked without its parents.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* relink.c: pointing a differencing disk at its parent's new location
  * (what Hyper-V's import does after a chain was moved or copied).
  *

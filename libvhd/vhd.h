@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* vhd.h: the public interface of libvhd, the VHD format engine.
  *
  * This header is libvhd's only contract with vhdfs, vhdtool, bs_vhd and istmd;

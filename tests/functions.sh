@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # tests/functions.sh: sourced by every test-*.sh script.
 #
 # Gives each script: set -eu, a private scratch directory ($tmp), cleanup

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* bs_vhd.c: the tgt backing-store template "vhd": registration with tgtd,
  * and opening, closing and draining an LU's VHD chain.
  *

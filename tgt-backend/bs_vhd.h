@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* bs_vhd.h: the private interface between the files of bs_vhd, the tgt
  * backing-store module that serves VHD chains through libvhd.
  *

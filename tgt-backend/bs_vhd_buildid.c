@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* bs_vhd_buildid.c: refuse to register inside a tgtd other than the one
  * bs_vhd was compiled for.
  *

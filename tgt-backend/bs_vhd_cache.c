@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* bs_vhd_cache.c: one in-memory cache per parent VHD file, shared by every
  * LU of this tgtd whose chain contains that file (--bsopts cache_parent=1).
  *

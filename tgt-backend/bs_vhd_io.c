@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* bs_vhd_io.c: run one SCSI command of a bs_vhd LU on a tgt worker thread.
  *
  * tgt's SBC layer has already checked the CDB, the LBA range, write

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* bs_vhd_opts.c: parse an LU's --bsopts ("cache_parent=1;readonly=1").
  *
  * tgtd splits --params on commas before the backing store sees them, so

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # tgt-backend/get-tgt-source.sh: fetch (or check) the tgt source tree whose
 # headers bs_vhd is compiled against.
 #

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* vhdfs.h: vhdfs's private declarations, one banner per file.
  *
  * vhdfs presents VHD chains as flat files through FUSE's low-level API.

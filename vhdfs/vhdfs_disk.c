@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* vhdfs_disk.c: the disks a mount shows, and when their chains are open.
  *
  * IMAGE mode opens the chain before mounting (so a bad image, a missing

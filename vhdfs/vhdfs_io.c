@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* vhdfs_io.c: the data path, read and write of a flat file.
  *
  * A read asks libvhd where each run of the requested range lives

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* vhdfs_log.c: where vhdfs's messages go.
  *
  * In the foreground (and until the daemon has detached) messages go to

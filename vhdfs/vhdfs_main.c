@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* vhdfs_main.c: vhdfs's command line, start-up and shut-down.
  *
  *   vhdfs [-f] [-o ro,partitions,allow_other,...] SOURCE MOUNTPOINT

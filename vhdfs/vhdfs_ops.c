@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* vhdfs_ops.c: the FUSE low-level handlers.
  *
  * The tree is one directory (inode 1) of regular files whose inode numbers

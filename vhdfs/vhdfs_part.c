@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* vhdfs_part.c: find the partitions of a virtual disk (-o partitions).
  *
  * Reads the MBR of the flat disk; a protective MBR (type 0xee) leads to the

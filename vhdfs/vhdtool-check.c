@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* vhdtool-check.c: `vhdtool check`, every structural problem of every
  * layer of a chain, one per line.
  *

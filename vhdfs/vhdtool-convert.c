@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* vhdtool-convert.c: `vhdtool convert`, a VHD chain to a raw file, a raw
  * file to a VHD, or a chain flattened into one new VHD.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* vhdtool-create.c: `vhdtool create`, a new fixed, dynamic or differencing
  * image.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* vhdtool-info.c: `vhdtool info`, every layer of a chain, for people or
  * (with --json) for scripts.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* vhdtool-json.c: a minimal streaming JSON writer for vhdtool's --json
  * output.
  *

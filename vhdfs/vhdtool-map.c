@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* vhdtool-map.c: `vhdtool map`, which layer of a chain each extent of the
  * virtual disk comes from.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* vhdtool.c: the vhdtool command: dispatch to a subcommand, plus what every
  * subcommand shares (error lines, size parsing, progress).
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* vhdtool.h: vhdtool's private declarations, one banner per file.
  *
  * vhdtool is a thin front end: every subcommand parses its options, calls

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # istm/access.py: one way for istmctl and the scenario tests to use the
 # area modules (hosts.py, disks.py, devices.py, sessions.py), which were
 # written in parallel and differ in small ways: property access

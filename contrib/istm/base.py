@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # istm/base.py: what every ISTM interface module shares on impacket's DCOM
 # client: CLSIDs ([MS-ISTM] 1.9), HRESULT handling, call/answer builders,
 # connecting (also to istmd on an ephemeral port) and an enumerator helper.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # istm/devices.py: the local-device interfaces of [MS-ISTM] for impacket's
 # DCOM client, from the IDL of section 6: ILocalDeviceMgr/2/3 (3.30, 3.32,
 # 3.33), IDirectoryEnum (3.3), IEnumVolume/2 (3.17, 3.18), IEnumDisk/2

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # istm/disks.py: the virtual disk interfaces of [MS-ISTM] for impacket's
 # DCOM client, from the IDL of section 6: IWTDiskMgr/2/3/4 (3.46-3.51),
 # IWTDisk/2/3 (3.43-3.45), IEnumWTDisk (3.19), IEnumLMMountPoint (3.10).

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # istm/general.py: IWTGeneral / IWTGeneral2 ([MS-ISTM] 3.52, 3.54) for
 # impacket's DCOM client, described with impacket's own NDR classes.  Used
 # by contrib/istmctl (`info`) and, through tests/istmd/istm_client.py, by

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # istm/hosts.py: the target interfaces of [MS-ISTM] for impacket's DCOM
 # client, from the IDL of section 6: IHostMgr/2/3 (3.25, 3.27, 3.29),
 # IHost/2/3 (3.21, 3.23, 3.24), IEnumHost (3.8), IEnumIDMethod (3.9),

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # istm/hresults.py: HRESULT names for istmctl's messages, read at run time
 # from istmd's own istmd/hresult.h (the #define list its name table in
 # hresult.c follows), so there is no second hand-kept list to drift.

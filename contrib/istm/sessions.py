@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # istm/sessions.py: the session interfaces of [MS-ISTM] for impacket's DCOM
 # client, from the IDL of section 6: ISessionManager (3.34),
 # ISessionManager2 (3.35), IEnumSession (3.13), IEnumSession2 (3.14),

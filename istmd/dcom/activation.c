@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* activation.c: IRemoteSCMActivator ([MS-DCOM] 3.1.2.5.2.3): activation of
  * the [MS-ISTM] 1.9 classes by CLSID.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* dcom.c: dcom_init(): configuration, the object table, registration of
  * every DCOM and ISTM interface with the transport, and the GC timer.
  */

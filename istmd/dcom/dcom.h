@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* dcom.h: how istmd's parser child starts the DCOM object layer.
  *
  * The child's main calls dcom_init() once, after dropping privileges and

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* dcom_int.h: private interfaces between the files of dcom/ and istm/.
  * Each file's exports are listed under its banner.
  *

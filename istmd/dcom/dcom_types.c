@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* dcom_types.c: descriptors of the DCOM wire types ([MS-DCOM] 2.2):
  * COMVERSION, ORPCTHIS/ORPCTHAT with their extent arrays, STDOBJREF,
  * REMQIRESULT, REMINTERFACEREF and DUALSTRINGARRAY.  Declarations only;

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* exporter.c: IObjectExporter ([MS-DCOM] 3.1.2.5.1), the OXID resolver on
  * port 135: ResolveOxid/ResolveOxid2 tell a client how to reach this
  * process's exporter; SimplePing/ComplexPing keep its objects alive;

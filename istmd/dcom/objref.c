@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* objref.c: the byte formats DCOM puts inside opaque blobs: OBJREF_STANDARD
  * ([MS-DCOM] 2.2.18.4) with its raw DUALSTRINGARRAY (2.2.19), and the
  * string/security bindings a client uses to reach the exporter.

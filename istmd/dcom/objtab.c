@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* objtab.c: the object table: exported objects (OIDs), their interface
  * pointers (IPIDs with public reference counts), this process's OXID and
  * IRemUnknown IPID, the clients' ping sets, and garbage collection

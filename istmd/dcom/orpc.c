@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* orpc.c: the generic dispatcher between the transport and the interface
  * tables.  One rpc_handler_fn serves every registered DCOM interface: it
  * finds the interface by IID and the method by opnum (walking base

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* remunknown.c: IRemUnknown and IRemUnknown2 ([MS-DCOM] 3.1.1.5.6, 3.1.1.5.7)
  * on this exporter's one IRemUnknown IPID: QueryInterface, AddRef and
  * Release of interface pointers on behalf of remote clients.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* classes.c: the seven activatable classes of [MS-ISTM] 1.9 and the
  * interfaces their objects answer to (3.2.3: every other interface is
  * reached from these), then the inner classes: objects that methods hand

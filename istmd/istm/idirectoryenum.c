@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* idirectoryenum.c: IDirectoryEnum ([MS-ISTM] 3.3), handed out by
  * ILocalDeviceMgr::EnumDirectory: FindFirst/FindNext/FindClose over one
  * directory inside a storage root, listed by the parent

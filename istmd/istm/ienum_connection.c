@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ienum_connection.c: IEnumConnection ([MS-ISTM] 3.5): the connections of
  * one session (the enumerator's scope is its TSIH), in CID order, and the
  * CONNECTION wire structure (2.2.4.2), which ISessionManager2::

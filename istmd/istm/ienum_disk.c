@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ienum_disk.c: IEnumDisk and IEnumDisk2 ([MS-ISTM] 3.6, 3.7) with the
  * DISK / DISK2 wire structures (2.2.4.4, 2.2.4.5).  istmd exposes no
  * physical disks (storage lives in files under the storage roots, and

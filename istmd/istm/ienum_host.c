@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ienum_host.c: IEnumHost ([MS-ISTM] 3.8): the saved targets, each handed
  * out as a new IHost object holding a copy of its row (placeholders are not
  * listed).  Next, Skip, Reset and Clone are the generic ones (istm_enum.c);

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ienum_lmmountpoint.c: IEnumLMMountPoint ([MS-ISTM] 3.10), the local
  * mount points of one virtual disk (IWTDisk::EnumLMMountPoints): the
  * vhdfs mount directory while the disk is mounted, nothing otherwise.

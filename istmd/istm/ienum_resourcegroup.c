@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ienum_resourcegroup.c: IEnumResourceGroup ([MS-ISTM] 3.12) and the
  * RESOURCE_GROUP wire structure (2.2.4.14).  istmd is never part of an HA
  * cluster, so ILocalDeviceMgr2::EnumResourceGroup / EnumLocalResourceGroup

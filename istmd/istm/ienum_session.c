@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ienum_session.c: IEnumSession ([MS-ISTM] 3.13) and IEnumSession2 (3.14)
  * over tgtd's sessions, and the SESSION / SESSION2 wire structures
  * (2.2.4.15, 2.2.4.16), which ISessionManager2::GetSession shares.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ienum_target.c: the enumerators an IHost hands out: IEnumIDMethod
  * ([MS-ISTM] 3.9), IEnumWTDiskLunMapping (3.20) and IEnumPortal (3.11).
  * Next, Skip, Reset and Clone are the generic ones (istm_enum.c); each

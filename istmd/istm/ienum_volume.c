@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ienum_volume.c: IEnumVolume and IEnumVolume2 ([MS-ISTM] 3.17, 3.18),
  * the VOLUME / VOLUME2 wire structures (2.2.4.19, 2.2.4.20) and how a
  * storage root becomes one.  Every storage root is one volume: mounted at

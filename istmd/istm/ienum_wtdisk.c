@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ienum_wtdisk.c: IEnumWTDisk ([MS-ISTM] 3.19), the enumerator of virtual
  * disks that EnumWTDisks, EnumAllClusterWTDisks and the per-volume
  * variants hand out.  Each element is a new IWTDisk object made from the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ihost.c: IHost ([MS-ISTM] 3.21), IHost2 (3.23) and IHost3 (3.24): one
  * iSCSI target.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ihostmgr.c: IHostMgr ([MS-ISTM] 3.25), IHostMgr2 (3.27) and IHostMgr3
  * (3.29), the target manager: create, find, enumerate and delete targets.
  *

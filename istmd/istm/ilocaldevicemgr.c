@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ilocaldevicemgr.c: ILocalDeviceMgr, ILocalDeviceMgr2, ILocalDeviceMgr3
  * ([MS-ISTM] 3.30, 3.32, 3.33): the storage roots as volumes, VHD files in
  * them, directory listings.  Every path goes to the parent as the client

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* isessionmanager.c: ISessionManager ([MS-ISTM] 3.34) and ISessionManager2
  * (3.35): the iSCSI sessions and connections tgtd has, read through the
  * parent (svc/svc_session.c) at every call.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* istm.h: the [MS-ISTM] interfaces, as dcom_iface tables (istm/classes.c
  * lists which class answers to which), and what the interface files share:
  * asking the parent (istm_svc) and enumerators (istm_enum).  Each

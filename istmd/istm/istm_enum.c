@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* istm_enum.c: Next, Skip, Reset and Clone for every IEnum* interface
  * ([MS-ISTM] 3.1.4.2.2), and istm_export(), which every method that hands
  * out an interface pointer uses.  The cursor lives in the enumerator

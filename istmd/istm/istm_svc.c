@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* istm_svc.c: how the ISTM interfaces ask the privileged parent for an
  * operation (svc/).  A parent that cannot be asked makes the service "not
  * ready" ([MS-ISTM] 3.1.4.2.1) rather than failing the RPC. */

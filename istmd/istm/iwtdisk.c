@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* iwtdisk.c: IWTDisk ([MS-ISTM] 3.43), IWTDisk2 (3.44) and IWTDisk3 (3.45),
  * one virtual disk.
  *

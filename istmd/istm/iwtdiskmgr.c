@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* iwtdiskmgr.c: IWTDiskMgr ([MS-ISTM] 3.46), IWTDiskMgr2 (3.48),
  * IWTDiskMgr3 (3.50) and IWTDiskMgr4 (3.51), the virtual disk manager:
  * register a VHD file as a virtual disk, delete, get and enumerate them.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* iwtgeneral.c: IWTGeneral ([MS-ISTM] 3.52) and IWTGeneral2 (3.54), the
  * feature-management interfaces: server GUID, name, license, snapshot
  * schedule, access check, cluster state.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ndr.h: istmd's one NDR engine ([C706] chapter 14, [MS-RPCE] 2.2.5, NDR32
  * little-endian only).
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ndr_arena.c: the per-call allocator for pulled values.
  *
  * A call's unmarshalled parameters are freed together when the call ends,

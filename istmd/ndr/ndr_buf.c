@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ndr_buf.c: the raw NDR primitives: aligned little-endian integers and
  * bytes pushed into a struct rpc_buf and pulled out of a stub.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ndr_engine.c: the generic NDR engine: one walker over struct ndr_type /
  * struct ndr_field tables that pulls and pushes any described type.
  *

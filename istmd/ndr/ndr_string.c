@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ndr_string.c: UTF-16LE (the wire's wchar_t and BSTR) <-> UTF-8 (what the
  * rest of istmd uses), and GUID text forms.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ndr_types.c: descriptors of the primitive types and of the few
  * constructed types every interface shares (BSTR, MInterfacePointer,
  * [string] wchar_t *).  Interface-specific types live with their interface.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* paths.h: the storage-root sandbox.  Every file istmd touches on a
  * client's behalf is named through here, and nothing outside the configured
  * storage roots can be named.

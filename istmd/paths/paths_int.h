@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* paths_int.h: what the path sandbox's files share; not for other modules. */
 #ifndef ISTMD_PATHS_INT_H
 #define ISTMD_PATHS_INT_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* paths_open.c: the file-system half of the sandbox: resolving a parsed
  * path beneath its root's directory descriptor, and opening only regular
  * files and directories.

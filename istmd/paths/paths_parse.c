@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* paths_parse.c: storage roots and the pure-string half of the sandbox:
  * turning a client's path into (root, clean relative path), and back.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* paths_volume.c: the storage roots seen as Windows volumes: drive
  * information (GetDriveInfo, IEnumVolume) and directory listings
  * (IDirectoryEnum, ILocalDeviceMgr::EnumDirectory), inside roots only.

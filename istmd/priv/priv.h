@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* priv.h: privilege separation between istmd's privileged parent and its
  * network child ([STYLE] "A root daemon that parses network input").
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* priv_child.c: the network child's side of privilege separation: the
  * blocking priv_call() stub over fd 3, the NTLM verification request, and
  * the sandbox the child enters before it reads a byte from the network.

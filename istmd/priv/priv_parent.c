@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* priv_parent.c: the privileged parent.  It owns the users file, the
  * state directory and (later) SQLite and tgtadm; it starts the network
  * child (fork + re-exec with the role flag, socketpair on fd 3, listening

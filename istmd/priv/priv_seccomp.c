@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* priv_seccomp.c: the network child's system call allowlist (Linux's
  * answer to pledge("stdio inet")), installed last in its sandbox: sockets
  * it already has (read, write, accept, poll), memory, signals, time,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* priv_state.c: the small files the parent keeps in the state directory
  * until SQLite arrives (issue 6): the server GUID (created once) and the
  * IWTGeneral snapshot schedule.  Writes go to a temporary file, fsync,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* priv_users.c: the users file, `name:NT-hash-hex` per line ('#' starts a
  * comment, blank lines are skipped).  Read by the privileged parent only.
  * Trade-off: names are matched ASCII case-insensitively, as Windows

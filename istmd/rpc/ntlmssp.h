@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ntlmssp.h: the server side of NTLMSSP ([MS-NLMP]): message codecs
  * (ntlmssp_msg.c), NTLMv2 verification (ntlmssp_v2.c, run by the
  * privileged parent, which holds the NT hashes) and the session's signing

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ntlmssp_msg.c: NEGOTIATE, CHALLENGE and AUTHENTICATE messages
  * ([MS-NLMP] 2.2.1) and the UTF-16LE <-> UTF-8 conversions they need.
  * Every offset/length pair from the peer is checked against the message

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ntlmssp_sign.c: signing and sealing of an established NTLMSSP session
  * with extended session security ([MS-NLMP] 3.4.4.2, 3.4.5.2-3.4.5.3).
  * Each direction has its own signing key, RC4 stream and sequence number;

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* ntlmssp_v2.c: NTLMv2 response verification and key derivation
  * ([MS-NLMP] 3.3.2, 3.4.5.1), from nettle's MD4, HMAC-MD5 and ARC4.  Runs in
  * the privileged parent (it needs the NT hash); it sees only what the

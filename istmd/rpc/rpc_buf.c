@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* rpc_buf.c: the growable byte buffer response stubs and PDUs are built
  * in.  Trade-off: doubling growth wastes up to half the capacity but keeps
  * appends amortised O(1); a hard cap keeps one call from taking the heap. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* rpc_codec.c: the bounds-checked cursor and the one table-driven engine
  * every fixed PDU layout goes through.  Trade-off: a table walk is a little
  * slower than hand-unrolled reads, but each layout is written once and

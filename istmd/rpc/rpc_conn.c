@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* rpc_conn.c: one DCE/RPC connection as a state machine over bytes: bytes
  * in (rpc_conn_feed), bytes out (rpc_conn_output), no sockets here, so the
  * fuzz harness and unit tests drive it directly.

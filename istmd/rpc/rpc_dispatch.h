@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* rpc_dispatch.h: the boundary between istmd's DCE/RPC transport (rpc/:
  * PDUs, fragments, NTLMSSP, signing and sealing) and the object layers above
  * it (ndr/, dcom/, istm/), and between the unprivileged parser process and

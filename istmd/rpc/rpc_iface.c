@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* rpc_iface.c: the table of registered interfaces and the hooks the
  * object layers install.  Trade-off: a fixed-size table searched linearly;
  * istmd serves a few dozen interfaces, registered once at start-up. */

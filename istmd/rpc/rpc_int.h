@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* rpc_int.h: rpc/'s private header.  Each file's exports sit under a
  * banner naming the file.  PDU layouts follow [C706] chapter 12 and
  * [MS-RPCE] 2.2.2 / 2.2.4 (connection-oriented, NDR32, little-endian only).

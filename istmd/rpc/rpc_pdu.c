@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* rpc_pdu.c: decoding and encoding of connection-oriented DCE/RPC PDUs
  * ([C706] 12.6, [MS-RPCE] 2.2.2, 2.2.4).  Each fixed layout is a field
  * table run by rpc_codec.c; variable parts (context lists, result lists,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* rpc_server.c: the network child's one poll() loop: accepts on every
  * listening socket (port 135 and the object exporter), reads into each
  * connection's state machine, writes what it queued, closes it when it

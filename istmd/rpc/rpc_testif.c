@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* rpc_testif.c: a small interface the transport tests bind to when istmd
  * runs with --test-interface (never in production), so that the transport
  * is tested through real clients before and independently of dcom/:

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* state.h: istmd's persistent configuration, one SQLite file in the state
  * directory (istmd.db), owned by the privileged process.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* state_db.c: opening istmd.db, durability settings, transactions, and the
  * helpers every state_*.c file uses to talk to SQLite and record errors.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* state_disk.c: virtual disks (IWTDisk) in the store.
  *
  * WTD indexes come from the table's AUTOINCREMENT sequence, shifted so the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* state_int.h: what the state store's files share; not for other modules.
  *
  * One struct state wraps one sqlite3 connection; statements are prepared

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* state_schema.c: the schema of istmd.db and its migrations.
  *
  * migrations[i] takes a database from user_version i to i + 1; each runs in

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* state_target.c: targets (IHost) and what hangs off them: identification
  * methods, LUN mappings and portal bindings.
  *

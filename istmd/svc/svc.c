@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* svc.c: the parent's service context (store, roots, tgt adapter) and the
  * lookup of a verb across the areas' tables.  Trade-off: a linear search
  * over a few dozen verbs per request, cheaper than keeping a sorted index

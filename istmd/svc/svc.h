@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* svc.h: the ISTM operations the privileged parent performs for the
  * network child ("services").  The child's ISTM interfaces (istm/) parse
  * the network and keep the objects; everything that reads or changes the

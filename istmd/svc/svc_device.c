@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* svc_device.c: the parent's answers for local devices ([MS-ISTM] 3.30,
  * 3.32, 3.33): the volumes (one per storage root), the checks a client
  * makes before it creates a disk (IsValidWtDevice, IsPathValid,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* svc_device.h: the parent's verbs for local devices: ILocalDeviceMgr/2/3,
  * IEnumVolume/2, IEnumDisk/2, IDirectoryEnum, IEnumResourceGroup
  * ([MS-ISTM] 3.3, 3.6, 3.7, 3.12, 3.17, 3.18, 3.30, 3.32, 3.33): numbers,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* svc_device_file.c: creating, growing and deleting VHD files for
  * ILocalDeviceMgr::CreateWtFile, GrowWtFile, DeleteWtFile and
  * ILocalDeviceMgr3::CreateDiffWtFile ([MS-ISTM] 3.30.4.6-8, 3.33.4.1).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* svc_device_int.h: what the two halves of the local-device answers share
  * (svc_device.c: volumes, queries, listings; svc_device_file.c: creating,
  * growing and deleting VHD files).  Not a contract with the child. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* svc_disk.h: the parent's verbs for virtual disks: IWTDiskMgr/2/3/4, IWTDisk/2/3, IEnumWTDisk, IEnumLMMountPoint
  * ([MS-ISTM]): numbers, request and reply structs.  Shared by istm/ (the
  * child, which asks) and svc/svc_disk.c (the parent, which answers); see

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* svc_disk_mount.c: surfacing a virtual disk locally (IWTDisk::DVMountDirect,
  * DVDismount, EnumLMMountPoints) with vhdfs, mounted at
  * STATE_DIR/mounts/<wtd>, where the disk shows as one flat file.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* svc_enum.c: the one answer every enumeration verb shares (count, Next,
  * Skip over a cursor the child keeps).  Trade-off: counting runs the
  * fetch to the end without output; collections are a few thousand rows

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* svc_session.c: the parent's answers for sessions (ISessionManager/2,
  * IEnumSession/2, IEnumConnection) and for the server name of IWTGeneral.
  *

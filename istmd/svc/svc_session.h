@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* svc_session.h: the parent's verbs for sessions: ISessionManager/2,
  * IEnumSession/2, IEnumConnection ([MS-ISTM] 3.5, 3.13, 3.14, 3.34, 3.35),
  * and the server name IWTGeneral keeps: numbers, request and reply

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* svc_target.c: the parent's answers for targets: IHostMgr/2/3, IHost/2/3,
  * IEnumHost, IEnumIDMethod, IEnumWTDiskLunMapping, IEnumPortal.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* svc_target.h: the parent's verbs for targets: IHostMgr/2/3, IHost/2/3,
  * IEnumHost, IEnumIDMethod, IEnumWTDiskLunMapping, IEnumPortal ([MS-ISTM]):
  * numbers, request and reply structs.  Shared by istm/ (the child, which

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* sync.c: converge tgtd on the stored configuration, one target at a time.
  *
  * Each apply reads tgtd's view once (tgt_show) and issues only the tgtadm

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* sync.h: make tgtd serve what the state store holds.
  *
  * tgtd keeps nothing across a restart; istmd calls sync_apply_all() at start

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* sync_adopt.c: take targets that tgt-admin or an administrator made in
  * tgtd by hand into the store, so that ISTM shows and manages them, rather
  * than leaving them invisible.

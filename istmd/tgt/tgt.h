@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* tgt.h: the tgt adapter, the one place istmd drives tgtd.
  *
  * Every operation runs tgtadm (fork + execve of an argument vector, never a

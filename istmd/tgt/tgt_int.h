@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* tgt_int.h: what the tgt adapter's files share; not for other modules. */
 #ifndef ISTMD_TGT_INT_H
 #define ISTMD_TGT_INT_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* tgt_parse.c: parsers of tgtadm's human-readable listings, "--mode target
  * --op show" and "--mode conn --op show" (format of tgt 1.0.85: usr/
  * target.c tgt_target_show_all, usr/iscsi/target.c

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* tgt_run.c: running tgtadm: fork + execve of an argument vector, output
  * captured through pipes, a deadline, and tgtadm's message turned into an
  * errno.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* tgt_verbs.c: the narrow operations on tgtd, each one tgtadm command line
  * built from typed, checked arguments.
  *

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # tests/bench/bench-convert.sh: how fast `vhdtool convert` turns a VHD into
 # a raw image, against qemu-img on the same file, and through a chain of 8
 # differencing layers against one layer.  Not part of make check (it moves

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # bench-istmd-rpc.sh: istmd's DCE/RPC transport driven by impacket: echo
 # calls per second at packet privacy and packet integrity, small (64 B) and
 # large (64 KiB, fragmented) stubs, one run each, and the ratios.  The

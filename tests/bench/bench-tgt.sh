@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # tests/bench/bench-tgt.sh: bs_vhd against tgt's own rdwr backing store on a
 # raw file of the same size, on the same tgtd, through libiscsi (not part of
 # make check; root; one run, prints a table of figures and ratios).

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # tests/bench/bench-vhdfs.sh: vhdfs against the raw file and the tools people
 # use today, on one 1 GiB fully allocated dynamic VHD (not part of make check).
 #

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* fuzz-ndr-activation.c: libFuzzer harness for IRemoteSCMActivator: the
  * input is a RemoteCreateInstance (first byte even) or RemoteGetClassObject
  * (odd) request stub, run through the DCOM dispatcher: ORPCTHIS, the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* fuzz-ndr-istm.c: libFuzzer harness for the [in] parameter lists of every
  * ISTM interface istmd registers: each input is pulled as every method's
  * stub (so one corpus serves all methods, present and future), and any

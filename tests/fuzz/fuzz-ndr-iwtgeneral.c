@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* fuzz-ndr-iwtgeneral.c: libFuzzer harness for IWTGeneral/IWTGeneral2
  * requests: the first input byte picks the opnum (3..15), the rest is the
  * stub (ORPCTHIS and the method's [in] parameters: BSTRs, interface

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* fuzz-ntlmssp.c: libFuzzer harness for the NTLMSSP message parsers and
  * the NTLMv2 verification the privileged parent runs on what the child
  * forwards (lengths and offsets all from the input). */

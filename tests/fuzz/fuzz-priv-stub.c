@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* fuzz-priv-stub.c: the privileged parent's answers for the fuzz
  * harnesses, which run the network side without a parent: every NTLM
  * verification succeeds with a fixed key (so the fuzzer reaches the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* fuzz-replay.c: runs a libFuzzer harness over corpus files without
  * libFuzzer (make check with gcc): every file, and every prefix of it
  * (truncated PDUs are the commonest hostile input).  Usage:

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* fuzz-rpc-pdu.c: libFuzzer harness for istmd's DCE/RPC connection state
  * machine: the input is a byte stream from a client, fed in reads of
  * varying size (first byte), so PDU framing, bind/alter_context, auth3

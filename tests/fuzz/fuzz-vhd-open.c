@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* fuzz-vhd-open.c: libFuzzer harness for libvhd's open and read paths.
  *
  * Each input is written to a private temporary file and opened the way

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* fuzz-vhd-replay.c: a main() for the VHD fuzz harness built without
  * libFuzzer: feeds every file named on the command line (directories are
  * walked one level deep) to LLVMFuzzerTestOneInput, so make check replays

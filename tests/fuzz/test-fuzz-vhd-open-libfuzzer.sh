@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Build the libvhd open-path harness with clang's libFuzzer, ASan and UBSan
 # and fuzz for FUZZ_TIME seconds (25 in make check) from the corpus.  Any
 # crash, leak, sanitizer report or timeout fails the test.  `make -C

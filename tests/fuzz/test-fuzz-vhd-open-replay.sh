@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Replay the libvhd fuzz corpus through the open/read/map/check paths with
 # the normal compiler (and the sanitizers under --enable-sanitizers).
 . "$(dirname "$0")/../functions.sh"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* dcom-standin.c: the transport side of rpc/rpc_dispatch.h, reduced to what
  * the object layers' unit tests and fuzz harnesses need to run without
  * sockets: a table of registered handlers, a recorded tick hook and a

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* dcom-standin.h: see dcom-standin.c. */
 #ifndef DCOM_STANDIN_H
 #define DCOM_STANDIN_H

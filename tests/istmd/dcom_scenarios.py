@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # dcom_scenarios.py: impacket DCOM scenarios against istmd, one per test
 # script.  Usage: dcom_scenarios.py PORT SCENARIO [ARGS...]; prints what it
 # checked and exits non-zero on the first failure.

@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # devices_calls.py: ILocalDeviceMgr/2/3 and the enumerators it hands out,
 # through contrib/istm/devices.py on impacket, against a running istmd
 # whose C: is STORAGE.  Each STEP asserts what the server answers and what

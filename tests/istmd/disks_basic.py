@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # disks_basic.py: every IWTDiskMgr/2/3/4 and IWTDisk/2/3 method against a
 # real istmd (tests/istmd/test-istmd-disks-basic.sh prepares the VHDs).
 #

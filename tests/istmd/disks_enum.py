@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # disks_enum.py: IEnumWTDisk over N virtual disks registered through
 # CreateWTDisk (tests/istmd/test-istmd-disks-enum.sh makes the VHDs):
 # Next(1) and Next(50) walks, the count-only Next(0), Skip (0, inside, past

@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # disks_mount.py: IWTDisk::DVMountDirect, DVDismount, EnumLMMountPoints and
 # the L* properties against a real istmd and vhdfs
 # (tests/istmd/test-istmd-disks-mount.sh prepares the VHDs).

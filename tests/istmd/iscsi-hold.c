@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* iscsi-hold.c: log in to an iSCSI target with libiscsi and keep the
  * session open until SIGTERM/SIGINT (or a time limit), so a test can look
  * at the session from the target side (tgtadm, ISTM's ISessionManager).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* istm-tables.c: see istm-tables.h.  Interfaces are collected by walking
  * the classes' lists and each interface's base chain, once per interface. */
 #include <config.h>

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* istm-tables.h: every method of every ISTM interface istmd registers
  * (activatable and inner classes, base interfaces included), for the
  * table tests and the fuzz harness that cover all interfaces at once. */

@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # istm_client.py: the tests' view of contrib/istm: base.py (connect,
 # CLSIDs, HRESULT helpers) and general.py (IWTGeneral / IWTGeneral2, which
 # lived here before contrib/istmctl needed it), under one name.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # istmd-functions.sh: sourced by the transport tests after ../functions.sh.
 # Starts istmd in the foreground on ephemeral ports (the ports come from
 # its log), so tests run in parallel without colliding on port 135.

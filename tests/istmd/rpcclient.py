@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # rpcclient.py: impacket's DCE/RPC client (transport + rpcrt.DCERPC_v5)
 # driving istmd's test interface (--test-interface), used by the
 # test-istmd-rpc-*.sh scripts.  Usage: rpcclient.py PORT SCENARIO [ARGS].

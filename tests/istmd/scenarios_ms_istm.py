@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # scenarios_ms_istm.py: the eight examples of [MS-ISTM] section 4, call by
 # call with the parameter values printed there, each HRESULT checked as
 # written, from impacket through contrib/istm.  Run by

@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # scenarios_seed.py: the seed scenario (a fixed base VHD, differencing disks
 # made from it with ILocalDeviceMgr3::CreateDiffWtFile -- the call behind
 # WT_Disk.NewDiffWTDisk -- each on its own target for one initiator to boot

@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # sessions_enum.py: ISessionManager/2, IEnumSession/2 and IEnumConnection
 # against istmd and a real tgtd with libiscsi sessions held open
 # (test-istmd-sessions-enum.sh).  Usage (after istm_py's --port --user

@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # sessions_name.py: IWTGeneral Name, which istmd keeps in its store
 # (test-istmd-sessions-adopt.sh).  Usage (after istm_py's --port --user
 # --password --portal): get | put NAME | put-bad.  Prints the name read;

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* targets-disk-row.c: add virtual-disk rows to istmd's store for the
  * targets tests, until IWTDiskMgr can make them over ISTM.  Run while
  * istmd is stopped (opening the store drops placeholders).

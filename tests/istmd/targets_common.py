@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # targets_common.py: what the targets tests' clients share: arguments,
 # connecting and activating IHostMgr, HRESULT assertions.
 import argparse

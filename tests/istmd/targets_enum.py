@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # targets_enum.py: IEnumHost over 200 saved targets (Next(1), Next(50),
 # count-only Next(0), Skip, Reset, Clone; changes while enumerating), and
 # IEnumIDMethod, IEnumPortal, IEnumWTDiskLunMapping, for

@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # targets_hosts.py PHASE: IHostMgr/2/3 and IHost/2/3 from impacket, for
 # test-istmd-targets-hosts.sh.  Phases:
 #   create   every IHostMgr and IHost method, good and bad input; leaves

@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # targets_login.py OP [ARGS]: configure target LoginTarget through IHost
 # for test-istmd-targets-login.sh, which then logs in with libiscsi.
 #   setup               create it: allowed initiator iqn.2000-01.com.example:init-ok,

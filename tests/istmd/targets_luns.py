@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # targets_luns.py PHASE DISKS: LUN mappings through IHost (AddWTDisk,
 # RemoveWTDisk, RemoveAllWTDisks, SetWTDiskLunMapping,
 # EnumWTDiskLunMappings) for test-istmd-targets-luns.sh.  DISKS is

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # istmd's command line: --help, --version, --nt-hash ([MS-NLMP] 4.2.2.1.2:
 # NTOWFv1("Password") = a4f49c40...), and refusals at start-up.
 . "$(dirname "$0")/../functions.sh"

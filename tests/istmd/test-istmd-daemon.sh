@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Without -f istmd detaches (new session, the command returns) and serves;
 # SIGTERM to the daemon stops it and its network child; a --config file
 # carries the settings.

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Eight impacket DCOM clients at once, each activating its own IWTGeneral
 # object and making 130 calls on it (1,040 calls in all): every call
 # answers correctly.

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Hostile stubs for the object layers: replay the activation and IWTGeneral
 # corpora (every file and every prefix) through the harnesses built with
 # the project's compiler, then, when clang's libFuzzer is there, fuzz each

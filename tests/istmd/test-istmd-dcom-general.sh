@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # impacket's DCOMConnection activates IWTGeneral and calls every IWTGeneral
 # and IWTGeneral2 method, at packet privacy and at packet integrity; a
 # second interface through RemQueryInterface and RemQueryInterface2;

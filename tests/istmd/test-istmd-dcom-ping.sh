@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # DCOM garbage collection with a 1-second ping period (objects go after 3
 # missed pings): impacket's own ping thread (oxidResolver=True, its timer
 # shortened to the period) keeps its object alive across 6 periods, while

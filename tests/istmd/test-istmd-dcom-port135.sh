@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # The real thing: istmd on 127.0.0.1:135 and impacket's DCOMConnection
 # unmodified (it always activates through port 135), every IWTGeneral
 # method.  Serialised with other port 135 users by lock_port.

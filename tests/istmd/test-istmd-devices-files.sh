@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # ILocalDeviceMgr's files against a real istmd and tgtd: CreateWtFile
 # ([MS-ISTM] 4.1 call by call, fixed and sparse, sizes, an 8 GiB fixed VHD
 # in seconds), GrowWtFile, CreateDiffWtFile (three children of one base,

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # ILocalDeviceMgr's volume view and bad input, against a real istmd and
 # tgtd with two roots (C: and D:): EnumVolumes/2 (Next, Skip, Reset, Clone),
 # GetVolumeInfo, GetDriveInfo against statvfs and df, EnumDisks/2 (empty),

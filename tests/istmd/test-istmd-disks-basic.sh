@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Virtual disks through impacket (tests/istmd/disks_basic.py): every
 # IWTDiskMgr/2/3/4 and IWTDisk/2/3 method on fixed, dynamic and
 # differencing VHDs made with vhdtool; the configuration read back through

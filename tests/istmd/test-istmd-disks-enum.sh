@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # IEnumWTDisk over 200 virtual disks registered through CreateWTDisk
 # (tests/istmd/disks_enum.py): Next(1), Next(50), count-only Next(0), Skip,
 # Reset, Clone, deletions and additions during a walk; the disks are all

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Local surfacing of virtual disks (tests/istmd/disks_mount.py):
 # IWTDisk::DVMountDirect mounts the VHD with vhdfs under the state
 # directory and the mount shows the bytes the VHD was made from (checked

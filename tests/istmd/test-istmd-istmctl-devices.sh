@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # test-istmd-istmctl-devices.sh: istmctl's commands that use
 # ILocalDeviceMgr against a real istmd: disks create (CreateWtFile),
 # create-diff (CreateDiffWtFile), delete --delete-file (DeleteWtFile),

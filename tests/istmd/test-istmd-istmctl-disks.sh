@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # test-istmd-istmctl-disks.sh: istmctl's disk and mapping commands
 # (IWTDiskMgr, IWTDisk, IHost::AddWTDisk) against a real istmd and tgtd,
 # on VHDs made by vhdtool: what they report is what is on disk and in tgtd,

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # test-istmd-istmctl.sh: contrib/istmctl against a real istmd managing a
 # real tgtd: every subcommand and its --help, JSON output, failures shown
 # with the HRESULT's name and the documented exit codes (0 done, 1 refused,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* test-istmd-ndr-tables.c: the NDR tables of every ISTM interface agree
  * with themselves, and hostile stubs do not break them.  For each method:
  * a zeroed [in] list pushes and pulls back to the same bytes (when it can

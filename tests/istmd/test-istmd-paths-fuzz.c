@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* test-istmd-paths-fuzz.c: random client paths built from hostile pieces
  * (separators, "..", drive letters, device prefixes, bad characters,
  * overlong UTF-8, the roots' own POSIX paths, symlinks out) through the

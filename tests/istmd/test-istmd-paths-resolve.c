@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* test-istmd-paths-resolve.c: the storage-root sandbox against hostile
  * client paths, on a real temporary tree with real symlinks (in and out of
  * the root, loops, magic links), a FIFO, a socket and a device node.

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Privilege separation: the network child is chrooted to an empty
 # directory, runs as an unprivileged user with no_new_privs and a seccomp
 # filter; the parent

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # test-istmd-restart.sh: a configuration made through istmctl (targets
 # with descriptions, IQNs, a disabled one, allowed initiators, CHAP; fixed
 # and differencing disks; LUN mappings at chosen LUNs) survives SIGKILL of

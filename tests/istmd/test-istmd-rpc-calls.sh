@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # DCE/RPC through impacket's client: calls at packet privacy and packet
 # integrity, fragmented requests and replies, a second presentation and
 # security context via alter_context, re-binds with a new NTLM handshake on

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Several clients at once: 8 impacket clients, 130 calls each (1,040 in
 # all), all at packet privacy on one istmd; every call must succeed and
 # the executed-call counter must say so.

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Refusals: wrong password, unknown user, no authentication (levels none and
 # connect), NTLMv1, a tampered signature, a replayed sequence number, a
 # re-bind with a wrong password on an authenticated connection: each

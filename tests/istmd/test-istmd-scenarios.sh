@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # test-istmd-scenarios.sh: the eight examples of [MS-ISTM] section 4, call
 # by call from impacket (scenarios_ms_istm.py), against istmd managing a
 # real tgtd; between the phases tgtd's own view is checked and a libiscsi

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # test-istmd-seed-scenario.sh: the seed's scenario end to end.  A fixed
 # base VHD holding an "operating system", three differencing disks made
 # from it through ILocalDeviceMgr3::CreateDiffWtFile, three targets, and

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Targets made by hand in tgtd are adopted into the store when istmd starts
 # (name from the IQN, tid, ACLs as identification methods, VHD LUNs under
 # the storage root as disks with their parent chain and LUN mappings) and

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # ISessionManager/2, IEnumSession/2, IEnumConnection against a real tgtd
 # with libiscsi sessions held open: the enumerations show each session with
 # its initiator, target IQN and Name, TSIH (as tgtadm reports it), CHAP in

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* test-istmd-state-crash.c: nothing acknowledged is lost when istmd dies.
  *
  * A child process commits transactions as fast as it can (a target with a

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* test-istmd-state-store.c: the state store's API on a real SQLite file:
  * durability settings, CRUD and constraints of every collection,
  * placeholders, transactions, migrations, and enumeration over 250 rows

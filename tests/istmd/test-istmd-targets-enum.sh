@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Enumerations over 200 targets made through ISTM: IEnumHost Next in small
 # and large batches, the count-only Next(0), Skip, Reset, Clone, changes
 # during a walk (tests/istmd/targets_enum.py); IEnumIDMethod, IEnumPortal,

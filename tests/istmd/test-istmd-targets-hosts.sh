@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # IHostMgr/2/3 and IHost/2/3 from impacket (tests/istmd/targets_hosts.py)
 # against istmd and a real tgtd: every method with good and bad input;
 # after Save tgtd really has the target, its ACLs, CHAP accounts and iSCSI

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # An initiator allowed through ISTM (IHost::AddID) with CHAP set through
 # ISTM (IHost CHAP properties, Save) logs in to tgtd with libiscsi; a wrong
 # secret, a secret changed afterwards, an initiator not allowed, a disabled

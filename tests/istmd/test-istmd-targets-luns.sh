@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # LUN mappings through IHost against tgtd: AddWTDisk takes the lowest free
 # LUN, SetWTDiskLunMapping moves a disk (ISTM LUN n is tgt LUN n + 1, and an
 # initiator reads the VHD there), the base rule (a writable parent of

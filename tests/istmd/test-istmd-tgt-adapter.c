@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* test-istmd-tgt-adapter.c: the tgt adapter against a real tgtd started by
  * test-istmd-tgt-adapter.sh (control port $TGT_C, portal 127.0.0.1:$TGT_PORT),
  * with real iSCSI logins through libiscsi for sessions and CHAP.

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # test-istmd-tgt-adapter.sh: istmd's tgt adapter against a real tgtd.
 #
 # Starts a private tgtd (control port 32651, portal 127.0.0.1:32651; the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* test-istmd-tgt-fuzz.c: random mutations of real tgtadm listings through
  * the show and conn parsers.  Every result must be a clean parse or
  * -EBADMSG, every string in a parse must be terminated inside its field,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* test-istmd-tgt-parse.c: the parsers of tgtadm's listings, on output
  * captured from tgt 1.0.85 (Debian 12) with a session, two LUs, incoming
  * and outgoing accounts and both kinds of ACL, and on malformed text;

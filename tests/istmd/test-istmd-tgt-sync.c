@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* test-istmd-tgt-sync.c: the store applied to a real tgtd (driven by
  * test-istmd-tgt-sync.sh, which also kills and restarts tgtd between the
  * two phases).

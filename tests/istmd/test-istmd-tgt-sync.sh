@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # test-istmd-tgt-sync.sh: the state store applied to a real tgtd, and again
 # after tgtd is killed (SIGKILL) and restarted empty.
 #

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* test-ndr.c: unit tests of the NDR engine and the DCOM object layer, fed
  * with stubs impacket 0.10 really sent (stubs/, captured by the reference
  * mock server) and with hostile variants of them.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* test-ntlmssp.c: NTLMSSP against [MS-NLMP] 4.2 test vectors: the NT
  * hash of "Password" (4.2.2.1.2), NTLMv2 verification and key exchange
  * (4.2.4: User "User", domain "Domain", server "Server", server challenge

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* test-priv-parent.c: the privileged parent treats the network child as
  * hostile.  Drives priv_parent_serve() over a socketpair as a child would:
  * known verbs answered, unknown verbs, wrong lengths, inconsistent NTLM

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* test-rpc-conn.c: the connection state machine fed bytes directly:
  * presentation context negotiation (NDR32 chosen over NDR64, an NDR64-only
  * context refused, bind time feature negotiation answered, an unknown

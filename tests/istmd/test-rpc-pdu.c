@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* test-rpc-pdu.c: PDU codec tests on bytes captured from impacket 0.10
  * (its bind to IRemoteSCMActivator on port 135, as in
  * ../shared/reference/dcom-impacket/mock.out): pull, check the fields,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* test-badinput.c: hostile and damaged images.  Each is made from a good
  * image by changing a few bytes (re-computing checksums where the point is
  * to reach a deeper check), and each must give the right errno and a clear

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* test-crash.c: the crash test.  A child process writes randomly to an
  * image (unaligned writes that allocate blocks and set bitmap bits, a
  * flush every few writes) and tells the parent over a pipe what it is

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* test-format.c: Check unit tests for libvhd's format code (format.c):
  * footer and header codecs against real bytes, checksums, the CHS
  * geometry algorithm on sizes whose answers real tools wrote, bitmaps,

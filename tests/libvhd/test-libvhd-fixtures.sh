@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Every real-world VHD fixture opens through libvhd and reads the bytes
 # qemu-img reads (where qemu reads the same size), the genuinely corrupt
 # ones are refused with a clear message, and the two Windows-made

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* test-locators.c: parent resolution.  Each test rewrites the locators of
  * a real differencing disk to one form Windows, Mac or another tool
  * writes (W2ru with "..\", a stale W2ku with a drive letter, a MacX URL

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* test-model.c: the model test.  Thousands of random unaligned writes,
  * reads and discards (spanning blocks, sector fragments) through a chain of
  * depth 4 (a dynamic base and three differencing layers, each written at

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* vhd-probe.c: a small driver of libvhd for the shell tests of the library
  * (kept separate from vhdtool so the library's tests do not depend on the
  * CLI).  Usage:

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # conformance-functions.sh: what both conformance scripts share (source
 # after tgt-functions.sh): conformance_start PORT starts tgtd with an rdwr
 # target (tid 1, raw file) and a bs_vhd target (tid 2, dynamic VHD), makes

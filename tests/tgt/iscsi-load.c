@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* iscsi-load.c: a small asynchronous libiscsi load generator (fio has no
  * libiscsi engine in Debian): keeps QD READ(16)/WRITE(16) commands of BS
  * bytes in flight, sequential or random, for a time or for one pass over a

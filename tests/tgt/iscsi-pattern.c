@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* iscsi-pattern.c: a libiscsi initiator for the tgt tests: writes
  * recognisable per-block patterns to an iSCSI LUN, reads and checks them,
  * and issues the other commands the tests exercise (SYNCHRONIZE CACHE,

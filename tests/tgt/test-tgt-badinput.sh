@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # test-tgt-badinput: a missing, corrupt, truncated or orphaned VHD makes
 # `tgtadm --op new` fail with the reason in tgtd's log; tgtd keeps running
 # and keeps serving its other LUN, under load, without a failed command.

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # test-tgt-conformance-thin: libiscsi's conformance suite (iscsi-test-cu --dataloss)
 # against a bs_vhd LUN passes every test that it passes against tgt's own
 # rdwr backing store on the same tgtd (a raw file of the same size).  The

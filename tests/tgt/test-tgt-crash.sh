@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # test-tgt-crash: two initiators on two differencing disks that share one
 # parent (served with cache_parent=1, so both LUs read the parent through one
 # shared cache); tgtd is killed with SIGKILL while both write; afterwards

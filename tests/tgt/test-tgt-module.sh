@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # test-tgt-module: Debian's tgtd loads bs_vhd.so from its module directory and
 # lists backing store "vhd"; the module was built for this very tgtd; bad
 # --bsopts make `tgtadm --op new` fail and leave tgtd running.

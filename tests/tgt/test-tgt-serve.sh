@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # test-tgt-serve: a real tgtd serves fixed, dynamic and depth-4 differencing
 # VHDs through bs_vhd; libiscsi logs in, writes patterns, reads them back;
 # the VHDs then read the same through `vhdtool convert`.  Also: a chain's

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # test-tgt-switch: live path change under load, the way snapshots are taken:
 # `--params online=0`, then `--params path=CHILD` where CHILD is an empty
 # placeholder file (tgt closes the old chain, bs_vhd makes CHILD a

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # test-tgt-unmap: thin provisioning (--params thin_provisioning=1) on fixed,
 # dynamic and differencing disks.  tgt advertises LBPRZ=1, so whatever UNMAP
 # gives back must read as zeros: fixed disks get holes (and GET LBA STATUS,

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # tests/tgt/tgt-functions.sh: a private tgtd for one test script, with
 # bs_vhd.so from the build tree.  Source after ../functions.sh.
 #
@@ -57,6 +59,8 @@ tgt_start()
     TGT_C=$1
     TGT_PORT=$1
     TGT_LOG="$tmp/tgtd.log"
+    # Another checkout may run the same script at once: wait for its port.
+    lock_port "tgt-$TGT_C"
     if tgtadm -C "$TGT_C" --mode system --op show >/dev/null 2>&1; then
         fail "a tgtd already listens on control port $TGT_C"
     fi

@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 """concurrent-io.py: several processes reading and writing one flat file.
 
   concurrent-io.py run FLAT STATE [BASE]   run the load against FLAT, check it

@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 """crash-writer.py: a write load that records what was made durable.
 
   crash-writer.py write FLAT LOG FIRST COUNT   write slots FIRST..FIRST+COUNT-1

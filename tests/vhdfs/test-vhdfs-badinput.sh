@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Refusals: a corrupt image, a missing parent, a parent whose unique id does
 # not match, a top already open elsewhere, and a writable mount of a disk that
 # is the parent of an open child.  Each one: non-zero exit before vhdfs

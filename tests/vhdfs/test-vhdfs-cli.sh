@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # The command itself: --help, --version, usage errors; the daemon (no -f)
 # detaches only once mounted; mount.fuse3's conventions (fstab); SIGTERM unmounts and flushes, leaving the
 # data in the image.

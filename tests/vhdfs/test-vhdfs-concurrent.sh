@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Concurrent readers and writers (separate processes) on one flat file,
 # disjoint and overlapping ranges, against a model (concurrent-io.py): on a
 # dynamic disk and on a differencing disk over a base with data; the result

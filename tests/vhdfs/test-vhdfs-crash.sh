@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Crash: 50 times, kill -9 vhdfs in the middle of a write load on a
 # differencing disk, unmount the dead mount (fusermount3 -u -z), and check
 # the image with vhdtool check; at the end every write that was fsync'ed

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # A directory as SOURCE: one flat file per VHD (not for other files, nor for
 # a VHD that cannot be opened), each opened on first use.  A disk that is the
 # parent of an open child (here, in the same mount) opens read-only for

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # A real file system on the flat file: mkfs.ext4 on a dynamic VHD and on a
 # differencing VHD (over a base that already holds an ext4 with files),
 # mount -o loop, write files, unmount everything, remount, e2fsck -fn clean,

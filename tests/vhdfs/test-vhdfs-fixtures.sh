@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Windows-made differencing disks read correctly through the mount:
 #  - go-vhd/win8-child.vhd over win8.vhd (parent found through the relative
 #    locator); then written through vhdfs and read back after a remount;

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # -o partitions: an MBR disk (two primaries and two logicals) and a GPT disk
 # (three partitions) partitioned with sfdisk through a plain mount; remounted
 # with -o partitions each partition is a file whose bytes are the disk's at

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # -o ro: the flat file reads, every kind of write is refused (EROFS or
 # EACCES), and the image file is left byte for byte unchanged.  A read-only
 # mount takes a shared lock, so two of them can coexist.

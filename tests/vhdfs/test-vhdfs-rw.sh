@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Mount, write, read back, unmount, remount: fixed and dynamic images, then
 # check the image with qemu-img convert against a raw model that received the
 # same writes (aligned and unaligned, across block boundaries, at the end).

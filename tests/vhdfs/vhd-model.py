@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 """vhd-model.py: an independent reader of the VHD format for the vhdfs tests.
 
   vhd-model.py flat CHILD PARENT_RAW OUT   flat image of a one-level chain:

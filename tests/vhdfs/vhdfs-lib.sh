@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # tests/vhdfs/vhdfs-lib.sh: helpers for the vhdfs tests, sourced after
 # ../functions.sh.  Every mount is started in the foreground (-f) in the
 # background of the test, so the test knows its PID; its cleanup is

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # tests/vhdtool/lib.sh: helpers shared by the vhdtool tests, sourced after
 # ../functions.sh.  Kept here (not in functions.sh) because only this part
 # needs them.

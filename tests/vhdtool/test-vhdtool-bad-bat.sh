@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Block allocation table entries that point past the end of the file, into
 # the metadata, or at the same block twice: check lists every problem (not
 # just the first), reading is refused, and nothing is changed.

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # A flipped byte (dd) under a checksum: in the only footer of a fixed disk,
 # in the dynamic header, or in both footer copies of a dynamic disk.  Each
 # is refused naming the file and the checksum, and nothing is changed.

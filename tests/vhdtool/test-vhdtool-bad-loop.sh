@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Parent locators that lead back into the chain (a disk that is its own
 # parent, two disks that are each other's parent) are refused, not followed
 # forever, and nothing is changed.

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # A differencing disk whose parent is gone: every command that needs the
 # chain fails with one line naming the child and the missing parent, and
 # nothing is changed; info --no-parents still shows the child.

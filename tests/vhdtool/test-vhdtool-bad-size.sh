@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Absurd virtual sizes in an otherwise valid footer (checksum fixed up): a
 # dynamic disk claiming 16 EiB, a fixed disk claiming far more than its
 # file holds.  Refused with one line naming the file; nothing changed.

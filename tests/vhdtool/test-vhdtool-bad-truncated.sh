@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Truncated images (footer lost, blocks cut off, nearly empty files) are
 # refused with one line naming the file, and never changed.
 . "$(dirname "$0")/../functions.sh"

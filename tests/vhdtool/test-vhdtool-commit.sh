@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # commit: data written into a differencing disk over a dynamic base is
 # merged into the base, which afterwards reads exactly as the chain did;
 # the child is left unchanged, and qemu reads the merged base the same.

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # convert's own guarantees: a sparse raw output, an existing output replaced,
 # an output that is one of the inputs refused (nothing touched), a chain
 # flattened into a new VHD with --from vhd, and no progress without a tty.

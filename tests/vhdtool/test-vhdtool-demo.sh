@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # The README's run command: contrib/demo.sh builds its demo chain and shows
 # it (its vhdtool steps only: the vhdfs and tgt steps start daemons and
 # belong to those parts' tests); the chain it leaves is two layers deep, checks clean, and its base

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # The Windows-made chain win8-child.vhd -> win8.vhd: placed side by side
 # (as Windows left them, the child's W2ru locator is .\win8.vhd) the child
 # opens as a chain of two, ids linked, and reads like its parent where it

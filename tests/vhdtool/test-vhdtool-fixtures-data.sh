@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # The data of the real-world fixtures: `vhdtool convert` gives the same
 # bytes as `qemu-img convert -O raw` for every fixture both tools open with
 # the same size (qemu uses the CHS size for some creators; those differ by

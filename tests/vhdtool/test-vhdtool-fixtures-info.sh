@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Every real-world VHD under the shared fixtures goes through `vhdtool info
 # --json` and `vhdtool check`: unique id and virtual size agree with what
 # libvhdi's vhdiinfo recorded in VERIFY.txt (both use the footer's current

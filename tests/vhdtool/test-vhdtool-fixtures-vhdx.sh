@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # VHDX images (the fixtures from Hyper-V and Disk2vhd) are refused with a
 # message that says VHDX is not supported, not a generic "bad footer".
 . "$(dirname "$0")/../functions.sh"

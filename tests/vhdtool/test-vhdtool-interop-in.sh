@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Images made by qemu-img (create -f vpc, convert -O vpc; fixed and
 # dynamic; random data with holes) read back through `vhdtool convert`
 # byte-identical to `qemu-img convert -O raw`.

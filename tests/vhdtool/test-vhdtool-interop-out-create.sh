@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Images made by `vhdtool create` (fixed, dynamic, differencing; odd sizes
 # too) are accepted by tools nobody here wrote: qemu-img and libvhdi's
 # vhdiinfo see the exact virtual size, type and ids, and read them as zeros.

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Data put into VHDs by vhdtool (convert --to vhd, fixed and dynamic) and by
 # libvhd writes (unaligned, spanning blocks) reads back identical through
 # qemu-img convert -O raw, and a dynamic output allocates only the blocks

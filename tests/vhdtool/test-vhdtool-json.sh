@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # info --json is valid JSON (python's json and jq agree), has the keys
 # DESIGN.md promises at the top and in every layer, and lists a depth-4
 # chain from the top down to the base, each layer naming the next.

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # map tells which layer each extent comes from: data written in the child
 # is layer 0, data only the base holds is layer 1, the rest reads as zeros;
 # the extents tile the disk exactly.

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # Progress: convert and commit draw a progress line on a terminal (a pty
 # from script(1)), and nothing with --quiet or when stderr is not a tty.
 . "$(dirname "$0")/../functions.sh"

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # relink: a chain copied to another folder with its parent renamed no longer
 # opens; relink points the child at the new parent and it reads the same
 # again; a relink to a disk with another unique id is refused and changes

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # vhdtool's command line contract: --help and --version succeed, every
 # subcommand has --help, and usage errors exit 2 with one line on stderr.
 . "$(dirname "$0")/../functions.sh"

@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # verify-txt.py: test helper, turns the fixtures' VERIFY.txt (vhdiinfo and
 # qemu-img output recorded when the fixtures were collected) into one line
 # per fixture: NAME FORMAT VHDIINFO-BYTES IDENTIFIER PARENT-ID QEMU-BYTES

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
 /* vhd-poke.c: test helper, writes the bytes of a file into a VHD chain at
  * a byte offset through libvhd (vhd_chain_pwrite + vhd_chain_flush).
  *

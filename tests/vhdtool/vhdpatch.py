@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
 # vhdpatch.py: test helper that damages VHD images in precise ways (the
 # bad-input tests), fixing checksums where the test wants only one fault.
 #
