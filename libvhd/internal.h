@@ -174,6 +174,22 @@ static inline bool vhd_layer_sparse(const struct vhd_layer *l)
 }
 int vhd_layer_info(const struct vhd_layer *l, struct vhd_info *info);
 
+/* What one layer says about the bytes at a virtual offset: the answer holds
+ * for the first LENGTH bytes.  This is the only question the chain code asks
+ * of a layer when reading, so each image format answers it in its own way. */
+enum vhd_run_state {
+	VHD_RUN_ABSENT,             /* not here: look in the parent (or zeros) */
+	VHD_RUN_DATA,               /* in this layer's file at FILE_OFFSET */
+	VHD_RUN_ZERO,               /* reads as zeros here, whatever parents hold */
+};
+struct vhd_run {
+	uint64_t length;            /* bytes the answer covers, > 0 */
+	enum vhd_run_state state;   /* where they come from */
+	uint64_t file_offset;       /* VHD_RUN_DATA: offset in the layer's file */
+};
+/* The run at OFF (< the layer's size), at most LEN bytes. */
+int vhd_layer_lookup(struct vhd_layer *l, uint64_t off, uint64_t len, struct vhd_run *run);
+
 /* ---- chain.c: a top layer and its parents. ---- */
 
 struct vhd_chain {

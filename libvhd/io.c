@@ -27,40 +27,21 @@ int vhd_chain_resolve(vhd_chain *c, int first, uint64_t off, uint64_t len, struc
 {
 	for (int k = first; k < c->depth; k++) {
 		struct vhd_layer *l = c->layers[k];
-		uint64_t in_block;
-		uint32_t b, e, s, nsec, run;
-		const uint8_t *bm;
-		bool set;
+		struct vhd_run run;
 		int r;
 
 		if (off >= l->size)
 			break; /* a parent smaller than its child: zeros */
-		if (len > l->size - off)
-			len = l->size - off;
-		if (!vhd_layer_sparse(l)) {
-			*ext = (struct vhd_extent){ len, l->fd, off, k };
-			return 0;
-		}
-		b = (uint32_t)(off >> l->block_shift);
-		in_block = off & (l->block_size - 1);
-		if (len > l->block_size - in_block)
-			len = l->block_size - in_block;
-		e = __atomic_load_n(&l->bat[b], __ATOMIC_ACQUIRE);
-		if (e == VHD_BAT_UNUSED)
-			continue;
-		r = vhd_layer_bitmap(l, b, &bm);
+		r = vhd_layer_lookup(l, off, len, &run);
 		if (r < 0)
 			return r;
-		s = (uint32_t)(in_block / VHD_SECTOR);
-		nsec = (uint32_t)((in_block + len + VHD_SECTOR - 1) / VHD_SECTOR) - s;
-		run = vhd_bit_run(bm, s, nsec, &set);
-		if ((uint64_t)(s + run) * VHD_SECTOR - in_block < len)
-			len = (uint64_t)(s + run) * VHD_SECTOR - in_block;
-		if (set) {
-			*ext = (struct vhd_extent){ len, l->fd,
-			                            (uint64_t)e * VHD_SECTOR + l->bitmap_size + in_block, k };
+		len = run.length;
+		if (run.state == VHD_RUN_DATA) {
+			*ext = (struct vhd_extent){ len, l->fd, run.file_offset, k };
 			return 0;
 		}
+		if (run.state == VHD_RUN_ZERO)
+			break;
 	}
 	if (c->noparent && c->layers[c->depth - 1]->footer.type == VHD_TYPE_DIFF &&
 	    off < c->layers[c->depth - 1]->size)

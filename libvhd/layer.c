@@ -483,3 +483,42 @@ int vhd_layer_info(const struct vhd_layer *l, struct vhd_info *info)
 	}
 	return 0;
 }
+
+int vhd_layer_lookup(struct vhd_layer *l, uint64_t off, uint64_t len, struct vhd_run *run)
+{
+	uint64_t in_block;
+	uint32_t b, e, s, nsec, bits;
+	const uint8_t *bm;
+	bool set;
+	int r;
+
+	if (len > l->size - off)
+		len = l->size - off;
+	if (!vhd_layer_sparse(l)) {
+		*run = (struct vhd_run){ len, VHD_RUN_DATA, off };
+		return 0;
+	}
+	b = (uint32_t)(off >> l->block_shift);
+	in_block = off & (l->block_size - 1);
+	if (len > l->block_size - in_block)
+		len = l->block_size - in_block;
+	e = __atomic_load_n(&l->bat[b], __ATOMIC_ACQUIRE);
+	if (e == VHD_BAT_UNUSED) {
+		*run = (struct vhd_run){ len, VHD_RUN_ABSENT, 0 };
+		return 0;
+	}
+	r = vhd_layer_bitmap(l, b, &bm);
+	if (r < 0)
+		return r;
+	s = (uint32_t)(in_block / VHD_SECTOR);
+	nsec = (uint32_t)((in_block + len + VHD_SECTOR - 1) / VHD_SECTOR) - s;
+	bits = vhd_bit_run(bm, s, nsec, &set);
+	if ((uint64_t)(s + bits) * VHD_SECTOR - in_block < len)
+		len = (uint64_t)(s + bits) * VHD_SECTOR - in_block;
+	if (set)
+		*run = (struct vhd_run){ len, VHD_RUN_DATA,
+		                         (uint64_t)e * VHD_SECTOR + l->bitmap_size + in_block };
+	else
+		*run = (struct vhd_run){ len, VHD_RUN_ABSENT, 0 };
+	return 0;
+}
