@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/utf16.h"
 #include "internal.h"
 
 struct candidates {
@@ -146,7 +147,7 @@ static int locator_string(const struct vhd_layer *l, const struct vhd_locator *l
 			data[loc->length] = '\0';
 			url_to_path((char *)data, out, outsz);
 		} else {
-			r = vhd_utf16_to_utf8(data, loc->length / 2, false, out, outsz);
+			r = utf16_to_utf8(data, loc->length / 2, UTF16_LE, out, outsz) < 0 ? -EINVAL : 0;
 		}
 	}
 	free(data);
@@ -181,7 +182,7 @@ int vhd_parent_candidates(const struct vhd_layer *l, char ***out, int *n)
 			r = add_path(&c, &late, dir, s);
 		}
 	}
-	if (r == 0 && vhd_utf16_to_utf8(l->header.parent_name, 256, true, s, sizeof(s)) == 0)
+	if (r == 0 && utf16_to_utf8(l->header.parent_name, 256, UTF16_BE, s, sizeof(s)) >= 0)
 		r = add_path(&late, &late, dir, s);
 	for (int i = 0; i < late.n && r == 0; i++)
 		r = add(&c, late.v[i]);
@@ -267,7 +268,7 @@ static int open_parent(vhd_chain *c, unsigned flags)
 		} else {
 			char name[1024];
 
-			if (vhd_utf16_to_utf8(child->header.parent_name, 256, true, name, sizeof(name)) < 0)
+			if (utf16_to_utf8(child->header.parent_name, 256, UTF16_BE, name, sizeof(name)) < 0)
 				name[0] = '\0';
 			r = vhd_error(-ENOENT, "cannot find the parent of '%s' (name '%s', id %s, %d locations tried)",
 			              child->path, name, want, n);

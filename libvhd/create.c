@@ -40,6 +40,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/utf16.h"
 #include "internal.h"
 
 #define DEFAULT_BLOCK_SIZE (2u << 20)
@@ -135,10 +136,10 @@ int vhd_set_parent_fields(struct vhd_header *h, const char *child_path, const ch
 	/* The unicode name holds 256 UTF-16 units: the absolute path when
 	 * it fits (as Windows writes), else the basename. */
 	name = parent_abs;
-	if (vhd_utf8_to_utf16(name, true, h->parent_name, sizeof(h->parent_name)) < 0) {
+	if (utf8_to_utf16(name, UTF16_BE, h->parent_name, sizeof(h->parent_name)) < 0) {
 		name = strrchr(parent_abs, '/') ? strrchr(parent_abs, '/') + 1 : parent_abs;
 		memset(h->parent_name, 0, sizeof(h->parent_name));
-		if (vhd_utf8_to_utf16(name, true, h->parent_name, sizeof(h->parent_name)) < 0)
+		if (utf8_to_utf16(name, UTF16_BE, h->parent_name, sizeof(h->parent_name)) < 0)
 			return vhd_error(-ENAMETOOLONG, "cannot name parent '%s': name too long or not UTF-8",
 			                 parent_abs);
 	}
@@ -149,29 +150,10 @@ int vhd_set_parent_fields(struct vhd_header *h, const char *child_path, const ch
 		loc_data[k] = malloc(cap);
 		if (!loc_data[k])
 			return vhd_error(-ENOMEM, "cannot write locators: out of memory");
-		n = vhd_utf8_to_utf16(s, false, loc_data[k], cap);
+		n = (int)utf8_to_utf16(s, UTF16_LE, loc_data[k], cap);
 		if (n < 0)
 			return vhd_error(n, "cannot write a locator for '%s': not UTF-8", s);
 		loc_len[k] = (uint32_t)n;
-	}
-	return 0;
-}
-
-static int write_all(int fd, const void *buf, size_t len, uint64_t off, const char *path)
-{
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = pwrite(fd, p, len, (off_t)off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return vhd_error(-errno, "cannot write '%s': %s", path, strerror(errno));
-		}
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
 	}
 	return 0;
 }
@@ -195,7 +177,7 @@ static int build_fixed(int fd, const char *path, struct vhd_footer *f, bool spar
 			return vhd_error(-errno, "cannot size '%s': %s", path, strerror(errno));
 	}
 	vhd_footer_encode(f, raw);
-	return write_all(fd, raw, sizeof(raw), f->current_size, path);
+	return vhd_write_at(fd, path, raw, sizeof(raw), f->current_size);
 }
 
 static int build_sparse(int fd, const char *path, struct vhd_footer *f, uint32_t block_size,
@@ -229,7 +211,7 @@ static int build_sparse(int fd, const char *path, struct vhd_footer *f, uint32_t
 			h.loc[k].space = space;
 			h.loc[k].length = loc_len[k];
 			h.loc[k].offset = pos;
-			r = write_all(fd, loc[k], loc_len[k], pos, path);
+			r = vhd_write_at(fd, path, loc[k], loc_len[k], pos);
 			if (r < 0)
 				goto out;
 			pos += space;
@@ -243,13 +225,13 @@ static int build_sparse(int fd, const char *path, struct vhd_footer *f, uint32_t
 	memset(bat, 0xff, bat_bytes);
 	vhd_footer_encode(f, fraw);
 	vhd_header_encode(&h, hraw);
-	r = write_all(fd, fraw, sizeof(fraw), 0, path);
+	r = vhd_write_at(fd, path, fraw, sizeof(fraw), 0);
 	if (r == 0)
-		r = write_all(fd, hraw, sizeof(hraw), VHD_SECTOR, path);
+		r = vhd_write_at(fd, path, hraw, sizeof(hraw), VHD_SECTOR);
 	if (r == 0)
-		r = write_all(fd, bat, bat_bytes, h.table_offset, path);
+		r = vhd_write_at(fd, path, bat, bat_bytes, h.table_offset);
 	if (r == 0)
-		r = write_all(fd, fraw, sizeof(fraw), pos, path);
+		r = vhd_write_at(fd, path, fraw, sizeof(fraw), pos);
 out:
 	free(bat);
 	free(loc[0]);

@@ -2,7 +2,7 @@
  * Copyright (C) 2026 The vhdtarget authors */
 /* format.c: the VHD on-disk structures, their codecs, and the small
  * helpers that depend only on the format (checksum, CHS geometry, bitmaps,
- * UTF-16, UUIDs, timestamps).
+ * UUIDs, timestamps; UTF-16 is common/utf16.c).
  *
  * Decoding copies fields out of fixed-size buffers with explicit big-endian
  * accessors rather than casting packed structs over them: a few more lines,
@@ -269,133 +269,6 @@ void vhd_bits_clear(uint8_t *bm, uint32_t first, uint32_t count)
 {
 	for (uint32_t i = first; i < first + count; i++)
 		bm[i >> 3] &= (uint8_t)~(0x80 >> (i & 7));
-}
-
-static int put_utf8(uint32_t cp, char *out, size_t outsz, size_t *o)
-{
-	char tmp[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		tmp[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		tmp[0] = (char)(0xc0 | cp >> 6);
-		tmp[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		tmp[0] = (char)(0xe0 | cp >> 12);
-		tmp[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		tmp[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		tmp[0] = (char)(0xf0 | cp >> 18);
-		tmp[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		tmp[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		tmp[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	if (*o + n >= outsz)
-		return -ENAMETOOLONG;
-	memcpy(out + *o, tmp, n);
-	*o += n;
-	return 0;
-}
-
-int vhd_utf16_to_utf8(const uint8_t *in, size_t units, bool be, char *out, size_t outsz)
-{
-	size_t o = 0;
-
-	if (outsz == 0)
-		return -EINVAL;
-	out[0] = '\0';
-	for (size_t i = 0; i < units; i++) {
-		uint32_t u = be ? (uint32_t)(in[2 * i] << 8 | in[2 * i + 1])
-		                : (uint32_t)(in[2 * i + 1] << 8 | in[2 * i]);
-		int r;
-
-		if (u == 0)
-			break;
-		if (u >= 0xd800 && u < 0xdc00) {
-			uint32_t lo;
-
-			if (i + 1 >= units)
-				return -EINVAL;
-			i++;
-			lo = be ? (uint32_t)(in[2 * i] << 8 | in[2 * i + 1])
-			        : (uint32_t)(in[2 * i + 1] << 8 | in[2 * i]);
-			if (lo < 0xdc00 || lo >= 0xe000)
-				return -EINVAL;
-			u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
-		} else if (u >= 0xdc00 && u < 0xe000) {
-			return -EINVAL;
-		}
-		r = put_utf8(u, out, outsz, &o);
-		if (r < 0)
-			return r;
-	}
-	out[o] = '\0';
-	return 0;
-}
-
-static void put_unit(uint8_t *p, uint32_t u, bool be)
-{
-	if (be) {
-		p[0] = (uint8_t)(u >> 8);
-		p[1] = (uint8_t)u;
-	} else {
-		p[0] = (uint8_t)u;
-		p[1] = (uint8_t)(u >> 8);
-	}
-}
-
-int vhd_utf8_to_utf16(const char *in, bool be, uint8_t *out, size_t outsz)
-{
-	const unsigned char *s = (const unsigned char *)in;
-	size_t o = 0;
-
-	while (*s) {
-		uint32_t cp;
-		int extra;
-
-		if (*s < 0x80) {
-			cp = *s;
-			extra = 0;
-		} else if ((*s & 0xe0) == 0xc0) {
-			cp = *s & 0x1f;
-			extra = 1;
-		} else if ((*s & 0xf0) == 0xe0) {
-			cp = *s & 0x0f;
-			extra = 2;
-		} else if ((*s & 0xf8) == 0xf0) {
-			cp = *s & 0x07;
-			extra = 3;
-		} else {
-			return -EILSEQ;
-		}
-		s++;
-		for (int k = 0; k < extra; k++, s++) {
-			if ((*s & 0xc0) != 0x80)
-				return -EILSEQ;
-			cp = cp << 6 | (*s & 0x3f);
-		}
-		if (cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000))
-			return -EILSEQ;
-		if (cp >= 0x10000) {
-			if (o + 4 > outsz)
-				return -ENAMETOOLONG;
-			cp -= 0x10000;
-			put_unit(out + o, 0xd800 + (cp >> 10), be);
-			put_unit(out + o + 2, 0xdc00 + (cp & 0x3ff), be);
-			o += 4;
-		} else {
-			if (o + 2 > outsz)
-				return -ENAMETOOLONG;
-			put_unit(out + o, cp, be);
-			o += 2;
-		}
-	}
-	return (int)o;
 }
 
 uint32_t vhd_now(void)

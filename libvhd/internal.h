@@ -107,11 +107,6 @@ static inline bool vhd_bit_test(const uint8_t *bm, uint32_t i)
 uint32_t vhd_bit_run(const uint8_t *bm, uint32_t i, uint32_t n, bool *set);
 void vhd_bits_set(uint8_t *bm, uint32_t first, uint32_t count);
 void vhd_bits_clear(uint8_t *bm, uint32_t first, uint32_t count);
-/* UTF-16 (big- or little-endian, N code units at most, stops at NUL) to
- * UTF-8 in OUT (size OUTSZ, always terminated); -EINVAL on bad input. */
-int vhd_utf16_to_utf8(const uint8_t *in, size_t units, bool big_endian, char *out, size_t outsz);
-/* UTF-8 to UTF-16 into OUT (OUTSZ bytes); returns bytes written or -errno. */
-int vhd_utf8_to_utf16(const char *in, bool big_endian, uint8_t *out, size_t outsz);
 uint32_t vhd_now(void); /* VHD timestamp for now */
 int vhd_uuid_generate(uint8_t uuid[16]);
 
@@ -162,7 +157,10 @@ void vhd_layer_close(struct vhd_layer *l);
 int vhd_layer_lock(struct vhd_layer *l, bool exclusive);
 /* The cached bitmap of allocated block B (loads it on first use). */
 int vhd_layer_bitmap(struct vhd_layer *l, uint32_t b, const uint8_t **out);
-/* pread/pwrite all bytes or fail with a message naming the layer. */
+/* pread/pwrite all LEN bytes at OFF of FD or fail with a message naming
+ * PATH (the layer's, for the vhd_layer_ pair). */
+int vhd_read_at(int fd, const char *path, void *buf, size_t len, uint64_t off);
+int vhd_write_at(int fd, const char *path, const void *buf, size_t len, uint64_t off);
 int vhd_layer_pread(struct vhd_layer *l, void *buf, size_t len, uint64_t off);
 int vhd_layer_pwrite(struct vhd_layer *l, const void *buf, size_t len, uint64_t off);
 /* Write the footer (F re-encoded) at OFF; used by allocation, grow. */
@@ -189,6 +187,41 @@ struct vhd_run {
 };
 /* The run at OFF (< the layer's size), at most LEN bytes. */
 int vhd_layer_lookup(struct vhd_layer *l, uint64_t off, uint64_t len, struct vhd_run *run);
+
+/* ---- validate.c: the structural rules of one file, stated once. ---- */
+
+/* One validation: vhd_layer_open() stops at the first problem (COLLECT
+ * false: -EINVAL with a message), vhd_check() collects them all. */
+struct vhd_validator {
+	const char *path;           /* the file, for messages */
+	int fd;                     /* the file, open for reading */
+	uint64_t file_size;         /* its size in bytes */
+	uint64_t data_end;          /* blocks must end by here: the end footer's
+	                             * offset, or the file size when only the
+	                             * footer copy at 0 is good */
+	bool collect;               /* report every problem, not just the first */
+	vhd_problem_fn report;      /* collect: receives each problem (or NULL) */
+	void *arg;                  /* for report */
+	int problems;               /* problems found */
+	int bat_problems;           /* of those, block table entries' (reports
+	                             * of these are capped) */
+	bool stopped;               /* a problem ended the validation: any in
+	                             * open mode, one the later rules depend on
+	                             * in collect mode */
+	/* Results of vhd_validate_sparse(), for the open path: */
+	struct vhd_header header;   /* the dynamic header, decoded */
+	uint32_t *bat;              /* block table in host order, malloc'd: the
+	                             * caller frees it, whatever the outcome */
+	uint64_t meta_end;          /* end of the header, BAT and locators */
+	uint64_t used_end;          /* end of the metadata and of every block */
+};
+/* Each returns 0 to go on, -EINVAL with V->stopped set when a problem ends
+ * the validation, or another -errno when the file cannot be read. */
+int vhd_validate_footer(struct vhd_validator *v, const struct vhd_footer *f);
+int vhd_validate_sparse(struct vhd_validator *v, const struct vhd_footer *f);
+/* A problem the caller found itself (footer selection), counted and
+ * reported (or ending an open) as the rules' own are. */
+int vhd_validate_problem(struct vhd_validator *v, bool fatal, const char *fmt, ...) VHD_PRINTF(3, 4);
 
 /* ---- chain.c: a top layer and its parents. ---- */
 

@@ -3,10 +3,9 @@
 /* layer.c: opening one VHD file and validating everything about it that
  * can be checked without its parents.
  *
- * Validation is strict and happens once, at open: after it, the I/O paths
- * trust the BAT (every entry inside the file, no overlaps) and only
- * assert.  The trade-off is an O(n log n) sort of the BAT at open (a few
- * milliseconds for a 2 TiB disk) for I/O paths that never re-check.
+ * Validation is strict and happens once, at open, by the rules vhd_check()
+ * also applies (validate.c): after it, the I/O paths trust the BAT (every
+ * entry inside the file, no overlaps) and only assert.
  *
  * A damaged end footer with a good copy at offset 0 is accepted with a
  * warning and repaired on a writable open; the copy is what allocation
@@ -25,53 +24,41 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/io.h"
+#include "common/utf16.h"
 #include "internal.h"
 
-/* Footers beyond this are refused as absurd (64 TiB is 32 times the
- * largest size the VHD format's geometry can describe). */
-#define VHD_ABSURD_SIZE (64ull << 40)
+int vhd_read_at(int fd, const char *path, void *buf, size_t len, uint64_t off)
+{
+	int r = pread_all(fd, buf, len, off);
+
+	if (r == -ENODATA)
+		return vhd_error(-EIO, "cannot read '%s' at offset %llu: unexpected end of file", path,
+		                 (unsigned long long)off);
+	if (r < 0)
+		return vhd_error(r, "cannot read '%s' at offset %llu: %s", path, (unsigned long long)off,
+		                 strerror(-r));
+	return 0;
+}
+
+int vhd_write_at(int fd, const char *path, const void *buf, size_t len, uint64_t off)
+{
+	int r = pwrite_all(fd, buf, len, off);
+
+	if (r < 0)
+		return vhd_error(r, "cannot write '%s' at offset %llu: %s", path, (unsigned long long)off,
+		                 strerror(-r));
+	return 0;
+}
 
 int vhd_layer_pread(struct vhd_layer *l, void *buf, size_t len, uint64_t off)
 {
-	uint8_t *p = buf;
-
-	while (len > 0) {
-		ssize_t n = pread(l->fd, p, len, (off_t)off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return vhd_error(-errno, "cannot read '%s' at offset %llu: %s", l->path,
-			                 (unsigned long long)off, strerror(errno));
-		}
-		if (n == 0)
-			return vhd_error(-EIO, "cannot read '%s' at offset %llu: unexpected end of file",
-			                 l->path, (unsigned long long)off);
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
+	return vhd_read_at(l->fd, l->path, buf, len, off);
 }
 
 int vhd_layer_pwrite(struct vhd_layer *l, const void *buf, size_t len, uint64_t off)
 {
-	const uint8_t *p = buf;
-
-	while (len > 0) {
-		ssize_t n = pwrite(l->fd, p, len, (off_t)off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return vhd_error(-errno, "cannot write '%s' at offset %llu: %s", l->path,
-			                 (unsigned long long)off, strerror(errno));
-		}
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
+	return vhd_write_at(l->fd, l->path, buf, len, off);
 }
 
 int vhd_layer_write_footer(struct vhd_layer *l, uint64_t off)
@@ -150,174 +137,43 @@ static bool footer_good(const uint8_t *raw)
 
 static int check_footer(struct vhd_layer *l, uint64_t file_size)
 {
-	const struct vhd_footer *f = &l->footer;
+	struct vhd_validator v = { .path = l->path, .fd = l->fd, .file_size = file_size };
 
-	if (f->type != VHD_TYPE_FIXED && f->type != VHD_TYPE_DYNAMIC && f->type != VHD_TYPE_DIFF)
-		return vhd_error(-EINVAL, "'%s': unsupported disk type %u", l->path, f->type);
-	if ((f->version >> 16) != 1)
-		return vhd_error(-EINVAL, "'%s': unsupported format version %u.%u", l->path,
-		                 f->version >> 16, f->version & 0xffff);
-	if (f->current_size % VHD_SECTOR)
-		return vhd_error(-EINVAL, "'%s': virtual size %llu is not a multiple of 512", l->path,
-		                 (unsigned long long)f->current_size);
-	if (f->current_size > VHD_ABSURD_SIZE)
-		return vhd_error(-EINVAL, "'%s': absurd virtual size %llu", l->path,
-		                 (unsigned long long)f->current_size);
-	if (f->type == VHD_TYPE_FIXED && f->current_size > file_size - VHD_FOOTER_SIZE)
-		return vhd_error(-EINVAL, "'%s': truncated: virtual size %llu needs %llu bytes, the file has %llu",
-		                 l->path, (unsigned long long)f->current_size,
-		                 (unsigned long long)(f->current_size + VHD_FOOTER_SIZE),
-		                 (unsigned long long)file_size);
-	return 0;
+	return vhd_validate_footer(&v, &l->footer);
 }
 
-/* Byte ranges of the file that hold metadata (for overlap checks). */
-struct range {
-	uint64_t start;             /* first byte */
-	uint64_t end;               /* one past the last */
-	const char *what;           /* for messages */
-};
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static bool locator_known(uint32_t code)
-{
-	return code == VHD_PLAT_W2KU || code == VHD_PLAT_W2RU || code == VHD_PLAT_MACX;
-}
-
+/* Validate the dynamic header, locators and BAT (validate.c) and keep what
+ * the I/O paths need from them. */
 static int load_sparse(struct vhd_layer *l, uint64_t file_size, uint64_t limit)
 {
-	uint8_t hbuf[VHD_HEADER_SIZE];
-	struct vhd_header *h = &l->header;
-	struct range meta[3 + VHD_LOCATORS];
-	int nmeta = 0, r;
-	uint64_t bat_bytes, max_end;
-	uint8_t *raw;
-	uint32_t *sorted;
-	uint32_t n = 0;
+	struct vhd_validator v = { .path = l->path, .fd = l->fd, .file_size = file_size,
+	                           .data_end = limit };
+	int r = vhd_validate_sparse(&v, &l->footer);
 
-	if (l->footer.data_offset > file_size || file_size - l->footer.data_offset < VHD_HEADER_SIZE)
-		return vhd_error(-EINVAL, "'%s': dynamic header offset %llu is past the end of the file",
-		                 l->path, (unsigned long long)l->footer.data_offset);
-	r = vhd_layer_pread(l, hbuf, sizeof(hbuf), l->footer.data_offset);
+	l->bat = v.bat; /* vhd_layer_close() frees it, whatever the outcome */
 	if (r < 0)
 		return r;
-	vhd_header_decode(hbuf, h);
-	if (memcmp(h->cookie, "cxsparse", 8) != 0)
-		return vhd_error(-EINVAL, "'%s': no dynamic disk header at offset %llu (bad cookie)",
-		                 l->path, (unsigned long long)l->footer.data_offset);
-	if (!vhd_header_checksum_ok(hbuf))
-		return vhd_error(-EINVAL, "'%s': bad dynamic header checksum (stored 0x%08x, computed 0x%08x)",
-		                 l->path, h->checksum, vhd_checksum(hbuf, sizeof(hbuf), 36));
-	if (!vhd_is_pow2(h->block_size) || h->block_size < VHD_SECTOR ||
-	    h->block_size > VHD_MAX_BLOCK_SIZE)
-		return vhd_error(-EINVAL, "'%s': invalid block size %u", l->path, h->block_size);
-	l->block_size = h->block_size;
-	l->block_shift = (uint32_t)__builtin_ctz(h->block_size);
-	l->bitmap_size = vhd_bitmap_size(h->block_size);
-	l->bat_entries = h->max_table_entries;
-	if ((uint64_t)h->max_table_entries * h->block_size < l->footer.current_size)
-		return vhd_error(-EINVAL, "'%s': block table of %u entries too small for virtual size %llu",
-		                 l->path, h->max_table_entries, (unsigned long long)l->footer.current_size);
-	bat_bytes = (uint64_t)h->max_table_entries * 4;
-	if (h->table_offset > file_size || file_size - h->table_offset < bat_bytes)
-		return vhd_error(-EINVAL, "'%s': block table (%u entries at offset %llu) runs past the end of the file",
-		                 l->path, h->max_table_entries, (unsigned long long)h->table_offset);
-
-	meta[nmeta++] = (struct range){ l->footer.data_offset, l->footer.data_offset + VHD_HEADER_SIZE,
-	                                "the dynamic header" };
-	meta[nmeta++] = (struct range){ h->table_offset, h->table_offset + vhd_round_up(bat_bytes, VHD_SECTOR),
-	                                "the block table" };
-	meta[nmeta++] = (struct range){ 0, VHD_FOOTER_SIZE, "the footer copy" };
-	if (l->footer.type == VHD_TYPE_DIFF) {
-		for (int i = 0; i < VHD_LOCATORS; i++) {
-			const struct vhd_locator *loc = &h->loc[i];
-
-			if (!locator_known(loc->code) || loc->length == 0)
-				continue;
-			if (loc->length > VHD_MAX_LOCATOR_LEN)
-				return vhd_error(-EINVAL, "'%s': parent locator %d is absurdly long (%u bytes)",
-				                 l->path, i, loc->length);
-			if (loc->offset > file_size || file_size - loc->offset < loc->length)
-				return vhd_error(-EINVAL, "'%s': parent locator %d runs past the end of the file",
-				                 l->path, i);
-			meta[nmeta++] = (struct range){ loc->offset,
-			                                loc->offset + vhd_round_up(loc->length, VHD_SECTOR),
-			                                "a parent locator" };
-		}
-	}
-	max_end = 0;
-	for (int i = 0; i < nmeta; i++)
-		if (meta[i].end > max_end)
-			max_end = meta[i].end;
-	l->meta_end = max_end;
-
-	raw = malloc(bat_bytes ? bat_bytes : 1);
-	l->bat = malloc(bat_bytes ? bat_bytes : 1);
-	l->bitmaps = calloc(h->max_table_entries ? h->max_table_entries : 1, sizeof(*l->bitmaps));
-	sorted = malloc(bat_bytes ? bat_bytes : 1);
-	if (!raw || !l->bat || !l->bitmaps || !sorted) {
-		free(raw);
-		free(sorted);
+	l->header = v.header;
+	l->block_size = v.header.block_size;
+	l->block_shift = (uint32_t)__builtin_ctz(v.header.block_size);
+	l->bitmap_size = vhd_bitmap_size(v.header.block_size);
+	l->bat_entries = v.header.max_table_entries;
+	l->meta_end = v.meta_end;
+	l->bitmaps = calloc(l->bat_entries ? l->bat_entries : 1, sizeof(*l->bitmaps));
+	if (!l->bitmaps)
 		return vhd_error(-ENOMEM, "'%s': out of memory for a block table of %u entries", l->path,
-		                 h->max_table_entries);
-	}
-	r = vhd_layer_pread(l, raw, bat_bytes, h->table_offset);
-	if (r < 0)
-		goto out;
-	for (uint32_t i = 0; i < h->max_table_entries; i++) {
-		uint32_t e = vhd_get_be32(raw + 4 * i);
-		uint64_t start = (uint64_t)e * VHD_SECTOR, end;
-
-		l->bat[i] = e;
-		if (e == VHD_BAT_UNUSED)
-			continue;
-		end = start + l->bitmap_size + l->block_size;
-		if (end > limit) {
-			r = vhd_error(-EINVAL, "'%s': block table entry %u (sector %u) points past the end of the file",
-			              l->path, i, e);
-			goto out;
-		}
-		for (int k = 0; k < nmeta; k++) {
-			if (start < meta[k].end && meta[k].start < end) {
-				r = vhd_error(-EINVAL, "'%s': block %u (at offset %llu) overlaps %s", l->path, i,
-				              (unsigned long long)start, meta[k].what);
-				goto out;
-			}
-		}
-		if (end > max_end)
-			max_end = end;
-		sorted[n++] = e;
-	}
-	qsort(sorted, n, sizeof(*sorted), cmp_u32);
-	for (uint32_t i = 1; i < n; i++) {
-		if ((uint64_t)sorted[i] * VHD_SECTOR < (uint64_t)sorted[i - 1] * VHD_SECTOR +
-		                                           l->bitmap_size + l->block_size) {
-			r = vhd_error(-EINVAL, "'%s': blocks at sectors %u and %u overlap", l->path,
-			              sorted[i - 1], sorted[i]);
-			goto out;
-		}
-	}
+		                 l->bat_entries);
 	/* Where the footer goes: the end of the file when the end footer is
 	 * good; otherwise past everything the BAT and metadata use. */
 	if (!l->repair_end) {
 		l->footer_offset = file_size - VHD_FOOTER_SIZE;
 	} else {
 		uint64_t pos = vhd_round_up(file_size, VHD_SECTOR) - VHD_FOOTER_SIZE;
+		uint64_t used = vhd_round_up(v.used_end, VHD_SECTOR);
 
-		max_end = vhd_round_up(max_end, VHD_SECTOR);
-		l->footer_offset = pos > max_end ? pos : max_end;
+		l->footer_offset = pos > used ? pos : used;
 	}
-	r = 0;
-out:
-	free(raw);
-	free(sorted);
-	return r;
+	return 0;
 }
 
 int vhd_layer_open(const char *path, bool read_only, struct vhd_layer **out)
@@ -477,8 +333,8 @@ int vhd_layer_info(const struct vhd_layer *l, struct vhd_info *info)
 	if (f->type == VHD_TYPE_DIFF) {
 		memcpy(info->parent_uuid, l->header.parent_uuid, 16);
 		info->parent_timestamp = l->header.parent_timestamp;
-		if (vhd_utf16_to_utf8(l->header.parent_name, 256, true, info->parent_name,
-		                      sizeof(info->parent_name)) < 0)
+		if (utf16_to_utf8(l->header.parent_name, 256, UTF16_BE, info->parent_name,
+		                  sizeof(info->parent_name)) < 0)
 			snprintf(info->parent_name, sizeof(info->parent_name), "(invalid UTF-16)");
 	}
 	return 0;

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/utf16.h"
 #include "internal.h"
 
 static char dir[256], img[512];
@@ -292,7 +293,7 @@ static void point_at(struct vhd_header *h)
 	memcpy(h->parent_uuid, b + len - 512 + 68, 16);
 	free(b);
 	memset(h->parent_name, 0, sizeof(h->parent_name));
-	vhd_utf8_to_utf16(strrchr(parent_of_loop, '/') + 1, true, h->parent_name, sizeof(h->parent_name));
+	utf8_to_utf16(strrchr(parent_of_loop, '/') + 1, UTF16_BE, h->parent_name, sizeof(h->parent_name));
 	memset(h->loc, 0, sizeof(h->loc));
 }
 

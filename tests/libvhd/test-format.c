@@ -2,8 +2,9 @@
  * Copyright (C) 2026 The vhdtarget authors */
 /* test-format.c: Check unit tests for libvhd's format code (format.c):
  * footer and header codecs against real bytes, checksums, the CHS
- * geometry algorithm on sizes whose answers real tools wrote, bitmaps,
- * UTF-16 and UUID formatting.  Links the library's internals statically.
+ * geometry algorithm on sizes whose answers real tools wrote, bitmaps and
+ * UUID formatting (UTF-16 is tested beside common/utf16.c).  Links the
+ * library's internals statically.
  */
 #include "config.h"
 
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/utf16.h"
 #include "internal.h"
 
 /* The footer of go-vhd/win8.vhd (Windows 8.1, dynamic 40 MiB), as on disk. */
@@ -88,7 +90,7 @@ START_TEST(test_header_roundtrip)
 	h.block_size = 0x200000;
 	for (int i = 0; i < 16; i++)
 		h.parent_uuid[i] = (uint8_t)i;
-	ck_assert_int_eq(vhd_utf8_to_utf16("C:\\x\\p.vhd", true, h.parent_name, 512), 20);
+	ck_assert_int_eq(utf8_to_utf16("C:\\x\\p.vhd", UTF16_BE, h.parent_name, 512), 20);
 	h.loc[0] = (struct vhd_locator){ VHD_PLAT_W2KU, 0x1000, 0x42, 0x1000 };
 	h.loc[1] = (struct vhd_locator){ VHD_PLAT_W2RU, 0x10000, 0x14, 0x3000 };
 	vhd_header_encode(&h, buf);
@@ -109,7 +111,7 @@ START_TEST(test_header_roundtrip)
 	vhd_header_decode(buf, &d);
 	ck_assert_uint_eq(d.checksum, h.checksum);
 	ck_assert_uint_eq(d.loc[1].offset, 0x3000);
-	ck_assert_int_eq(vhd_utf16_to_utf8(d.parent_name, 256, true, name, sizeof(name)), 0);
+	ck_assert_int_eq(utf16_to_utf8(d.parent_name, 256, UTF16_BE, name, sizeof(name)), 10);
 	ck_assert_str_eq(name, "C:\\x\\p.vhd");
 	buf[700] ^= 0x80;
 	ck_assert(!vhd_header_checksum_ok(buf));
@@ -195,41 +197,6 @@ START_TEST(test_bitmaps)
 }
 END_TEST
 
-START_TEST(test_utf16)
-{
-	uint8_t buf[64];
-	char out[64];
-	int n;
-
-	/* "é" and U+1F600 (a surrogate pair) both ways, both byte orders */
-	n = vhd_utf8_to_utf16("a\xc3\xa9\xf0\x9f\x98\x80", false, buf, sizeof(buf));
-	ck_assert_int_eq(n, 8);
-	ck_assert_uint_eq(buf[0], 'a');
-	ck_assert_uint_eq(buf[1], 0);
-	ck_assert_uint_eq(buf[2], 0xe9);
-	ck_assert_uint_eq(buf[4], 0x3d);
-	ck_assert_uint_eq(buf[5], 0xd8);
-	ck_assert_int_eq(vhd_utf16_to_utf8(buf, 4, false, out, sizeof(out)), 0);
-	ck_assert_str_eq(out, "a\xc3\xa9\xf0\x9f\x98\x80");
-	n = vhd_utf8_to_utf16("\\x", true, buf, sizeof(buf));
-	ck_assert_int_eq(n, 4);
-	ck_assert_uint_eq(buf[1], '\\');
-	/* a lone low surrogate and a truncated pair are refused */
-	buf[0] = 0xdc;
-	ck_assert_int_lt(vhd_utf16_to_utf8(buf, 1, true, out, sizeof(out)), 0);
-	buf[0] = 0xd8;
-	ck_assert_int_lt(vhd_utf16_to_utf8(buf, 1, true, out, sizeof(out)), 0);
-	/* invalid UTF-8 and a too-small output */
-	ck_assert_int_lt(vhd_utf8_to_utf16("\xff", false, buf, sizeof(buf)), 0);
-	ck_assert_int_lt(vhd_utf8_to_utf16("abcd", false, buf, 6), 0);
-	/* NUL stops decoding */
-	memset(buf, 0, sizeof(buf));
-	buf[0] = 'z';
-	ck_assert_int_eq(vhd_utf16_to_utf8(buf, 32, false, out, sizeof(out)), 0);
-	ck_assert_str_eq(out, "z");
-}
-END_TEST
-
 START_TEST(test_uuid_and_names)
 {
 	uint8_t u[16], v[16];
@@ -263,7 +230,6 @@ int main(void)
 	tcase_add_test(tc, test_geometry_known);
 	tcase_add_test(tc, test_geometry_never_exceeds);
 	tcase_add_test(tc, test_bitmaps);
-	tcase_add_test(tc, test_utf16);
 	tcase_add_test(tc, test_uuid_and_names);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/utf16.h"
 #include "internal.h"
 
 static char dir[256], base[600], child[600];
@@ -93,7 +94,7 @@ static void set_locator(const char *child_path, uint32_t code, const void *data,
 	}
 	memset(h.parent_name, 0, sizeof(h.parent_name));
 	if (name)
-		ck_assert_int_gt(vhd_utf8_to_utf16(name, true, h.parent_name, sizeof(h.parent_name)), 0);
+		ck_assert_int_gt(utf8_to_utf16(name, UTF16_BE, h.parent_name, sizeof(h.parent_name)), 0);
 	vhd_header_encode(&h, raw);
 	ck_assert_int_eq(pwrite(fd, raw, 1024, 512), 1024);
 	close(fd);
@@ -101,7 +102,7 @@ static void set_locator(const char *child_path, uint32_t code, const void *data,
 
 static uint32_t utf16le(const char *s, uint8_t *out)
 {
-	int n = vhd_utf8_to_utf16(s, false, out, 4096);
+	int n = (int)utf8_to_utf16(s, UTF16_LE, out, 4096);
 
 	ck_assert_int_gt(n, 0);
 	return (uint32_t)n;
