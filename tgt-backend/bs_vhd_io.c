@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "bs_vhd.h"
+#include "common/iszero.h"
 
 #define ASC_SPACE_ALLOC_FAILED_WRITE_PROTECT 0x2707
 #define WRITE_SAME_CHUNK (1u << 20)   /* bytes per write when replicating */
@@ -193,11 +194,6 @@ static void cmd_verify(struct scsi_cmd *cmd, struct bs_vhd_lu *vlu)
 		return;
 	}
 	do_verify(cmd, vlu, expect, len, cmd->offset);
-}
-
-static int is_zero(const unsigned char *p, size_t len)
-{
-	return len == 0 || (p[0] == 0 && !memcmp(p, p + 1, len - 1));
 }
 
 /* Write zeros over [off, off+len) in chunks. */

@@ -23,6 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/io.h"
+#include "common/iszero.h"
 #include "vhdtool.h"
 
 static const char usage[] =
@@ -138,24 +140,10 @@ static int source_map(struct source *s, uint64_t off, uint64_t len, struct run *
 
 static int dest_write(struct dest *d, const void *buf, size_t len, uint64_t off)
 {
-	const uint8_t *p = buf;
-	ssize_t n;
-
 	err_from_lib = d->fmt == FMT_VHD;
 	if (d->fmt == FMT_VHD)
 		return vhd_chain_pwrite(d->chain, buf, len, off);
-	while (len) {
-		n = pwrite(d->fd, p, len, (off_t)off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		off += (uint64_t)n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return pwrite_all(d->fd, buf, len, off);
 }
 
 /* Without this, a convert dirties the whole output in the page cache and
@@ -202,19 +190,6 @@ static int dest_write_zeros(struct dest *d, uint64_t off, uint64_t len)
 	return 0;
 }
 
-static int is_zero(const uint8_t *p, size_t len)
-{
-	static const uint8_t zero[64];
-
-	while (len >= sizeof(zero)) {
-		if (memcmp(p, zero, sizeof(zero)) != 0)
-			return 0;
-		p += sizeof(zero);
-		len -= sizeof(zero);
-	}
-	return len == 0 || memcmp(p, zero, len) == 0;
-}
-
 /* Write BUF (LEN bytes at OFF), leaving out grain-aligned pieces that are
  * all zeros; adjacent non-zero pieces go out in one call. */
 static int dest_write_sparse(struct dest *d, const uint8_t *buf, size_t len, uint64_t off)
@@ -250,23 +225,12 @@ static int dest_write_sparse(struct dest *d, const uint8_t *buf, size_t len, uin
 
 static int read_full(int fd, uint8_t *buf, size_t len, uint64_t off)
 {
-	ssize_t n;
+	int r;
 
 	err_from_lib = 0;
-	while (len) {
-		n = pread(fd, buf, len, (off_t)off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0) /* a raw file shrank under us, or a map past EOF */
-			return -EIO;
-		buf += n;
-		off += (uint64_t)n;
-		len -= (size_t)n;
-	}
-	return 0;
+	r = pread_all(fd, buf, len, off);
+	/* end of file: a raw file shrank under us, or a map past EOF */
+	return r == -ENODATA ? -EIO : r;
 }
 
 /* The copy loop: returns 0 or a negative errno; *IN_SOURCE says whether

@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "common/now.h"
 #include "vhdtool.h"
 
 int tool_quiet;
@@ -244,14 +244,6 @@ void tool_format_size(uint64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%.2f %s", v, units[u]);
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void tool_progress_init(struct tool_progress *p, const char *label)
 {
 	p->label = label;
@@ -268,7 +260,7 @@ void tool_progress_update(uint64_t done, uint64_t total, void *arg)
 
 	if (!p->enabled)
 		return;
-	now = now_ms();
+	now = (int64_t)now_ms();
 	/* A redraw costs a write to the terminal; 5 per second reads as live. */
 	if (p->drawn && now - p->last_ms < 200 && done < total)
 		return;

@@ -151,7 +151,6 @@ int dcom_put32(struct rpc_buf *b, uint32_t v);
 int dcom_put64(struct rpc_buf *b, uint64_t v);
 
 /* --- objtab.c: objects, IPIDs, OXID, ping sets, GC ------------------- */
-uint64_t dcom_now_ms(void);
 int dcom_objtab_init(void);
 void dcom_objtab_clear(void);
 uint64_t dcom_oxid(void);                     /* this process's one OXID */

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/now.h"
 #include "dcom/dcom_int.h"
 #include "log.h"
 
@@ -71,14 +72,6 @@ static struct {
 	unsigned nipids;               /* IPIDs over all objects */
 	unsigned nsets;                /* entries in sets */
 } tab;
-
-uint64_t dcom_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 /* Identifiers must not be guessable: another client's IPID is a
  * capability.  getrandom() works inside the child's chroot and sandbox. */
@@ -159,7 +152,7 @@ int dcom_object_new(const struct dcom_class *cls, struct dcom_object **out)
 		o->oid = random_id();
 	while (find_oid(o->oid));
 	o->cls = cls;
-	o->alive_ms = dcom_now_ms();
+	o->alive_ms = now_ms();
 	o->next = tab.objects;
 	tab.objects = o;
 	tab.nobjects++;
@@ -337,7 +330,7 @@ uint32_t dcom_simple_ping(uint64_t setid)
 
 	if (!s)
 		return OR_INVALID_SET;
-	set_touch(s, dcom_now_ms());
+	set_touch(s, now_ms());
 	return 0;
 }
 
@@ -431,13 +424,13 @@ uint32_t dcom_complex_ping(uint64_t *setid, uint16_t seq, const uint64_t *add, u
 			if (find_oid(add[i]) && set_add(s, add[i]) < 0)
 				return E_OUTOFMEMORY;   /* unknown OIDs are skipped */
 	}
-	set_touch(s, dcom_now_ms());
+	set_touch(s, now_ms());
 	return 0;
 }
 
 void dcom_gc_tick(void)
 {
-	uint64_t now = dcom_now_ms(), limit = dcom_cfg.ping_timeout_ms;
+	uint64_t now = now_ms(), limit = dcom_cfg.ping_timeout_ms;
 	struct dcom_pingset *s, *snext;
 	struct dcom_object *o, *onext;
 	unsigned sets = 0, objects = 0;

@@ -12,99 +12,43 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/utf16.h"
 #include "ndr/ndr.h"
 
 int ndr_utf16_to_utf8(struct ndr_arena *a, const uint16_t *s, size_t n, char **out)
 {
-	char *o, *q;
-	size_t i;
+	char *o;
 
 	if (n > NDR_MAX_COUNT)
 		return -E2BIG;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == 0)
+			return -EILSEQ;       /* embedded NUL would truncate the C string */
 	o = ndr_arena_zalloc(a, n * 3 + 1);   /* a UTF-16 unit makes <= 3 bytes */
 	if (!o)
 		return -E2BIG;
-	for (q = o, i = 0; i < n; i++) {
-		uint32_t c = s[i];
-
-		if (c >= 0xd800 && c < 0xdc00) {
-			if (i + 1 >= n || s[i + 1] < 0xdc00 || s[i + 1] >= 0xe000)
-				return -EILSEQ;
-			c = 0x10000 + ((c - 0xd800) << 10) + (s[++i] - 0xdc00);
-		} else if (c >= 0xdc00 && c < 0xe000) {
-			return -EILSEQ;
-		}
-		if (c == 0)
-			return -EILSEQ;       /* embedded NUL would truncate the C string */
-		if (c < 0x80) {
-			*q++ = (char)c;
-		} else if (c < 0x800) {
-			*q++ = (char)(0xc0 | c >> 6);
-			*q++ = (char)(0x80 | (c & 0x3f));
-		} else if (c < 0x10000) {
-			*q++ = (char)(0xe0 | c >> 12);
-			*q++ = (char)(0x80 | ((c >> 6) & 0x3f));
-			*q++ = (char)(0x80 | (c & 0x3f));
-		} else {
-			*q++ = (char)(0xf0 | c >> 18);
-			*q++ = (char)(0x80 | ((c >> 12) & 0x3f));
-			*q++ = (char)(0x80 | ((c >> 6) & 0x3f));
-			*q++ = (char)(0x80 | (c & 0x3f));
-		}
-	}
-	*q = 0;
+	if (utf16_to_utf8(s, n, UTF16_HOST, o, n * 3 + 1) < 0)
+		return -EILSEQ;
 	*out = o;
 	return 0;
 }
 
-/* Decode one UTF-8 sequence at S; returns its length, or 0 when invalid. */
-static size_t utf8_decode(const unsigned char *s, uint32_t *c)
-{
-	size_t n, i;
-
-	if (s[0] < 0x80) { *c = s[0]; return 1; }
-	if ((s[0] & 0xe0) == 0xc0) { *c = s[0] & 0x1f; n = 2; }
-	else if ((s[0] & 0xf0) == 0xe0) { *c = s[0] & 0x0f; n = 3; }
-	else if ((s[0] & 0xf8) == 0xf0) { *c = s[0] & 0x07; n = 4; }
-	else return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		*c = *c << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 2 && *c < 0x80) || (n == 3 && *c < 0x800) || (n == 4 && *c < 0x10000) ||
-	    *c > 0x10ffff || (*c >= 0xd800 && *c < 0xe000))
-		return 0;
-	return n;
-}
-
 int ndr_utf8_to_utf16(struct ndr_arena *a, const char *s, uint16_t **out, size_t *n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s), k = 0, step;
+	size_t len = strlen(s);
 	uint16_t *u;
-	uint32_t c;
+	ssize_t bytes;
 
 	if (len > NDR_MAX_COUNT)
 		return -E2BIG;
-	u = ndr_arena_array(a, len + 1, sizeof(*u));
+	u = ndr_arena_array(a, len + 1, sizeof(*u)); /* a UTF-8 byte makes <= 1 unit */
 	if (!u)
 		return -ENOMEM;
-	while (*p) {
-		step = utf8_decode(p, &c);
-		if (!step)
-			return -EILSEQ;
-		p += step;
-		if (c >= 0x10000) {
-			c -= 0x10000;
-			u[k++] = (uint16_t)(0xd800 + (c >> 10));
-			u[k++] = (uint16_t)(0xdc00 + (c & 0x3ff));
-		} else {
-			u[k++] = (uint16_t)c;
-		}
-	}
+	bytes = utf8_to_utf16(s, UTF16_HOST, u, (len + 1) * sizeof(*u));
+	if (bytes < 0)
+		return -EILSEQ;
 	*out = u;
-	*n = k;
+	*n = (size_t)bytes / sizeof(*u);
 	return 0;
 }
 

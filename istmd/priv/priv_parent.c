@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/io.h"
 #include "log.h"
 #include "priv.h"
 #include "svc/svc.h"
@@ -172,22 +173,6 @@ static int answer_svc(struct parent *p, const uint8_t *req, size_t len,
 	return rc;
 }
 
-static int read_exact(int fd, void *buf, size_t n)
-{
-	uint8_t *b = buf;
-
-	while (n) {
-		ssize_t r = read(fd, b, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r == 0 ? -EPIPE : -errno;
-		b += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 /* Serve one request; a negative return means the child misbehaved. */
 static int serve_one(struct parent *p)
 {
@@ -200,7 +185,7 @@ static int serve_one(struct parent *p)
 	int32_t status;
 	int rc;
 
-	if ((rc = read_exact(p->sock, &h, sizeof(h))) < 0)
+	if ((rc = read_all(p->sock, &h, sizeof(h))) < 0)
 		return rc;
 	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		if (rules[i].verb == (enum priv_verb)h.verb)
@@ -224,7 +209,7 @@ static int serve_one(struct parent *p)
 		log_warnx("network child sent %s with bad length %u", r->name, h.len);
 		return -EBADMSG;
 	}
-	if ((rc = read_exact(p->sock, req, h.len)) < 0)
+	if ((rc = read_all(p->sock, req, h.len)) < 0)
 		return rc;
 	if (r->needs_auth && !p->authenticated) {
 		log_warnx("network child sent %s before any authentication", r->name);
@@ -240,8 +225,7 @@ static int serve_one(struct parent *p)
 	memcpy(reply, &status, sizeof(status));
 	h.len = (uint32_t)(sizeof(status) + rlen);
 	memset(req, 0, sizeof(req));
-	if (write(p->sock, &h, sizeof(h)) != sizeof(h) ||
-	    write(p->sock, reply, h.len) != (ssize_t)h.len)
+	if (write_all(p->sock, &h, sizeof(h)) < 0 || write_all(p->sock, reply, h.len) < 0)
 		return -EPIPE;
 	memset(reply, 0, sizeof(reply));
 	return 0;

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/utf16.h"
 #include "ntlmssp.h"
 #include "rpc_int.h"
 
@@ -41,34 +42,13 @@ uint32_t ntlmssp_challenge_flags(uint32_t client_flags)
 
 int ntlmssp_utf8_to_utf16(const char *in, struct rpc_buf *out)
 {
-	const unsigned char *s = (const unsigned char *)in;
+	ssize_t n = utf8_to_utf16(in, UTF16_LE, NULL, 0);
 
-	while (*s) {
-		uint32_t cp;
-		int n, i;
-
-		if (*s < 0x80) { cp = *s; n = 0; }
-		else if ((*s & 0xe0) == 0xc0) { cp = *s & 0x1f; n = 1; }
-		else if ((*s & 0xf0) == 0xe0) { cp = *s & 0x0f; n = 2; }
-		else if ((*s & 0xf8) == 0xf0) { cp = *s & 0x07; n = 3; }
-		else return -EILSEQ;
-		s++;
-		for (i = 0; i < n; i++, s++) {
-			if ((*s & 0xc0) != 0x80)
-				return -EILSEQ;
-			cp = cp << 6 | (*s & 0x3f);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return -EILSEQ;
-		if (cp >= 0x10000) {
-			cp -= 0x10000;
-			RPC_CHECK(rpc_push_u16(out, (uint16_t)(0xd800 | cp >> 10)));
-			RPC_CHECK(rpc_push_u16(out, (uint16_t)(0xdc00 | (cp & 0x3ff))));
-		} else {
-			RPC_CHECK(rpc_push_u16(out, (uint16_t)cp));
-		}
-	}
+	if (n <= 0)
+		return (int)n;
+	RPC_CHECK(rpc_buf_reserve(out, (size_t)n));
+	utf8_to_utf16(in, UTF16_LE, out->data + out->len, (size_t)n);
+	out->len += (size_t)n;
 	return 0;
 }
 
@@ -76,38 +56,12 @@ int ntlmssp_utf8_to_utf16(const char *in, struct rpc_buf *out)
  * length written (OUT is always NUL-terminated when OUT_SIZE > 0). */
 size_t ntlmssp_utf16_to_utf8(const uint8_t *in, size_t in_len, char *out, size_t out_size)
 {
-	size_t i, o = 0;
+	ssize_t n;
 
 	if (out_size == 0)
 		return 0;
-	for (i = 0; i + 1 < in_len; i += 2) {
-		uint32_t cp = rpc_le16(in + i);
-		char tmp[4];
-		size_t n;
-
-		if (cp >= 0xd800 && cp <= 0xdbff && i + 3 < in_len &&
-		    rpc_le16(in + i + 2) >= 0xdc00 && rpc_le16(in + i + 2) <= 0xdfff) {
-			cp = 0x10000 + ((cp - 0xd800) << 10) + (rpc_le16(in + i + 2) - 0xdc00);
-			i += 2;
-		} else if (cp >= 0xd800 && cp <= 0xdfff) {
-			cp = '?';
-		}
-		if (cp < 0x80) { tmp[0] = (char)cp; n = 1; }
-		else if (cp < 0x800) { tmp[0] = (char)(0xc0 | cp >> 6); tmp[1] = (char)(0x80 | (cp & 0x3f)); n = 2; }
-		else if (cp < 0x10000) {
-			tmp[0] = (char)(0xe0 | cp >> 12); tmp[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-			tmp[2] = (char)(0x80 | (cp & 0x3f)); n = 3;
-		} else {
-			tmp[0] = (char)(0xf0 | cp >> 18); tmp[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-			tmp[2] = (char)(0x80 | ((cp >> 6) & 0x3f)); tmp[3] = (char)(0x80 | (cp & 0x3f)); n = 4;
-		}
-		if (o + n >= out_size)
-			break;
-		memcpy(out + o, tmp, n);
-		o += n;
-	}
-	out[o] = 0;
-	return o;
+	n = utf16_to_utf8(in, in_len / 2, UTF16_LE | UTF16_LOSSY, out, out_size);
+	return n < 0 ? 0 : (size_t)n;
 }
 
 static int push_av(struct rpc_buf *b, uint16_t id, const char *utf8)

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/now.h"
 #include "tgt_int.h"
 
 #define ARGS_MAX 32                  /* longest verb has about 12 */
@@ -86,14 +87,6 @@ static int errno_from_message(const char *msg)
 		if (strstr(msg, tgtadm_messages[i].text))
 			return tgtadm_messages[i].err;
 	return -EIO;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* In the child: descriptors 0, 1, 2 set up, everything else closed, default
@@ -200,13 +193,13 @@ int tgt_run(struct tgt *t, const char *what, const char *const *args, char **out
 		return tgt_fail(t, err, "cannot %s: fork: %s", what, strerror(-err));
 	}
 
-	deadline = now_ms() + (t->timeout_ms > 0 ? t->timeout_ms : TGT_TIMEOUT_MS_DEFAULT);
+	deadline = (int64_t)now_ms() + (t->timeout_ms > 0 ? t->timeout_ms : TGT_TIMEOUT_MS_DEFAULT);
 	{
 		struct pollfd pfd[2] = { { opipe[0], POLLIN, 0 }, { epipe[0], POLLIN, 0 } };
 		int open_fds = 2;
 
 		while (open_fds > 0 && err == 0) {
-			int64_t left = deadline - now_ms();
+			int64_t left = deadline - (int64_t)now_ms();
 			int r;
 
 			if (left <= 0) {

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/utf16.h"
 #include "ntlmssp.h"
 #include "rpc_int.h"
 
@@ -26,15 +27,10 @@ static size_t unhex(const char *hex, uint8_t *out)
 	return n;
 }
 
+/* S as UTF-16LE into OUT (room for two bytes a character); its length. */
 static size_t utf16(const char *s, uint8_t *out)
 {
-	size_t i;
-
-	for (i = 0; s[i]; i++) {
-		out[2 * i] = (uint8_t)s[i];
-		out[2 * i + 1] = 0;
-	}
-	return 2 * i;
+	return (size_t)utf8_to_utf16(s, UTF16_LE, out, 2 * strlen(s));
 }
 
 static const uint32_t v2_flags = 0xe28a8233u; /* [MS-NLMP] 4.2.4: KEY_EXCH, 128, ESS, SEAL, SIGN, ... */

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/utf16.h"
 #include "log.h"
 #include "priv/priv.h"
 
@@ -62,15 +63,10 @@ static int request(uint32_t verb, const void *body, uint32_t len, int32_t *statu
 	return 0;
 }
 
+/* S as UTF-16LE into OUT (room for two bytes a character); its length. */
 static size_t utf16(const char *s, uint8_t *out)
 {
-	size_t i;
-
-	for (i = 0; s[i]; i++) {
-		out[2 * i] = (uint8_t)s[i];
-		out[2 * i + 1] = 0;
-	}
-	return 2 * i;
+	return (size_t)utf8_to_utf16(s, UTF16_LE, out, 2 * strlen(s));
 }
 
 /* A PRIV_NTLM_VERIFY request from the 4.2.4 vectors; returns its length. */
