@@ -20,9 +20,10 @@ if ! clang -fsanitize=fuzzer "$tmp/probe.c" -o "$tmp/probe" 2>/dev/null; then
     exit 77
 fi
 clang -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -I"$top_builddir" -I"$src" \
-    "$src"/error.c "$src"/format.c "$src"/layer.c "$src"/chain.c "$src"/io.c "$src"/alloc.c \
-    "$src"/create.c "$src"/commit.c "$src"/check.c "$src"/relink.c "$src"/grow.c \
+    -I"$top_builddir" -I"$top_srcdir" -I"$src" \
+    "$src"/error.c "$src"/format.c "$src"/layer.c "$src"/validate.c "$src"/chain.c "$src"/io.c \
+    "$src"/alloc.c "$src"/create.c "$src"/commit.c "$src"/check.c "$src"/relink.c "$src"/grow.c \
+    "$top_srcdir"/common/io.c "$top_srcdir"/common/utf16.c \
     "$top_srcdir/tests/fuzz/fuzz-vhd-open.c" -lpthread -o "$tmp/fuzz-vhd-open" ||
     fail "cannot build the fuzzer"
 

@@ -23,12 +23,13 @@ if ! command -v clang >/dev/null ||
 fi
 src="$top_srcdir/istmd"
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-        -fno-strict-aliasing -include $top_builddir/config.h -I$top_builddir -I$src
+        -fno-strict-aliasing -include $top_builddir/config.h -I$top_builddir -I$top_srcdir -I$src
         -I$top_srcdir/tests/istmd"
 # the object layers once, then one link per harness
 mkdir -p "$tmp/obj"
 for f in "$src"/ndr/*.c "$src"/dcom/*.c "$src"/istm/*.c "$src/log.c" "$src/rpc/rpc_buf.c" \
-         "$top_srcdir/tests/istmd/dcom-standin.c" "$top_srcdir/tests/istmd/istm-tables.c"; do
+         "$top_srcdir/tests/istmd/dcom-standin.c" "$top_srcdir/tests/istmd/istm-tables.c" \
+         "$top_srcdir/common/utf16.c" "$top_srcdir/common/now.c"; do
     # shellcheck disable=SC2086
     clang $cflags -c -o "$tmp/obj/$(basename "$f" .c).o" "$f" || fail "compiling $f"
 done
