@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/checkrun.h"
 #include "common/io.h"
 
 #define BIG (1u << 20) /* far more than a pipe holds (64 KiB) */
@@ -98,18 +99,10 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("io");
 	TCase *tc = tcase_create("io");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_stream_short_transfers);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_file_offsets);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run("io", tc);
 }

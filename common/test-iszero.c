@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/checkrun.h"
 #include "common/iszero.h"
 
 START_TEST(test_small)
@@ -48,17 +49,9 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("iszero");
 	TCase *tc = tcase_create("iszero");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_small);
 	tcase_add_test(tc, test_large);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run("iszero", tc);
 }

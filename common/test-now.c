@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "common/checkrun.h"
 #include "common/now.h"
 
 START_TEST(test_monotonic_ms)
@@ -37,16 +38,8 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("now");
 	TCase *tc = tcase_create("now");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_monotonic_ms);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run("now", tc);
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/checkrun.h"
 #include "common/utf16.h"
 
 /* "a", e-acute, U+1F600 (a surrogate pair) */
@@ -142,10 +143,7 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("utf16");
 	TCase *tc = tcase_create("utf16");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_roundtrip_both_orders);
 	tcase_add_test(tc, test_host_order);
@@ -154,10 +152,5 @@ int main(void)
 	tcase_add_test(tc, test_lossy);
 	tcase_add_test(tc, test_utf8_refused);
 	tcase_add_test(tc, test_measure);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run("utf16", tc);
 }

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/checkrun.h"
 #include "common/utf16.h"
 #include "internal.h"
 
@@ -203,29 +204,36 @@ static void absurd_size(struct vhd_footer *f) { f->current_size = 1ull << 60; }
 static void odd_size(struct vhd_footer *f) { f->current_size += 100; }
 static void bad_version(struct vhd_footer *f) { f->version = 0x00090000; }
 
-START_TEST(test_footer_fields)
+/* A fresh dynamic image whose footers FN changed is refused naming WHAT. */
+static void expect_footer_refused(void (*fn)(struct vhd_footer *), const char *what)
 {
 	make_dynamic(img, 8 << 20, 65536);
-	edit_footers(img, bad_type);
-	expect_refused(img, -EINVAL, "unsupported disk type 7");
+	edit_footers(img, fn);
+	expect_refused(img, -EINVAL, what);
 	unlink(img);
-	make_dynamic(img, 8 << 20, 65536);
-	edit_footers(img, absurd_size);
-	expect_refused(img, -EINVAL, "absurd virtual size");
-	unlink(img);
-	make_dynamic(img, 8 << 20, 65536);
-	edit_footers(img, odd_size);
-	expect_refused(img, -EINVAL, "not a multiple of 512");
-	unlink(img);
-	make_dynamic(img, 8 << 20, 65536);
-	edit_footers(img, bad_version);
-	expect_refused(img, -EINVAL, "unsupported format version");
+}
+
+START_TEST(test_footer_fields)
+{
+	expect_footer_refused(bad_type, "unsupported disk type 7");
+	expect_footer_refused(absurd_size, "absurd virtual size");
+	expect_footer_refused(odd_size, "not a multiple of 512");
+	expect_footer_refused(bad_version, "unsupported format version");
 }
 END_TEST
 
 static void bad_block_size(struct vhd_header *h) { h->block_size = 3000; }
 static void small_bat(struct vhd_header *h) { h->max_table_entries = 3; }
 static void far_bat(struct vhd_header *h) { h->table_offset = 1ull << 40; }
+
+/* A fresh dynamic image whose header FN changed is refused naming WHAT. */
+static void expect_header_refused(void (*fn)(struct vhd_header *), const char *what)
+{
+	make_dynamic(img, 8 << 20, 65536);
+	edit_header(img, fn);
+	expect_refused(img, -EINVAL, what);
+	unlink(img);
+}
 
 START_TEST(test_header)
 {
@@ -235,18 +243,9 @@ START_TEST(test_header)
 	poke(img, 512 + 900, &one, 1);
 	expect_refused(img, -EINVAL, "bad dynamic header checksum");
 	unlink(img);
-	make_dynamic(img, 8 << 20, 65536);
-	edit_header(img, bad_block_size);
-	expect_refused(img, -EINVAL, "invalid block size 3000");
-	unlink(img);
-	make_dynamic(img, 8 << 20, 65536);
-	edit_header(img, small_bat);
-	expect_refused(img, -EINVAL, "too small for virtual size");
-	unlink(img);
-	make_dynamic(img, 8 << 20, 65536);
-	edit_header(img, far_bat);
-	expect_refused(img, -EINVAL, "runs past the end");
-	unlink(img);
+	expect_header_refused(bad_block_size, "invalid block size 3000");
+	expect_header_refused(small_bat, "too small for virtual size");
+	expect_header_refused(far_bat, "runs past the end");
 	make_dynamic(img, 8 << 20, 65536);
 	poke(img, 512, "cxspar5e", 8);
 	expect_refused(img, -EINVAL, "no dynamic disk header");
@@ -470,10 +469,7 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("badinput");
 	TCase *tc = tcase_create("badinput");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
@@ -490,10 +486,5 @@ int main(void)
 	tcase_add_test(tc, test_footer_repair);
 	tcase_add_test(tc, test_create_refusals);
 	tcase_add_test(tc, test_relink_wrong_parent);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run("badinput", tc);
 }

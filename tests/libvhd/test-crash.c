@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/checkrun.h"
 #include "vhd.h"
 
 #define DISK (8u << 20)
@@ -276,19 +277,11 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("crash");
 	TCase *tc = tcase_create("crash");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 170);
 	tcase_add_test(tc, test_crash_dynamic);
 	tcase_add_test(tc, test_crash_differencing);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run("crash", tc);
 }

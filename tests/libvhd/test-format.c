@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/checkrun.h"
 #include "common/utf16.h"
 #include "internal.h"
 
@@ -218,10 +219,7 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("format");
 	TCase *tc = tcase_create("format");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_footer_decode_real);
 	tcase_add_test(tc, test_footer_roundtrip);
@@ -231,10 +229,5 @@ int main(void)
 	tcase_add_test(tc, test_geometry_never_exceeds);
 	tcase_add_test(tc, test_bitmaps);
 	tcase_add_test(tc, test_uuid_and_names);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run("format", tc);
 }

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/checkrun.h"
 #include "common/utf16.h"
 #include "internal.h"
 
@@ -299,10 +300,7 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("locators");
 	TCase *tc = tcase_create("locators");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_as_created);
@@ -314,10 +312,5 @@ int main(void)
 	tcase_add_test(tc, test_moved_chain);
 	tcase_add_test(tc, test_timestamps);
 	tcase_add_test(tc, test_grow);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run("locators", tc);
 }

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/checkrun.h"
 #include "vhd.h"
 
 #define DISK ((6u << 20) + 3584u) /* not a multiple of any block size */
@@ -325,19 +326,11 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("model");
 	TCase *tc = tcase_create("model");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 150);
 	tcase_add_test(tc, test_model_depth4);
 	tcase_add_test(tc, test_threads);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run("model", tc);
 }
