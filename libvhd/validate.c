@@ -50,7 +50,10 @@ struct block {
 	uint32_t index;             /* BAT index */
 };
 
-static int vproblem(struct vhd_validator *v, bool fatal, bool bat, const char *fmt, va_list ap)
+/* Count one problem; in open mode record it and stop, in collect mode
+ * report it (block table problems up to a cap) and stop only if FATAL. */
+static int VHD_PRINTF(4, 0) vproblem(struct vhd_validator *v, bool fatal, bool bat, const char *fmt,
+                                     va_list ap)
 {
 	char msg[1024];
 
