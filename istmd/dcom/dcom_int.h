@@ -28,6 +28,8 @@
 #define OR_INVALID_OXID        1910u
 #define OR_INVALID_OID         1911u
 #define OR_INVALID_SET         1912u
+/* [MS-ISTM] 5.1: calls on exported objects need RPC_C_AUTHN_LEVEL_PKT_PRIVACY */
+#define DCOM_OBJECT_MIN_AUTHN_LEVEL 6
 
 struct dcom_call;
 struct dcom_object;

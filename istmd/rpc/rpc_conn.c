@@ -461,7 +461,8 @@ static void dispatch(struct rpc_conn *c, struct rpc_sec_ctx *sec)
 	}
 	if (status) {
 		if (rpc_fault_build(&c->scratch, c->call_id, c->call_ctx_id, status,
-				    status == NCA_S_OP_RNG_ERROR || status == NCA_S_UNK_IF) == 0)
+				    status == NCA_S_OP_RNG_ERROR || status == NCA_S_UNK_IF ||
+				    status == NCA_S_FAULT_ACCESS_DENIED) == 0)
 			queue_scratch(c);
 	}
 	rpc_buf_release(&out);

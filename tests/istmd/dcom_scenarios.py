@@ -107,6 +107,36 @@ def general(port, level, state_dir):
     close(dcom)
 
 
+def integrity(port, state_dir):
+    """[MS-ISTM] 5.1: activation at packet integrity works (DCOM
+    infrastructure), every IWTGeneral call at integrity is refused with an
+    access fault and changes nothing; the same calls at privacy work."""
+    dcom = ic.connect('127.0.0.1', USER, PASSWORD, port=port)
+    g = ic.activate_general(dcom)
+    before_name, before_sched = g.get_name(), g.get_schedule()
+    close(dcom)
+    dcom = ic.connect('127.0.0.1', USER, PASSWORD, auth_level=5, port=port)
+    g = ic.activate_general(dcom)
+    check(g.get_iPid() is not None, 'activation at packet integrity')
+    for what, fn in (('put_Name', lambda: g.put_name('integrity-%d' % os.getpid())),
+                     ('DVSetSnapshotSchedule', lambda: g.set_schedule(1, 5, 1234)),
+                     ('get_Name', g.get_name)):
+        try:
+            fn()
+            check(False, '%s at packet integrity refused' % what)
+        except DCERPCException as e:
+            check('access_denied' in str(e) or 'ACCESS_DENIED' in str(e),
+                  '%s at packet integrity refused: %s' % (what, e))
+    close(dcom)
+    dcom = ic.connect('127.0.0.1', USER, PASSWORD, port=port)
+    g = ic.activate_general(dcom)
+    check(g.get_name() == before_name, 'name unchanged: %r' % before_name)
+    check(g.get_schedule() == before_sched, 'schedule unchanged: %r' % (before_sched,))
+    g.put_name('privacy-%d' % os.getpid())
+    check(g.get_name() == 'privacy-%d' % os.getpid(), 'put_Name at packet privacy works')
+    close(dcom)
+
+
 def activations(port):
     """Several activations on one DCOMConnection (impacket binds the
     activator again on the same connection for each): every object
@@ -185,4 +215,4 @@ def calls(port, n):
 if __name__ == '__main__':
     port, scenario, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     {'general': general, 'activations': activations, 'guid': guid, 'ping': ping, 'collect': collect,
-     'calls': calls}[scenario](port, *args)
+     'calls': calls, 'integrity': integrity}[scenario](port, *args)
