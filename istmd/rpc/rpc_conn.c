@@ -95,6 +95,8 @@ struct rpc_conn {
 	uint32_t call_auth_ctx_id;   /* security context of its fragments */
 	struct rpc_buf call_stub;    /* reassembled, decrypted stub */
 	struct rpc_buf scratch;      /* PDU being built */
+	struct timespec bind_time;   /* when the first bind arrived */
+	int answered;                /* a response has been sent */
 };
 
 static uint32_t next_assoc_group = 0x1234; /* assoc group ids we hand out */
@@ -297,6 +299,7 @@ static void handle_bind(struct rpc_conn *c, const struct rpc_pdu *pdu)
 		c->max_recv = b.max_xmit < RPC_OUR_MAX_FRAG ? b.max_xmit : RPC_OUR_MAX_FRAG;
 		c->assoc_group = b.assoc_group ? b.assoc_group : next_assoc_group++;
 		c->bound = 1;
+		clock_gettime(CLOCK_MONOTONIC, &c->bind_time);
 	}
 	if (pdu->has_auth) {
 		sec = sec_find(c, pdu->auth.auth_ctx_id);
@@ -474,6 +477,18 @@ static void dispatch(struct rpc_conn *c, struct rpc_sec_ctx *sec)
 	if (status == 0 && send_response(c, sec, &out) < 0) {
 		log_warnx("connection %llu: response too large", (unsigned long long)c->id);
 		status = NCA_S_PROTO_ERROR;
+	}
+	if (status == 0 && !c->answered) {
+		/* the handshake's cost as the server sees it (tests/bench) */
+		struct timespec now;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		log_debug("connection %llu: first answer %ld us after the bind (provider %u)",
+			  (unsigned long long)c->id,
+			  (long)((now.tv_sec - c->bind_time.tv_sec) * 1000000L +
+				 (now.tv_nsec - c->bind_time.tv_nsec) / 1000L),
+			  sec->auth.auth_type);
+		c->answered = 1;
 	}
 	if (status) {
 		if (rpc_fault_build(&c->scratch, c->call_id, c->call_ctx_id, status,
