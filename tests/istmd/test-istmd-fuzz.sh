@@ -31,6 +31,7 @@ clang $cflags -o "$tmp/fuzz-rpc-pdu" "$top_srcdir/tests/fuzz/fuzz-rpc-pdu.c" \
 # shellcheck disable=SC2086
 clang $cflags -o "$tmp/fuzz-ntlmssp" "$top_srcdir/tests/fuzz/fuzz-ntlmssp.c" \
     $src/rpc/rpc_buf.c $src/rpc/rpc_codec.c $src/rpc/ntlmssp_msg.c $src/rpc/ntlmssp_v2.c \
+    $src/rpc/ntlmssp_sign.c \
     $libs || fail "building fuzz-ntlmssp"
 # shellcheck disable=SC2086
 clang $cflags -o "$tmp/fuzz-spnego" "$top_srcdir/tests/fuzz/fuzz-spnego.c" \
