@@ -9,7 +9,9 @@
  * its magic to the last byte, the last command flagged END), check each
  * command we know against the call and cut it off before the stub reaches
  * the interface.  Trade-off: an unknown command is skipped unless the
- * client marks it must-process, which then refuses the call (2.2.2.13.1). */
+ * client marks it must-process, which then refuses the call (2.2.2.13.1);
+ * only the last VT_MAX_LEN bytes are searched, so a large stub costs no
+ * scan (the three commands [MS-RPCE] defines take 80 bytes). */
 #include <config.h>
 
 #include <errno.h>
@@ -23,6 +25,8 @@
 #define VT_BITMASK_1        0x0001u
 #define VT_PCONTEXT         0x0002u
 #define VT_HEADER2          0x0003u
+
+#define VT_MAX_LEN          1024u   /* how far from the end a trailer may start */
 
 static const uint8_t vt_magic[8] = { 0x8a, 0xe3, 0x13, 0x71, 0x02, 0xf4, 0x36, 0x71 };
 
@@ -77,7 +81,7 @@ static int vt_check(const uint8_t *p, const uint8_t *end, const struct rpc_vtrai
 
 int rpc_vtrailer_strip(const uint8_t *stub, size_t *len, const struct rpc_vtrailer_call *call)
 {
-	size_t off;
+	size_t off, low = *len > VT_MAX_LEN ? *len - VT_MAX_LEN : 0;
 
 	if (*len < sizeof(vt_magic) + 4)
 		return 0;
@@ -92,7 +96,7 @@ int rpc_vtrailer_strip(const uint8_t *stub, size_t *len, const struct rpc_vtrail
 				return 1;
 			}
 		}
-		if (off == 0)
+		if (off < low + 4)
 			break;
 	}
 	return 0;
