@@ -9,5 +9,6 @@ int netchild_main(int argc, char **argv);
 
 /* rpc/rpc_testif.c: a test interface, registered with --test-interface */
 int rpc_testif_register(void);
+int rpc_testif_echo_register(void);
 
 #endif /* ISTMD_ISTMD_H */

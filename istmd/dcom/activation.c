@@ -301,17 +301,57 @@ static int build_reply(struct dcom_call *c, const struct props_out_info *po,
  * only (ISTM clients create instances; none uses IClassFactory). */
 static const struct dcom_class class_object = { .name = "class object" };
 
+uint32_t dcom_activate(struct dcom_call *c, const struct ndr_guid *clsid, bool instance,
+		       uint32_t niids, const struct ndr_guid *iids, const struct dcom_dsa *dsa,
+		       uint32_t *hresults, struct ndr_blob **objrefs, struct dcom_object **objp)
+{
+	const struct dcom_class *cls;
+	const struct dcom_iface *iface;
+	struct dcom_object *obj;
+	struct dcom_stdobjref std;
+	uint32_t i, ok = 0;
+
+	for (i = 0; i < niids; i++) {
+		hresults[i] = E_NOINTERFACE;
+		objrefs[i] = NULL;
+	}
+	cls = istm_class_find(clsid);
+	if (!cls)
+		return REGDB_E_CLASSNOTREG;
+	if (!instance)
+		cls = &class_object;
+	if (dcom_object_new(cls, &obj) < 0)
+		return E_OUTOFMEMORY;
+	for (i = 0; i < niids; i++) {
+		iface = dcom_iface_find(&iids[i]);
+		if (!iface || !dcom_class_answers(cls, iface))
+			continue;
+		if (dcom_object_export(obj, iface, 1, &std) < 0 ||
+		    dcom_objref_standard(&c->arena, &iface->iid, &std, dsa, &objrefs[i]) < 0) {
+			dcom_object_discard(obj);
+			return E_OUTOFMEMORY;
+		}
+		hresults[i] = S_OK;
+		ok++;
+	}
+	if (!ok) {
+		dcom_object_discard(obj);
+		return E_NOINTERFACE;
+	}
+	log_debug("activated '%s' for '%s': %u of %u interfaces", cls->name,
+		  c->rpc->user ? c->rpc->user : "", ok, niids);
+	*objp = obj;
+	return S_OK;
+}
+
 static uint32_t activate(struct dcom_call *c, const struct ndr_blob *props, bool instance,
 			 struct ndr_blob **reply)
 {
 	struct instantiation_info ii;
 	struct props_out_info po;
-	const struct dcom_class *cls;
-	const struct dcom_iface *iface;
 	struct dcom_object *obj;
-	struct dcom_stdobjref std;
 	struct dcom_dsa dsa;
-	uint32_t i, ok = 0;
+	uint32_t hr;
 
 	if (!props)
 		return E_INVALIDARG;
@@ -321,13 +361,6 @@ static uint32_t activate(struct dcom_call *c, const struct ndr_blob *props, bool
 	}
 	if (ii.niids == 0 || ii.niids > MAX_ACTIVATION_IIDS || !ii.iids)
 		return E_INVALIDARG;
-	cls = istm_class_find(&ii.clsid);
-	if (!cls)
-		return REGDB_E_CLASSNOTREG;
-	if (!instance)
-		cls = &class_object;
-	if (dcom_object_new(cls, &obj) < 0)
-		return E_OUTOFMEMORY;
 	memset(&po, 0, sizeof(po));
 	po.nifs = ii.niids;
 	po.iids = ii.iids;
@@ -335,31 +368,16 @@ static uint32_t activate(struct dcom_call *c, const struct ndr_blob *props, bool
 	po.objrefs = ndr_arena_array(&c->arena, ii.niids, sizeof(*po.objrefs));
 	if (!po.hresults || !po.objrefs ||
 	    dcom_dsa_build(&c->arena, c->rpc->local_addr, dcom_cfg.exporter_port, &dsa) < 0)
-		goto oom;
-	for (i = 0; i < ii.niids; i++) {
-		iface = dcom_iface_find(&ii.iids[i]);
-		if (!iface || !dcom_class_answers(cls, iface)) {
-			po.hresults[i] = E_NOINTERFACE;
-			continue;
-		}
-		if (dcom_object_export(obj, iface, 1, &std) < 0 ||
-		    dcom_objref_standard(&c->arena, &iface->iid, &std, &dsa, &po.objrefs[i]) < 0)
-			goto oom;
-		po.hresults[i] = S_OK;
-		ok++;
-	}
-	if (!ok) {
+		return E_OUTOFMEMORY;
+	hr = dcom_activate(c, &ii.clsid, instance, ii.niids, ii.iids, &dsa, po.hresults,
+			   po.objrefs, &obj);
+	if (hr != S_OK)
+		return hr;
+	if (build_reply(c, &po, reply) < 0) {
 		dcom_object_discard(obj);
-		return E_NOINTERFACE;
+		return E_OUTOFMEMORY;
 	}
-	if (build_reply(c, &po, reply) < 0)
-		goto oom;
-	log_debug("activated '%s' for '%s': %u of %u interfaces", cls->name,
-		  c->rpc->user ? c->rpc->user : "", ok, ii.niids);
 	return S_OK;
-oom:
-	dcom_object_discard(obj);
-	return E_OUTOFMEMORY;
 }
 
 /* --- RemoteGetClassObject (3), RemoteCreateInstance (4) --- */

@@ -23,7 +23,7 @@ void dcom_set_ping(unsigned period_s, unsigned missed)
 int dcom_init(const struct priv_server_info *info, uint16_t exporter_port)
 {
 	static const struct dcom_iface *const core[] = {
-		&dcom_if_object_exporter, &dcom_if_remote_scm_activator,
+		&dcom_if_object_exporter, &dcom_if_remote_scm_activator, &dcom_if_remote_activation,
 		&dcom_if_remunknown, &dcom_if_remunknown2,
 	};
 	const struct dcom_iface *ifaces[128];

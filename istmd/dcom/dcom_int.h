@@ -28,6 +28,8 @@
 #define OR_INVALID_OXID        1910u
 #define OR_INVALID_OID         1911u
 #define OR_INVALID_SET         1912u
+/* [MS-ISTM] 5.1: calls on exported objects need RPC_C_AUTHN_LEVEL_PKT_PRIVACY */
+#define DCOM_OBJECT_MIN_AUTHN_LEVEL 6
 
 struct dcom_call;
 struct dcom_object;
@@ -198,6 +200,16 @@ uint32_t dcom_dispatch(const struct dcom_iface *iface, const struct rpc_call_ctx
 /* --- exporter.c, activation.c, remunknown.c -------------------------- */
 extern const struct dcom_iface dcom_if_object_exporter;
 extern const struct dcom_iface dcom_if_remote_scm_activator;
+extern const struct dcom_iface dcom_if_remote_activation;
+/* activation.c: make an object of class CLSID (its class object unless
+ * INSTANCE) and export the NIIDS interfaces it answers to, with one
+ * reference each: HRESULTS[i] and OBJREFS[i] (OBJREF_STANDARD with DSA)
+ * per IID.  S_OK and *OBJP when at least one was exported; else
+ * REGDB_E_CLASSNOTREG, E_NOINTERFACE or E_OUTOFMEMORY and no object.
+ * Shared by IRemoteSCMActivator and IRemoteActivation. */
+uint32_t dcom_activate(struct dcom_call *c, const struct ndr_guid *clsid, bool instance,
+		       uint32_t niids, const struct ndr_guid *iids, const struct dcom_dsa *dsa,
+		       uint32_t *hresults, struct ndr_blob **objrefs, struct dcom_object **objp);
 extern const struct dcom_iface dcom_if_remunknown, dcom_if_remunknown2;
 extern const struct dcom_iface dcom_if_iunknown;  /* every object answers it */
 

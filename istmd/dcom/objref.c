@@ -18,6 +18,7 @@
 #define OBJREF_SIGNATURE   0x574f454du  /* "MEOW" */
 #define OBJREF_STANDARD    0x1u
 #define TOWER_NCACN_IP_TCP 0x07u
+#define RPC_C_AUTHN_GSS_NEGOTIATE 9u
 #define RPC_C_AUTHN_WINNT  10u
 #define AUTHZ_NONE_DEFAULT 0xffffu      /* "use the default" */
 
@@ -55,9 +56,11 @@ int dcom_dsa_build(struct ndr_arena *a, const char *addr, uint16_t port, struct 
 		return -ENAMETOOLONG;
 	len = (size_t)k;
 	/* tower id, the ASCII binding as wide chars, NUL, NUL (end of string
-	 * bindings); then authn service, authz service, empty principal NUL,
-	 * NUL (end of security bindings) */
-	w = ndr_arena_array(a, len + 8, sizeof(*w));
+	 * bindings); then per security provider we accept, authn service,
+	 * authz service, empty principal NUL; NUL (end of security bindings).
+	 * Windows picks its provider from this list ([MS-DCOM] 3.2.4.1.1.2):
+	 * Negotiate first, as Windows servers list it. */
+	w = ndr_arena_array(a, len + 10, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
 	w[n++] = TOWER_NCACN_IP_TCP;
@@ -66,6 +69,9 @@ int dcom_dsa_build(struct ndr_arena *a, const char *addr, uint16_t port, struct 
 	w[n++] = 0;
 	w[n++] = 0;
 	out->security_offset = (uint16_t)n;
+	w[n++] = RPC_C_AUTHN_GSS_NEGOTIATE;
+	w[n++] = AUTHZ_NONE_DEFAULT;
+	w[n++] = 0;
 	w[n++] = RPC_C_AUTHN_WINNT;
 	w[n++] = AUTHZ_NONE_DEFAULT;
 	w[n++] = 0;

@@ -12,6 +12,14 @@
  * nca_s_unk_if, an unknown or released IPID RPC_E_DISCONNECTED, and any
  * unmarshalling error nca_s_fault_ndr (RPC_X_BAD_STUB_DATA): hostile stubs
  * never reach an implementation.
+ *
+ * Authentication levels: the transport lets no request below packet
+ * integrity through (the DCOM infrastructure interfaces, activation,
+ * IObjectExporter and IRemUnknown, accept integrity and privacy, as Windows
+ * does since KB5004442); a call on an exported object's IPID, i.e. every
+ * [MS-ISTM] interface, also needs packet privacy ([MS-ISTM] 5.1: CHAP
+ * secrets travel in these calls), else it faults with access denied before
+ * anything is unmarshalled or run.
  */
 #include <config.h>
 
@@ -95,6 +103,11 @@ uint32_t dcom_dispatch(const struct dcom_iface *iface, const struct rpc_call_ctx
 	if (iface->target == DCOM_TARGET_REMUNKNOWN &&
 	    !ndr_guid_equal(&ipid, dcom_remunknown_ipid()))
 		return RPC_E_DISCONNECTED_FAULT;
+	if (iface->target == DCOM_TARGET_OBJECT && call->auth_level < DCOM_OBJECT_MIN_AUTHN_LEVEL) {
+		log_info("%s::%s refused for '%s': authentication level %d is below packet privacy",
+			 iface->name, m->name, call->user ? call->user : "", call->auth_level);
+		return NCA_S_FAULT_ACCESS_DENIED;
+	}
 	if (iface->target == DCOM_TARGET_OBJECT) {
 		c.obj = dcom_ipid_lookup(&ipid, NULL);
 		if (!c.obj)

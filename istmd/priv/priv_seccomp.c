@@ -54,6 +54,7 @@ int priv_child_seccomp(void)
 		ALLOW(SYS_accept4), ALLOW(SYS_accept), ALLOW(SYS_recvfrom), ALLOW(SYS_recvmsg),
 		ALLOW(SYS_sendto), ALLOW(SYS_sendmsg), ALLOW(SYS_getsockname),
 		ALLOW(SYS_getpeername), ALLOW(SYS_shutdown), ALLOW(SYS_ppoll),
+		ALLOW(SYS_setsockopt),       /* TCP_QUICKACK on connections (rpc_server.c) */
 #ifdef SYS_poll
 		ALLOW(SYS_poll),
 #endif

@@ -5,7 +5,11 @@
  * fuzz harness and unit tests drive it directly.
  *
  * Security policy (documented in istmd(8)):
- *  - every request must carry an NTLMSSP verifier at PKT_INTEGRITY or
+ *  - security providers (rpc_auth.h): NTLMSSP (10) and Negotiate (9,
+ *    SPNEGO carrying NTLM); a context is set up by bind + auth3 (NTLM) or
+ *    bind + alter_context (SPNEGO, whose last leg wants an answer); a
+ *    failed alter_context leg faults with access denied and closes.
+ *  - every request must carry a verifier at PKT_INTEGRITY or
  *    PKT_PRIVACY on an established security context; a request without
  *    one (auth level none or connect), on a context whose authentication
  *    failed (unknown user, wrong password, NTLMv1, anonymous) gets a fault
@@ -13,8 +17,8 @@
  *    is closed.  Binds themselves are accepted so that the refusal comes
  *    as a fault the client can report, as Windows' RPC runtime does for
  *    interfaces registered secure-only; a bind naming another security
- *    provider than NTLMSSP gets bind_nak "authentication type not
- *    recognized".
+ *    provider or SPNEGO mechanism list we do not serve gets bind_nak
+ *    "authentication type not recognized".
  *  - a bad signature or an out-of-order/replayed sequence number gets a
  *    fault with RPC_S_SEC_PKG_ERROR and the connection is closed (the
  *    RC4 stream cannot be resynchronised).
@@ -42,17 +46,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 #include "log.h"
 #include "ntlmssp.h"
 #include "priv/priv.h"
+#include "rpc_auth.h"
 #include "rpc_int.h"
 
 struct rpc_pres_ctx {
 	uint16_t id;                 /* p_cont_id chosen by the client */
 	uint16_t vers_minor;         /* minor version the client bound */
+	struct rpc_syntax abstract;  /* the abstract syntax as bound (verification trailer) */
 	const struct rpc_iface *iface; /* registered interface */
 };
 
@@ -60,9 +65,7 @@ struct rpc_sec_ctx {
 	uint32_t auth_ctx_id;        /* key: the sec_trailer's auth_context_id */
 	uint8_t auth_level;          /* level asked for at bind/alter_context */
 	enum rpc_sec_state state;    /* CHALLENGED -> ESTABLISHED or FAILED */
-	uint8_t challenge[8];        /* ServerChallenge we sent */
-	struct ntlmssp_session sess; /* keys, RC4 states, sequence numbers */
-	char user[NTLMSSP_MAX_NAME * 2]; /* authenticated user, UTF-8 */
+	struct rpc_auth auth;        /* provider state, keys, user */
 };
 
 struct rpc_conn {
@@ -85,22 +88,21 @@ struct rpc_conn {
 	uint32_t call_id;            /* its call id */
 	uint16_t call_ctx_id;        /* its presentation context */
 	uint16_t call_opnum;         /* its opnum */
+	uint8_t call_drep[4];        /* its data representation */
 	int call_has_object;         /* PFC_OBJECT_UUID was set */
 	uint8_t call_object[16];     /* the object UUID (IPID) */
 	uint32_t call_auth_ctx_id;   /* security context of its fragments */
 	struct rpc_buf call_stub;    /* reassembled, decrypted stub */
 	struct rpc_buf scratch;      /* PDU being built */
+	struct timespec bind_time;   /* when the first bind arrived */
+	int answered;                /* a response has been sent */
 };
 
-static const struct ntlmssp_names default_names = {
-	"ISTMD", "WORKGROUP", "istmd", "",
-};
-static const struct ntlmssp_names *names = &default_names; /* for CHALLENGE */
 static uint32_t next_assoc_group = 0x1234; /* assoc group ids we hand out */
 
 void rpc_conn_set_names(const struct ntlmssp_names *n)
 {
-	names = n;
+	rpc_auth_names = n;
 }
 
 struct rpc_conn *rpc_conn_new(uint64_t id, const char *local_addr, uint16_t local_port)
@@ -190,15 +192,6 @@ static struct rpc_pres_ctx *pres_find(struct rpc_conn *c, uint16_t id)
 	return NULL;
 }
 
-static uint64_t filetime_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return 116444736000000000ull + (uint64_t)ts.tv_sec * 10000000ull +
-	       (uint64_t)ts.tv_nsec / 100;
-}
-
 /* Decide one p_cont_elem_t of a bind or alter_context. */
 static void bind_item(struct rpc_conn *c, const struct rpc_ctx_item *it, struct rpc_ctx_result *r)
 {
@@ -209,9 +202,12 @@ static void bind_item(struct rpc_conn *c, const struct rpc_ctx_item *it, struct 
 	memset(r, 0, sizeof(*r));
 	if (!memcmp(it->transfer[0].uuid, rpc_btfn_uuid_prefix, 8)) {
 		/* [MS-RPCE] 3.3.1.5.3: answer with the features we support of
-		 * those offered: security context multiplexing (0x1) only. */
+		 * those offered: security context multiplexing (0x1: several
+		 * security contexts per connection, RPC_MAX_SEC_CTX) and keeping
+		 * the connection on an orphaned call (0x2: an orphaned PDU only
+		 * drops the call being received). */
 		r->result = RPC_RESULT_NEGOTIATE_ACK;
-		r->reason = it->transfer[0].uuid[8] & 0x01;
+		r->reason = it->transfer[0].uuid[8] & 0x03;
 		return;
 	}
 	r->result = RPC_RESULT_PROVIDER_REJ;
@@ -243,9 +239,18 @@ static void bind_item(struct rpc_conn *c, const struct rpc_ctx_item *it, struct 
 		p->iface = iface;
 	}
 	p->vers_minor = it->abstract.vers_minor;
+	p->abstract = it->abstract;
 	r->result = RPC_RESULT_ACCEPT;
 	r->reason = 0;
 	r->transfer = rpc_ndr32_syntax;
+}
+
+static void established(struct rpc_conn *c, struct rpc_sec_ctx *sec)
+{
+	sec->state = RPC_SEC_ESTABLISHED;
+	log_debug("connection %llu: '%s' authenticated (context %u, provider %u, level %u)",
+		  (unsigned long long)c->id, sec->auth.user, sec->auth_ctx_id,
+		  sec->auth.auth_type, sec->auth_level);
 }
 
 static void handle_bind(struct rpc_conn *c, const struct rpc_pdu *pdu)
@@ -253,7 +258,7 @@ static void handle_bind(struct rpc_conn *c, const struct rpc_pdu *pdu)
 	int alter = pdu->hdr.ptype == RPC_PT_ALTER;
 	uint32_t call_id = pdu->hdr.call_id;
 	struct rpc_ctx_result res[RPC_MAX_CTX_ITEMS];
-	struct rpc_buf chal = { 0 };
+	struct rpc_buf tok = { 0 };
 	struct rpc_sec_trailer tr;
 	struct rpc_sec_ctx *sec = NULL;
 	struct rpc_bind b;
@@ -293,68 +298,85 @@ static void handle_bind(struct rpc_conn *c, const struct rpc_pdu *pdu)
 		c->max_recv = b.max_xmit < RPC_OUR_MAX_FRAG ? b.max_xmit : RPC_OUR_MAX_FRAG;
 		c->assoc_group = b.assoc_group ? b.assoc_group : next_assoc_group++;
 		c->bound = 1;
+		clock_gettime(CLOCK_MONOTONIC, &c->bind_time);
 	}
 	if (pdu->has_auth) {
-		uint32_t cflags;
-
-		if (pdu->auth.auth_type != RPC_AUTHN_WINNT ||
-		    ntlmssp_negotiate_parse(pdu->auth_value, pdu->hdr.auth_len, &cflags) < 0 ||
-		    !(cflags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)) {
-			log_info("connection %llu: refused security provider %u",
-				 (unsigned long long)c->id, pdu->auth.auth_type);
-			if (alter)
-				fault_close(c, call_id, NCA_S_FAULT_ACCESS_DENIED);
-			else
-				nak_close(c, call_id, RPC_NAK_AUTH_TYPE);
-			return;
-		}
-		/* A NEGOTIATE for a context id already in use starts that context
-		 * over (impacket's re-bind reuses its auth_context_id): the old
-		 * keys are wiped and nothing is accepted on it until the new
-		 * AUTHENTICATE verifies, whoever it names. */
 		sec = sec_find(c, pdu->auth.auth_ctx_id);
-		if (!sec && c->n_sec == RPC_MAX_SEC_CTX) {
-			if (alter)
-				fault_close(c, call_id, NCA_S_PROTO_ERROR);
-			else
-				nak_close(c, call_id, RPC_NAK_LOCAL_LIMIT);
-			return;
-		}
-		if (!sec)
-			sec = &c->sec[c->n_sec++];
-		memset(sec, 0, sizeof(*sec));
-		sec->auth_ctx_id = pdu->auth.auth_ctx_id;
-		sec->auth_level = pdu->auth.auth_level;
-		sec->state = RPC_SEC_CHALLENGED;
-		if (getrandom(sec->challenge, sizeof(sec->challenge), 0) != sizeof(sec->challenge) ||
-		    ntlmssp_challenge_build(&chal, ntlmssp_challenge_flags(cflags), sec->challenge,
-					    names, filetime_now()) < 0) {
-			rpc_buf_release(&chal);
-			fault_close(c, call_id, NCA_S_PROTO_ERROR);
-			return;
+		if (alter && sec && sec->state == RPC_SEC_CHALLENGED) {
+			/* the next leg of a context being established (SPNEGO's
+			 * AUTHENTICATE + mechListMIC, which wants an answer) */
+			if (pdu->auth.auth_type != sec->auth.auth_type ||
+			    pdu->auth.auth_level != sec->auth_level) {
+				sec->state = RPC_SEC_FAILED;
+				fault_close(c, call_id, NCA_S_FAULT_ACCESS_DENIED);
+				return;
+			}
+			rc = rpc_auth_next(&sec->auth, pdu->auth_value, pdu->hdr.auth_len, &tok);
+			if (rc < 0) {
+				log_info("connection %llu: authentication refused (context %u)",
+					 (unsigned long long)c->id, sec->auth_ctx_id);
+				sec->state = RPC_SEC_FAILED;
+				rpc_buf_release(&tok);
+				fault_close(c, call_id, NCA_S_FAULT_ACCESS_DENIED);
+				return;
+			}
+			if (rc == RPC_AUTH_DONE)
+				established(c, sec);
+		} else {
+			/* A first token, or one for a context id already in use, which
+			 * starts that context over (impacket's re-bind reuses its
+			 * auth_context_id): the old keys are wiped and nothing is
+			 * accepted on it until the new exchange completes, whoever it
+			 * names. */
+			if (!sec && c->n_sec == RPC_MAX_SEC_CTX) {
+				if (alter)
+					fault_close(c, call_id, NCA_S_PROTO_ERROR);
+				else
+					nak_close(c, call_id, RPC_NAK_LOCAL_LIMIT);
+				return;
+			}
+			if (!sec)
+				sec = &c->sec[c->n_sec++];
+			memset(sec, 0, sizeof(*sec));
+			sec->auth_ctx_id = pdu->auth.auth_ctx_id;
+			sec->auth_level = pdu->auth.auth_level;
+			sec->state = RPC_SEC_FAILED;
+			rc = rpc_auth_start(&sec->auth, pdu->auth.auth_type, pdu->auth_value,
+					    pdu->hdr.auth_len, &tok);
+			if (rc < 0) {
+				rpc_buf_release(&tok);
+				log_info("connection %llu: refused security provider %u",
+					 (unsigned long long)c->id, pdu->auth.auth_type);
+				if (alter)
+					fault_close(c, call_id, NCA_S_FAULT_ACCESS_DENIED);
+				else
+					nak_close(c, call_id, rc == -ENOMEM || rc == -EIO ?
+						  RPC_NAK_NOT_SPECIFIED : RPC_NAK_AUTH_TYPE);
+				return;
+			}
+			sec->state = RPC_SEC_CHALLENGED;
 		}
 	}
 	for (i = 0; i < b.n_ctx; i++)
 		bind_item(c, &b.ctx[i], &res[i]);
 	snprintf(port, sizeof(port), "%u", c->local_port);
-	tr = (struct rpc_sec_trailer){ RPC_AUTHN_WINNT, sec ? sec->auth_level : 0, 0, 0,
-				      sec ? sec->auth_ctx_id : 0 };
+	tr = (struct rpc_sec_trailer){ sec ? sec->auth.auth_type : 0, sec ? sec->auth_level : 0,
+				      0, 0, sec ? sec->auth_ctx_id : 0 };
 	rc = rpc_bind_ack_build(&c->scratch, alter ? RPC_PT_ALTER_RESP : RPC_PT_BIND_ACK,
 				RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG |
 				(pdu->hdr.pfc_flags & RPC_PFC_SUPPORT_HDR_SIGN),
 				call_id, c->max_xmit, c->max_recv, c->assoc_group, port,
-				res, b.n_ctx, sec ? &tr : NULL, chal.data, chal.len);
-	rpc_buf_release(&chal);
+				res, b.n_ctx, sec && tok.len ? &tr : NULL, tok.data, tok.len);
+	rpc_buf_release(&tok);
 	if (rc < 0 || queue_scratch(c) < 0)
 		c->closing = 1;
 }
 
 static void handle_auth3(struct rpc_conn *c, const struct rpc_pdu *pdu)
 {
+	struct rpc_buf tok = { 0 };
 	struct rpc_sec_ctx *sec;
-	struct ntlmssp_auth_msg a;
-	enum ntlm_result res = NTLM_REFUSED;
-	uint8_t key[16];
+	int rc;
 
 	if (!pdu->has_auth || !(sec = sec_find(c, pdu->auth.auth_ctx_id)) ||
 	    sec->state != RPC_SEC_CHALLENGED) {
@@ -362,31 +384,15 @@ static void handle_auth3(struct rpc_conn *c, const struct rpc_pdu *pdu)
 		return;
 	}
 	sec->state = RPC_SEC_FAILED;
-	if (pdu->auth.auth_type != RPC_AUTHN_WINNT || pdu->auth.auth_level != sec->auth_level ||
-	    ntlmssp_authenticate_parse(pdu->auth_value, pdu->hdr.auth_len, &a) < 0) {
-		log_info("connection %llu: malformed NTLM authenticate", (unsigned long long)c->id);
+	if (pdu->auth.auth_type != sec->auth.auth_type || pdu->auth.auth_level != sec->auth_level) {
+		log_info("connection %llu: auth3 does not match its context", (unsigned long long)c->id);
 		return;
 	}
-	ntlmssp_utf16_to_utf8(a.user, a.user_len, sec->user, sizeof(sec->user));
-	if (a.nt_len <= 24 || !(a.flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)) {
-		log_info("authentication refused for '%s': NTLMv1 is not accepted", sec->user);
-		return;
-	}
-	if (a.user_len == 0) {
-		log_info("authentication refused: anonymous logon is not accepted");
-		return;
-	}
-	if (priv_ntlm_verify(sec->challenge, &a, key, &res) < 0 || res != NTLM_OK) {
-		log_info("authentication failed for '%s': %s", sec->user,
-			 res == NTLM_UNKNOWN_USER ? "unknown user" :
-			 res == NTLM_BAD_PROOF ? "wrong password" : "refused");
-		return;
-	}
-	ntlmssp_session_init(&sec->sess, a.flags, key, 1);
-	memset(key, 0, sizeof(key));
-	sec->state = RPC_SEC_ESTABLISHED;
-	log_debug("connection %llu: '%s' authenticated (context %u, level %u)",
-		  (unsigned long long)c->id, sec->user, sec->auth_ctx_id, sec->auth_level);
+	/* auth3 carries no answer: a leg that wants one (CONTINUE) fails */
+	rc = rpc_auth_next(&sec->auth, pdu->auth_value, pdu->hdr.auth_len, &tok);
+	rpc_buf_release(&tok);
+	if (rc == RPC_AUTH_DONE)
+		established(c, sec);
 }
 
 /* Append a response PDU per fragment of OUT_STUB, signed and sealed. */
@@ -401,7 +407,7 @@ static int send_response(struct rpc_conn *c, struct rpc_sec_ctx *sec, const stru
 		size_t pad = (16 - n % 16) % 16, start = c->out.len, body;
 		uint8_t pfc = (off == 0 ? RPC_PFC_FIRST_FRAG : 0) |
 			      (off + n == total ? RPC_PFC_LAST_FRAG : 0);
-		struct rpc_sec_trailer tr = { RPC_AUTHN_WINNT, sec->auth_level, (uint8_t)pad, 0,
+		struct rpc_sec_trailer tr = { sec->auth.auth_type, sec->auth_level, (uint8_t)pad, 0,
 					      sec->auth_ctx_id };
 		struct rpc_hdr h = { 5, 0, RPC_PT_RESPONSE, pfc, { 0x10, 0, 0, 0 },
 				     (uint16_t)(24 + n + pad + RPC_TRAILER_LEN + RPC_SIG_LEN),
@@ -426,8 +432,8 @@ static int send_response(struct rpc_conn *c, struct rpc_sec_ctx *sec, const stru
 		iov[1] = (struct iovec){ plain, body };
 		iov[2] = (struct iovec){ pdu + 24 + body, RPC_TRAILER_LEN };
 		if (sec->auth_level == RPC_AUTHN_LEVEL_PKT_PRIVACY)
-			ntlmssp_seal(&sec->sess, pdu + 24, body);
-		ntlmssp_sign(&sec->sess, iov, 3, pdu + 24 + body + RPC_TRAILER_LEN);
+			ntlmssp_seal(&sec->auth.sess, pdu + 24, body);
+		ntlmssp_sign(&sec->auth.sess, iov, 3, pdu + 24 + body + RPC_TRAILER_LEN);
 		off += n;
 	} while (off < total);
 	return 0;
@@ -437,6 +443,7 @@ static void dispatch(struct rpc_conn *c, struct rpc_sec_ctx *sec)
 {
 	struct rpc_pres_ctx *p = pres_find(c, c->call_ctx_id);
 	struct rpc_buf out = { 0 };
+	struct rpc_vtrailer_call vt;
 	struct rpc_call_ctx call;
 	uint32_t status;
 
@@ -446,12 +453,23 @@ static void dispatch(struct rpc_conn *c, struct rpc_sec_ctx *sec)
 			queue_scratch(c);
 		return;
 	}
+	vt = (struct rpc_vtrailer_call){ &p->abstract, c->call_drep, c->call_id, c->call_ctx_id,
+					 c->call_opnum };
+	if (rpc_vtrailer_strip(c->call_stub.data, &c->call_stub.len, &vt) < 0) {
+		log_info("connection %llu: verification trailer does not match the call",
+			 (unsigned long long)c->id);
+		if (rpc_fault_build(&c->scratch, c->call_id, c->call_ctx_id,
+				    NCA_S_FAULT_ACCESS_DENIED, 1) == 0)
+			queue_scratch(c);
+		c->call_stub.len = 0;
+		return;
+	}
 	call = (struct rpc_call_ctx){
 		.if_uuid = p->iface->uuid, .if_vers_major = p->iface->vers_major,
 		.if_vers_minor = p->vers_minor, .opnum = c->call_opnum,
 		.object = c->call_has_object ? c->call_object : NULL,
 		.stub = c->call_stub.data, .stub_len = c->call_stub.len,
-		.auth_level = sec->auth_level, .user = sec->user,
+		.auth_level = sec->auth_level, .user = sec->auth.user,
 		.local_addr = c->local_addr, .local_port = c->local_port, .conn_id = c->id,
 	};
 	status = p->iface->handler(&call, &out);
@@ -459,9 +477,22 @@ static void dispatch(struct rpc_conn *c, struct rpc_sec_ctx *sec)
 		log_warnx("connection %llu: response too large", (unsigned long long)c->id);
 		status = NCA_S_PROTO_ERROR;
 	}
+	if (status == 0 && !c->answered) {
+		/* the handshake's cost as the server sees it (tests/bench) */
+		struct timespec now;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		log_debug("connection %llu: first answer %ld us after the bind (provider %u)",
+			  (unsigned long long)c->id,
+			  (long)((now.tv_sec - c->bind_time.tv_sec) * 1000000L +
+				 (now.tv_nsec - c->bind_time.tv_nsec) / 1000L),
+			  sec->auth.auth_type);
+		c->answered = 1;
+	}
 	if (status) {
 		if (rpc_fault_build(&c->scratch, c->call_id, c->call_ctx_id, status,
-				    status == NCA_S_OP_RNG_ERROR || status == NCA_S_UNK_IF) == 0)
+				    status == NCA_S_OP_RNG_ERROR || status == NCA_S_UNK_IF ||
+				    status == NCA_S_FAULT_ACCESS_DENIED) == 0)
 			queue_scratch(c);
 	}
 	rpc_buf_release(&out);
@@ -493,7 +524,7 @@ static void handle_request(struct rpc_conn *c, const struct rpc_pdu *pdu)
 		return;
 	}
 	sec = sec_find(c, pdu->auth.auth_ctx_id);
-	if (!sec || sec->state != RPC_SEC_ESTABLISHED || pdu->auth.auth_type != RPC_AUTHN_WINNT ||
+	if (!sec || sec->state != RPC_SEC_ESTABLISHED || pdu->auth.auth_type != sec->auth.auth_type ||
 	    pdu->auth.auth_level != sec->auth_level ||
 	    sec->auth_level < RPC_AUTHN_LEVEL_PKT_INTEGRITY) {
 		log_info("connection %llu: refused request without an authenticated context "
@@ -511,6 +542,7 @@ static void handle_request(struct rpc_conn *c, const struct rpc_pdu *pdu)
 		c->call_id = call_id;
 		c->call_ctx_id = rq.ctx_id;
 		c->call_opnum = rq.opnum;
+		memcpy(c->call_drep, pdu->hdr.drep, 4);
 		c->call_has_object = object != NULL;
 		if (object)
 			memcpy(c->call_object, object, 16);
@@ -532,13 +564,13 @@ static void handle_request(struct rpc_conn *c, const struct rpc_pdu *pdu)
 	}
 	mine = c->call_stub.data + start;
 	if (sec->auth_level == RPC_AUTHN_LEVEL_PKT_PRIVACY)
-		ntlmssp_unseal(&sec->sess, mine, stub_len);
+		ntlmssp_unseal(&sec->auth.sess, mine, stub_len);
 	iov[0] = (struct iovec){ (void *)pdu->raw, (size_t)(stub - pdu->raw) };
 	iov[1] = (struct iovec){ mine, stub_len };
 	iov[2] = (struct iovec){ (void *)(pdu->raw + pdu->trailer_off), RPC_TRAILER_LEN };
-	if (ntlmssp_check(&sec->sess, iov, 3, pdu->auth_value) < 0) {
+	if (ntlmssp_check(&sec->auth.sess, iov, 3, pdu->auth_value) < 0) {
 		log_info("connection %llu: bad signature or sequence number from '%s'",
-			 (unsigned long long)c->id, sec->user);
+			 (unsigned long long)c->id, sec->auth.user);
 		sec->state = RPC_SEC_FAILED;
 		fault_close(c, call_id, RPC_S_SEC_PKG_ERROR);
 		return;

@@ -197,6 +197,19 @@ int rpc_fault_build(struct rpc_buf *out, uint32_t call_id, uint16_t ctx_id,
 int rpc_syntax_eq(const struct rpc_syntax *a, const struct rpc_syntax *b);
 int rpc_trailer_push(struct rpc_buf *b, const struct rpc_sec_trailer *t);
 
+/* ---------------------------------------------------------------- rpc_vtrailer.c */
+struct rpc_vtrailer_call {
+	const struct rpc_syntax *abstract; /* the presentation context's interface */
+	const uint8_t *drep;         /* the request's data representation, 4 bytes */
+	uint32_t call_id;            /* the request's call id */
+	uint16_t ctx_id;             /* its presentation context */
+	uint16_t opnum;              /* its operation */
+};
+/* Find a verification trailer at the end of STUB and check it against
+ * CALL: 1 found and cut off (*LEN shortened), 0 none, -EACCES a check
+ * failed (the call must be refused). */
+int rpc_vtrailer_strip(const uint8_t *stub, size_t *len, const struct rpc_vtrailer_call *call);
+
 /* ---------------------------------------------------------------- rpc_iface.c */
 struct rpc_iface {
 	uint8_t uuid[16];            /* interface UUID, wire order */

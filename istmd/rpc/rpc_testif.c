@@ -75,5 +75,7 @@ static uint32_t testif_handler(const struct rpc_call_ctx *call, struct rpc_buf *
 
 int rpc_testif_register(void)
 {
-	return rpc_register_interface(testif_uuid, 1, testif_handler);
+	int rc = rpc_register_interface(testif_uuid, 1, testif_handler);
+
+	return rc < 0 ? rc : rpc_testif_echo_register();
 }

@@ -107,6 +107,114 @@ def general(port, level, state_dir):
     close(dcom)
 
 
+def integrity(port, state_dir):
+    """[MS-ISTM] 5.1: activation at packet integrity works (DCOM
+    infrastructure), every IWTGeneral call at integrity is refused with an
+    access fault and changes nothing; the same calls at privacy work."""
+    dcom = ic.connect('127.0.0.1', USER, PASSWORD, port=port)
+    g = ic.activate_general(dcom)
+    before_name, before_sched = g.get_name(), g.get_schedule()
+    close(dcom)
+    dcom = ic.connect('127.0.0.1', USER, PASSWORD, auth_level=5, port=port)
+    g = ic.activate_general(dcom)
+    check(g.get_iPid() is not None, 'activation at packet integrity')
+    for what, fn in (('put_Name', lambda: g.put_name('integrity-%d' % os.getpid())),
+                     ('DVSetSnapshotSchedule', lambda: g.set_schedule(1, 5, 1234)),
+                     ('get_Name', g.get_name)):
+        try:
+            fn()
+            check(False, '%s at packet integrity refused' % what)
+        except DCERPCException as e:
+            check('access_denied' in str(e) or 'ACCESS_DENIED' in str(e),
+                  '%s at packet integrity refused: %s' % (what, e))
+    close(dcom)
+    dcom = ic.connect('127.0.0.1', USER, PASSWORD, port=port)
+    g = ic.activate_general(dcom)
+    check(g.get_name() == before_name, 'name unchanged: %r' % before_name)
+    check(g.get_schedule() == before_sched, 'schedule unchanged: %r' % (before_sched,))
+    g.put_name('privacy-%d' % os.getpid())
+    check(g.get_name() == 'privacy-%d' % os.getpid(), 'put_Name at packet privacy works')
+    close(dcom)
+
+
+def sec_bindings(dsa):
+    """The (authn, authz, principal) security bindings of a DUALSTRINGARRAY."""
+    words = list(dsa['aStringArray'])[dsa['wSecurityOffset']:]
+    out = []
+    while words and words[0] != 0:
+        authn, authz = words[0], words[1]
+        end = words.index(0, 2)
+        out.append((authn, authz, ''.join(chr(w) for w in words[2:end])))
+        words = words[end + 1:]
+    return out
+
+
+def remote_activation(port):
+    """IRemoteActivation::RemoteActivation ([MS-DCOM] 3.1.2.5.2.3.1) through
+    impacket's IActivation: an IWTGeneral comes back and answers; an
+    unknown class, a class without the interface and a persistent
+    activation are answered in phr.  The OXID bindings it returns, and
+    ServerAlive2's and ResolveOxid2's, advertise Negotiate (9) and NTLM (10)."""
+    from impacket.dcerpc.v5.dtypes import NULL
+    from impacket.uuid import generate
+    dcom = ic.connect('127.0.0.1', USER, PASSWORD, port=port)
+    dce = dcom.get_dce_rpc()
+    iface = dcomrt.IActivation(dce).RemoteActivation(ic.CLSID_WTGeneral, ic.IID_IWTGeneral)
+    g = ic.IWTGeneral(iface)
+    check(len(g.get_guid()) == 16, 'RemoteActivation: IWTGeneral get_Guid answers')
+    check(len(g.get_name()) > 0, 'RemoteActivation: IWTGeneral get_Name answers')
+
+    def raw(clsid, iid, name=NULL):
+        req = dcomrt.RemoteActivation()
+        req['ORPCthis']['version']['MajorVersion'] = 5
+        req['ORPCthis']['version']['MinorVersion'] = 7
+        req['ORPCthis']['cid'] = generate()
+        req['ORPCthis']['extensions'] = NULL
+        req['Clsid'] = clsid
+        req['pwszObjectName'] = name
+        req['pObjectStorage'] = NULL
+        req['ClientImpLevel'] = 2
+        req['Mode'] = 0
+        req['Interfaces'] = 1
+        i = dcomrt.IID()
+        i['Data'] = iid
+        req['pIIDs'].append(i)
+        req['cRequestedProtseqs'] = 1
+        req['aRequestedProtseqs'].append(7)
+        dce.bind(dcomrt.IID_IActivation)
+        return dce.request(req)
+    resp = raw(ic.CLSID_WTGeneral, ic.IID_IWTGeneral2)
+    check(resp['phr'] == 0 and resp['pResults'][0]['Data'] == 0 and resp['pAuthnHint'] == 6,
+          'RemoteActivation IWTGeneral2: S_OK, authnHint 6')
+    secs = sec_bindings(resp['ppdsaOxidBindings'])
+    check([s[0] for s in secs] == [9, 10], 'RemoteActivation OXID bindings name 9, 10: %r' % secs)
+    oxid = resp['pOxid']
+    resp = raw(ic.CLSID_WTGeneral, ic.IID_IHostMgr)
+    check(resp['phr'] & 0xffffffff == ic.E_NOINTERFACE and
+          resp['pResults'][0]['Data'] & 0xffffffff == ic.E_NOINTERFACE,
+          'RemoteActivation of an interface the class lacks: E_NOINTERFACE')
+    resp = raw(ic.string_to_bin('11111111-2222-3333-4444-555555555555'), ic.IID_IWTGeneral)
+    check(resp['phr'] & 0xffffffff == 0x80040154, 'RemoteActivation of an unknown class: '
+          'REGDB_E_CLASSNOTREG')
+    resp = raw(ic.CLSID_WTGeneral, ic.IID_IWTGeneral, 'C:\\x.dat\0')
+    check(resp['phr'] & 0xffffffff == ic.E_NOTIMPL, 'persistent RemoteActivation: E_NOTIMPL')
+    close(dcom)
+    dcom = ic.connect('127.0.0.1', USER, PASSWORD, port=port)
+    dce = dcom.get_dce_rpc()
+    dce.bind(dcomrt.IID_IObjectExporter)
+    resp = dce.request(dcomrt.ServerAlive2())
+    secs = sec_bindings(resp['ppdsaOrBindings'])
+    check([s[0] for s in secs] == [9, 10], 'ServerAlive2 names 9, 10: %r' % secs)
+    req = dcomrt.ResolveOxid2()
+    req['pOxid'] = oxid
+    req['cRequestedProtseqs'] = 1
+    req['arRequestedProtseqs'].append(7)
+    resp = dce.request(req)
+    secs = sec_bindings(resp['ppdsaOxidBindings'])
+    check([s[0] for s in secs] == [9, 10], 'ResolveOxid2 names 9, 10: %r' % secs)
+    close(dcom)
+
+
 def activations(port):
     """Several activations on one DCOMConnection (impacket binds the
     activator again on the same connection for each): every object
@@ -185,4 +293,5 @@ def calls(port, n):
 if __name__ == '__main__':
     port, scenario, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     {'general': general, 'activations': activations, 'guid': guid, 'ping': ping, 'collect': collect,
-     'calls': calls}[scenario](port, *args)
+     'calls': calls, 'integrity': integrity,
+     'remote_activation': remote_activation}[scenario](port, *args)

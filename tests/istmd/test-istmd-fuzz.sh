@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Copyright (C) 2026 The vhdtarget authors
-# Hostile bytes: replay the PDU and NTLMSSP corpora (every file and every
+# Hostile bytes: replay the PDU, NTLMSSP and SPNEGO corpora (every file and every
 # prefix of it) through the harnesses built with the project's compiler,
 # then, when clang's libFuzzer is there, fuzz each harness briefly under
 # ASan+UBSan (FUZZ_SECONDS, default 20) starting from the corpus.
@@ -10,6 +10,7 @@
 corpus="$top_srcdir/tests/fuzz/corpus"
 "$top_builddir/tests/istmd/fuzz-rpc-pdu-replay" "$corpus/rpc-pdu" || fail "rpc-pdu corpus replay"
 "$top_builddir/tests/istmd/fuzz-ntlmssp-replay" "$corpus/ntlmssp" || fail "ntlmssp corpus replay"
+"$top_builddir/tests/istmd/fuzz-spnego-replay" "$corpus/spnego" || fail "spnego corpus replay"
 
 if ! command -v clang >/dev/null ||
    ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n){return 0;}' |
@@ -23,6 +24,7 @@ cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefin
 libs="$(pkg-config --libs nettle)"
 rpc="$src/log.c $src/rpc/rpc_buf.c $src/rpc/rpc_codec.c $src/rpc/rpc_pdu.c $src/rpc/rpc_iface.c
      $src/rpc/rpc_conn.c $src/rpc/ntlmssp_msg.c $src/rpc/ntlmssp_v2.c $src/rpc/ntlmssp_sign.c
+     $src/rpc/rpc_vtrailer.c $src/rpc/rpc_auth_ntlm.c $src/rpc/rpc_auth_spnego.c $src/rpc/spnego.c
      $top_srcdir/common/utf16.c"
 # shellcheck disable=SC2086
 clang $cflags -o "$tmp/fuzz-rpc-pdu" "$top_srcdir/tests/fuzz/fuzz-rpc-pdu.c" \
@@ -30,8 +32,12 @@ clang $cflags -o "$tmp/fuzz-rpc-pdu" "$top_srcdir/tests/fuzz/fuzz-rpc-pdu.c" \
 # shellcheck disable=SC2086
 clang $cflags -o "$tmp/fuzz-ntlmssp" "$top_srcdir/tests/fuzz/fuzz-ntlmssp.c" \
     $src/rpc/rpc_buf.c $src/rpc/rpc_codec.c $src/rpc/ntlmssp_msg.c $src/rpc/ntlmssp_v2.c \
+    $src/rpc/ntlmssp_sign.c \
     $top_srcdir/common/utf16.c $libs || fail "building fuzz-ntlmssp"
-for h in rpc-pdu ntlmssp; do
+# shellcheck disable=SC2086
+clang $cflags -o "$tmp/fuzz-spnego" "$top_srcdir/tests/fuzz/fuzz-spnego.c" \
+    "$top_srcdir/tests/fuzz/fuzz-priv-stub.c" $rpc $libs || fail "building fuzz-spnego"
+for h in rpc-pdu ntlmssp spnego; do
     mkdir -p "$tmp/corpus-$h"
     cp "$corpus/$h"/* "$tmp/corpus-$h/"
     "$tmp/fuzz-$h" -max_total_time="${FUZZ_SECONDS:-20}" -rss_limit_mb=1024 -max_len=8192 \

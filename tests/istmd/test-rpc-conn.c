@@ -112,7 +112,7 @@ START_TEST(test_bind_negotiation)
 	ck_assert_uint_eq(rpc_le16(r + 2), RPC_REASON_TRANSFER_NOT_SUPPORTED);
 	r += 24;
 	ck_assert_uint_eq(rpc_le16(r), RPC_RESULT_NEGOTIATE_ACK); /* ctx 2 */
-	ck_assert_uint_eq(rpc_le16(r + 2), 1);           /* security context multiplexing */
+	ck_assert_uint_eq(rpc_le16(r + 2), 3);           /* multiplexing, keep on orphan */
 	r += 24;
 	ck_assert_uint_eq(rpc_le16(r), RPC_RESULT_PROVIDER_REJ); /* ctx 3 */
 	ck_assert_uint_eq(rpc_le16(r + 2), RPC_REASON_ABSTRACT_NOT_SUPPORTED);
