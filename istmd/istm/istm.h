@@ -12,6 +12,7 @@
 #define ISTMD_ISTM_H
 
 #include "dcom/dcom_int.h"
+#include "idl/istm_ndr.h"   /* generated from the IDL: structures, NDR tables, handlers */
 
 struct istm_enum;
 
