@@ -27,8 +27,9 @@ import sys
 
 # ---------------------------------------------------------------- lexing
 
-TOKEN = re.compile(r'\s*(?:(//[^\n]*|/\*.*?\*/)|("[^"]*")|([A-Za-z_][A-Za-z0-9_]*)|'
-                   r'(-?0[xX][0-9a-fA-F]+|-?[0-9]+)|([-a-fA-F0-9]{36})|(.))', re.S)
+TOKEN = re.compile(r'\s*(?:(//[^\n]*|/\*.*?\*/)|("[^"]*")|'
+                   r'([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})|'
+                   r'([A-Za-z_][A-Za-z0-9_]*)|(-?0[xX][0-9a-fA-F]+|-?[0-9]+)|(.))', re.S)
 
 
 def tokens(text):
@@ -41,7 +42,7 @@ def tokens(text):
         if not m or m.end() == pos:
             break
         pos = m.end()
-        comment, string, ident, number, uuid, punct = m.groups()
+        comment, string, uuid, ident, number, punct = m.groups()
         if comment:
             continue
         tok = string or uuid or ident or number or punct
@@ -214,8 +215,7 @@ def parse(idl, text, where):
                 p.take(';')
                 if 'builtin' in attrs:
                     ndr, ctype, py = [a.strip().strip('"') for a in attrs['builtin']]
-                    idl.base[name] = Base(ndr, ctype.replace(' * ', ' *').replace(' *', ' *'),
-                                          py)
+                    idl.base[name] = Base(ndr, ctype, py)
                 elif under in PRIMITIVES or under in idl.base:
                     u = PRIMITIVES.get(under) or idl.base[under]
                     idl.base[name] = Base(u.ndr, u.ctype, name)
@@ -388,6 +388,11 @@ class Wire:
         self.ndr, self.cdecl, self.py, self.size_is = ndr, cdecl, py, size_is
 
 
+def decl(ctype, name):
+    """A C declaration: 'uint32_t x', 'struct ndr_bstr *x'."""
+    return ctype + name if ctype.endswith('*') else ctype + ' ' + name
+
+
 class Model:
     def __init__(self, idl, acf):
         self.idl, self.acf = idl, acf
@@ -421,7 +426,7 @@ class Model:
         b = self.base(m.typ)
         dims = ''.join('[%d]' % d for d in m.dims)
         ndr = self.fixed_array(b, m.dims) if m.dims else b.ndr
-        return Wire('&' + ndr, '%s %s%s' % (b.ctype, m.name, dims), b.py)
+        return Wire('&' + ndr, decl(b.ctype, m.name + dims), b.py)
 
     def param(self, iface, meth, prm, siblings):
         """A top-level parameter: its ref pointer (the '*' of [out] and of
@@ -429,19 +434,19 @@ class Model:
         is a unique MInterfacePointer at any depth."""
         b = self.base(prm.typ)
         if b is IFACE_PTR:
-            return Wire('&ndr_t_unique_mip', 'struct ndr_blob *%s' % prm.name, b.py)
+            return Wire('&ndr_t_unique_mip', decl(b.ctype, prm.name), b.py)
         if 'size_is' in prm.attrs:
             count = prm.attrs['size_is'][0]
             if count not in siblings:
                 raise SystemExit('%s.%s: size_is(%s) names no [in] sibling'
                                  % (iface.name, meth.name, count))
             return Wire('&conf_' + b.ndr.replace('ndr_t_', ''),
-                        '%s *%s' % (b.ctype, prm.name), b.py, siblings.index(count))
+                        decl(b.ctype + ' *', prm.name), b.py, siblings.index(count))
         depth = prm.ptr
         if depth > 1:
             raise SystemExit('%s.%s: %s has %d pointers' % (iface.name, meth.name,
                                                              prm.name, depth))
-        return Wire('&' + b.ndr, '%s %s' % (b.ctype, prm.name), b.py)
+        return Wire('&' + b.ndr, decl(b.ctype, prm.name), b.py)
 
     def lists(self, iface, meth):
         """The [in] and [out] lists of METH as [(Member, Wire)]."""
