@@ -495,7 +495,7 @@ def c_header(model, sources):
            ' * [in] and [out] parameter structures and their NDR descriptors, and the',
            ' * handler of every method istm.acf serves. */',
            '#ifndef ISTMD_ISTM_NDR_H', '#define ISTMD_ISTM_NDR_H', '',
-           '#include "dcom/dcom_int.h"', '']
+           '#include <stddef.h>', '', '#include "dcom/dcom_int.h"', '']
     for name, value in sorted(idl.consts.items()):
         out.append('#define %s %d' % (name, value))
     out.append('')
@@ -536,6 +536,16 @@ def c_header(model, sources):
     for iname in model.acf.serve:
         iface = idl.ifaces[iname]
         out.append('extern const struct dcom_iface istm_if_%s;' % iname.lower())
+        if iname in model.acf.enumerators:
+            nxt = [m for m in iface.methods if m.name == 'Next'][0]
+            elem, count = [q.name for q, _ in model.lists(iface, nxt)[1]]
+            out += ['/* %s\'s objects (an inner class answering only %s) and the' % (iname, iname),
+                    ' * members of struct istm_enum_kind its IDL fixes. */',
+                    'extern const struct dcom_class istm_class_%s;' % iname.lower(),
+                    '#define ISTM_ENUM_%s .iface = &istm_if_%s, .cls = &istm_class_%s, \\'
+                    % (iname, iname.lower(), iname.lower()),
+                    '\t.next_out_elem = offsetof(struct %s_Next_out, %s), \\' % (iname, elem),
+                    '\t.next_out_count = offsetof(struct %s_Next_out, %s)' % (iname, count)]
         for meth in iface.methods:
             proto = handler_proto(model, iface, meth)
             if proto:
@@ -636,6 +646,12 @@ def c_source(model, sources):
                 meth.name, '&%s_%s_in_t' % (iname, meth.name) if ins else '&ndr_t_no_params',
                 '&%s_%s_out_t' % (iname, meth.name) if outs else '&ndr_t_no_params', fn))
         out += ['static const struct dcom_method %s_methods[] = {' % iname] + rows + ['};', '']
+        if iname in model.acf.enumerators:
+            out += ['static const struct dcom_iface *const %s_ifaces[] = { &istm_if_%s };'
+                    % (iname, iname.lower()),
+                    'const struct dcom_class istm_class_%s = {' % iname.lower(),
+                    '\t.name = "%s",' % iname,
+                    '\t.ifaces = %s_ifaces, .nifaces = 1,' % iname, '};', '']
         base = iface.base if iface.base and iface.base != 'IUnknown' else None
         out += ['const struct dcom_iface istm_if_%s = {' % iname.lower(),
                 '\t.name = "%s",' % iname,

@@ -83,7 +83,7 @@ const unsigned istm_nclasses = NDR_COUNTOF(istm_classes);
 /* --- inner classes: one line per class, each area in its own block --- */
 const struct dcom_class *const istm_inner_classes[] = {
 	/* targets */
-	&istm_class_ihost, &istm_class_enum_host, &istm_class_ienumidmethod,
+	&istm_class_ihost, &istm_class_ienumhost, &istm_class_ienumidmethod,
 	&istm_class_ienumwtdisklunmapping, &istm_class_ienumportal,
 
 	/* virtual disks */

@@ -98,21 +98,9 @@ extern const struct dcom_iface istm_if_iwtgeneral2;
 
 /* --- targets (ihostmgr.c, ihost.c, ienum_host.c, ienum_target.c) --------- */
 struct state_target;
-extern const struct dcom_iface istm_if_ihostmgr, istm_if_ihostmgr2, istm_if_ihostmgr3;
-extern const struct dcom_iface istm_if_ihost, istm_if_ihost2, istm_if_ihost3;
-extern const struct dcom_iface istm_if_ienumhost, istm_if_ienumidmethod,
-	istm_if_ienumwtdisklunmapping, istm_if_ienumportal;
-extern const struct dcom_class istm_class_ihost, istm_class_enum_host,
-	istm_class_ienumidmethod, istm_class_ienumwtdisklunmapping, istm_class_ienumportal;
+extern const struct dcom_class istm_class_ihost;
 extern const struct istm_enum_kind istm_enum_hosts, istm_kind_ienumidmethod,
 	istm_kind_ienumwtdisklunmapping, istm_kind_ienumportal;
-/* 2.2.4.7 ID, the element of IEnumIDMethod and AddID's argument
- * (IDMethod is an enum: 16 bits on the wire). */
-struct istm_id {
-	uint16_t method;             /* eMethod */
-	uint16_t value[512];         /* szValue */
-};
-extern const struct ndr_type istm_t_id;
 /* Export an IHost object holding a copy of T (a row from the parent) into
  * *MIP.  A placeholder's object drops the row when it goes unsaved. */
 uint32_t istm_host_export(struct dcom_call *c, const struct state_target *t,
