@@ -352,6 +352,7 @@ class Acf:
         self.notimpl = set()       # 'Iface.Method'
         self.noparams = set()
         self.propput = set()       # 'Iface.Property' misprinted [propget]
+        self.rename = {}           # 'Iface.Method' -> name
         with open(path) as f:
             for n, line in enumerate(f, 1):
                 words = line.split('#', 1)[0].split()
@@ -365,6 +366,8 @@ class Acf:
                 elif verb == 'inout' and len(args) == 2:
                     iface, meth = args[0].split('.')
                     self.inout.append((iface, meth, args[1]))
+                elif verb == 'rename' and len(args) == 2:
+                    self.rename[args[0]] = args[1]
                 elif verb in ('notimpl', 'noparams', 'propput'):
                     getattr(self, verb).update(args)
                 else:
@@ -692,6 +695,11 @@ def main():
         for meth in idl.ifaces[iname].methods:
             if meth.idl_name == prop and all('in' in q.attrs for q in meth.params):
                 meth.name = 'put_' + prop
+    for name, new in acf.rename.items():
+        iname, old = name.split('.')
+        for meth in idl.ifaces[iname].methods:
+            if meth.name == old:
+                meth.name = new
     model = Model(idl, acf)
     sources = ', '.join(p.split('/')[-1] for p in a.idl + [a.acf])
     for path, fn in ((a.c_header, c_header), (a.c_source, c_source), (a.python, python)):

@@ -90,8 +90,7 @@ static const struct istm_method_ref *find(const struct istm_method_ref *r, size_
 
 /* IFACE's method at OPNUM among the generated tables: its [in] or [out]
  * list.  Names are not on the wire; one the IDL spells differently from the
- * hand-written table (section 6 and section 3 disagree on WtCliPath) is
- * reported, not failed. */
+ * capture is reported, not failed (istm.acf renames those it must). */
 static const struct ndr_type *generated(const char *iface, unsigned opnum, const char *name,
 					const char *dir)
 {
