@@ -87,7 +87,7 @@ const struct dcom_class *const istm_inner_classes[] = {
 	&istm_class_ienumwtdisklunmapping, &istm_class_ienumportal,
 
 	/* virtual disks */
-	&istm_class_wtdisk, &istm_class_enum_wtdisk, &istm_class_enum_lmmountpoint,
+	&istm_class_wtdisk, &istm_class_ienumwtdisk, &istm_class_ienumlmmountpoint,
 
 	/* local devices */
 	&istm_class_directory_enum, &istm_class_enum_volume, &istm_class_enum_volume2,

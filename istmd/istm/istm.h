@@ -116,8 +116,8 @@ extern const struct dcom_iface istm_if_iwtdiskmgr, istm_if_iwtdiskmgr2, istm_if_
 	istm_if_iwtdiskmgr4;
 extern const struct dcom_iface istm_if_iwtdisk, istm_if_iwtdisk2, istm_if_iwtdisk3;
 extern const struct dcom_iface istm_if_ienumwtdisk, istm_if_ienumlmmountpoint;
-extern const struct dcom_class istm_class_wtdisk, istm_class_enum_wtdisk,
-	istm_class_enum_lmmountpoint;
+extern const struct dcom_class istm_class_wtdisk, istm_class_ienumwtdisk,
+	istm_class_ienumlmmountpoint;
 /* Export an IWTDisk object for INFO into *MIP (for any method returning
  * an IWTDisk **, e.g. an IEnumWTDisk element). */
 uint32_t istm_wtdisk_export(struct dcom_call *c, const struct svc_disk_info *info,
