@@ -90,8 +90,8 @@ const struct dcom_class *const istm_inner_classes[] = {
 	&istm_class_wtdisk, &istm_class_ienumwtdisk, &istm_class_ienumlmmountpoint,
 
 	/* local devices */
-	&istm_class_directory_enum, &istm_class_enum_volume, &istm_class_enum_volume2,
-	&istm_class_enum_disk, &istm_class_enum_disk2, &istm_class_enum_resource_group,
+	&istm_class_directory_enum, &istm_class_ienumvolume, &istm_class_ienumvolume2,
+	&istm_class_ienumdisk, &istm_class_ienumdisk2, &istm_class_ienumresourcegroup,
 
 	/* sessions */
 	&istm_class_enum_session, &istm_class_enum_session2, &istm_class_enum_connection,

@@ -60,20 +60,23 @@ const struct istm_enum_kind istm_kind_ienumwtdisklunmapping = {
 };
 
 /* ---- IEnumPortal: PORTAL ---- */
-static uint32_t portal_to_wire(struct dcom_call *c, const struct istm_enum *e, const void *item,
-			       void *elem)
+void istm_portal_fill(struct PORTAL *out, const struct svc_target_portal *p)
 {
-	const struct svc_target_portal *p = item;
-	struct PORTAL *out = elem;
-
-	(void)c;
-	(void)e;
+	memset(out, 0, sizeof(*out));
 	memcpy(out->Guid.b, p->guid, 16);
 	ndr_wchar_fixed_set(out->szIpAddress, MAX_IP_ADDRESS_LEN + 1, p->address);
 	out->dwPort = p->port;
 	out->bListen = 1;            /* tgtd listens on every portal it lists */
 	out->bSecure = 0;            /* no IPsec */
 	out->bValid = 1;
+}
+
+static uint32_t portal_to_wire(struct dcom_call *c, const struct istm_enum *e, const void *item,
+			       void *elem)
+{
+	(void)c;
+	(void)e;
+	istm_portal_fill(elem, item);
 	return S_OK;
 }
 

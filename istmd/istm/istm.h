@@ -88,6 +88,11 @@ uint32_t istm_enum_clone(struct dcom_call *c, const void *in, void *out);
  * IEnum** as one unique MIP) shared by every IEnum* table. */
 extern const struct ndr_type istm_t_enum_skip_in, istm_t_enum_clone_param;
 
+/* The to_wire of a kind over an always empty collection: an item can only
+ * be a parent bug. */
+uint32_t istm_enum_no_item(struct dcom_call *c, const struct istm_enum *e, const void *item,
+			   void *elem);
+
 /* Methods with no [in]/[out] beyond the HRESULT, for "not implemented"
  * and the like. */
 uint32_t istm_not_implemented(struct dcom_call *c, const void *in, void *out);
@@ -101,6 +106,9 @@ struct state_target;
 extern const struct dcom_class istm_class_ihost;
 extern const struct istm_enum_kind istm_enum_hosts, istm_kind_ienumidmethod,
 	istm_kind_ienumwtdisklunmapping, istm_kind_ienumportal;
+/* A PORTAL from tgtd's portal P (IEnumPortal's elements, GetPortal). */
+struct svc_target_portal;
+void istm_portal_fill(struct PORTAL *out, const struct svc_target_portal *p);
 /* Export an IHost object holding a copy of T (a row from the parent) into
  * *MIP.  A placeholder's object drops the row when it goes unsaved. */
 uint32_t istm_host_export(struct dcom_call *c, const struct state_target *t,
@@ -134,42 +142,18 @@ extern const struct dcom_iface istm_if_ilocaldevicemgr, istm_if_ilocaldevicemgr2
 	istm_if_ilocaldevicemgr3, istm_if_idirectoryenum, istm_if_ienumvolume,
 	istm_if_ienumvolume2, istm_if_ienumdisk, istm_if_ienumdisk2, istm_if_ienumresourcegroup;
 /* Their inner classes (one per interface an object is handed out as). */
-extern const struct dcom_class istm_class_directory_enum, istm_class_enum_volume,
-	istm_class_enum_volume2, istm_class_enum_disk, istm_class_enum_disk2,
-	istm_class_enum_resource_group;
+extern const struct dcom_class istm_class_directory_enum, istm_class_ienumvolume,
+	istm_class_ienumvolume2, istm_class_ienumdisk, istm_class_ienumdisk2,
+	istm_class_ienumresourcegroup;
 /* The enumerators ILocalDeviceMgr hands out. */
 extern const struct istm_enum_kind istm_kind_volume, istm_kind_volume2, istm_kind_disk,
 	istm_kind_disk2, istm_kind_resource_group;
 
-/* 2.2.4.20 VOLUME2 (VOLUME is the same without hyFreeSpace,
- * bSupportSparseFiles, bIsQuorum, szResourceGroup, MaxFileSize). */
-struct istm_volume2 {
-	uint32_t disk_index;         /* dwDiskIndex */
-	uint16_t guid[64];           /* szGuid */
-	uint16_t mount_point[512];   /* szMountPoint */
-	uint16_t label[64];          /* szLabel */
-	uint16_t file_system[64];    /* szFileSystem */
-	uint8_t system_volume;       /* bSystemVolume */
-	uint8_t page_file;           /* bPageFile */
-	uint64_t offset;             /* hyOffset */
-	uint64_t size;               /* hySize */
-	uint64_t total_size;         /* hyTotalVolSize */
-	uint64_t free_space;         /* hyFreeSpace */
-	uint32_t valid_wt_volume;    /* bValidWTVolume */
-	uint32_t extended_partition; /* bIsContainedInExtendedPartition */
-	uint32_t dynamic_disk;       /* bIsOnDynamicDisk */
-	uint32_t unallocated;        /* bUnallocated */
-	uint32_t sparse_files;       /* bSupportSparseFiles */
-	uint32_t quorum;             /* bIsQuorum */
-	uint16_t resource_group[512];   /* szResourceGroup */
-	uint64_t max_file_size;      /* MaxFileSize */
-};
-extern const struct ndr_type istm_t_volume2;
 struct svc_device_volume;
 /* A new IDirectoryEnum object into *MIP (ILocalDeviceMgr::EnumDirectory). */
 uint32_t istm_directory_enum_new(struct dcom_call *c, struct ndr_blob **mip);
 /* Fill a VOLUME2 from the parent's description of a storage root. */
-void istm_volume2_fill(struct istm_volume2 *v, const struct svc_device_volume *from);
+void istm_volume2_fill(struct VOLUME2 *v, const struct svc_device_volume *from);
 
 /* --- sessions (isessionmanager.c, ienum_session.c, ...) -------------------- */
 /* [MS-ISTM] 3.34 ISessionManager, 3.35 ISessionManager2 (the class's). */

@@ -181,6 +181,16 @@ uint32_t istm_enum_clone(struct dcom_call *c, const void *in, void *outv)
 	return istm_export(c, e->kind->cls, e->kind->iface, copy, free, &out->mip);
 }
 
+uint32_t istm_enum_no_item(struct dcom_call *c, const struct istm_enum *e, const void *item,
+			   void *elem)
+{
+	(void)c;
+	(void)e;
+	(void)item;
+	(void)elem;
+	return E_UNEXPECTED;
+}
+
 uint32_t istm_not_implemented(struct dcom_call *c, const void *in, void *out)
 {
 	(void)c;
