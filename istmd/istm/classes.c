@@ -94,7 +94,7 @@ const struct dcom_class *const istm_inner_classes[] = {
 	&istm_class_ienumdisk, &istm_class_ienumdisk2, &istm_class_ienumresourcegroup,
 
 	/* sessions */
-	&istm_class_enum_session, &istm_class_enum_session2, &istm_class_enum_connection,
+	&istm_class_ienumsession, &istm_class_ienumsession2, &istm_class_ienumconnection,
 
 	NULL,
 };
