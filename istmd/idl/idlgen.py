@@ -670,8 +670,111 @@ def c_source(model, sources):
 
 # ---------------------------------------------------------------- Python
 
+PY_HEAD = '''# %s
+"""The [MS-ISTM] wire for impacket: the IDL's types and, per interface, its
+IID and one request class IFACE_METHOD (a DCOMCALL with its opnum) with its
+answer IFACE_METHODResponse per method, as impacket wants them (it looks
+the answer class up by name in the request's module).  PARAMS maps
+(interface, opnum) to (name, [in] structure, [out] structure) for tests."""
+
+from impacket.dcerpc.v5.dcom.oaut import BSTR
+from impacket.dcerpc.v5.dcomrt import DCOMANSWER, DCOMCALL, PMInterfacePointer
+from impacket.dcerpc.v5.dtypes import (BOOL, BOOLEAN, BYTE, CHAR, DWORD, GUID,  # noqa: F401
+                                       HRESULT, LONG, LONGLONG, SHORT, UCHAR, ULONG, ULONGLONG,
+                                       USHORT, WCHAR, WORD)
+from impacket.dcerpc.v5.ndr import NDRENUM, NDRSTRUCT, NDRUniConformantArray, NDRUniFixedArray
+from impacket.dcerpc.v5.rpcrt import DCERPCException
+from impacket.uuid import uuidtup_to_bin
+
+DWORDLONG = ULONGLONG           # [MS-DTYP] 2.2.13, which impacket does not name
+
+
+class DCERPCSessionError(DCERPCException):
+    """What impacket raises for a non-zero HRESULT of these requests."""
+
+    def __str__(self):
+        return 'ISTM SessionError: code: 0x%%x' %% (self.error_code & 0xffffffff)
+
+
+def fixed_array(size, align):
+    """A fixed array of SIZE bytes aligned on ALIGN (WCHAR x[n]: 2n, 2)."""
+    class Fixed(NDRUniFixedArray):
+        def getDataLen(self, data, offset=0):
+            return size
+    Fixed.align = align
+    Fixed.nbytes = size
+    Fixed.__name__ = 'Fixed_%%d_%%d' %% (size, align)
+    return Fixed
+
+
+class CHAR_ARRAY(NDRUniConformantArray):
+    item = 'c'
+
+
+PARAMS = {}
+
+
+def _method(name, iface, opnum, ins, outs):
+    req = type(name, (DCOMCALL,), {'opnum': opnum, 'structure': ins})
+    ans = type(name + 'Response', (DCOMANSWER,), {'structure': outs + (('ErrorCode', ULONG),)})
+    globals()[name] = req
+    globals()[name + 'Response'] = ans
+    PARAMS[(iface, opnum)] = (name, ins, outs)
+'''
+
+
+PY_SIZES = {'ndr_t_u8': 1, 'ndr_t_u16': 2, 'ndr_t_u32': 4, 'ndr_t_u64': 8, 'ndr_t_guid': 16}
+
+
+def py_member(model, m):
+    """The impacket class of a struct member."""
+    b = model.base(m.typ)
+    if not m.dims:
+        return b.py
+    n = 1
+    for d in m.dims:
+        n *= d
+    size = PY_SIZES[b.ndr]
+    return 'fixed_array(%d, %d)' % (n * size, min(size, 8))
+
+
+def py_param(model, prm, wire):
+    b = model.base(prm.typ)
+    if wire.size_is is not None:
+        if b.ndr != 'ndr_t_u8':
+            raise SystemExit('%s: only byte arrays may be sized' % prm.name)
+        return 'CHAR_ARRAY'
+    return b.py
+
+
 def python(model, sources):
-    return '# ' + GENERATED % sources + '\n'
+    idl = model.idl
+    out = [PY_HEAD % (GENERATED % sources)]
+    for name, value in sorted(idl.consts.items()):
+        out.append('%s = %d' % (name, value))
+    out.append('')
+    for kind, name in idl.order:
+        if kind == 'enum':
+            out += ['', 'class %s(NDRENUM):' % name, '    pass', '']
+            out += ['%s_%s = %d' % (name, m, v) for m, v in idl.enums[name]]
+        else:
+            fields = ', '.join("('%s', %s)" % (m.name, py_member(model, m))
+                               for m in idl.structs[name])
+            out += ['', '', 'class %s(NDRSTRUCT):' % name,
+                    '    structure = (%s,)' % fields if fields else '    structure = ()']
+    out.append('')
+    for iname in idl.iface_order:
+        iface = idl.ifaces[iname]
+        first = 3 + model.chain(iface)
+        out += ['', '# %s' % iname,
+                "IID_%s = uuidtup_to_bin(('%s', '0.0'))" % (iname, iface.uuid)]
+        for k, meth in enumerate(iface.methods):
+            ins, outs = model.lists(iface, meth)
+            tin = ''.join("('%s', %s), " % (q.name, py_param(model, q, w)) for q, w in ins)
+            tout = ''.join("('%s', %s), " % (q.name, py_param(model, q, w)) for q, w in outs)
+            out.append("_method('%s_%s', '%s', %d, (%s), (%s))"
+                       % (iname, meth.name, iname, first + k, tin, tout))
+    return '\n'.join(out) + '\n'
 
 
 def main():
