@@ -59,9 +59,11 @@ const struct dcom_class istm_class_snapshot = {
 };
 
 /* --- iSNS Management: ISnsMgr (not in this release) --- */
+static const struct dcom_iface *const sns_ifaces[] = { &istm_if_isnsmgr };
 const struct dcom_class istm_class_sns = {
 	.name = "ISnsMgr",
 	.clsid = NDR_GUID_INIT(0x24f9c1a9, 0xb22e, 0x4e24, 0xbe, 0xc9, 0x4a, 0xf0, 0xa4, 0xd9, 0x67, 0x36),
+	.ifaces = sns_ifaces, .nifaces = NDR_COUNTOF(sns_ifaces),
 };
 
 /* --- Target Management: IHostMgr, 2, 3 --- */
@@ -95,6 +97,7 @@ const struct dcom_class *const istm_inner_classes[] = {
 
 	/* sessions */
 	&istm_class_ienumsession, &istm_class_ienumsession2, &istm_class_ienumconnection,
+	&istm_class_ienumcachedinitiator,
 
 	NULL,
 };
