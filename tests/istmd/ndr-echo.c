@@ -5,7 +5,7 @@
  * (-errno of the pull or push, or 0 for an unknown method).
  *   IFACE OPNUM in|out HEX   pull HEX as that list with the tables generated
  *                            from the IDL (istm_ndr_methods), push it back
- *   FILL IFACE OPNUM in|out  push the list filled by ndr_fill_new_wide()
+ *   FILL IFACE OPNUM in|out  push the list filled by ndr_fill_new()
  *                            (every byte of every value non-zero)
  * The Python client's classes, generated from the same IDL, pack and
  * unpack around it: what one side writes the other must read. */
@@ -73,7 +73,7 @@ int main(void)
 
 			t = find(iface, opnum, dir);
 			ndr_arena_init(&a);
-			v = t ? ndr_fill_new_wide(&a, t) : NULL;
+			v = t ? ndr_fill_new(&a, t) : NULL;
 			rc = v ? ndr_fill_push(t, v, &out) : 0;
 			ndr_arena_release(&a);
 			if (!v || rc < 0)

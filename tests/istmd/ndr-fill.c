@@ -3,9 +3,9 @@
 /* ndr-fill.c: see ndr-fill.h.  Every primitive takes the next value of one
  * counter; a count another member's size_is/length_is names is 3 (size)
  * or 2 (length) instead, and pointers are always present, so that every
- * part of a type (pointees, arrays) appears in its bytes.  (FILL_WIDE: the
- * round-trip test wants every byte of a value non-zero, so that a reader
- * taking a value for a narrower one cannot pass by reading padding.) */
+ * part of a type (pointees, arrays) appears in its bytes.  Every byte of an
+ * integer is non-zero, so that a reader taking a member for a narrower one
+ * cannot pass by reading zero padding as the rest of it. */
 #include <config.h>
 
 #include <stdio.h>
@@ -20,7 +20,6 @@ struct fill {
 	struct ndr_arena *a;
 	uint32_t k;                  /* the counter */
 	int failed;                  /* out of memory */
-	int wide;                    /* every byte non-zero (ndr_fill_new_wide) */
 };
 
 static void fill_value(struct fill *f, const struct ndr_type *t, void *dst);
@@ -95,16 +94,11 @@ static void fill_value(struct fill *f, const struct ndr_type *t, void *dst)
 
 	switch (t->kind) {
 	case NDR_U8: case NDR_U16: case NDR_U32:
-		if (f->wide)   /* one byte value below 0x80 repeated: signed types stay positive */
-			set_uint(t, dst, (0x21u + f->k++ % 0x5eu) * 0x01010101u);
-		else
-			set_uint(t, dst, 0x41u + f->k++);
+		/* one byte value below 0x80 repeated: signed types stay positive */
+		set_uint(t, dst, (0x21u + f->k++ % 0x5eu) * 0x01010101u);
 		break;
 	case NDR_U64:
-		if (f->wide)
-			q = (0x21u + f->k++ % 0x5eu) * 0x0101010101010101ull;
-		else
-			q = 0x0102030405060000ull + f->k++;
+		q = (0x21u + f->k++ % 0x5eu) * 0x0101010101010101ull;
 		memcpy(dst, &q, 8);
 		break;
 	case NDR_GUID:
@@ -148,9 +142,9 @@ static void fill_value(struct fill *f, const struct ndr_type *t, void *dst)
 	}
 }
 
-static void *fill_new(struct ndr_arena *a, const struct ndr_type *t, int wide)
+void *ndr_fill_new(struct ndr_arena *a, const struct ndr_type *t)
 {
-	struct fill f = { a, 0, 0, wide };
+	struct fill f = { a, 0, 0 };
 	void *v = ndr_arena_zalloc(a, t->csize ? t->csize : 1);
 
 	if (!v)
@@ -159,15 +153,6 @@ static void *fill_new(struct ndr_arena *a, const struct ndr_type *t, int wide)
 	return f.failed ? NULL : v;
 }
 
-void *ndr_fill_new(struct ndr_arena *a, const struct ndr_type *t)
-{
-	return fill_new(a, t, 0);
-}
-
-void *ndr_fill_new_wide(struct ndr_arena *a, const struct ndr_type *t)
-{
-	return fill_new(a, t, 1);
-}
 
 int ndr_fill_push(const struct ndr_type *t, const void *v, struct rpc_buf *out)
 {

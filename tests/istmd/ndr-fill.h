@@ -13,10 +13,6 @@
 /* Allocate (from A) and fill one value of T; NULL when out of memory. */
 void *ndr_fill_new(struct ndr_arena *a, const struct ndr_type *t);
 
-/* The same with every byte of every integer non-zero (a value read as a
- * narrower type cannot come back the same). */
-void *ndr_fill_new_wide(struct ndr_arena *a, const struct ndr_type *t);
-
 /* Push one value of T into OUT (which the caller releases): 0 or -errno. */
 int ndr_fill_push(const struct ndr_type *t, const void *v, struct rpc_buf *out);
 

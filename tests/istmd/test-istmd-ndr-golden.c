@@ -2,9 +2,11 @@
  * Copyright (C) 2026 The vhdtarget authors */
 /* test-istmd-ndr-golden.c: the wire of every ISTM method is what it was.
  * ndr-golden.txt holds, per method istmd serves, the bytes its [in] and
- * [out] lists push when filled by ndr-fill.c (deterministic, driven by the
- * type only); they were captured from the hand-written tables that served
- * before the IDL generated them.  This test fills and pushes the same
+ * [out] lists push when filled by ndr_fill_new() (deterministic,
+ * driven by the type only, every byte of every integer non-zero so that a
+ * narrower member cannot hide in padding); they were captured from the
+ * hand-written tables that served before the IDL generated them (commit
+ * "istmd/idl: ...", where both were linked).  This test fills and pushes the same
  * lists twice, with the tables generated from the IDL (istm_ndr_methods,
  * found by interface, opnum and name) and with the tables istmd serves
  * (found through its classes), and compares both byte for byte with the
