@@ -12,7 +12,7 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
   libiscsi-dev libiscsi-bin tgt dpkg-dev
   qemu-utils qemu-block-extra libvhdi-utils python3-impacket
   fio clang libclang-rt-14-dev jq bzip2 e2fsprogs util-linux
-  fdisk qemu-system-common python3-samba"
+  fdisk qemu-system-common python3 python3-samba"
 
 missing=""
 for p in $PACKAGES; do

@@ -199,23 +199,31 @@ class IstmObject(IRemUnknown2):
 
 class IstmEnum(IstmObject):
     """IEnum* ([MS-ISTM] 3.1.4.2.2): Next / Skip / Reset / Clone.  A subclass
-    names its request prefix (PFX: the module defines PFX_Next, PFX_Skip,
-    PFX_Reset, PFX_Clone), how to blank Next's [in] element (_blank; by
-    default every member of ELEM zeroed) and how to turn an element into a
-    Python value (_elem)."""
+    names its request prefix (PFX: the interface, whose PFX_Next, PFX_Skip,
+    PFX_Reset, PFX_Clone istm/wire.py defines, or a prefix the subclass's
+    module defines them under), how to blank Next's [in] element (_blank;
+    by default every member of ELEM zeroed) and how to turn an element into
+    a Python value (_elem)."""
     PFX = None
     ELEM = None
 
     def _request(self, op):
-        return getattr(sys.modules[type(self).__module__], self.PFX + '_' + op)()
+        from istm import wire
+        name = self.PFX + '_' + op
+        if hasattr(wire, name):
+            return getattr(wire, name)()
+        return getattr(sys.modules[type(self).__module__], name)()
 
     def _elem(self, e):
         return e
 
     def _blank(self, req):
         for name, t in (self.ELEM.structure if self.ELEM else ()):
-            wide = isinstance(t, type) and issubclass(t, NDRUniFixedArray)
-            req['pElements'][name] = b'\0' * (2 * t.nchars) if wide else 0
+            if isinstance(t, type) and issubclass(t, NDRUniFixedArray):
+                size = t.nbytes if hasattr(t, 'nbytes') else 2 * t.nchars
+                req['pElements'][name] = b'\0' * size
+            else:
+                req['pElements'][name] = 0
 
     def next(self, n=1):
         """(HRESULT, [values]); for n == 0 (HRESULT, count of items left)."""

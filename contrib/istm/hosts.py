@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Copyright (C) 2026 The vhdtarget authors
 # istm/hosts.py: the target interfaces of [MS-ISTM] for impacket's DCOM
-# client, from the IDL of section 6: IHostMgr/2/3 (3.25, 3.27, 3.29),
-# IHost/2/3 (3.21, 3.23, 3.24), IEnumHost (3.8), IEnumIDMethod (3.9),
-# IEnumWTDiskLunMapping (3.20), IEnumPortal (3.11).
+# client: IHostMgr/2/3 (3.25, 3.27, 3.29), IHost/2/3 (3.21, 3.23, 3.24),
+# IEnumHost (3.8), IEnumIDMethod (3.9), IEnumWTDiskLunMapping (3.20),
+# IEnumPortal (3.11).  The wire is istm/wire.py, generated from the IDL of
+# section 6 by the build; this module turns it into Python values.
 #
 # Wrappers return plain Python values and raise DCERPCSessionError for a
 # failing HRESULT (hresult_of(exc) gives it; call_status(fn) returns it);
@@ -15,44 +16,20 @@
 
 import re
 
-from impacket.dcerpc.v5.dcomrt import INTERFACE, IRemUnknown2, PMInterfacePointer
-from impacket.dcerpc.v5.dcom.oaut import BSTR
-from impacket.dcerpc.v5.dtypes import BOOL, BOOLEAN, DWORD, GUID, LONG, LONGLONG, NULL, ULONG
-from impacket.dcerpc.v5.ndr import NDRENUM, NDRSTRUCT, NDRUniConformantArray, NDRUniFixedArray
-from impacket.dcerpc.v5.rpcrt import DCERPCException
-from impacket.uuid import uuidtup_to_bin
+from impacket.dcerpc.v5.dtypes import NULL
 
+from istm import wire
 from istm.base import (IstmObject, IstmEnum, CLSID_HostMgr, DCERPCSessionError, S_FALSE, S_OK,  # noqa: F401
-                       _answer, _call, call_status, hresult_of)
-
-
-
-IID_IHostMgr = uuidtup_to_bin(('b06a64e3-814e-4ff9-afac-597ad32517c7', '0.0'))
-IID_IHostMgr2 = uuidtup_to_bin(('dd6f0a28-248f-4dd3-afe9-71aed8f685c4', '0.0'))
-IID_IHostMgr3 = uuidtup_to_bin(('01454b97-c6a5-4685-bea8-9779c88ab990', '0.0'))
-IID_IHost = uuidtup_to_bin(('b0076fec-a921-4034-a8ba-090bc6d03bde', '0.0'))
-IID_IHost2 = uuidtup_to_bin(('b4fa8e86-2517-4a88-bd67-75447219eee4', '0.0'))
-IID_IHost3 = uuidtup_to_bin(('fe7f99f9-1dfb-4afb-9d00-6a8dd0aabf2c', '0.0'))
-IID_IEnumHost = uuidtup_to_bin(('e141fd54-b79e-4938-a6bb-d523c3d49ff1', '0.0'))
-IID_IEnumIDMethod = uuidtup_to_bin(('345b026b-5802-4e38-ac75-795e08b0b83f', '0.0'))
-IID_IEnumWTDiskLunMapping = uuidtup_to_bin(('1396de6f-a794-4b11-b93f-6b69a5b47bae', '0.0'))
-IID_IEnumPortal = uuidtup_to_bin(('1995785d-2a1e-492f-8923-e621eaca39d9', '0.0'))
+                       call_status, hresult_of)
+from istm.wire import (ID, IID_IEnumHost, IID_IEnumIDMethod, IID_IEnumPortal,  # noqa: F401
+                       IID_IEnumWTDiskLunMapping, IID_IHost, IID_IHost2, IID_IHost3, IID_IHostMgr,
+                       IID_IHostMgr2, IID_IHostMgr3, LUN_MAPPING, PORTAL)
 
 # 2.2.3.5 IDMethod
 IDNetBIOSNames, IDDNSNames, IDIPAddress, IDMACAddress, IDIQN, IDIPv6Address = range(6)
 ID_METHODS = {'netbios': IDNetBIOSNames, 'dns': IDDNSNames, 'ip': IDIPAddress,
               'mac': IDMACAddress, 'iqn': IDIQN, 'ipv6': IDIPv6Address}
 HostStatusIdle, HostStatusConnected = 0, 1
-
-
-def _wchars(n):
-    class W(NDRUniFixedArray):
-        align = 2
-
-        def getDataLen(self, data, offset=0):
-            return n * 2
-    W.__name__ = 'WCHAR_%d' % n
-    return W
 
 
 def _wset(text, n):
@@ -69,99 +46,57 @@ def _wget(raw):
     return raw.decode('utf-16-le')
 
 
-class IDMethod(NDRENUM):
-    pass
+# The requests this module sends, by the names it has always used; the
+# classes and their parameters are istm/wire.py's, generated from the IDL.
+AddID = wire.IHost_AddID
+AddPortal = wire.IHost_AddPortal
+AddWTDisk = wire.IHost_AddWTDisk
+CheckTargetRedirect = wire.IHost_CheckTargetRedirect
+CloseHost = wire.IHostMgr2_CloseHost
+DeleteHost = wire.IHostMgr_DeleteHost
+EnumAllClusterHosts = wire.IHostMgr3_EnumAllClusterHosts
+EnumHosts = wire.IHostMgr_EnumHosts
+EnumIDs = wire.IHost_EnumIDs
+EnumPortals = wire.IHost_EnumPortals
+EnumSessions = wire.IHost2_EnumSessions
+EnumWTDiskLunMappings = wire.IHost_EnumWTDiskLunMappings
+GetHost = wire.IHostMgr_GetHost
+GetHostByTargetIQN = wire.IHostMgr_GetHostByTargetIQN
+NewHost = wire.IHostMgr_NewHost
+NewHost2 = wire.IHostMgr2_NewHost2
+NewHostNonPersistent = wire.IHostMgr2_NewHostNonPersistent
+OpenHost = wire.IHostMgr2_OpenHost
+RemoveAllIDs = wire.IHost_RemoveAllIDs
+RemoveAllPortals = wire.IHost_RemoveAllPortals
+RemoveAllWTDisks = wire.IHost_RemoveAllWTDisks
+RemoveID = wire.IHost_RemoveID
+RemovePortal = wire.IHost_RemovePortal
+RemoveWTDisk = wire.IHost_RemoveWTDisk
+Save = wire.IHost_Save
+SaveToStream = wire.IHost2_SaveToStream
+SetCHAPInfoByBlob = wire.IHost_SetCHAPInfoByBlob
+SetWTDiskLunMapping = wire.IHost_SetWTDiskLunMapping
+ValidateChapSecret = wire.IHost_ValidateChapSecret
+ValidateReverseChapSecret = wire.IHost_ValidateReverseChapSecret
 
 
-class ID(NDRSTRUCT):            # 2.2.4.7
-    structure = (('eMethod', IDMethod), ('szValue', _wchars(512)))
+# The properties IHost.get() / put() and the accessors below know: the
+# IDL's [propget]/[propput] pairs of IHost, IHost2 and IHost3 but Guid.
+_PROPS = tuple(n[len('IHost_get_'):] if n.startswith('IHost_get_') else n.split('_get_', 1)[1]
+               for (iface, _op), (n, _i, _o) in sorted(wire.PARAMS.items())
+               if iface in ('IHost', 'IHost2', 'IHost3') and '_get_' in n and
+               not n.endswith('_get_Guid'))
 
 
-class LUN_MAPPING(NDRSTRUCT):   # 2.2.4.10
-    structure = (('dwLun', DWORD), ('dwWTD', DWORD))
-
-
-class PORTAL(NDRSTRUCT):        # 2.2.4.13, MAX_IP_ADDRESS_LEN = 127
-    structure = (('Guid', GUID), ('szIpAddress', _wchars(128)), ('dwPort', DWORD),
-                 ('bListen', BOOL), ('bSecure', BOOL), ('bValid', BOOL))
-
-
-class CHAR_ARRAY(NDRUniConformantArray):
-    item = 'c'
-
-
-class HostStatus(NDRENUM):
-    pass
-
-
-def _def(name, opnum, params=(), answer=()):
-    """Request NAME and answer NAME + 'Response', as module attributes
-    (impacket looks the answer class up by name in this module)."""
-    globals()[name] = _call(name, opnum, params)
-    globals()[name + 'Response'] = _answer(name + 'Response', answer)
-
-
-_MIP = PMInterfacePointer
-
-# 3.25 IHostMgr (3..7), 3.27 IHostMgr2 (8..11), 3.29 IHostMgr3 (12)
-_def('EnumHosts', 3, (), (('ppEnumHost', _MIP),))
-_def('NewHost', 4, (('HostName', BSTR),), (('ppNewHost', _MIP),))
-_def('GetHost', 5, (('HostName', BSTR),), (('ppHost', _MIP),))
-_def('GetHostByTargetIQN', 6, (('TargetIQN', BSTR),), (('ppHost', _MIP),))
-_def('DeleteHost', 7, (('HostName', BSTR),))
-_def('NewHost2', 8, (('HostName', BSTR), ('ResourceGroup', BSTR)), (('ppNewHost', _MIP),))
-_def('NewHostNonPersistent', 9, (('HostName', BSTR), ('ResourceName', BSTR)),
-     (('ppNewHost', _MIP),))
-_def('OpenHost', 10, (('pStream', _MIP), ('ResourceName', BSTR)), (('ppHost', _MIP),))
-_def('CloseHost', 11, (('HostName', BSTR),))
-_def('EnumAllClusterHosts', 12, (), (('EnumHost', _MIP),))
-
-# 3.21 IHost properties: (name, opnum of get, wire type); put is get + 1
-_PROPS = (
-    ('Enable', 4, BOOLEAN), ('Name', 6, BSTR), ('Description', 8, BSTR),
-    ('TargetIQN', 10, BSTR), ('Status', 12, HostStatus), ('LastLogIn', 14, LONGLONG),
-    ('EnableCHAP', 16, BOOLEAN), ('CHAPUserName', 18, BSTR), ('CHAPSecret', 20, BSTR),
-    ('EnableReverseCHAP', 22, BOOLEAN), ('ReverseCHAPUserName', 24, BSTR),
-    ('ReverseCHAPSecret', 26, BSTR), ('TargetMaxRecvDataSegmentLength', 28, ULONG),
-    ('TargetFirstBurstLength', 30, ULONG), ('TargetMaxBurstLength', 32, ULONG),
-    ('NumRecvBuffers', 34, ULONG), ('EnforceIdleTimeoutDetection', 36, BOOLEAN),
-    ('ListenAllNetworkAdapters', 38, BOOLEAN), ('Processor', 40, ULONG),
-    # IHost2 (60..63), IHost3 (66..67)
-    ('ResourceName', 60, BSTR), ('ResourceGroupName', 62, BSTR), ('ResourceState', 66, LONG),
-)
-for _name, _op, _t in _PROPS:
-    _def('IHost_get_' + _name, _op, (), (('p', _t),))
-    _def('IHost_put_' + _name, _op + 1, (('v', _t),))
-_def('IHost_get_Guid', 3, (), (('pGuid', GUID),))
-_def('EnumIDs', 42, (), (('ppEnumIDMethod', _MIP),))
-_def('AddID', 43, (('pIDMethod', ID),))
-_def('RemoveID', 44, (('pIDMethod', ID),))
-_def('RemoveAllIDs', 45)
-_def('EnumWTDiskLunMappings', 46, (), (('ppEnumWTDiskLunMapping', _MIP),))
-_def('AddWTDisk', 47, (('nWTD', ULONG),))
-_def('RemoveWTDisk', 48, (('nWTD', ULONG),))
-_def('RemoveAllWTDisks', 49)
-_def('SetWTDiskLunMapping', 50, (('nWTD', ULONG), ('nNewLun', ULONG)))
-_def('EnumPortals', 51, (), (('ppEnumPortal', _MIP),))
-_def('AddPortal', 52, (('IpAddress', BSTR),))
-_def('RemovePortal', 53, (('IpAddress', BSTR),))
-_def('RemoveAllPortals', 54)
-_def('SetCHAPInfoByBlob', 55, (('nBlobSize', ULONG), ('Blob', CHAR_ARRAY)))
-_def('Save', 56)
-_def('ValidateChapSecret', 57, (('Secret', BSTR),))
-_def('ValidateReverseChapSecret', 58, (('Secret', BSTR),))
-_def('CheckTargetRedirect', 59, (('LocalConnectAddr', BSTR),), (('pRedirectAddr', BSTR),))
-_def('SaveToStream', 64, (('pStream', _MIP),))
-_def('EnumSessions', 65, (), (('ppEnumSession', _MIP),))
-
-# IEnum*: Next (3), Skip (4), Reset (5), Clone (6)
-for _pfx, _elem in (('EnumHost', _MIP), ('EnumIDMethod', ID),
-                    ('EnumWTDiskLunMapping', LUN_MAPPING), ('EnumPortal', PORTAL)):
-    _def(_pfx + '_Next', 3, (('ulNumElements', ULONG), ('pElements', _elem)),
-         (('pElements', _elem), ('pNumElementsReturned', ULONG)))
-    _def(_pfx + '_Skip', 4, (('ulNumElements', ULONG),))
-    _def(_pfx + '_Reset', 5)
-    _def(_pfx + '_Clone', 6, (('ppNewEnum', _MIP),), (('ppNewEnum', _MIP),))
+def _prop(kind, prop):
+    """IHost's (or IHost2's, IHost3's) [prop<kind>] PROP: its request class
+    and the name of its one parameter."""
+    for iface in ('IHost', 'IHost2', 'IHost3'):
+        cls = getattr(wire, '%s_%s_%s' % (iface, kind, prop), None)
+        if cls is not None:
+            lst = cls.structure if kind == 'put' else getattr(wire, cls.__name__ + 'Response').structure
+            return cls, lst[0][0]
+    raise KeyError(prop)
 
 
 def _bstr(req, field, value):
@@ -239,7 +174,8 @@ class IHost(_Object):
 
     def get(self, prop):
         """[propget] PROP (a name from _PROPS)."""
-        v = self._req(globals()['IHost_get_' + prop]())['p']
+        cls, field = _prop('get', prop)
+        v = self._req(cls())[field]
         if isinstance(v, int):
             return v
         for key in ('asData', 'Data'):
@@ -250,15 +186,16 @@ class IHost(_Object):
         return None
 
     def put(self, prop, value):
-        req = globals()['IHost_put_' + prop]()
+        cls, field = _prop('put', prop)
+        req = cls()
         if isinstance(value, str) or value is None:
-            _bstr(req, 'v', value)
+            _bstr(req, field, value)
         else:
-            req['v'] = int(value)
+            req[field] = int(value)
         self._req(req)
 
     def guid(self):
-        g = self._req(IHost_get_Guid())['pGuid']
+        g = self._req(wire.IHost_get_Guid())['pGuid']
         return bytes(g['Data']) if not isinstance(g, bytes) else g
 
     def enum_ids(self):
@@ -366,7 +303,7 @@ def _snake(name):
 def _accessors():
     """IHost.get_<snake>() / put_<snake>(v) for every property
     (get_target_iqn, put_chap_secret, get_enable_reverse_chap, ...)."""
-    for prop, _op, _t in _PROPS:
+    for prop in _PROPS:
         snake = _snake(prop)
         setattr(IHost, 'get_' + snake, lambda self, p=prop: self.get(p))
         setattr(IHost, 'put_' + snake, lambda self, v, p=prop: self.put(p, v))
@@ -382,7 +319,7 @@ _Enum = IstmEnum
 
 class IEnumHost(_Enum):
     IID = IID_IEnumHost
-    PFX = 'EnumHost'
+    PFX = 'IEnumHost'
 
     def _blank(self, req):
         req['pElements'] = NULL
@@ -393,7 +330,7 @@ class IEnumHost(_Enum):
 
 class IEnumIDMethod(_Enum):
     IID = IID_IEnumIDMethod
-    PFX = 'EnumIDMethod'
+    PFX = 'IEnumIDMethod'
 
     def _blank(self, req):
         req['pElements']['eMethod'] = 0
@@ -406,7 +343,7 @@ class IEnumIDMethod(_Enum):
 
 class IEnumWTDiskLunMapping(_Enum):
     IID = IID_IEnumWTDiskLunMapping
-    PFX = 'EnumWTDiskLunMapping'
+    PFX = 'IEnumWTDiskLunMapping'
 
     def _blank(self, req):
         req['pElements']['dwLun'] = 0
@@ -418,7 +355,7 @@ class IEnumWTDiskLunMapping(_Enum):
 
 class IEnumPortal(_Enum):
     IID = IID_IEnumPortal
-    PFX = 'EnumPortal'
+    PFX = 'IEnumPortal'
 
     def _blank(self, req):
         req['pElements']['Guid'] = b'\0' * 16

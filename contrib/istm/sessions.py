@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Copyright (C) 2026 The vhdtarget authors
 # istm/sessions.py: the session interfaces of [MS-ISTM] for impacket's DCOM
-# client, from the IDL of section 6: ISessionManager (3.34),
-# ISessionManager2 (3.35), IEnumSession (3.13), IEnumSession2 (3.14),
-# IEnumConnection (3.5), with SESSION, SESSION2 and CONNECTION (2.2.4).
+# client: ISessionManager (3.34), ISessionManager2 (3.35), IEnumSession
+# (3.13), IEnumSession2 (3.14), IEnumConnection (3.5).  The wire (requests,
+# answers, SESSION, SESSION2, CONNECTION) is istm/wire.py, generated from
+# the IDL of section 6 by the build; this module turns it into Python values.
 #
 # Wrappers return plain Python values (dicts for the structures) and raise
 # DCERPCSessionError for a failing HRESULT (hresult_of(exc) gives it);
@@ -14,37 +15,17 @@
 # Needs Debian's python3-impacket (0.10) under /usr/bin/python3.
 
 
-from impacket.dcerpc.v5.dcomrt import INTERFACE, IRemUnknown2, PMInterfacePointer
-from impacket.dcerpc.v5.dtypes import BOOLEAN, DWORD, NULL, ULONG, ULONGLONG, USHORT
-from impacket.dcerpc.v5.ndr import NDRENUM, NDRSTRUCT, NDRUniFixedArray
-from impacket.dcerpc.v5.rpcrt import DCERPCException
-from impacket.uuid import uuidtup_to_bin
-
+from istm import wire
 from istm.base import (IstmObject, IstmEnum, CLSID_SessionManager, DCERPCSessionError, S_FALSE, S_OK,  # noqa: F401
-                       _answer, _call, hresult_of)
-
-IID_ISessionManager = uuidtup_to_bin(('8d7ae740-b9c5-49fc-a11e-89171907cb86', '0.0'))
-IID_ISessionManager2 = uuidtup_to_bin(('c10a76d8-1fe4-4c2f-b70d-665265215259', '0.0'))
-IID_IEnumSession = uuidtup_to_bin(('40cc8569-6d23-4005-9958-e37f08ae192b', '0.0'))
-IID_IEnumSession2 = uuidtup_to_bin(('442931d5-e522-4e64-a181-74e98a4e1748', '0.0'))
-IID_IEnumConnection = uuidtup_to_bin(('6aea6b26-0680-411d-8877-a148df3087d5', '0.0'))
+                       hresult_of)
+from istm.wire import (CONNECTION, IID_IEnumConnection, IID_IEnumSession,  # noqa: F401
+                       IID_IEnumSession2, IID_ISessionManager, IID_ISessionManager2, SESSION,
+                       SESSION2)
 
 # 2.2.3.7 SessionType, 2.2.3.1 AuthenticationMethod
-SESSION_TYPES = {0: 'invalid', 1: 'discovery', 2: 'normal'}
-AUTH_METHODS = {0: 'none', 1: 'chap'}
-
-
-
-
-def _wchars(n):
-    class W(NDRUniFixedArray):
-        align = 2
-
-        def getDataLen(self, data, offset=0):
-            return n * 2
-    W.__name__ = 'WCHAR_%d' % n
-    W.nchars = n
-    return W
+SESSION_TYPES = {wire.SessionType_Invalid: 'invalid', wire.SessionType_Discovery: 'discovery',
+                 wire.SessionType_Normal: 'normal'}
+AUTH_METHODS = {wire.AuthenticationMethod_None: 'none', wire.AuthenticationMethod_Chap: 'chap'}
 
 
 def _wget(raw):
@@ -58,57 +39,6 @@ def _wget(raw):
 
 def _enum_value(v):
     return v if isinstance(v, int) else v['Data']
-
-
-class SessionType(NDRENUM):
-    pass
-
-
-class AuthenticationMethod(NDRENUM):
-    pass
-
-
-class SESSION(NDRSTRUCT):       # 2.2.4.15
-    structure = (('InitiatorIQN', _wchars(256)), ('HostTargetIQN', _wchars(256)))
-
-
-class SESSION2(NDRSTRUCT):      # 2.2.4.16
-    structure = (('InitiatorIQN', _wchars(256)), ('HostTargetIQN', _wchars(256)),
-                 ('HostName', _wchars(512)), ('TSIH', USHORT), ('ISID', ULONGLONG),
-                 ('eType', SessionType), ('eAuthMethod', AuthenticationMethod))
-
-
-class CONNECTION(NDRSTRUCT):    # 2.2.4.2, MAX_IP_ADDRESS_LEN = 127
-    structure = (('CID', DWORD), ('InitiatorIpAddress', _wchars(128)), ('InitiatorPort', DWORD),
-                 ('TargetIpAddress', _wchars(128)), ('TargetPort', DWORD),
-                 ('HeaderDigestEnabled', BOOLEAN), ('DataDigestEnabled', BOOLEAN))
-
-
-def _def(name, opnum, params=(), answer=()):
-    """Request NAME and answer NAME + 'Response', as module attributes
-    (impacket looks the answer class up by name in this module)."""
-    globals()[name] = _call(name, opnum, params)
-    globals()[name + 'Response'] = _answer(name + 'Response', answer)
-
-
-_MIP = PMInterfacePointer
-
-# 3.34 ISessionManager (3), 3.35 ISessionManager2 (4..7)
-_def('EnumSessions', 3, (), (('ppEnumSession', _MIP),))
-_def('EnumSessions2', 4, (), (('ppEnumSession', _MIP),))
-_def('EnumConnections', 5, (('TSIH', USHORT),), (('ppEnumConnection', _MIP),))
-_def('GetSession', 6, (('TSIH', USHORT),), (('pSessionInfo', SESSION2),))
-_def('GetConnection', 7, (('TSIH', USHORT), ('CID', DWORD)), (('pConnectionInfo', CONNECTION),))
-
-# IEnumSession, IEnumSession2, IEnumConnection: Next (3), Skip (4), Reset
-# (5), Clone (6; ppNewEnum is [in] in the IDL, istmd returns it as [in, out])
-for _pfx, _elem in (('EnumSession', SESSION), ('EnumSession2', SESSION2),
-                    ('EnumConnection', CONNECTION)):
-    _def(_pfx + '_Next', 3, (('ulNumElements', ULONG), ('pElements', _elem)),
-         (('pElements', _elem), ('pNumElementsReturned', ULONG)))
-    _def(_pfx + '_Skip', 4, (('ulNumElements', ULONG),))
-    _def(_pfx + '_Reset', 5)
-    _def(_pfx + '_Clone', 6, (('ppNewEnum', _MIP),), (('ppNewEnum', _MIP),))
 
 
 def session_value(s):
@@ -138,7 +68,7 @@ _Enum = IstmEnum
 
 class IEnumSession(_Enum):
     IID = IID_IEnumSession
-    PFX = 'EnumSession'
+    PFX = 'IEnumSession'
     ELEM = SESSION
 
     def _elem(self, e):
@@ -147,7 +77,7 @@ class IEnumSession(_Enum):
 
 class IEnumSession2(_Enum):
     IID = IID_IEnumSession2
-    PFX = 'EnumSession2'
+    PFX = 'IEnumSession2'
     ELEM = SESSION2
 
     def _elem(self, e):
@@ -156,7 +86,7 @@ class IEnumSession2(_Enum):
 
 class IEnumConnection(_Enum):
     IID = IID_IEnumConnection
-    PFX = 'EnumConnection'
+    PFX = 'IEnumConnection'
     ELEM = CONNECTION
 
     def _elem(self, e):
@@ -168,23 +98,23 @@ class ISessionManager(_Object):
     IID = IID_ISessionManager2
 
     def enum_sessions(self):
-        return self._wrap(self._req(EnumSessions())['ppEnumSession'], IEnumSession)
+        return self._wrap(self._req(wire.ISessionManager_EnumSessions())['ppEnumSession'], IEnumSession)
 
     def enum_sessions2(self):
-        return self._wrap(self._req(EnumSessions2())['ppEnumSession'], IEnumSession2)
+        return self._wrap(self._req(wire.ISessionManager2_EnumSessions2())['ppEnumSession'], IEnumSession2)
 
     def enum_connections(self, tsih):
-        req = EnumConnections()
+        req = wire.ISessionManager2_EnumConnections()
         req['TSIH'] = tsih
         return self._wrap(self._req(req)['ppEnumConnection'], IEnumConnection)
 
     def get_session(self, tsih):
-        req = GetSession()
+        req = wire.ISessionManager2_GetSession()
         req['TSIH'] = tsih
         return session_value(self._req(req)['pSessionInfo'])
 
     def get_connection(self, tsih, cid):
-        req = GetConnection()
+        req = wire.ISessionManager2_GetConnection()
         req['TSIH'] = tsih
         req['CID'] = cid
         return connection_value(self._req(req)['pConnectionInfo'])

@@ -59,9 +59,11 @@ const struct dcom_class istm_class_snapshot = {
 };
 
 /* --- iSNS Management: ISnsMgr (not in this release) --- */
+static const struct dcom_iface *const sns_ifaces[] = { &istm_if_isnsmgr };
 const struct dcom_class istm_class_sns = {
 	.name = "ISnsMgr",
 	.clsid = NDR_GUID_INIT(0x24f9c1a9, 0xb22e, 0x4e24, 0xbe, 0xc9, 0x4a, 0xf0, 0xa4, 0xd9, 0x67, 0x36),
+	.ifaces = sns_ifaces, .nifaces = NDR_COUNTOF(sns_ifaces),
 };
 
 /* --- Target Management: IHostMgr, 2, 3 --- */
@@ -83,18 +85,19 @@ const unsigned istm_nclasses = NDR_COUNTOF(istm_classes);
 /* --- inner classes: one line per class, each area in its own block --- */
 const struct dcom_class *const istm_inner_classes[] = {
 	/* targets */
-	&istm_class_ihost, &istm_class_enum_host, &istm_class_ienumidmethod,
+	&istm_class_ihost, &istm_class_ienumhost, &istm_class_ienumidmethod,
 	&istm_class_ienumwtdisklunmapping, &istm_class_ienumportal,
 
 	/* virtual disks */
-	&istm_class_wtdisk, &istm_class_enum_wtdisk, &istm_class_enum_lmmountpoint,
+	&istm_class_wtdisk, &istm_class_ienumwtdisk, &istm_class_ienumlmmountpoint,
 
 	/* local devices */
-	&istm_class_directory_enum, &istm_class_enum_volume, &istm_class_enum_volume2,
-	&istm_class_enum_disk, &istm_class_enum_disk2, &istm_class_enum_resource_group,
+	&istm_class_directory_enum, &istm_class_ienumvolume, &istm_class_ienumvolume2,
+	&istm_class_ienumdisk, &istm_class_ienumdisk2, &istm_class_ienumresourcegroup,
 
 	/* sessions */
-	&istm_class_enum_session, &istm_class_enum_session2, &istm_class_enum_connection,
+	&istm_class_ienumsession, &istm_class_ienumsession2, &istm_class_ienumconnection,
+	&istm_class_ienumcachedinitiator,
 
 	NULL,
 };

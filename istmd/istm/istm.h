@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  * Copyright (C) 2026 The vhdtarget authors */
-/* istm.h: the [MS-ISTM] interfaces, as dcom_iface tables (istm/classes.c
- * lists which class answers to which), and what the interface files share:
- * asking the parent (istm_svc) and enumerators (istm_enum).  Each
- * interface lives in its own file: parameter descriptors, then
- * implementations, then the method table in opnum order.
+/* istm.h: what the [MS-ISTM] interface files share.  The wire is not
+ * here: idl/istm_ndr.h, generated from the specification's IDL
+ * (idl/ms-istm.idl) and istmd's deviations (idl/istm.acf), declares every
+ * structure, parameter list, NDR table and interface table, and one
+ * handler per served method, Interface_Method(); the files of istm/ define
+ * those handlers (one file per interface or family) and the objects they
+ * hand out.  Here: asking the parent (istm_svc), enumerators (istm_enum),
+ * exporting objects, the classes (classes.c lists which class answers to
+ * which interface) and the conversions the areas share.
  *
  * One section per area; each area adds only to its own.
  */
@@ -12,6 +16,7 @@
 #define ISTMD_ISTM_H
 
 #include "dcom/dcom_int.h"
+#include "idl/istm_ndr.h"   /* generated from the IDL: structures, NDR tables, handlers */
 
 struct istm_enum;
 
@@ -43,7 +48,11 @@ uint32_t istm_svc_hr(uint32_t verb, const void *req, size_t len);
  * (Windows does the same, <12>), with pNumElementsReturned = 1 and S_OK,
  * and S_FALSE with 0 at the end; Next(0) is the count-only call (the
  * number of items left).  Clone's ppNewEnum is [in] in the IDL, which
- * cannot carry the new enumerator back: istmd treats it as [in, out]. */
+ * cannot carry the new enumerator back: istmd treats it as [in, out].
+ * Both are declared, with their reasons, in idl/istm.acf ("enumerator",
+ * "inout"), which binds Next/Skip/Reset/Clone of every IEnum* to the four
+ * functions below; the generated ISTM_ENUM_<IEnumX> macro fills a kind's
+ * iface, cls and next_out_* from the IDL. */
 struct istm_enum_kind {
 	const char *name;            /* "IEnumWTDisk", for logs */
 	const struct dcom_iface *iface;   /* the IEnum* interface */
@@ -83,35 +92,24 @@ uint32_t istm_enum_next(struct dcom_call *c, const void *in, void *out);
 uint32_t istm_enum_skip(struct dcom_call *c, const void *in, void *out);
 uint32_t istm_enum_reset(struct dcom_call *c, const void *in, void *out);
 uint32_t istm_enum_clone(struct dcom_call *c, const void *in, void *out);
-/* Parameter lists of Skip ([in] ULONG), Reset (none) and Clone ([in,out]
- * IEnum** as one unique MIP) shared by every IEnum* table. */
-extern const struct ndr_type istm_t_enum_skip_in, istm_t_enum_clone_param;
+
+/* The to_wire of a kind over an always empty collection: an item can only
+ * be a parent bug. */
+uint32_t istm_enum_no_item(struct dcom_call *c, const struct istm_enum *e, const void *item,
+			   void *elem);
 
 /* Methods with no [in]/[out] beyond the HRESULT, for "not implemented"
  * and the like. */
 uint32_t istm_not_implemented(struct dcom_call *c, const void *in, void *out);
 
-/* --- iwtgeneral.c: [MS-ISTM] 3.52, 3.54 ----------------------------------- */
-extern const struct dcom_iface istm_if_iwtgeneral;
-extern const struct dcom_iface istm_if_iwtgeneral2;
-
 /* --- targets (ihostmgr.c, ihost.c, ienum_host.c, ienum_target.c) --------- */
 struct state_target;
-extern const struct dcom_iface istm_if_ihostmgr, istm_if_ihostmgr2, istm_if_ihostmgr3;
-extern const struct dcom_iface istm_if_ihost, istm_if_ihost2, istm_if_ihost3;
-extern const struct dcom_iface istm_if_ienumhost, istm_if_ienumidmethod,
-	istm_if_ienumwtdisklunmapping, istm_if_ienumportal;
-extern const struct dcom_class istm_class_ihost, istm_class_enum_host,
-	istm_class_ienumidmethod, istm_class_ienumwtdisklunmapping, istm_class_ienumportal;
+extern const struct dcom_class istm_class_ihost;
 extern const struct istm_enum_kind istm_enum_hosts, istm_kind_ienumidmethod,
 	istm_kind_ienumwtdisklunmapping, istm_kind_ienumportal;
-/* 2.2.4.7 ID, the element of IEnumIDMethod and AddID's argument
- * (IDMethod is an enum: 16 bits on the wire). */
-struct istm_id {
-	uint16_t method;             /* eMethod */
-	uint16_t value[512];         /* szValue */
-};
-extern const struct ndr_type istm_t_id;
+/* A PORTAL from tgtd's portal P (IEnumPortal's elements, GetPortal). */
+struct svc_target_portal;
+void istm_portal_fill(struct PORTAL *out, const struct svc_target_portal *p);
 /* Export an IHost object holding a copy of T (a row from the parent) into
  * *MIP.  A placeholder's object drops the row when it goes unsaved. */
 uint32_t istm_host_export(struct dcom_call *c, const struct state_target *t,
@@ -123,12 +121,7 @@ uint32_t istm_host_export(struct dcom_call *c, const struct state_target *t,
  * properties that change under it (Assigned, Status, LMStatus, ...) are
  * read from the parent on each call. */
 struct svc_disk_info;
-extern const struct dcom_iface istm_if_iwtdiskmgr, istm_if_iwtdiskmgr2, istm_if_iwtdiskmgr3,
-	istm_if_iwtdiskmgr4;
-extern const struct dcom_iface istm_if_iwtdisk, istm_if_iwtdisk2, istm_if_iwtdisk3;
-extern const struct dcom_iface istm_if_ienumwtdisk, istm_if_ienumlmmountpoint;
-extern const struct dcom_class istm_class_wtdisk, istm_class_enum_wtdisk,
-	istm_class_enum_lmmountpoint;
+extern const struct dcom_class istm_class_wtdisk;
 /* Export an IWTDisk object for INFO into *MIP (for any method returning
  * an IWTDisk **, e.g. an IEnumWTDisk element). */
 uint32_t istm_wtdisk_export(struct dcom_call *c, const struct svc_disk_info *info,
@@ -141,92 +134,31 @@ uint32_t istm_enum_lmmountpoint_new(struct dcom_call *c, int64_t wtd, struct ndr
 /* --- local devices (ilocaldevicemgr.c, ienum_volume.c, ...) ---------------- */
 /* ILocalDeviceMgr/2/3 (3.30, 3.32, 3.33), IDirectoryEnum (3.3), IEnumVolume/2
  * (3.17, 3.18), IEnumDisk/2 (3.6, 3.7), IEnumResourceGroup (3.12). */
-extern const struct dcom_iface istm_if_ilocaldevicemgr, istm_if_ilocaldevicemgr2,
-	istm_if_ilocaldevicemgr3, istm_if_idirectoryenum, istm_if_ienumvolume,
-	istm_if_ienumvolume2, istm_if_ienumdisk, istm_if_ienumdisk2, istm_if_ienumresourcegroup;
-/* Their inner classes (one per interface an object is handed out as). */
-extern const struct dcom_class istm_class_directory_enum, istm_class_enum_volume,
-	istm_class_enum_volume2, istm_class_enum_disk, istm_class_enum_disk2,
-	istm_class_enum_resource_group;
+extern const struct dcom_class istm_class_directory_enum;
 /* The enumerators ILocalDeviceMgr hands out. */
 extern const struct istm_enum_kind istm_kind_volume, istm_kind_volume2, istm_kind_disk,
 	istm_kind_disk2, istm_kind_resource_group;
 
-/* 2.2.4.20 VOLUME2 (VOLUME is the same without hyFreeSpace,
- * bSupportSparseFiles, bIsQuorum, szResourceGroup, MaxFileSize). */
-struct istm_volume2 {
-	uint32_t disk_index;         /* dwDiskIndex */
-	uint16_t guid[64];           /* szGuid */
-	uint16_t mount_point[512];   /* szMountPoint */
-	uint16_t label[64];          /* szLabel */
-	uint16_t file_system[64];    /* szFileSystem */
-	uint8_t system_volume;       /* bSystemVolume */
-	uint8_t page_file;           /* bPageFile */
-	uint64_t offset;             /* hyOffset */
-	uint64_t size;               /* hySize */
-	uint64_t total_size;         /* hyTotalVolSize */
-	uint64_t free_space;         /* hyFreeSpace */
-	uint32_t valid_wt_volume;    /* bValidWTVolume */
-	uint32_t extended_partition; /* bIsContainedInExtendedPartition */
-	uint32_t dynamic_disk;       /* bIsOnDynamicDisk */
-	uint32_t unallocated;        /* bUnallocated */
-	uint32_t sparse_files;       /* bSupportSparseFiles */
-	uint32_t quorum;             /* bIsQuorum */
-	uint16_t resource_group[512];   /* szResourceGroup */
-	uint64_t max_file_size;      /* MaxFileSize */
-};
-extern const struct ndr_type istm_t_volume2;
 struct svc_device_volume;
 /* A new IDirectoryEnum object into *MIP (ILocalDeviceMgr::EnumDirectory). */
 uint32_t istm_directory_enum_new(struct dcom_call *c, struct ndr_blob **mip);
 /* Fill a VOLUME2 from the parent's description of a storage root. */
-void istm_volume2_fill(struct istm_volume2 *v, const struct svc_device_volume *from);
+void istm_volume2_fill(struct VOLUME2 *v, const struct svc_device_volume *from);
 
 /* --- sessions (isessionmanager.c, ienum_session.c, ...) -------------------- */
-/* [MS-ISTM] 3.34 ISessionManager, 3.35 ISessionManager2 (the class's). */
-extern const struct dcom_iface istm_if_isessionmanager, istm_if_isessionmanager2;
-/* 3.13 IEnumSession, 3.14 IEnumSession2, 3.5 IEnumConnection. */
-extern const struct dcom_iface istm_if_ienumsession, istm_if_ienumsession2,
-	istm_if_ienumconnection;
-extern const struct dcom_class istm_class_enum_session, istm_class_enum_session2,
-	istm_class_enum_connection;
+/* [MS-ISTM] 3.34 ISessionManager, 3.35 ISessionManager2 (the class's),
+ * 3.13 IEnumSession, 3.14 IEnumSession2, 3.5 IEnumConnection. */
 /* Enumerator kinds.  istm_enum_sessions2 with scope = a target row id is
  * IHost::EnumSessions' answer: istm_enum_new(c, &istm_enum_sessions2,
- * target_id, 0, NULL, &out->mip); scope -1 lists every session. */
+ * target_id, 0, NULL, &out->ppEnumSession); scope -1 lists every session. */
 extern const struct istm_enum_kind istm_enum_sessions, istm_enum_sessions2,
 	istm_enum_connections;
 
-/* 2.2.4.15 SESSION */
-struct istm_session {
-	uint16_t initiator[256];     /* WCHAR InitiatorIQN[256] */
-	uint16_t target[256];        /* WCHAR HostTargetIQN[256] */
-};
-/* 2.2.4.16 SESSION2 */
-struct istm_session2 {
-	uint16_t initiator[256];     /* WCHAR InitiatorIQN[256] */
-	uint16_t target[256];        /* WCHAR HostTargetIQN[256] */
-	uint16_t host_name[512];     /* WCHAR HostName[512] */
-	uint16_t tsih;               /* WORD TSIH */
-	uint64_t isid;               /* DWORDLONG ISID */
-	uint16_t type;               /* SessionType */
-	uint16_t auth;               /* AuthenticationMethod */
-};
-/* 2.2.4.2 CONNECTION */
-struct istm_connection {
-	uint32_t cid;                /* DWORD CID */
-	uint16_t initiator_addr[128]; /* WCHAR InitiatorIpAddress[MAX_IP_ADDRESS_LEN + 1] */
-	uint32_t initiator_port;     /* DWORD InitiatorPort */
-	uint16_t target_addr[128];   /* WCHAR TargetIpAddress[MAX_IP_ADDRESS_LEN + 1] */
-	uint32_t target_port;        /* DWORD TargetPort */
-	uint8_t header_digest;       /* boolean HeaderDigestEnabled */
-	uint8_t data_digest;         /* boolean DataDigestEnabled */
-};
-extern const struct ndr_type istm_t_session2, istm_t_connection;
 struct svc_session_item;
 struct svc_conn_item;
 /* The parent's items (svc/svc_session.h) as wire structures. */
-void istm_session2_from_item(const struct svc_session_item *it, struct istm_session2 *out);
-void istm_connection_from_item(const struct svc_conn_item *it, struct istm_connection *out);
+void istm_session2_from_item(const struct svc_session_item *it, struct SESSION2 *out);
+void istm_connection_from_item(const struct svc_conn_item *it, struct CONNECTION *out);
 
 /* --- the classes (classes.c) ---------------------------------------------- */
 /* The seven activatable classes ([MS-ISTM] 1.9). */

@@ -121,11 +121,8 @@ uint32_t istm_enum_next(struct dcom_call *c, const void *in, void *out)
 	return S_OK;
 }
 
+/* Every IEnum*'s Skip [in] list (IEnumX_Skip_in, generated) is this. */
 struct skip_in { uint32_t n; /* [in] ULONG ulNumElements */ };
-static const struct ndr_field skip_in_fields[] = {
-	NDR_FIELD(struct skip_in, n, &ndr_t_u32),
-};
-NDR_PARAMS_TYPE(istm_t_enum_skip_in, struct skip_in, skip_in_fields);
 
 uint32_t istm_enum_skip(struct dcom_call *c, const void *inv, void *out)
 {
@@ -160,11 +157,9 @@ uint32_t istm_enum_reset(struct dcom_call *c, const void *in, void *out)
 	return S_OK;
 }
 
-struct clone_param { struct ndr_blob *mip; /* [in(, out)] IEnumX **ppNewEnum */ };
-static const struct ndr_field clone_fields[] = {
-	NDR_FIELD(struct clone_param, mip, &ndr_t_unique_mip),
-};
-NDR_PARAMS_TYPE(istm_t_enum_clone_param, struct clone_param, clone_fields);
+/* Every IEnum*'s Clone [out] list (IEnumX_Clone_out, generated, with the
+ * [in, out] of istm.acf) is this. */
+struct clone_param { struct ndr_blob *mip; /* [in, out] IEnumX **ppNewEnum */ };
 
 uint32_t istm_enum_clone(struct dcom_call *c, const void *in, void *outv)
 {
@@ -179,6 +174,16 @@ uint32_t istm_enum_clone(struct dcom_call *c, const void *in, void *outv)
 		return E_OUTOFMEMORY;
 	*copy = *e;    /* same collection, its own iterator (3.1.4.2.2.4) */
 	return istm_export(c, e->kind->cls, e->kind->iface, copy, free, &out->mip);
+}
+
+uint32_t istm_enum_no_item(struct dcom_call *c, const struct istm_enum *e, const void *item,
+			   void *elem)
+{
+	(void)c;
+	(void)e;
+	(void)item;
+	(void)elem;
+	return E_UNEXPECTED;
 }
 
 uint32_t istm_not_implemented(struct dcom_call *c, const void *in, void *out)

@@ -35,57 +35,6 @@ struct wtdisk {
 	uint8_t cache_parent;        /* CacheParent */
 };
 
-/* ---- parameter lists ---- */
-struct guid_param { struct ndr_guid guid; /* GUID */ };
-static const struct ndr_field guid_fields[] = { NDR_FIELD(struct guid_param, guid, &ndr_t_guid) };
-static NDR_PARAMS_TYPE(guid_t, struct guid_param, guid_fields);
-
-struct bstr_param { struct ndr_bstr *s; /* BSTR */ };
-static const struct ndr_field bstr_fields[] = { NDR_FIELD(struct bstr_param, s, &ndr_t_bstr) };
-static NDR_PARAMS_TYPE(bstr_t, struct bstr_param, bstr_fields);
-
-struct u32_param { uint32_t v; /* unsigned long, long */ };
-static const struct ndr_field u32_fields[] = { NDR_FIELD(struct u32_param, v, &ndr_t_u32) };
-static NDR_PARAMS_TYPE(u32_t, struct u32_param, u32_fields);
-
-struct u16_param { uint16_t v; /* an enum (16 bits on the wire) */ };
-static const struct ndr_field u16_fields[] = { NDR_FIELD(struct u16_param, v, &ndr_t_u16) };
-static NDR_PARAMS_TYPE(enum_t, struct u16_param, u16_fields);
-
-struct u8_param { uint8_t v; /* boolean */ };
-static const struct ndr_field u8_fields[] = { NDR_FIELD(struct u8_param, v, &ndr_t_u8) };
-static NDR_PARAMS_TYPE(bool_t, struct u8_param, u8_fields);
-
-struct u64_param { uint64_t v; /* hyper */ };
-static const struct ndr_field u64_fields[] = { NDR_FIELD(struct u64_param, v, &ndr_t_u64) };
-static NDR_PARAMS_TYPE(hyper_t, struct u64_param, u64_fields);
-
-struct mip_param { struct ndr_blob *mip; /* an interface pointer */ };
-static const struct ndr_field mip_fields[] = {
-	NDR_FIELD(struct mip_param, mip, &ndr_t_unique_mip),
-};
-static NDR_PARAMS_TYPE(mip_t, struct mip_param, mip_fields);
-
-/* 2.2.4.11 LUN_STATUS */
-struct lun_status {
-	uint32_t lun;                /* dwLun */
-	uint16_t status;             /* eStatus: DeviceStatus */
-	uint32_t progress;           /* dwProgressPercent */
-	uint32_t error;              /* dwCompletionError */
-};
-static const struct ndr_field lun_status_fields[] = {
-	NDR_FIELD(struct lun_status, lun, &ndr_t_u32),
-	NDR_FIELD(struct lun_status, status, &ndr_t_u16),
-	NDR_FIELD(struct lun_status, progress, &ndr_t_u32),
-	NDR_FIELD(struct lun_status, error, &ndr_t_u32),
-};
-static NDR_STRUCT_TYPE(lun_status_st, struct lun_status, lun_status_fields);
-struct lun_status_param { struct lun_status s; /* [out] LUN_STATUS *Status */ };
-static const struct ndr_field lun_status_param_fields[] = {
-	NDR_FIELD(struct lun_status_param, s, &lun_status_st),
-};
-static NDR_PARAMS_TYPE(lun_status_t, struct lun_status_param, lun_status_param_fields);
-
 /* ---- the object ---- */
 
 static struct wtdisk *disk_of(struct dcom_call *c)
@@ -137,7 +86,6 @@ static uint32_t refresh(struct wtdisk *w)
  * virtual disk was not properly initialized"). */
 #define DISK(w) \
 	struct wtdisk *w = disk_of(c); \
-	(void)in; \
 	if (!w) \
 		return E_POINTER
 
@@ -148,115 +96,99 @@ static uint32_t refresh(struct wtdisk *w)
 			return hr_; \
 	} while (0)
 
-static uint32_t put_bstr(struct dcom_call *c, const char *s, void *outv)
+static uint32_t put_bstr(struct dcom_call *c, const char *s, struct ndr_bstr **out)
 {
-	struct bstr_param *out = outv;
-
-	return ndr_bstr_from_utf8(&c->arena, s, &out->s) < 0 ? E_OUTOFMEMORY : S_OK;
+	return ndr_bstr_from_utf8(&c->arena, s, out) < 0 ? E_OUTOFMEMORY : S_OK;
 }
 
 /* ---- IWTDisk ---- */
 
-static uint32_t get_guid(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk_get_Guid(struct dcom_call *c, struct IWTDisk_get_Guid_out *out)
 {
-	struct guid_param *out = outv;
 	DISK(w);
 
-	memcpy(out->guid.b, w->info.guid, 16);
+	memcpy(out->pGuid.b, w->info.guid, 16);
 	return S_OK;
 }
 
-static uint32_t get_serial(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk_get_SerialNumber(struct dcom_call *c, struct IWTDisk_get_SerialNumber_out *out)
 {
 	DISK(w);
 
-	return put_bstr(c, w->info.serial, outv);
+	return put_bstr(c, w->info.serial, &out->pSerialNumber);
 }
 
-static uint32_t get_wtd(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk_get_WTD(struct dcom_call *c, struct IWTDisk_get_WTD_out *out)
 {
-	struct u32_param *out = outv;
 	DISK(w);
 
-	out->v = (uint32_t)w->info.wtd;
+	out->pWTD = (uint32_t)w->info.wtd;
 	return S_OK;
 }
 
-static uint32_t get_type(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk_get_Type(struct dcom_call *c, struct IWTDisk_get_Type_out *out)
 {
-	struct u16_param *out = outv;
 	DISK(w);
 
-	out->v = (uint16_t)w->info.wtd_type;
+	out->pType = (uint16_t)w->info.wtd_type;
 	return S_OK;
 }
 
-static uint32_t get_flags(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk_get_Flags(struct dcom_call *c, struct IWTDisk_get_Flags_out *out)
 {
-	struct u32_param *out = outv;
 	DISK(w);
 
-	out->v = w->info.wtd_flags;
+	out->pFlags = w->info.wtd_flags;
 	return S_OK;
 }
 
 /* [propput]Flags (MAY, <91>): WTDFlagEnableLunMapping and istmd's
  * read-only bit; WTDFlagShadowLun is the server's to set.  Takes effect at
  * Save, where the base rule is checked. */
-static uint32_t put_flags(struct dcom_call *c, const void *inv, void *out)
+uint32_t IWTDisk_put_Flags(struct dcom_call *c, const struct IWTDisk_put_Flags_in *in)
 {
-	const struct u32_param *in = inv;
-	struct wtdisk *w = disk_of(c);
+	DISK(w);
 
-	(void)out;
-	if (!w)
-		return E_POINTER;
-	if (in->v & ~(SVC_WTD_FLAG_ENABLE_LUN_MAPPING | SVC_WTD_FLAG_READ_ONLY))
+	if (in->nFlags & ~(SVC_WTD_FLAG_ENABLE_LUN_MAPPING | SVC_WTD_FLAG_READ_ONLY))
 		return E_INVALIDARG;
-	w->info.wtd_flags = in->v;
-	w->info.read_only = !!(in->v & SVC_WTD_FLAG_READ_ONLY);
+	w->info.wtd_flags = in->nFlags;
+	w->info.read_only = !!(in->nFlags & SVC_WTD_FLAG_READ_ONLY);
 	return S_OK;
 }
 
-static uint32_t get_status(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk_get_Status(struct dcom_call *c, struct IWTDisk_get_Status_out *out)
 {
-	struct u16_param *out = outv;
 	DISK(w);
 
 	REFRESH(w);
-	out->v = w->info.mappings || w->info.lm_mount_point[0] ? STATUS_IN_USE : STATUS_IDLE;
+	out->pStatus = w->info.mappings || w->info.lm_mount_point[0] ? STATUS_IN_USE : STATUS_IDLE;
 	return S_OK;
 }
 
-static uint32_t get_assigned(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk_get_Assigned(struct dcom_call *c, struct IWTDisk_get_Assigned_out *out)
 {
-	struct u8_param *out = outv;
 	DISK(w);
 
 	REFRESH(w);
-	out->v = w->info.mappings > 0;
+	out->pAssigned = w->info.mappings > 0;
 	return S_OK;
 }
 
-static uint32_t get_description(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk_get_Description(struct dcom_call *c, struct IWTDisk_get_Description_out *out)
 {
 	DISK(w);
 
-	return put_bstr(c, w->info.description, outv);
+	return put_bstr(c, w->info.description, &out->pDescription);
 }
 
-static uint32_t put_description(struct dcom_call *c, const void *inv, void *out)
+uint32_t IWTDisk_put_Description(struct dcom_call *c, const struct IWTDisk_put_Description_in *in)
 {
-	const struct bstr_param *in = inv;
-	struct wtdisk *w = disk_of(c);
 	char *s;
+	DISK(w);
 
-	(void)out;
-	if (!w)
-		return E_POINTER;
-	if (!in->s)
+	if (!in->Description)
 		s = "";
-	else if (ndr_bstr_to_utf8(&c->arena, in->s, &s) < 0)
+	else if (ndr_bstr_to_utf8(&c->arena, in->Description, &s) < 0)
 		return E_INVALIDARG;
 	if (strlen(s) >= sizeof(w->info.description))
 		return E_INVALIDARG;
@@ -267,48 +199,59 @@ static uint32_t put_description(struct dcom_call *c, const void *inv, void *out)
 	return S_OK;
 }
 
-static uint32_t get_device_path(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk_get_DevicePath(struct dcom_call *c, struct IWTDisk_get_DevicePath_out *out)
 {
 	DISK(w);
 
-	return put_bstr(c, w->info.path, outv);
+	return put_bstr(c, w->info.path, &out->pDevicePath);
 }
 
-static uint32_t get_size(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk_get_Size(struct dcom_call *c, struct IWTDisk_get_Size_out *out)
 {
-	struct u64_param *out = outv;
 	DISK(w);
 
-	out->v = w->info.size;
+	out->pSize = w->info.size;
 	return S_OK;
 }
 
-static uint32_t get_snapshot_path(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk_get_SnapshotStoragePath(struct dcom_call *c,
+					 struct IWTDisk_get_SnapshotStoragePath_out *out)
 {
 	DISK(w);
 
 	if (w->info.wtd_type != 1)
 		return E_INVALIDARG;
-	return put_bstr(c, "", outv);       /* no snapshot storage */
+	return put_bstr(c, "", &out->pSnapshotStoragePath);   /* no snapshot storage */
 }
 
-static uint32_t get_snapshot_size(struct dcom_call *c, const void *in, void *outv)
+/* SnapshotStorageSize and SnapshotStorageUsedSize: no snapshot storage. */
+static uint32_t snapshot_size(struct dcom_call *c, uint64_t *out)
 {
-	struct u64_param *out = outv;
 	DISK(w);
 
 	if (w->info.wtd_type != 1)
 		return E_INVALIDARG;
-	out->v = 0;
+	*out = 0;
 	return S_OK;
+}
+
+uint32_t IWTDisk_get_SnapshotStorageSize(struct dcom_call *c,
+					 struct IWTDisk_get_SnapshotStorageSize_out *out)
+{
+	return snapshot_size(c, &out->pSize);
+}
+
+uint32_t IWTDisk_get_SnapshotStorageUsedSize(struct dcom_call *c,
+					     struct IWTDisk_get_SnapshotStorageUsedSize_out *out)
+{
+	return snapshot_size(c, &out->pSize);
 }
 
 /* Snapshot storage cannot be configured: E_INVALIDARG where 3.43.4.19/21
  * say so (not a fixed VHD file), otherwise the volume "does not support
  * shadow copies". */
-static uint32_t put_snapshot(struct dcom_call *c, const void *in, void *out)
+static uint32_t put_snapshot(struct dcom_call *c)
 {
-	(void)out;
 	DISK(w);
 
 	if (w->info.wtd_type != 1 || w->info.vhd_type != 1)
@@ -318,47 +261,81 @@ static uint32_t put_snapshot(struct dcom_call *c, const void *in, void *out)
 	return VSS_E_VOLUME_NOT_SUPPORTED;
 }
 
-static uint32_t get_lm_type(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk_put_SnapshotStoragePath(struct dcom_call *c,
+					 const struct IWTDisk_put_SnapshotStoragePath_in *in)
 {
-	struct u16_param *out = outv;
-	DISK(w);
-
-	REFRESH(w);
-	out->v = (uint16_t)w->info.lm_type;
-	return S_OK;
+	(void)in;
+	return put_snapshot(c);
 }
 
-static uint32_t get_zero_hyper(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk_put_SnapshotStorageSize(struct dcom_call *c,
+					 const struct IWTDisk_put_SnapshotStorageSize_in *in)
 {
-	struct u64_param *out = outv;
-	DISK(w);
-
-	out->v = 0;            /* LMTimeStamp: no snapshot store */
-	return S_OK;
+	(void)in;
+	return put_snapshot(c);
 }
 
-static uint32_t get_lm_mount_point(struct dcom_call *c, const void *in, void *outv)
+/* LMType and LMStatus: how the disk is mounted locally (MountType). */
+static uint32_t lm_type(struct dcom_call *c, uint16_t *out)
 {
 	DISK(w);
 
 	REFRESH(w);
-	return put_bstr(c, w->info.lm_mount_point, outv);
-}
-
-static uint32_t get_lm_snapshot_id(struct dcom_call *c, const void *in, void *outv)
-{
-	struct guid_param *out = outv;
-	DISK(w);
-
-	memset(out->guid.b, 0, 16);   /* mounted directly, never from a snapshot */
+	*out = (uint16_t)w->info.lm_type;
 	return S_OK;
 }
 
-static uint32_t save(struct dcom_call *c, const void *in, void *out)
+uint32_t IWTDisk_get_LMType(struct dcom_call *c, struct IWTDisk_get_LMType_out *out)
+{
+	return lm_type(c, &out->pType);
+}
+
+uint32_t IWTDisk_get_LMStatus(struct dcom_call *c, struct IWTDisk_get_LMStatus_out *out)
+{
+	return lm_type(c, &out->pStatus);
+}
+
+uint32_t IWTDisk_get_LMTimeStamp(struct dcom_call *c, struct IWTDisk_get_LMTimeStamp_out *out)
+{
+	DISK(w);
+
+	(void)w;
+	out->pTimeStamp = 0;            /* no snapshot store */
+	return S_OK;
+}
+
+/* LMMountPoint and LMCurrMountDeviceId: the vhdfs mount point. */
+static uint32_t lm_mount_point(struct dcom_call *c, struct ndr_bstr **out)
+{
+	DISK(w);
+
+	REFRESH(w);
+	return put_bstr(c, w->info.lm_mount_point, out);
+}
+
+uint32_t IWTDisk_get_LMMountPoint(struct dcom_call *c, struct IWTDisk_get_LMMountPoint_out *out)
+{
+	return lm_mount_point(c, &out->pPath);
+}
+
+uint32_t IWTDisk_get_LMCurrMountDeviceId(struct dcom_call *c,
+					 struct IWTDisk_get_LMCurrMountDeviceId_out *out)
+{
+	return lm_mount_point(c, &out->pDeviceId);
+}
+
+uint32_t IWTDisk_get_LMSnapshotId(struct dcom_call *c, struct IWTDisk_get_LMSnapshotId_out *out)
+{
+	DISK(w);
+
+	(void)w;
+	memset(out->pLMSnapshotId.b, 0, 16);   /* mounted directly, never from a snapshot */
+	return S_OK;
+}
+
+uint32_t IWTDisk_Save(struct dcom_call *c)
 {
 	struct svc_disk_save_req rq;
-
-	(void)out;
 	DISK(w);
 
 	memset(&rq, 0, sizeof(rq));
@@ -369,39 +346,34 @@ static uint32_t save(struct dcom_call *c, const void *in, void *out)
 	return istm_svc_hr(SVC_DISK_SAVE, &rq, sizeof(rq));
 }
 
-static uint32_t mount_direct(struct dcom_call *c, const void *in, void *out)
+uint32_t IWTDisk_DVMountDirect(struct dcom_call *c)
 {
 	struct svc_disk_ref_req rq;
-
-	(void)out;
 	DISK(w);
 
 	rq.wtd = w->info.wtd;
 	return istm_svc_hr(SVC_DISK_MOUNT, &rq, sizeof(rq));
 }
 
-static uint32_t dismount(struct dcom_call *c, const void *in, void *out)
+uint32_t IWTDisk_DVDismount(struct dcom_call *c)
 {
 	struct svc_disk_ref_req rq;
-
-	(void)out;
 	DISK(w);
 
 	rq.wtd = w->info.wtd;
 	return istm_svc_hr(SVC_DISK_DISMOUNT, &rq, sizeof(rq));
 }
 
-static uint32_t enum_lm_mount_points(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk_EnumLMMountPoints(struct dcom_call *c, struct IWTDisk_EnumLMMountPoints_out *out)
 {
-	struct mip_param *out = outv;
 	DISK(w);
 
-	return istm_enum_lmmountpoint_new(c, w->info.wtd, &out->mip);
+	return istm_enum_lmmountpoint_new(c, w->info.wtd, &out->ppEnumLMMountPoint);
 }
 
-static uint32_t get_volume_guid(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk_GetDeviceVolumeGuid(struct dcom_call *c,
+				     struct IWTDisk_GetDeviceVolumeGuid_out *out)
 {
-	struct guid_param *out = outv;
 	struct svc_disk_volume_req *rq;
 	struct svc_disk_volume_reply r;
 	size_t got;
@@ -418,55 +390,59 @@ static uint32_t get_volume_guid(struct dcom_call *c, const void *in, void *outv)
 	if (hr == S_OK && got < sizeof(r))
 		hr = ERROR_NOT_READY;
 	if (hr == S_OK)
-		memcpy(out->guid.b, r.guid, 16);
+		memcpy(out->pGuid.b, r.guid, 16);
 	return hr;
 }
 
 /* ---- IWTDisk2 ---- */
 
-static uint32_t get_enable(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk2_get_Enable(struct dcom_call *c, struct IWTDisk2_get_Enable_out *out)
 {
-	struct u8_param *out = outv;
 	DISK(w);
 
-	out->v = w->info.enabled;
+	out->pEnable = w->info.enabled;
 	return S_OK;
 }
 
-static uint32_t put_enable(struct dcom_call *c, const void *inv, void *out)
+uint32_t IWTDisk2_put_Enable(struct dcom_call *c, const struct IWTDisk2_put_Enable_in *in)
 {
-	const struct u8_param *in = inv;
-	struct wtdisk *w = disk_of(c);
+	DISK(w);
 
-	(void)out;
-	if (!w)
-		return E_POINTER;
-	w->info.enabled = in->v ? 1 : 0;
+	w->info.enabled = in->bEnable ? 1 : 0;
 	return S_OK;
 }
 
-static uint32_t get_empty_string(struct dcom_call *c, const void *in, void *outv)
+/* ResourceName, ResourceGroupName: not clustered. */
+static uint32_t empty_string(struct dcom_call *c, struct ndr_bstr **out)
 {
 	DISK(w);
 
 	(void)w;
-	return put_bstr(c, "", outv);   /* ResourceName, ResourceGroupName: not clustered */
+	return put_bstr(c, "", out);
+}
+
+uint32_t IWTDisk2_get_ResourceName(struct dcom_call *c, struct IWTDisk2_get_ResourceName_out *out)
+{
+	return empty_string(c, &out->pResourceName);
+}
+
+uint32_t IWTDisk2_get_ResourceGroupName(struct dcom_call *c,
+					struct IWTDisk2_get_ResourceGroupName_out *out)
+{
+	return empty_string(c, &out->pResourceGroup);
 }
 
 /* Not clustered: only the empty name is a valid resource name. */
-static uint32_t put_resource_name(struct dcom_call *c, const void *inv, void *out)
+uint32_t IWTDisk2_put_ResourceName(struct dcom_call *c,
+				   const struct IWTDisk2_put_ResourceName_in *in)
 {
-	const struct bstr_param *in = inv;
-
-	(void)out;
 	if (!disk_of(c))
 		return E_POINTER;
-	return !in->s || in->s->nchars == 0 ? S_OK : E_INVALIDARG;
+	return !in->ResourceName || in->ResourceName->nchars == 0 ? S_OK : E_INVALIDARG;
 }
 
-static uint32_t is_alive(struct dcom_call *c, const void *in, void *out)
+uint32_t IWTDisk2_IsAlive(struct dcom_call *c)
 {
-	(void)out;
 	DISK(w);
 
 	REFRESH(w);
@@ -474,189 +450,85 @@ static uint32_t is_alive(struct dcom_call *c, const void *in, void *out)
 }
 
 /* Every caller is remote (3.44.4.8). */
-static uint32_t save_to_stream(struct dcom_call *c, const void *in, void *out)
+uint32_t IWTDisk2_SaveToStream(struct dcom_call *c, const struct IWTDisk2_SaveToStream_in *in)
 {
-	(void)out;
 	DISK(w);
 
 	(void)w;
+	(void)in;
 	return E_ACCESSDENIED;
 }
 
 /* ---- IWTDisk3 ---- */
 
-static uint32_t get_vhd_type(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk3_get_VhdType(struct dcom_call *c, struct IWTDisk3_get_VhdType_out *out)
 {
-	struct u16_param *out = outv;
 	DISK(w);
 
-	out->v = (uint16_t)w->info.vhd_type;
+	out->Type = (uint16_t)w->info.vhd_type;
 	return S_OK;
 }
 
-static uint32_t get_parent_path(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk3_get_ParentPath(struct dcom_call *c, struct IWTDisk3_get_ParentPath_out *out)
 {
 	DISK(w);
 
 	if (w->info.vhd_type != 2)
 		return S_OK;            /* not applicable: no string assigned */
 	REFRESH(w);
-	return put_bstr(c, w->info.parent_path, outv);
+	return put_bstr(c, w->info.parent_path, &out->ParentPath);
 }
 
-static uint32_t get_allocated(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk3_get_AllocatedSize(struct dcom_call *c,
+				    struct IWTDisk3_get_AllocatedSize_out *out)
 {
-	struct u64_param *out = outv;
 	DISK(w);
 
 	REFRESH(w);
-	out->v = w->info.allocated;
+	out->Size = w->info.allocated;
 	return S_OK;
 }
 
-static uint32_t get_cache_parent(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk3_get_CacheParent(struct dcom_call *c, struct IWTDisk3_get_CacheParent_out *out)
 {
-	struct u8_param *out = outv;
 	DISK(w);
 
-	out->v = w->cache_parent;
+	out->CacheParent = w->cache_parent;
 	return S_OK;
 }
 
-static uint32_t put_cache_parent(struct dcom_call *c, const void *inv, void *out)
+uint32_t IWTDisk3_put_CacheParent(struct dcom_call *c, const struct IWTDisk3_put_CacheParent_in *in)
 {
-	const struct u8_param *in = inv;
-	struct wtdisk *w = disk_of(c);
+	DISK(w);
 
-	(void)out;
-	if (!w)
-		return E_POINTER;
 	if (w->info.vhd_type != 2)
 		return E_INVALIDARG;
-	w->cache_parent = in->v ? 1 : 0;
+	w->cache_parent = in->CacheParent ? 1 : 0;
 	return S_OK;
 }
 
-static uint32_t get_resource_state(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk3_get_ResourceState(struct dcom_call *c,
+				    struct IWTDisk3_get_ResourceState_out *out)
 {
-	struct u32_param *out = outv;
 	DISK(w);
 
 	(void)w;
-	out->v = CLUSTER_RESOURCE_ONLINE;
+	out->ResourceState = CLUSTER_RESOURCE_ONLINE;
 	return S_OK;
 }
 
-static uint32_t get_lun_status(struct dcom_call *c, const void *in, void *outv)
+uint32_t IWTDisk3_GetLunStatus(struct dcom_call *c, struct IWTDisk3_GetLunStatus_out *out)
 {
-	struct lun_status_param *out = outv;
 	DISK(w);
 
 	REFRESH(w);
 	if (!w->info.enabled)
 		return E_FAIL;
-	out->s.lun = (uint32_t)w->info.wtd;
-	out->s.status = w->info.mappings || w->info.lm_mount_point[0] ? STATUS_IN_USE
+	out->Status.dwLun = (uint32_t)w->info.wtd;
+	out->Status.eStatus = w->info.mappings || w->info.lm_mount_point[0] ? STATUS_IN_USE
 		: STATUS_IDLE;
 	return S_OK;
 }
-
-/* Opnums 3..41. */
-static const struct dcom_method iwtdisk_methods[] = {
-	{ "get_Guid", &ndr_t_no_params, &guid_t, get_guid },
-	{ "get_SerialNumber", &ndr_t_no_params, &bstr_t, get_serial },
-	{ "get_WTD", &ndr_t_no_params, &u32_t, get_wtd },
-	{ "put_WTD", &u32_t, &ndr_t_no_params, istm_not_implemented },
-	{ "get_Type", &ndr_t_no_params, &enum_t, get_type },
-	{ "put_Type", &enum_t, &ndr_t_no_params, istm_not_implemented },
-	{ "get_Flags", &ndr_t_no_params, &u32_t, get_flags },
-	{ "put_Flags", &u32_t, &ndr_t_no_params, put_flags },
-	{ "get_Status", &ndr_t_no_params, &enum_t, get_status },
-	{ "put_Status", &enum_t, &ndr_t_no_params, istm_not_implemented },
-	{ "get_Assigned", &ndr_t_no_params, &bool_t, get_assigned },
-	{ "put_Assigned", &bool_t, &ndr_t_no_params, istm_not_implemented },
-	{ "get_Description", &ndr_t_no_params, &bstr_t, get_description },
-	{ "put_Description", &bstr_t, &ndr_t_no_params, put_description },
-	{ "get_DevicePath", &ndr_t_no_params, &bstr_t, get_device_path },
-	{ "put_DevicePath", &bstr_t, &ndr_t_no_params, istm_not_implemented },
-	{ "get_Size", &ndr_t_no_params, &hyper_t, get_size },
-	{ "get_SnapshotStoragePath", &ndr_t_no_params, &bstr_t, get_snapshot_path },
-	{ "put_SnapshotStoragePath", &bstr_t, &ndr_t_no_params, put_snapshot },
-	{ "get_SnapshotStorageSize", &ndr_t_no_params, &hyper_t, get_snapshot_size },
-	{ "put_SnapshotStorageSize", &hyper_t, &ndr_t_no_params, put_snapshot },
-	{ "get_SnapshotStorageUsedSize", &ndr_t_no_params, &hyper_t, get_snapshot_size },
-	{ "get_LMType", &ndr_t_no_params, &enum_t, get_lm_type },
-	{ "put_LMType", &enum_t, &ndr_t_no_params, istm_not_implemented },
-	{ "get_LMStatus", &ndr_t_no_params, &enum_t, get_lm_type },
-	{ "get_LMTimeStamp", &ndr_t_no_params, &hyper_t, get_zero_hyper },
-	{ "get_LMWTManageMountPoint", &ndr_t_no_params, &bool_t, istm_not_implemented },
-	{ "put_LMWTManageMountPoint", &bool_t, &ndr_t_no_params, istm_not_implemented },
-	{ "get_LMMountPoint", &ndr_t_no_params, &bstr_t, get_lm_mount_point },
-	{ "put_LMMountPoint", &bstr_t, &ndr_t_no_params, istm_not_implemented },
-	{ "get_LMCurrMountDeviceId", &ndr_t_no_params, &bstr_t, get_lm_mount_point },
-	{ "put_LMCurrMountDeviceId", &bstr_t, &ndr_t_no_params, istm_not_implemented },
-	{ "get_LMSnapshotId", &ndr_t_no_params, &guid_t, get_lm_snapshot_id },
-	{ "Save", &ndr_t_no_params, &ndr_t_no_params, save },
-	{ "DVMountDirect", &ndr_t_no_params, &ndr_t_no_params, mount_direct },
-	{ "DVDismount", &ndr_t_no_params, &ndr_t_no_params, dismount },
-	{ "EnumLMMountPoints", &ndr_t_no_params, &mip_t, enum_lm_mount_points },
-	/* VDS_LUN_INFORMATION ([MS-VDS]) is not described: E_NOTIMPL */
-	{ "GetVdsLunInfo", &ndr_t_no_params, &ndr_t_no_params, istm_not_implemented },
-	{ "GetDeviceVolumeGuid", &ndr_t_no_params, &guid_t, get_volume_guid },
-};
-
-const struct dcom_iface istm_if_iwtdisk = {
-	.name = "IWTDisk",
-	.iid = NDR_GUID_INIT(0x866a78bc, 0xa2fb, 0x4ac4, 0x94, 0xd5, 0xdb, 0x30, 0x41, 0xb4, 0xed, 0x75),
-	.target = DCOM_TARGET_OBJECT,
-	.first_opnum = 3,
-	.nmethods = NDR_COUNTOF(iwtdisk_methods),
-	.methods = iwtdisk_methods,
-};
-
-/* Opnums 42..49. */
-static const struct dcom_method iwtdisk2_methods[] = {
-	{ "get_Enable", &ndr_t_no_params, &bool_t, get_enable },
-	{ "put_Enable", &bool_t, &ndr_t_no_params, put_enable },
-	{ "get_ResourceName", &ndr_t_no_params, &bstr_t, get_empty_string },
-	{ "put_ResourceName", &bstr_t, &ndr_t_no_params, put_resource_name },
-	{ "get_ResourceGroupName", &ndr_t_no_params, &bstr_t, get_empty_string },
-	{ "put_ResourceGroupName", &bstr_t, &ndr_t_no_params, istm_not_implemented },
-	{ "IsAlive", &ndr_t_no_params, &ndr_t_no_params, is_alive },
-	{ "SaveToStream", &mip_t, &ndr_t_no_params, save_to_stream },
-};
-
-const struct dcom_iface istm_if_iwtdisk2 = {
-	.name = "IWTDisk2",
-	.iid = NDR_GUID_INIT(0x348a0821, 0x69bb, 0x4889, 0xa1, 0x01, 0x6a, 0x9b, 0xde, 0x6f, 0xa7, 0x20),
-	.target = DCOM_TARGET_OBJECT,
-	.base = &istm_if_iwtdisk,
-	.first_opnum = 42,
-	.nmethods = NDR_COUNTOF(iwtdisk2_methods),
-	.methods = iwtdisk2_methods,
-};
-
-/* Opnums 50..57. */
-static const struct dcom_method iwtdisk3_methods[] = {
-	{ "get_VhdType", &ndr_t_no_params, &enum_t, get_vhd_type },
-	{ "get_ParentPath", &ndr_t_no_params, &bstr_t, get_parent_path },
-	{ "get_AllocatedSize", &ndr_t_no_params, &hyper_t, get_allocated },
-	{ "get_CacheParent", &ndr_t_no_params, &bool_t, get_cache_parent },
-	{ "put_CacheParent", &bool_t, &ndr_t_no_params, put_cache_parent },
-	{ "get_ResourceState", &ndr_t_no_params, &u32_t, get_resource_state },
-	{ "put_ResourceState", &u32_t, &ndr_t_no_params, istm_not_implemented },
-	{ "GetLunStatus", &ndr_t_no_params, &lun_status_t, get_lun_status },
-};
-
-const struct dcom_iface istm_if_iwtdisk3 = {
-	.name = "IWTDisk3",
-	.iid = NDR_GUID_INIT(0x1822a95e, 0x1c2b, 0x4d02, 0xab, 0x25, 0xcc, 0x11, 0x6d, 0xd9, 0xdb, 0xde),
-	.target = DCOM_TARGET_OBJECT,
-	.base = &istm_if_iwtdisk2,
-	.first_opnum = 50,
-	.nmethods = NDR_COUNTOF(iwtdisk3_methods),
-	.methods = iwtdisk3_methods,
-};
 
 static const struct dcom_iface *const wtdisk_ifaces[] = { &istm_if_iwtdisk3 };
 const struct dcom_class istm_class_wtdisk = {

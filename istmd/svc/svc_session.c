@@ -439,6 +439,39 @@ static int answer_set_name(struct svc *s, const uint8_t *req, size_t len, uint8_
 	return svc_reply_hr(reply, reply_len, S_OK);
 }
 
+/* --- cached initiators ------------------------------------------------------ */
+
+static int fetch_initiators(struct svc *s, const struct svc_enum_req *rq, int64_t *cursor,
+			    void *out, size_t max, size_t *n)
+{
+	struct state_cursor cur = { *cursor };
+	struct state_initiator one;
+	size_t got;
+	int rc;
+
+	(void)rq;
+	*n = 0;
+	while (*n < max) {
+		rc = state_initiator_next(s->st, &cur, out ? &one : NULL, 1, &got);
+		if (rc < 0)
+			return rc;
+		if (got == 0)
+			break;
+		if (out)             /* not aligned for the struct: memcpy */
+			memcpy((uint8_t *)out + *n * sizeof(one), &one, sizeof(one));
+		*cursor = cur.last;
+		(*n)++;
+	}
+	return 0;
+}
+
+static int answer_enum_initiators(struct svc *s, const uint8_t *req, size_t len,
+				  uint8_t *reply, size_t *reply_len)
+{
+	return svc_enum_answer(s, req, len, reply, reply_len, sizeof(struct state_initiator),
+			       fetch_initiators);
+}
+
 const struct svc_verb svc_session_verbs[] = {
 	{ SVC_SESSION_ENUM, "enumerate sessions", sizeof(struct svc_enum_req),
 	  sizeof(struct svc_enum_req), answer_enum },
@@ -451,5 +484,7 @@ const struct svc_verb svc_session_verbs[] = {
 	{ SVC_SESSION_GET_NAME, "get the server name", 0, 0, answer_get_name },
 	{ SVC_SESSION_SET_NAME, "set the server name", sizeof(struct svc_name_req),
 	  sizeof(struct svc_name_req), answer_set_name },
+	{ SVC_SESSION_ENUM_INITIATORS, "enumerate cached initiators", sizeof(struct svc_enum_req),
+	  sizeof(struct svc_enum_req), answer_enum_initiators },
 };
 const size_t svc_session_nverbs = sizeof(svc_session_verbs) / sizeof(svc_session_verbs[0]);

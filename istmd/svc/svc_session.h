@@ -36,6 +36,9 @@ enum svc_session_verb {
 	SVC_SESSION_GET_NAME = 404,
 	/* svc_name_req -> HRESULT */
 	SVC_SESSION_SET_NAME = 405,
+	/* enumerate the cached initiators (ISnsMgr::EnumCachedInitiators):
+	 * svc_enum_req (cursor: row id), items struct state_initiator */
+	SVC_SESSION_ENUM_INITIATORS = 406,
 };
 
 /* [MS-ISTM] 2.2.3.7 SessionType, 2.2.3.1 AuthenticationMethod */

@@ -11,7 +11,7 @@
 
 requires_tgt
 requires test -x "$top_builddir/vhdfs/vhdfs"
-ISTM_PYTHONPATH="$top_srcdir/contrib:$top_srcdir/tests/istmd"
+ISTM_PYTHONPATH="$top_srcdir/contrib:$top_builddir/contrib:$top_srcdir/tests/istmd"
 ISTMCTL="$top_srcdir/contrib/istmctl"
 STORAGE="$tmp/storage"
 

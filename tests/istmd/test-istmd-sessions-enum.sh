@@ -6,7 +6,8 @@
 # its initiator, target IQN and Name, TSIH (as tgtadm reports it), CHAP in
 # use, and its connection's addresses; bad TSIH / CID / Skip answer clear
 # HRESULTs; a target's LastLogIn and the cached initiators move forward
-# with each new login; sessions gone are gone from the enumerations.
+# with each new login, and ISnsMgr's IEnumCachedInitiator lists them;
+# sessions gone are gone from the enumerations.
 # The two targets are made by hand in tgtd and adopted at istmd's start.
 . "$(dirname "$0")/../functions.sh"
 . "$(dirname "$0")/istm-functions.sh"
@@ -118,6 +119,10 @@ ci3=$(sql "SELECT last_login FROM cached_initiators WHERE iqn = '$IQN:init3'")
 [ "${ci3:-0}" -gt 0 ] || fail "init3 not cached"
 [ "$(sql "SELECT count(*) FROM cached_initiators")" = 3 ] || fail "cached initiators are not 3"
 echo "LastLogIn $la1 -> $la2, init1 $ci1 -> $ci2, init3 $ci3"
+# ISnsMgr::EnumCachedInitiators lists them with these times
+ci2b=$(sql "SELECT last_login FROM cached_initiators WHERE iqn = '$IQN:init2'")
+istm_py "$top_srcdir/tests/istmd/sessions_initiators.py" "$IQN:init1=$ci2" \
+    "$IQN:init2=$ci2b" "$IQN:init3=$ci3" || fail "cached initiators over ISTM"
 
 stop_holds
 istm_py "$PY" empty || fail "sessions still listed after logout"

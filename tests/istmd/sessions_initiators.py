@@ -1,0 +1,78 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
+# sessions_initiators.py: ISnsMgr::EnumCachedInitiators and
+# IEnumCachedInitiator ([MS-ISTM] 3.37, 3.4) against istmd
+# (test-istmd-sessions-enum.sh).  Usage (after istm_py's --port --user
+# --password --portal):
+#   sessions_initiators.py ... IQN=LAST_LOGIN ...
+# The enumeration must list exactly these initiators with these times, one
+# per Next; count-only Next, Skip, Reset and Clone behave as for every
+# IEnum*; the iSNS methods answer E_NOTIMPL.  Exits 1 on the first mismatch.
+import argparse
+import sys
+
+from istm import base, wire
+from istm.base import E_NOTIMPL, S_FALSE, S_OK
+
+
+class IEnumCachedInitiator(base.IstmEnum):
+    IID = wire.IID_IEnumCachedInitiator
+    PFX = 'IEnumCachedInitiator'
+    ELEM = wire.CACHED_INITIATOR
+
+    def _elem(self, e):
+        raw = bytes(e['szInitiatorIqn'])
+        end = next((i for i in range(0, len(raw), 2) if raw[i:i + 2] == b'\0\0'), len(raw))
+        return '%s=%d' % (raw[:end].decode('utf-16-le'), e['hyLastLoggedOnTime'])
+
+
+class ISnsMgr(base.IstmObject):
+    IID = wire.IID_ISnsMgr
+
+
+def check(cond, what):
+    if not cond:
+        print('FAIL: ' + what)
+        sys.exit(1)
+    print('ok: ' + what)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--port', type=int, required=True)
+    ap.add_argument('--user', required=True)
+    ap.add_argument('--password', required=True)
+    ap.add_argument('--portal', required=True)
+    ap.add_argument('expect', nargs='*')
+    a = ap.parse_args()
+    dcom = base.connect('127.0.0.1', a.user, a.password, port=a.port)
+    mgr = ISnsMgr(dcom.CoCreateInstanceEx(base.CLSID_SnsMgr, wire.IID_ISnsMgr))
+    req = wire.ISnsMgr_EnumCachedInitiators()
+    enum = mgr._wrap(mgr._req(req)['ppEnumCachedInitiator'], IEnumCachedInitiator)
+    check(enum is not None, 'EnumCachedInitiators hands out an enumerator')
+    want = sorted(a.expect)
+    check(enum.count() == len(want), 'count-only Next: %d left' % len(want))
+    got = enum.all()
+    check(sorted(got) == want, 'the cached initiators: %s' % ', '.join(got))
+    check(enum.next(1)[0] == S_FALSE, 'Next at the end is S_FALSE')
+    enum.reset()
+    if want:
+        check(enum.skip(1) == S_OK, 'Skip(1)')
+        copy = enum.clone()
+        check(copy.all() == got[1:], 'a Clone continues where its enumerator is')
+        copy.release()
+    check(enum.skip(len(want) + 1) == S_FALSE, 'Skip past the end is S_FALSE')
+    req = wire.ISnsMgr_AddSnsServer()
+    req['SnsServerName']['asData'] = 'isns.example'
+    check(mgr._hr(req) == E_NOTIMPL, 'AddSnsServer is E_NOTIMPL')
+    enum.release()
+    mgr.release()
+    try:
+        dcom.disconnect()
+    except KeyError:
+        pass
+
+
+if __name__ == '__main__':
+    main()
