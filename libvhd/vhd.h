@@ -152,6 +152,24 @@ int vhd_create(const char *path, const struct vhd_create_opts *opts);
 /* Grow the virtual size of PATH (not open elsewhere) to NEW_SIZE bytes. */
 int vhd_grow(const char *path, uint64_t new_size);
 
+/* Change the virtual size of PATH (not open elsewhere) to NEW_SIZE bytes.
+ * Growing is vhd_grow().  Shrinking is refused (-EINVAL) unless FLAGS has
+ * VHD_RESIZE_SHRINK, and then refused with -ENOTEMPTY, changing nothing,
+ * while any byte past the new end reads as non-zero; differencing disks
+ * keep their parent's size (-EINVAL). */
+#define VHD_RESIZE_SHRINK 0x1u
+int vhd_resize(const char *path, uint64_t new_size, unsigned flags);
+
+/* The file size of a new fixed or dynamic image made as OPTS says (type,
+ * size, block_size; flags and parent are ignored) once ALLOCATED of its
+ * blocks have been written (convert and writes allocate a block on its
+ * first non-zero write), and once every block is. */
+struct vhd_measure {
+	uint64_t required;          /* bytes with ALLOCATED blocks */
+	uint64_t fully_allocated;   /* bytes with every block allocated */
+};
+int vhd_measure(const struct vhd_create_opts *opts, uint64_t allocated, struct vhd_measure *out);
+
 /* Merge the differencing disk PATH into its parent.  PATH itself is left
  * unchanged (its data now also lives in the parent). */
 int vhd_commit(const char *path, vhd_progress_fn progress, void *arg);

@@ -37,6 +37,9 @@ static const struct subcommand {
 	{ "convert", cmd_convert, "VHD chain to a sparse raw file, or raw to VHD" },
 	{ "relink",  cmd_relink,  "point a differencing disk at its moved parent" },
 	{ "map",     cmd_map,     "show which layer each extent of the disk comes from" },
+	{ "resize",  cmd_resize,  "change the virtual size (shrinking only with --shrink)" },
+	{ "compare", cmd_compare, "compare the data of two disks (exit 0 same, 1 different)" },
+	{ "measure", cmd_measure, "file size needed for a new disk, or to convert one" },
 };
 
 static void print_help(FILE *f)
