@@ -178,6 +178,17 @@ int vhd_commit(const char *path, vhd_progress_fn progress, void *arg);
  * locators and unicode name) after checking NEW_PARENT's unique id. */
 int vhd_relink(const char *path, const char *new_parent);
 
+/* Put the differencing disk PATH on NEW_PARENT (a disk or chain of the same
+ * size) without changing the data PATH shows: where the old parent chain
+ * and the new one differ in a range PATH does not hold, the old data is
+ * first copied into PATH; then the link (parent id, name, locators) names
+ * NEW_PARENT.  With VHD_REBASE_UNSAFE only the link is rewritten, nothing
+ * is read or compared, and the old parent need not exist (qemu-img rebase
+ * -u).  -ELOOP when NEW_PARENT's chain contains PATH. */
+#define VHD_REBASE_UNSAFE 0x1u
+int vhd_rebase(const char *path, const char *new_parent, unsigned flags, vhd_progress_fn progress,
+               void *arg);
+
 /* Check PATH (one layer; its parents are only opened to check the link).
  * Calls PROBLEM once per structural problem found.  Returns the number of
  * problems (0 = clean) or a negative errno when PATH cannot be read. */

@@ -40,6 +40,7 @@ static const struct subcommand {
 	{ "resize",  cmd_resize,  "change the virtual size (shrinking only with --shrink)" },
 	{ "compare", cmd_compare, "compare the data of two disks (exit 0 same, 1 different)" },
 	{ "measure", cmd_measure, "file size needed for a new disk, or to convert one" },
+	{ "rebase",  cmd_rebase,  "put a differencing disk on another parent, data unchanged" },
 };
 
 static void print_help(FILE *f)

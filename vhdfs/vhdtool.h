@@ -68,6 +68,7 @@ int cmd_map(int argc, char **argv);
 int cmd_resize(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
+int cmd_rebase(int argc, char **argv);
 
 /* vhdtool-output.c */
 /* The getopt value of qemu-img's --output=FMT, shared by the subcommands
