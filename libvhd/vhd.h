@@ -189,6 +189,12 @@ int vhd_relink(const char *path, const char *new_parent);
 int vhd_rebase(const char *path, const char *new_parent, unsigned flags, vhd_progress_fn progress,
                void *arg);
 
+/* Rewrite the dynamic or differencing disk PATH (not open elsewhere, no
+ * child open) without the blocks that read as zeros anyway, so the file
+ * shrinks; the data, unique id and timestamps stay.  The new file replaces
+ * PATH by rename(2): a crash leaves the old file or the new one. */
+int vhd_compact(const char *path, vhd_progress_fn progress, void *arg);
+
 /* Check PATH (one layer; its parents are only opened to check the link).
  * Calls PROBLEM once per structural problem found.  Returns the number of
  * problems (0 = clean) or a negative errno when PATH cannot be read. */

@@ -41,6 +41,7 @@ static const struct subcommand {
 	{ "compare", cmd_compare, "compare the data of two disks (exit 0 same, 1 different)" },
 	{ "measure", cmd_measure, "file size needed for a new disk, or to convert one" },
 	{ "rebase",  cmd_rebase,  "put a differencing disk on another parent, data unchanged" },
+	{ "compact", cmd_compact, "drop all-zero blocks so the file shrinks" },
 };
 
 static void print_help(FILE *f)
