@@ -200,6 +200,16 @@ int vhd_compact(const char *path, vhd_progress_fn progress, void *arg);
  * problems (0 = clean) or a negative errno when PATH cannot be read. */
 int vhd_check(const char *path, vhd_problem_fn problem, void *arg);
 
+/* Repair PATH (one layer, not open elsewhere) where that cannot lose data:
+ * a damaged or stale footer copy at offset 0, a damaged end footer.  With
+ * VHD_REPAIR_FORCE also clear block table entries that point past the end
+ * of the file (their blocks then read as zeros, or as the parent's data).
+ * Calls FIXED once per repair made.  Returns the number of repairs, or a
+ * negative errno when PATH cannot be opened or written; what is not
+ * repaired is left unchanged for vhd_check() to list. */
+#define VHD_REPAIR_FORCE 0x1u
+int vhd_repair(const char *path, unsigned flags, vhd_problem_fn fixed, void *arg);
+
 /* Helpers for presenting ids and types. */
 void vhd_uuid_format(const uint8_t uuid[16], char out[37]);
 const char *vhd_type_name(enum vhd_type type); /* "fixed", "dynamic", "differencing" */
