@@ -42,6 +42,7 @@ static const struct subcommand {
 	{ "measure", cmd_measure, "file size needed for a new disk, or to convert one" },
 	{ "rebase",  cmd_rebase,  "put a differencing disk on another parent, data unchanged" },
 	{ "compact", cmd_compact, "drop all-zero blocks so the file shrinks" },
+	{ "copy",    cmd_copy,    "copy a whole chain into a folder, relinked there" },
 };
 
 static void print_help(FILE *f)

@@ -70,6 +70,7 @@ int cmd_compare(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
 int cmd_rebase(int argc, char **argv);
 int cmd_compact(int argc, char **argv);
+int cmd_copy(int argc, char **argv);
 
 /* vhdtool-output.c */
 /* The getopt value of qemu-img's --output=FMT, shared by the subcommands
