@@ -42,7 +42,7 @@ cat > "$tmp/inner.sh" <<INNER
 set -eu
 . "$top_srcdir/tests/vhdfs/vhdfs-lib.sh"
 fail() { echo "FAIL: \$*" >&2; exit 1; }
-mount -t overlay overlay -o "lowerdir=$tmp/sbin:/usr/sbin" /usr/sbin
+mount -t overlay overlay -o "lowerdir=$tmp/sbin:/usr/sbin" /usr/sbin 2>/dev/null || exit 77
 check() {
     mountpoint -q "$tmp/m" || fail "\$1: not mounted"
     [ "\$(range_sum "$tmp/m/disk" $((3 << 20)) $((1 << 20)))" = "$want" ] || fail "\$1: wrong data"
@@ -68,6 +68,8 @@ INNER
 # A vhdfs left behind by a failure dies with its mount when the namespace
 # goes; fusermount3 -u -z in case the namespace outlived it.
 cleanup_fn "mountpoint -q '$tmp/m' && fusermount3 -u -z '$tmp/m'"
-unshare -m --propagation private bash "$tmp/inner.sh" || fail "mount helper checks failed"
+rc=0; unshare -m --propagation private bash "$tmp/inner.sh" || rc=$?
+[ $rc != 77 ] || { echo "$0: skipped: no overlayfs to add the helper to /usr/sbin"; exit 77; }
+[ $rc = 0 ] || fail "mount helper checks failed"
 "$VHDTOOL" check "$img" > /dev/null || fail "image not clean after the mounts"
 echo "PASS: mount -t vhdfs, fstab type vhdfs, mount -f, helper usage"
