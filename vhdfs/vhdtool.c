@@ -56,7 +56,8 @@ static void print_help(FILE *f)
 		fprintf(f, "  %-8s  %s\n", subcommands[i].name, subcommands[i].summary);
 	fprintf(f, "\nSizes take K, M, G, T suffixes (powers of 1024).  Every command takes\n"
 	           "--help and --quiet.  Exit status: 0 success, 1 failure (or problems\n"
-	           "found by check), 2 bad usage.  See vhdtool(1).\n");
+	           "found by check, a difference found by compare), 2 bad usage; compare\n"
+	           "exits 3 on an error.  See vhdtool(1).\n");
 }
 
 static const struct subcommand *find_subcommand(const char *name)
