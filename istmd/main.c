@@ -347,7 +347,7 @@ int main(int argc, char **argv)
 		case 9: return nt_hash_main();
 		case 10: s.test_interface = 1; break;
 		case 'h': usage(stdout); return 0;
-		case 'V': printf("istmd %s\n", PACKAGE_VERSION); return 0;
+		case 'V': printf("istmd (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION); return 0;
 		default: usage(stderr); return 2;
 		}
 	}

@@ -5,9 +5,9 @@
  * Fixed disks grow by extending the file and writing the footer at the new
  * end before zeroing the old one (a crash in between leaves a valid, grown
  * image with 512 stale bytes in the new space).  Dynamic and differencing
- * disks grow within the capacity of their BAT only: moving the BAT would
- * mean relocating blocks, and the common case (sizes created with room,
- * as Windows does for a 127 GiB disk) needs no move.  The end footer is
+ * disks grow within the space their BAT has where it is (it is rounded up
+ * to a sector, so a 20 MiB disk with 2 MiB blocks can reach 256 MiB):
+ * moving the BAT would mean relocating blocks.  The end footer is
  * written before the copy at 0; a crash between them is repaired from the
  * end footer at the next open.
  *
@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -42,14 +43,79 @@ static int grow_fixed(struct vhd_layer *l, uint64_t new_size)
 	return r;
 }
 
+/* Entries the BAT can hold where it is: up to the first structure after it
+ * (a block, a locator, the header, the footer).  Images are laid out with
+ * the BAT rounded up to a sector (qemu-img, Windows, create.c), so there is
+ * usually room for many more entries than the size needed. */
+static uint64_t bat_room(const struct vhd_layer *l)
+{
+	uint64_t start = l->header.table_offset, limit = l->footer_offset;
+
+	for (uint32_t i = 0; i < l->bat_entries; i++) {
+		uint64_t at = (uint64_t)l->bat[i] * VHD_SECTOR;
+
+		if (l->bat[i] != VHD_BAT_UNUSED && at > start && at < limit)
+			limit = at;
+	}
+	for (int k = 0; k < VHD_LOCATORS; k++)
+		if (l->header.loc[k].code && l->header.loc[k].offset > start && l->header.loc[k].offset < limit)
+			limit = l->header.loc[k].offset;
+	if (l->footer.data_offset > start && l->footer.data_offset < limit)
+		limit = l->footer.data_offset;
+	return (limit - start) / 4;
+}
+
+/* Make the BAT NEW_ENTRIES long in place: the new entries (unused) first,
+ * then the header that counts them; a crash in between leaves unused bytes
+ * that nothing reads. */
+static int extend_bat(struct vhd_layer *l, uint32_t new_entries)
+{
+	uint64_t n = (uint64_t)(new_entries - l->bat_entries) * 4;
+	uint8_t *ff = malloc(n), hraw[VHD_HEADER_SIZE];
+	struct vhd_header h = l->header;
+	int r;
+
+	if (!ff)
+		return vhd_error(-ENOMEM, "cannot grow '%s': out of memory", l->path);
+	memset(ff, 0xff, n);
+	r = vhd_layer_pwrite(l, ff, n, h.table_offset + 4ull * l->bat_entries);
+	free(ff);
+	if (r == 0 && fdatasync(l->fd) < 0)
+		r = vhd_error(-errno, "cannot sync '%s': %s", l->path, strerror(errno));
+	if (r < 0)
+		return r;
+	h.max_table_entries = new_entries;
+	vhd_header_encode(&h, hraw);
+	r = vhd_layer_pwrite(l, hraw, sizeof(hraw), l->footer.data_offset);
+	if (r == 0 && fdatasync(l->fd) < 0)
+		r = vhd_error(-errno, "cannot sync '%s': %s", l->path, strerror(errno));
+	if (r == 0)
+		l->header = h; /* the in-memory BAT keeps its length: closed next */
+	return r;
+}
+
 static int grow_sparse(struct vhd_layer *l, uint64_t new_size)
+{
+	uint64_t need = (new_size + l->block_size - 1) / l->block_size, room;
+	int r;
+
+	if (need > l->bat_entries) {
+		room = bat_room(l);
+		if (need > room || need > UINT32_MAX)
+			return vhd_error(-ENOSPC, "cannot grow '%s' to %llu bytes: its block table has room for at most %llu",
+			                 l->path, (unsigned long long)new_size,
+			                 (unsigned long long)room * l->block_size);
+		r = extend_bat(l, (uint32_t)need);
+		if (r < 0)
+			return r;
+	}
+	return vhd_layer_set_size(l, new_size);
+}
+
+int vhd_layer_set_size(struct vhd_layer *l, uint64_t new_size)
 {
 	int r;
 
-	if ((uint64_t)l->bat_entries * l->block_size < new_size)
-		return vhd_error(-ENOSPC, "cannot grow '%s' to %llu bytes: its block table holds at most %llu",
-		                 l->path, (unsigned long long)new_size,
-		                 (unsigned long long)l->bat_entries * l->block_size);
 	l->footer.current_size = new_size;
 	vhd_geometry(new_size / VHD_SECTOR, &l->footer.cylinders, &l->footer.heads,
 	             &l->footer.sectors_per_track);

@@ -263,6 +263,17 @@ int vhd_alloc_clear_bits(vhd_chain *c, uint32_t b, uint32_t first, uint32_t coun
 int vhd_set_parent_fields(struct vhd_header *h, const char *child_path, const char *parent_abs,
                           const struct vhd_footer *pf, uint8_t *loc_data[2], uint32_t loc_len[2]);
 
+/* ---- relink.c ---- */
+/* Point the open, writable differencing layer L at the parent PARENT_ABS
+ * (absolute path; footer PF): parent id, timestamp, name and locators,
+ * written so that a crash leaves the old link or the new one. */
+int vhd_layer_relink(struct vhd_layer *l, const char *parent_abs, const struct vhd_footer *pf);
+
+/* ---- grow.c ---- */
+/* Set the virtual size of a dynamic or differencing layer to NEW_SIZE
+ * (which its BAT covers): end footer, sync, then the copy at 0. */
+int vhd_layer_set_size(struct vhd_layer *l, uint64_t new_size);
+
 /* ---- error.c ---- */
 /* Record a message for vhd_errmsg() and return -|err|, so a failure path
  * reads: return vhd_error(-EINVAL, "'%s': bad footer checksum", path); */

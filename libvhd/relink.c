@@ -24,15 +24,71 @@
 
 #define LOCATOR_SPACE_MIN 8192u
 
+int vhd_layer_relink(struct vhd_layer *l, const char *parent_abs, const struct vhd_footer *pf)
+{
+	struct vhd_header h;
+	uint8_t *loc[2] = { NULL, NULL }, hraw[VHD_HEADER_SIZE];
+	uint32_t len[2] = { 0, 0 }, space[2];
+	uint64_t pos, new_end;
+	int r;
+
+	h = l->header;
+	r = vhd_set_parent_fields(&h, l->path, parent_abs, pf, loc, len);
+	if (r < 0)
+		goto out;
+	pos = l->footer_offset;
+	for (int k = 0; k < 2; k++) {
+		space[k] = (uint32_t)vhd_round_up(len[k], VHD_SECTOR);
+		if (space[k] < LOCATOR_SPACE_MIN)
+			space[k] = LOCATOR_SPACE_MIN;
+	}
+	new_end = pos + space[0] + space[1];
+	memset(h.loc, 0, sizeof(h.loc));
+	for (int k = 0; k < 2; k++) {
+		h.loc[k].code = k == 0 ? VHD_PLAT_W2KU : VHD_PLAT_W2RU;
+		h.loc[k].space = space[k];
+		h.loc[k].length = len[k];
+		h.loc[k].offset = k == 0 ? pos : pos + space[0];
+	}
+	pthread_mutex_lock(&l->alloc_lock);
+	r = vhd_layer_write_footer(l, new_end);
+	if (r == 0) {
+		/* zeros over the old footer and the rest of the space */
+		uint8_t *area = calloc(1, space[0] + space[1]);
+
+		if (!area) {
+			r = vhd_error(-ENOMEM, "cannot relink '%s': out of memory", l->path);
+		} else {
+			memcpy(area, loc[0], len[0]);
+			memcpy(area + space[0], loc[1], len[1]);
+			r = vhd_layer_pwrite(l, area, space[0] + space[1], pos);
+			free(area);
+		}
+	}
+	if (r == 0 && fdatasync(l->fd) < 0)
+		r = vhd_error(-errno, "cannot sync '%s': %s", l->path, strerror(errno));
+	if (r == 0) {
+		vhd_header_encode(&h, hraw);
+		r = vhd_layer_pwrite(l, hraw, sizeof(hraw), l->footer.data_offset);
+	}
+	if (r == 0 && fdatasync(l->fd) < 0)
+		r = vhd_error(-errno, "cannot sync '%s': %s", l->path, strerror(errno));
+	if (r == 0) {
+		l->header = h;
+		l->footer_offset = new_end;
+	}
+	pthread_mutex_unlock(&l->alloc_lock);
+out:
+	free(loc[0]);
+	free(loc[1]);
+	return r;
+}
+
 int vhd_relink(const char *path, const char *new_parent)
 {
 	vhd_chain *c;
 	struct vhd_layer *l, *p = NULL;
-	struct vhd_header h;
 	char abs[PATH_MAX], want[37], got[37];
-	uint8_t *loc[2] = { NULL, NULL }, hraw[VHD_HEADER_SIZE];
-	uint32_t len[2] = { 0, 0 }, space[2];
-	uint64_t pos, new_end;
 	int r;
 
 	vhd_clear_error();
@@ -62,55 +118,8 @@ int vhd_relink(const char *path, const char *new_parent)
 		r = vhd_error(-ELOOP, "cannot relink '%s' to itself", path);
 		goto out;
 	}
-	h = l->header;
-	r = vhd_set_parent_fields(&h, l->path, abs, &p->footer, loc, len);
-	if (r < 0)
-		goto out;
-	pos = l->footer_offset;
-	for (int k = 0; k < 2; k++) {
-		space[k] = (uint32_t)vhd_round_up(len[k], VHD_SECTOR);
-		if (space[k] < LOCATOR_SPACE_MIN)
-			space[k] = LOCATOR_SPACE_MIN;
-	}
-	new_end = pos + space[0] + space[1];
-	memset(h.loc, 0, sizeof(h.loc));
-	for (int k = 0; k < 2; k++) {
-		h.loc[k].code = k == 0 ? VHD_PLAT_W2KU : VHD_PLAT_W2RU;
-		h.loc[k].space = space[k];
-		h.loc[k].length = len[k];
-		h.loc[k].offset = k == 0 ? pos : pos + space[0];
-	}
-	pthread_mutex_lock(&l->alloc_lock);
-	r = vhd_layer_write_footer(l, new_end);
-	if (r == 0) {
-		/* zeros over the old footer and the rest of the space */
-		uint8_t *area = calloc(1, space[0] + space[1]);
-
-		if (!area) {
-			r = vhd_error(-ENOMEM, "cannot relink '%s': out of memory", path);
-		} else {
-			memcpy(area, loc[0], len[0]);
-			memcpy(area + space[0], loc[1], len[1]);
-			r = vhd_layer_pwrite(l, area, space[0] + space[1], pos);
-			free(area);
-		}
-	}
-	if (r == 0 && fdatasync(l->fd) < 0)
-		r = vhd_error(-errno, "cannot sync '%s': %s", path, strerror(errno));
-	if (r == 0) {
-		vhd_header_encode(&h, hraw);
-		r = vhd_layer_pwrite(l, hraw, sizeof(hraw), l->footer.data_offset);
-	}
-	if (r == 0 && fdatasync(l->fd) < 0)
-		r = vhd_error(-errno, "cannot sync '%s': %s", path, strerror(errno));
-	if (r == 0) {
-		l->header = h;
-		l->footer_offset = new_end;
-	}
-	pthread_mutex_unlock(&l->alloc_lock);
+	r = vhd_layer_relink(l, abs, &p->footer);
 out:
-	free(loc[0]);
-	free(loc[1]);
 	vhd_layer_close(p);
 	vhd_chain_close(c);
 	return r;

@@ -152,6 +152,24 @@ int vhd_create(const char *path, const struct vhd_create_opts *opts);
 /* Grow the virtual size of PATH (not open elsewhere) to NEW_SIZE bytes. */
 int vhd_grow(const char *path, uint64_t new_size);
 
+/* Change the virtual size of PATH (not open elsewhere) to NEW_SIZE bytes.
+ * Growing is vhd_grow().  Shrinking is refused (-EINVAL) unless FLAGS has
+ * VHD_RESIZE_SHRINK, and then refused with -ENOTEMPTY, changing nothing,
+ * while any byte past the new end reads as non-zero; differencing disks
+ * keep their parent's size (-EINVAL). */
+#define VHD_RESIZE_SHRINK 0x1u
+int vhd_resize(const char *path, uint64_t new_size, unsigned flags);
+
+/* The file size of a new fixed or dynamic image made as OPTS says (type,
+ * size, block_size; flags and parent are ignored) once ALLOCATED of its
+ * blocks have been written (convert and writes allocate a block on its
+ * first non-zero write), and once every block is. */
+struct vhd_measure {
+	uint64_t required;          /* bytes with ALLOCATED blocks */
+	uint64_t fully_allocated;   /* bytes with every block allocated */
+};
+int vhd_measure(const struct vhd_create_opts *opts, uint64_t allocated, struct vhd_measure *out);
+
 /* Merge the differencing disk PATH into its parent.  PATH itself is left
  * unchanged (its data now also lives in the parent). */
 int vhd_commit(const char *path, vhd_progress_fn progress, void *arg);
@@ -160,10 +178,37 @@ int vhd_commit(const char *path, vhd_progress_fn progress, void *arg);
  * locators and unicode name) after checking NEW_PARENT's unique id. */
 int vhd_relink(const char *path, const char *new_parent);
 
+/* Put the differencing disk PATH on NEW_PARENT (a disk or chain of the same
+ * size) without changing the data PATH shows: where the old parent chain
+ * and the new one differ in a range PATH does not hold, the old data is
+ * first copied into PATH; then the link (parent id, name, locators) names
+ * NEW_PARENT.  With VHD_REBASE_UNSAFE only the link is rewritten, nothing
+ * is read or compared, and the old parent need not exist (qemu-img rebase
+ * -u).  -ELOOP when NEW_PARENT's chain contains PATH. */
+#define VHD_REBASE_UNSAFE 0x1u
+int vhd_rebase(const char *path, const char *new_parent, unsigned flags, vhd_progress_fn progress,
+               void *arg);
+
+/* Rewrite the dynamic or differencing disk PATH (not open elsewhere, no
+ * child open) without the blocks that read as zeros anyway, so the file
+ * shrinks; the data, unique id and timestamps stay.  The new file replaces
+ * PATH by rename(2): a crash leaves the old file or the new one. */
+int vhd_compact(const char *path, vhd_progress_fn progress, void *arg);
+
 /* Check PATH (one layer; its parents are only opened to check the link).
  * Calls PROBLEM once per structural problem found.  Returns the number of
  * problems (0 = clean) or a negative errno when PATH cannot be read. */
 int vhd_check(const char *path, vhd_problem_fn problem, void *arg);
+
+/* Repair PATH (one layer, not open elsewhere) where that cannot lose data:
+ * a damaged or stale footer copy at offset 0, a damaged end footer.  With
+ * VHD_REPAIR_FORCE also clear block table entries that point past the end
+ * of the file (their blocks then read as zeros, or as the parent's data).
+ * Calls FIXED once per repair made.  Returns the number of repairs, or a
+ * negative errno when PATH cannot be opened or written; what is not
+ * repaired is left unchanged for vhd_check() to list. */
+#define VHD_REPAIR_FORCE 0x1u
+int vhd_repair(const char *path, unsigned flags, vhd_problem_fn fixed, void *arg);
 
 /* Helpers for presenting ids and types. */
 void vhd_uuid_format(const uint8_t uuid[16], char out[37]);

@@ -52,6 +52,9 @@ static const struct fuse_opt option_spec[] = {
 	FUSE_OPT_END
 };
 
+/* Exit statuses, as every vhdtarget command: 0 ok, 1 failure, 2 bad usage. */
+#define EXIT_USAGE 2
+
 #define DEFAULT_READAHEAD_KB 4096 /* 4 MiB windows: four 1 MiB requests */
 
 static int opt_proc(void *data, const char *arg, int key, struct fuse_args *outargs)
@@ -92,9 +95,21 @@ static void usage(FILE *out, const char *prog)
 		"    -o partitions          also one file per MBR/GPT partition (NAME-pN)\n"
 		"    -o readahead_kb=N      readahead window of the mount (default %u;\n"
 		"                           0 keeps the kernel's 128)\n"
+		"\n"
+		"general options:\n"
+		"    -f                     stay in the foreground\n"
+		"    -d, -o debug           print every FUSE request (implies -f)\n"
+		"    -s                     one thread only\n"
+		"    -o max_threads=N       at most N worker threads (default 8)\n"
+		"    -o max_idle_threads=N  idle worker threads kept\n"
+		"    -o clone_fd            one /dev/fuse descriptor per thread (default)\n"
 		"    -h, --help             this help\n"
-		"    -V, --version          version\n"
-		"\n", prog, DEFAULT_READAHEAD_KB);
+		"    -V, --version          the version\n"
+		"\n"
+		"Exit status: 0 mounted (or help shown), 1 the mount failed, 2 bad usage.\n"
+		"See vhdfs(1).\n"
+		"\n"
+		"FUSE mount options:\n", prog, DEFAULT_READAHEAD_KB);
 }
 
 /* The kernel takes its readahead window from the mount's bdi, and the FUSE
@@ -204,7 +219,7 @@ int main(int argc, char **argv)
 	struct fuse_loop_config *lc = NULL;
 	struct fuse_session *se = NULL;
 	struct vhdfs fs = { 0 };
-	int report_fd = -1, rc = 1;
+	int report_fd = -1, rc = EXIT_USAGE;
 	char *source = NULL;
 
 	vhdfs_log_install();
@@ -212,27 +227,31 @@ int main(int argc, char **argv)
 	if (fuse_opt_parse(&args, &o, option_spec, opt_proc) < 0 ||
 	    fuse_opt_insert_arg(&args, 1, "-omax_threads=8,clone_fd") < 0 ||
 	    fuse_parse_cmdline(&args, &co) != 0) {
-		usage(stderr, "vhdfs");
+		vhdfs_err("bad command line (try 'vhdfs --help')");
 		goto out_args;
 	}
 	if (co.show_help) {
+		/* fuse_cmdline_help() would list -h and -V a second time; the
+		 * general options are in usage(), libfuse adds its mount options. */
 		usage(stdout, "vhdfs");
-		fuse_cmdline_help();
+		fflush(stdout);
 		fuse_lowlevel_help();
-		rc = 0;
+		rc = EXIT_SUCCESS;
 		goto out;
 	}
 	if (co.show_version) {
+		/* Not fuse_lowlevel_version(): it runs fusermount3, whose line
+		 * would come first, on stderr, and say nothing about vhdfs. */
 		printf("vhdfs (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 		printf("using libfuse %s\n", fuse_pkgversion());
-		fuse_lowlevel_version();
-		rc = 0;
+		rc = EXIT_SUCCESS;
 		goto out;
 	}
 	if (!o.source || !co.mountpoint) {
 		vhdfs_err("missing %s (try 'vhdfs --help')", o.source ? "MOUNTPOINT" : "SOURCE");
 		goto out;
 	}
+	rc = EXIT_FAILURE;
 	source = realpath(o.source, NULL);
 	if (!source) {
 		vhdfs_err("cannot mount '%s': %s", o.source, strerror(errno));
@@ -258,8 +277,11 @@ int main(int argc, char **argv)
 	if (vhdfs_disks_load(&fs) < 0)
 		goto out;
 	se = fuse_session_new(&args, &vhdfs_ops, sizeof(vhdfs_ops), &fs);
-	if (!se)
-		goto out; /* libfuse printed why */
+	if (!se) {
+		/* libfuse printed why: almost always an unknown -o option */
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	fs.se = se;
 	if (fuse_set_signal_handlers(se) != 0)
 		goto out;

@@ -20,13 +20,14 @@
 #include "vhdtool.h"
 
 static const char usage[] =
-	"usage: vhdtool info [--json] [--no-parents] FILE\n"
+	"usage: vhdtool info [--json | --output=human|json] [--no-parents] FILE\n"
 	"\n"
 	"Show FILE and, for a differencing disk, every parent down to the base:\n"
 	"type, virtual size, unique id, creator, geometry, block use, parent link.\n"
 	"\n"
 	"  -j, --json         one JSON object: the top layer's keys plus \"chain\",\n"
 	"                     one object per layer from the top down to the base\n"
+	"      --output=FMT   human or json, as qemu-img spells it\n"
 	"  -n, --no-parents   open FILE alone (inspect a child whose parent is missing)\n"
 	"  -q, --quiet        accepted for symmetry; info prints what was asked\n"
 	"  -h, --help         this help\n";
@@ -53,6 +54,7 @@ static void print_clean(const char *s)
 static void print_layer(const struct vhd_info *in, int layer, int depth)
 {
 	char size[32], ts[32], uuid[37];
+	uint64_t disk;
 
 	printf("%slayer %d%s\n", layer ? "\n" : "", layer,
 	       depth == 1 ? "" : layer == 0 ? " (top)" : layer == depth - 1 ? " (base)" : "");
@@ -67,6 +69,11 @@ static void print_layer(const struct vhd_info *in, int layer, int depth)
 	}
 	tool_format_size(in->file_size, size, sizeof(size));
 	printf("file size:       %s (%llu bytes)\n", size, (unsigned long long)in->file_size);
+	if (tool_disk_size(in->path, &disk) == 0) {
+		tool_format_size(disk, size, sizeof(size));
+		printf("disk size:       %s (%llu bytes allocated on the host)\n", size,
+		       (unsigned long long)disk);
+	}
 	vhd_uuid_format(in->uuid, uuid);
 	printf("uuid:            %s\n", uuid);
 	format_timestamp(in->timestamp, ts, sizeof(ts));
@@ -103,6 +110,7 @@ static void json_layer_keys(struct json_out *j, const struct vhd_info *in, const
                             const char *backing)
 {
 	char ts[32], uuid[37], ver[16];
+	uint64_t disk;
 
 	json_string(j, "filename", filename);
 	json_string(j, "format", "vpc");
@@ -110,6 +118,8 @@ static void json_layer_keys(struct json_out *j, const struct vhd_info *in, const
 	json_uint(j, "virtual-size", in->virtual_size);
 	json_uint(j, "original-size", in->original_size);
 	json_uint(j, "file-size", in->file_size);
+	if (tool_disk_size(in->path, &disk) == 0)
+		json_uint(j, "actual-size", disk); /* qemu-img's "disk size" */
 	vhd_uuid_format(in->uuid, uuid);
 	json_string(j, "uuid", uuid);
 	format_timestamp(in->timestamp, ts, sizeof(ts));
@@ -148,6 +158,7 @@ int cmd_info(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json",       no_argument, NULL, 'j' },
+		{ "output",     required_argument, NULL, TOOL_OPT_OUTPUT },
 		{ "no-parents", no_argument, NULL, 'n' },
 		{ "quiet",      no_argument, NULL, 'q' },
 		{ "help",       no_argument, NULL, 'h' },
@@ -162,6 +173,10 @@ int cmd_info(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":jnqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
+		case TOOL_OPT_OUTPUT:
+			if (tool_parse_output("info", optarg, &json) != EXIT_OK)
+				return EXIT_USAGE;
+			break;
 		case 'n': flags |= VHD_OPEN_NOPARENT; break;
 		case 'q': tool_quiet = 1; break;
 		case 'h': fputs(usage, stdout); return EXIT_OK;

@@ -18,13 +18,15 @@
 #include "vhdtool.h"
 
 static const char usage[] =
-	"usage: vhdtool map [--json] FILE\n"
+	"usage: vhdtool map [--json | --output=human|json] FILE\n"
 	"\n"
 	"List the extents of FILE's virtual disk: offset, length, the layer that\n"
 	"holds them (0 = FILE, 1 = its parent, ...; zero = reads as zeros), the\n"
 	"offset inside that layer's file, and the file.\n"
 	"\n"
 	"  -j, --json    a JSON array of {start, length, layer, offset, filename}\n"
+	"                with qemu-img map's keys too: depth, present, zero, data\n"
+	"      --output=FMT  human or json, as qemu-img spells it\n"
 	"  -q, --quiet   accepted for symmetry\n"
 	"  -h, --help    this help\n";
 
@@ -35,14 +37,21 @@ struct map_run {
 	uint64_t file_offset;  /* in the layer's file */
 };
 
-static void emit(const struct map_run *m, char **paths, int json, struct json_out *j)
+/* qemu-img map's keys mean: depth, the layer that answers for the run (for
+ * a run no layer holds, the base, which defines it as zeros); present, the
+ * chain defines the bytes (always, since a VHD chain ends in a base);
+ * zero and data, whether they read as zeros or come from a file. */
+static void emit(const struct map_run *m, char **paths, int depth, int json, struct json_out *j)
 {
 	if (json) {
 		json_begin_object(j, NULL);
 		json_uint(j, "start", m->start);
 		json_uint(j, "length", m->length);
-		json_int(j, "layer", m->layer);
+		json_int(j, "depth", m->layer < 0 ? depth - 1 : m->layer);
+		json_bool(j, "present", 1);
 		json_bool(j, "zero", m->layer < 0);
+		json_bool(j, "data", m->layer >= 0);
+		json_int(j, "layer", m->layer);
 		if (m->layer >= 0) {
 			json_uint(j, "offset", m->file_offset);
 			json_string(j, "filename", paths[m->layer]);
@@ -63,6 +72,7 @@ int cmd_map(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json",  no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, TOOL_OPT_OUTPUT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help",  no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -79,6 +89,10 @@ int cmd_map(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":jqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
+		case TOOL_OPT_OUTPUT:
+			if (tool_parse_output("map", optarg, &json) != EXIT_OK)
+				return EXIT_USAGE;
+			break;
 		case 'q': tool_quiet = 1; break;
 		case 'h': fputs(usage, stdout); return EXIT_OK;
 		default: return tool_option_error("map", c, argv);
@@ -139,7 +153,7 @@ int cmd_map(int argc, char **argv)
 			cur.length += ext.length;
 		} else {
 			if (cur.length)
-				emit(&cur, paths, json, &j);
+				emit(&cur, paths, depth, json, &j);
 			cur.start = off;
 			cur.length = ext.length;
 			cur.layer = ext.layer;
@@ -148,7 +162,7 @@ int cmd_map(int argc, char **argv)
 		off += ext.length;
 	}
 	if (cur.length)
-		emit(&cur, paths, json, &j);
+		emit(&cur, paths, depth, json, &j);
 	if (json) {
 		json_end_array(&j);
 		json_finish(&j);

@@ -37,6 +37,12 @@ static const struct subcommand {
 	{ "convert", cmd_convert, "VHD chain to a sparse raw file, or raw to VHD" },
 	{ "relink",  cmd_relink,  "point a differencing disk at its moved parent" },
 	{ "map",     cmd_map,     "show which layer each extent of the disk comes from" },
+	{ "resize",  cmd_resize,  "change the virtual size (shrinking only with --shrink)" },
+	{ "compare", cmd_compare, "compare the data of two disks (exit 0 same, 1 different)" },
+	{ "measure", cmd_measure, "file size needed for a new disk, or to convert one" },
+	{ "rebase",  cmd_rebase,  "put a differencing disk on another parent, data unchanged" },
+	{ "compact", cmd_compact, "drop all-zero blocks so the file shrinks" },
+	{ "copy",    cmd_copy,    "copy a whole chain into a folder, relinked there" },
 };
 
 static void print_help(FILE *f)
@@ -50,7 +56,8 @@ static void print_help(FILE *f)
 		fprintf(f, "  %-8s  %s\n", subcommands[i].name, subcommands[i].summary);
 	fprintf(f, "\nSizes take K, M, G, T suffixes (powers of 1024).  Every command takes\n"
 	           "--help and --quiet.  Exit status: 0 success, 1 failure (or problems\n"
-	           "found by check), 2 bad usage.  See vhdtool(1).\n");
+	           "found by check, a difference found by compare), 2 bad usage; compare\n"
+	           "exits 3 on an error.  See vhdtool(1).\n");
 }
 
 static const struct subcommand *find_subcommand(const char *name)

@@ -65,6 +65,22 @@ int cmd_commit(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_relink(int argc, char **argv);
 int cmd_map(int argc, char **argv);
+int cmd_resize(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_measure(int argc, char **argv);
+int cmd_rebase(int argc, char **argv);
+int cmd_compact(int argc, char **argv);
+int cmd_copy(int argc, char **argv);
+
+/* vhdtool-output.c */
+/* The getopt value of qemu-img's --output=FMT, shared by the subcommands
+ * that print JSON: { "output", required_argument, NULL, TOOL_OPT_OUTPUT }. */
+#define TOOL_OPT_OUTPUT 0x100
+/* Set *JSON from --output's ARG ("human" or "json"): EXIT_OK, or the usage
+ * error for VERB. */
+int tool_parse_output(const char *verb, const char *arg, int *json);
+/* Bytes PATH occupies on the host (st_blocks * 512): 0, or -1 with errno. */
+int tool_disk_size(const char *path, uint64_t *bytes);
 
 /* vhdtool-json.c */
 /* Minimal JSON writer for info --json and map --json: keeps track of

@@ -7,7 +7,22 @@
 ISTMD="$top_builddir/istmd/istmd"
 
 "$ISTMD" --help | grep -q -- '--state-dir' || fail "--help does not list --state-dir"
-"$ISTMD" --version | grep -q '^istmd ' || fail "--version"
+"$ISTMD" --version | grep -q '^istmd (vhdtarget) [0-9]' || fail "--version"
+rc=0; "$ISTMD" --no-such-option >/dev/null 2>&1 || rc=$?
+[ $rc = 2 ] || fail "unknown option: exit $rc, want 2"
+rc=0; "$ISTMD" -f extra-argument >/dev/null 2>&1 || rc=$?
+[ $rc = 2 ] || fail "extra argument: exit $rc, want 2"
+# istmctl: --version, --help, usage errors exit 2 (argparse), all without a server
+ISTMCTL="$top_srcdir/contrib/istmctl"
+if /usr/bin/python3 "$ISTMCTL" --help > /dev/null 2>&1; then
+    /usr/bin/python3 "$ISTMCTL" --version | grep -q '^istmctl (vhdtarget) [0-9]' || fail "istmctl --version"
+    rc=0; /usr/bin/python3 "$ISTMCTL" --no-such-option >/dev/null 2>&1 || rc=$?
+    [ $rc = 2 ] || fail "istmctl unknown option: exit $rc, want 2"
+    rc=0; /usr/bin/python3 "$ISTMCTL" targets >/dev/null 2>&1 || rc=$?
+    [ $rc = 2 ] || fail "istmctl targets without an action: exit $rc, want 2"
+else
+    echo "note: istmctl does not run here (no impacket?): its command line was not tested"
+fi
 [ "$(printf 'Password\n' | "$ISTMD" --nt-hash)" = a4f49c406510bdcab6824ee7c30fd852 ] ||
     fail "--nt-hash of Password"
 [ "$(printf 'Passw0rd!' | "$ISTMD" --nt-hash)" = fc525c9683e8fe067095ba2ddc971889 ] ||

@@ -68,6 +68,12 @@ assert set(rows) == {'t1', 't2'}, rows
 assert rows['t1']['description'] == 'first one' and rows['t1']['enabled'] is True, rows
 assert rows['t2']['iqn'] == 'iqn.2026-11.org.example:t2' and rows['t2']['enabled'] is False, rows
 PY
+# qemu-img's spelling, before and after the command, gives the same document
+cp "$tmp/out" "$tmp/list.json"
+expect_rc 0 istmctl --output=json targets list
+cmp -s "$tmp/out" "$tmp/list.json" || fail "--output=json differs from --json"
+expect_rc 0 istmctl targets list --output=json
+cmp -s "$tmp/out" "$tmp/list.json" || fail "targets list --output=json differs from --json"
 expect_rc 0 istmctl targets list
 grep -Eq '^t2 +iqn.2026-11.org.example:t2 +no' "$tmp/out" || { cat "$tmp/out"; fail "targets list text"; }
 t1iqn=$(istmctl --json targets show t1 | $PYTHON -c 'import json, sys; print(json.load(sys.stdin)["iqn"])')

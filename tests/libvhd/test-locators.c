@@ -291,8 +291,14 @@ START_TEST(test_grow)
 		ck_assert_uint_eq(buf[i], 0);
 	vhd_chain_close(c);
 	ck_assert_int_eq(vhd_check(fixed, NULL, NULL), 0);
-	/* dynamic: within the BAT only */
-	ck_assert_int_eq(vhd_grow(base, (1 << 20) + 4096), -ENOSPC);
+	/* dynamic: within the room the BAT has where it is (its sector
+	 * padding), never by moving it */
+	ck_assert_int_eq(vhd_grow(base, (1 << 20) + 4096), 0);
+	ck_assert_int_eq(vhd_check(base, NULL, NULL), 0);
+	ck_assert_int_eq(vhd_chain_open(base, VHD_OPEN_RDONLY, &c), 0);
+	ck_assert_uint_eq(vhd_chain_size(c), (1 << 20) + 4096);
+	vhd_chain_close(c);
+	ck_assert_int_eq(vhd_grow(base, 2000ull << 30), -ENOSPC);
 	ck_assert_ptr_nonnull(strstr(vhd_errmsg(), "block table"));
 	ck_assert_int_eq(vhd_grow(base, 1 << 19), -EINVAL);
 }

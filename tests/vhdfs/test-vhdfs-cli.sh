@@ -13,14 +13,31 @@ requires qemu-img --version
 "$VHDFS" --help > "$tmp/help" || fail "--help failed"
 grep -q "partitions" "$tmp/help" || fail "--help does not list -o partitions"
 grep -q "usage: vhdfs" "$tmp/help" || fail "--help has no usage line"
-"$VHDFS" --version | grep -q "^vhdfs" || fail "--version"
-expect_fail "$VHDFS"
+[ "$(grep -c -- '--help' "$tmp/help")" = 1 ] || fail "--help lists --help more than once"
+[ "$(grep -c -- '--version' "$tmp/help")" = 1 ] || fail "--help lists --version more than once"
+"$VHDFS" --version > "$tmp/version" 2> "$tmp/version.err" || fail "--version failed"
+head -1 "$tmp/version" | grep -q "^vhdfs (vhdtarget) " || fail "--version: $(head -1 "$tmp/version")"
+[ ! -s "$tmp/version.err" ] || fail "--version wrote to stderr: $(cat "$tmp/version.err")"
+# expect_usage CMD...: exit status 2 (bad usage) with a message.
+expect_usage()
+{
+    local rc=0
+    "$@" 2>"$tmp/err" || rc=$?
+    [ $rc = 2 ] || fail "exit status $rc, want 2: $*"
+    [ -s "$tmp/err" ] || fail "no message: $*"
+}
+expect_usage "$VHDFS"
 grep -q "missing SOURCE" "$tmp/err" || fail "no-argument message: $(cat "$tmp/err")"
-expect_fail "$VHDFS" "$tmp/x.vhd"
+expect_usage "$VHDFS" "$tmp/x.vhd"
 grep -q "MOUNTPOINT" "$tmp/err" || fail "one-argument message: $(cat "$tmp/err")"
+rc=0; "$VHDFS" "$tmp/x.vhd" "$tmp" 2>/dev/null || rc=$?
+[ $rc = 1 ] || fail "missing image: exit status $rc, want 1"
 
 img="$tmp/disk.vhd"
 vhd_create dynamic $((16 << 20)) "$img"
+mkdir -p "$tmp/u"
+expect_usage "$VHDFS" -f --no-such-option "$img" "$tmp/u"
+expect_usage "$VHDFS" -f -o no_such_option "$img" "$tmp/u"
 pattern "$tmp/p" $((1 << 20)) 3
 mnt="$tmp/m"
 mkdir -p "$mnt"

@@ -81,9 +81,17 @@ start_vhdfs()
 # with status 0 and without a sanitizer report in its log.
 unmount()
 {
-    local rc=0 dev
+    local rc=0 dev i
     dev=$(mountpoint -d "$1")
-    fusermount3 -u "$1" || fail "cannot unmount $1"
+    # A loop device on a file of this mount (mount -o loop, then umount)
+    # lets go of the file asynchronously (autoclear runs in a kernel
+    # worker), so the first unmount right after can see EBUSY: retry for
+    # up to 10 s, which only a mount still really in use outlasts.
+    for i in $(seq 100); do
+        fusermount3 -u "$1" 2>/dev/null && break
+        sleep 0.1
+    done
+    mountpoint -q "$1" && { fusermount3 -u "$1"; fail "cannot unmount $1"; }
     wait_exit "$2" "$dev" || fail "vhdfs $2 did not exit within 60 s of unmounting $1"
     wait "$2" || rc=$?
     check_vhdfs_log

@@ -8,9 +8,17 @@
 
 "$VHDTOOL" --help | grep -q '^usage: vhdtool' || fail "--help"
 "$VHDTOOL" --version | grep -q '^vhdtool .* [0-9]' || fail "--version"
-for cmd in create info check commit convert relink map; do
+# every subcommand the help lists: --help, help VERB, and exit 2 on an
+# unknown option
+verbs=$("$VHDTOOL" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p')
+for cmd in create info check commit convert relink map resize compare measure rebase compact copy; do
+    echo "$verbs" | grep -qx "$cmd" || fail "vhdtool --help does not list $cmd"
+done
+for cmd in $verbs; do
     "$VHDTOOL" "$cmd" --help | grep -q "^usage: vhdtool $cmd" || fail "$cmd --help"
     "$VHDTOOL" help "$cmd" | grep -q "^usage: vhdtool $cmd" || fail "help $cmd"
+    rc=0; "$VHDTOOL" "$cmd" --no-such-option x >/dev/null 2>&1 || rc=$?
+    [ $rc = 2 ] || fail "$cmd --no-such-option: exit $rc, want 2"
 done
 
 # usage_error CMD...: exit 2, one line, nothing created.
