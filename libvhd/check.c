@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "vhdx_internal.h"
 
 #define MAX_REPORTS_PER_KIND 20
 
@@ -274,6 +275,10 @@ int vhd_check(const char *path, vhd_problem_fn fn, void *arg)
 		r = vhd_error(errno == EWOULDBLOCK ? -EBUSY : -errno, "cannot check '%s': %s", path,
 		              errno == EWOULDBLOCK ? "it is open for writing elsewhere" : strerror(errno));
 		goto out;
+	}
+	if (pread(k.fd, copy_raw, 8, 0) == 8 && memcmp(copy_raw, "vhdxfile", 8) == 0) {
+		close(k.fd);
+		return vhdx_check(path, fn, arg);
 	}
 	size = lseek(k.fd, 0, SEEK_END);
 	if (size < (off_t)VHD_FOOTER_SIZE) {

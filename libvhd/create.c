@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "vhdx_internal.h"
 
 #define DEFAULT_BLOCK_SIZE (2u << 20)
 #define MIN_LOCATOR_SPACE 8192u
@@ -66,7 +67,7 @@ static void footer_init(struct vhd_footer *f, enum vhd_type type, uint64_t size)
 }
 
 /* The folder of PATH (which need not exist) as an absolute, resolved path. */
-static int folder_of(const char *path, char *out)
+int vhd_folder_of(const char *path, char *out)
 {
 	char tmp[PATH_MAX];
 	char *slash;
@@ -86,7 +87,7 @@ static int folder_of(const char *path, char *out)
 
 /* TARGET relative to folder FROM (both absolute and resolved), written the
  * way Windows writes W2ru: ".\x.vhd", "..\dir\x.vhd". */
-static void relative_path(const char *from, const char *target, char *out, size_t outsz)
+void vhd_relative_path(const char *from, const char *target, char *out, size_t outsz)
 {
 	size_t common = 0, i = 0;
 	size_t o = 0;
@@ -125,10 +126,10 @@ int vhd_set_parent_fields(struct vhd_header *h, const char *child_path, const ch
 	const char *name;
 	int r, n;
 
-	r = folder_of(child_path, dir);
+	r = vhd_folder_of(child_path, dir);
 	if (r < 0)
 		return vhd_error(r, "cannot resolve the folder of '%s': %s", child_path, strerror(-r));
-	relative_path(dir, parent_abs, rel, sizeof(rel));
+	vhd_relative_path(dir, parent_abs, rel, sizeof(rel));
 	memcpy(h->parent_uuid, pf->uuid, 16);
 	h->parent_timestamp = pf->timestamp;
 	memset(h->parent_name, 0, sizeof(h->parent_name));
@@ -157,7 +158,7 @@ int vhd_set_parent_fields(struct vhd_header *h, const char *child_path, const ch
 	return 0;
 }
 
-static int write_all(int fd, const void *buf, size_t len, uint64_t off, const char *path)
+int vhd_write_all(int fd, const void *buf, size_t len, uint64_t off, const char *path)
 {
 	const uint8_t *p = buf;
 
@@ -195,7 +196,7 @@ static int build_fixed(int fd, const char *path, struct vhd_footer *f, bool spar
 			return vhd_error(-errno, "cannot size '%s': %s", path, strerror(errno));
 	}
 	vhd_footer_encode(f, raw);
-	return write_all(fd, raw, sizeof(raw), f->current_size, path);
+	return vhd_write_all(fd, raw, sizeof(raw), f->current_size, path);
 }
 
 static int build_sparse(int fd, const char *path, struct vhd_footer *f, uint32_t block_size,
@@ -229,7 +230,7 @@ static int build_sparse(int fd, const char *path, struct vhd_footer *f, uint32_t
 			h.loc[k].space = space;
 			h.loc[k].length = loc_len[k];
 			h.loc[k].offset = pos;
-			r = write_all(fd, loc[k], loc_len[k], pos, path);
+			r = vhd_write_all(fd, loc[k], loc_len[k], pos, path);
 			if (r < 0)
 				goto out;
 			pos += space;
@@ -243,17 +244,67 @@ static int build_sparse(int fd, const char *path, struct vhd_footer *f, uint32_t
 	memset(bat, 0xff, bat_bytes);
 	vhd_footer_encode(f, fraw);
 	vhd_header_encode(&h, hraw);
-	r = write_all(fd, fraw, sizeof(fraw), 0, path);
+	r = vhd_write_all(fd, fraw, sizeof(fraw), 0, path);
 	if (r == 0)
-		r = write_all(fd, hraw, sizeof(hraw), VHD_SECTOR, path);
+		r = vhd_write_all(fd, hraw, sizeof(hraw), VHD_SECTOR, path);
 	if (r == 0)
-		r = write_all(fd, bat, bat_bytes, h.table_offset, path);
+		r = vhd_write_all(fd, bat, bat_bytes, h.table_offset, path);
 	if (r == 0)
-		r = write_all(fd, fraw, sizeof(fraw), pos, path);
+		r = vhd_write_all(fd, fraw, sizeof(fraw), pos, path);
 out:
 	free(bat);
 	free(loc[0]);
 	free(loc[1]);
+	return r;
+}
+
+int vhd_create_tmpfile(const char *path, char *tmp, size_t tmpsz, int *fd)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash)
+		snprintf(tmp, tmpsz, "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
+	else
+		snprintf(tmp, tmpsz, ".%s.XXXXXX", path);
+	*fd = mkostemp(tmp, O_CLOEXEC);
+	if (*fd < 0)
+		return vhd_error(-errno, "cannot create '%s': %s", path, strerror(errno));
+	if (fchmod(*fd, 0644) < 0) {
+		int r = vhd_error(-errno, "cannot create '%s': %s", path, strerror(errno));
+
+		close(*fd);
+		unlink(tmp);
+		return r;
+	}
+	return 0;
+}
+
+int vhd_create_publish(int fd, const char *tmp, const char *path, unsigned flags)
+{
+	int r;
+
+	if (fsync(fd) < 0) {
+		r = vhd_error(-errno, "cannot sync '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	if (flags & VHD_CREATE_OVERWRITE) {
+		if (rename(tmp, path) < 0) {
+			r = vhd_error(-errno, "cannot create '%s': %s", path, strerror(errno));
+			goto fail;
+		}
+	} else {
+		if (link(tmp, path) < 0) {
+			r = errno == EEXIST ? vhd_error(-EEXIST, "cannot create '%s': file exists", path)
+			                    : vhd_error(-errno, "cannot create '%s': %s", path, strerror(errno));
+			goto fail;
+		}
+		unlink(tmp);
+	}
+	close(fd);
+	return 0;
+fail:
+	close(fd);
+	unlink(tmp);
 	return r;
 }
 
@@ -264,12 +315,15 @@ int vhd_create(const char *path, const struct vhd_create_opts *opts)
 	char tmp[PATH_MAX + 32], parent_abs[PATH_MAX];
 	uint32_t block_size = opts->block_size ? opts->block_size : DEFAULT_BLOCK_SIZE;
 	uint64_t size = opts->size;
-	const char *slash;
 	int fd, r;
 
 	vhd_clear_error();
 	if (opts->type != VHD_TYPE_FIXED && opts->type != VHD_TYPE_DYNAMIC && opts->type != VHD_TYPE_DIFF)
 		return vhd_error(-EINVAL, "cannot create '%s': unknown disk type %d", path, (int)opts->type);
+	if (opts->format == VHD_FORMAT_VHDX)
+		return vhdx_create(path, opts);
+	if (opts->format != VHD_FORMAT_VHD)
+		return vhd_error(-EINVAL, "cannot create '%s': unknown format %d", path, (int)opts->format);
 	if (opts->type != VHD_TYPE_FIXED &&
 	    (!vhd_is_pow2(block_size) || block_size < 4096 || block_size > VHD_MAX_BLOCK_SIZE))
 		return vhd_error(-EINVAL, "cannot create '%s': block size %u is not a power of two from 4 KiB to 256 MiB",
@@ -305,18 +359,9 @@ int vhd_create(const char *path, const struct vhd_create_opts *opts)
 	if (r < 0)
 		return r;
 
-	slash = strrchr(path, '/');
-	if (slash)
-		snprintf(tmp, sizeof(tmp), "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
-	else
-		snprintf(tmp, sizeof(tmp), ".%s.XXXXXX", path);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return vhd_error(-errno, "cannot create '%s': %s", path, strerror(errno));
-	if (fchmod(fd, 0644) < 0) {
-		r = vhd_error(-errno, "cannot create '%s': %s", path, strerror(errno));
-		goto fail;
-	}
+	r = vhd_create_tmpfile(path, tmp, sizeof(tmp), &fd);
+	if (r < 0)
+		return r;
 	if (opts->type == VHD_TYPE_FIXED)
 		r = build_fixed(fd, path, &f, (opts->flags & VHD_CREATE_SPARSE) != 0);
 	else
@@ -324,25 +369,7 @@ int vhd_create(const char *path, const struct vhd_create_opts *opts)
 		                 opts->type == VHD_TYPE_DIFF ? parent_abs : NULL, &pf);
 	if (r < 0)
 		goto fail;
-	if (fsync(fd) < 0) {
-		r = vhd_error(-errno, "cannot sync '%s': %s", path, strerror(errno));
-		goto fail;
-	}
-	if (opts->flags & VHD_CREATE_OVERWRITE) {
-		if (rename(tmp, path) < 0) {
-			r = vhd_error(-errno, "cannot create '%s': %s", path, strerror(errno));
-			goto fail;
-		}
-	} else {
-		if (link(tmp, path) < 0) {
-			r = errno == EEXIST ? vhd_error(-EEXIST, "cannot create '%s': file exists", path)
-			                    : vhd_error(-errno, "cannot create '%s': %s", path, strerror(errno));
-			goto fail;
-		}
-		unlink(tmp);
-	}
-	close(fd);
-	return 0;
+	return vhd_create_publish(fd, tmp, path, opts->flags);
 fail:
 	close(fd);
 	unlink(tmp);
