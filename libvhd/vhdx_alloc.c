@@ -248,6 +248,12 @@ static int alloc_write(vhd_chain *c, uint32_t b, const uint8_t *buf, size_t len,
 		goto out;
 	if (!x->has_parent || st == VHDX_PB_ZERO || (in_block == 0 && len >= block_bytes(top, b))) {
 		r = vhd_layer_pwrite(top, buf, len, where + in_block);
+		/* A differencing disk's full block gets its bits too: readers
+		 * such as libvhdi consult the bitmap whatever the state. */
+		if (r == 0 && x->has_parent)
+			r = ensure_sbm(top, k);
+		if (r == 0 && x->has_parent)
+			r = change_bits(top, k, bit0, nbits, true);
 		if (r == 0)
 			e = vhdx_bat_make(VHDX_PB_FULLY_PRESENT, where);
 	} else {
