@@ -175,6 +175,11 @@ static int write_fill(vhd_chain *c, const uint8_t *bm, uint64_t bit0, uint64_t d
 		tail = false;
 	if (!head && !tail)
 		return vhd_layer_pwrite(top, buf, len, data_off + in_block);
+	/* only the sectors being completed widen the write */
+	if (!head)
+		start = in_block;
+	if (!tail)
+		end = in_block + len;
 	tmp = malloc(end - start);
 	if (!tmp)
 		return vhd_error(-ENOMEM, "cannot write to '%s': out of memory", top->path);
@@ -246,6 +251,7 @@ static int alloc_write(vhd_chain *c, uint32_t b, const uint8_t *buf, size_t len,
 	r = grab(top, x->block_size, &where);
 	if (r < 0)
 		goto out;
+
 	if (!x->has_parent || st == VHDX_PB_ZERO || (in_block == 0 && len >= block_bytes(top, b))) {
 		r = vhd_layer_pwrite(top, buf, len, where + in_block);
 		/* A differencing disk's full block gets its bits too: readers

@@ -15,8 +15,22 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include "vhdx_internal.h"
+
+/* The open path's message without its "'PATH': " prefix (the problem
+ * callback names the file itself). */
+static void report(const char *path, vhd_problem_fn fn, void *arg)
+{
+	const char *m = vhd_errmsg();
+	size_t n = strlen(path);
+
+	if (m[0] == '\'' && strncmp(m + 1, path, n) == 0 && strncmp(m + 1 + n, "': ", 3) == 0)
+		m += n + 4;
+	if (fn)
+		fn(path, m, arg);
+}
 
 int vhdx_check(const char *path, vhd_problem_fn fn, void *arg)
 {
@@ -29,8 +43,7 @@ int vhdx_check(const char *path, vhd_problem_fn fn, void *arg)
 	if (r == -ENOENT || r == -EACCES || r == -EISDIR || r == -ENOMEM)
 		return r;
 	if (r < 0) {
-		if (fn)
-			fn(path, vhd_errmsg(), arg);
+		report(path, fn, arg);
 		return 1;
 	}
 	diff = l->vhdx && l->vhdx->has_parent;
@@ -39,8 +52,7 @@ int vhdx_check(const char *path, vhd_problem_fn fn, void *arg)
 		return 0;
 	r = vhd_chain_open(path, VHD_OPEN_RDONLY | VHD_OPEN_NOLOCK, &c);
 	if (r < 0) {
-		if (fn)
-			fn(path, vhd_errmsg(), arg);
+		report(path, fn, arg);
 		return 1;
 	}
 	vhd_chain_close(c);
