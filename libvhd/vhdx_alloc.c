@@ -41,7 +41,7 @@
  * forces a log commit first, so one entry always fits the log. */
 #define STAGE_SLACK 24
 
-static int begin_write(struct vhd_layer *l)
+int vhdx_begin_write(struct vhd_layer *l, bool data)
 {
 	struct vhdx_layer *x = l->vhdx;
 	struct vhdx_header h;
@@ -51,7 +51,7 @@ static int begin_write(struct vhd_layer *l)
 		return 0;
 	h = x->hdr;
 	r = vhdx_guid_generate(h.file_write_guid);
-	if (r == 0)
+	if (r == 0 && data)
 		r = vhdx_guid_generate(h.data_write_guid);
 	if (r == 0)
 		r = vhdx_guid_generate(h.log_guid);
@@ -218,7 +218,7 @@ static int alloc_write(vhd_chain *c, uint32_t b, const uint8_t *buf, size_t len,
 	int r;
 
 	pthread_mutex_lock(&top->alloc_lock);
-	r = begin_write(top);
+	r = vhdx_begin_write(top, true);
 	if (r == 0)
 		r = make_room(top);
 	if (r < 0)
@@ -353,7 +353,7 @@ static int drop_block(struct vhd_layer *l, uint32_t b)
 	int r;
 
 	pthread_mutex_lock(&l->alloc_lock);
-	r = begin_write(l);
+	r = vhdx_begin_write(l, true);
 	if (r == 0)
 		r = make_room(l);
 	if (r < 0)

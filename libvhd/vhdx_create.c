@@ -76,6 +76,37 @@ static int build_locator(const struct kv_out *kv, int n, uint8_t *out, size_t sp
 	return (int)pos;
 }
 
+int vhdx_build_locator(const char *child_path, const char *parent_abs, const vhdx_guid linkage,
+                       uint8_t *out, size_t space)
+{
+	struct kv_out *kv = calloc(3, sizeof(*kv));
+	char dir[PATH_MAX];
+	int r;
+
+	if (!kv)
+		return vhd_error(-ENOMEM, "cannot write a parent locator: out of memory");
+	kv[0].key = "parent_linkage";
+	vhdx_guid_format(linkage, kv[0].value);
+	kv[1].key = "relative_path";
+	r = vhd_folder_of(child_path, dir);
+	if (r < 0) {
+		free(kv);
+		return vhd_error(r, "cannot resolve the folder of '%s': %s", child_path, strerror(-r));
+	}
+	vhd_relative_path(dir, parent_abs, kv[1].value, sizeof(kv[1].value));
+	kv[2].key = "absolute_win32_path";
+	snprintf(kv[2].value, sizeof(kv[2].value), "%s", parent_abs);
+	for (char *s = kv[2].value; *s; s++)
+		if (*s == '/')
+			*s = '\\';
+	r = build_locator(kv, 3, out, space);
+	free(kv);
+	if (r < 0)
+		return vhd_error(r, "cannot write a locator for '%s': path too long or not UTF-8",
+		                 parent_abs);
+	return r;
+}
+
 static void meta_entry(uint8_t *table, int i, const vhdx_guid id, uint32_t off, uint32_t len,
                        uint32_t flags)
 {
@@ -193,32 +224,10 @@ static int build(int fd, const char *path, const struct vhd_create_opts *o, uint
 		goto out;
 	}
 	if (diff) {
-		struct kv_out *kv = calloc(3, sizeof(*kv));
-		char dir[PATH_MAX];
-
-		if (!kv) {
-			r = vhd_error(-ENOMEM, "cannot create '%s': out of memory", path);
-			goto out;
-		}
-		kv[0].key = "parent_linkage";
-		vhdx_guid_format(pf->data_write_guid, kv[0].value);
-		kv[1].key = "relative_path";
-		r = vhd_folder_of(path, dir);
-		if (r < 0) {
-			free(kv);
-			r = vhd_error(r, "cannot resolve the folder of '%s': %s", path, strerror(-r));
-			goto out;
-		}
-		vhd_relative_path(dir, pf->abs, kv[1].value, sizeof(kv[1].value));
-		kv[2].key = "absolute_win32_path";
-		snprintf(kv[2].value, sizeof(kv[2].value), "%s", pf->abs);
-		for (char *s = kv[2].value; *s; s++)
-			if (*s == '/')
-				*s = '\\';
-		n = build_locator(kv, 3, buf + ITEMS + 64, VHDX_MIB - ITEMS - 64);
-		free(kv);
+		n = vhdx_build_locator(path, pf->abs, pf->data_write_guid, buf + ITEMS + 64,
+		                       VHDX_MIB - ITEMS - 64);
 		if (n < 0) {
-			r = vhd_error(n, "cannot create '%s': the parent's path is too long or not UTF-8", path);
+			r = n;
 			goto out;
 		}
 		meta_entry(buf, 5, vhdx_guid_parent_locator, ITEMS + 64, (uint32_t)n, 4);

@@ -195,6 +195,10 @@ uint8_t *vhdx_log_staged(struct vhd_layer *l, uint64_t file_off);
 
 /* ---- vhdx_alloc.c: writes, discard, flush and close of a VHDX top. ---- */
 
+/* Before the first change of a session (alloc_lock held): new
+ * FileWriteGuid and LogGuid, and a new DataWriteGuid when DATA (the
+ * virtual disk's contents) will change; header written and synced. */
+int vhdx_begin_write(struct vhd_layer *l, bool data);
 int vhdx_chain_pwrite(vhd_chain *c, const uint8_t *buf, size_t len, uint64_t off);
 int vhdx_chain_discard(vhd_chain *c, uint64_t off, uint64_t len);
 int vhdx_flush(struct vhd_layer *l);
@@ -211,5 +215,17 @@ int vhdx_check(const char *path, vhd_problem_fn fn, void *arg);
 
 /* ---- vhdx_create.c ---- */
 int vhdx_create(const char *path, const struct vhd_create_opts *o);
+/* The locator item of a child at CHILD_PATH for the parent PARENT_ABS
+ * (absolute, resolved) whose DataWriteGuid is LINKAGE, into OUT (SPACE
+ * bytes); returns its length or -errno with a message. */
+int vhdx_build_locator(const char *child_path, const char *parent_abs, const vhdx_guid linkage,
+                       uint8_t *out, size_t space);
+
+/* ---- vhdx_ops.c: commit and relink of a differencing VHDX. ---- */
+/* Copy every run CL (opened alone) holds into the chain PARENT. */
+int vhdx_commit_copy(struct vhd_layer *cl, vhd_chain *parent, uint8_t *buf, size_t bufsz,
+                     vhd_progress_fn progress, void *arg);
+/* Point L (a differencing VHDX open writable) at P (resolved path ABS). */
+int vhdx_relink(struct vhd_layer *l, struct vhd_layer *p, const char *abs);
 
 #endif
