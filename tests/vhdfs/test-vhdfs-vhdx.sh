@@ -57,6 +57,26 @@ start_vhdfs "$d/top.vhdx" "$tmp/m" -o ro
 cmp "$tmp/m/top" "$tmp/model-top" || fail "top: differs after a remount"
 unmount "$tmp/m" $VHDFS_PID
 
+# TRIM: punched ranges read as zeros in a dynamic VHDX (a whole block goes
+# back to NOT_PRESENT) and as the parent's bytes in a differencing one.
+"$VHDTOOL" create -q --parent "$d/top.vhdx" "$d/trim.vhdx"
+cp "$tmp/model-top" "$tmp/model-trim"
+start_vhdfs "$d" "$tmp/m"
+dd if="$tmp/a" of="$tmp/m/trim" bs=1M seek=4 conv=notrunc status=none
+fallocate -p -o $((4 << 20)) -l $((1 << 20)) "$tmp/m/trim"
+fallocate -p -o $(((5 << 20) + 1000)) -l 70000 "$tmp/m/trim"
+dd if="$tmp/a" of="$tmp/model-trim" bs=1M seek=4 conv=notrunc status=none
+dd if="$tmp/model-top" of="$tmp/model-trim" bs=1M skip=4 seek=4 count=1 conv=notrunc status=none
+dd if="$tmp/model-top" of="$tmp/model-trim" bs=1 skip=$(((5 << 20) + 1000)) seek=$(((5 << 20) + 1000)) \
+    count=70000 conv=notrunc status=none
+cmp "$tmp/m/trim" "$tmp/model-trim" || fail "trim: discard in a differencing VHDX"
+fallocate -p -o $((1 << 20)) -l $((2 << 20)) "$tmp/m/solo"
+dd if=/dev/zero of="$tmp/model-solo" bs=1M seek=1 count=2 conv=notrunc status=none
+cmp "$tmp/m/solo" "$tmp/model-solo" || fail "trim: discard in a dynamic VHDX"
+unmount "$tmp/m" $VHDFS_PID
+"$VHDTOOL" convert -q "$d/trim.vhdx" "$tmp/trim.raw"
+cmp "$tmp/trim.raw" "$tmp/model-trim" || fail "trim: differs after unmount"
+
 "$VHDTOOL" check "$d/top.vhdx" > /dev/null || fail "check top.vhdx"
 [ "$("$VHDTOOL" info --json "$d/top.vhdx" | jq -r '."chain-depth"')" = 3 ] || fail "chain depth"
 "$VHDTOOL" convert -q "$d/top.vhdx" "$tmp/top.raw"
