@@ -22,6 +22,7 @@
 
 #include "common/utf16.h"
 #include "internal.h"
+#include "vhdx_internal.h"
 
 struct candidates {
 	char **v;                   /* paths */
@@ -171,7 +172,20 @@ int vhd_parent_candidates(const struct vhd_layer *l, char ***out, int *n)
 	else
 		*slash = '\0';
 
-	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]) && r == 0; k++) {
+	if (l->vhdx) {
+		/* [MS-VHDX] 2.6.2.6.1: the same kinds of path, as key/values */
+		static const char *const keys[] = { "relative_path", "absolute_win32_path", "volume_path" };
+
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]) && r == 0; k++) {
+			const char *v = vhdx_kv_get(l->vhdx, keys[k]);
+
+			if (v && k == 2 && strchr(v, '}'))
+				v = strchr(v, '}') + 1; /* \\?\Volume{GUID}\dir\f.vhdx */
+			if (v)
+				r = add_path(k == 2 ? &late : &c, &late, dir, v);
+		}
+	}
+	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]) && r == 0 && !l->vhdx; k++) {
 		for (int i = 0; i < VHD_LOCATORS && r == 0; i++) {
 			const struct vhd_locator *loc = &l->header.loc[i];
 
@@ -248,13 +262,24 @@ static int open_parent(vhd_chain *c, unsigned flags)
 			}
 			continue;
 		}
+		if (!p->vhdx != !child->vhdx) {
+			/* Windows chains one format only */
+			if (!err || err == -ENOENT) {
+				err = -EINVAL;
+				snprintf(errbuf, sizeof(errbuf), "'%s': parent '%s' is a %s, the child a %s (formats cannot be mixed in a chain)",
+				         child->path, p->path, p->vhdx ? "VHDX" : "VHD", child->vhdx ? "VHDX" : "VHD");
+			}
+			vhd_layer_close(p);
+			p = NULL;
+			continue;
+		}
 		if (memcmp(p->footer.uuid, child->header.parent_uuid, 16) != 0) {
 			vhd_uuid_format(p->footer.uuid, got);
 			if (!err || err == -ENOENT) {
 				err = -EINVAL;
 				snprintf(errbuf, sizeof(errbuf),
-				         "'%s': parent '%s' has unique id %s, expected %s", child->path,
-				         p->path, got, want);
+				         "'%s': parent '%s' has %s %s, expected %s", child->path,
+				         p->path, child->vhdx ? "DataWriteGuid" : "unique id", got, want);
 			}
 			vhd_layer_close(p);
 			p = NULL;

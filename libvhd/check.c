@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "vhdx_internal.h"
 
 static void check_parent(struct vhd_validator *v)
 {
@@ -100,6 +101,10 @@ int vhd_check(const char *path, vhd_problem_fn fn, void *arg)
 		r = vhd_error(errno == EWOULDBLOCK ? -EBUSY : -errno, "cannot check '%s': %s", path,
 		              errno == EWOULDBLOCK ? "it is open for writing elsewhere" : strerror(errno));
 		goto out;
+	}
+	if (pread(v.fd, copy_raw, 8, 0) == 8 && memcmp(copy_raw, "vhdxfile", 8) == 0) {
+		close(v.fd);
+		return vhdx_check(path, fn, arg);
 	}
 	size = lseek(v.fd, 0, SEEK_END);
 	if (size < (off_t)VHD_FOOTER_SIZE) {

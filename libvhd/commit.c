@@ -23,6 +23,7 @@
 #include <sys/file.h>
 
 #include "internal.h"
+#include "vhdx_internal.h"
 
 #define COPY_CHUNK (4u << 20)
 
@@ -74,7 +75,12 @@ int vhd_commit(const char *path, vhd_progress_fn progress, void *arg)
 		r = vhd_error(-ENOMEM, "cannot commit '%s': out of memory", path);
 		goto out;
 	}
-	for (uint32_t b = 0; b < cl->bat_entries; b++) {
+	if (cl->vhdx) {
+		r = vhdx_commit_copy(cl, parent, buf, COPY_CHUNK, progress, arg);
+		if (r < 0)
+			goto out;
+	}
+	for (uint32_t b = 0; b < cl->bat_entries && !cl->vhdx; b++) {
 		uint64_t block_off = (uint64_t)b << cl->block_shift;
 		uint32_t nsec = cl->block_size / VHD_SECTOR, s = 0;
 		const uint8_t *bm;

@@ -42,6 +42,7 @@
 
 #include "common/utf16.h"
 #include "internal.h"
+#include "vhdx_internal.h"
 
 #define DEFAULT_BLOCK_SIZE (2u << 20)
 #define MIN_LOCATOR_SPACE 8192u
@@ -67,7 +68,7 @@ static void footer_init(struct vhd_footer *f, enum vhd_type type, uint64_t size)
 }
 
 /* The folder of PATH (which need not exist) as an absolute, resolved path. */
-static int folder_of(const char *path, char *out)
+int vhd_folder_of(const char *path, char *out)
 {
 	char tmp[PATH_MAX];
 	char *slash;
@@ -87,7 +88,7 @@ static int folder_of(const char *path, char *out)
 
 /* TARGET relative to folder FROM (both absolute and resolved), written the
  * way Windows writes W2ru: ".\x.vhd", "..\dir\x.vhd". */
-static void relative_path(const char *from, const char *target, char *out, size_t outsz)
+void vhd_relative_path(const char *from, const char *target, char *out, size_t outsz)
 {
 	size_t common = 0, i = 0;
 	size_t o = 0;
@@ -126,10 +127,10 @@ int vhd_set_parent_fields(struct vhd_header *h, const char *child_path, const ch
 	const char *name;
 	int r, n;
 
-	r = folder_of(child_path, dir);
+	r = vhd_folder_of(child_path, dir);
 	if (r < 0)
 		return vhd_error(r, "cannot resolve the folder of '%s': %s", child_path, strerror(-r));
-	relative_path(dir, parent_abs, rel, sizeof(rel));
+	vhd_relative_path(dir, parent_abs, rel, sizeof(rel));
 	memcpy(h->parent_uuid, pf->uuid, 16);
 	h->parent_timestamp = pf->timestamp;
 	memset(h->parent_name, 0, sizeof(h->parent_name));
@@ -239,6 +240,56 @@ out:
 	return r;
 }
 
+int vhd_create_tmpfile(const char *path, char *tmp, size_t tmpsz, int *fd)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash)
+		snprintf(tmp, tmpsz, "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
+	else
+		snprintf(tmp, tmpsz, ".%s.XXXXXX", path);
+	*fd = mkostemp(tmp, O_CLOEXEC);
+	if (*fd < 0)
+		return vhd_error(-errno, "cannot create '%s': %s", path, strerror(errno));
+	if (fchmod(*fd, 0644) < 0) {
+		int r = vhd_error(-errno, "cannot create '%s': %s", path, strerror(errno));
+
+		close(*fd);
+		unlink(tmp);
+		return r;
+	}
+	return 0;
+}
+
+int vhd_create_publish(int fd, const char *tmp, const char *path, unsigned flags)
+{
+	int r;
+
+	if (fsync(fd) < 0) {
+		r = vhd_error(-errno, "cannot sync '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	if (flags & VHD_CREATE_OVERWRITE) {
+		if (rename(tmp, path) < 0) {
+			r = vhd_error(-errno, "cannot create '%s': %s", path, strerror(errno));
+			goto fail;
+		}
+	} else {
+		if (link(tmp, path) < 0) {
+			r = errno == EEXIST ? vhd_error(-EEXIST, "cannot create '%s': file exists", path)
+			                    : vhd_error(-errno, "cannot create '%s': %s", path, strerror(errno));
+			goto fail;
+		}
+		unlink(tmp);
+	}
+	close(fd);
+	return 0;
+fail:
+	close(fd);
+	unlink(tmp);
+	return r;
+}
+
 int vhd_create(const char *path, const struct vhd_create_opts *opts)
 {
 	struct vhd_footer f, pf = { 0 };
@@ -246,12 +297,15 @@ int vhd_create(const char *path, const struct vhd_create_opts *opts)
 	char tmp[PATH_MAX + 32], parent_abs[PATH_MAX];
 	uint32_t block_size = opts->block_size ? opts->block_size : DEFAULT_BLOCK_SIZE;
 	uint64_t size = opts->size;
-	const char *slash;
 	int fd, r;
 
 	vhd_clear_error();
 	if (opts->type != VHD_TYPE_FIXED && opts->type != VHD_TYPE_DYNAMIC && opts->type != VHD_TYPE_DIFF)
 		return vhd_error(-EINVAL, "cannot create '%s': unknown disk type %d", path, (int)opts->type);
+	if (opts->format == VHD_FORMAT_VHDX)
+		return vhdx_create(path, opts);
+	if (opts->format != VHD_FORMAT_VHD)
+		return vhd_error(-EINVAL, "cannot create '%s': unknown format %d", path, (int)opts->format);
 	if (opts->type != VHD_TYPE_FIXED &&
 	    (!vhd_is_pow2(block_size) || block_size < 4096 || block_size > VHD_MAX_BLOCK_SIZE))
 		return vhd_error(-EINVAL, "cannot create '%s': block size %u is not a power of two from 4 KiB to 256 MiB",
@@ -287,18 +341,9 @@ int vhd_create(const char *path, const struct vhd_create_opts *opts)
 	if (r < 0)
 		return r;
 
-	slash = strrchr(path, '/');
-	if (slash)
-		snprintf(tmp, sizeof(tmp), "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
-	else
-		snprintf(tmp, sizeof(tmp), ".%s.XXXXXX", path);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return vhd_error(-errno, "cannot create '%s': %s", path, strerror(errno));
-	if (fchmod(fd, 0644) < 0) {
-		r = vhd_error(-errno, "cannot create '%s': %s", path, strerror(errno));
-		goto fail;
-	}
+	r = vhd_create_tmpfile(path, tmp, sizeof(tmp), &fd);
+	if (r < 0)
+		return r;
 	if (opts->type == VHD_TYPE_FIXED)
 		r = build_fixed(fd, path, &f, (opts->flags & VHD_CREATE_SPARSE) != 0);
 	else
@@ -306,25 +351,7 @@ int vhd_create(const char *path, const struct vhd_create_opts *opts)
 		                 opts->type == VHD_TYPE_DIFF ? parent_abs : NULL, &pf);
 	if (r < 0)
 		goto fail;
-	if (fsync(fd) < 0) {
-		r = vhd_error(-errno, "cannot sync '%s': %s", path, strerror(errno));
-		goto fail;
-	}
-	if (opts->flags & VHD_CREATE_OVERWRITE) {
-		if (rename(tmp, path) < 0) {
-			r = vhd_error(-errno, "cannot create '%s': %s", path, strerror(errno));
-			goto fail;
-		}
-	} else {
-		if (link(tmp, path) < 0) {
-			r = errno == EEXIST ? vhd_error(-EEXIST, "cannot create '%s': file exists", path)
-			                    : vhd_error(-errno, "cannot create '%s': %s", path, strerror(errno));
-			goto fail;
-		}
-		unlink(tmp);
-	}
-	close(fd);
-	return 0;
+	return vhd_create_publish(fd, tmp, path, opts->flags);
 fail:
 	close(fd);
 	unlink(tmp);

@@ -146,6 +146,8 @@ struct vhd_layer {
 	bool repair_copy;           /* footer copy at 0 damaged: rewrite */
 	pthread_mutex_t alloc_lock; /* serialises allocation, bitmap updates,
 	                             * footer moves */
+	struct vhdx_layer *vhdx;    /* a VHDX file: its state (vhdx_internal.h);
+	                             * NULL for VHD */
 };
 
 /* Open PATH (read-only or not) and validate it; no locking, no parents. */
@@ -262,6 +264,15 @@ int vhd_alloc_clear_bits(vhd_chain *c, uint32_t b, uint32_t first, uint32_t coun
  * frees both even on failure). */
 int vhd_set_parent_fields(struct vhd_header *h, const char *child_path, const char *parent_abs,
                           const struct vhd_footer *pf, uint8_t *loc_data[2], uint32_t loc_len[2]);
+/* The folder of PATH (which need not exist), absolute and resolved. */
+int vhd_folder_of(const char *path, char *out);
+/* TARGET relative to folder FROM as Windows writes it: ".\x", "..\d\x". */
+void vhd_relative_path(const char *from, const char *target, char *out, size_t outsz);
+/* A temporary file beside PATH (name in TMP), mode 0644; then publish it
+ * as PATH (synced; replacing it only with VHD_CREATE_OVERWRITE), closing
+ * FD and removing TMP on failure. */
+int vhd_create_tmpfile(const char *path, char *tmp, size_t tmpsz, int *fd);
+int vhd_create_publish(int fd, const char *tmp, const char *path, unsigned flags);
 
 /* ---- relink.c ---- */
 /* Point the open, writable differencing layer L at the parent PARENT_ABS

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "vhdx_internal.h"
 
 int vhd_chain_resolve(vhd_chain *c, int first, uint64_t off, uint64_t len, struct vhd_extent *ext)
 {
@@ -136,6 +137,8 @@ int vhd_chain_pwrite(vhd_chain *c, const void *buf, size_t len, uint64_t off)
 	r = check_range(c, "write", len, off);
 	if (r < 0)
 		return r;
+	if (top->vhdx)
+		return vhdx_chain_pwrite(c, buf, len, off);
 	if (!vhd_layer_sparse(top))
 		return vhd_layer_pwrite(top, buf, len, off);
 	while (len > 0) {
@@ -198,6 +201,8 @@ int vhd_chain_flush(vhd_chain *c)
 	vhd_clear_error();
 	if (c->read_only)
 		return 0;
+	if (top->vhdx)
+		return vhdx_flush(top);
 	if (fdatasync(top->fd) < 0)
 		return vhd_error(-errno, "cannot flush '%s': %s", top->path, strerror(errno));
 	return 0;
@@ -271,6 +276,8 @@ int vhd_chain_discard(vhd_chain *c, uint64_t off, uint64_t len)
 	if (off > c->size || len > c->size - off)
 		return vhd_error(-EINVAL, "cannot discard %llu bytes at offset %llu of '%s': past the end",
 		                 (unsigned long long)len, (unsigned long long)off, top->path);
+	if (top->vhdx)
+		return vhdx_chain_discard(c, off, len);
 	if (!vhd_layer_sparse(top))
 		return zero_file_range(top, off, len);
 	while (len > 0) {

@@ -27,6 +27,7 @@
 #include "common/io.h"
 #include "common/utf16.h"
 #include "internal.h"
+#include "vhdx_internal.h"
 
 int vhd_read_at(int fd, const char *path, void *buf, size_t len, uint64_t off)
 {
@@ -82,6 +83,11 @@ void vhd_layer_close(struct vhd_layer *l)
 {
 	if (!l)
 		return;
+	if (l->vhdx) {
+		if (!l->read_only && vhdx_close_clean(l) < 0)
+			vhd_log(0, "%s", vhd_errmsg());
+		vhdx_layer_free(l->vhdx);
+	}
 	if (l->bitmaps) {
 		for (uint32_t i = 0; i < l->bat_entries; i++)
 			if (l->bitmaps[i] && l->bitmaps[i] != vhd_bitmap_full)
@@ -226,6 +232,14 @@ int vhd_layer_open(const char *path, bool read_only, struct vhd_layer **out)
 	r = vhd_layer_pread(l, copy_raw, VHD_FOOTER_SIZE, 0);
 	if (r < 0)
 		goto fail;
+	if (memcmp(copy_raw, "vhdxfile", 8) == 0) {
+		/* the content, not the name, says which format this is */
+		r = vhdx_layer_load(l, (uint64_t)size);
+		if (r < 0)
+			goto fail;
+		*out = l;
+		return 0;
+	}
 	end_ok = footer_good(end_raw);
 	copy_ok = footer_good(copy_raw) && vhd_get_be32(copy_raw + 60) != VHD_TYPE_FIXED;
 	if (end_ok) {
@@ -250,9 +264,6 @@ int vhd_layer_open(const char *path, bool read_only, struct vhd_layer **out)
 	} else if (memcmp(copy_raw, "conectix", 8) == 0) {
 		r = vhd_error(-EINVAL, "'%s': bad footer checksum in the copy at offset 0 (stored 0x%08x, computed 0x%08x) and no footer at the end",
 		              path, vhd_get_be32(copy_raw + 64), vhd_checksum(copy_raw, VHD_FOOTER_SIZE, 64));
-		goto fail;
-	} else if (memcmp(copy_raw, "vhdxfile", 8) == 0) {
-		r = vhd_error(-EINVAL, "'%s': a VHDX image, not VHD (unsupported)", path);
 		goto fail;
 	} else {
 		r = vhd_error(-EINVAL, "'%s': not a VHD image (no footer)", path);
@@ -306,7 +317,10 @@ int vhd_layer_info(const struct vhd_layer *l, struct vhd_info *info)
 	const struct vhd_footer *f = &l->footer;
 	struct stat st;
 
+	if (l->vhdx)
+		return vhdx_layer_info(l, info);
 	memset(info, 0, sizeof(*info));
+	info->logical_sector_size = info->physical_sector_size = VHD_SECTOR;
 	snprintf(info->path, sizeof(info->path), "%s", l->path);
 	info->type = (enum vhd_type)f->type;
 	info->virtual_size = f->current_size;
@@ -348,6 +362,8 @@ int vhd_layer_lookup(struct vhd_layer *l, uint64_t off, uint64_t len, struct vhd
 	bool set;
 	int r;
 
+	if (l->vhdx)
+		return vhdx_layer_lookup(l, off, len, run);
 	if (len > l->size - off)
 		len = l->size - off;
 	if (!vhd_layer_sparse(l)) {

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "vhdx_internal.h"
 
 #define LOCATOR_SPACE_MIN 8192u
 
@@ -116,6 +117,10 @@ int vhd_relink(const char *path, const char *new_parent)
 	}
 	if (p->dev == l->dev && p->ino == l->ino) {
 		r = vhd_error(-ELOOP, "cannot relink '%s' to itself", path);
+		goto out;
+	}
+	if (l->vhdx) {
+		r = vhdx_relink(l, p, abs);
 		goto out;
 	}
 	r = vhd_layer_relink(l, abs, &p->footer);

@@ -40,6 +40,12 @@ enum vhd_type {
 	VHD_TYPE_DIFF = 4,
 };
 
+/* Image formats; vhd_chain_open() tells them apart by content. */
+enum vhd_format {
+	VHD_FORMAT_VHD = 0,          /* Virtual PC / Hyper-V 2008 VHD */
+	VHD_FORMAT_VHDX = 1,         /* [MS-VHDX], Hyper-V 2012 and later */
+};
+
 /* Flags for vhd_chain_open(). */
 #define VHD_OPEN_RDONLY   0x1u /* open the top read-only (shared lock) */
 #define VHD_OPEN_NOPARENT 0x2u /* open only the named file, not its parents;
@@ -77,6 +83,16 @@ struct vhd_info {
 	uint32_t parent_timestamp;   /* diff only: parent's timestamp (0 is normal) */
 	char parent_name[1024];      /* diff only: parent unicode name, as UTF-8 */
 	int read_only;               /* this layer is open read-only */
+	enum vhd_format format;      /* VHD or VHDX */
+	uint32_t logical_sector_size;  /* bytes (always 512 for VHD) */
+	uint32_t physical_sector_size; /* bytes (always 512 for VHD) */
+	uint32_t log_size;           /* VHDX: bytes of log; VHD: 0 */
+	uint8_t data_write_guid[16]; /* VHDX: DataWriteGuid as stored (children
+	                              * name it as parent_linkage) */
+	char parent_linkage[39];     /* VHDX diff: "{GUID}" from the locator */
+	char parent_relative_path[1024]; /* VHDX diff: locator relative_path */
+	char parent_absolute_path[1024]; /* VHDX diff: absolute_win32_path */
+	char parent_volume_path[1024];   /* VHDX diff: volume_path */
 };
 
 /* One contiguous run of the virtual disk, as vhd_chain_map() finds it. */
@@ -96,6 +112,10 @@ struct vhd_create_opts {
 	                        * 256 MiB, or 0 for the default 2 MiB */
 	const char *parent;    /* diff: path of the parent */
 	unsigned flags;        /* VHD_CREATE_* */
+	enum vhd_format format; /* VHD (default) or VHDX; for VHDX block_size
+	                        * is 1 MiB to 256 MiB, default 32 MiB (2 MiB
+	                        * for differencing), and a differencing disk's
+	                        * parent must be a VHDX */
 };
 #define VHD_CREATE_OVERWRITE 0x1u /* replace an existing file (default: -EEXIST) */
 #define VHD_CREATE_SPARSE    0x2u /* fixed: leave the data area a hole instead of
@@ -213,6 +233,7 @@ int vhd_repair(const char *path, unsigned flags, vhd_problem_fn fixed, void *arg
 /* Helpers for presenting ids and types. */
 void vhd_uuid_format(const uint8_t uuid[16], char out[37]);
 const char *vhd_type_name(enum vhd_type type); /* "fixed", "dynamic", "differencing" */
+const char *vhd_format_name(enum vhd_format format); /* "vhd", "vhdx" */
 
 #ifdef __cplusplus
 }

@@ -38,14 +38,20 @@ static const char *errmsg_or(int err)
 	return m && strcmp(m, "no error") != 0 ? m : strerror(-err);
 }
 
-static int has_vhd_suffix(const char *name)
+/* Length of NAME's ".vhd" or ".vhdx" suffix, or 0. */
+static size_t vhd_suffix_len(const char *name)
 {
 	size_t n = strlen(name);
 
-	return n > 4 && strcasecmp(name + n - 4, ".vhd") == 0;
+	if (n > 4 && strcasecmp(name + n - 4, ".vhd") == 0)
+		return 4;
+	if (n > 5 && strcasecmp(name + n - 5, ".vhdx") == 0)
+		return 5;
+	return 0;
 }
 
-/* The name a disk gets in the mount: its basename without ".vhd". */
+/* The name a disk gets in the mount: its basename without ".vhd" or
+ * ".vhdx" (the format itself is told by content, not by this name). */
 static char *disk_name(const char *path)
 {
 	const char *base = strrchr(path, '/');
@@ -53,8 +59,8 @@ static char *disk_name(const char *path)
 
 	base = base ? base + 1 : path;
 	name = strdup(base);
-	if (name && has_vhd_suffix(name))
-		name[strlen(name) - 4] = '\0';
+	if (name && vhd_suffix_len(name))
+		name[strlen(name) - vhd_suffix_len(name)] = '\0';
 	return name;
 }
 
@@ -231,7 +237,7 @@ static int load_image(struct vhdfs *fs, const struct stat *st)
 
 static int select_vhd(const struct dirent *d)
 {
-	return d->d_name[0] != '.' && has_vhd_suffix(d->d_name);
+	return d->d_name[0] != '.' && vhd_suffix_len(d->d_name) != 0;
 }
 
 static int load_dir(struct vhdfs *fs)

@@ -86,7 +86,7 @@ static void usage(FILE *out, const char *prog)
 		"usage: %s [options] SOURCE MOUNTPOINT\n"
 		"\n"
 		"Show the flat virtual disk of a VHD (through its whole differencing\n"
-		"chain) as MOUNTPOINT/<name>, name being the file's name without .vhd.\n"
+		"chain) as MOUNTPOINT/<name>, name being the file's name without .vhd or .vhdx.\n"
 		"SOURCE may be a directory: one file per VHD in it, each opened on\n"
 		"first use.\n"
 		"\n"

@@ -29,21 +29,22 @@
 
 static const char usage[] =
 	"usage: vhdtool convert [--quiet] FILE OUT.raw\n"
-	"       vhdtool convert --to vhd [--type dynamic|fixed] [--block-size SIZE]\n"
+	"       vhdtool convert --to vhd|vhdx [--type dynamic|fixed] [--block-size SIZE]\n"
 	"                       [--from raw|vhd] [--quiet] IN OUT.vhd\n"
 	"\n"
-	"Without --to vhd: write the virtual disk of the VHD FILE (its whole chain)\n"
+	"Without --to: write the virtual disk of the VHD or VHDX FILE (its chain)\n"
 	"to OUT.raw, a sparse raw image (replaced if it exists).\n"
 	"With --to vhd: write IN, a raw image (or with --from vhd, a VHD chain,\n"
 	"flattened) to a new VHD OUT.vhd (replaced if it exists); a dynamic\n"
 	"output allocates only the blocks that are not all zeros.  The virtual\n"
 	"size is IN's size rounded up to a multiple of 512 bytes.\n"
 	"\n"
-	"  -O, --to raw|vhd          output format (default raw)\n"
+	"  -O, --to raw|vhd|vhdx     output format (default raw)\n"
 	"  -f, --from raw|vhd        input format (default: vhd for raw output,\n"
+	"                            vhd meaning any VHD or VHDX chain;\n"
 	"                            raw for vhd output)\n"
 	"  -t, --type dynamic|fixed  VHD output type (default dynamic)\n"
-	"  -b, --block-size SIZE     VHD output block size (default 2M)\n"
+	"  -b, --block-size SIZE     VHD output block size (default 2M; VHDX 32M)\n"
 	"  -q, --quiet               no progress line\n"
 	"  -h, --help                this help\n";
 
@@ -380,6 +381,9 @@ static int output_is_input(struct source *s, const char *out)
 	return same;
 }
 
+/* The image format of a VHD output (--to vhd or --to vhdx). */
+static enum vhd_format out_format = VHD_FORMAT_VHD;
+
 static int open_dest(struct dest *d, uint64_t size, enum vhd_type type, uint32_t block_size)
 {
 	struct vhd_create_opts opts;
@@ -393,6 +397,7 @@ static int open_dest(struct dest *d, uint64_t size, enum vhd_type type, uint32_t
 		opts.type = type;
 		opts.size = size;
 		opts.block_size = block_size;
+		opts.format = out_format;
 		opts.flags = VHD_CREATE_OVERWRITE;
 		r = vhd_create(d->path, &opts);
 		if (r < 0) {
@@ -492,11 +497,16 @@ int cmd_convert(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":O:f:t:b:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'O':
-			if (parse_fmt(optarg, &dst.fmt) < 0)
+			out_format = strcmp(optarg, "vhdx") == 0 ? VHD_FORMAT_VHDX : VHD_FORMAT_VHD;
+			if (out_format == VHD_FORMAT_VHDX)
+				dst.fmt = FMT_VHD;
+			else if (parse_fmt(optarg, &dst.fmt) < 0)
 				return tool_usage_error("convert", "unknown output format '%s'", optarg);
 			break;
 		case 'f':
-			if (parse_fmt(optarg, &src.fmt) < 0)
+			if (strcmp(optarg, "vhdx") == 0)
+				src.fmt = FMT_VHD;
+			else if (parse_fmt(optarg, &src.fmt) < 0)
 				return tool_usage_error("convert", "unknown input format '%s'", optarg);
 			have_from = 1;
 			break;
@@ -541,7 +551,7 @@ int cmd_convert(int argc, char **argv)
 	vsize = src.size;
 	if (dst.fmt == FMT_VHD) {
 		vsize = (src.size + 511) & ~(uint64_t)511;
-		if (vsize > VHD_MAX_CREATE_SIZE) {
+		if (vsize > VHD_MAX_CREATE_SIZE && out_format == VHD_FORMAT_VHD) {
 			tool_failx("convert", src.path, "%llu bytes is larger than the VHD limit of 2040 GiB",
 			           (unsigned long long)src.size);
 			goto out;

@@ -17,18 +17,23 @@
 #include "vhdtool.h"
 
 static const char usage[] =
-	"usage: vhdtool create --type fixed|dynamic --size SIZE [--block-size SIZE] [--force] FILE\n"
+	"usage: vhdtool create --type fixed|dynamic --size SIZE [--block-size SIZE]\n"
+	"                      [--format vhd|vhdx] [--force] FILE\n"
 	"       vhdtool create --type diff --parent PARENT [--block-size SIZE] [--force] FILE\n"
 	"\n"
-	"Create a VHD.  SIZE is bytes or a number with a K, M, G or T suffix\n"
+	"Create a VHD or VHDX.  SIZE is bytes or a number with a K, M, G or T suffix\n"
 	"(powers of 1024); the virtual size is kept exactly (a multiple of 512\n"
-	"bytes, at most 2040 GiB).  A differencing disk takes its parent's size.\n"
+	"bytes, at most 2040 GiB for VHD, 64 TiB for VHDX).  A differencing disk\n"
+	"takes its parent's size and format.  The format is VHDX when FILE ends\n"
+	"in .vhdx (or the parent is a VHDX), VHD otherwise, unless --format says.\n"
 	"\n"
 	"  -t, --type TYPE         fixed, dynamic or diff (differencing); default:\n"
 	"                          diff with --parent, dynamic otherwise\n"
 	"  -s, --size SIZE         virtual size (fixed, dynamic)\n"
 	"  -b, --block-size SIZE   dynamic/diff block size, a power of two from 4K\n"
-	"                          to 256M (default 2M)\n"
+	"                          (VHDX: 1M) to 256M (default 2M; VHDX: 32M, 2M\n"
+	"                          for diff; 1M is Microsoft's advice for Linux)\n"
+	"  -F, --format FORMAT     vhd or vhdx (default: from the name or parent)\n"
 	"  -p, --parent PARENT     the parent of a differencing disk\n"
 	"  -f, --force             replace FILE if it exists\n"
 	"  -q, --quiet             print nothing on success\n"
@@ -54,6 +59,7 @@ int cmd_create(int argc, char **argv)
 		{ "size",       required_argument, NULL, 's' },
 		{ "block-size", required_argument, NULL, 'b' },
 		{ "parent",     required_argument, NULL, 'p' },
+		{ "format",     required_argument, NULL, 'F' },
 		{ "force",      no_argument,       NULL, 'f' },
 		{ "quiet",      no_argument,       NULL, 'q' },
 		{ "help",       no_argument,       NULL, 'h' },
@@ -62,11 +68,11 @@ int cmd_create(int argc, char **argv)
 	struct vhd_create_opts opts;
 	const char *type_arg = NULL, *size_arg = NULL;
 	uint64_t size = 0, block_size = 0;
-	int have_type = 0, c, r;
+	int have_type = 0, have_format = 0, c, r;
 	const char *file;
 
 	memset(&opts, 0, sizeof(opts));
-	while ((c = getopt_long(argc, argv, ":t:s:b:p:fqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":t:s:b:p:F:fqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			type_arg = optarg;
@@ -84,6 +90,15 @@ int cmd_create(int argc, char **argv)
 				return tool_usage_error("create", "bad block size '%s'", optarg);
 			break;
 		case 'p': opts.parent = optarg; break;
+		case 'F':
+			if (strcmp(optarg, "vhd") == 0)
+				opts.format = VHD_FORMAT_VHD;
+			else if (strcmp(optarg, "vhdx") == 0)
+				opts.format = VHD_FORMAT_VHDX;
+			else
+				return tool_usage_error("create", "unknown format '%s' (vhd or vhdx)", optarg);
+			have_format = 1;
+			break;
 		case 'f': opts.flags |= VHD_CREATE_OVERWRITE; break;
 		case 'q': tool_quiet = 1; break;
 		case 'h': fputs(usage, stdout); return EXIT_OK;
@@ -96,6 +111,8 @@ int cmd_create(int argc, char **argv)
 
 	if (!have_type)
 		opts.type = opts.parent ? VHD_TYPE_DIFF : VHD_TYPE_DYNAMIC;
+	if (!have_format)
+		opts.format = tool_format_for(file, opts.parent);
 	if (opts.type == VHD_TYPE_DIFF) {
 		if (!opts.parent)
 			return tool_usage_error("create", "--type %s needs --parent", type_arg);
@@ -118,7 +135,7 @@ int cmd_create(int argc, char **argv)
 			tool_failx("create", file, "size '%s' is not a positive multiple of 512 bytes", size_arg);
 			return EXIT_ERROR;
 		}
-		if (size > VHD_MAX_CREATE_SIZE) {
+		if (size > VHD_MAX_CREATE_SIZE && opts.format == VHD_FORMAT_VHD) {
 			tool_failx("create", file, "size '%s' is larger than the VHD limit of 2040 GiB", size_arg);
 			return EXIT_ERROR;
 		}

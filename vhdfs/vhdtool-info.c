@@ -51,6 +51,87 @@ static void print_clean(const char *s)
 		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
 }
 
+/* A VHDX GUID as Windows prints it: the first three groups are stored
+ * little-endian ([MS-VHDX] 1.3), unlike a VHD unique id. */
+static void guid_format(const uint8_t g[16], char out[39])
+{
+	snprintf(out, 39, "{%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x}",
+	         g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12],
+	         g[13], g[14], g[15]);
+}
+
+static void print_vhdx_layer(const struct vhd_info *in)
+{
+	char size[32], guid[39];
+
+	printf("format:          vhdx\n");
+	printf("type:            %s\n", vhd_type_name(in->type));
+	tool_format_size(in->virtual_size, size, sizeof(size));
+	printf("virtual size:    %s (%llu bytes)\n", size, (unsigned long long)in->virtual_size);
+	tool_format_size(in->file_size, size, sizeof(size));
+	printf("file size:       %s (%llu bytes)\n", size, (unsigned long long)in->file_size);
+	guid_format(in->uuid, guid);
+	printf("disk id:         %s\n", guid);
+	guid_format(in->data_write_guid, guid);
+	printf("data write guid: %s\n", guid);
+	printf("sector size:     %u logical, %u physical\n", in->logical_sector_size,
+	       in->physical_sector_size);
+	tool_format_size(in->log_size, size, sizeof(size));
+	printf("log size:        %s\n", size);
+	tool_format_size(in->block_size, size, sizeof(size));
+	printf("block size:      %s\n", size);
+	printf("blocks:          %u of %u allocated\n", in->allocated_blocks, in->max_table_entries);
+	if (in->type == VHD_TYPE_DIFF) {
+		printf("parent linkage:  ");
+		print_clean(in->parent_linkage);
+		printf("\nparent path:     ");
+		print_clean(in->parent_relative_path);
+		printf("\nparent abs path: ");
+		print_clean(in->parent_absolute_path);
+		if (in->parent_volume_path[0]) {
+			printf("\nparent volume:   ");
+			print_clean(in->parent_volume_path);
+		}
+		putchar('\n');
+	}
+}
+
+static void json_vhdx_keys(struct json_out *j, const struct vhd_info *in, const char *filename,
+                           const char *backing)
+{
+	char guid[39];
+
+	json_string(j, "filename", filename);
+	json_string(j, "format", "vhdx");
+	json_string(j, "type", vhd_type_name(in->type));
+	json_uint(j, "virtual-size", in->virtual_size);
+	json_uint(j, "file-size", in->file_size);
+	guid_format(in->uuid, guid);
+	json_string(j, "disk-id", guid);
+	guid_format(in->data_write_guid, guid);
+	json_string(j, "data-write-guid", guid);
+	json_uint(j, "logical-sector-size", in->logical_sector_size);
+	json_uint(j, "physical-sector-size", in->physical_sector_size);
+	json_uint(j, "log-size", in->log_size);
+	json_uint(j, "block-size", in->block_size);
+	json_uint(j, "max-table-entries", in->max_table_entries);
+	json_uint(j, "allocated-blocks", in->allocated_blocks);
+	if (in->type == VHD_TYPE_DIFF) {
+		json_begin_object(j, "parent-locator");
+		json_string(j, "parent_linkage", in->parent_linkage);
+		if (in->parent_relative_path[0])
+			json_string(j, "relative_path", in->parent_relative_path);
+		if (in->parent_absolute_path[0])
+			json_string(j, "absolute_win32_path", in->parent_absolute_path);
+		if (in->parent_volume_path[0])
+			json_string(j, "volume_path", in->parent_volume_path);
+		json_end_object(j);
+		if (backing)
+			json_string(j, "backing-filename", backing);
+	}
+	json_bool(j, "read-only", in->read_only);
+}
+
 static void print_layer(const struct vhd_info *in, int layer, int depth)
 {
 	char size[32], ts[32], uuid[37];
@@ -60,7 +141,12 @@ static void print_layer(const struct vhd_info *in, int layer, int depth)
 	       depth == 1 ? "" : layer == 0 ? " (top)" : layer == depth - 1 ? " (base)" : "");
 	printf("image:           ");
 	print_clean(in->path);
-	printf("\ntype:            %s\n", vhd_type_name(in->type));
+	putchar('\n');
+	if (in->format == VHD_FORMAT_VHDX) {
+		print_vhdx_layer(in);
+		return;
+	}
+	printf("type:            %s\n", vhd_type_name(in->type));
 	tool_format_size(in->virtual_size, size, sizeof(size));
 	printf("virtual size:    %s (%llu bytes)\n", size, (unsigned long long)in->virtual_size);
 	if (in->original_size != in->virtual_size) {
@@ -112,6 +198,10 @@ static void json_layer_keys(struct json_out *j, const struct vhd_info *in, const
 	char ts[32], uuid[37], ver[16];
 	uint64_t disk;
 
+	if (in->format == VHD_FORMAT_VHDX) {
+		json_vhdx_keys(j, in, filename, backing);
+		return;
+	}
 	json_string(j, "filename", filename);
 	json_string(j, "format", "vpc");
 	json_string(j, "type", vhd_type_name(in->type));

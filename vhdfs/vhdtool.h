@@ -56,6 +56,9 @@ void tool_progress_end(struct tool_progress *p);
 
 /* Same file (device and inode) as PATH, which may not exist yet. */
 int tool_same_file(const char *a, const char *b);
+/* The format a new image FILE gets: its parent's (PARENT may be NULL),
+ * else VHDX for a name ending in .vhdx, else VHD (vhdtool-format.c). */
+enum vhd_format tool_format_for(const char *file, const char *parent);
 
 /* The subcommands: argc/argv start at the subcommand name. */
 int cmd_create(int argc, char **argv);

@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
+/* vhdx_log.c: the VHDX metadata log ([MS-VHDX] 2.3): finding and replaying
+ * the active sequence at open, and writing metadata changes through it.
+ *
+ * Writing: every metadata change (BAT pages, sector bitmap pages) is staged
+ * as a dirty 4 KiB page in memory; readers already see the change through
+ * the in-memory BAT and bitmaps.  vhdx_log_commit() writes all staged pages
+ * as ONE log entry, syncs (which also makes the payload data written before
+ * it durable), then writes the pages in place without syncing.  So a burst
+ * of first writes into new blocks costs one log entry and one sync at the
+ * next flush, not one per block (qemu logs and flushes per block).
+ *
+ * Entries are appended after the previous one; the new entry's Tail points
+ * at the first entry whose in-place writes may not be on disk yet, so a
+ * replay redoes all of them.  An entry never wraps around the end of the
+ * log: when it would not fit, the file is synced first (settling every
+ * in-place write) and the entry goes to offset 0 with a Tail of 0.  A new
+ * LogGuid per writing session hides older entries.  A torn entry fails its
+ * checksum and ends the sequence before it: it was never acknowledged.
+ *
+ * Reading accepts any valid layout, including entries that wrap.
+ *
+ * Licence: GPL-2.0-or-later.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "vhdx_internal.h"
+
+/* The LEN bytes of the circular log starting at O, made contiguous in TMP
+ * when they wrap (else a pointer into LOG). */
+static const uint8_t *log_span(const uint8_t *log, uint32_t loglen, uint32_t o, uint32_t len,
+                               uint8_t *tmp)
+{
+	if ((uint64_t)o + len <= loglen)
+		return log + o;
+	memcpy(tmp, log + o, loglen - o);
+	memcpy(tmp + (loglen - o), log, len - (loglen - o));
+	return tmp;
+}
+
+static uint32_t header_sectors(uint32_t ndesc)
+{
+	return (uint32_t)((VHDX_LOG_HDR + (uint64_t)VHDX_LOG_DESC * ndesc + VHDX_LOG_SECTOR - 1) /
+	                  VHDX_LOG_SECTOR);
+}
+
+/* Is the entry at O valid (signature, checksum, guid, descriptors)? */
+static bool entry_valid(const struct vhdx_layer *x, const uint8_t *log, uint32_t loglen, uint32_t o,
+                        uint8_t *tmp, struct vhdx_log_entry *e)
+{
+	const uint8_t *p = log + o;
+	uint32_t hs, ndata = 0;
+
+	if (memcmp(p, "loge", 4) != 0)
+		return false;
+	vhdx_log_entry_decode(p, e);
+	if (e->entry_length < VHDX_LOG_SECTOR || e->entry_length % VHDX_LOG_SECTOR ||
+	    e->entry_length > loglen || e->tail % VHDX_LOG_SECTOR || e->tail >= loglen || e->seq == 0 ||
+	    memcmp(e->log_guid, x->hdr.log_guid, 16) != 0 ||
+	    e->desc_count > (loglen / VHDX_LOG_DESC))
+		return false;
+	hs = header_sectors(e->desc_count);
+	if ((uint64_t)hs * VHDX_LOG_SECTOR > e->entry_length)
+		return false;
+	p = log_span(log, loglen, o, e->entry_length, tmp);
+	if (!vhdx_sealed_ok(p, e->entry_length))
+		return false;
+	for (uint32_t i = 0; i < e->desc_count; i++) {
+		const uint8_t *d = p + VHDX_LOG_HDR + VHDX_LOG_DESC * i;
+
+		if (vhdx_le64(d + 24) != e->seq || vhdx_le64(d + 16) % VHDX_LOG_SECTOR)
+			return false;
+		if (memcmp(d, "zero", 4) == 0) {
+			if (vhdx_le64(d + 8) % VHDX_LOG_SECTOR)
+				return false;
+		} else if (memcmp(d, "desc", 4) == 0) {
+			const uint8_t *s = p + (uint64_t)(hs + ndata) * VHDX_LOG_SECTOR;
+
+			if ((uint64_t)(hs + ndata + 1) * VHDX_LOG_SECTOR > e->entry_length ||
+			    memcmp(s, "data", 4) != 0 || vhdx_le32(s + 4) != (uint32_t)(e->seq >> 32) ||
+			    vhdx_le32(s + 4092) != (uint32_t)e->seq)
+				return false;
+			ndata++;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+static int apply_entry(struct vhd_layer *l, const uint8_t *p, const struct vhdx_log_entry *e)
+{
+	static const uint8_t zeros[VHDX_LOG_SECTOR];
+	uint32_t hs = header_sectors(e->desc_count), ndata = 0;
+	uint8_t sector[VHDX_LOG_SECTOR];
+	int r;
+
+	for (uint32_t i = 0; i < e->desc_count; i++) {
+		const uint8_t *d = p + VHDX_LOG_HDR + VHDX_LOG_DESC * i;
+		uint64_t off = vhdx_le64(d + 16);
+
+		if (memcmp(d, "zero", 4) == 0) {
+			for (uint64_t n = vhdx_le64(d + 8); n > 0; n -= VHDX_LOG_SECTOR, off += VHDX_LOG_SECTOR) {
+				r = vhd_layer_pwrite(l, zeros, VHDX_LOG_SECTOR, off);
+				if (r < 0)
+					return r;
+			}
+			continue;
+		}
+		memcpy(sector, d + 8, 8);
+		memcpy(sector + 8, p + (uint64_t)(hs + ndata) * VHDX_LOG_SECTOR + 8, 4084);
+		memcpy(sector + 4092, d + 4, 4);
+		ndata++;
+		r = vhd_layer_pwrite(l, sector, VHDX_LOG_SECTOR, off);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int vhdx_log_replay(struct vhd_layer *l, uint64_t file_size, bool writable)
+{
+	struct vhdx_layer *x = l->vhdx;
+	uint32_t loglen = x->hdr.log_length, nsec = loglen / VHDX_LOG_SECTOR;
+	uint8_t *log = malloc(loglen), *tmp = malloc(loglen);
+	struct vhdx_log_entry *ent = calloc(nsec, sizeof(*ent));
+	bool *valid = calloc(nsec, sizeof(*valid));
+	uint64_t best_seq = 0;
+	uint32_t best_tail = 0, best_head = 0, count = 0;
+	struct vhdx_header h;
+	int r;
+
+	if (!log || !tmp || !ent || !valid) {
+		r = vhd_error(-ENOMEM, "'%s': out of memory for the VHDX log", l->path);
+		goto out;
+	}
+	r = vhd_layer_pread(l, log, loglen, x->hdr.log_offset);
+	if (r < 0)
+		goto out;
+	for (uint32_t i = 0; i < nsec; i++)
+		valid[i] = entry_valid(x, log, loglen, i * VHDX_LOG_SECTOR, tmp, &ent[i]);
+	/* The active sequence: the valid run of consecutive entries with the
+	 * highest head sequence number whose head's Tail lies inside it. */
+	for (uint32_t i = 0; i < nsec; i++) {
+		uint32_t cur = i, steps = 0;
+		bool tail_in = false;
+
+		if (!valid[i])
+			continue;
+		for (;;) {
+			uint32_t next = (uint32_t)(((uint64_t)cur * VHDX_LOG_SECTOR + ent[cur].entry_length) %
+			                           loglen / VHDX_LOG_SECTOR);
+
+			if (next == i || !valid[next] || ent[next].seq != ent[cur].seq + 1 || ++steps > nsec)
+				break;
+			cur = next;
+		}
+		for (uint32_t k = i;; ) {
+			if (k * VHDX_LOG_SECTOR == ent[cur].tail)
+				tail_in = true;
+			if (k == cur)
+				break;
+			k = (uint32_t)(((uint64_t)k * VHDX_LOG_SECTOR + ent[k].entry_length) % loglen /
+			               VHDX_LOG_SECTOR);
+		}
+		if (tail_in && ent[cur].seq > best_seq) {
+			best_seq = ent[cur].seq;
+			best_tail = ent[cur].tail / VHDX_LOG_SECTOR;
+			best_head = cur;
+		}
+	}
+	if (best_seq == 0) {
+		r = 0; /* nothing to replay */
+		goto out;
+	}
+	if (!writable) {
+		r = vhd_error(-EROFS, "'%s': the VHDX log holds changes not yet applied (the image was not closed cleanly); open it read-write once to replay them",
+		              l->path);
+		goto out;
+	}
+	if (ent[best_head].flushed_file_offset > file_size) {
+		r = vhd_error(-EINVAL, "'%s': the VHDX log expects the file to hold %llu bytes, it has %llu (truncated?)",
+		              l->path, (unsigned long long)ent[best_head].flushed_file_offset,
+		              (unsigned long long)file_size);
+		goto out;
+	}
+	if (flock(l->fd, LOCK_EX | LOCK_NB) < 0) {
+		r = vhd_error(errno == EWOULDBLOCK ? -EBUSY : -errno,
+		              "cannot replay the log of '%s': it is in use", l->path);
+		goto out;
+	}
+	for (uint32_t k = best_tail;; ) {
+		const uint8_t *p = log_span(log, loglen, k * VHDX_LOG_SECTOR, ent[k].entry_length, tmp);
+
+		r = apply_entry(l, p, &ent[k]);
+		if (r < 0)
+			goto out;
+		count++;
+		if (k == best_head)
+			break;
+		k = (uint32_t)(((uint64_t)k * VHDX_LOG_SECTOR + ent[k].entry_length) % loglen /
+		               VHDX_LOG_SECTOR);
+	}
+	if (ent[best_head].last_file_offset > file_size &&
+	    ftruncate(l->fd, (off_t)ent[best_head].last_file_offset) < 0) {
+		r = vhd_error(-errno, "cannot extend '%s': %s", l->path, strerror(errno));
+		goto out;
+	}
+	if (fdatasync(l->fd) < 0) {
+		r = vhd_error(-errno, "cannot sync '%s': %s", l->path, strerror(errno));
+		goto out;
+	}
+	h = x->hdr;
+	memset(h.log_guid, 0, 16);
+	r = vhdx_header_update(l, &h);
+	if (r == 0)
+		vhd_log(1, "'%s': replayed %u VHDX log entr%s (sequence %llu)", l->path, count,
+		        count == 1 ? "y" : "ies", (unsigned long long)best_seq);
+out:
+	free(log);
+	free(tmp);
+	free(ent);
+	free(valid);
+	return r;
+}
+
+uint8_t *vhdx_log_staged(struct vhd_layer *l, uint64_t file_off)
+{
+	struct vhdx_layer *x = l->vhdx;
+	int lo = 0, hi = x->npages - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+
+		if (x->pages[mid].file_off == file_off)
+			return x->pages[mid].data;
+		if (x->pages[mid].file_off < file_off)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+int vhdx_log_stage(struct vhd_layer *l, uint64_t file_off, const uint8_t *data)
+{
+	struct vhdx_layer *x = l->vhdx;
+	uint8_t *have = vhdx_log_staged(l, file_off), *copy;
+	int pos;
+
+	if (have) {
+		memcpy(have, data, VHDX_LOG_SECTOR);
+		return 0;
+	}
+	if (x->npages == x->cap_pages) {
+		int cap = x->cap_pages ? x->cap_pages * 2 : 16;
+		struct vhdx_page *p = realloc(x->pages, (size_t)cap * sizeof(*p));
+
+		if (!p)
+			return vhd_error(-ENOMEM, "cannot update '%s': out of memory", l->path);
+		x->pages = p;
+		x->cap_pages = cap;
+	}
+	copy = malloc(VHDX_LOG_SECTOR);
+	if (!copy)
+		return vhd_error(-ENOMEM, "cannot update '%s': out of memory", l->path);
+	memcpy(copy, data, VHDX_LOG_SECTOR);
+	for (pos = x->npages; pos > 0 && x->pages[pos - 1].file_off > file_off; pos--)
+		x->pages[pos] = x->pages[pos - 1];
+	x->pages[pos] = (struct vhdx_page){ file_off, copy };
+	x->npages++;
+	return 0;
+}
+
+int vhdx_log_commit(struct vhd_layer *l)
+{
+	struct vhdx_layer *x = l->vhdx;
+	uint32_t n = (uint32_t)x->npages, hs = header_sectors(n);
+	uint32_t len = (hs + n) * VHDX_LOG_SECTOR, head = x->log_head, tail;
+	struct vhdx_log_entry e;
+	uint8_t *buf;
+	int r;
+
+	if (n == 0)
+		return 0;
+	if (len > x->hdr.log_length)
+		return vhd_error(-ENOSPC, "cannot update '%s': %u metadata pages do not fit its log", l->path, n);
+	if ((uint64_t)head + len > x->hdr.log_length) {
+		/* settle every earlier entry, then start again at 0 */
+		if (fdatasync(l->fd) < 0)
+			return vhd_error(-errno, "cannot sync '%s': %s", l->path, strerror(errno));
+		head = 0;
+		x->log_unsettled = false;
+	}
+	tail = x->log_unsettled ? x->log_tail : head;
+	buf = calloc(1, len);
+	if (!buf)
+		return vhd_error(-ENOMEM, "cannot update '%s': out of memory", l->path);
+	e = (struct vhdx_log_entry){ .entry_length = len, .tail = tail, .seq = x->log_seq + 1,
+	                             .desc_count = n, .flushed_file_offset = x->file_end,
+	                             .last_file_offset = x->file_end };
+	memcpy(e.log_guid, x->hdr.log_guid, 16);
+	vhdx_log_entry_encode(&e, buf);
+	for (uint32_t i = 0; i < n; i++) {
+		uint8_t *d = buf + VHDX_LOG_HDR + VHDX_LOG_DESC * i;
+		uint8_t *s = buf + (uint64_t)(hs + i) * VHDX_LOG_SECTOR;
+		const uint8_t *page = x->pages[i].data;
+
+		memcpy(d, "desc", 4);
+		memcpy(d + 4, page + 4092, 4);
+		memcpy(d + 8, page, 8);
+		vhdx_put_le64(d + 16, x->pages[i].file_off);
+		vhdx_put_le64(d + 24, e.seq);
+		memcpy(s, "data", 4);
+		vhdx_put_le32(s + 4, (uint32_t)(e.seq >> 32));
+		memcpy(s + 8, page + 8, 4084);
+		vhdx_put_le32(s + 4092, (uint32_t)e.seq);
+	}
+	vhdx_seal(buf, len);
+	r = vhd_layer_pwrite(l, buf, len, x->hdr.log_offset + head);
+	free(buf);
+	if (r < 0)
+		return r;
+	if (fdatasync(l->fd) < 0)
+		return vhd_error(-errno, "cannot sync '%s': %s", l->path, strerror(errno));
+	x->log_seq = e.seq;
+	x->log_tail = tail;
+	x->log_unsettled = true;
+	x->log_head = head + len;
+	for (uint32_t i = 0; i < n; i++) {
+		r = vhd_layer_pwrite(l, x->pages[i].data, VHDX_LOG_SECTOR, x->pages[i].file_off);
+		if (r < 0)
+			return r; /* the log holds it: the next open replays it */
+	}
+	for (uint32_t i = 0; i < n; i++)
+		free(x->pages[i].data);
+	x->npages = 0;
+	return 0;
+}

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
+/* fuzz-vhdx-open.c: libFuzzer harness for libvhd's VHDX open path (headers,
+ * log scan and replay, region table, metadata, parent locator, BAT).
+ *
+ * A VHDX is at least 4 MiB of mostly zeros, too large for a corpus of whole
+ * files and for a fuzzer to mutate blindly.  So the harness builds one
+ * valid template at start-up (a differencing VHDX over a dynamic parent,
+ * with data, partial blocks and a log left dirty by a writer that exits
+ * without closing) and each input is a list of patches applied to a copy
+ * of the child: records of offset (4 bytes, little-endian, taken modulo
+ * the file size), length (1 byte) and that many bytes.  The patched child
+ * is opened read-only (the dirty log must be refused), then read-write
+ * (replayed), read, written, flushed and checked.  Whatever the patches,
+ * libvhd must return an error or data, never crash, hang or leak.
+ *
+ * Built with clang -fsanitize=fuzzer, and with the normal compiler plus
+ * fuzz-vhd-replay.c so that make check replays the seed corpus.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vhd.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define DISK (6u << 20)
+
+static char dir[256], parent[300], child[300];
+static uint8_t *tmpl;           /* the child as built */
+static size_t tmpl_size;
+
+static void quiet(int level, const char *msg, void *arg)
+{
+	(void)level;
+	(void)msg;
+	(void)arg;
+}
+
+static void cleanup(void)
+{
+	unlink(child);
+	unlink(parent);
+	rmdir(dir);
+}
+
+static void ignore_problem(const char *path, const char *problem, void *arg)
+{
+	(void)path;
+	(void)problem;
+	(*(int *)arg)++;
+}
+
+static void fill(uint8_t *p, size_t n, unsigned seed)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)((i * 131 + seed * 7) ^ (i >> 9));
+}
+
+/* Parent with data; child with full and partial blocks, flushed by a
+ * process that exits without closing, so its log stays dirty. */
+static void build_template(void)
+{
+	struct vhd_create_opts o = { .type = VHD_TYPE_DYNAMIC, .size = DISK, .block_size = 1u << 20,
+	                             .format = VHD_FORMAT_VHDX };
+	uint8_t *buf = malloc(1u << 20);
+	vhd_chain *c;
+	pid_t pid;
+	int st, fd;
+	struct stat sb;
+
+	snprintf(parent, sizeof(parent), "%s/parent.vhdx", dir);
+	snprintf(child, sizeof(child), "%s/child.vhdx", dir);
+	if (!buf || vhd_create(parent, &o) < 0 || vhd_chain_open(parent, 0, &c) < 0)
+		abort();
+	fill(buf, 1u << 20, 1);
+	if (vhd_chain_pwrite(c, buf, 1u << 20, 0) < 0 || vhd_chain_pwrite(c, buf, 70000, 3u << 20) < 0)
+		abort();
+	vhd_chain_close(c);
+	o = (struct vhd_create_opts){ .type = VHD_TYPE_DIFF, .parent = parent, .block_size = 1u << 20,
+	                              .format = VHD_FORMAT_VHDX };
+	if (vhd_create(child, &o) < 0)
+		abort();
+	pid = fork();
+	if (pid == 0) {
+		if (vhd_chain_open(child, 0, &c) < 0)
+			_exit(1);
+		fill(buf, 1u << 20, 2);
+		if (vhd_chain_pwrite(c, buf, 1u << 20, 1u << 20) < 0 ||
+		    vhd_chain_pwrite(c, buf, 5000, (2u << 20) + 777) < 0 ||
+		    vhd_chain_pwrite(c, buf, 3000, (4u << 20) + 100) < 0 || vhd_chain_flush(c) < 0)
+			_exit(1);
+		_exit(0); /* no close: the log stays dirty */
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		abort();
+	fd = open(child, O_RDONLY);
+	if (fd < 0 || fstat(fd, &sb) < 0)
+		abort();
+	tmpl_size = (size_t)sb.st_size;
+	tmpl = malloc(tmpl_size);
+	if (!tmpl || pread(fd, tmpl, tmpl_size, 0) != (ssize_t)tmpl_size)
+		abort();
+	close(fd);
+	free(buf);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint8_t *img, buf[8192];
+	vhd_chain *c;
+	int fd, n = 0;
+
+	if (!dir[0]) {
+		snprintf(dir, sizeof(dir), "%s/fuzzvhdx.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		if (!mkdtemp(dir))
+			abort();
+		atexit(cleanup);
+		vhd_set_logger(quiet, NULL);
+		build_template();
+	}
+	img = malloc(tmpl_size);
+	if (!img)
+		abort();
+	memcpy(img, tmpl, tmpl_size);
+	for (size_t i = 0; i + 5 <= size;) {
+		uint32_t off = (uint32_t)data[i] | (uint32_t)data[i + 1] << 8 |
+		               (uint32_t)data[i + 2] << 16 | (uint32_t)data[i + 3] << 24;
+		size_t len = data[i + 4];
+
+		i += 5;
+		if (len > size - i)
+			len = size - i;
+		off %= (uint32_t)tmpl_size;
+		if (len > tmpl_size - off)
+			len = tmpl_size - off;
+		memcpy(img + off, data + i, len);
+		i += len;
+	}
+	fd = open(child, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, img, tmpl_size) != (ssize_t)tmpl_size)
+		abort();
+	close(fd);
+	free(img);
+
+	if (vhd_chain_open(child, VHD_OPEN_RDONLY, &c) == 0)
+		vhd_chain_close(c);
+	if (vhd_chain_open(child, 0, &c) == 0) {
+		uint64_t sz = vhd_chain_size(c);
+		struct vhd_extent e;
+		struct vhd_info info;
+
+		for (uint64_t off = 0; off + sizeof(buf) <= sz; off += sz / 7 + 1)
+			(void)vhd_chain_pread(c, buf, sizeof(buf), off);
+		for (uint64_t off = 0, k = 0; off < sz && k < 64; off += e.length, k++)
+			if (vhd_chain_map(c, off, sz - off, &e) < 0)
+				break;
+		for (int i = 0; i < vhd_chain_depth(c); i++)
+			(void)vhd_chain_layer_info(c, i, &info);
+		memset(buf, 0x5a, sizeof(buf));
+		if (sz > 3 * sizeof(buf)) {
+			(void)vhd_chain_pwrite(c, buf, 1000, sz / 3 + 333);
+			(void)vhd_chain_pwrite(c, buf, sizeof(buf), sz - sizeof(buf));
+			(void)vhd_chain_discard(c, sz / 2, sizeof(buf));
+		}
+		(void)vhd_chain_flush(c);
+		vhd_chain_close(c);
+	}
+	(void)vhd_check(child, ignore_problem, &n);
+	return 0;
+}
