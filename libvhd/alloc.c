@@ -215,11 +215,18 @@ int vhd_alloc_write(vhd_chain *c, uint32_t b, const uint8_t *buf, size_t len, ui
 	r = vhd_layer_bitmap(top, b, &bm);
 	if (r < 0)
 		goto out;
+	if (vhd_bit_run(bm, s0, s1 - s0, &set) == s1 - s0 && set) {
+		/* Another writer allocated the block (or set these bits) while
+		 * this one waited for the lock: now it is a plain overwrite, as
+		 * on io.c's fast path, so the lock is not held for the data (the
+		 * other writes queued behind a new block proceed in parallel). */
+		pthread_mutex_unlock(&top->alloc_lock);
+		return vhd_layer_pwrite(top, buf, len, (uint64_t)e * VHD_SECTOR + top->bitmap_size + in_block);
+	}
 	r = write_with_fill(c, bm, (uint64_t)e * VHD_SECTOR + top->bitmap_size, in_block, buf, len, off);
 	if (r < 0)
 		goto out;
-	if (!(vhd_bit_run(bm, s0, s1 - s0, &set) == s1 - s0 && set))
-		r = set_bits(top, b, bm, s0, s1, true);
+	r = set_bits(top, b, bm, s0, s1, true);
 out:
 	pthread_mutex_unlock(&top->alloc_lock);
 	return r;
