@@ -143,11 +143,12 @@ static int allocate(vhd_chain *c, uint32_t b, const uint8_t *buf, size_t len, ui
 	__atomic_store_n(&top->bat[b], (uint32_t)(bm_off / VHD_SECTOR), __ATOMIC_RELEASE);
 out:
 	/* On failure the file may have grown: the footer at the new end is
-	 * valid, so the space is merely unreferenced; follow it. */
+	 * valid, so the space is merely unreferenced; follow it.  (A plain
+	 * read: its own failure must not replace the caller's message.) */
 	if (r < 0 && top->footer_offset < new_end) {
 		uint8_t probe[VHD_FOOTER_SIZE];
 
-		if (vhd_layer_pread(top, probe, VHD_FOOTER_SIZE, new_end) == 0 &&
+		if (vhd_sys_pread(top->fd, probe, VHD_FOOTER_SIZE, (off_t)new_end) == VHD_FOOTER_SIZE &&
 		    memcmp(probe, top->footer_raw, VHD_FOOTER_SIZE) == 0)
 			top->footer_offset = new_end;
 	}

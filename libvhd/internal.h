@@ -246,6 +246,22 @@ int vhd_alloc_clear_bits(vhd_chain *c, uint32_t b, uint32_t first, uint32_t coun
 int vhd_set_parent_fields(struct vhd_header *h, const char *child_path, const char *parent_abs,
                           const struct vhd_footer *pf, uint8_t *loc_data[2], uint32_t loc_len[2]);
 
+/* ---- sysio.c: system calls of the I/O paths, with a fault hook for tests. ---- */
+
+ssize_t vhd_sys_pread(int fd, void *buf, size_t len, off_t off);
+ssize_t vhd_sys_pwrite(int fd, const void *buf, size_t len, off_t off);
+int vhd_sys_fdatasync(int fd);
+#define VHD_FAULT_READ 0x1u
+#define VHD_FAULT_WRITE 0x2u
+#define VHD_FAULT_SYNC 0x4u
+/* Count the calls of the kinds in OPS from now on and fail call number AT
+ * (0 = the next one; -1: only count) with ERR, and every later one too if
+ * PERSIST.  Process-wide; for tests only. */
+void vhd_fault_arm(unsigned ops, long at, int err, bool persist);
+void vhd_fault_disarm(void);
+long vhd_fault_calls(void); /* counted since armed */
+long vhd_fault_hits(void);  /* failed since armed */
+
 /* ---- error.c ---- */
 /* Record a message for vhd_errmsg() and return -|err|, so a failure path
  * reads: return vhd_error(-EINVAL, "'%s': bad footer checksum", path); */

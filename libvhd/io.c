@@ -230,7 +230,7 @@ int vhd_chain_flush(vhd_chain *c)
 	vhd_clear_error();
 	if (c->read_only)
 		return 0;
-	if (fdatasync(top->fd) < 0)
+	if (vhd_sys_fdatasync(top->fd) < 0)
 		return vhd_error(-errno, "cannot flush '%s': %s", top->path, strerror(errno));
 	return 0;
 }

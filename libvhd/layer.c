@@ -36,7 +36,7 @@ int vhd_layer_pread(struct vhd_layer *l, void *buf, size_t len, uint64_t off)
 	uint8_t *p = buf;
 
 	while (len > 0) {
-		ssize_t n = pread(l->fd, p, len, (off_t)off);
+		ssize_t n = vhd_sys_pread(l->fd, p, len, (off_t)off);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -59,7 +59,7 @@ int vhd_layer_pwrite(struct vhd_layer *l, const void *buf, size_t len, uint64_t 
 	const uint8_t *p = buf;
 
 	while (len > 0) {
-		ssize_t n = pwrite(l->fd, p, len, (off_t)off);
+		ssize_t n = vhd_sys_pwrite(l->fd, p, len, (off_t)off);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -439,7 +439,7 @@ int vhd_layer_repair(struct vhd_layer *l)
 		if (r < 0)
 			return r;
 	}
-	if (fdatasync(l->fd) < 0)
+	if (vhd_sys_fdatasync(l->fd) < 0)
 		return vhd_error(-errno, "cannot sync '%s': %s", l->path, strerror(errno));
 	l->repair_end = l->repair_copy = false;
 	return 0;
