@@ -17,7 +17,8 @@
 #   4 KiB random read and write at queue depth 32, 1 MiB sequential read and
 #   write at queue depth 8; then, on a fresh dynamic VHD, one sequential pass
 #   of 1 MiB and of 64 KiB writes into unallocated blocks (first writes)
-#   against the same pass over an already written disk (rewrites).
+#   against the same pass over an already written disk (rewrites), and the
+#   same two for rdwr on a sparse raw file (the file system's share).
 # Every comparison runs its disks interleaved for BENCH_ROUNDS (>= 5) rounds
 # (tests/bench/bench-functions.sh) and prints min/median/max of each, the
 # ratio of the medians and the load average; a first-write round uses a
@@ -109,33 +110,44 @@ done
 # First writes into unallocated blocks against rewrites of written blocks,
 # one sequential pass over SPAN each.  A first-write run gets a fresh VHD
 # (served, written, then deleted); rewrites go to one disk written once.
+# The same for rdwr on a sparse raw file: the file system's own cost of
+# filling holes, which bs_vhd's first writes pay too (its new blocks are
+# holes in the file until written).
 for bs in 1048576 65536; do
     "$VHDTOOL" create --type dynamic --size 1G "$tmp/re$bs.vhd"
     serve re$bs "$tmp/re$bs.vhd" vhd
     fill "$(tgt_url re$bs 1)" 0 $SPAN
+    truncate -s $SIZE "$tmp/rawre$bs.img"
+    serve rawre$bs "$tmp/rawre$bs.img" rdwr
+    fill "$(tgt_url rawre$bs 1)" 0 $SPAN
 done
 fresh=0
-passes()   # passes first|re: MB/s of one pass of $cur_bs writes
+passes()   # passes first|re|rawfirst|rawre: MB/s of one pass of $cur_bs writes
 {
     local f name
-    if [ "$1" = re ]; then
-        name=re$cur_bs
-    else
-        fresh=$((fresh + 1))
-        name=fresh$fresh
-        "$VHDTOOL" create --type dynamic --size 1G "$tmp/$name.vhd"
-        serve $name "$tmp/$name.vhd" vhd
-    fi
+    case $1 in
+        re) name=re$cur_bs ;;
+        rawre) name=rawre$cur_bs ;;
+        first)
+            fresh=$((fresh + 1)); name=fresh$fresh
+            "$VHDTOOL" create --type dynamic --size 1G "$tmp/$name.vhd"
+            serve $name "$tmp/$name.vhd" vhd ;;
+        rawfirst)
+            fresh=$((fresh + 1)); name=fresh$fresh
+            truncate -s $SIZE "$tmp/$name.vhd"
+            serve $name "$tmp/$name.vhd" rdwr ;;
+    esac
     f=$(load "$(tgt_url $name 1)" --rw write --pattern seq --bs $cur_bs --qd 8 --once --seconds 0 --span $SPAN)
-    if [ "$1" = first ]; then
-        tgt_adm --mode target --op delete --force --tid $tid
-        rm -f "$tmp/$name.vhd"
-    fi
+    case $1 in
+        first|rawfirst)
+            tgt_adm --mode target --op delete --force --tid $tid
+            rm -f "$tmp/$name.vhd" ;;
+    esac
     echo "${f#* }"
 }
 for cur_bs in 1048576 65536; do
     echo "== first writes vs rewrites, $cur_bs bytes ($(bench_load))" >&2
-    bench_run "pass$cur_bs" passes first re
+    bench_run "pass$cur_bs" passes first re rawfirst rawre
 done
 
 echo
@@ -152,5 +164,8 @@ for t in rr:"4K random read QD32" rw:"4K random write QD32" sr:"1M seq read QD8"
     bench_row $k chain raw "$name chain8/raw" $target
 done
 bench_row pass1048576 first re "1M first writes/rewrites QD8"
+bench_row pass1048576 rawfirst rawre "1M rdwr sparse raw first/rewrites"
 bench_row pass65536 first re "64K first writes/rewrites QD8" 0.75
+bench_row pass65536 rawfirst rawre "64K rdwr sparse raw first/rewrites"
+bench_row pass65536 first rawfirst "64K first writes bs_vhd/rdwr sparse"
 echo "figures are only comparable within one run; re-take them on a quiet machine before quoting them"
