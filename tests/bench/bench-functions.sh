@@ -82,7 +82,7 @@ bench_row()
     sa=$(bench_stats "$name" "$a")
     sb=$(bench_stats "$name" "$b")
     # shellcheck disable=SC2086
-    awk -v label="$label" -v target="$target" -v load="${BENCH_LOAD[$name]:-?}" \
+    awk -v label="$label" -v target="$target" -v loadavg="${BENCH_LOAD[$name]:-?}" \
         -v sa="$sa" -v sb="$sb" 'BEGIN {
         split(sa, A, " "); split(sb, B, " ")
         fa = sprintf("%s/%s/%s", A[1], A[2], A[3]); fb = sprintf("%s/%s/%s", B[1], B[2], B[3])
@@ -99,7 +99,7 @@ bench_row()
             note = note ", spread > effect"
         if (target != "")
             note = note ((r >= target) ? ", meets target" : ", BELOW target")
-        note = note ", load " load
+        note = note ", load " loadavg
         printf "%-34s %-24s %-24s %7.2f %7s  %s\n", label, fa, fb, r, target == "" ? "-" : ">=" target, note
     }'
 }
