@@ -75,26 +75,37 @@ for t in 0 1 2 3; do
 done
 ISTMD_STORAGE_ROOT="C:=$STORAGE" istmd_start --tgt-control-port "$PORT" --vhdfs "$top_builddir/vhdfs/vhdfs"
 echo "$ISTMD_PORT" > "$tmp/istmd.port"
+echo "soak: istmd serves on port $ISTMD_PORT" >&2
 
 # --- the loops ------------------------------------------------------------
-# A failure while $tmp/down exists (the crash window) is retried, not
+# A failure while $tmp/down exists (the crash window), or of an attempt
+# that began before the crash ($tmp/gen counts crashes), is retried, not
 # counted; otherwise it is counted and the loop goes on.
-down() { [ -e "$tmp/down" ]; }
+echo 0 > "$tmp/gen"
+down() { [ -e "$tmp/down" ] || [ "$(cat "$tmp/gen")" != "$1" ]; }
 
 # pattern IDX ARGS...: iscsi-pattern on LUN IDX; retried through the crash
 # window; prints nothing, returns 0, 1 (error) or 2 (mismatch).
 pattern()
 {
-    local i=$1 err
+    local i=$1 err gen
     shift
     while :; do
+        gen=$(cat "$tmp/gen")
         if err=$("$ISCSI_PATTERN" "${URL[$i]}" "$@" 2>&1 >/dev/null); then
             return 0
         fi
-        if down; then
+        if down "$gen"; then
             sleep 0.5
             continue
         fi
+        case $err in
+            *UNIT_ATTENTION*)
+                # the first command after tgtd came back: the reset is
+                # reported once, as to any initiator; it is not an error
+                echo "lun$i: $*: $err" >> "$tmp/io/unit-attentions"
+                continue ;;
+        esac
         echo "lun$i: $* : $err" >> "$tmp/io/log"
         case $err in *differs*|*MISCOMPARE*) return 2 ;; esac
         return 1
@@ -153,15 +164,20 @@ io_loop()
 # ctl K ARGS...: istmctl for client K; retried through the crash window.
 ctl()
 {
-    local k=$1 rc
+    local k=$1 rc gen
     shift
     while :; do
         rc=0
-        # istmd's port changes when it is restarted
-        ISTMD_PORT=$(cat "$tmp/istmd.port") istmctl "$@" >/dev/null 2>"$tmp/mgmt/err$k" || rc=$?
+        gen=$(cat "$tmp/gen")
+        # istmd's port changes when it is restarted; an istmctl whose
+        # server was killed under it may never return (impacket keeps
+        # trying): give up on an attempt after 120 s
+        PYTHONPATH="$ISTM_PYTHONPATH" timeout 120 $PYTHON "$ISTMCTL" --host 127.0.0.1 \
+            --port "$(cat "$tmp/istmd.port")" --user alice --password 'Passw0rd!' "$@" \
+            >/dev/null 2>"$tmp/mgmt/err$k" || rc=$?
         [ $rc = 0 ] && return 0
-        if down; then sleep 1; continue; fi
-        echo "client $k: $* : exit $rc: $(cat "$tmp/mgmt/err$k")" >> "$tmp/mgmt/log"
+        if down "$gen"; then sleep 1; continue; fi
+        echo "client $k: $* : exit $rc at $(date +%T): $(cat "$tmp/mgmt/err$k")" >> "$tmp/mgmt/log"
         return 1
     done
 }
@@ -173,6 +189,7 @@ mgmt_loop()
         n=$((n + 1))
         ctl "$k" targets list || fails=$((fails + 1))
         ctl "$k" disks list || fails=$((fails + 1))
+        [ -e "$tmp/stop" ] && break
         if ctl "$k" targets create "m$k-$n"; then
             if ctl "$k" disks create "C:\\mgmt\\c$k-$n.vhd" 8M; then
                 ctl "$k" assign "m$k-$n" "C:\\mgmt\\c$k-$n.vhd" || fails=$((fails + 1))
@@ -188,6 +205,7 @@ mgmt_loop()
         fi
         echo "$n $fails" > "$tmp/mgmt/client$k"
     done
+    echo "$n $fails" > "$tmp/mgmt/client$k"
 }
 
 # sample LABEL: one line of tgtd's and istmd's (parent and child) RSS and fds.
@@ -234,6 +252,7 @@ run()
         if [ -n "$kill_at" ] && [ $((now - t0)) -ge "$kill_at" ]; then
             kill_at=
             touch "$tmp/down"
+            echo $(($(cat "$tmp/gen") + 1)) > "$tmp/gen"
             child=$(istmd_child_pid || true)
             kill -9 "$ISTMD_PID" $child 2>/dev/null || true
             wait "$ISTMD_PID" 2>/dev/null || true
@@ -243,14 +262,18 @@ run()
             ISTMD_STORAGE_ROOT="C:=$STORAGE" istmd_start --tgt-control-port "$PORT" \
                 --vhdfs "$top_builddir/vhdfs/vhdfs"
             echo "$ISTMD_PORT" > "$tmp/istmd.port"
+            echo "soak: istmd serves on port $ISTMD_PORT" >&2
             for _ in $(seq 120); do
                 [ "$(tgt_adm --mode target --op show | grep -c '^Target [0-9]*: iqn.2026-11.org.vhdtarget:soak')" = 4 ] &&
                     [ "$(tgt_adm --mode target --op show | grep -c 'Backing store path: .*/soak/lun')" = 16 ] && break
                 sleep 1
             done
             sleep 3
+            # attempts begun in the window (with the old port) count as
+            # begun before the crash: a second generation step
+            echo $(($(cat "$tmp/gen") + 1)) > "$tmp/gen"
             rm -f "$tmp/down"
-            echo "soak: tgtd and istmd back, serving the 16 LUNs, at $(($(date +%s) - t0)) s" >&2
+            echo "soak: tgtd and istmd back at $(date +%T), serving the 16 LUNs, at $(($(date +%s) - t0)) s" >&2
         fi
         sample "$(($(date +%s) - t0))"
         sleep 5
@@ -274,6 +297,8 @@ io=$(cat "$tmp/io/lun"* | awk '{ n += $1; e += $2; m += $3 } END { print n, e, m
 mg=$(cat "$tmp/mgmt/client"* | awk '{ n += $1; f += $2 } END { print n, f }')
 set -- $io $mg
 echo "soak: $SOAK_SECONDS s in all: $1 I/O rounds, $2 I/O errors, $3 mismatches; $4 management rounds, $5 failures" >&2
+[ -f "$tmp/io/unit-attentions" ] &&
+    echo "soak: $(wc -l < "$tmp/io/unit-attentions") UNIT ATTENTIONs after the restart, retried" >&2
 [ -f "$tmp/io/log" ] && cat "$tmp/io/log" >&2
 [ -f "$tmp/mgmt/log" ] && head -20 "$tmp/mgmt/log" >&2
 [ "$2" = 0 ] || fail "$2 I/O errors"
