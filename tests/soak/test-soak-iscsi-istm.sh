@@ -36,7 +36,7 @@ P2=$((SOAK_SECONDS - P1))
 tgt_start $PORT
 mkdir -p "$STORAGE/soak" "$STORAGE/mgmt" "$tmp/io" "$tmp/mgmt"
 LOOP_PIDS=()
-soak_stop_loops() { touch "$tmp/stop"; rm -f "$tmp/down"; stop_loops; }
+soak_stop_loops() { touch "$tmp/stop"; rm -f "$tmp/down"; ! declare -F stop_loops >/dev/null || stop_loops; }
 cleanup_fn soak_stop_loops
 
 # --- the disks, the parent's fingerprint, the targets --------------------
