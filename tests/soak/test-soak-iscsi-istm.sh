@@ -273,6 +273,7 @@ run()
             # begun before the crash: a second generation step
             echo $(($(cat "$tmp/gen") + 1)) > "$tmp/gen"
             rm -f "$tmp/down"
+            echo "# after the restart: new tgtd and istmd" >> "$tmp/samples"
             echo "soak: tgtd and istmd back at $(date +%T), serving the 16 LUNs, at $(($(date +%s) - t0)) s" >&2
         fi
         sample "$(($(date +%s) - t0))"
@@ -286,7 +287,7 @@ echo "# phase 1: seconds tgtd-rss-KiB tgtd-fds istmd-rss istmd-fds child-rss chi
 run "$P1"
 ISTMD_CHILD_DEATHS_OK=1
 cat "$tmp/io/lun"* | awk '{ n += $1; e += $2; m += $3 } END { printf "soak: phase 1: %d rounds, %d I/O errors, %d mismatches\n", n, e, m }' >&2
-echo "# phase 2 (new processes after the kill)" >> "$tmp/samples"
+echo "# phase 2 (seconds from its start)" >> "$tmp/samples"
 echo "soak: phase 2, $P2 s, tgtd and istmd killed at $((P2 / 3)) s" >&2
 run "$P2" $((P2 / 3))
 
@@ -310,7 +311,8 @@ echo "soak: $SOAK_SECONDS s in all: $1 I/O rounds, $2 I/O errors, $3 mismatches;
 # Flat after warm-up, within each phase's processes: descriptors no more
 # than at the end of the warm-up plus a few in flight, memory + 64 MiB.
 awk -v warm=$((P1 / 3)) '
-    /^# phase 2/ { phase = 2; base = ""; next }
+    /^# phase 2/ { phase = 2; next }
+    /^# after the restart/ { base = ""; next }
     /^#/ { next }
     phase != 2 && $1 < warm { next }
     base == "" { base = $0; split($0, b); next }
