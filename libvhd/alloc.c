@@ -143,11 +143,12 @@ static int allocate(vhd_chain *c, uint32_t b, const uint8_t *buf, size_t len, ui
 	__atomic_store_n(&top->bat[b], (uint32_t)(bm_off / VHD_SECTOR), __ATOMIC_RELEASE);
 out:
 	/* On failure the file may have grown: the footer at the new end is
-	 * valid, so the space is merely unreferenced; follow it. */
+	 * valid, so the space is merely unreferenced; follow it.  (A plain
+	 * read: its own failure must not replace the caller's message.) */
 	if (r < 0 && top->footer_offset < new_end) {
 		uint8_t probe[VHD_FOOTER_SIZE];
 
-		if (vhd_layer_pread(top, probe, VHD_FOOTER_SIZE, new_end) == 0 &&
+		if (vhd_sys_pread(top->fd, probe, VHD_FOOTER_SIZE, (off_t)new_end) == VHD_FOOTER_SIZE &&
 		    memcmp(probe, top->footer_raw, VHD_FOOTER_SIZE) == 0)
 			top->footer_offset = new_end;
 	}
@@ -215,11 +216,18 @@ int vhd_alloc_write(vhd_chain *c, uint32_t b, const uint8_t *buf, size_t len, ui
 	r = vhd_layer_bitmap(top, b, &bm);
 	if (r < 0)
 		goto out;
+	if (vhd_bit_run(bm, s0, s1 - s0, &set) == s1 - s0 && set) {
+		/* Another writer allocated the block (or set these bits) while
+		 * this one waited for the lock: now it is a plain overwrite, as
+		 * on io.c's fast path, so the lock is not held for the data (the
+		 * other writes queued behind a new block proceed in parallel). */
+		pthread_mutex_unlock(&top->alloc_lock);
+		return vhd_layer_pwrite(top, buf, len, (uint64_t)e * VHD_SECTOR + top->bitmap_size + in_block);
+	}
 	r = write_with_fill(c, bm, (uint64_t)e * VHD_SECTOR + top->bitmap_size, in_block, buf, len, off);
 	if (r < 0)
 		goto out;
-	if (!(vhd_bit_run(bm, s0, s1 - s0, &set) == s1 - s0 && set))
-		r = set_bits(top, b, bm, s0, s1, true);
+	r = set_bits(top, b, bm, s0, s1, true);
 out:
 	pthread_mutex_unlock(&top->alloc_lock);
 	return r;

@@ -353,6 +353,11 @@ int vhd_chain_open(const char *path, unsigned flags, vhd_chain **out)
 		if (r < 0)
 			goto fail;
 	}
+	if (!c->noparent && !(flags & VHD_OPEN_NOLOCK)) {
+		r = vhd_parent_map_attach(c);
+		if (r < 0)
+			goto fail;
+	}
 	*out = c;
 	return 0;
 fail:
@@ -364,6 +369,7 @@ void vhd_chain_close(vhd_chain *c)
 {
 	if (!c)
 		return;
+	vhd_parent_map_detach(c);
 	for (int i = 0; i < c->depth; i++)
 		vhd_layer_close(c->layers[i]);
 	free(c);

@@ -233,6 +233,7 @@ struct vhd_chain {
 	bool noparent;              /* opened with VHD_OPEN_NOPARENT */
 	uint64_t size;              /* virtual size of the top */
 	struct vhd_layer *layers[VHD_MAX_DEPTH]; /* [0] = top */
+	struct vhd_parent_map *below; /* layers 1.., or NULL (parentmap.c) */
 };
 
 /* Candidate paths for the parent of L, in the order they are tried. */
@@ -246,6 +247,21 @@ void vhd_free_candidates(char **c, int n);
 int vhd_chain_read_from(vhd_chain *c, int first, void *buf, size_t len, uint64_t off);
 /* The extent at OFF, looking from layer FIRST down. */
 int vhd_chain_resolve(vhd_chain *c, int first, uint64_t off, uint64_t len, struct vhd_extent *ext);
+/* The same, asking each layer in turn (what the parent map is built from). */
+int vhd_chain_walk(vhd_chain *c, int first, uint64_t off, uint64_t len, struct vhd_extent *ext);
+
+/* ---- parentmap.c: which layer below the top holds each run, shared. ---- */
+
+#define VHD_PARENT_MAP_BUDGET (64u << 20) /* bytes per map, at most */
+struct vhd_parent_map;
+/* Give C (opened with its parents, locked) the map of its layers 1..,
+ * shared with every open chain over the same parent files. */
+int vhd_parent_map_attach(vhd_chain *c);
+void vhd_parent_map_detach(vhd_chain *c);
+/* The extent at OFF (< C's size) as seen from layer 1 down. */
+int vhd_parent_map_resolve(vhd_chain *c, uint64_t off, uint64_t len, struct vhd_extent *ext);
+/* Memory in use, chunks built and chains sharing C's map (zeros: none). */
+void vhd_parent_map_stats(const vhd_chain *c, size_t *bytes, size_t *chunks, unsigned *users);
 
 /* ---- alloc.c: block allocation and bitmap updates in the top layer. ---- */
 
@@ -284,6 +300,22 @@ int vhd_layer_relink(struct vhd_layer *l, const char *parent_abs, const struct v
 /* Set the virtual size of a dynamic or differencing layer to NEW_SIZE
  * (which its BAT covers): end footer, sync, then the copy at 0. */
 int vhd_layer_set_size(struct vhd_layer *l, uint64_t new_size);
+
+/* ---- sysio.c: system calls of the I/O paths, with a fault hook for tests. ---- */
+
+ssize_t vhd_sys_pread(int fd, void *buf, size_t len, off_t off);
+ssize_t vhd_sys_pwrite(int fd, const void *buf, size_t len, off_t off);
+int vhd_sys_fdatasync(int fd);
+#define VHD_FAULT_READ 0x1u
+#define VHD_FAULT_WRITE 0x2u
+#define VHD_FAULT_SYNC 0x4u
+/* Count the calls of the kinds in OPS from now on and fail call number AT
+ * (0 = the next one; -1: only count) with ERR, and every later one too if
+ * PERSIST.  Process-wide; for tests only. */
+void vhd_fault_arm(unsigned ops, long at, int err, bool persist);
+void vhd_fault_disarm(void);
+long vhd_fault_calls(void); /* counted since armed */
+long vhd_fault_hits(void);  /* failed since armed */
 
 /* ---- error.c ---- */
 /* Record a message for vhd_errmsg() and return -|err|, so a failure path

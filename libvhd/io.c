@@ -3,9 +3,10 @@
 /* io.c: reads, writes, mapping, flush and discard through a chain.
  *
  * Everything is built on one resolver: the longest run at an offset that
- * has one source (a file range in some layer, or zeros).  It starts at the
- * top and only descends where the top has nothing, so data near the top
- * costs the same however deep the chain is.  Reads turn runs into preads
+ * has one source (a file range in some layer, or zeros).  It asks the top,
+ * and where the top has nothing, the parent map (parentmap.c), which knows
+ * for the read-only layers below in one lookup, so a read costs the same
+ * however deep the chain is.  Reads turn runs into preads
  * and merge neighbours whose file offsets are contiguous (across bitmap
  * runs and across blocks), so a sequentially written disk reads with one
  * system call per request.  Writes to sectors the top already holds go
@@ -24,7 +25,7 @@
 #include "internal.h"
 #include "vhdx_internal.h"
 
-int vhd_chain_resolve(vhd_chain *c, int first, uint64_t off, uint64_t len, struct vhd_extent *ext)
+int vhd_chain_walk(vhd_chain *c, int first, uint64_t off, uint64_t len, struct vhd_extent *ext)
 {
 	for (int k = first; k < c->depth; k++) {
 		struct vhd_layer *l = c->layers[k];
@@ -50,6 +51,37 @@ int vhd_chain_resolve(vhd_chain *c, int first, uint64_t off, uint64_t len, struc
 		                 c->layers[c->depth - 1]->path, (unsigned long long)off);
 	*ext = (struct vhd_extent){ len, -1, 0, -1 };
 	return 0;
+}
+
+/* The top answers for itself (it changes while open); what it leaves to its
+ * parents is answered by the parent map in one lookup, however deep. */
+int vhd_chain_resolve(vhd_chain *c, int first, uint64_t off, uint64_t len, struct vhd_extent *ext)
+{
+	if (!c->below || first > 1)
+		return vhd_chain_walk(c, first, off, len, ext);
+	if (first == 0) {
+		struct vhd_layer *top = c->layers[0];
+		struct vhd_run run;
+		int r;
+
+		if (off >= top->size) {
+			*ext = (struct vhd_extent){ len, -1, 0, -1 };
+			return 0;
+		}
+		r = vhd_layer_lookup(top, off, len, &run);
+		if (r < 0)
+			return r;
+		len = run.length;
+		if (run.state == VHD_RUN_DATA) {
+			*ext = (struct vhd_extent){ len, top->fd, run.file_offset, 0 };
+			return 0;
+		}
+		if (run.state == VHD_RUN_ZERO) {
+			*ext = (struct vhd_extent){ len, -1, 0, -1 };
+			return 0;
+		}
+	}
+	return vhd_parent_map_resolve(c, off, len, ext);
 }
 
 /* A pending pread, grown while the next run continues it in the file. */
@@ -203,7 +235,7 @@ int vhd_chain_flush(vhd_chain *c)
 		return 0;
 	if (top->vhdx)
 		return vhdx_flush(top);
-	if (fdatasync(top->fd) < 0)
+	if (vhd_sys_fdatasync(top->fd) < 0)
 		return vhd_error(-errno, "cannot flush '%s': %s", top->path, strerror(errno));
 	return 0;
 }

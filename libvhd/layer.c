@@ -24,31 +24,53 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/io.h"
 #include "common/utf16.h"
 #include "internal.h"
 #include "vhdx_internal.h"
 
+/* Every read and write of an image goes through vhd_sys_* (sysio.c), where
+ * the tests inject faults; so these loops are libvhd's own and not
+ * common/io.h's pread_all, which cannot be hooked. */
 int vhd_read_at(int fd, const char *path, void *buf, size_t len, uint64_t off)
 {
-	int r = pread_all(fd, buf, len, off);
+	uint8_t *p = buf;
 
-	if (r == -ENODATA)
-		return vhd_error(-EIO, "cannot read '%s' at offset %llu: unexpected end of file", path,
-		                 (unsigned long long)off);
-	if (r < 0)
-		return vhd_error(r, "cannot read '%s' at offset %llu: %s", path, (unsigned long long)off,
-		                 strerror(-r));
+	while (len > 0) {
+		ssize_t n = vhd_sys_pread(fd, p, len, (off_t)off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return vhd_error(-errno, "cannot read '%s' at offset %llu: %s", path,
+			                 (unsigned long long)off, strerror(errno));
+		}
+		if (n == 0)
+			return vhd_error(-EIO, "cannot read '%s' at offset %llu: unexpected end of file",
+			                 path, (unsigned long long)off);
+		p += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
 	return 0;
 }
 
 int vhd_write_at(int fd, const char *path, const void *buf, size_t len, uint64_t off)
 {
-	int r = pwrite_all(fd, buf, len, off);
+	const uint8_t *p = buf;
 
-	if (r < 0)
-		return vhd_error(r, "cannot write '%s' at offset %llu: %s", path, (unsigned long long)off,
-		                 strerror(-r));
+	while (len > 0) {
+		ssize_t n = vhd_sys_pwrite(fd, p, len, (off_t)off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return vhd_error(-errno, "cannot write '%s' at offset %llu: %s", path,
+			                 (unsigned long long)off, strerror(errno));
+		}
+		p += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
 	return 0;
 }
 
@@ -306,7 +328,7 @@ int vhd_layer_repair(struct vhd_layer *l)
 		if (r < 0)
 			return r;
 	}
-	if (fdatasync(l->fd) < 0)
+	if (vhd_sys_fdatasync(l->fd) < 0)
 		return vhd_error(-errno, "cannot sync '%s': %s", l->path, strerror(errno));
 	l->repair_end = l->repair_copy = false;
 	return 0;

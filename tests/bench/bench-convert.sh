@@ -16,9 +16,10 @@
 # /proc/sys/vm/drop_caches) and ends with its output on disk: vhdtool
 # fdatasyncs its output itself, qemu-img does not, so its run is timed
 # together with `sync OUT`.  Every output is compared with the source data
-# afterwards (not timed).  Each case runs ROUNDS (3) times interleaved and
-# the best time counts; the table gives seconds, MB/s of virtual disk
-# (10^6 bytes/s) and the ratios, all from this one run of the script.
+# afterwards (not timed).  The cases run interleaved for BENCH_ROUNDS (>= 5)
+# rounds (tests/bench/bench-functions.sh); the table gives min/median/max
+# MB/s of virtual disk (10^6 bytes/s) and the ratios of the medians, all
+# from this one run of the script.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 # The real binary, not libtool's wrapper (~0.4 s of forks per call here),
@@ -29,6 +30,7 @@ if [ -z "${VHDTOOL:-}" ] && [ -x "$top/vhdfs/.libs/vhdtool" ]; then
 fi
 VHDTOOL="${VHDTOOL:-$top/vhdfs/vhdtool}"
 POKE="$top/tests/vhdtool/vhd-poke"
+. "$top/tests/bench/bench-functions.sh"
 dir="${BENCH_DIR:-/var/tmp/vhdtarget-bench}"
 SIZE_MB=1024
 STRIPE=$((2 << 20))
@@ -71,52 +73,33 @@ drop_caches()
 
 now() { date +%s.%N; }
 
-# timed NAME CMD...: run CMD on a cold cache; keep its best time in T[NAME].
-# The machine is shared, so one sample can be off by 2x either way: each
-# case runs ROUNDS times, the cases interleaved round-robin so a burst of
-# somebody else's I/O hits them alike, and the best time counts.
-ROUNDS=${ROUNDS:-3}
-declare -A T
+# timed CASE: one cold-cache run of CASE, printing MB/s; the output must
+# equal the source data.
 timed()
 {
-    local name=$1 t0 t1 t
-    shift
+    local t0 t1
     rm -f out.raw
     drop_caches
     t0=$(now)
-    "$@"
+    case $1 in
+        raw-copy) cp --sparse=never data.raw out.raw && sync out.raw ;;
+        vhdtool-d1) "$VHDTOOL" convert -q depth1.vhd out.raw ;;
+        qemu-d1) qemu-img convert -f vpc -O raw depth1.vhd out.raw && sync out.raw ;;
+        vhdtool-d8) "$VHDTOOL" convert -q l7.vhd out.raw ;;
+    esac
     t1=$(now)
-    t=$(echo "$t1 - $t0" | bc -l)
-    if [ -z "${T[$name]:-}" ] || [ "$(echo "$t < ${T[$name]}" | bc -l)" = 1 ]; then
-        T[$name]=$t
-    fi
-    cmp -s out.raw data.raw || { echo "bench: $name produced other data" >&2; exit 1; }
+    cmp -s out.raw data.raw || { echo "bench: $1 produced other data" >&2; echo fail; return; }
+    echo "$SIZE_MB * 1048576 / ($t1 - $t0) / 1000000" | bc -l | xargs printf '%.1f\n'
 }
 
-qemu_convert() { qemu-img convert -f vpc -O raw "$1" out.raw && sync out.raw; }
-raw_copy() { cp --sparse=never data.raw out.raw && sync out.raw; }
-
-for ((round = 1; round <= ROUNDS; round++)); do
-    echo "round $round of $ROUNDS"
-    timed raw-copy raw_copy
-    timed vhdtool-d1 "$VHDTOOL" convert -q depth1.vhd out.raw
-    timed qemu-d1 qemu_convert depth1.vhd
-    timed vhdtool-d8 "$VHDTOOL" convert -q l7.vhd out.raw
-done
+bench_run convert timed raw-copy vhdtool-d1 qemu-d1 vhdtool-d8
 rm -f out.raw
 
-mbs() { echo "scale=0; $SIZE_MB * 1048576 / ${T[$1]} / 1000000" | bc -l; }
-row() { printf '%-46s %8.2f %8s\n' "$1" "${T[$2]}" "$(mbs "$2")"; }
-ratio() { echo "scale=2; ${T[$1]} / ${T[$2]}" | bc -l; }
-
 echo
-echo "1 GiB of random data, $( [ "$cold" = 1 ] && echo "cold cache" || echo "WARM cache"), output synced, best of $ROUNDS; $(nproc) CPUs, load average $(cut -d' ' -f1 /proc/loadavg)"
-printf '%-46s %8s %8s\n' "case" "seconds" "MB/s"
-row "cp data.raw (raw file, the disk's own speed)" raw-copy
-row "vhdtool convert depth1.vhd (dynamic, depth 1)" vhdtool-d1
-row "qemu-img convert -f vpc -O raw depth1.vhd" qemu-d1
-row "vhdtool convert l7.vhd (chain of depth 8)" vhdtool-d8
-echo
-echo "qemu-img time / vhdtool time (depth 1):   $(ratio qemu-d1 vhdtool-d1)  (> 1: vhdtool is faster)"
-echo "vhdtool depth 8 time / depth 1 time:      $(ratio vhdtool-d8 vhdtool-d1)  (1 = no cost for depth)"
-echo "vhdtool depth 1 time / raw copy time:     $(ratio vhdtool-d1 raw-copy)"
+echo "1 GiB of random data, $( [ "$cold" = 1 ] && echo "cold cache" || echo "WARM cache"), output synced," \
+    "MB/s, $BENCH_ROUNDS interleaved rounds; $(nproc) CPUs, $(bench_load)"
+bench_header
+bench_row convert vhdtool-d1 qemu-d1 "vhdtool/qemu-img depth 1" 1
+bench_row convert vhdtool-d8 vhdtool-d1 "vhdtool depth 8/depth 1" 0.9
+bench_row convert vhdtool-d1 raw-copy "vhdtool depth 1/cp of raw data"
+echo "figures are only comparable within one run; re-take them on a quiet machine before quoting them"

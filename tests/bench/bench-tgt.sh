@@ -3,7 +3,7 @@
 # Copyright (C) 2026 The vhdtarget authors
 # tests/bench/bench-tgt.sh: bs_vhd against tgt's own rdwr backing store on a
 # raw file of the same size, on the same tgtd, through libiscsi (not part of
-# make check; root; one run, prints a table of figures and ratios).
+# make check; root; prints a table of medians of interleaved rounds).
 #
 #   tests/bench/bench-tgt.sh            (from a built tree)
 #
@@ -17,19 +17,27 @@
 #   4 KiB random read and write at queue depth 32, 1 MiB sequential read and
 #   write at queue depth 8; then, on a fresh dynamic VHD, one sequential pass
 #   of 1 MiB and of 64 KiB writes into unallocated blocks (first writes)
-#   against the same pass again (rewrites).
-# Environment: SECONDS_PER_TEST (default 8), BENCH_PORT (default 32690).
+#   against the same pass over an already written disk (rewrites), and the
+#   same two for rdwr on a sparse raw file (the file system's share).
+# Every comparison runs its disks interleaved for BENCH_ROUNDS (>= 5) rounds
+# (tests/bench/bench-functions.sh) and prints min/median/max of each, the
+# ratio of the medians and the load average; a first-write round uses a
+# fresh VHD each time, a rewrite round a disk written before.
+# Environment: SECONDS_PER_TEST (default 8), BENCH_ROUNDS (5), BENCH_SPAN_MB
+# (first-write span, default 256), BENCH_PORT (default 32690).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 export top_srcdir=$top top_builddir=$top
 . "$top/tests/functions.sh"
 . "$top/tests/tgt/tgt-functions.sh"
+. "$top/tests/bench/bench-functions.sh"
 requires_tgt
 requires_vhdtool
 [ -x "$ISCSI_LOAD" ] || { echo "bench-tgt: build tests/tgt/iscsi-load first (make -C tests/tgt iscsi-load)" >&2; exit 1; }
 
 T=${SECONDS_PER_TEST:-8}
 SIZE=$((1 << 30))
+SPAN=$((${BENCH_SPAN_MB:-256} << 20))
 tgt_start "${BENCH_PORT:-32690}"
 
 load()   # load URL ARGS... -> prints the iops= and MBps= figures
@@ -80,47 +88,84 @@ for i in 1 2 3 4 5 6 7; do
 done
 sync
 
-declare -A R
-for d in raw fixed dynamic chain; do
-    u=$(tgt_url $d 1)
-    R[$d,rr]=$(load "$u" --rw read --pattern rand --bs 4096 --qd 32 --seconds $T)
-    R[$d,rw]=$(load "$u" --rw write --pattern rand --bs 4096 --qd 32 --seconds $T)
-    R[$d,sr]=$(load "$u" --rw read --pattern seq --bs 1048576 --qd 8 --seconds $T)
-    R[$d,sw]=$(load "$u" --rw write --pattern seq --bs 1048576 --qd 8 --seconds $T)
+# measure DISK: one run of $cur_test ("rr", "rw", "sr", "sw") on DISK,
+# printing IOPS (4 KiB) or MB/s (1 MiB).
+cur_test=
+measure()
+{
+    local u f
+    u=$(tgt_url "$1" 1)
+    case $cur_test in
+        rr) f=$(load "$u" --rw read --pattern rand --bs 4096 --qd 32 --seconds $T); echo "${f% *}" ;;
+        rw) f=$(load "$u" --rw write --pattern rand --bs 4096 --qd 32 --seconds $T); echo "${f% *}" ;;
+        sr) f=$(load "$u" --rw read --pattern seq --bs 1048576 --qd 8 --seconds $T); echo "${f#* }" ;;
+        sw) f=$(load "$u" --rw write --pattern seq --bs 1048576 --qd 8 --seconds $T); echo "${f#* }" ;;
+    esac
+}
+for cur_test in rr rw sr sw; do
+    echo "== $cur_test ($(bench_load))" >&2
+    bench_run $cur_test measure raw fixed dynamic chain
 done
 
-# First writes into unallocated blocks against rewrites of the same blocks.
+# First writes into unallocated blocks against rewrites of written blocks,
+# one sequential pass over SPAN each.  A first-write run gets a fresh VHD
+# (served, written, then deleted); rewrites go to one disk written once.
+# The same for rdwr on a sparse raw file: the file system's own cost of
+# filling holes, which bs_vhd's first writes pay too (its new blocks are
+# holes in the file until written).
 for bs in 1048576 65536; do
-    "$VHDTOOL" create --type dynamic --size 1G "$tmp/fresh$bs.vhd"
-    serve fresh$bs "$tmp/fresh$bs.vhd" vhd
-    u=$(tgt_url fresh$bs 1)
-    R[first,$bs]=$(load "$u" --rw write --pattern seq --bs $bs --qd 8 --once --seconds 0 --span $((512 << 20)))
-    R[re,$bs]=$(load "$u" --rw write --pattern seq --bs $bs --qd 8 --once --seconds 0 --span $((512 << 20)))
+    "$VHDTOOL" create --type dynamic --size 1G "$tmp/re$bs.vhd"
+    serve re$bs "$tmp/re$bs.vhd" vhd
+    fill "$(tgt_url re$bs 1)" 0 $SPAN
+    truncate -s $SIZE "$tmp/rawre$bs.img"
+    serve rawre$bs "$tmp/rawre$bs.img" rdwr
+    fill "$(tgt_url rawre$bs 1)" 0 $SPAN
 done
-
-fig()    # fig KEY iops|mbps
+fresh=0
+passes()   # passes first|re|rawfirst|rawre: MB/s of one pass of $cur_bs writes
 {
-    set -- ${R[$1]} "$2"
-    if [ "$3" = iops ]; then echo "$1"; else echo "$2"; fi
+    local f name
+    case $1 in
+        re) name=re$cur_bs ;;
+        rawre) name=rawre$cur_bs ;;
+        first)
+            fresh=$((fresh + 1)); name=fresh$fresh
+            "$VHDTOOL" create --type dynamic --size 1G "$tmp/$name.vhd"
+            serve $name "$tmp/$name.vhd" vhd ;;
+        rawfirst)
+            fresh=$((fresh + 1)); name=fresh$fresh
+            truncate -s $SIZE "$tmp/$name.vhd"
+            serve $name "$tmp/$name.vhd" rdwr ;;
+    esac
+    f=$(load "$(tgt_url $name 1)" --rw write --pattern seq --bs $cur_bs --qd 8 --once --seconds 0 --span $SPAN)
+    case $1 in
+        first|rawfirst)
+            tgt_adm --mode target --op delete --force --tid $tid
+            rm -f "$tmp/$name.vhd" ;;
+    esac
+    echo "${f#* }"
 }
-ratio()  # ratio A B -> A/B in percent
-{
-    awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }'
-}
+for cur_bs in 1048576 65536; do
+    echo "== first writes vs rewrites, $cur_bs bytes ($(bench_load))" >&2
+    bench_run "pass$cur_bs" passes first re rawfirst rawre
+done
 
 echo
-echo "bs_vhd vs tgt rdwr, 1 GiB, tgtd $(tgtd --version), ${T} s per test, $(nproc) CPUs"
-printf '%-28s %12s %12s %12s %12s   %8s %8s %8s\n' test raw fixed dynamic chain8 fixed% dynamic% chain8%
-for t in rr:iops:"4K random read QD32 (IOPS)" rw:iops:"4K random write QD32 (IOPS)" \
-         sr:mbps:"1M seq read QD8 (MB/s)" sw:mbps:"1M seq write QD8 (MB/s)"; do
-    k=${t%%:*}; rest=${t#*:}; unit=${rest%%:*}; name=${rest#*:}
-    raw=$(fig raw,$k $unit); f=$(fig fixed,$k $unit); dy=$(fig dynamic,$k $unit); ch=$(fig chain,$k $unit)
-    printf '%-28s %12s %12s %12s %12s   %8s %8s %8s\n' "$name" "$raw" "$f" "$dy" "$ch" \
-        "$(ratio "$f" "$raw")" "$(ratio "$dy" "$raw")" "$(ratio "$ch" "$raw")"
+echo "bs_vhd vs tgt rdwr, 1 GiB, tgtd $(tgtd --version), ${T} s per run, $BENCH_ROUNDS interleaved rounds," \
+    "$(nproc) CPUs, $(bench_load)"
+echo "figures: IOPS for 4 KiB, MB/s for 1 MiB; ratios are of medians (A/B)"
+bench_header
+for t in rr:"4K random read QD32" rw:"4K random write QD32" sr:"1M seq read QD8" sw:"1M seq write QD8"; do
+    k=${t%%:*}; name=${t#*:}
+    target=
+    [ $k = rr ] && target=0.98
+    bench_row $k fixed raw "$name fixed/raw" $target
+    bench_row $k dynamic raw "$name dynamic/raw" $target
+    bench_row $k chain raw "$name chain8/raw" $target
 done
-echo
-printf '%-28s %12s %12s   %8s\n' "dynamic, sequential pass" "first (MB/s)" "rewrite" "first%"
-for bs in 1048576 65536; do
-    a=$(fig first,$bs mbps); b=$(fig re,$bs mbps)
-    printf '%-28s %12s %12s   %8s\n' "$((bs / 1024)) KiB writes QD8" "$a" "$b" "$(ratio "$a" "$b")"
-done
+bench_row pass1048576 first re "1M first writes/rewrites QD8"
+bench_row pass1048576 rawfirst rawre "1M rdwr sparse raw first/rewrites"
+bench_row pass65536 first re "64K first writes/rewrites QD8" 0.75
+bench_row pass65536 rawfirst rawre "64K rdwr sparse raw first/rewrites"
+bench_row pass65536 first rawfirst "64K first writes bs_vhd/rdwr sparse"
+echo "figures are only comparable within one run; re-take them on a quiet machine before quoting them"

@@ -2,33 +2,46 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Copyright (C) 2026 The vhdtarget authors
 # tests/bench/bench-vhdfs.sh: vhdfs against the raw file and the tools people
-# use today, on one 1 GiB fully allocated dynamic VHD (not part of make check).
+# use today, and a deep chain against one layer, on the same bytes (not part
+# of make check).
 #
 #   tests/bench/bench-vhdfs.sh [WORKDIR]      (root; needs fio, jq, qemu-img,
 #                                              qemu-storage-daemon, vhdimount)
 #
-# Targets, all holding the same bytes:
+# Targets, all holding the same bytes (BENCH_MB, default 256 MiB, of random
+# data in a fully allocated dynamic VHD):
 #   raw      the raw file, read directly (the ceiling of the machine)
 #   pt_ll    the raw file through libfuse's passthrough_ll example (the
 #            ceiling of any FUSE design here), built now from Debian's
 #            libfuse3-dev examples into a temporary directory
-#   qsd      qemu-storage-daemon's FUSE export of the VHD
+#   qsd      qemu-storage-daemon's FUSE export of a copy of the VHD
 #   vhdimnt  libvhdi's vhdimount of the VHD (read-only: reads only)
 #   vhdfs    vhdfs of the VHD, default options
-# Tests (fio, one run each): sequential read with cold caches, buffered and
+#   depth1   the same vhdfs mount, for the chain comparison
+#   depth16  vhdfs of a 16-deep chain where layer i holds every 16th MiB
+#            starting at MiB i (a sequential read visits all layers in turn)
+# Tests (fio; caches dropped before each run): sequential read, buffered and
 # O_DIRECT, 4 MiB requests; sequential write, 4 MiB buffered, ending with
 # fsync (passthrough_ll cannot do O_DIRECT writes: EINVAL); random 4 KiB
-# O_DIRECT read and write, 4 jobs.  Then a depth-16 chain whose data is
-# spread evenly over its layers against the depth-1 disk, through vhdfs.
-# Prints MB/s (IOPS for 4 KiB) and the ratios the vhdfs issue sets targets on.
+# O_DIRECT read and write (4 jobs; 2 jobs for the chain).
+# Every comparison runs its cases interleaved for BENCH_ROUNDS (>= 5) rounds
+# (tests/bench/bench-functions.sh) and prints min/median/max of each case,
+# the ratio of the medians, the load average, and whether the spread is
+# wider than the effect.  All targets are mounted for the whole run, so the
+# rounds of one test follow each other without remounting.
+# Environment: BENCH_MB, BENCH_ROUNDS, SEQ_RUNTIME (s, default 20),
+# RAND_RUNTIME (s, default 10), BENCH_ONLY=chain|tools (one half only).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 VHDFS="$top/vhdfs/vhdfs"
 VHDTOOL="$top/vhdfs/vhdtool"
+. "$top/tests/bench/bench-functions.sh"
 work=${1:-/var/tmp/bench-vhdfs.$$}
 SEQ_RUNTIME=${SEQ_RUNTIME:-20}   # seconds at most per sequential test
 RAND_RUNTIME=${RAND_RUNTIME:-10} # seconds per random test
-SIZE=$((1 << 30))
+MB=${BENCH_MB:-256}
+SIZE=$((MB << 20))
+ONLY=${BENCH_ONLY:-all}
 
 [ "$(id -u)" = 0 ] || { echo "bench-vhdfs: needs root (drop_caches, FUSE)" >&2; exit 1; }
 for t in fio jq qemu-img qemu-storage-daemon vhdimount gcc pkg-config; do
@@ -66,9 +79,10 @@ wait_mount()
     exit 1
 }
 
-echo "== preparing $work (1 GiB of random data: raw file, dynamic VHD, chain of 16)"
+echo "== preparing $work ($MB MiB of random data: raw file, dynamic VHD, chain of 16)"
 head -c $SIZE /dev/urandom > "$work/disk.raw"
 "$VHDTOOL" convert --to vhd --type dynamic "$work/disk.raw" "$work/disk.vhd"
+cp "$work/disk.vhd" "$work/disk-qsd.vhd"
 
 # passthrough_ll, built now, never kept.
 src=$(ls /usr/share/doc/libfuse3-dev/examples/passthrough_ll.c* 2>/dev/null | head -1)
@@ -103,19 +117,19 @@ stop_vhdfs() { fusermount3 -u "$1"; wait_exit "${vhdfs_pid[$1]}"; }
 # The depth-16 chain: layer i holds every 16th MiB starting at MiB i, so a
 # sequential read visits all layers in turn; the flat image equals disk.raw.
 echo "== building the depth-16 chain through vhdfs"
-"$VHDTOOL" create --type dynamic --size 1G "$work/c0.vhd"
+"$VHDTOOL" create --type dynamic --size ${MB}M "$work/c0.vhd"
 mkdir -p "$work/m-chain"
 mounts+=("$work/m-chain")
 for i in $(seq 0 15); do
     top_vhd="$work/c$i.vhd"
     [ $i = 0 ] || "$VHDTOOL" create --type diff --parent "$work/c$((i - 1)).vhd" "$top_vhd"
     start_vhdfs "$top_vhd" "$work/m-chain"
-    /usr/bin/python3 - "$work/disk.raw" "$work/m-chain/c$i" $i <<'EOF'
+    /usr/bin/python3 - "$work/disk.raw" "$work/m-chain/c$i" $i $MB <<'EOF'
 import os, sys
-src, dst, layer = sys.argv[1], sys.argv[2], int(sys.argv[3])
+src, dst, layer, mb = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 M = 1 << 20
 s, d = os.open(src, os.O_RDONLY), os.open(dst, os.O_WRONLY)
-for mib in range(layer, 1024, 16):
+for mib in range(layer, mb, 16):
     os.pwrite(d, os.pread(s, M, mib * M), mib * M)
 os.fsync(d)
 EOF
@@ -135,7 +149,7 @@ wait_mount "$work/m-pt"
 start_qsd()
 {
     qemu-storage-daemon \
-        --blockdev driver=file,node-name=file,filename="$work/disk.vhd" \
+        --blockdev driver=file,node-name=file,filename="$work/disk-qsd.vhd" \
         --blockdev driver=vpc,node-name=vpc,file=file \
         --export type=fuse,id=exp,node-name=vpc,mountpoint="$work/qsd-export",writable=on \
         --pidfile "$work/qsd.pid" --daemonize
@@ -170,74 +184,66 @@ fio_run()
     esac
 }
 
-declare -A res
-targets="raw pt_ll qsd vhdimnt vhdfs"
-tests="seqread-buffered seqread-direct seqwrite randread-4k randwrite-4k"
-run_test()
+# measure TARGET: one fio run of the test in $cur_test on TARGET.
+cur_test=
+measure()
 {
-    local test=$1 target=$2 file=${path[$2]}
-    case $test in
-        seqread-buffered) res[$test,$target]=$(fio_run t "$file" --rw=read --bs=4M --size=1G --runtime=$SEQ_RUNTIME) ;;
-        seqread-direct) res[$test,$target]=$(fio_run t "$file" --rw=read --bs=4M --direct=1 --size=1G --runtime=$SEQ_RUNTIME) ;;
-        seqwrite) res[$test,$target]=$(fio_run t "$file" --rw=write --bs=4M --size=1G --runtime=$SEQ_RUNTIME --end_fsync=1) ;;
-        randread-4k) res[$test,$target]=$(fio_run t "$file" --rw=randread --bs=4k --direct=1 --size=1G --numjobs=4 --time_based --runtime=$RAND_RUNTIME) ;;
-        randwrite-4k) res[$test,$target]=$(fio_run t "$file" --rw=randwrite --bs=4k --direct=1 --size=1G --numjobs=4 --time_based --runtime=$RAND_RUNTIME) ;;
+    local file=${path[$1]}
+    case $cur_test in
+        seqread-buffered) fio_run t "$file" --rw=read --bs=4M --size=$SIZE --runtime=$SEQ_RUNTIME ;;
+        seqread-direct) fio_run t "$file" --rw=read --bs=4M --direct=1 --size=$SIZE --runtime=$SEQ_RUNTIME ;;
+        seqwrite) fio_run t "$file" --rw=write --bs=4M --size=$SIZE --runtime=$SEQ_RUNTIME --end_fsync=1 ;;
+        randread-4k) fio_run t "$file" --rw=randread --bs=4k --direct=1 --size=$SIZE --numjobs=4 --time_based --runtime=$RAND_RUNTIME ;;
+        randwrite-4k) fio_run t "$file" --rw=randwrite --bs=4k --direct=1 --size=$SIZE --numjobs=4 --time_based --runtime=$RAND_RUNTIME ;;
+        chain-randread-4k) fio_run t "$file" --rw=randread --bs=4k --direct=1 --size=$SIZE --numjobs=2 --time_based --runtime=$RAND_RUNTIME ;;
+        chain-seqread-buffered) fio_run t "$file" --rw=read --bs=4M --size=$SIZE --runtime=$SEQ_RUNTIME ;;
+        chain-seqread-direct) fio_run t "$file" --rw=read --bs=4M --direct=1 --size=$SIZE --runtime=$SEQ_RUNTIME ;;
     esac
-    printf '  %-18s %-8s %s\n' "$test" "$target" "${res[$test,$target]}"
 }
+compare() { cur_test=$1; shift; echo "== $cur_test: $* ($(bench_load))" >&2; bench_run "$cur_test" measure "$@"; }
 
-echo "== running (one fio run per cell; caches dropped before each)"
-# Chain depth first, while disk.vhd still holds the chain's bytes (the write
-# tests below overwrite it): the same data in 1 layer and in 16.
 start_vhdfs "$work/disk.vhd" "$work/m-vhdfs"
-start_vhdfs "$chain_top" "$work/m-deep"
-cmp -n $((64 << 20)) "${path[depth1]}" "${path[depth16]}" || { echo "bench-vhdfs: the chain's data differs" >&2; exit 1; }
-for test in seqread-buffered seqread-direct randread-4k; do
-    for target in depth1 depth16; do
-        run_test "$test" "$target"
+echo "== running ($BENCH_ROUNDS interleaved rounds per comparison; caches dropped before each run)"
+if [ "$ONLY" != tools ]; then
+    # Reads only, while disk.vhd still holds the chain's bytes (the write
+    # tests below overwrite it): the same data in 1 layer and in 16.
+    start_vhdfs "$chain_top" "$work/m-deep"
+    cmp "${path[depth1]}" "${path[depth16]}" || { echo "bench-vhdfs: the chain's data differs" >&2; exit 1; }
+    for t in chain-randread-4k chain-seqread-buffered chain-seqread-direct; do
+        compare $t depth1 depth16
     done
-done
-stop_vhdfs "$work/m-deep"
-stop_vhdfs "$work/m-vhdfs"
-
-for test in $tests; do
-    for target in $targets; do
-        case $target in
-            vhdimnt) case $test in *write*) res[$test,$target]="-"; continue ;; esac ;;
-            vhdfs) start_vhdfs "$work/disk.vhd" "$work/m-vhdfs" ;;
-            qsd) start_qsd ;;
-        esac
-        run_test "$test" "$target"
-        case $target in
-            vhdfs) stop_vhdfs "$work/m-vhdfs" ;;
-            qsd) stop_qsd ;;
-        esac
+fi
+if [ "$ONLY" != chain ]; then
+    start_qsd
+    for t in seqread-buffered seqread-direct randread-4k; do
+        compare $t raw pt_ll qsd vhdimnt vhdfs
     done
-done
-ratio()
-{
-    local a=$1 b=$2
-    case "$a$b" in *[!0-9]*|'') echo "-"; return ;; esac
-    [ "$b" -gt 0 ] && awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }' || echo "-"
-}
+    compare seqwrite raw pt_ll qsd vhdfs
+    compare randwrite-4k raw qsd vhdfs    # pt_ll: O_DIRECT writes fail (EINVAL)
+fi
 
 echo
-echo "== results: MB/s for sequential, IOPS for 4 KiB random; 1 GiB allocated dynamic VHD"
-printf '%-18s' test
-for target in $targets; do printf '%9s' "$target"; done
-printf '%12s%12s\n' "vhdfs/pt_ll" "vhdfs/qsd"
-for test in $tests; do
-    printf '%-18s' "$test"
-    for target in $targets; do printf '%9s' "${res[$test,$target]}"; done
-    printf '%12s%12s\n' "$(ratio "${res[$test,vhdfs]}" "${res[$test,pt_ll]}")" \
-        "$(ratio "${res[$test,vhdfs]}" "${res[$test,qsd]}")"
-done
+echo "== results: MB/s for sequential, IOPS for 4 KiB random; $MB MiB allocated dynamic VHD;" \
+    "$BENCH_ROUNDS interleaved rounds, caches dropped before each run; $(nproc) CPUs, $(bench_load)"
+bench_header
+if [ "$ONLY" != tools ]; then
+    bench_row chain-randread-4k depth16 depth1 "depth16/1 random 4K O_DIRECT 2j" 0.95
+    bench_row chain-seqread-buffered depth16 depth1 "depth16/1 seq read buffered" 0.90
+    bench_row chain-seqread-direct depth16 depth1 "depth16/1 seq read O_DIRECT" 0.90
+fi
+if [ "$ONLY" != chain ]; then
+    for t in seqread-buffered seqread-direct seqwrite; do
+        bench_row $t vhdfs pt_ll "vhdfs/pt_ll $t" 0.90
+    done
+    bench_row seqread-buffered vhdfs qsd "vhdfs/qsd seqread-buffered" 2
+    bench_row seqread-direct vhdfs qsd "vhdfs/qsd seqread-direct" 3
+    bench_row randread-4k vhdfs qsd "vhdfs/qsd random read 4K" 2.5
+    bench_row randread-4k vhdfs pt_ll "vhdfs/pt_ll random read 4K"
+    bench_row randwrite-4k vhdfs qsd "vhdfs/qsd random write 4K"
+    bench_row seqread-buffered vhdfs vhdimnt "vhdfs/vhdimount seqread-buffered"
+    bench_row randread-4k vhdfs raw "vhdfs/raw random read 4K"
+    bench_row randwrite-4k vhdfs raw "vhdfs/raw random write 4K"
+fi
 echo
-printf '%-18s%9s%9s%12s\n' "chain (vhdfs)" depth1 depth16 "16/1"
-for test in seqread-buffered seqread-direct randread-4k; do
-    printf '%-18s%9s%9s%12s\n' "$test" "${res[$test,depth1]}" "${res[$test,depth16]}" \
-        "$(ratio "${res[$test,depth16]}" "${res[$test,depth1]}")"
-done
-echo
-echo "pt_ll cannot do O_DIRECT writes (its write_buf hands an unaligned buffer to an O_DIRECT fd: EINVAL): 'fail'"
-echo "targets (issue 4): vhdfs/pt_ll >= 0.90 (seqread); vhdfs/qsd >= 2 buffered, >= 3 O_DIRECT, >= 2 random 4k; depth 16/1 >= 0.90"
+echo "pt_ll cannot do O_DIRECT writes (its write_buf hands an unaligned buffer to an O_DIRECT fd: EINVAL)"
+echo "figures are only comparable within one run; re-take them on a quiet machine before quoting them"

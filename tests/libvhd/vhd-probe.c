@@ -14,6 +14,9 @@
  *   vhd-probe commit FILE | relink FILE PARENT | grow FILE SIZE
  *   vhd-probe discard FILE OFF LEN
  *   vhd-probe map FILE             extents, one per line
+ *   vhd-probe randread FILE COUNT [SIZE]  COUNT reads of SIZE (4096) bytes at
+ *                                  pseudo-random aligned offsets (the same
+ *                                  sequence every run); prints a checksum
  */
 #include "config.h"
 
@@ -64,6 +67,28 @@ int main(int argc, char **argv)
 			       info.block_size, info.cylinders, info.heads, info.sectors_per_track,
 			       info.type == VHD_TYPE_DIFF ? pu : "-", info.parent_name);
 		}
+		vhd_chain_close(c);
+		return 0;
+	}
+	if (!strcmp(cmd, "randread") && argc >= 4) {
+		static uint8_t buf[1 << 20];
+		uint64_t n = strtoull(argv[3], NULL, 0), x = 88172645463325252ull, sum = 0, slots;
+		size_t size = argc > 4 ? strtoul(argv[4], NULL, 0) : 4096;
+
+		if (size == 0 || size > sizeof(buf))
+			return 2;
+		if (vhd_chain_open(argv[2], VHD_OPEN_RDONLY, &c) < 0)
+			return fail("open");
+		slots = vhd_chain_size(c) / size;
+		for (uint64_t i = 0; i < n && slots; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			if (vhd_chain_pread(c, buf, size, x % slots * size) < 0)
+				return fail("read");
+			sum += buf[0] + buf[size - 1];
+		}
+		printf("%" PRIu64 "\n", sum);
 		vhd_chain_close(c);
 		return 0;
 	}
