@@ -64,7 +64,7 @@ int priv_child_seccomp(void);
 
 /* ---- priv_parent.c */
 struct priv_parent_conf {
-	const char *state_dir;       /* server GUID, schedule, empty chroot dir */
+	const char *state_dir;       /* the store (istmd.db), the empty chroot dir */
 	const char *users_file;      /* name:NT-hash lines */
 	const char *self_exe;        /* path to re-exec for the child */
 	char *const *child_argv;     /* argv for the child (role flag included) */
@@ -76,11 +76,6 @@ int priv_parent_init(const struct priv_parent_conf *conf);
 int priv_parent_run(void);
 /* Serve one request read from SOCK (for tests); < 0: the child misbehaved. */
 int priv_parent_serve(int sock);
-
-/* ---- priv_state.c */
-int priv_state_server_guid(const char *state_dir, uint8_t guid[16]);
-int priv_state_get_schedule(const char *state_dir, struct priv_schedule *s);
-int priv_state_set_schedule(const char *state_dir, const struct priv_schedule *s);
 
 /* ---- priv_users.c */
 struct priv_user {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  * Copyright (C) 2026 The vhdtarget authors */
 /* priv_parent.c: the privileged parent.  It owns the users file, the
- * state directory and (later) SQLite and tgtadm; it starts the network
+ * state store and tgtadm; it starts the network
  * child (fork + re-exec with the role flag, socketpair on fd 3, listening
  * sockets on fd 4..), answers its typed requests and restarts it when it
  * dies.  The child is treated as hostile: a request with an unknown verb,
@@ -38,11 +38,11 @@
 struct parent {
 	const struct priv_parent_conf *conf; /* paths, argv, sockets */
 	struct priv_users users;     /* loaded at start-up */
-	uint8_t server_guid[16];     /* persisted in the state directory */
+	uint8_t server_guid[16];     /* a setting in the store */
 	pid_t child;                 /* network child, or -1 */
 	int sock;                    /* our end of the socketpair, or -1 */
 	int authenticated;           /* the current child has verified a user */
-	struct svc svc;              /* ISTM operations (svc/), when svc_ready */
+	struct svc svc;              /* the store always; ISTM operations when svc_ready */
 	int svc_ready;               /* svc_open succeeded */
 };
 
@@ -71,7 +71,7 @@ static int answer_get_schedule(struct parent *p, const uint8_t *req, size_t len,
 	int rc;
 
 	(void)req; (void)len;
-	rc = priv_state_get_schedule(p->conf->state_dir, &s);
+	rc = svc_schedule_get(p->svc.st, &s);
 	if (rc < 0)
 		return rc;
 	memcpy(reply, &s, sizeof(s));
@@ -87,7 +87,7 @@ static int answer_set_schedule(struct parent *p, const uint8_t *req, size_t len,
 	(void)reply; (void)len;
 	memcpy(&s, req, sizeof(s));
 	*reply_len = 0;
-	return priv_state_set_schedule(p->conf->state_dir, &s);
+	return svc_schedule_set(p->svc.st, &s);
 }
 
 static int answer_ntlm_verify(struct parent *p, const uint8_t *req, size_t len,
@@ -342,19 +342,29 @@ int priv_parent_init(const struct priv_parent_conf *conf)
 
 	p.conf = conf;
 	if ((rc = priv_users_load(conf->users_file, &p.users)) < 0 ||
-	    (rc = prepare_state_dir(conf->state_dir)) < 0 ||
-	    (rc = priv_state_server_guid(conf->state_dir, p.server_guid)) < 0) {
-		priv_users_release(&p.users);
-		return rc;
-	}
+	    (rc = prepare_state_dir(conf->state_dir)) < 0)
+		goto fail;
+	/* the settings need only the store; the ISTM operations need it all */
 	if (conf->svc) {
-		if ((rc = svc_open(&p.svc, conf->svc)) < 0) {
-			priv_users_release(&p.users);
-			return rc;
-		}
+		if ((rc = svc_open(&p.svc, conf->svc)) < 0)
+			goto fail;
 		p.svc_ready = 1;
+	} else if ((rc = state_open(conf->state_dir, &p.svc.st)) < 0) {
+		log_warnx("opening the state store in '%s' failed: %s", conf->state_dir,
+			  strerror(-rc));
+		goto fail;
+	}
+	if ((rc = svc_server_guid(p.svc.st, p.server_guid)) < 0) {
+		log_warnx("the server GUID cannot be read or made: %s", state_errmsg(p.svc.st));
+		goto fail_store;
 	}
 	return 0;
+fail_store:
+	svc_close(&p.svc);
+	p.svc_ready = 0;
+fail:
+	priv_users_release(&p.users);
+	return rc;
 }
 
 int priv_parent_serve(int sock)
@@ -461,8 +471,7 @@ out_sfd:
 out:
 	priv_users_release(&p.users);
 	memset(&p.users, 0, sizeof(p.users));
-	if (p.svc_ready)
-		svc_close(&p.svc);
+	svc_close(&p.svc);
 	p.svc_ready = 0;
 	return rc;
 }

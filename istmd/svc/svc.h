@@ -35,6 +35,7 @@
 #include "paths/paths.h"
 #include "state/state.h"
 #include "tgt/tgt.h"
+#include "rpc/rpc_dispatch.h"
 
 #define SVC_BSTYPE_DEFAULT "vhd"       /* bs_vhd's name in tgt */
 #define SVC_VHDFS_DEFAULT VHDFS_PATH    /* $(bindir)/vhdfs, from Makefile.am */
@@ -66,6 +67,13 @@ struct svc {
  * fatal: the next Save or restart applies).  Errors are logged. */
 int svc_open(struct svc *s, const struct svc_conf *conf);
 void svc_close(struct svc *s);
+
+/* --- server-wide settings (svc_general.c) ---------------------------------
+ * In the store's settings table.  The GUID is made at the first call and
+ * kept; the schedule is all zeros until set; a bad value is -EINVAL. */
+int svc_server_guid(struct state *st, uint8_t guid[16]);
+int svc_schedule_get(struct state *st, struct priv_schedule *s);
+int svc_schedule_set(struct state *st, const struct priv_schedule *s);
 
 /* --- verbs ---------------------------------------------------------------- */
 
