@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_device.h"
+#include "proto/device.h"
 
 static NDR_FIXED_ARRAY_TYPE(wchar512_t, &ndr_t_u16, 512, uint16_t[512]);
 

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_session.h"
+#include "proto/session.h"
 
 /* 2.2.4.2 CONNECTION: WCHAR address[MAX_IP_ADDRESS_LEN + 1] */
 static NDR_FIXED_ARRAY_TYPE(wchar128_t, &ndr_t_u16, 128, uint16_t[128]);

@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "istm/istm.h"
-#include "svc/svc_target.h"
+#include "proto/target.h"
 
 struct next_in {
 	uint32_t n;                  /* [in] ULONG ulNumElements */

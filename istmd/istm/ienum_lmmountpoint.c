@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_disk.h"
+#include "proto/disk.h"
 
 /* 2.2.4.12 MOUNT_POINT */
 struct mount_point {

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_session.h"
+#include "proto/session.h"
 
 /* 2.2.4.15 SESSION */
 static NDR_FIXED_ARRAY_TYPE(wchar256_t, &ndr_t_u16, 256, uint16_t[256]);

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_target.h"
+#include "proto/target.h"
 
 /* One IEnum* interface: Next's [in] and [out] lists over ELEM_T, the four
  * methods, the interface, its inner class and its enumerator kind. */

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_disk.h"
+#include "proto/disk.h"
 
 struct next_in {
 	uint32_t n;                  /* [in] ULONG ulNumElements (first: istm_enum_next) */

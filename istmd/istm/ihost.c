@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_target.h"
+#include "proto/target.h"
 
 /* The object's state. */
 struct ihost {

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_target.h"
+#include "proto/target.h"
 
 /* ---- parameter lists ---- */
 struct mip_out { struct ndr_blob *mip; /* [out] IHost ** / IEnumHost ** */ };

@@ -23,8 +23,8 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_device.h"
-#include "svc/svc_target.h"
+#include "proto/device.h"
+#include "proto/target.h"
 
 /* ---- parameter lists ---- */
 struct mip_out { struct ndr_blob *mip; /* [out] IEnumX **, IDirectoryEnum ** */ };

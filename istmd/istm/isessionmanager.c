@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_session.h"
+#include "proto/session.h"
 
 struct mip_out { struct ndr_blob *mip; /* [out] IEnum** */ };
 static const struct ndr_field mip_out_fields[] = {

@@ -12,6 +12,7 @@
 #define ISTMD_ISTM_H
 
 #include "dcom/dcom_int.h"
+#include "proto/proto.h"
 
 struct istm_enum;
 

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc.h"
+#include "proto/proto.h"
 
 uint32_t istm_export(struct dcom_call *c, const struct dcom_class *cls,
 		     const struct dcom_iface *iface, void *state, void (*free_fn)(void *),

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc.h"
+#include "proto/proto.h"
 
 uint32_t istm_svc(uint32_t verb, const void *req, size_t len, void *reply, size_t cap,
 		  size_t *got)

@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_disk.h"
+#include "proto/disk.h"
 
 #define CLUSTER_RESOURCE_ONLINE 2   /* [MS-CMRP] 3.1.4.1.13 ClusterResourceOnline */
 #define STATUS_IDLE 0               /* DeviceStatus Idle */

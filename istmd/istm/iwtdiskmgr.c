@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_disk.h"
+#include "proto/disk.h"
 
 #define WTD_ANY 0xffffffffu          /* nWTD -1: the next index */
 

@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_session.h"
+#include "proto/general.h"
 
 #define ISTM_CLI_PATH "/usr/bin/istmctl"   /* the command-line client (contrib/) */
 #define LICENSE_TEXT  "vhdtarget istmd, GPL-2.0-or-later"

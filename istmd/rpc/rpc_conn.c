@@ -46,8 +46,8 @@
 #include <time.h>
 
 #include "log.h"
+#include "net/priv/priv.h"
 #include "ntlmssp.h"
-#include "priv/priv.h"
 #include "rpc_int.h"
 
 struct rpc_pres_ctx {

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "istmd.h"
+#include "proto/general.h"
+#include "proto/proto.h"
 #include "rpc_int.h"
 
 static const uint8_t testif_uuid[16] = { /* 3f6d2a7c-8b1e-4c5d-9a0f-7e2b4c6d8e10 */
@@ -43,7 +45,7 @@ static uint32_t testif_handler(const struct rpc_call_ctx *call, struct rpc_buf *
 		return v ? v : NCA_S_FAULT_NDR;
 	case 3: /* server info */
 		executed++;
-		if (priv_call(PRIV_GET_SERVER_INFO, NULL, 0, buf, &len) < 0)
+		if (priv_call(SVC_GENERAL_SERVER_INFO, NULL, 0, buf, &len) < 0)
 			return NCA_S_FAULT_ACCESS_DENIED;
 		return rpc_buf_append(out, buf, len) ? NCA_S_PROTO_ERROR : 0;
 	case 4: /* set schedule */
@@ -51,12 +53,12 @@ static uint32_t testif_handler(const struct rpc_call_ctx *call, struct rpc_buf *
 		if (call->stub_len != sizeof(struct priv_schedule))
 			return NCA_S_FAULT_NDR;
 		len = 0;
-		rc = priv_call(PRIV_SET_SCHEDULE, call->stub, call->stub_len, buf, &len);
+		rc = priv_call(SVC_GENERAL_SET_SCHEDULE, call->stub, call->stub_len, buf, &len);
 		return rpc_push_u32(out, (uint32_t)rc) ? NCA_S_PROTO_ERROR : 0;
 	case 5: /* get schedule */
 		executed++;
 		len = sizeof(struct priv_schedule);
-		if (priv_call(PRIV_GET_SCHEDULE, NULL, 0, buf, &len) < 0)
+		if (priv_call(SVC_GENERAL_GET_SCHEDULE, NULL, 0, buf, &len) < 0)
 			return NCA_S_FAULT_ACCESS_DENIED;
 		return rpc_buf_append(out, buf, len) ? NCA_S_PROTO_ERROR : 0;
 	case 6: /* who am I: auth level, local port, user */

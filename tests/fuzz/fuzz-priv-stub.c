@@ -9,10 +9,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "priv/priv.h"
+#include "net/priv/priv.h"
 
-int priv_call(enum priv_verb verb, const void *req, size_t req_len,
-	      void *reply, size_t *reply_len)
+int priv_call(uint32_t verb, const void *req, size_t req_len, void *reply, size_t *reply_len)
 {
 	(void)verb; (void)req; (void)req_len; (void)reply; (void)reply_len;
 	return -ENOSYS;

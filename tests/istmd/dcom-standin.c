@@ -14,7 +14,9 @@
 #include <string.h>
 
 #include "dcom-standin.h"
-#include "svc/svc_session.h"
+#include "hresult.h"
+#include "proto/general.h"
+#include "proto/proto.h"
 
 static struct {
 	uint8_t uuid[16];            /* interface */
@@ -62,7 +64,7 @@ void rpc_set_tick_hook(rpc_tick_fn fn, unsigned period_ms)
 	standin_tick_ms = period_ms;
 }
 
-int priv_call(enum priv_verb verb, const void *req, size_t req_len, void *reply, size_t *reply_len)
+int priv_call(uint32_t verb, const void *req, size_t req_len, void *reply, size_t *reply_len)
 {
 	switch ((uint32_t)verb) {
 	case PRIV_SET_SCHEDULE:

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/ntlmv2.h"
 #include "ntlmssp.h"
 #include "rpc_int.h"
 

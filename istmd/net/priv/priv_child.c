@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
+/* priv_child.c: the network child's side of privilege separation: the
+ * blocking priv_call() stub over fd 3, the NTLM verification request, and
+ * the sandbox the child enters before it reads a byte from the network.
+ * Trade-off: priv_call() blocks the poll loop for one round trip to the
+ * parent; every verb is a local, bounded operation, so this is short. */
+#include <config.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "net/priv/priv.h"
+
+static int write_all(int fd, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	while (n) {
+		ssize_t w = write(fd, b, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int read_all(int fd, void *p, size_t n)
+{
+	uint8_t *b = p;
+
+	while (n) {
+		ssize_t r = read(fd, b, n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (r == 0)
+			return -EPIPE;
+		b += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+int priv_call(uint32_t verb, const void *req, size_t req_len, void *reply, size_t *reply_len)
+{
+	struct priv_msg_hdr h = { verb, (uint32_t)req_len };
+	uint8_t buf[PRIV_MAX_MSG];
+	int32_t status;
+	int rc;
+
+	if (req_len > PRIV_MAX_MSG)
+		return -EMSGSIZE;
+	if ((rc = write_all(PRIV_FD, &h, sizeof(h))) < 0 ||
+	    (req_len && (rc = write_all(PRIV_FD, req, req_len)) < 0) ||
+	    (rc = read_all(PRIV_FD, &h, sizeof(h))) < 0) {
+		log_warnx("request to the privileged parent failed: %s", strerror(-rc));
+		return rc;
+	}
+	if (h.verb != verb || h.len < sizeof(status) || h.len > PRIV_MAX_MSG) {
+		log_warnx("malformed reply from the privileged parent");
+		return -EPROTO;
+	}
+	if ((rc = read_all(PRIV_FD, buf, h.len)) < 0)
+		return rc;
+	memcpy(&status, buf, sizeof(status));
+	if (status < 0)
+		return status;
+	if (h.len - sizeof(status) > *reply_len)
+		return -EMSGSIZE;
+	memcpy(reply, buf + sizeof(status), h.len - sizeof(status));
+	*reply_len = h.len - sizeof(status);
+	return 0;
+}
+
+int priv_ntlm_verify(const uint8_t challenge[8], const struct ntlmssp_auth_msg *a,
+		     uint8_t session_key[16], enum ntlm_result *result)
+{
+	uint8_t buf[PRIV_MAX_MSG];
+	struct svc_ntlm_req rq;
+	struct svc_ntlm_reply rp;
+	size_t len = sizeof(rq), rlen = sizeof(rp);
+	int rc;
+
+	if (a->user_len > NTLMSSP_MAX_NAME || a->domain_len > NTLMSSP_MAX_NAME ||
+	    a->nt_len > NTLMSSP_MAX_NT_RESPONSE || a->enc_key_len > 16)
+		return -EINVAL;
+	memcpy(rq.challenge, challenge, 8);
+	rq.flags = a->flags;
+	rq.user_len = (uint16_t)a->user_len;
+	rq.domain_len = (uint16_t)a->domain_len;
+	rq.nt_len = (uint16_t)a->nt_len;
+	rq.enc_key_len = (uint16_t)a->enc_key_len;
+	memcpy(buf, &rq, sizeof(rq));
+	if (a->user_len) { memcpy(buf + len, a->user, a->user_len); len += a->user_len; }
+	if (a->domain_len) { memcpy(buf + len, a->domain, a->domain_len); len += a->domain_len; }
+	if (a->nt_len) { memcpy(buf + len, a->nt, a->nt_len); len += a->nt_len; }
+	if (a->enc_key_len) { memcpy(buf + len, a->enc_key, a->enc_key_len); len += a->enc_key_len; }
+	rc = priv_call(SVC_AUTH_NTLM_VERIFY, buf, len, &rp, &rlen);
+	if (rc < 0)
+		return rc;
+	if (rlen != sizeof(rp))
+		return -EPROTO;
+	*result = (enum ntlm_result)rp.result;
+	memcpy(session_key, rp.session_key, 16);
+	memset(&rp, 0, sizeof(rp));
+	return 0;
+}
+
+/* Chroot to CHROOT_DIR (empty, root-owned), become USER, forbid new
+ * privileges and new processes, then allow only the system calls the
+ * poll loop needs (priv_seccomp.c).  Not root (a developer's run): skipped
+ * with a warning, so the code paths stay the same. */
+int priv_child_sandbox(const char *chroot_dir, const char *user)
+{
+	struct rlimit zero = { 0, 0 };
+	struct passwd *pw;
+	uid_t uid;
+	gid_t gid;
+
+	if (geteuid() != 0) {
+		log_warnx("not running as root: network child keeps its privileges");
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			return -errno;
+		return priv_child_seccomp();
+	}
+	pw = getpwnam(user);
+	if (!pw && strcmp(user, "nobody"))
+		pw = getpwnam("nobody");
+	if (!pw) {
+		log_warnx("sandbox failed: no user '%s'", user);
+		return -ENOENT;
+	}
+	uid = pw->pw_uid;
+	gid = pw->pw_gid;
+	if (chroot(chroot_dir) < 0 || chdir("/") < 0) {
+		log_warn("chroot to '%s' failed", chroot_dir);
+		return -errno;
+	}
+	if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0 ||
+	    setresuid(uid, uid, uid) < 0) {
+		log_warn("dropping privileges to '%s' failed", user);
+		return -errno;
+	}
+	if (setresuid(0, 0, 0) == 0) {
+		log_warnx("dropping privileges failed: could become root again");
+		return -EPERM;
+	}
+	/* no RLIMIT_FSIZE: stderr may be a log file; the chroot is empty and
+	 * not writable by the child anyway */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || setrlimit(RLIMIT_NPROC, &zero) < 0) {
+		log_warn("restricting the network child failed");
+		return -errno;
+	}
+	return priv_child_seccomp();
+}
