@@ -24,7 +24,8 @@
 #include "istmd.h"
 #include "log.h"
 #include "net/priv/priv.h"
-#include "proto/general.h"
+#include "proto/proto.h"
+#include "proto/ask.h"
 #include "rpc/ntlmssp.h"
 #include "rpc/rpc_int.h"
 
@@ -62,7 +63,6 @@ int netchild_main(int argc, char **argv)
 	const char *chroot_dir = NULL, *run_as = "_istmd";
 	unsigned ping_period = 0;
 	int fg = 0, verbose = 0, test_if = 0, n_listen = 0, fds[8], i, c, rc;
-	size_t len = sizeof(info);
 	char *dot;
 
 	while ((c = getopt_long(argc, argv, "fv", opts, NULL)) != -1) {
@@ -86,9 +86,8 @@ int netchild_main(int argc, char **argv)
 	if (priv_child_sandbox(chroot_dir, run_as) < 0)
 		fatalx("network child cannot enter its sandbox");
 
-	if (priv_call(SVC_GENERAL_SERVER_INFO, NULL, 0, &info, &len) < 0 || len != sizeof(info))
+	if (ask_general_server_info(&info) < 0)
 		fatalx("network child cannot get the server information");
-	info.host_name[sizeof(info.host_name) - 1] = 0;
 	for (i = 0; i < 15 && info.host_name[i] && info.host_name[i] != '.'; i++)
 		nb_name[i] = (char)toupper((unsigned char)info.host_name[i]);
 	dot = strchr(info.host_name, '.');

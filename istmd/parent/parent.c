@@ -13,6 +13,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -41,138 +42,20 @@
 
 struct parent {
 	const struct priv_parent_conf *conf; /* paths, argv, sockets */
-	struct auth_users users;     /* loaded at start-up */
-	uint8_t server_guid[16];     /* a setting in the store */
+	struct auth_users users;     /* loaded at start-up, again on SIGHUP */
 	pid_t child;                 /* network child, or -1 */
 	int sock;                    /* our end of the socketpair, or -1 */
-	int authenticated;           /* the current child has verified a user */
-	struct svc svc;              /* the store always; ISTM operations when svc_ready */
-	int svc_ready;               /* svc_open succeeded */
+	struct svc svc;              /* what the verbs work on (svc.users points at users) */
+	const struct verb *once[8];  /* VERB_ONCE verbs the current child has asked */
+	size_t n_once;               /* how many */
 };
 
-typedef int (*answer_fn)(struct parent *p, const uint8_t *req, size_t len,
-			 uint8_t *reply, size_t *reply_len);
-
-static int answer_server_info(struct parent *p, const uint8_t *req, size_t len,
-			      uint8_t *reply, size_t *reply_len)
-{
-	struct priv_server_info info;
-
-	(void)req; (void)len;
-	memset(&info, 0, sizeof(info));
-	memcpy(info.server_guid, p->server_guid, 16);
-	if (gethostname(info.host_name, sizeof(info.host_name) - 1) < 0)
-		snprintf(info.host_name, sizeof(info.host_name), "localhost");
-	memcpy(reply, &info, sizeof(info));
-	*reply_len = sizeof(info);
-	return 0;
-}
-
-static int answer_get_schedule(struct parent *p, const uint8_t *req, size_t len,
-			       uint8_t *reply, size_t *reply_len)
-{
-	struct priv_schedule s;
-	int rc;
-
-	(void)req; (void)len;
-	rc = svc_schedule_get(p->svc.st, &s);
-	if (rc < 0)
-		return rc;
-	memcpy(reply, &s, sizeof(s));
-	*reply_len = sizeof(s);
-	return 0;
-}
-
-static int answer_set_schedule(struct parent *p, const uint8_t *req, size_t len,
-			       uint8_t *reply, size_t *reply_len)
-{
-	struct priv_schedule s;
-
-	(void)reply; (void)len;
-	memcpy(&s, req, sizeof(s));
-	*reply_len = 0;
-	return svc_schedule_set(p->svc.st, &s);
-}
-
-static int answer_ntlm_verify(struct parent *p, const uint8_t *req, size_t len,
-			      uint8_t *reply, size_t *reply_len)
-{
-	struct svc_ntlm_req rq;
-	struct svc_ntlm_reply rp;
-	const struct auth_user *u;
-	const uint8_t *user, *domain, *nt, *key;
-
-	memcpy(&rq, req, sizeof(rq));
-	if (rq.user_len > NTLMSSP_MAX_NAME || rq.domain_len > NTLMSSP_MAX_NAME ||
-	    rq.nt_len > NTLMSSP_MAX_NT_RESPONSE || (rq.enc_key_len != 0 && rq.enc_key_len != 16) ||
-	    len != sizeof(rq) + rq.user_len + rq.domain_len + rq.nt_len + rq.enc_key_len)
-		return -EBADMSG;
-	user = req + sizeof(rq);
-	domain = user + rq.user_len;
-	nt = domain + rq.domain_len;
-	key = nt + rq.nt_len;
-	memset(&rp, 0, sizeof(rp));
-	u = auth_users_find_utf16(&p->users, user, rq.user_len);
-	if (!u)
-		rp.result = NTLM_UNKNOWN_USER;
-	else
-		rp.result = ntlmv2_verify(u->nt_hash, user, rq.user_len, domain, rq.domain_len,
-					  rq.challenge, nt, rq.nt_len, rq.flags, key,
-					  rq.enc_key_len, rp.session_key);
-	rp.hr = rp.result == NTLM_OK ? S_OK : E_ACCESSDENIED;
-	if (rp.result == NTLM_OK)
-		p->authenticated = 1;
-	memcpy(reply, &rp, sizeof(rp));
-	*reply_len = sizeof(rp);
-	memset(&rp, 0, sizeof(rp));
-	return 0;
-}
-
-/* Which requests the child may make, how long each must be, and whether a
- * user must have been verified first. */
-static const struct verb_rule {
-	uint32_t verb;               /* request */
-	const char *name;            /* for the log */
-	size_t min_len;              /* request body bounds, inclusive */
-	size_t max_len;
-	int needs_auth;              /* only after a successful NTLM verification */
-	answer_fn answer;            /* handler */
-} rules[] = {
-	{ SVC_GENERAL_SERVER_INFO, "get-server-info", 0, 0, 0, answer_server_info },
-	{ SVC_GENERAL_SET_SCHEDULE, "set-schedule", sizeof(struct priv_schedule),
-	  sizeof(struct priv_schedule), 1, answer_set_schedule },
-	{ SVC_GENERAL_GET_SCHEDULE, "get-schedule", 0, 0, 1, answer_get_schedule },
-	{ SVC_AUTH_NTLM_VERIFY, "ntlm-verify", sizeof(struct svc_ntlm_req), SVC_NTLM_REQ_MAX,
-	  0, answer_ntlm_verify },
-};
-
-/* The svc verb being served (set by serve_one just before answering). */
-static const struct svc_verb *svc_current;
-
-/* The verbs read and write their request and reply structs in place, and
- * REPLY sits after the status word: answer through aligned buffers. */
-static union {
-	max_align_t align;           /* for the svc structs' int64/uint64 members */
+/* Requests and replies are read and written in place as the proto/
+ * structs, which hold 64-bit members: aligned buffers. */
+union msg_buf {
+	max_align_t align;           /* for the structs' int64/uint64 members */
 	uint8_t b[PRIV_MAX_MSG];     /* the message */
-} svc_req_buf, svc_reply_buf;
-
-static int answer_svc(struct parent *p, const uint8_t *req, size_t len,
-		      uint8_t *reply, size_t *reply_len)
-{
-	int rc;
-
-	if (!p->svc_ready)
-		return svc_reply_hr(reply, reply_len, ERROR_NOT_READY);
-	if (len > sizeof(svc_req_buf.b))
-		return -EBADMSG;
-	memcpy(svc_req_buf.b, req, len);
-	*reply_len = 0;
-	rc = svc_current->answer(&p->svc, svc_req_buf.b, len, svc_reply_buf.b, reply_len);
-	if (*reply_len > sizeof(svc_reply_buf.b))
-		*reply_len = 0;
-	memcpy(reply, svc_reply_buf.b, *reply_len);
-	return rc;
-}
+};
 
 static int read_exact(int fd, void *buf, size_t n)
 {
@@ -190,63 +73,74 @@ static int read_exact(int fd, void *buf, size_t n)
 	return 0;
 }
 
-/* Serve one request; a negative return means the child misbehaved. */
+static bool asked_before(struct parent *p, const struct verb *v)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_once; i++)
+		if (p->once[i] == v)
+			return true;
+	return false;
+}
+
+/* Check a request against its row in the verb table, then answer it.  A
+ * negative return means the child misbehaved (it is then killed). */
 static int serve_one(struct parent *p)
 {
-	uint8_t req[PRIV_MAX_MSG], reply[sizeof(int32_t) + PRIV_MAX_MSG];
+	static union msg_buf req, reply;
 	struct priv_msg_hdr h;
-	const struct verb_rule *r = NULL;
-	static struct verb_rule svc_rule;
-	const struct svc_verb *sv;
-	size_t i, rlen = 0;
+	const struct verb *v;
+	size_t rlen = 0;
 	int32_t status;
 	int rc;
 
 	if ((rc = read_exact(p->sock, &h, sizeof(h))) < 0)
 		return rc;
-	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
-		if (rules[i].verb == h.verb)
-			r = &rules[i];
-	if (!r && (sv = svc_verb_find(h.verb)) != NULL) {
-		/* an ISTM operation (svc/): always after authentication */
-		svc_rule.verb = sv->verb;
-		svc_rule.name = sv->name;
-		svc_rule.min_len = sv->min_len;
-		svc_rule.max_len = sv->max_len;
-		svc_rule.needs_auth = 1;
-		svc_rule.answer = answer_svc;
-		svc_current = sv;
-		r = &svc_rule;
-	}
-	if (!r) {
+	if (!(v = verb_find(h.verb))) {
 		log_warnx("network child sent unknown request %u", h.verb);
 		return -EBADMSG;
 	}
-	if (h.len < r->min_len || h.len > r->max_len) {
-		log_warnx("network child sent %s with bad length %u", r->name, h.len);
+	if (h.len < v->min_len || h.len > v->max_len) {
+		log_warnx("network child sent %s with bad length %u", v->name, h.len);
 		return -EBADMSG;
 	}
-	if ((rc = read_exact(p->sock, req, h.len)) < 0)
+	if ((rc = read_exact(p->sock, req.b, h.len)) < 0)
 		return rc;
-	if (r->needs_auth && !p->authenticated) {
-		log_warnx("network child sent %s before any authentication", r->name);
+	if ((v->flags & VERB_NEEDS_AUTH) && !p->svc.authenticated) {
+		log_warnx("network child sent %s before any authentication", v->name);
 		return -EPERM;
 	}
-	status = r->answer(p, req, h.len, reply + sizeof(status), &rlen);
+	if (v->flags & VERB_ONCE) {
+		if (asked_before(p, v) || p->n_once == sizeof(p->once) / sizeof(p->once[0])) {
+			log_warnx("network child sent %s a second time", v->name);
+			return -EPERM;
+		}
+		p->once[p->n_once++] = v;
+	}
+	if ((v->flags & VERB_ISTM) && !p->svc.ready) {
+		status = svc_reply_hr(reply.b, &rlen, ERROR_NOT_READY);
+	} else {
+		p->svc.req_len = h.len;
+		status = v->answer(&p->svc, req.b, reply.b, &rlen);
+	}
+	memset(req.b, 0, h.len);
 	if (status == -EBADMSG) {
-		log_warnx("network child sent malformed %s", r->name);
+		log_warnx("network child sent malformed %s", v->name);
 		return -EBADMSG;
 	}
-	if (status < 0)
+	if (status < 0 || rlen > SVC_REPLY_MAX)
 		rlen = 0;
-	memcpy(reply, &status, sizeof(status));
+	if (status == 0 && (v->flags & VERB_AUTHENTICATES) && rlen >= sizeof(struct svc_reply_hdr) &&
+	    ((struct svc_reply_hdr *)reply.b)->hr == S_OK)
+		p->svc.authenticated = true;
 	h.len = (uint32_t)(sizeof(status) + rlen);
-	memset(req, 0, sizeof(req));
+	rc = 0;
 	if (write(p->sock, &h, sizeof(h)) != sizeof(h) ||
-	    write(p->sock, reply, h.len) != (ssize_t)h.len)
-		return -EPIPE;
-	memset(reply, 0, sizeof(reply));
-	return 0;
+	    write(p->sock, &status, sizeof(status)) != sizeof(status) ||
+	    (rlen && write(p->sock, reply.b, rlen) != (ssize_t)rlen))
+		rc = -EPIPE;
+	memset(reply.b, 0, rlen);
+	return rc;
 }
 
 static int start_child(struct parent *p)
@@ -288,7 +182,8 @@ static int start_child(struct parent *p)
 	setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	p->sock = sv[0];
 	p->child = pid;
-	p->authenticated = 0;
+	p->svc.authenticated = false;
+	p->n_once = 0;
 	log_debug("network child %ld started", (long)pid);
 	return 0;
 }
@@ -347,23 +242,11 @@ int priv_parent_init(const struct priv_parent_conf *conf)
 	    (rc = prepare_state_dir(conf->state_dir)) < 0)
 		goto fail;
 	/* the settings need only the store; the ISTM operations need it all */
-	if (conf->svc) {
-		if ((rc = svc_open(&p.svc, conf->svc)) < 0)
-			goto fail;
-		p.svc_ready = 1;
-	} else if ((rc = state_open(conf->state_dir, &p.svc.st)) < 0) {
-		log_warnx("opening the state store in '%s' failed: %s", conf->state_dir,
-			  strerror(-rc));
+	rc = conf->svc ? svc_open(&p.svc, conf->svc) : svc_open_settings(&p.svc, conf->state_dir);
+	if (rc < 0)
 		goto fail;
-	}
-	if ((rc = svc_server_guid(p.svc.st, p.server_guid)) < 0) {
-		log_warnx("the server GUID cannot be read or made: %s", state_errmsg(p.svc.st));
-		goto fail_store;
-	}
+	p.svc.users = &p.users;
 	return 0;
-fail_store:
-	svc_close(&p.svc);
-	p.svc_ready = 0;
 fail:
 	auth_users_release(&p.users);
 	return rc;
@@ -474,6 +357,5 @@ out:
 	auth_users_release(&p.users);
 	memset(&p.users, 0, sizeof(p.users));
 	svc_close(&p.svc);
-	p.svc_ready = 0;
 	return rc;
 }

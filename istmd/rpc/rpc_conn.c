@@ -46,7 +46,7 @@
 #include <time.h>
 
 #include "log.h"
-#include "net/priv/priv.h"
+#include "proto/ask.h"
 #include "ntlmssp.h"
 #include "rpc_int.h"
 
@@ -376,7 +376,7 @@ static void handle_auth3(struct rpc_conn *c, const struct rpc_pdu *pdu)
 		log_info("authentication refused: anonymous logon is not accepted");
 		return;
 	}
-	if (priv_ntlm_verify(sec->challenge, &a, key, &res) < 0 || res != NTLM_OK) {
+	if (ask_auth_ntlm_verify(sec->challenge, &a, key, &res) < 0 || res != NTLM_OK) {
 		log_info("authentication failed for '%s': %s", sec->user,
 			 res == NTLM_UNKNOWN_USER ? "unknown user" :
 			 res == NTLM_BAD_PROOF ? "wrong password" : "refused");

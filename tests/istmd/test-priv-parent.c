@@ -6,7 +6,8 @@
  * lengths and privileged verbs before any authentication refused; NTLMv2
  * verified in the parent with the [MS-NLMP] 4.2.4 vectors (user "User",
  * password "Password", domain "Domain"), returning only the session key;
- * the schedule validated and persisted. */
+ * the schedule validated and persisted; the server's identity given once
+ * per child. */
 #include <config.h>
 
 #include <check.h>
@@ -116,6 +117,8 @@ START_TEST(test_hostile_child)
 	ck_assert_uint_eq(rl, sizeof(info));
 	memcpy(&info, reply, sizeof(info));
 	ck_assert_uint_gt(strlen(info.host_name), 0);
+	/* the server's identity is asked once, at the child's start */
+	ck_assert_int_eq(request(SVC_GENERAL_SERVER_INFO, NULL, 0, &st, reply, &rl), -EPERM);
 	/* unknown verb, wrong length: the child is cut off */
 	ck_assert_int_eq(request(99, NULL, 0, &st, reply, &rl), -EBADMSG);
 	ck_assert_int_eq(request(SVC_GENERAL_SERVER_INFO, "x", 1, &st, reply, &rl), -EBADMSG);

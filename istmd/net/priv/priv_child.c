@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  * Copyright (C) 2026 The vhdtarget authors */
 /* priv_child.c: the network child's side of privilege separation: the
- * blocking priv_call() stub over fd 3, the NTLM verification request, and
- * the sandbox the child enters before it reads a byte from the network.
+ * blocking priv_call() over fd 3 the stubs (ask.c) use, and the sandbox
+ * the child enters before it reads a byte from the network.
  * Trade-off: priv_call() blocks the poll loop for one round trip to the
  * parent; every verb is a local, bounded operation, so this is short. */
 #include <config.h>
@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -18,6 +19,7 @@
 
 #include "log.h"
 #include "net/priv/priv.h"
+#include "proto/proto.h"
 
 static int write_all(int fd, const void *p, size_t n)
 {
@@ -83,40 +85,6 @@ int priv_call(uint32_t verb, const void *req, size_t req_len, void *reply, size_
 		return -EMSGSIZE;
 	memcpy(reply, buf + sizeof(status), h.len - sizeof(status));
 	*reply_len = h.len - sizeof(status);
-	return 0;
-}
-
-int priv_ntlm_verify(const uint8_t challenge[8], const struct ntlmssp_auth_msg *a,
-		     uint8_t session_key[16], enum ntlm_result *result)
-{
-	uint8_t buf[PRIV_MAX_MSG];
-	struct svc_ntlm_req rq;
-	struct svc_ntlm_reply rp;
-	size_t len = sizeof(rq), rlen = sizeof(rp);
-	int rc;
-
-	if (a->user_len > NTLMSSP_MAX_NAME || a->domain_len > NTLMSSP_MAX_NAME ||
-	    a->nt_len > NTLMSSP_MAX_NT_RESPONSE || a->enc_key_len > 16)
-		return -EINVAL;
-	memcpy(rq.challenge, challenge, 8);
-	rq.flags = a->flags;
-	rq.user_len = (uint16_t)a->user_len;
-	rq.domain_len = (uint16_t)a->domain_len;
-	rq.nt_len = (uint16_t)a->nt_len;
-	rq.enc_key_len = (uint16_t)a->enc_key_len;
-	memcpy(buf, &rq, sizeof(rq));
-	if (a->user_len) { memcpy(buf + len, a->user, a->user_len); len += a->user_len; }
-	if (a->domain_len) { memcpy(buf + len, a->domain, a->domain_len); len += a->domain_len; }
-	if (a->nt_len) { memcpy(buf + len, a->nt, a->nt_len); len += a->nt_len; }
-	if (a->enc_key_len) { memcpy(buf + len, a->enc_key, a->enc_key_len); len += a->enc_key_len; }
-	rc = priv_call(SVC_AUTH_NTLM_VERIFY, buf, len, &rp, &rlen);
-	if (rc < 0)
-		return rc;
-	if (rlen != sizeof(rp))
-		return -EPROTO;
-	*result = (enum ntlm_result)rp.result;
-	memcpy(session_key, rp.session_key, 16);
-	memset(&rp, 0, sizeof(rp));
 	return 0;
 }
 

@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  * Copyright (C) 2026 The vhdtarget authors */
-/* svc.c: the parent's service context (store, roots, tgt adapter) and the
- * lookup of a verb across the areas' tables.  Trade-off: a linear search
- * over a few dozen verbs per request, cheaper than keeping a sorted index
- * in step with four files. */
+/* svc.c: the parent's service context: the store, the roots, the tgt
+ * adapter, the settings the general verbs answer. */
 #include <config.h>
 
 #include <errno.h>
@@ -14,27 +12,6 @@
 #include "log.h"
 #include "parent/svc/svc.h"
 #include "parent/sync/sync.h"
-
-static const struct {
-	const struct svc_verb *v;    /* an area's table */
-	const size_t *n;             /* its length */
-} areas[] = {
-	{ svc_target_verbs, &svc_target_nverbs },
-	{ svc_disk_verbs, &svc_disk_nverbs },
-	{ svc_device_verbs, &svc_device_nverbs },
-	{ svc_session_verbs, &svc_session_nverbs },
-};
-
-const struct svc_verb *svc_verb_find(uint32_t verb)
-{
-	size_t a, i;
-
-	for (a = 0; a < sizeof(areas) / sizeof(areas[0]); a++)
-		for (i = 0; i < *areas[a].n; i++)
-			if (areas[a].v[i].verb == verb)
-				return &areas[a].v[i];
-	return NULL;
-}
 
 int svc_reply_hr(uint8_t *reply, size_t *reply_len, uint32_t hr)
 {
@@ -48,6 +25,33 @@ int svc_reply_hr(uint8_t *reply, size_t *reply_len, uint32_t hr)
 uint32_t svc_hresult(int err)
 {
 	return hresult_from_errno(err);
+}
+
+static int read_settings(struct svc *s)
+{
+	int rc = svc_server_guid(s->st, s->server_guid);
+
+	if (rc < 0)
+		log_warnx("the server GUID cannot be read or made: %s", state_errmsg(s->st));
+	return rc;
+}
+
+int svc_open_settings(struct svc *s, const char *state_dir)
+{
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	paths_init(&s->paths);
+	snprintf(s->state_dir, sizeof(s->state_dir), "%s", state_dir);
+	if (gethostname(s->host, sizeof(s->host) - 1) < 0 || !s->host[0])
+		snprintf(s->host, sizeof(s->host), "localhost");
+	if ((rc = state_open(state_dir, &s->st)) < 0) {
+		log_warnx("opening the state store in '%s' failed: %s", state_dir, strerror(-rc));
+		return rc;
+	}
+	if ((rc = read_settings(s)) < 0)
+		svc_close(s);
+	return rc;
 }
 
 int svc_open(struct svc *s, const struct svc_conf *conf)
@@ -85,6 +89,11 @@ int svc_open(struct svc *s, const struct svc_conf *conf)
 	else if (adopt.targets || adopt.skipped)
 		log_info("adopted %u targets made in tgtd (%u LUNs, %u ACLs), left %u alone",
 			 adopt.targets, adopt.disks, adopt.ids, adopt.skipped);
+	if ((rc = read_settings(s)) < 0) {
+		state_close(s->st);
+		s->st = NULL;
+		goto fail;
+	}
 	memset(&rep, 0, sizeof(rep));
 	rc = sync_apply_all(s->st, &s->tgt, s->bstype, &rep);
 	if (rc < 0)
@@ -92,6 +101,7 @@ int svc_open(struct svc *s, const struct svc_conf *conf)
 	else if (rep.targets)
 		log_info("tgtd serves %u saved targets (%u created, %u LUs, %u ACLs changed)",
 			 rep.targets, rep.created, rep.lus, rep.acls);
+	s->ready = true;
 	return 0;
 fail:
 	paths_release(&s->paths);
@@ -103,5 +113,6 @@ void svc_close(struct svc *s)
 	if (s->st)
 		state_close(s->st);
 	s->st = NULL;
+	s->ready = false;
 	paths_release(&s->paths);
 }

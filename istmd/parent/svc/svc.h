@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "auth/users.h"
 #include "hresult.h"
 #include "parent/paths/paths.h"
 #include "parent/state/state.h"
@@ -60,12 +61,23 @@ struct svc {
 	char bstype[32];             /* tgt backing store type */
 	char vhdfs[4096];            /* vhdfs program */
 	char host[256];              /* gethostname(), for default IQNs */
+	uint8_t server_guid[16];     /* the setting, read at start-up */
+	bool ready;                  /* the ISTM operations are open (svc_open) */
+	/* what the authentication verbs need, kept by parent/parent.c */
+	const struct auth_users *users;   /* the users file's accounts */
+	bool authenticated;          /* the current child has verified a user */
+	size_t req_len;              /* length of the request being answered, for
+	                              * the verbs whose length varies */
 };
 
 /* Open the store, the roots and the tgt adapter, then make tgtd serve the
  * saved targets (sync_apply_all; a tgtd that is not running is logged, not
- * fatal: the next Save or restart applies).  Errors are logged. */
+ * fatal: the next Save or restart applies); read the settings the general
+ * verbs answer.  Errors are logged. */
 int svc_open(struct svc *s, const struct svc_conf *conf);
+/* Only the store and the settings (no roots, no tgtd): the general and
+ * authentication verbs work, the ISTM ones answer ERROR_NOT_READY. */
+int svc_open_settings(struct svc *s, const char *state_dir);
 void svc_close(struct svc *s);
 
 /* --- server-wide settings (svc_general.c) ---------------------------------
@@ -77,26 +89,36 @@ int svc_schedule_set(struct state *st, const struct priv_schedule *s);
 
 /* --- verbs ---------------------------------------------------------------- */
 
-/* REPLY has room for SVC_REPLY_MAX bytes; set *REPLY_LEN to what was
- * written (at least sizeof(struct svc_reply_hdr)). */
-typedef int (*svc_answer_fn)(struct svc *s, const uint8_t *req, size_t len,
-			     uint8_t *reply, size_t *reply_len);
+/* --- the verb table (verbs.c) ---------------------------------------------
+ * One row per verb the child may send: its number and name (for the log),
+ * the bounds of its request, what it needs, and the function that answers
+ * it (answers.h).  The dispatcher (parent.c) checks a request against its
+ * row before anything reads it, so an answer never checks the length
+ * again; it checks what is inside (a string terminated in its array, an
+ * enum in range) and returns -EBADMSG when no honest child could have sent
+ * it, which gets the child killed. */
+#define VERB_NEEDS_AUTH 0x1u        /* only after a user was authenticated */
+#define VERB_ONCE 0x2u              /* at most once per child */
+#define VERB_ISTM 0x4u              /* an ISTM operation: ERROR_NOT_READY unless svc_open ran */
+#define VERB_AUTHENTICATES 0x8u     /* an S_OK reply marks the child authenticated */
 
-struct svc_verb {
-	uint32_t verb;               /* number in the area's range */
+/* Fill REPLY (room for SVC_REPLY_MAX bytes, aligned for any struct) and
+ * set *REPLY_LEN; 0, or a negative errno (the child gets it as the status
+ * word), or -EBADMSG for a malformed request.  REQ is aligned too. */
+typedef int (*verb_answer_fn)(struct svc *s, const uint8_t *req, uint8_t *reply,
+			      size_t *reply_len);
+
+struct verb {
+	uint32_t verb;               /* number (proto/) */
 	const char *name;            /* for the log */
 	size_t min_len;              /* request body bounds, inclusive */
 	size_t max_len;
-	svc_answer_fn answer;        /* handler */
+	unsigned flags;              /* VERB_* */
+	verb_answer_fn answer;       /* answers.h */
 };
 
-/* The areas' tables (svc_<area>.c). */
-extern const struct svc_verb svc_target_verbs[], svc_disk_verbs[], svc_device_verbs[],
-	svc_session_verbs[];
-extern const size_t svc_target_nverbs, svc_disk_nverbs, svc_device_nverbs, svc_session_nverbs;
-
-/* The verb numbered VERB in any area, or NULL. */
-const struct svc_verb *svc_verb_find(uint32_t verb);
+/* The row of VERB, or NULL. */
+const struct verb *verb_find(uint32_t verb);
 
 /* Write a reply that is just HR; returns 0. */
 int svc_reply_hr(uint8_t *reply, size_t *reply_len, uint32_t hr);
@@ -117,8 +139,8 @@ typedef int (*svc_enum_fetch_fn)(struct svc *s, const struct svc_enum_req *rq,
 
 /* An enumeration verb's answer: checks the request, calls FETCH, packs the
  * reply (items of ITEM_SIZE bytes, as many as fit). */
-int svc_enum_answer(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-		    size_t *reply_len, size_t item_size, svc_enum_fetch_fn fetch);
+int svc_enum_answer(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len,
+		    size_t item_size, svc_enum_fetch_fn fetch);
 
 /* --- what the areas share inside the parent ---------------------------------- */
 

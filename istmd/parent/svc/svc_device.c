@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "parent/svc/answers.h"
 #include "parent/svc/svc_device_int.h"
 
 #define NTFS_SB_MAGIC 0x5346544eu    /* ntfs3 and ntfs-3g report this */
@@ -230,10 +231,9 @@ static int volumes_fetch(struct svc *s, const struct svc_enum_req *rq, int64_t *
 	return 0;
 }
 
-static int answer_volumes(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			  size_t *reply_len)
+int answer_device_volumes(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
-	return svc_enum_answer(s, req, len, reply, reply_len, sizeof(struct svc_device_volume),
+	return svc_enum_answer(s, req, reply, reply_len, sizeof(struct svc_device_volume),
 			       volumes_fetch);
 }
 
@@ -250,16 +250,13 @@ static int empty_fetch(struct svc *s, const struct svc_enum_req *rq, int64_t *cu
 	return 0;
 }
 
-static int answer_empty(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			size_t *reply_len)
+int answer_device_empty(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
-	return svc_enum_answer(s, req, len, reply, reply_len, 1, empty_fetch);
+	return svc_enum_answer(s, req, reply, reply_len, 1, empty_fetch);
 }
 
-static int get_path_req(const uint8_t *req, size_t len, struct svc_device_path_req *rq)
+static int get_path_req(const uint8_t *req, struct svc_device_path_req *rq)
 {
-	if (len != sizeof(*rq))
-		return -EBADMSG;
 	memcpy(rq, req, sizeof(*rq));
 	return SVC_STR_OK(rq->path) ? 0 : -EBADMSG;
 }
@@ -281,14 +278,13 @@ static int volume_reply(struct svc *s, size_t root, uint8_t *reply, size_t *repl
 
 /* GetVolumeInfo: the volume a path lives on; ERROR_FILE_NOT_FOUND for a
  * path on no storage root (3.32.4.3). */
-static int answer_volume_info(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			      size_t *reply_len)
+int answer_device_volume_info(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_device_path_req rq;
 	struct paths_loc loc;
 	int rc;
 
-	if (get_path_req(req, len, &rq) < 0)
+	if (get_path_req(req, &rq) < 0)
 		return -EBADMSG;
 	rc = paths_parse(&s->paths, rq.path, strlen(rq.path), &loc);
 	if (rc == -EACCES)
@@ -300,8 +296,7 @@ static int answer_volume_info(struct svc *s, const uint8_t *req, size_t len, uin
 
 /* GetDriveInfo: "C", "C:", "C:\" (or any path on the drive);
  * ERROR_INVALID_DRIVE for a letter that is not a storage root. */
-static int answer_drive_info(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			     size_t *reply_len)
+int answer_device_drive_info(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_device_path_req rq;
 	const struct paths_root *r;
@@ -309,7 +304,7 @@ static int answer_drive_info(struct svc *s, const uint8_t *req, size_t len, uint
 	const char *d;
 	int rc;
 
-	if (get_path_req(req, len, &rq) < 0)
+	if (get_path_req(req, &rq) < 0)
 		return -EBADMSG;
 	d = rq.path;
 	if (((d[0] >= 'A' && d[0] <= 'Z') || (d[0] >= 'a' && d[0] <= 'z')) &&
@@ -331,8 +326,7 @@ static int answer_drive_info(struct svc *s, const uint8_t *req, size_t len, uint
 /* --- checks ----------------------------------------------------------------- */
 
 /* IsValidWtDevice (3.30.4.4, 3.31.4.1). */
-static int answer_is_valid(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			   size_t *reply_len)
+int answer_device_is_valid(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_device_path_req rq;
 	struct vhd_info vi;
@@ -340,7 +334,7 @@ static int answer_is_valid(struct svc *s, const uint8_t *req, size_t len, uint8_
 	uint32_t hr = S_OK;
 	int rc;
 
-	if (get_path_req(req, len, &rq) < 0)
+	if (get_path_req(req, &rq) < 0)
 		return -EBADMSG;
 	rc = dev_file_open(s, rq.path, &f);
 	if (rc < 0)
@@ -358,8 +352,7 @@ static int answer_is_valid(struct svc *s, const uint8_t *req, size_t len, uint8_
 
 /* IsPathValid (3.30.4.9, 4.1): a file (existing or to be made) inside a
  * root, on the root's own file system, not used by a virtual disk. */
-static int answer_path_valid(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			     size_t *reply_len)
+int answer_device_path_valid(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_device_path_req rq;
 	char name[PATHS_NAME_MAX + 1], why[512];
@@ -368,7 +361,7 @@ static int answer_path_valid(struct svc *s, const uint8_t *req, size_t len, uint
 	uint32_t hr = S_OK;
 	int rc, dfd;
 
-	if (get_path_req(req, len, &rq) < 0)
+	if (get_path_req(req, &rq) < 0)
 		return -EBADMSG;
 	rc = dev_file_open(s, rq.path, &f);
 	if (rc < 0 && !f.parsed) {
@@ -400,15 +393,14 @@ static int answer_path_valid(struct svc *s, const uint8_t *req, size_t len, uint
 /* DoesFileExist (3.30.4.11): S_OK for an existing regular file, E_FAIL
  * otherwise; a malformed path is E_INVALIDARG, one outside the roots
  * E_ACCESSDENIED (whether it exists is nobody's business). */
-static int answer_exists(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			 size_t *reply_len)
+int answer_device_exists(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_device_path_req rq;
 	struct dev_file f;
 	uint32_t hr;
 	int rc;
 
-	if (get_path_req(req, len, &rq) < 0)
+	if (get_path_req(req, &rq) < 0)
 		return -EBADMSG;
 	rc = dev_file_open(s, rq.path, &f);
 	if (rc < 0 && (!f.parsed || rc == -EACCES))
@@ -432,15 +424,14 @@ static uint32_t check_maybe(struct svc *s, const char *path, struct dev_file *f)
 }
 
 /* IsPathNtfs (3.30.4.10): S_OK only on an NTFS root, else S_FALSE. */
-static int answer_is_ntfs(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			  size_t *reply_len)
+int answer_device_is_ntfs(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_device_path_req rq;
 	struct dev_file f;
 	struct statfs fs;
 	uint32_t hr;
 
-	if (get_path_req(req, len, &rq) < 0)
+	if (get_path_req(req, &rq) < 0)
 		return -EBADMSG;
 	hr = check_maybe(s, rq.path, &f);
 	if (hr != S_OK)
@@ -452,13 +443,12 @@ static int answer_is_ntfs(struct svc *s, const uint8_t *req, size_t len, uint8_t
 
 /* GetResourceGroupFromPath (3.32.4.7): a well-formed path inside a root is
  * in no resource group (no HA cluster); the child answers "". */
-static int answer_rg_from_path(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			       size_t *reply_len)
+int answer_device_rg_from_path(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_device_path_req rq;
 	struct dev_file f;
 
-	if (get_path_req(req, len, &rq) < 0)
+	if (get_path_req(req, &rq) < 0)
 		return -EBADMSG;
 	return svc_reply_hr(reply, reply_len, check_maybe(s, rq.path, &f));
 }
@@ -482,8 +472,7 @@ static size_t utf16_units(const char *s)
 /* FindFirst / FindNext (3.3.4.2, 3.3.4.3).  A last component with * or ?
  * is a pattern, as in FindFirstFile ("C:\disks\*", "C:\*.vhd"; "*.*"
  * matches every name), compared ignoring case. */
-static int answer_list_dir(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			   size_t *reply_len)
+int answer_device_list_dir(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_device_dir_req *rq;
 	struct svc_device_dir_reply *rp;
@@ -493,8 +482,6 @@ static int answer_list_dir(struct svc *s, const uint8_t *req, size_t len, uint8_
 	size_t n = 0, i;
 	int rc;
 
-	if (len != sizeof(*rq))
-		return -EBADMSG;
 	rq = malloc(sizeof(*rq));
 	rp = calloc(1, sizeof(*rp));
 	if (!rq || !rp) {
@@ -558,27 +545,3 @@ out:
 	return 0;
 }
 
-#define PATH_REQ sizeof(struct svc_device_path_req), sizeof(struct svc_device_path_req)
-const struct svc_verb svc_device_verbs[] = {
-	{ SVC_DEVICE_VOLUMES, "device-volumes", sizeof(struct svc_enum_req),
-	  sizeof(struct svc_enum_req), answer_volumes },
-	{ SVC_DEVICE_EMPTY, "device-empty", sizeof(struct svc_enum_req),
-	  sizeof(struct svc_enum_req), answer_empty },
-	{ SVC_DEVICE_VOLUME_INFO, "device-volume-info", PATH_REQ, answer_volume_info },
-	{ SVC_DEVICE_DRIVE_INFO, "device-drive-info", PATH_REQ, answer_drive_info },
-	{ SVC_DEVICE_IS_VALID, "device-is-valid", PATH_REQ, answer_is_valid },
-	{ SVC_DEVICE_PATH_VALID, "device-path-valid", PATH_REQ, answer_path_valid },
-	{ SVC_DEVICE_EXISTS, "device-exists", PATH_REQ, answer_exists },
-	{ SVC_DEVICE_IS_NTFS, "device-is-ntfs", PATH_REQ, answer_is_ntfs },
-	{ SVC_DEVICE_RG_FROM_PATH, "device-rg-from-path", PATH_REQ, answer_rg_from_path },
-	{ SVC_DEVICE_CREATE, "device-create", sizeof(struct svc_device_create_req),
-	  sizeof(struct svc_device_create_req), svc_device_create },
-	{ SVC_DEVICE_GROW, "device-grow", sizeof(struct svc_device_grow_req),
-	  sizeof(struct svc_device_grow_req), svc_device_grow },
-	{ SVC_DEVICE_DELETE, "device-delete", PATH_REQ, svc_device_delete },
-	{ SVC_DEVICE_CREATE_DIFF, "device-create-diff", sizeof(struct svc_device_diff_req),
-	  sizeof(struct svc_device_diff_req), svc_device_create_diff },
-	{ SVC_DEVICE_LIST_DIR, "device-list-dir", sizeof(struct svc_device_dir_req),
-	  sizeof(struct svc_device_dir_req), answer_list_dir },
-};
-const size_t svc_device_nverbs = sizeof(svc_device_verbs) / sizeof(svc_device_verbs[0]);

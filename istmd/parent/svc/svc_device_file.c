@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "parent/svc/answers.h"
 #include "parent/svc/svc_device_int.h"
 
 #define CREATE_MIN (8 * SVC_MIB)     /* <62>: below 8 MB is ERROR_BAD_LENGTH */
@@ -200,8 +201,7 @@ static uint32_t create_at(struct svc *s, const struct dev_file *f, struct vhd_cr
 /* CreateWtFile: a fixed VHD of hyFileSize bytes (<61>, <62>: below 1 MiB
  * E_INVALIDARG; truncated to whole MiB; below 8 MiB or above libvhd's
  * limit ERROR_BAD_LENGTH).  bSparse leaves the data area a hole. */
-int svc_device_create(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-		      size_t *reply_len)
+int answer_device_create(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_device_create_req *rq;
 	struct vhd_create_opts opts;
@@ -209,8 +209,6 @@ int svc_device_create(struct svc *s, const uint8_t *req, size_t len, uint8_t *re
 	uint64_t size;
 	uint32_t hr;
 
-	if (len != sizeof(*rq))
-		return -EBADMSG;
 	rq = malloc(sizeof(*rq));
 	if (!rq)
 		return svc_reply_hr(reply, reply_len, E_OUTOFMEMORY);
@@ -241,8 +239,7 @@ int svc_device_create(struct svc *s, const uint8_t *req, size_t len, uint8_t *re
 
 /* CreateDiffWtFile: a differencing VHD whose parent is an existing fixed
  * VHD inside a root (3.33.4.1). */
-int svc_device_create_diff(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			   size_t *reply_len)
+int answer_device_create_diff(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_device_diff_req *rq;
 	struct vhd_create_opts opts;
@@ -253,8 +250,6 @@ int svc_device_create_diff(struct svc *s, const uint8_t *req, size_t len, uint8_
 	uint32_t hr;
 	int rc;
 
-	if (len != sizeof(*rq))
-		return -EBADMSG;
 	rq = malloc(sizeof(*rq));
 	f = calloc(2, sizeof(*f));
 	d = malloc(sizeof(*d));
@@ -400,8 +395,7 @@ static uint32_t open_existing(struct svc *s, const char *path, struct dev_file *
 
 /* GrowWtFile: add hyAdditionalSize (unsigned; <63>: below 1 MiB
  * E_INVALIDARG, truncated to whole MiB) to a fixed or dynamic VHD. */
-int svc_device_grow(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-		    size_t *reply_len)
+int answer_device_grow(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_device_grow_req *rq;
 	char why[512], p[64];
@@ -412,8 +406,6 @@ int svc_device_grow(struct svc *s, const uint8_t *req, size_t len, uint8_t *repl
 	uint32_t hr;
 	int rc;
 
-	if (len != sizeof(*rq))
-		return -EBADMSG;
 	rq = malloc(sizeof(*rq));
 	if (!rq)
 		return svc_reply_hr(reply, reply_len, E_OUTOFMEMORY);
@@ -473,8 +465,7 @@ int svc_device_grow(struct svc *s, const uint8_t *req, size_t len, uint8_t *repl
 
 /* DeleteWtFile: delete a VHD file that no registered disk uses and that
  * nothing has open (libvhd users hold a flock on it). */
-int svc_device_delete(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-		      size_t *reply_len)
+int answer_device_delete(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_device_path_req *rq;
 	char name[PATHS_NAME_MAX + 1], why[512];
@@ -484,8 +475,6 @@ int svc_device_delete(struct svc *s, const uint8_t *req, size_t len, uint8_t *re
 	int rc, fd = -1, dfd = -1;
 	uint32_t hr;
 
-	if (len != sizeof(*rq))
-		return -EBADMSG;
 	rq = malloc(sizeof(*rq));
 	if (!rq)
 		return svc_reply_hr(reply, reply_len, E_OUTOFMEMORY);

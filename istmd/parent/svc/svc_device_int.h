@@ -46,14 +46,4 @@ int dev_vhd_info(const struct dev_file *f, struct vhd_info *info);
 int dev_registered_use(struct svc *s, const struct dev_file *f, const struct vhd_info *vi,
 		       char *why, size_t cap);
 
-/* The verbs of svc_device_file.c. */
-int svc_device_create(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-		      size_t *reply_len);
-int svc_device_grow(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-		    size_t *reply_len);
-int svc_device_delete(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-		      size_t *reply_len);
-int svc_device_create_diff(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			   size_t *reply_len);
-
 #endif /* ISTMD_SVC_DEVICE_INT_H */

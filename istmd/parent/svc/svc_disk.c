@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "parent/svc/answers.h"
 #include "parent/svc/svc.h"
 #include "parent/sync/sync.h"
 #include "proto/disk.h"
@@ -263,8 +264,7 @@ static int adopt_children(struct svc *s, struct state_disk *d)
 	return err;
 }
 
-static int answer_create(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			 size_t *reply_len)
+int answer_disk_create(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_disk_create_req rq;
 	struct state_disk *d = NULL, *p = NULL;
@@ -273,8 +273,6 @@ static int answer_create(struct svc *s, const uint8_t *req, size_t len, uint8_t 
 	uint32_t hr = S_OK;
 	int err;
 
-	if (len != sizeof(rq))
-		return -EBADMSG;
 	memcpy(&rq, req, sizeof(rq));
 	if (!SVC_STR_OK(rq.path) || !SVC_STR_OK(rq.description))
 		return -EBADMSG;
@@ -385,15 +383,12 @@ static uint32_t delete_disk(struct svc *s, struct state_disk *d)
 	return S_OK;
 }
 
-static int answer_delete(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			 size_t *reply_len)
+int answer_disk_delete(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_disk_ref_req rq;
 	struct state_disk *d;
 	uint32_t hr;
 
-	if (len != sizeof(rq))
-		return -EBADMSG;
 	memcpy(&rq, req, sizeof(rq));
 	d = malloc(sizeof(*d));
 	if (!d)
@@ -407,15 +402,12 @@ static int answer_delete(struct svc *s, const uint8_t *req, size_t len, uint8_t 
 	return svc_reply_hr(reply, reply_len, hr);
 }
 
-static int answer_close(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			size_t *reply_len)
+int answer_disk_close(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_disk_ref_req rq;
 	struct state_disk *d;
 	uint32_t hr;
 
-	if (len != sizeof(rq))
-		return -EBADMSG;
 	memcpy(&rq, req, sizeof(rq));
 	d = malloc(sizeof(*d));
 	if (!d)
@@ -433,15 +425,12 @@ static int answer_close(struct svc *s, const uint8_t *req, size_t len, uint8_t *
 
 /* --- GetWTDisk ------------------------------------------------------------- */
 
-static int answer_get(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-		      size_t *reply_len)
+int answer_disk_get(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_disk_ref_req rq;
 	struct state_disk *d;
 	uint32_t hr;
 
-	if (len != sizeof(rq))
-		return -EBADMSG;
 	memcpy(&rq, req, sizeof(rq));
 	d = malloc(sizeof(*d));
 	if (!d)
@@ -493,8 +482,7 @@ static uint32_t apply_targets(struct svc *s, int64_t wtd)
 	return hr;
 }
 
-static int answer_save(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-		       size_t *reply_len)
+int answer_disk_save(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_disk_save_req rq;
 	struct state_disk *d;
@@ -502,8 +490,6 @@ static int answer_save(struct svc *s, const uint8_t *req, size_t len, uint8_t *r
 	uint32_t hr;
 	int err;
 
-	if (len != sizeof(rq))
-		return -EBADMSG;
 	memcpy(&rq, req, sizeof(rq));
 	if (!SVC_STR_OK(rq.description) || rq.enabled > 1)
 		return -EBADMSG;
@@ -549,16 +535,13 @@ out:
 
 /* --- DVMountDirect, DVDismount ---------------------------------------------- */
 
-static int answer_mount(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			size_t *reply_len)
+int answer_disk_mount(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_disk_ref_req rq;
 	struct state_disk_usage u;
 	struct state_disk *d;
 	uint32_t hr;
 
-	if (len != sizeof(rq))
-		return -EBADMSG;
 	memcpy(&rq, req, sizeof(rq));
 	d = malloc(sizeof(*d));
 	if (!d)
@@ -582,15 +565,12 @@ static int answer_mount(struct svc *s, const uint8_t *req, size_t len, uint8_t *
 	return svc_reply_hr(reply, reply_len, hr);
 }
 
-static int answer_dismount(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			   size_t *reply_len)
+int answer_disk_dismount(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_disk_ref_req rq;
 	struct state_disk *d;
 	uint32_t hr;
 
-	if (len != sizeof(rq))
-		return -EBADMSG;
 	memcpy(&rq, req, sizeof(rq));
 	d = malloc(sizeof(*d));
 	if (!d)
@@ -652,10 +632,9 @@ static int fetch_disks(struct svc *s, const struct svc_enum_req *rq, int64_t *cu
 	return err;
 }
 
-static int answer_enum(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-		       size_t *reply_len)
+int answer_disk_enum(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
-	return svc_enum_answer(s, req, len, reply, reply_len, sizeof(struct svc_disk_info),
+	return svc_enum_answer(s, req, reply, reply_len, sizeof(struct svc_disk_info),
 			       fetch_disks);
 }
 
@@ -684,10 +663,9 @@ static int fetch_mounts(struct svc *s, const struct svc_enum_req *rq, int64_t *c
 	return err;
 }
 
-static int answer_mounts(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			 size_t *reply_len)
+int answer_disk_mounts(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
-	return svc_enum_answer(s, req, len, reply, reply_len, sizeof(struct svc_disk_mount_item),
+	return svc_enum_answer(s, req, reply, reply_len, sizeof(struct svc_disk_mount_item),
 			       fetch_mounts);
 }
 
@@ -726,15 +704,14 @@ void svc_disk_volume_guid(char letter, const char *dir, uint8_t guid[16])
 		guid[10 + i] = (uint8_t)(h2 >> (40 - 8 * i));
 }
 
-static int answer_volume(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			 size_t *reply_len)
+int answer_disk_volume(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	const struct svc_disk_volume_req *rq = (const void *)req;   /* chars only */
 	struct svc_disk_volume_reply r;
 	struct paths_loc loc;
 	int err;
 
-	if (len != sizeof(*rq) || !SVC_STR_OK(rq->path))
+	if (!SVC_STR_OK(rq->path))
 		return -EBADMSG;
 	err = paths_parse(&s->paths, rq->path, strlen(rq->path), &loc);
 	if (err < 0)
@@ -748,17 +725,3 @@ static int answer_volume(struct svc *s, const uint8_t *req, size_t len, uint8_t 
 	return 0;
 }
 
-#define REQ(t) sizeof(t), sizeof(t)
-const struct svc_verb svc_disk_verbs[] = {
-	{ SVC_DISK_CREATE, "disk create", REQ(struct svc_disk_create_req), answer_create },
-	{ SVC_DISK_DELETE, "disk delete", REQ(struct svc_disk_ref_req), answer_delete },
-	{ SVC_DISK_GET, "disk get", REQ(struct svc_disk_ref_req), answer_get },
-	{ SVC_DISK_ENUM, "disk enum", REQ(struct svc_enum_req), answer_enum },
-	{ SVC_DISK_SAVE, "disk save", REQ(struct svc_disk_save_req), answer_save },
-	{ SVC_DISK_MOUNT, "disk mount", REQ(struct svc_disk_ref_req), answer_mount },
-	{ SVC_DISK_DISMOUNT, "disk dismount", REQ(struct svc_disk_ref_req), answer_dismount },
-	{ SVC_DISK_MOUNTS, "disk mount points", REQ(struct svc_enum_req), answer_mounts },
-	{ SVC_DISK_VOLUME, "disk volume", REQ(struct svc_disk_volume_req), answer_volume },
-	{ SVC_DISK_CLOSE, "disk close", REQ(struct svc_disk_ref_req), answer_close },
-};
-const size_t svc_disk_nverbs = sizeof(svc_disk_verbs) / sizeof(svc_disk_verbs[0]);

@@ -12,8 +12,8 @@
 
 #include "parent/svc/svc.h"
 
-int svc_enum_answer(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-		    size_t *reply_len, size_t item_size, svc_enum_fetch_fn fetch)
+int svc_enum_answer(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len,
+		    size_t item_size, svc_enum_fetch_fn fetch)
 {
 	struct svc_enum_req rq;
 	struct svc_enum_reply rp;
@@ -21,8 +21,6 @@ int svc_enum_answer(struct svc *s, const uint8_t *req, size_t len, uint8_t *repl
 	int64_t cur;
 	int rc;
 
-	if (len != sizeof(rq))
-		return -EBADMSG;
 	memcpy(&rq, req, sizeof(rq));
 	if (!SVC_STR_OK(rq.text) || rq.cursor < -1 || (rq.flags & ~SVC_ENUM_SKIP))
 		return -EBADMSG;

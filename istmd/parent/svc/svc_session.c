@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "parent/svc/answers.h"
 #include "parent/svc/svc.h"
 #include "parent/sync/sync.h"
 #include "proto/session.h"
@@ -219,10 +220,9 @@ static int fetch_sessions(struct svc *s, const struct svc_enum_req *rq, int64_t 
 	return 0;
 }
 
-static int answer_enum(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-		       size_t *reply_len)
+int answer_session_enum(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
-	return svc_enum_answer(s, req, len, reply, reply_len, sizeof(struct svc_session_item),
+	return svc_enum_answer(s, req, reply, reply_len, sizeof(struct svc_session_item),
 			       fetch_sessions);
 }
 
@@ -239,16 +239,13 @@ static const struct sess *find(const struct sess *ss, size_t n, uint32_t tsih)
 	return NULL;
 }
 
-static int parse_req(const uint8_t *req, size_t len, struct svc_session_req *rq)
+static int parse_req(const uint8_t *req, struct svc_session_req *rq)
 {
-	if (len != sizeof(*rq))
-		return -EBADMSG;
 	memcpy(rq, req, sizeof(*rq));
 	return rq->tsih == 0 || rq->tsih > 0xffff ? -EBADMSG : 0;
 }
 
-static int answer_get(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-		      size_t *reply_len)
+int answer_session_get(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_session_reply r;
 	struct svc_session_req rq;
@@ -258,7 +255,7 @@ static int answer_get(struct svc *s, const uint8_t *req, size_t len, uint8_t *re
 	size_t n;
 	int rc;
 
-	if (parse_req(req, len, &rq) < 0)
+	if (parse_req(req, &rq) < 0)
 		return -EBADMSG;
 	if ((rc = collect(s, &show, &ss, &n)) < 0)
 		return svc_reply_hr(reply, reply_len, svc_hresult(rc));
@@ -351,15 +348,13 @@ static int fetch_conns(struct svc *s, const struct svc_enum_req *rq, int64_t *cu
 	return 0;
 }
 
-static int answer_enum_conns(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			     size_t *reply_len)
+int answer_session_enum_conns(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
-	return svc_enum_answer(s, req, len, reply, reply_len, sizeof(struct svc_conn_item),
+	return svc_enum_answer(s, req, reply, reply_len, sizeof(struct svc_conn_item),
 			       fetch_conns);
 }
 
-static int answer_get_conn(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			   size_t *reply_len)
+int answer_session_get_conn(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_conn_reply r;
 	struct svc_session_req rq;
@@ -371,7 +366,7 @@ static int answer_get_conn(struct svc *s, const uint8_t *req, size_t len, uint8_
 	size_t n, i;
 	int rc;
 
-	if (parse_req(req, len, &rq) < 0)
+	if (parse_req(req, &rq) < 0)
 		return -EBADMSG;
 	if ((rc = collect(s, &show, &ss, &n)) < 0)
 		return svc_reply_hr(reply, reply_len, svc_hresult(rc));
@@ -392,65 +387,3 @@ static int answer_get_conn(struct svc *s, const uint8_t *req, size_t len, uint8_
 	*reply_len = sizeof(r);
 	return 0;
 }
-
-/* --- the server name (IWTGeneral::Name) ------------------------------------ */
-
-#define NAME_KEY "server_name"   /* settings key */
-
-static int answer_get_name(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			   size_t *reply_len)
-{
-	struct svc_name_reply r;
-	int rc;
-
-	(void)req;
-	if (len != 0)
-		return -EBADMSG;
-	memset(&r, 0, sizeof(r));
-	rc = state_setting_get(s->st, NAME_KEY, r.name, sizeof(r.name));
-	if (rc < 0 && rc != -ENOENT) {
-		log_warnx("reading the server name failed: %s", state_errmsg(s->st));
-		return svc_reply_hr(reply, reply_len, svc_hresult(rc));
-	}
-	if (rc == -ENOENT)
-		r.name[0] = 0;
-	r.hr = S_OK;
-	memcpy(reply, &r, sizeof(r));
-	*reply_len = sizeof(r);
-	return 0;
-}
-
-static int answer_set_name(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			   size_t *reply_len)
-{
-	struct svc_name_req rq;
-	int rc;
-
-	if (len != sizeof(rq))
-		return -EBADMSG;
-	memcpy(&rq, req, sizeof(rq));
-	if (!SVC_STR_OK(rq.name))
-		return -EBADMSG;
-	if (!rq.name[0])
-		return svc_reply_hr(reply, reply_len, E_INVALIDARG);
-	if ((rc = state_setting_set(s->st, NAME_KEY, rq.name)) < 0) {
-		log_warnx("saving the server name failed: %s", state_errmsg(s->st));
-		return svc_reply_hr(reply, reply_len, svc_hresult(rc));
-	}
-	return svc_reply_hr(reply, reply_len, S_OK);
-}
-
-const struct svc_verb svc_session_verbs[] = {
-	{ SVC_SESSION_ENUM, "enumerate sessions", sizeof(struct svc_enum_req),
-	  sizeof(struct svc_enum_req), answer_enum },
-	{ SVC_SESSION_GET, "get a session", sizeof(struct svc_session_req),
-	  sizeof(struct svc_session_req), answer_get },
-	{ SVC_SESSION_ENUM_CONNS, "enumerate connections", sizeof(struct svc_enum_req),
-	  sizeof(struct svc_enum_req), answer_enum_conns },
-	{ SVC_SESSION_GET_CONN, "get a connection", sizeof(struct svc_session_req),
-	  sizeof(struct svc_session_req), answer_get_conn },
-	{ SVC_SESSION_GET_NAME, "get the server name", 0, 0, answer_get_name },
-	{ SVC_SESSION_SET_NAME, "set the server name", sizeof(struct svc_name_req),
-	  sizeof(struct svc_name_req), answer_set_name },
-};
-const size_t svc_session_nverbs = sizeof(svc_session_verbs) / sizeof(svc_session_verbs[0]);

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "parent/svc/answers.h"
 #include "parent/svc/svc.h"
 #include "parent/sync/sync.h"
 #include "proto/session.h"
@@ -330,8 +331,7 @@ static int reply_target(uint8_t *reply, size_t *reply_len, uint32_t hr,
 
 /* --- NEW ------------------------------------------------------------------- */
 
-static int answer_new(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-		      size_t *reply_len)
+int answer_target_new(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_target_new_req rq;
 	struct state_target *t, other;
@@ -339,8 +339,6 @@ static int answer_new(struct svc *s, const uint8_t *req, size_t len, uint8_t *re
 	uint32_t hr;
 	int err;
 
-	if (len != sizeof(rq))
-		return -EBADMSG;
 	memcpy(&rq, req, sizeof(rq));
 	if (!SVC_STR_OK(rq.name))
 		return -EBADMSG;
@@ -382,15 +380,12 @@ static int answer_new(struct svc *s, const uint8_t *req, size_t len, uint8_t *re
 
 /* --- GET ------------------------------------------------------------------- */
 
-static int answer_get(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-		      size_t *reply_len)
+int answer_target_get(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_target_get_req rq;
 	struct state_target *t = &((struct svc_target_reply *)reply)->t;
 	int err;
 
-	if (len != sizeof(rq))
-		return -EBADMSG;
 	memcpy(&rq, req, sizeof(rq));
 	if (!SVC_STR_OK(rq.key) || rq.by > SVC_TARGET_BY_IQN)
 		return -EBADMSG;
@@ -519,15 +514,12 @@ done:
 	return hr;
 }
 
-static int answer_save(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-		       size_t *reply_len)
+int answer_target_save(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_target_save_req *rq;
 	struct state_target *out = &((struct svc_target_reply *)reply)->t;
 	uint32_t hr;
 
-	if (len != sizeof(*rq))
-		return -EBADMSG;
 	rq = malloc(sizeof(*rq));
 	if (!rq)
 		return svc_reply_hr(reply, reply_len, E_OUTOFMEMORY);
@@ -546,15 +538,12 @@ static int answer_save(struct svc *s, const uint8_t *req, size_t len, uint8_t *r
 
 /* --- DELETE, DISCARD ------------------------------------------------------- */
 
-static int answer_delete(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			 size_t *reply_len)
+int answer_target_delete(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_target_name_req rq;
 	struct state_target t;
 	int err;
 
-	if (len != sizeof(rq))
-		return -EBADMSG;
 	memcpy(&rq, req, sizeof(rq));
 	if (!SVC_STR_OK(rq.name))
 		return -EBADMSG;
@@ -589,14 +578,11 @@ static int answer_delete(struct svc *s, const uint8_t *req, size_t len, uint8_t 
 	return svc_reply_hr(reply, reply_len, S_OK);
 }
 
-static int answer_discard(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			  size_t *reply_len)
+int answer_target_discard(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_target_id_req rq;
 	struct state_target t;
 
-	if (len != sizeof(rq))
-		return -EBADMSG;
 	memcpy(&rq, req, sizeof(rq));
 	if (state_target_get(s->st, rq.id, &t) == 0 && (t.flags & STATE_PENDING) &&
 	    state_target_delete(s->st, rq.id) == 0)
@@ -606,8 +592,7 @@ static int answer_discard(struct svc *s, const uint8_t *req, size_t len, uint8_t
 
 /* --- identification methods ------------------------------------------------ */
 
-static int answer_idm(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-		      size_t *reply_len)
+int answer_target_id(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_target_idm_req rq;
 	struct state_target t;
@@ -615,8 +600,6 @@ static int answer_idm(struct svc *s, const uint8_t *req, size_t len, uint8_t *re
 	uint32_t hr;
 	int err = 0;
 
-	if (len != sizeof(rq))
-		return -EBADMSG;
 	memcpy(&rq, req, sizeof(rq));
 	if (!SVC_STR_OK(rq.value) || rq.op > SVC_TARGET_OP_REMOVE_ALL)
 		return -EBADMSG;
@@ -775,16 +758,13 @@ static uint32_t lun_change(struct svc *s, const struct state_target *t,
 	return hr;
 }
 
-static int answer_lun(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-		      size_t *reply_len)
+int answer_target_lun(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_target_lun_req rq;
 	struct state_target t;
 	uint32_t hr;
 	int err;
 
-	if (len != sizeof(rq))
-		return -EBADMSG;
 	memcpy(&rq, req, sizeof(rq));
 	if (rq.op > SVC_TARGET_OP_SET_LUN)
 		return -EBADMSG;
@@ -816,8 +796,7 @@ static int answer_lun(struct svc *s, const uint8_t *req, size_t len, uint8_t *re
 
 /* --- STATUS ---------------------------------------------------------------- */
 
-static int answer_status(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			 size_t *reply_len)
+int answer_target_status(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_target_id_req rq;
 	struct svc_target_status_reply *r = (struct svc_target_status_reply *)reply;
@@ -826,8 +805,6 @@ static int answer_status(struct svc *s, const uint8_t *req, size_t len, uint8_t 
 	struct state_target t;
 	uint32_t hr;
 
-	if (len != sizeof(rq))
-		return -EBADMSG;
 	memcpy(&rq, req, sizeof(rq));
 	/* the sessions part notices logins (and moves LastLogIn) when it looks */
 	if (svc_session_refresh(s) < 0)
@@ -850,8 +827,7 @@ static int answer_status(struct svc *s, const uint8_t *req, size_t len, uint8_t 
 
 /* --- CHECK ---------------------------------------------------------------- */
 
-static int answer_check(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply,
-			size_t *reply_len)
+int answer_target_check(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_target_check_req rq;
 	struct svc_target_check_reply *r = (struct svc_target_check_reply *)reply;
@@ -859,8 +835,6 @@ static int answer_check(struct svc *s, const uint8_t *req, size_t len, uint8_t *
 	uint32_t hr;
 	int err;
 
-	if (len != sizeof(rq))
-		return -EBADMSG;
 	memcpy(&rq, req, sizeof(rq));
 	if (!SVC_STR_OK(rq.value) || rq.what > SVC_TARGET_WHAT_IQN)
 		return -EBADMSG;
@@ -1008,31 +982,12 @@ static int fetch_portals(struct svc *s, const struct svc_enum_req *rq, int64_t *
 }
 
 #define ENUM_ANSWER(fn, item, fetch) \
-static int fn(struct svc *s, const uint8_t *req, size_t len, uint8_t *reply, \
-	      size_t *reply_len) \
+int fn(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len) \
 { \
-	return svc_enum_answer(s, req, len, reply, reply_len, sizeof(item), fetch); \
+	return svc_enum_answer(s, req, reply, reply_len, sizeof(item), fetch); \
 }
-ENUM_ANSWER(answer_enum_hosts, struct state_target, fetch_hosts)
-ENUM_ANSWER(answer_enum_ids, struct state_id, fetch_ids)
-ENUM_ANSWER(answer_enum_luns, struct state_lun_mapping, fetch_luns)
-ENUM_ANSWER(answer_enum_portals, struct svc_target_portal, fetch_portals)
+ENUM_ANSWER(answer_target_enum_hosts, struct state_target, fetch_hosts)
+ENUM_ANSWER(answer_target_enum_ids, struct state_id, fetch_ids)
+ENUM_ANSWER(answer_target_enum_luns, struct state_lun_mapping, fetch_luns)
+ENUM_ANSWER(answer_target_enum_portals, struct svc_target_portal, fetch_portals)
 
-#define FIXED(t) sizeof(t), sizeof(t)
-const struct svc_verb svc_target_verbs[] = {
-	{ SVC_TARGET_NEW, "target new", FIXED(struct svc_target_new_req), answer_new },
-	{ SVC_TARGET_GET, "target get", FIXED(struct svc_target_get_req), answer_get },
-	{ SVC_TARGET_SAVE, "target save", FIXED(struct svc_target_save_req), answer_save },
-	{ SVC_TARGET_DELETE, "target delete", FIXED(struct svc_target_name_req), answer_delete },
-	{ SVC_TARGET_DISCARD, "target discard", FIXED(struct svc_target_id_req), answer_discard },
-	{ SVC_TARGET_ID, "target id", FIXED(struct svc_target_idm_req), answer_idm },
-	{ SVC_TARGET_LUN, "target lun", FIXED(struct svc_target_lun_req), answer_lun },
-	{ SVC_TARGET_STATUS, "target status", FIXED(struct svc_target_id_req), answer_status },
-	{ SVC_TARGET_CHECK, "target check", FIXED(struct svc_target_check_req), answer_check },
-	{ SVC_TARGET_ENUM_HOSTS, "target enum", FIXED(struct svc_enum_req), answer_enum_hosts },
-	{ SVC_TARGET_ENUM_IDS, "target enum ids", FIXED(struct svc_enum_req), answer_enum_ids },
-	{ SVC_TARGET_ENUM_LUNS, "target enum luns", FIXED(struct svc_enum_req), answer_enum_luns },
-	{ SVC_TARGET_ENUM_PORTALS, "target enum portals", FIXED(struct svc_enum_req),
-	  answer_enum_portals },
-};
-const size_t svc_target_nverbs = sizeof(svc_target_verbs) / sizeof(svc_target_verbs[0]);
