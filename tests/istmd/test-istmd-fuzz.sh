@@ -22,13 +22,13 @@ cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefin
         -I$top_builddir -I$src -I$src/rpc $(pkg-config --cflags nettle)"
 libs="$(pkg-config --libs nettle)"
 rpc="$src/log.c $src/rpc/rpc_buf.c $src/rpc/rpc_codec.c $src/rpc/rpc_pdu.c $src/rpc/rpc_iface.c
-     $src/rpc/rpc_conn.c $src/rpc/ntlmssp_msg.c $src/rpc/ntlmssp_v2.c $src/rpc/ntlmssp_sign.c"
+     $src/rpc/rpc_conn.c $src/rpc/ntlmssp_msg.c $src/rpc/ntlmssp_sign.c"
 # shellcheck disable=SC2086
 clang $cflags -o "$tmp/fuzz-rpc-pdu" "$top_srcdir/tests/fuzz/fuzz-rpc-pdu.c" \
     "$top_srcdir/tests/fuzz/fuzz-priv-stub.c" $rpc $libs || fail "building fuzz-rpc-pdu"
 # shellcheck disable=SC2086
 clang $cflags -o "$tmp/fuzz-ntlmssp" "$top_srcdir/tests/fuzz/fuzz-ntlmssp.c" \
-    $src/rpc/rpc_buf.c $src/rpc/rpc_codec.c $src/rpc/ntlmssp_msg.c $src/rpc/ntlmssp_v2.c \
+    $src/rpc/rpc_buf.c $src/rpc/rpc_codec.c $src/rpc/ntlmssp_msg.c $src/auth/ntlmv2.c \
     $libs || fail "building fuzz-ntlmssp"
 for h in rpc-pdu ntlmssp; do
     mkdir -p "$tmp/corpus-$h"
