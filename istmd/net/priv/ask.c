@@ -116,3 +116,65 @@ int ask_auth_ntlm_verify(const uint8_t challenge[8], const struct ntlmssp_auth_m
 	memset(&rp, 0, sizeof(rp));
 	return 0;
 }
+
+/* --- the ISTM verbs ------------------------------------------------------- */
+
+#define ASK_HR(x, verb, req_t) \
+uint32_t ask_##x(const struct req_t *rq) \
+{ \
+	struct svc_reply_hdr h; \
+	return ask_hr(verb, rq, sizeof(*rq), &h, sizeof(h)); \
+}
+#define ASK_REPLY(x, verb, req_t, reply_t) \
+uint32_t ask_##x(const struct req_t *rq, struct reply_t *rp) \
+{ \
+	return ask_hr(verb, rq, sizeof(*rq), rp, sizeof(*rp)); \
+}
+
+ASK_HR(target_delete, SVC_TARGET_DELETE, svc_target_name_req)
+ASK_HR(target_discard, SVC_TARGET_DISCARD, svc_target_id_req)
+ASK_HR(target_id, SVC_TARGET_ID, svc_target_idm_req)
+ASK_HR(target_lun, SVC_TARGET_LUN, svc_target_lun_req)
+ASK_HR(disk_delete, SVC_DISK_DELETE, svc_disk_ref_req)
+ASK_HR(disk_save, SVC_DISK_SAVE, svc_disk_save_req)
+ASK_HR(disk_mount, SVC_DISK_MOUNT, svc_disk_ref_req)
+ASK_HR(disk_dismount, SVC_DISK_DISMOUNT, svc_disk_ref_req)
+ASK_HR(disk_close, SVC_DISK_CLOSE, svc_disk_ref_req)
+ASK_HR(device_is_valid, SVC_DEVICE_IS_VALID, svc_device_path_req)
+ASK_HR(device_path_valid, SVC_DEVICE_PATH_VALID, svc_device_path_req)
+ASK_HR(device_exists, SVC_DEVICE_EXISTS, svc_device_path_req)
+ASK_HR(device_is_ntfs, SVC_DEVICE_IS_NTFS, svc_device_path_req)
+ASK_HR(device_rg_from_path, SVC_DEVICE_RG_FROM_PATH, svc_device_path_req)
+ASK_HR(device_create, SVC_DEVICE_CREATE, svc_device_create_req)
+ASK_HR(device_grow, SVC_DEVICE_GROW, svc_device_grow_req)
+ASK_HR(device_delete, SVC_DEVICE_DELETE, svc_device_path_req)
+ASK_HR(device_create_diff, SVC_DEVICE_CREATE_DIFF, svc_device_diff_req)
+
+ASK_REPLY(target_new, SVC_TARGET_NEW, svc_target_new_req, svc_target_reply)
+ASK_REPLY(target_get, SVC_TARGET_GET, svc_target_get_req, svc_target_reply)
+ASK_REPLY(target_save, SVC_TARGET_SAVE, svc_target_save_req, svc_target_reply)
+ASK_REPLY(target_status, SVC_TARGET_STATUS, svc_target_id_req, svc_target_status_reply)
+ASK_REPLY(target_check, SVC_TARGET_CHECK, svc_target_check_req, svc_target_check_reply)
+ASK_REPLY(disk_create, SVC_DISK_CREATE, svc_disk_create_req, svc_disk_reply)
+ASK_REPLY(disk_get, SVC_DISK_GET, svc_disk_ref_req, svc_disk_reply)
+ASK_REPLY(disk_volume, SVC_DISK_VOLUME, svc_disk_volume_req, svc_disk_volume_reply)
+ASK_REPLY(device_volume_info, SVC_DEVICE_VOLUME_INFO, svc_device_path_req, svc_device_volume_reply)
+ASK_REPLY(device_drive_info, SVC_DEVICE_DRIVE_INFO, svc_device_path_req, svc_device_volume_reply)
+ASK_REPLY(device_list_dir, SVC_DEVICE_LIST_DIR, svc_device_dir_req, svc_device_dir_reply)
+ASK_REPLY(session_get, SVC_SESSION_GET, svc_session_req, svc_session_reply)
+ASK_REPLY(session_get_conn, SVC_SESSION_GET_CONN, svc_session_req, svc_conn_reply)
+
+uint32_t ask_enum(uint32_t verb, const struct svc_enum_req *rq, void *reply, size_t cap,
+		  size_t *got)
+{
+	struct svc_reply_hdr h;
+
+	*got = cap;
+	if (cap < sizeof(struct svc_enum_reply) || priv_call(verb, rq, sizeof(*rq), reply, got) < 0 ||
+	    *got < sizeof(h))
+		return ERROR_NOT_READY;
+	memcpy(&h, reply, sizeof(h));
+	if (h.hr == S_OK && *got < sizeof(struct svc_enum_reply))
+		return ERROR_NOT_READY;
+	return h.hr;
+}
