@@ -7,7 +7,8 @@
  * verified in the parent with the [MS-NLMP] 4.2.4 vectors (user "User",
  * password "Password", domain "Domain"), returning only the session key;
  * the schedule validated and persisted; the server's identity given once
- * per child. */
+ * per child; every row of the verb table refuses a wrong length, and
+ * before authentication a verb that needs it. */
 #include <config.h>
 
 #include <check.h>
@@ -20,6 +21,7 @@
 
 #include "log.h"
 #include "parent/parent.h"
+#include "parent/svc/svc.h"
 #include "proto/auth.h"
 #include "proto/general.h"
 #include "proto/proto.h"
@@ -102,6 +104,51 @@ static size_t ntlm_request(uint8_t *buf, const char *user)
 	return off;
 }
 
+/* The verb numbers of every range (proto/proto.h). */
+#define VERB_NUMBERS_END 500
+
+/* Every row of the table: a body one byte short of its minimum or one
+ * byte past its maximum gets the child cut off; before authentication a
+ * well-formed request of a verb that needs it is refused.  Returns the
+ * number of rows. */
+static unsigned check_every_verb(int authenticated)
+{
+	static uint8_t body[PRIV_MAX_MSG + 1], reply[PRIV_MAX_MSG];
+	unsigned n = 0;
+	size_t rl;
+	int32_t st;
+	uint32_t i;
+
+	for (i = 0; i < VERB_NUMBERS_END; i++) {
+		const struct verb *v = verb_find(i);
+
+		if (!v)
+			continue;
+		n++;
+		if (v->min_len > 0)
+			ck_assert_int_eq(request(i, body, (uint32_t)v->min_len - 1, &st, reply, &rl),
+					 -EBADMSG);
+		if (v->max_len < PRIV_MAX_MSG)
+			ck_assert_int_eq(request(i, body, (uint32_t)v->max_len + 1, &st, reply, &rl),
+					 -EBADMSG);
+		if (!authenticated && (v->flags & VERB_NEEDS_AUTH))
+			ck_assert_int_eq(request(i, body, (uint32_t)v->min_len, &st, reply, &rl),
+					 -EPERM);
+		/* a parent without the ISTM operations (no storage roots,
+		 * no tgtd) answers them "not ready", whatever they carry */
+		if (authenticated && (v->flags & VERB_ISTM)) {
+			struct svc_reply_hdr h;
+
+			ck_assert_int_eq(request(i, body, (uint32_t)v->min_len, &st, reply, &rl), 0);
+			ck_assert_int_eq(st, 0);
+			ck_assert_uint_eq(rl, sizeof(h));
+			memcpy(&h, reply, sizeof(h));
+			ck_assert_uint_eq(h.hr, ERROR_NOT_READY);
+		}
+	}
+	return n;
+}
+
 START_TEST(test_hostile_child)
 {
 	uint8_t reply[PRIV_MAX_MSG], req[PRIV_MAX_MSG], key[16];
@@ -126,6 +173,7 @@ START_TEST(test_hostile_child)
 	/* privileged verbs before any user authenticated */
 	ck_assert_int_eq(request(SVC_GENERAL_SET_SCHEDULE, &sch, sizeof(sch), &st, reply, &rl), -EPERM);
 	ck_assert_int_eq(request(SVC_GENERAL_GET_SCHEDULE, NULL, 0, &st, reply, &rl), -EPERM);
+	ck_assert_uint_ge(check_every_verb(0), 47);
 	/* NTLM lengths that disagree with the message */
 	n = ntlm_request(req, "User");
 	ck_assert_int_eq(request(SVC_AUTH_NTLM_VERIFY, req, (uint32_t)n - 1, &st, reply, &rl), -EBADMSG);
@@ -156,6 +204,7 @@ START_TEST(test_hostile_child)
 	ck_assert_int_eq(st, 0);
 	memcpy(&got, reply, sizeof(got));
 	ck_assert_mem_eq(&got, &sch, sizeof(sch));
+	ck_assert_uint_ge(check_every_verb(1), 47);
 }
 END_TEST
 
