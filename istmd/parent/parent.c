@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  * Copyright (C) 2026 The vhdtarget authors */
-/* parent.c: the privileged parent.  It owns the users file, the
- * state store and tgtadm; it starts the network
- * child (fork + re-exec with the role flag, socketpair on fd 3, listening
- * sockets on fd 4..), answers its typed requests and restarts it when it
- * dies.  The child is treated as hostile: a request with an unknown verb,
- * a wrong length, or a verb not allowed yet gets the child killed; a child
- * that stalls half-way through a message is killed after a timeout.  The
+/* parent.c: the privileged parent.  It owns the users file, the state
+ * store and tgtadm; it starts the network child (fork + re-exec with the
+ * role flag, socketpair on fd 3, listening sockets on fd 4..), answers its
+ * requests through the verb table (verbs.c) and restarts it when it dies.
+ * The child is treated as hostile: a request with an unknown verb, a wrong
+ * length, a verb not allowed yet or asked twice when once is allowed, or
+ * a malformed body gets the child killed; a child that stalls half-way
+ * through a message is killed after a timeout.  The
  * socketpair is created here and reaches nobody else, so the sender is the
  * child by construction.  Trade-off: requests are served one at a time,
  * in order; every verb is short and local. */
