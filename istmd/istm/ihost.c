@@ -42,7 +42,7 @@ static void host_free(void *p)
 	if (h && h->placeholder) {
 		memset(&rq, 0, sizeof(rq));
 		rq.id = h->t.id;
-		(void)istm_svc_hr(SVC_TARGET_DISCARD, &rq, sizeof(rq));
+		(void)ask_target_discard(&rq);
 	}
 	if (h)
 		memset(h, 0, sizeof(*h));  /* secrets */
@@ -223,7 +223,7 @@ static uint32_t put_checked(struct dcom_call *c, const void *inv, uint32_t what,
 	rq.id = h->t.id;
 	rq.what = what;
 	snprintf(rq.value, sizeof(rq.value), "%s", v);
-	hr = istm_svc(SVC_TARGET_CHECK, &rq, sizeof(rq), &rp, sizeof(rp), NULL);
+	hr = ask_target_check(&rq, &rp);
 	if (hr != S_OK)
 		return hr;
 	if (strnlen(rp.value, sizeof(rp.value)) >= cap)
@@ -333,7 +333,7 @@ static uint32_t ask_status(struct dcom_call *c, struct svc_target_status_reply *
 
 	memset(&rq, 0, sizeof(rq));
 	rq.id = h->t.id;
-	return istm_svc(SVC_TARGET_STATUS, &rq, sizeof(rq), rp, sizeof(*rp), NULL);
+	return ask_target_status(&rq, rp);
 }
 
 static uint32_t get_status(struct dcom_call *c, const void *in, void *outv)
@@ -389,7 +389,7 @@ static uint32_t change_id(struct dcom_call *c, const struct istm_id *id, uint32_
 		rq.method = id->method;
 		snprintf(rq.value, sizeof(rq.value), "%s", v);
 	}
-	return istm_svc_hr(SVC_TARGET_ID, &rq, sizeof(rq));
+	return ask_target_id(&rq);
 }
 
 static uint32_t add_id(struct dcom_call *c, const void *in, void *out)
@@ -432,7 +432,7 @@ static uint32_t change_lun(struct dcom_call *c, uint32_t op, uint32_t wtd, uint3
 	rq.op = op;
 	rq.wtd = wtd;
 	rq.lun = lun;
-	return istm_svc_hr(SVC_TARGET_LUN, &rq, sizeof(rq));
+	return ask_target_lun(&rq);
 }
 
 static uint32_t add_disk(struct dcom_call *c, const void *in, void *out)
@@ -507,7 +507,7 @@ static uint32_t save(struct dcom_call *c, const void *in, void *out)
 	if (!rq || !rp)
 		return E_OUTOFMEMORY;
 	rq->t = h->t;
-	hr = istm_svc(SVC_TARGET_SAVE, rq, sizeof(*rq), rp, sizeof(*rp), NULL);
+	hr = ask_target_save(rq, rp);
 	memset(rq, 0, sizeof(*rq));
 	if (hr != S_OK)
 		return hr;

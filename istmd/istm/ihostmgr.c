@@ -88,14 +88,14 @@ static uint32_t new_host(struct dcom_call *c, const void *inv, void *outv)
 	rp = ndr_arena_zalloc(&c->arena, sizeof(*rp));
 	if (!rp)
 		return E_OUTOFMEMORY;
-	hr = istm_svc(SVC_TARGET_NEW, &rq, sizeof(rq), rp, sizeof(*rp), NULL);
+	hr = ask_target_new(&rq, rp);
 	if (hr != S_OK)
 		return hr;
 	hr = istm_host_export(c, &rp->t, &((struct mip_out *)outv)->mip);
 	if (hr != S_OK) {
 		struct svc_target_id_req d = { rp->t.id };
 
-		(void)istm_svc_hr(SVC_TARGET_DISCARD, &d, sizeof(d));
+		(void)ask_target_discard(&d);
 	}
 	return hr;
 }
@@ -114,7 +114,7 @@ static uint32_t get_by(struct dcom_call *c, const struct ndr_bstr *key, uint32_t
 	rp = ndr_arena_zalloc(&c->arena, sizeof(*rp));
 	if (!rp)
 		return E_OUTOFMEMORY;
-	hr = istm_svc(SVC_TARGET_GET, &rq, sizeof(rq), rp, sizeof(*rp), NULL);
+	hr = ask_target_get(&rq, rp);
 	if (hr != S_OK)
 		return hr;
 	hr = istm_host_export(c, &rp->t, mip);
@@ -144,7 +144,7 @@ static uint32_t delete_host(struct dcom_call *c, const void *inv, void *out)
 	memset(&rq, 0, sizeof(rq));
 	if ((hr = name_arg(c, in->name, rq.name, sizeof(rq.name), E_INVALIDARG)) != S_OK)
 		return hr;
-	return istm_svc_hr(SVC_TARGET_DELETE, &rq, sizeof(rq));
+	return ask_target_delete(&rq);
 }
 
 static uint32_t new_host2(struct dcom_call *c, const void *inv, void *outv)

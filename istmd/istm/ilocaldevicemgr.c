@@ -206,7 +206,8 @@ static uint32_t to_path(struct dcom_call *c, const struct ndr_bstr *b, char *out
 }
 
 /* A verb taking one path and answering only the HRESULT. */
-static uint32_t path_verb(struct dcom_call *c, uint32_t verb, const struct ndr_bstr *b,
+static uint32_t path_verb(struct dcom_call *c, uint32_t (*ask)(const struct svc_device_path_req *),
+			  const struct ndr_bstr *b,
 			  uint32_t bad)
 {
 	struct svc_device_path_req *rq = ndr_arena_zalloc(&c->arena, sizeof(*rq));
@@ -215,16 +216,18 @@ static uint32_t path_verb(struct dcom_call *c, uint32_t verb, const struct ndr_b
 	if (!rq)
 		return E_OUTOFMEMORY;
 	hr = to_path(c, b, rq->path, bad);
-	return hr == S_OK ? istm_svc_hr(verb, rq, sizeof(*rq)) : hr;
+	return hr == S_OK ? ask(rq) : hr;
 }
 
 /* A verb taking one path and answering a volume. */
-static uint32_t volume_verb(struct dcom_call *c, uint32_t verb, const struct ndr_bstr *b,
+static uint32_t volume_verb(struct dcom_call *c,
+			    uint32_t (*ask)(const struct svc_device_path_req *,
+					    struct svc_device_volume_reply *),
+			    const struct ndr_bstr *b,
 			    struct svc_device_volume *v)
 {
 	struct svc_device_path_req *rq = ndr_arena_zalloc(&c->arena, sizeof(*rq));
 	struct svc_device_volume_reply rp;
-	size_t got;
 	uint32_t hr;
 
 	if (!rq)
@@ -232,11 +235,9 @@ static uint32_t volume_verb(struct dcom_call *c, uint32_t verb, const struct ndr
 	hr = to_path(c, b, rq->path, E_INVALIDARG);
 	if (hr != S_OK)
 		return hr;
-	hr = istm_svc(verb, rq, sizeof(*rq), &rp, sizeof(rp), &got);
+	hr = ask(rq, &rp);
 	if (hr != S_OK)
 		return hr;
-	if (got != sizeof(rp))
-		return ERROR_NOT_READY;
 	*v = rp.v;
 	v->drive[sizeof(v->drive) - 1] = 0;
 	v->guid[sizeof(v->guid) - 1] = 0;
@@ -273,7 +274,7 @@ static uint32_t find_portal(struct dcom_call *c, const struct ndr_bstr *b,
 	rq.cursor = -1;
 	rq.max = 1;
 	for (;;) {
-		hr = istm_svc(SVC_TARGET_ENUM_PORTALS, &rq, sizeof(rq), reply, cap, &got);
+		hr = ask_enum(SVC_TARGET_ENUM_PORTALS, &rq, reply, cap, &got);
 		if (hr != S_OK)
 			return hr;
 		if (got < sizeof(rp))
@@ -349,7 +350,7 @@ static uint32_t enum_volumes(struct dcom_call *c, const void *in, void *outv)
 static uint32_t is_valid_wt_device(struct dcom_call *c, const void *inv, void *out)
 {
 	(void)out;
-	return path_verb(c, SVC_DEVICE_IS_VALID, ((const struct bstr_param *)inv)->s, E_INVALIDARG);
+	return path_verb(c, ask_device_is_valid, ((const struct bstr_param *)inv)->s, E_INVALIDARG);
 }
 
 static uint32_t is_disk_part_available(struct dcom_call *c, const void *in, void *outv)
@@ -374,7 +375,7 @@ static uint32_t create_wt_file(struct dcom_call *c, const void *inv, void *out)
 		return hr;
 	rq->size = in->size;
 	rq->sparse = in->sparse ? 1 : 0;
-	return istm_svc_hr(SVC_DEVICE_CREATE, rq, sizeof(*rq));
+	return ask_device_create(rq);
 }
 
 static uint32_t grow_wt_file(struct dcom_call *c, const void *inv, void *out)
@@ -390,32 +391,32 @@ static uint32_t grow_wt_file(struct dcom_call *c, const void *inv, void *out)
 	if (hr != S_OK)
 		return hr;
 	rq->add = in->add;
-	return istm_svc_hr(SVC_DEVICE_GROW, rq, sizeof(*rq));
+	return ask_device_grow(rq);
 }
 
 static uint32_t delete_wt_file(struct dcom_call *c, const void *inv, void *out)
 {
 	(void)out;
-	return path_verb(c, SVC_DEVICE_DELETE, ((const struct bstr_param *)inv)->s, E_INVALIDARG);
+	return path_verb(c, ask_device_delete, ((const struct bstr_param *)inv)->s, E_INVALIDARG);
 }
 
 static uint32_t is_path_valid(struct dcom_call *c, const void *inv, void *out)
 {
 	(void)out;
 	/* 3.30.4.9: a malformed path is E_FAIL here */
-	return path_verb(c, SVC_DEVICE_PATH_VALID, ((const struct bstr_param *)inv)->s, E_FAIL);
+	return path_verb(c, ask_device_path_valid, ((const struct bstr_param *)inv)->s, E_FAIL);
 }
 
 static uint32_t is_path_ntfs(struct dcom_call *c, const void *inv, void *out)
 {
 	(void)out;
-	return path_verb(c, SVC_DEVICE_IS_NTFS, ((const struct bstr_param *)inv)->s, E_INVALIDARG);
+	return path_verb(c, ask_device_is_ntfs, ((const struct bstr_param *)inv)->s, E_INVALIDARG);
 }
 
 static uint32_t does_file_exist(struct dcom_call *c, const void *inv, void *out)
 {
 	(void)out;
-	return path_verb(c, SVC_DEVICE_EXISTS, ((const struct bstr_param *)inv)->s, E_INVALIDARG);
+	return path_verb(c, ask_device_exists, ((const struct bstr_param *)inv)->s, E_INVALIDARG);
 }
 
 static uint32_t get_drive_info(struct dcom_call *c, const void *inv, void *outv)
@@ -425,7 +426,7 @@ static uint32_t get_drive_info(struct dcom_call *c, const void *inv, void *outv)
 	struct svc_device_volume v;
 	uint32_t hr;
 
-	hr = volume_verb(c, SVC_DEVICE_DRIVE_INFO, in->drive, &v);
+	hr = volume_verb(c, ask_device_drive_info, in->drive, &v);
 	if (hr != S_OK)
 		return hr;
 	ndr_wchar_fixed_set(out->info.drive, 20, v.drive);
@@ -501,7 +502,7 @@ static uint32_t get_volume_info(struct dcom_call *c, const void *inv, void *outv
 	struct svc_device_volume v;
 	uint32_t hr;
 
-	hr = volume_verb(c, SVC_DEVICE_VOLUME_INFO, in->path, &v);
+	hr = volume_verb(c, ask_device_volume_info, in->path, &v);
 	if (hr == S_OK)
 		istm_volume2_fill(&out->v, &v);
 	return hr;
@@ -520,7 +521,7 @@ static uint32_t get_resource_group_from_path(struct dcom_call *c, const void *in
 	struct bstr_param *out = outv;
 	uint32_t hr;
 
-	hr = path_verb(c, SVC_DEVICE_RG_FROM_PATH, ((const struct bstr_param *)inv)->s,
+	hr = path_verb(c, ask_device_rg_from_path, ((const struct bstr_param *)inv)->s,
 		       E_INVALIDARG);
 	if (hr != S_OK)
 		return hr;
@@ -583,7 +584,7 @@ static uint32_t create_diff_wt_file(struct dcom_call *c, const void *inv, void *
 	hr = to_path(c, in->a, rq->path, E_INVALIDARG);
 	if (hr == S_OK)
 		hr = to_path(c, in->b, rq->parent, E_INVALIDARG);
-	return hr == S_OK ? istm_svc_hr(SVC_DEVICE_CREATE_DIFF, rq, sizeof(*rq)) : hr;
+	return hr == S_OK ? ask_device_create_diff(rq) : hr;
 }
 
 /* Opnum 31. */

@@ -69,16 +69,13 @@ static uint32_t enum_sessions2(struct dcom_call *c, const void *in, void *outv)
 static uint32_t get(uint16_t tsih, struct svc_session_reply *out)
 {
 	struct svc_session_req rq;
-	size_t got;
 	uint32_t hr;
 
 	if (tsih == 0)
 		return E_INVALIDARG;   /* "MUST NOT be zero" */
 	memset(&rq, 0, sizeof(rq));
 	rq.tsih = tsih;
-	hr = istm_svc(SVC_SESSION_GET, &rq, sizeof(rq), out, sizeof(*out), &got);
-	if (hr == S_OK && got != sizeof(*out))
-		return ERROR_NOT_READY;
+	hr = ask_session_get(&rq, out);
 	return hr;
 }
 
@@ -113,7 +110,6 @@ static uint32_t get_connection(struct dcom_call *c, const void *inv, void *outv)
 	struct connection_out *out = outv;
 	struct svc_session_req rq;
 	struct svc_conn_reply r;
-	size_t got;
 	uint32_t hr;
 
 	(void)c;
@@ -122,9 +118,7 @@ static uint32_t get_connection(struct dcom_call *c, const void *inv, void *outv)
 	memset(&rq, 0, sizeof(rq));
 	rq.tsih = in->tsih;
 	rq.cid = in->cid;
-	hr = istm_svc(SVC_SESSION_GET_CONN, &rq, sizeof(rq), &r, sizeof(r), &got);
-	if (hr == S_OK && got != sizeof(r))
-		return ERROR_NOT_READY;
+	hr = ask_session_get_conn(&rq, &r);
 	if (hr == S_OK)
 		istm_connection_from_item(&r.c, &out->c);
 	return hr;

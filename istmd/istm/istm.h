@@ -2,7 +2,7 @@
  * Copyright (C) 2026 The vhdtarget authors */
 /* istm.h: the [MS-ISTM] interfaces, as dcom_iface tables (istm/classes.c
  * lists which class answers to which), and what the interface files share:
- * asking the parent (istm_svc) and enumerators (istm_enum).  Each
+ * asking the parent (proto/ask.h) and enumerators (istm_enum).  Each
  * interface lives in its own file: parameter descriptors, then
  * implementations, then the method table in opnum order.
  *
@@ -12,20 +12,11 @@
 #define ISTMD_ISTM_H
 
 #include "dcom/dcom_int.h"
-#include "proto/proto.h"
+#include "proto/ask.h"
 
 struct istm_enum;
 
-/* --- istm_svc.c: asking the privileged parent for an ISTM operation -----
- * Send VERB (svc/svc_<area>.h) with REQ; the reply body (which starts with
- * struct svc_reply_hdr) goes to REPLY (capacity CAP), its length to *GOT
- * (may be NULL).  Returns the operation's HRESULT, or ERROR_NOT_READY when
- * the parent could not be asked or answered with a malformed reply
- * ([MS-ISTM] 3.1.4.2.1: the service is not ready). */
-uint32_t istm_svc(uint32_t verb, const void *req, size_t len, void *reply, size_t cap,
-		  size_t *got);
-/* The same for a verb whose reply is only the HRESULT. */
-uint32_t istm_svc_hr(uint32_t verb, const void *req, size_t len);
+/* Asking the privileged parent: the stubs of proto/ask.h, one per verb. */
 
 /* --- istm_enum.c: enumerators ([MS-ISTM] 3.1.4.2.2) ----------------------
  * Every IEnum* object is a struct istm_enum (its dcom object state): a
@@ -37,7 +28,7 @@ uint32_t istm_svc_hr(uint32_t verb, const void *req, size_t len);
  *
  * The parent answers the kind's verb with SVC enumerate semantics:
  * request struct svc_enum_req, reply struct svc_enum_reply followed by N
- * items of ITEM_SIZE bytes (see svc/svc.h).
+ * items of ITEM_SIZE bytes (see proto/proto.h).
  *
  * Wire choices (README "Enumerators"): the IDL's pElements is one element,
  * so Next returns at most one item per call whatever ulNumElements asks

@@ -109,14 +109,11 @@ static uint32_t refresh(struct wtdisk *w)
 {
 	struct svc_disk_ref_req rq = { w->info.wtd };
 	struct svc_disk_reply *r = malloc(sizeof(*r));
-	size_t got;
 	uint32_t hr;
 
 	if (!r)
 		return E_OUTOFMEMORY;
-	hr = istm_svc(SVC_DISK_GET, &rq, sizeof(rq), r, sizeof(*r), &got);
-	if (hr == S_OK && got < sizeof(*r))
-		hr = ERROR_NOT_READY;
+	hr = ask_disk_get(&rq, r);
 	if (hr == S_OK) {
 		w->info.mappings = r->info.mappings;
 		w->info.children = r->info.children;
@@ -366,7 +363,7 @@ static uint32_t save(struct dcom_call *c, const void *in, void *out)
 	memcpy(rq.description, w->info.description, sizeof(rq.description));
 	rq.wtd_flags = w->info.wtd_flags & (SVC_WTD_FLAG_ENABLE_LUN_MAPPING | SVC_WTD_FLAG_READ_ONLY);
 	rq.enabled = w->info.enabled ? 1 : 0;
-	return istm_svc_hr(SVC_DISK_SAVE, &rq, sizeof(rq));
+	return ask_disk_save(&rq);
 }
 
 static uint32_t mount_direct(struct dcom_call *c, const void *in, void *out)
@@ -377,7 +374,7 @@ static uint32_t mount_direct(struct dcom_call *c, const void *in, void *out)
 	DISK(w);
 
 	rq.wtd = w->info.wtd;
-	return istm_svc_hr(SVC_DISK_MOUNT, &rq, sizeof(rq));
+	return ask_disk_mount(&rq);
 }
 
 static uint32_t dismount(struct dcom_call *c, const void *in, void *out)
@@ -388,7 +385,7 @@ static uint32_t dismount(struct dcom_call *c, const void *in, void *out)
 	DISK(w);
 
 	rq.wtd = w->info.wtd;
-	return istm_svc_hr(SVC_DISK_DISMOUNT, &rq, sizeof(rq));
+	return ask_disk_dismount(&rq);
 }
 
 static uint32_t enum_lm_mount_points(struct dcom_call *c, const void *in, void *outv)
@@ -404,7 +401,6 @@ static uint32_t get_volume_guid(struct dcom_call *c, const void *in, void *outv)
 	struct guid_param *out = outv;
 	struct svc_disk_volume_req *rq;
 	struct svc_disk_volume_reply r;
-	size_t got;
 	uint32_t hr;
 	DISK(w);
 
@@ -414,9 +410,7 @@ static uint32_t get_volume_guid(struct dcom_call *c, const void *in, void *outv)
 	if (!rq)
 		return E_OUTOFMEMORY;
 	memcpy(rq->path, w->info.path, sizeof(rq->path));
-	hr = istm_svc(SVC_DISK_VOLUME, rq, sizeof(*rq), &r, sizeof(r), &got);
-	if (hr == S_OK && got < sizeof(r))
-		hr = ERROR_NOT_READY;
+	hr = ask_disk_volume(rq, &r);
 	if (hr == S_OK)
 		memcpy(out->guid.b, r.guid, 16);
 	return hr;

@@ -163,7 +163,6 @@ static uint32_t create(struct dcom_call *c, uint16_t type, const struct ndr_bstr
 		       uint32_t flags, struct svc_disk_reply **r)
 {
 	struct svc_disk_create_req *rq = ndr_arena_zalloc(&c->arena, sizeof(*rq));
-	size_t got;
 	uint32_t hr;
 
 	*r = ndr_arena_zalloc(&c->arena, sizeof(**r));
@@ -182,9 +181,7 @@ static uint32_t create(struct dcom_call *c, uint16_t type, const struct ndr_bstr
 	rq->wtd_type = type;
 	rq->flags = flags | (clear ? SVC_DISK_CREATE_CLEAR : 0);
 	rq->wtd = wtd;
-	hr = istm_svc(SVC_DISK_CREATE, rq, sizeof(*rq), *r, sizeof(**r), &got);
-	if (hr == S_OK && got < sizeof(**r))
-		hr = ERROR_NOT_READY;
+	hr = ask_disk_create(rq, *r);
 	return hr;
 }
 
@@ -217,21 +214,18 @@ static uint32_t delete_wtdisk(struct dcom_call *c, const void *inv, void *out)
 
 	(void)c;
 	(void)out;
-	return istm_svc_hr(SVC_DISK_DELETE, &rq, sizeof(rq));
+	return ask_disk_delete(&rq);
 }
 
 static uint32_t get_disk(struct dcom_call *c, uint32_t wtd, struct ndr_blob **mip)
 {
 	struct svc_disk_ref_req rq = { wtd };
 	struct svc_disk_reply *r = ndr_arena_zalloc(&c->arena, sizeof(*r));
-	size_t got;
 	uint32_t hr;
 
 	if (!r)
 		return E_OUTOFMEMORY;
-	hr = istm_svc(SVC_DISK_GET, &rq, sizeof(rq), r, sizeof(*r), &got);
-	if (hr == S_OK && got < sizeof(*r))
-		hr = ERROR_NOT_READY;
+	hr = ask_disk_get(&rq, r);
 	if (hr != S_OK)
 		return hr;
 	return istm_wtdisk_export(c, &r->info, mip);
@@ -251,7 +245,6 @@ static uint32_t enum_same_volume_by_path(struct dcom_call *c, const void *inv, v
 	struct mip_out *out = outv;
 	struct svc_disk_volume_req *rq = ndr_arena_zalloc(&c->arena, sizeof(*rq));
 	struct svc_disk_volume_reply r;
-	size_t got;
 	uint32_t hr;
 
 	if (!rq)
@@ -259,9 +252,7 @@ static uint32_t enum_same_volume_by_path(struct dcom_call *c, const void *inv, v
 	hr = bstr_in(c, in->path, rq->path, sizeof(rq->path));
 	if (hr != S_OK)
 		return hr == E_POINTER ? E_INVALIDARG : hr;
-	hr = istm_svc(SVC_DISK_VOLUME, rq, sizeof(*rq), &r, sizeof(r), &got);
-	if (hr == S_OK && got < sizeof(r))
-		hr = ERROR_NOT_READY;
+	hr = ask_disk_volume(rq, &r);
 	if (hr != S_OK)
 		return hr;
 	return istm_enum_wtdisk_new(c, r.drive, &out->mip);
@@ -273,14 +264,11 @@ static uint32_t enum_same_volume(struct dcom_call *c, const void *inv, void *out
 	struct mip_out *out = outv;
 	struct svc_disk_ref_req rq = { in->wtd };
 	struct svc_disk_reply *r = ndr_arena_zalloc(&c->arena, sizeof(*r));
-	size_t got;
 	uint32_t hr;
 
 	if (!r)
 		return E_OUTOFMEMORY;
-	hr = istm_svc(SVC_DISK_GET, &rq, sizeof(rq), r, sizeof(*r), &got);
-	if (hr == S_OK && got < sizeof(*r))
-		hr = ERROR_NOT_READY;
+	hr = ask_disk_get(&rq, r);
 	if (hr != S_OK)
 		return hr;
 	return istm_enum_wtdisk_new(c, r->info.drive, &out->mip);
@@ -319,7 +307,7 @@ static uint32_t close_wtdisk(struct dcom_call *c, const void *inv, void *out)
 
 	(void)c;
 	(void)out;
-	return istm_svc_hr(SVC_DISK_CLOSE, &rq, sizeof(rq));
+	return ask_disk_close(&rq);
 }
 
 /* ---- IWTDiskMgr4 ---- */

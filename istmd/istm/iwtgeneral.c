@@ -5,7 +5,7 @@
  * schedule, access check, cluster state.
  *
  * What persists (the schedule) and the server identity belong to the
- * privileged parent; this file asks it through priv_call() and never
+ * privileged parent; this file asks it through its stubs (proto/ask.h) and never
  * touches the state directory itself.  The name is kept by the parent
  * (svc_session.h SVC_SESSION_{GET,SET}_NAME, a setting in the store, so it
  * survives restarts; default: the host name, as <124> says Windows does).
@@ -99,18 +99,6 @@ static NDR_PARAMS_TYPE(schedule_param_t, struct schedule_param, schedule_param_f
 
 /* ---- implementations ---- */
 
-/* A parent that cannot answer makes the service "not ready" (3.1.4.2.1). */
-static uint32_t ask_parent(enum priv_verb verb, const void *req, size_t req_len,
-			   void *reply, size_t want)
-{
-	uint8_t none[1];
-	size_t len = want;
-
-	if (priv_call(verb, req, req_len, reply ? reply : none, &len) < 0 || len != want)
-		return HR_ERROR_NOT_READY;
-	return S_OK;
-}
-
 static uint32_t get_guid(struct dcom_call *c, const void *in, void *outv)
 {
 	struct guid_out *out = outv;
@@ -125,15 +113,12 @@ static uint32_t get_name(struct dcom_call *c, const void *in, void *outv)
 {
 	struct bstr_param *out = outv;
 	struct svc_name_reply r;
-	size_t got;
 	uint32_t hr;
 
 	(void)in;
-	hr = istm_svc(SVC_SESSION_GET_NAME, NULL, 0, &r, sizeof(r), &got);
+	hr = ask_general_get_name(&r);
 	if (hr != S_OK)
 		return hr;
-	if (got != sizeof(r) || !memchr(r.name, 0, sizeof(r.name)))
-		return ERROR_NOT_READY;
 	return ndr_bstr_from_utf8(&c->arena, r.name[0] ? r.name : dcom_cfg.info.host_name,
 				  &out->s) < 0 ? E_OUTOFMEMORY : S_OK;
 }
@@ -151,7 +136,7 @@ static uint32_t put_name(struct dcom_call *c, const void *inv, void *out)
 		return E_INVALIDARG;
 	memset(&rq, 0, sizeof(rq));
 	strcpy(rq.name, name);
-	return istm_svc_hr(SVC_SESSION_SET_NAME, &rq, sizeof(rq));
+	return ask_general_set_name(&rq);
 }
 
 static uint32_t get_license(struct dcom_call *c, const void *in, void *outv)
@@ -208,7 +193,7 @@ static uint32_t get_schedule(struct dcom_call *c, const void *inv, void *outv)
 	(void)c;
 	(void)inv;
 	memset(&reply, 0, sizeof(reply));
-	hr = ask_parent(PRIV_GET_SCHEDULE, NULL, 0, &reply, sizeof(reply));
+	hr = ask_general_get_schedule(&reply) < 0 ? ERROR_NOT_READY : S_OK;
 	if (hr != S_OK)
 		return hr;
 	out->s.every_day = reply.every_day ? 1 : 0;
@@ -230,7 +215,7 @@ static uint32_t set_schedule(struct dcom_call *c, const void *inv, void *out)
 	req.every_day = in->s.every_day;
 	req.day = in->s.day;
 	req.start_time = in->s.start_time;
-	return ask_parent(PRIV_SET_SCHEDULE, &req, sizeof(req), NULL, 0);
+	return ask_general_set_schedule(&req) < 0 ? ERROR_NOT_READY : S_OK;
 }
 
 /* Opnums 3..14, in order. */

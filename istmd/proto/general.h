@@ -41,13 +41,4 @@ struct svc_name_reply {
 	char name[SVC_SERVER_NAME_MAX + 1]; /* "" when never set */
 };
 
-/* Names the ISTM interfaces used before they called the per-verb stubs;
- * they go with the last such call. */
-enum priv_verb {
-	PRIV_SET_SCHEDULE = SVC_GENERAL_SET_SCHEDULE,
-	PRIV_GET_SCHEDULE = SVC_GENERAL_GET_SCHEDULE,
-};
-#define SVC_SESSION_GET_NAME SVC_GENERAL_GET_NAME
-#define SVC_SESSION_SET_NAME SVC_GENERAL_SET_NAME
-
 #endif /* ISTMD_PROTO_GENERAL_H */

@@ -67,19 +67,19 @@ void rpc_set_tick_hook(rpc_tick_fn fn, unsigned period_ms)
 int priv_call(uint32_t verb, const void *req, size_t req_len, void *reply, size_t *reply_len)
 {
 	switch ((uint32_t)verb) {
-	case PRIV_SET_SCHEDULE:
+	case SVC_GENERAL_SET_SCHEDULE:
 		if (req_len != sizeof(schedule))
 			return -EINVAL;
 		memcpy(&schedule, req, sizeof(schedule));
 		*reply_len = 0;
 		return 0;
-	case PRIV_GET_SCHEDULE:
+	case SVC_GENERAL_GET_SCHEDULE:
 		if (*reply_len < sizeof(schedule))
 			return -EMSGSIZE;
 		memcpy(reply, &schedule, sizeof(schedule));
 		*reply_len = sizeof(schedule);
 		return 0;
-	case SVC_SESSION_SET_NAME: {
+	case SVC_GENERAL_SET_NAME: {
 		struct svc_reply_hdr h = { S_OK };
 
 		if (req_len != sizeof(struct svc_name_req) || *reply_len < sizeof(h))
@@ -90,7 +90,7 @@ int priv_call(uint32_t verb, const void *req, size_t req_len, void *reply, size_
 		*reply_len = sizeof(h);
 		return 0;
 	}
-	case SVC_SESSION_GET_NAME: {
+	case SVC_GENERAL_GET_NAME: {
 		struct svc_name_reply r;
 
 		if (*reply_len < sizeof(r))

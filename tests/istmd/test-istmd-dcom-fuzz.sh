@@ -27,7 +27,7 @@ cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefin
         -I$top_srcdir/tests/istmd"
 # the object layers once, then one link per harness
 mkdir -p "$tmp/obj"
-for f in "$src"/ndr/*.c "$src"/dcom/*.c "$src"/istm/*.c "$src/log.c" "$src/rpc/rpc_buf.c" \
+for f in "$src"/ndr/*.c "$src"/dcom/*.c "$src"/istm/*.c "$src/log.c" "$src/rpc/rpc_buf.c" "$src/net/priv/ask.c" \
          "$top_srcdir/tests/istmd/dcom-standin.c" "$top_srcdir/tests/istmd/istm-tables.c"; do
     # shellcheck disable=SC2086
     clang $cflags -c -o "$tmp/obj/$(basename "$f" .c).o" "$f" || fail "compiling $f"
