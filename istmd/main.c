@@ -2,8 +2,8 @@
  * Copyright (C) 2026 The vhdtarget authors */
 /* main.c: istmd's command line, configuration file and process model.
  * The process started by the administrator becomes the privileged parent
- * (priv/priv_parent.c): it opens the listening sockets, then re-executes
- * itself as the unprivileged network child (netchild.c) with --role=net.
+ * (parent/parent.c): it opens the listening sockets, then re-executes
+ * itself as the unprivileged network child (net/netchild.c) with --role=net.
  * Trade-off: the configuration file takes the long option names as keys,
  * so there is one list of settings and the command line wins. */
 #include <config.h>
@@ -21,11 +21,12 @@
 
 #include <nettle/md4.h>
 
+#include "auth/ntlmv2.h"
 #include "istmd.h"
 #include "log.h"
-#include "paths/paths.h"
-#include "priv/priv.h"
-#include "svc/svc.h"
+#include "parent/parent.h"
+#include "parent/paths/paths.h"
+#include "parent/svc/svc.h"
 #include "rpc/ntlmssp.h"
 
 struct settings {

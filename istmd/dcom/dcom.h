@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 
+#include "proto/general.h"
 #include "rpc/rpc_dispatch.h"
 
 #define DCOM_DEFAULT_PING_PERIOD_S 120u  /* [MS-DCOM] 3.2.6.2: 120 s ... */
@@ -27,7 +28,7 @@
  * times. */
 void dcom_set_ping(unsigned period_s, unsigned missed);
 
-/* INFO: the server's identity (PRIV_GET_SERVER_INFO, copied).
+/* INFO: the server's identity (SVC_GENERAL_SERVER_INFO, copied).
  * EXPORTER_PORT: the TCP port of the object exporter, put in string
  * bindings after the address the client dialled.  Returns 0 or a negative
  * errno (registration failed).  (Also declared in rpc/rpc_dispatch.h.) */

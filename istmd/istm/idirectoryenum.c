@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_device.h"
+#include "proto/device.h"
 
 /* The object's state. */
 struct dir_walk {
@@ -32,17 +32,16 @@ static uint32_t step(struct dcom_call *c, struct dir_walk *w, struct DIRECTORY_D
 {
 	struct svc_device_dir_req *rq = ndr_arena_zalloc(&c->arena, sizeof(*rq));
 	struct svc_device_dir_reply *rp = ndr_arena_zalloc(&c->arena, sizeof(*rp));
-	size_t got;
 	uint32_t hr;
 
 	if (!rq || !rp)
 		return E_OUTOFMEMORY;
 	memcpy(rq->dir, w->dir, sizeof(rq->dir));
 	memcpy(rq->after, w->after, sizeof(rq->after));
-	hr = istm_svc(SVC_DEVICE_LIST_DIR, rq, sizeof(*rq), rp, sizeof(*rp), &got);
+	hr = ask_device_list_dir(rq, rp);
 	if (hr != S_OK)
 		return hr;
-	if (got != sizeof(*rp) || !memchr(rp->name, 0, sizeof(rp->name)) ||
+	if (!memchr(rp->name, 0, sizeof(rp->name)) ||
 	    !memchr(rp->full, 0, sizeof(rp->full)))
 		return ERROR_NOT_READY;
 	memset(d, 0, sizeof(*d));

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_session.h"
+#include "proto/session.h"
 
 void istm_connection_from_item(const struct svc_conn_item *it, struct CONNECTION *out)
 {

@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "istm/istm.h"
-#include "svc/svc_target.h"
+#include "proto/target.h"
 
 static uint32_t host_to_wire(struct dcom_call *c, const struct istm_enum *e, const void *item,
 			     void *elem)

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_disk.h"
+#include "proto/disk.h"
 
 static uint32_t to_wire(struct dcom_call *c, const struct istm_enum *e, const void *item,
 			void *elem)

@@ -10,7 +10,7 @@
 #include <config.h>
 
 #include "istm/istm.h"
-#include "svc/svc_device.h"
+#include "proto/device.h"
 
 const struct istm_enum_kind istm_kind_resource_group = {
 	.name = "IEnumResourceGroup",

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_session.h"
+#include "proto/session.h"
 
 void istm_session2_from_item(const struct svc_session_item *it, struct SESSION2 *out)
 {

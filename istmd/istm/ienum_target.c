@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_target.h"
+#include "proto/target.h"
 
 /* ---- IEnumIDMethod: ID ---- */
 static uint32_t id_to_wire(struct dcom_call *c, const struct istm_enum *e, const void *item,

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_device.h"
+#include "proto/device.h"
 
 void istm_volume2_fill(struct VOLUME2 *v, const struct svc_device_volume *from)
 {

@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_target.h"
+#include "proto/target.h"
 
 /* The object's state. */
 struct ihost {
@@ -42,7 +42,7 @@ static void host_free(void *p)
 	if (h && h->placeholder) {
 		memset(&rq, 0, sizeof(rq));
 		rq.id = h->t.id;
-		(void)istm_svc_hr(SVC_TARGET_DISCARD, &rq, sizeof(rq));
+		(void)ask_target_discard(&rq);
 	}
 	if (h)
 		memset(h, 0, sizeof(*h));  /* secrets */
@@ -161,7 +161,7 @@ static uint32_t put_checked(struct dcom_call *c, const struct ndr_bstr *value, u
 	rq.id = h->t.id;
 	rq.what = what;
 	snprintf(rq.value, sizeof(rq.value), "%s", v);
-	hr = istm_svc(SVC_TARGET_CHECK, &rq, sizeof(rq), &rp, sizeof(rp), NULL);
+	hr = ask_target_check(&rq, &rp);
 	if (hr != S_OK)
 		return hr;
 	if (strnlen(rp.value, sizeof(rp.value)) >= cap)
@@ -243,7 +243,7 @@ static uint32_t ask_status(struct dcom_call *c, struct svc_target_status_reply *
 
 	memset(&rq, 0, sizeof(rq));
 	rq.id = h->t.id;
-	return istm_svc(SVC_TARGET_STATUS, &rq, sizeof(rq), rp, sizeof(*rp), NULL);
+	return ask_target_status(&rq, rp);
 }
 
 uint32_t IHost_get_Status(struct dcom_call *c, struct IHost_get_Status_out *out)
@@ -295,7 +295,7 @@ static uint32_t change_id(struct dcom_call *c, const struct ID *id, uint32_t op)
 		rq.method = id->eMethod;
 		snprintf(rq.value, sizeof(rq.value), "%s", v);
 	}
-	return istm_svc_hr(SVC_TARGET_ID, &rq, sizeof(rq));
+	return ask_target_id(&rq);
 }
 
 uint32_t IHost_AddID(struct dcom_call *c, const struct IHost_AddID_in *in)
@@ -334,7 +334,7 @@ static uint32_t change_lun(struct dcom_call *c, uint32_t op, uint32_t wtd, uint3
 	rq.op = op;
 	rq.wtd = wtd;
 	rq.lun = lun;
-	return istm_svc_hr(SVC_TARGET_LUN, &rq, sizeof(rq));
+	return ask_target_lun(&rq);
 }
 
 uint32_t IHost_AddWTDisk(struct dcom_call *c, const struct IHost_AddWTDisk_in *in)
@@ -396,7 +396,7 @@ uint32_t IHost_Save(struct dcom_call *c)
 	if (!rq || !rp)
 		return E_OUTOFMEMORY;
 	rq->t = h->t;
-	hr = istm_svc(SVC_TARGET_SAVE, rq, sizeof(*rq), rp, sizeof(*rp), NULL);
+	hr = ask_target_save(rq, rp);
 	memset(rq, 0, sizeof(*rq));
 	if (hr != S_OK)
 		return hr;

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_target.h"
+#include "proto/target.h"
 
 /* A BSTR name argument into DST (CAP bytes): E_INVALIDARG when NULL or
  * empty or not UTF-16, TOO_LONG when it does not fit. */
@@ -53,14 +53,14 @@ static uint32_t new_host(struct dcom_call *c, const struct ndr_bstr *host_name,
 	rp = ndr_arena_zalloc(&c->arena, sizeof(*rp));
 	if (!rp)
 		return E_OUTOFMEMORY;
-	hr = istm_svc(SVC_TARGET_NEW, &rq, sizeof(rq), rp, sizeof(*rp), NULL);
+	hr = ask_target_new(&rq, rp);
 	if (hr != S_OK)
 		return hr;
 	hr = istm_host_export(c, &rp->t, mip);
 	if (hr != S_OK) {
 		struct svc_target_id_req d = { rp->t.id };
 
-		(void)istm_svc_hr(SVC_TARGET_DISCARD, &d, sizeof(d));
+		(void)ask_target_discard(&d);
 	}
 	return hr;
 }
@@ -85,7 +85,7 @@ static uint32_t get_by(struct dcom_call *c, const struct ndr_bstr *key, uint32_t
 	rp = ndr_arena_zalloc(&c->arena, sizeof(*rp));
 	if (!rp)
 		return E_OUTOFMEMORY;
-	hr = istm_svc(SVC_TARGET_GET, &rq, sizeof(rq), rp, sizeof(*rp), NULL);
+	hr = ask_target_get(&rq, rp);
 	if (hr != S_OK)
 		return hr;
 	hr = istm_host_export(c, &rp->t, mip);
@@ -114,7 +114,7 @@ uint32_t IHostMgr_DeleteHost(struct dcom_call *c, const struct IHostMgr_DeleteHo
 	memset(&rq, 0, sizeof(rq));
 	if ((hr = name_arg(c, in->HostName, rq.name, sizeof(rq.name), E_INVALIDARG)) != S_OK)
 		return hr;
-	return istm_svc_hr(SVC_TARGET_DELETE, &rq, sizeof(rq));
+	return ask_target_delete(&rq);
 }
 
 uint32_t IHostMgr2_NewHost2(struct dcom_call *c, const struct IHostMgr2_NewHost2_in *in,

@@ -23,8 +23,8 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_device.h"
-#include "svc/svc_target.h"
+#include "proto/device.h"
+#include "proto/target.h"
 
 /* ---- helpers ---- */
 
@@ -40,7 +40,8 @@ static uint32_t to_path(struct dcom_call *c, const struct ndr_bstr *b, char *out
 }
 
 /* A verb taking one path and answering only the HRESULT. */
-static uint32_t path_verb(struct dcom_call *c, uint32_t verb, const struct ndr_bstr *b,
+static uint32_t path_verb(struct dcom_call *c, uint32_t (*ask)(const struct svc_device_path_req *),
+			  const struct ndr_bstr *b,
 			  uint32_t bad)
 {
 	struct svc_device_path_req *rq = ndr_arena_zalloc(&c->arena, sizeof(*rq));
@@ -49,16 +50,18 @@ static uint32_t path_verb(struct dcom_call *c, uint32_t verb, const struct ndr_b
 	if (!rq)
 		return E_OUTOFMEMORY;
 	hr = to_path(c, b, rq->path, bad);
-	return hr == S_OK ? istm_svc_hr(verb, rq, sizeof(*rq)) : hr;
+	return hr == S_OK ? ask(rq) : hr;
 }
 
 /* A verb taking one path and answering a volume. */
-static uint32_t volume_verb(struct dcom_call *c, uint32_t verb, const struct ndr_bstr *b,
+static uint32_t volume_verb(struct dcom_call *c,
+			    uint32_t (*ask)(const struct svc_device_path_req *,
+					    struct svc_device_volume_reply *),
+			    const struct ndr_bstr *b,
 			    struct svc_device_volume *v)
 {
 	struct svc_device_path_req *rq = ndr_arena_zalloc(&c->arena, sizeof(*rq));
 	struct svc_device_volume_reply rp;
-	size_t got;
 	uint32_t hr;
 
 	if (!rq)
@@ -66,11 +69,9 @@ static uint32_t volume_verb(struct dcom_call *c, uint32_t verb, const struct ndr
 	hr = to_path(c, b, rq->path, E_INVALIDARG);
 	if (hr != S_OK)
 		return hr;
-	hr = istm_svc(verb, rq, sizeof(*rq), &rp, sizeof(rp), &got);
+	hr = ask(rq, &rp);
 	if (hr != S_OK)
 		return hr;
-	if (got != sizeof(rp))
-		return ERROR_NOT_READY;
 	*v = rp.v;
 	v->drive[sizeof(v->drive) - 1] = 0;
 	v->guid[sizeof(v->guid) - 1] = 0;
@@ -107,7 +108,7 @@ static uint32_t find_portal(struct dcom_call *c, const struct ndr_bstr *b,
 	rq.cursor = -1;
 	rq.max = 1;
 	for (;;) {
-		hr = istm_svc(SVC_TARGET_ENUM_PORTALS, &rq, sizeof(rq), reply, cap, &got);
+		hr = ask_enum(SVC_TARGET_ENUM_PORTALS, &rq, reply, cap, &got);
 		if (hr != S_OK)
 			return hr;
 		if (got < sizeof(rp))
@@ -174,7 +175,7 @@ uint32_t ILocalDeviceMgr_EnumVolumes(struct dcom_call *c,
 uint32_t ILocalDeviceMgr_IsValidWtDevice(struct dcom_call *c,
 					 const struct ILocalDeviceMgr_IsValidWtDevice_in *in)
 {
-	return path_verb(c, SVC_DEVICE_IS_VALID, in->DevicePath, E_INVALIDARG);
+	return path_verb(c, ask_device_is_valid, in->DevicePath, E_INVALIDARG);
 }
 
 uint32_t ILocalDeviceMgr_IsDiskPartAvailable(struct dcom_call *c,
@@ -198,7 +199,7 @@ uint32_t ILocalDeviceMgr_CreateWtFile(struct dcom_call *c,
 		return hr;
 	rq->size = in->hyFileSize;
 	rq->sparse = in->bSparse ? 1 : 0;
-	return istm_svc_hr(SVC_DEVICE_CREATE, rq, sizeof(*rq));
+	return ask_device_create(rq);
 }
 
 uint32_t ILocalDeviceMgr_GrowWtFile(struct dcom_call *c,
@@ -213,32 +214,32 @@ uint32_t ILocalDeviceMgr_GrowWtFile(struct dcom_call *c,
 	if (hr != S_OK)
 		return hr;
 	rq->add = in->hyAdditionalSize;
-	return istm_svc_hr(SVC_DEVICE_GROW, rq, sizeof(*rq));
+	return ask_device_grow(rq);
 }
 
 uint32_t ILocalDeviceMgr_DeleteWtFile(struct dcom_call *c,
 				      const struct ILocalDeviceMgr_DeleteWtFile_in *in)
 {
-	return path_verb(c, SVC_DEVICE_DELETE, in->FilePath, E_INVALIDARG);
+	return path_verb(c, ask_device_delete, in->FilePath, E_INVALIDARG);
 }
 
 uint32_t ILocalDeviceMgr_IsPathValid(struct dcom_call *c,
 				     const struct ILocalDeviceMgr_IsPathValid_in *in)
 {
 	/* 3.30.4.9: a malformed path is E_FAIL here */
-	return path_verb(c, SVC_DEVICE_PATH_VALID, in->FilePath, E_FAIL);
+	return path_verb(c, ask_device_path_valid, in->FilePath, E_FAIL);
 }
 
 uint32_t ILocalDeviceMgr_IsPathNtfs(struct dcom_call *c,
 				    const struct ILocalDeviceMgr_IsPathNtfs_in *in)
 {
-	return path_verb(c, SVC_DEVICE_IS_NTFS, in->Path, E_INVALIDARG);
+	return path_verb(c, ask_device_is_ntfs, in->Path, E_INVALIDARG);
 }
 
 uint32_t ILocalDeviceMgr_DoesFileExist(struct dcom_call *c,
 				       const struct ILocalDeviceMgr_DoesFileExist_in *in)
 {
-	return path_verb(c, SVC_DEVICE_EXISTS, in->FilePath, E_INVALIDARG);
+	return path_verb(c, ask_device_exists, in->FilePath, E_INVALIDARG);
 }
 
 uint32_t ILocalDeviceMgr_GetDriveInfo(struct dcom_call *c,
@@ -248,7 +249,7 @@ uint32_t ILocalDeviceMgr_GetDriveInfo(struct dcom_call *c,
 	struct svc_device_volume v;
 	uint32_t hr;
 
-	hr = volume_verb(c, SVC_DEVICE_DRIVE_INFO, in->Drive, &v);
+	hr = volume_verb(c, ask_device_drive_info, in->Drive, &v);
 	if (hr != S_OK)
 		return hr;
 	ndr_wchar_fixed_set(out->pDriveInfo.szDrive, 20, v.drive);
@@ -293,7 +294,7 @@ uint32_t ILocalDeviceMgr2_GetVolumeInfo(struct dcom_call *c,
 	struct svc_device_volume v;
 	uint32_t hr;
 
-	hr = volume_verb(c, SVC_DEVICE_VOLUME_INFO, in->VolumePath, &v);
+	hr = volume_verb(c, ask_device_volume_info, in->VolumePath, &v);
 	if (hr == S_OK)
 		istm_volume2_fill(&out->pVolumeInfo, &v);
 	return hr;
@@ -315,7 +316,7 @@ uint32_t ILocalDeviceMgr2_GetResourceGroupFromPath(
 {
 	uint32_t hr;
 
-	hr = path_verb(c, SVC_DEVICE_RG_FROM_PATH, in->FilePath, E_INVALIDARG);
+	hr = path_verb(c, ask_device_rg_from_path, in->FilePath, E_INVALIDARG);
 	if (hr != S_OK)
 		return hr;
 	return ndr_bstr_from_utf8(&c->arena, "", &out->pResourceGroup) < 0 ? E_OUTOFMEMORY : S_OK;
@@ -361,5 +362,5 @@ uint32_t ILocalDeviceMgr3_CreateDiffWtFile(struct dcom_call *c,
 	hr = to_path(c, in->FilePath, rq->path, E_INVALIDARG);
 	if (hr == S_OK)
 		hr = to_path(c, in->ParentPath, rq->parent, E_INVALIDARG);
-	return hr == S_OK ? istm_svc_hr(SVC_DEVICE_CREATE_DIFF, rq, sizeof(*rq)) : hr;
+	return hr == S_OK ? ask_device_create_diff(rq) : hr;
 }

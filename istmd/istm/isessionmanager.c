@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_session.h"
+#include "proto/session.h"
 
 uint32_t ISessionManager_EnumSessions(struct dcom_call *c,
 				      struct ISessionManager_EnumSessions_out *out)
@@ -31,16 +31,13 @@ uint32_t ISessionManager2_EnumSessions2(struct dcom_call *c,
 static uint32_t get(uint16_t tsih, struct svc_session_reply *out)
 {
 	struct svc_session_req rq;
-	size_t got;
 	uint32_t hr;
 
 	if (tsih == 0)
 		return E_INVALIDARG;   /* "MUST NOT be zero" */
 	memset(&rq, 0, sizeof(rq));
 	rq.tsih = tsih;
-	hr = istm_svc(SVC_SESSION_GET, &rq, sizeof(rq), out, sizeof(*out), &got);
-	if (hr == S_OK && got != sizeof(*out))
-		return ERROR_NOT_READY;
+	hr = ask_session_get(&rq, out);
 	return hr;
 }
 
@@ -75,7 +72,6 @@ uint32_t ISessionManager2_GetConnection(struct dcom_call *c,
 {
 	struct svc_session_req rq;
 	struct svc_conn_reply r;
-	size_t got;
 	uint32_t hr;
 
 	(void)c;
@@ -84,9 +80,7 @@ uint32_t ISessionManager2_GetConnection(struct dcom_call *c,
 	memset(&rq, 0, sizeof(rq));
 	rq.tsih = in->TSIH;
 	rq.cid = in->CID;
-	hr = istm_svc(SVC_SESSION_GET_CONN, &rq, sizeof(rq), &r, sizeof(r), &got);
-	if (hr == S_OK && got != sizeof(r))
-		return ERROR_NOT_READY;
+	hr = ask_session_get_conn(&rq, &r);
 	if (hr == S_OK)
 		istm_connection_from_item(&r.c, &out->pConnectionInfo);
 	return hr;

@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "state/state.h"
-#include "svc/svc_session.h"
+#include "proto/rows.h"
+#include "proto/session.h"
 
 static uint32_t initiator_to_wire(struct dcom_call *c, const struct istm_enum *e,
 				  const void *item, void *elem)

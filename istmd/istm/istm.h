@@ -6,7 +6,7 @@
  * structure, parameter list, NDR table and interface table, and one
  * handler per served method, Interface_Method(); the files of istm/ define
  * those handlers (one file per interface or family) and the objects they
- * hand out.  Here: asking the parent (istm_svc), enumerators (istm_enum),
+ * hand out.  Here: asking the parent (proto/ask.h), enumerators (istm_enum),
  * exporting objects, the classes (classes.c lists which class answers to
  * which interface) and the conversions the areas share.
  *
@@ -17,19 +17,11 @@
 
 #include "dcom/dcom_int.h"
 #include "idl/istm_ndr.h"   /* generated from the IDL: structures, NDR tables, handlers */
+#include "proto/ask.h"      /* the parent's verbs, one stub each */
 
 struct istm_enum;
 
-/* --- istm_svc.c: asking the privileged parent for an ISTM operation -----
- * Send VERB (svc/svc_<area>.h) with REQ; the reply body (which starts with
- * struct svc_reply_hdr) goes to REPLY (capacity CAP), its length to *GOT
- * (may be NULL).  Returns the operation's HRESULT, or ERROR_NOT_READY when
- * the parent could not be asked or answered with a malformed reply
- * ([MS-ISTM] 3.1.4.2.1: the service is not ready). */
-uint32_t istm_svc(uint32_t verb, const void *req, size_t len, void *reply, size_t cap,
-		  size_t *got);
-/* The same for a verb whose reply is only the HRESULT. */
-uint32_t istm_svc_hr(uint32_t verb, const void *req, size_t len);
+/* Asking the privileged parent: the stubs of proto/ask.h, one per verb. */
 
 /* --- istm_enum.c: enumerators ([MS-ISTM] 3.1.4.2.2) ----------------------
  * Every IEnum* object is a struct istm_enum (its dcom object state): a
@@ -41,7 +33,7 @@ uint32_t istm_svc_hr(uint32_t verb, const void *req, size_t len);
  *
  * The parent answers the kind's verb with SVC enumerate semantics:
  * request struct svc_enum_req, reply struct svc_enum_reply followed by N
- * items of ITEM_SIZE bytes (see svc/svc.h).
+ * items of ITEM_SIZE bytes (see proto/proto.h).
  *
  * Wire choices (README "Enumerators"): the IDL's pElements is one element,
  * so Next returns at most one item per call whatever ulNumElements asks

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc.h"
+#include "proto/proto.h"
 
 uint32_t istm_export(struct dcom_call *c, const struct dcom_class *cls,
 		     const struct dcom_iface *iface, void *state, void (*free_fn)(void *),
@@ -73,7 +73,7 @@ static uint32_t ask(const struct istm_enum *e, uint32_t max, uint32_t flags, uin
 	rq.arg = e->arg;
 	rq.flags = flags;
 	memcpy(rq.text, e->text, sizeof(rq.text));
-	hr = istm_svc(e->kind->verb, &rq, sizeof(rq), reply, cap, got);
+	hr = ask_enum(e->kind->verb, &rq, reply, cap, got);
 	if (hr != S_OK)
 		return hr;
 	if (*got < sizeof(*rp))

@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_disk.h"
+#include "proto/disk.h"
 
 #define CLUSTER_RESOURCE_ONLINE 2   /* [MS-CMRP] 3.1.4.1.13 ClusterResourceOnline */
 #define STATUS_IDLE 0               /* DeviceStatus Idle */
@@ -58,14 +58,11 @@ static uint32_t refresh(struct wtdisk *w)
 {
 	struct svc_disk_ref_req rq = { w->info.wtd };
 	struct svc_disk_reply *r = malloc(sizeof(*r));
-	size_t got;
 	uint32_t hr;
 
 	if (!r)
 		return E_OUTOFMEMORY;
-	hr = istm_svc(SVC_DISK_GET, &rq, sizeof(rq), r, sizeof(*r), &got);
-	if (hr == S_OK && got < sizeof(*r))
-		hr = ERROR_NOT_READY;
+	hr = ask_disk_get(&rq, r);
 	if (hr == S_OK) {
 		w->info.mappings = r->info.mappings;
 		w->info.children = r->info.children;
@@ -343,7 +340,7 @@ uint32_t IWTDisk_Save(struct dcom_call *c)
 	memcpy(rq.description, w->info.description, sizeof(rq.description));
 	rq.wtd_flags = w->info.wtd_flags & (SVC_WTD_FLAG_ENABLE_LUN_MAPPING | SVC_WTD_FLAG_READ_ONLY);
 	rq.enabled = w->info.enabled ? 1 : 0;
-	return istm_svc_hr(SVC_DISK_SAVE, &rq, sizeof(rq));
+	return ask_disk_save(&rq);
 }
 
 uint32_t IWTDisk_DVMountDirect(struct dcom_call *c)
@@ -352,7 +349,7 @@ uint32_t IWTDisk_DVMountDirect(struct dcom_call *c)
 	DISK(w);
 
 	rq.wtd = w->info.wtd;
-	return istm_svc_hr(SVC_DISK_MOUNT, &rq, sizeof(rq));
+	return ask_disk_mount(&rq);
 }
 
 uint32_t IWTDisk_DVDismount(struct dcom_call *c)
@@ -361,7 +358,7 @@ uint32_t IWTDisk_DVDismount(struct dcom_call *c)
 	DISK(w);
 
 	rq.wtd = w->info.wtd;
-	return istm_svc_hr(SVC_DISK_DISMOUNT, &rq, sizeof(rq));
+	return ask_disk_dismount(&rq);
 }
 
 uint32_t IWTDisk_EnumLMMountPoints(struct dcom_call *c, struct IWTDisk_EnumLMMountPoints_out *out)
@@ -376,7 +373,6 @@ uint32_t IWTDisk_GetDeviceVolumeGuid(struct dcom_call *c,
 {
 	struct svc_disk_volume_req *rq;
 	struct svc_disk_volume_reply r;
-	size_t got;
 	uint32_t hr;
 	DISK(w);
 
@@ -386,9 +382,7 @@ uint32_t IWTDisk_GetDeviceVolumeGuid(struct dcom_call *c,
 	if (!rq)
 		return E_OUTOFMEMORY;
 	memcpy(rq->path, w->info.path, sizeof(rq->path));
-	hr = istm_svc(SVC_DISK_VOLUME, rq, sizeof(*rq), &r, sizeof(r), &got);
-	if (hr == S_OK && got < sizeof(r))
-		hr = ERROR_NOT_READY;
+	hr = ask_disk_volume(rq, &r);
 	if (hr == S_OK)
 		memcpy(out->pGuid.b, r.guid, 16);
 	return hr;

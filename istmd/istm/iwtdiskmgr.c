@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_disk.h"
+#include "proto/disk.h"
 
 #define WTD_ANY 0xffffffffu          /* nWTD -1: the next index */
 
@@ -46,7 +46,6 @@ static uint32_t create(struct dcom_call *c, uint16_t type, const struct ndr_bstr
 		       uint32_t flags, struct svc_disk_reply **r)
 {
 	struct svc_disk_create_req *rq = ndr_arena_zalloc(&c->arena, sizeof(*rq));
-	size_t got;
 	uint32_t hr;
 
 	*r = ndr_arena_zalloc(&c->arena, sizeof(**r));
@@ -65,9 +64,7 @@ static uint32_t create(struct dcom_call *c, uint16_t type, const struct ndr_bstr
 	rq->wtd_type = type;
 	rq->flags = flags | (clear ? SVC_DISK_CREATE_CLEAR : 0);
 	rq->wtd = wtd;
-	hr = istm_svc(SVC_DISK_CREATE, rq, sizeof(*rq), *r, sizeof(**r), &got);
-	if (hr == S_OK && got < sizeof(**r))
-		hr = ERROR_NOT_READY;
+	hr = ask_disk_create(rq, *r);
 	return hr;
 }
 
@@ -94,22 +91,19 @@ uint32_t IWTDiskMgr_DeleteWTDisk(struct dcom_call *c, const struct IWTDiskMgr_De
 	struct svc_disk_ref_req rq = { in->nWTD };
 
 	(void)c;
-	return istm_svc_hr(SVC_DISK_DELETE, &rq, sizeof(rq));
+	return ask_disk_delete(&rq);
 }
 
 /* The parent's description of disk WTD into *R (arena). */
 static uint32_t get_disk(struct dcom_call *c, uint32_t wtd, struct svc_disk_reply **r)
 {
 	struct svc_disk_ref_req rq = { wtd };
-	size_t got;
 	uint32_t hr;
 
 	*r = ndr_arena_zalloc(&c->arena, sizeof(**r));
 	if (!*r)
 		return E_OUTOFMEMORY;
-	hr = istm_svc(SVC_DISK_GET, &rq, sizeof(rq), *r, sizeof(**r), &got);
-	if (hr == S_OK && got < sizeof(**r))
-		hr = ERROR_NOT_READY;
+	hr = ask_disk_get(&rq, *r);
 	return hr;
 }
 
@@ -128,7 +122,6 @@ uint32_t IWTDiskMgr_EnumWTDisksOnSameVolumeByPath(
 {
 	struct svc_disk_volume_req *rq = ndr_arena_zalloc(&c->arena, sizeof(*rq));
 	struct svc_disk_volume_reply r;
-	size_t got;
 	uint32_t hr;
 
 	if (!rq)
@@ -136,9 +129,7 @@ uint32_t IWTDiskMgr_EnumWTDisksOnSameVolumeByPath(
 	hr = bstr_in(c, in->Path, rq->path, sizeof(rq->path));
 	if (hr != S_OK)
 		return hr == E_POINTER ? E_INVALIDARG : hr;
-	hr = istm_svc(SVC_DISK_VOLUME, rq, sizeof(*rq), &r, sizeof(r), &got);
-	if (hr == S_OK && got < sizeof(r))
-		hr = ERROR_NOT_READY;
+	hr = ask_disk_volume(rq, &r);
 	if (hr != S_OK)
 		return hr;
 	return istm_enum_wtdisk_new(c, r.drive, &out->ppEnumWTDisk);
@@ -186,7 +177,7 @@ uint32_t IWTDiskMgr2_CloseWTDisk(struct dcom_call *c, const struct IWTDiskMgr2_C
 	struct svc_disk_ref_req rq = { in->nWTD };
 
 	(void)c;
-	return istm_svc_hr(SVC_DISK_CLOSE, &rq, sizeof(rq));
+	return ask_disk_close(&rq);
 }
 
 /* ---- IWTDiskMgr4 ---- */

@@ -5,7 +5,7 @@
  * schedule, access check, cluster state.
  *
  * What persists (the schedule) and the server identity belong to the
- * privileged parent; this file asks it through priv_call() and never
+ * privileged parent; this file asks it through its stubs (proto/ask.h) and never
  * touches the state directory itself.  The name is kept by the parent
  * (svc_session.h SVC_SESSION_{GET,SET}_NAME, a setting in the store, so it
  * survives restarts; default: the host name, as <124> says Windows does).
@@ -21,22 +21,10 @@
 #include <string.h>
 
 #include "istm/istm.h"
-#include "svc/svc_session.h"
+#include "proto/general.h"
 
 #define ISTM_CLI_PATH "/usr/bin/istmctl"   /* the command-line client (contrib/) */
 #define LICENSE_TEXT  "vhdtarget istmd, GPL-2.0-or-later"
-
-/* A parent that cannot answer makes the service "not ready" (3.1.4.2.1). */
-static uint32_t ask_parent(enum priv_verb verb, const void *req, size_t req_len,
-			   void *reply, size_t want)
-{
-	uint8_t none[1];
-	size_t len = want;
-
-	if (priv_call(verb, req, req_len, reply ? reply : none, &len) < 0 || len != want)
-		return HR_ERROR_NOT_READY;
-	return S_OK;
-}
 
 uint32_t IWTGeneral_get_Guid(struct dcom_call *c, struct IWTGeneral_get_Guid_out *out)
 {
@@ -48,14 +36,11 @@ uint32_t IWTGeneral_get_Guid(struct dcom_call *c, struct IWTGeneral_get_Guid_out
 uint32_t IWTGeneral_get_Name(struct dcom_call *c, struct IWTGeneral_get_Name_out *out)
 {
 	struct svc_name_reply r;
-	size_t got;
 	uint32_t hr;
 
-	hr = istm_svc(SVC_SESSION_GET_NAME, NULL, 0, &r, sizeof(r), &got);
+	hr = ask_general_get_name(&r);
 	if (hr != S_OK)
 		return hr;
-	if (got != sizeof(r) || !memchr(r.name, 0, sizeof(r.name)))
-		return ERROR_NOT_READY;
 	return ndr_bstr_from_utf8(&c->arena, r.name[0] ? r.name : dcom_cfg.info.host_name,
 				  &out->pName) < 0 ? E_OUTOFMEMORY : S_OK;
 }
@@ -71,7 +56,7 @@ uint32_t IWTGeneral_put_Name(struct dcom_call *c, const struct IWTGeneral_put_Na
 		return E_INVALIDARG;
 	memset(&rq, 0, sizeof(rq));
 	strcpy(rq.name, name);
-	return istm_svc_hr(SVC_SESSION_SET_NAME, &rq, sizeof(rq));
+	return ask_general_set_name(&rq);
 }
 
 uint32_t IWTGeneral_get_License(struct dcom_call *c, struct IWTGeneral_get_License_out *out)
@@ -112,7 +97,7 @@ uint32_t IWTGeneral_DVGetSnapshotSchedule(struct dcom_call *c,
 	(void)c;
 	(void)in;
 	memset(&reply, 0, sizeof(reply));
-	hr = ask_parent(PRIV_GET_SCHEDULE, NULL, 0, &reply, sizeof(reply));
+	hr = ask_general_get_schedule(&reply) < 0 ? ERROR_NOT_READY : S_OK;
 	if (hr != S_OK)
 		return hr;
 	out->pSchedule.bEveryday = reply.every_day ? 1 : 0;
@@ -133,7 +118,7 @@ uint32_t IWTGeneral_DVSetSnapshotSchedule(struct dcom_call *c,
 	req.every_day = in->Schedule.bEveryday;
 	req.day = in->Schedule.eDay;
 	req.start_time = in->Schedule.hyStartTime;
-	return ask_parent(PRIV_SET_SCHEDULE, &req, sizeof(req), NULL, 0);
+	return ask_general_set_schedule(&req) < 0 ? ERROR_NOT_READY : S_OK;
 }
 
 uint32_t IWTGeneral2_IsClustered(struct dcom_call *c)

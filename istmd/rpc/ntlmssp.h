@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  * Copyright (C) 2026 The vhdtarget authors */
-/* ntlmssp.h: the server side of NTLMSSP ([MS-NLMP]): message codecs
- * (ntlmssp_msg.c), NTLMv2 verification (ntlmssp_v2.c, run by the
- * privileged parent, which holds the NT hashes) and the session's signing
- * and sealing (ntlmssp_sign.c, run by the network child).  Only NTLMv2 with
+/* ntlmssp.h: the network child's side of NTLMSSP ([MS-NLMP]): message
+ * codecs (ntlmssp_msg.c) and the session's signing and sealing
+ * (ntlmssp_sign.c).  The NTLMv2 verification runs in the privileged
+ * parent, which holds the NT hashes (auth/ntlmv2.c); what the two sides
+ * exchange for it is proto/auth.h.  Only NTLMv2 with
  * extended session security is supported; NTLMv1 and LM are refused. */
 #ifndef ISTMD_NTLMSSP_H
 #define ISTMD_NTLMSSP_H
@@ -14,6 +15,7 @@
 
 #include <nettle/arcfour.h>
 
+#include "proto/auth.h"
 #include "rpc_dispatch.h"
 
 /* [MS-NLMP] 2.2.2.5 NEGOTIATE flags */
@@ -31,7 +33,6 @@
 #define NTLMSSP_NEGOTIATE_TARGET_INFO  0x00800000u
 #define NTLMSSP_NEGOTIATE_VERSION      0x02000000u
 #define NTLMSSP_NEGOTIATE_128          0x20000000u
-#define NTLMSSP_NEGOTIATE_KEY_EXCH     0x40000000u
 #define NTLMSSP_NEGOTIATE_56           0x80000000u
 
 /* [MS-NLMP] 2.2.2.1 AV_PAIR ids */
@@ -41,9 +42,6 @@
 #define MSV_AV_DNS_COMPUTER_NAME 3
 #define MSV_AV_DNS_DOMAIN_NAME   4
 #define MSV_AV_TIMESTAMP         7
-
-#define NTLMSSP_MAX_NAME 256     /* bytes of UTF-16LE in user and domain names */
-#define NTLMSSP_MAX_NT_RESPONSE 4096 /* NTLMv2 response incl. client AV pairs */
 
 /* Names the CHALLENGE's target info carries (UTF-8, ASCII in practice). */
 struct ntlmssp_names {
@@ -69,14 +67,6 @@ struct ntlmssp_auth_msg {
 	size_t enc_key_len;          /* 0 or 16 */
 };
 
-/* Outcome of ntlmv2_verify. */
-enum ntlm_result {
-	NTLM_OK = 0,                 /* proof matched: session key valid */
-	NTLM_UNKNOWN_USER = 1,       /* no such user (decided by the caller) */
-	NTLM_BAD_PROOF = 2,          /* wrong password or tampered response */
-	NTLM_REFUSED = 3,            /* NTLMv1/LM, anonymous, missing key exchange */
-};
-
 /* ---- ntlmssp_msg.c */
 int ntlmssp_negotiate_parse(const uint8_t *msg, size_t len, uint32_t *flags);
 uint32_t ntlmssp_challenge_flags(uint32_t client_flags);
@@ -85,16 +75,6 @@ int ntlmssp_challenge_build(struct rpc_buf *out, uint32_t flags, const uint8_t c
 int ntlmssp_authenticate_parse(const uint8_t *msg, size_t len, struct ntlmssp_auth_msg *a);
 size_t ntlmssp_utf16_to_utf8(const uint8_t *in, size_t in_len, char *out, size_t out_size);
 int ntlmssp_utf8_to_utf16(const char *in, struct rpc_buf *out);
-
-/* ---- ntlmssp_v2.c */
-void ntlm_nt_hash(const uint8_t *utf16_password, size_t len, uint8_t hash[16]);
-enum ntlm_result ntlmv2_verify(const uint8_t nt_hash[16],
-			       const uint8_t *user, size_t user_len,
-			       const uint8_t *domain, size_t domain_len,
-			       const uint8_t server_challenge[8],
-			       const uint8_t *nt_resp, size_t nt_len, uint32_t flags,
-			       const uint8_t *enc_key, size_t enc_key_len,
-			       uint8_t exported_key[16]);
 
 /* ---- ntlmssp_sign.c
  * One side of an established session.  "in" is what the peer sends us,

@@ -14,7 +14,7 @@
 #include <time.h>
 
 #include "log.h"
-#include "priv/priv.h"
+#include "proto/ask.h"
 #include "rpc_auth.h"
 
 static const struct ntlmssp_names default_names = {
@@ -68,7 +68,7 @@ int rpc_auth_ntlm_authenticate(struct rpc_auth *a, const uint8_t *msg, size_t le
 		log_info("authentication refused: anonymous logon is not accepted");
 		return -EACCES;
 	}
-	if (priv_ntlm_verify(a->challenge, &m, key, &res) < 0 || res != NTLM_OK) {
+	if (ask_auth_ntlm_verify(a->challenge, &m, key, &res) < 0 || res != NTLM_OK) {
 		log_info("authentication failed for '%s': %s", a->user,
 			 res == NTLM_UNKNOWN_USER ? "unknown user" :
 			 res == NTLM_BAD_PROOF ? "wrong password" : "refused");

@@ -49,8 +49,8 @@
 #include <time.h>
 
 #include "log.h"
+#include "proto/ask.h"
 #include "ntlmssp.h"
-#include "priv/priv.h"
 #include "rpc_auth.h"
 #include "rpc_int.h"
 

@@ -2,8 +2,8 @@
  * Copyright (C) 2026 The vhdtarget authors */
 /* rpc_dispatch.h: the boundary between istmd's DCE/RPC transport (rpc/:
  * PDUs, fragments, NTLMSSP, signing and sealing) and the object layers above
- * it (ndr/, dcom/, istm/), and between the unprivileged parser process and
- * the privileged parent.
+ * it (ndr/, dcom/, istm/).  What the network child asks the privileged
+ * parent is another contract: proto/.
  *
  * The transport hands each complete, verified, decrypted request to the
  * handler registered for its interface and sends back what the handler
@@ -83,43 +83,13 @@ void rpc_buf_release(struct rpc_buf *b);
 typedef void (*rpc_tick_fn)(void);
 void rpc_set_tick_hook(rpc_tick_fn fn, unsigned period_ms);
 
-/* --- privileged requests (parser child -> privileged parent) ---------
- * The child asks the parent for narrow, typed things; the parent checks
- * each message (verb known, exact length, allowed now) before acting.
- * priv_call() blocks until the parent answers; REPLY/REPLY_LEN are in/out
- * (capacity in, length out).  Returns 0 or a negative errno; a verb's own
- * failure comes back as an HRESULT inside its reply. */
-enum priv_verb {
-	PRIV_GET_SERVER_INFO = 1,    /* reply: struct priv_server_info */
-	PRIV_SET_SCHEDULE = 2,       /* IWTGeneral schedule, persisted */
-	PRIV_GET_SCHEDULE = 3,
-	PRIV_NTLM_VERIFY = 4,        /* rpc/ only: see priv/priv_proto.h */
-	/* new verbs are added at the end */
-};
-
-struct priv_server_info {
-	uint8_t server_guid[16];     /* persisted in the state directory */
-	char host_name[256];         /* NUL-terminated */
-};
-
-/* PRIV_SET_SCHEDULE's request and PRIV_GET_SCHEDULE's reply: [MS-ISTM]
- * 2.2.4.17 SNAPSHOT_SCHEDULE_SETTINGS, host order.  The parent refuses
- * every_day > 1 or day > 6; GET returns all zeros until a SET. */
-struct priv_schedule {
-	uint32_t every_day;          /* boolean bEveryday: 0 or 1 */
-	uint32_t day;                /* DayOfWeek eDay: 0 (Sunday) .. 6 */
-	uint64_t start_time;         /* FILETIME hyStartTime, 0 = not scheduled */
-};
-
-int priv_call(enum priv_verb verb, const void *req, size_t req_len,
-	      void *reply, size_t *reply_len);
-
 /* --- start-up ---------------------------------------------------------
  * The network child calls this once, after dropping privileges and before
  * accepting a connection, so that dcom/ registers its interfaces (the
  * object exporter listens on EXPORTER_PORT, the port 135 endpoint on the
  * --listen port).  Provided by dcom/; returns 0 or a negative errno (the
  * child then exits). */
+struct priv_server_info;          /* proto/general.h */
 int dcom_init(const struct priv_server_info *info, uint16_t exporter_port);
 
 #endif /* ISTMD_RPC_DISPATCH_H */

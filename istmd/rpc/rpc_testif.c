@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "istmd.h"
+#include "proto/ask.h"
 #include "rpc_int.h"
 
 static const uint8_t testif_uuid[16] = { /* 3f6d2a7c-8b1e-4c5d-9a0f-7e2b4c6d8e10 */
@@ -22,8 +23,8 @@ static uint64_t executed; /* calls that reached an operation */
 
 static uint32_t testif_handler(const struct rpc_call_ctx *call, struct rpc_buf *out)
 {
-	uint8_t buf[sizeof(struct priv_server_info)];
-	size_t len = sizeof(buf);
+	struct priv_server_info info;
+	struct priv_schedule sch;
 	uint32_t v = call->stub_len >= 4 ? rpc_le32(call->stub) : 0;
 	int32_t rc;
 
@@ -43,22 +44,21 @@ static uint32_t testif_handler(const struct rpc_call_ctx *call, struct rpc_buf *
 		return v ? v : NCA_S_FAULT_NDR;
 	case 3: /* server info */
 		executed++;
-		if (priv_call(PRIV_GET_SERVER_INFO, NULL, 0, buf, &len) < 0)
+		if (ask_general_server_info(&info) < 0)
 			return NCA_S_FAULT_ACCESS_DENIED;
-		return rpc_buf_append(out, buf, len) ? NCA_S_PROTO_ERROR : 0;
+		return rpc_buf_append(out, &info, sizeof(info)) ? NCA_S_PROTO_ERROR : 0;
 	case 4: /* set schedule */
 		executed++;
-		if (call->stub_len != sizeof(struct priv_schedule))
+		if (call->stub_len != sizeof(sch))
 			return NCA_S_FAULT_NDR;
-		len = 0;
-		rc = priv_call(PRIV_SET_SCHEDULE, call->stub, call->stub_len, buf, &len);
+		memcpy(&sch, call->stub, sizeof(sch));
+		rc = ask_general_set_schedule(&sch);
 		return rpc_push_u32(out, (uint32_t)rc) ? NCA_S_PROTO_ERROR : 0;
 	case 5: /* get schedule */
 		executed++;
-		len = sizeof(struct priv_schedule);
-		if (priv_call(PRIV_GET_SCHEDULE, NULL, 0, buf, &len) < 0)
+		if (ask_general_get_schedule(&sch) < 0)
 			return NCA_S_FAULT_ACCESS_DENIED;
-		return rpc_buf_append(out, buf, len) ? NCA_S_PROTO_ERROR : 0;
+		return rpc_buf_append(out, &sch, sizeof(sch)) ? NCA_S_PROTO_ERROR : 0;
 	case 6: /* who am I: auth level, local port, user */
 		executed++;
 		if (rpc_push_u32(out, (uint32_t)call->auth_level) ||

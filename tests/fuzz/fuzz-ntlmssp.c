@@ -17,6 +17,7 @@
 
 #include <nettle/hmac.h>
 
+#include "auth/ntlmv2.h"
 #include "ntlmssp.h"
 #include "rpc_dispatch.h"
 

@@ -9,17 +9,17 @@
 #include <errno.h>
 #include <string.h>
 
-#include "priv/priv.h"
+#include "proto/ask.h"
+#include "proto/proto.h"
 
-int priv_call(enum priv_verb verb, const void *req, size_t req_len,
-	      void *reply, size_t *reply_len)
+int priv_call(uint32_t verb, const void *req, size_t req_len, void *reply, size_t *reply_len)
 {
 	(void)verb; (void)req; (void)req_len; (void)reply; (void)reply_len;
 	return -ENOSYS;
 }
 
-int priv_ntlm_verify(const uint8_t challenge[8], const struct ntlmssp_auth_msg *a,
-		     uint8_t session_key[16], enum ntlm_result *result)
+int ask_auth_ntlm_verify(const uint8_t challenge[8], const struct ntlmssp_auth_msg *a,
+			 uint8_t session_key[16], enum ntlm_result *result)
 {
 	(void)challenge; (void)a;
 	memset(session_key, 0x55, 16);

@@ -14,7 +14,9 @@
 #include <string.h>
 
 #include "dcom-standin.h"
-#include "svc/svc_session.h"
+#include "hresult.h"
+#include "proto/general.h"
+#include "proto/proto.h"
 
 static struct {
 	uint8_t uuid[16];            /* interface */
@@ -62,22 +64,22 @@ void rpc_set_tick_hook(rpc_tick_fn fn, unsigned period_ms)
 	standin_tick_ms = period_ms;
 }
 
-int priv_call(enum priv_verb verb, const void *req, size_t req_len, void *reply, size_t *reply_len)
+int priv_call(uint32_t verb, const void *req, size_t req_len, void *reply, size_t *reply_len)
 {
 	switch ((uint32_t)verb) {
-	case PRIV_SET_SCHEDULE:
+	case SVC_GENERAL_SET_SCHEDULE:
 		if (req_len != sizeof(schedule))
 			return -EINVAL;
 		memcpy(&schedule, req, sizeof(schedule));
 		*reply_len = 0;
 		return 0;
-	case PRIV_GET_SCHEDULE:
+	case SVC_GENERAL_GET_SCHEDULE:
 		if (*reply_len < sizeof(schedule))
 			return -EMSGSIZE;
 		memcpy(reply, &schedule, sizeof(schedule));
 		*reply_len = sizeof(schedule);
 		return 0;
-	case SVC_SESSION_SET_NAME: {
+	case SVC_GENERAL_SET_NAME: {
 		struct svc_reply_hdr h = { S_OK };
 
 		if (req_len != sizeof(struct svc_name_req) || *reply_len < sizeof(h))
@@ -88,7 +90,7 @@ int priv_call(enum priv_verb verb, const void *req, size_t req_len, void *reply,
 		*reply_len = sizeof(h);
 		return 0;
 	}
-	case SVC_SESSION_GET_NAME: {
+	case SVC_GENERAL_GET_NAME: {
 		struct svc_name_reply r;
 
 		if (*reply_len < sizeof(r))

@@ -5,6 +5,7 @@
 # script.  Usage: dcom_scenarios.py PORT SCENARIO [ARGS...]; prints what it
 # checked and exits non-zero on the first failure.
 import os
+import sqlite3
 import sys
 import threading
 import time
@@ -47,9 +48,11 @@ def general(port, level, state_dir):
     dcom = ic.connect('127.0.0.1', USER, PASSWORD, auth_level=int(level), port=port)
     g = ic.activate_general(dcom)
     guid = g.get_guid()
-    with open(os.path.join(state_dir, 'server-guid')) as f:
-        stored = bytes.fromhex(f.read().strip())
-    check(guid == stored, 'get_Guid %s is the state directory\'s' % guid.hex())
+    db = sqlite3.connect(os.path.join(state_dir, 'istmd.db'))
+    stored = bytes.fromhex(db.execute("SELECT value FROM settings WHERE key = 'server_guid'")
+                           .fetchone()[0])
+    db.close()
+    check(guid == stored, 'get_Guid %s is the store\'s setting' % guid.hex())
     name = g.get_name()
     check(len(name) > 0, 'get_Name default %r' % name)
     g.put_name('tgt-%d' % os.getpid())

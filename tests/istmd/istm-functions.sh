@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Copyright (C) 2026 The vhdtarget authors
-# istm-functions.sh: for the ISTM management tests (issue 6): a private
+# istm-functions.sh: for the ISTM management tests: a private
 # tgtd with bs_vhd (tests/tgt/tgt-functions.sh) and istmd managing it, with
 # the storage root C: = $tmp/storage.  Source after ../functions.sh.
 #

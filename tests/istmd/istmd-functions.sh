@@ -73,6 +73,16 @@ istmd_child_pid()
     cat "/proc/$ISTMD_PID/task/$ISTMD_PID/children" | awk '{print $1}'
 }
 
+# istmd_setting KEY: a server-wide setting as the store holds it (read-only
+# SQLite connection beside the running istmd; WAL lets both read)
+istmd_setting()
+{
+    $PYTHON -c 'import sqlite3, sys
+row = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True).execute(
+    "SELECT value FROM settings WHERE key = ?", (sys.argv[2],)).fetchone()
+print(row[0] if row else "")' "$tmp/state/istmd.db" "$1"
+}
+
 # rpcclient SCENARIO [ARGS...]: run an impacket scenario against istmd
 rpcclient()
 {

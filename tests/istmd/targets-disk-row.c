@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "state/state.h"
+#include "parent/state/state.h"
 
 int main(int argc, char **argv)
 {

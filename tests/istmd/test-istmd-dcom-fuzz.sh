@@ -29,7 +29,7 @@ cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefin
 # one link per harness
 mkdir -p "$tmp/obj"
 for f in "$src"/ndr/*.c "$src"/dcom/*.c "$src"/istm/*.c "$top_builddir/istmd/idl/istm_ndr.c" \
-         "$src/log.c" "$src/rpc/rpc_buf.c" \
+         "$src/log.c" "$src/rpc/rpc_buf.c" "$src/net/priv/ask.c" \
          "$top_srcdir/tests/istmd/dcom-standin.c" "$top_srcdir/tests/istmd/istm-tables.c" \
          "$top_srcdir/common/utf16.c" "$top_srcdir/common/now.c"; do
     # shellcheck disable=SC2086

@@ -29,5 +29,5 @@ istmd_stop
 istmd_start
 second=$(timeout 60 $PYTHON "$scenarios" "$ISTMD_PORT" guid) || fail "reading the server GUID again"
 [ "$first" = "$second" ] || fail "server GUID changed across a restart: $first, $second"
-[ "$first" = "$(cat "$tmp/state/server-guid")" ] || fail "server GUID $first is not the stored one"
+[ "$first" = "$(istmd_setting server_guid)" ] || fail "server GUID $first is not the stored one"
 echo "server GUID $first kept across a restart"

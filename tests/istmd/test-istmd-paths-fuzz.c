@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "paths/paths.h"
+#include "parent/paths/paths.h"
 
 static uint64_t rng;
 

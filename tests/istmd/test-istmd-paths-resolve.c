@@ -23,7 +23,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "paths/paths.h"
+#include "parent/paths/paths.h"
 
 static char tmp[256], root[512], other[512];
 static struct paths p;

@@ -4,8 +4,8 @@
 # Privilege separation: the network child is chrooted to an empty
 # directory, runs as an unprivileged user with no_new_privs and a seccomp
 # filter; the parent
-# persists the server GUID and the schedule across restarts, and restarts
-# a child that dies.
+# keeps the server GUID and the schedule in its store (istmd.db) across
+# restarts, and restarts a child that dies.
 . "$(dirname "$0")/../functions.sh"
 requires_root
 . "$(dirname "$0")/istmd-functions.sh"
@@ -22,7 +22,9 @@ uid=$(awk '/^Uid:/ {print $2}' "/proc/$child/status")
 [ "$(awk '/^Uid:/ {print $2}' "/proc/$ISTMD_PID/status")" = 0 ] || fail "parent is not root"
 
 guid1=$(rpcclient server-info | sed -n 's/guid=\([0-9a-f]*\) .*/\1/p')
-[ "$guid1" = "$(head -c 32 "$tmp/state/server-guid")" ] || fail "server GUID differs from its file"
+stored=$(istmd_setting server_guid)
+[ -n "$guid1" ] && [ "$guid1" = "$stored" ] || fail "server GUID differs from the store's ($guid1, $stored)"
+[ ! -e "$tmp/state/server-guid" ] && [ ! -e "$tmp/state/schedule" ] || fail "settings in text files"
 [ "$(rpcclient schedule get)" = "schedule=0,0,0" ] || fail "schedule before any set"
 [ "$(rpcclient schedule set)" = "schedule=1,3,132000000000000000" ] || fail "schedule set"
 

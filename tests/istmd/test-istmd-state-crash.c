@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "state/state.h"
+#include "parent/state/state.h"
 
 static char dir[PATH_MAX];
 

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "state/state.h"
+#include "parent/state/state.h"
 
 static char dir[PATH_MAX];
 static struct state *st;

@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tgt/tgt.h"
+#include "parent/tgt/tgt.h"
 
 #define SECRET "Sup3rSecret-1234"
 #define RSECRET "Rev3rseSecret-5678"

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tgt/tgt.h"
+#include "parent/tgt/tgt.h"
 
 static const char *const seeds[] = {
 	"Target 1: iqn.2026-11.test:t1\n"

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tgt/tgt.h"
+#include "parent/tgt/tgt.h"
 
 /* tgtadm -C N --lld iscsi --op show --mode target, captured while
  * iscsi-perf was logged in from 127.0.0.1. */

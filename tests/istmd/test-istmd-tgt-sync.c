@@ -23,9 +23,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "state/state.h"
-#include "sync/sync.h"
-#include "tgt/tgt.h"
+#include "parent/state/state.h"
+#include "parent/sync/sync.h"
+#include "parent/tgt/tgt.h"
 
 #define TARGET_IQN "iqn.2026-11.org.vhdtarget:sync-a"
 #define INITIATOR "iqn.2026-11.org.vhdtarget:sync-initiator"

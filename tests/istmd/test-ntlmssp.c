@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "common/utf16.h"
+#include "auth/ntlmv2.h"
 #include "ntlmssp.h"
 #include "rpc_int.h"
 

@@ -6,7 +6,9 @@
  * lengths and privileged verbs before any authentication refused; NTLMv2
  * verified in the parent with the [MS-NLMP] 4.2.4 vectors (user "User",
  * password "Password", domain "Domain"), returning only the session key;
- * the schedule validated and persisted. */
+ * the schedule validated and persisted; the server's identity given once
+ * per child; every row of the verb table refuses a wrong length, and
+ * before authentication a verb that needs it. */
 #include <config.h>
 
 #include <check.h>
@@ -19,7 +21,11 @@
 
 #include "common/utf16.h"
 #include "log.h"
-#include "priv/priv.h"
+#include "parent/parent.h"
+#include "parent/svc/svc.h"
+#include "proto/auth.h"
+#include "proto/general.h"
+#include "proto/proto.h"
 
 static char dir[] = "/tmp/test-priv-parent.XXXXXX";
 static int sv[2];
@@ -69,14 +75,14 @@ static size_t utf16(const char *s, uint8_t *out)
 	return (size_t)utf8_to_utf16(s, UTF16_LE, out, 2 * strlen(s));
 }
 
-/* A PRIV_NTLM_VERIFY request from the 4.2.4 vectors; returns its length. */
+/* A SVC_AUTH_NTLM_VERIFY request from the 4.2.4 vectors; returns its length. */
 static size_t ntlm_request(uint8_t *buf, const char *user)
 {
 	static const char resp_hex[] =
 		"68cd0ab851e51c96aabc927bebef6a1c" "0101000000000000" "0000000000000000"
 		"aaaaaaaaaaaaaaaa" "00000000" "02000c0044006f006d00610069006e00"
 		"01000c005300650072007600650072000000000000000000";
-	struct priv_ntlm_req rq;
+	struct svc_ntlm_req rq;
 	size_t off = sizeof(rq);
 
 	memset(&rq, 0, sizeof(rq));
@@ -94,56 +100,107 @@ static size_t ntlm_request(uint8_t *buf, const char *user)
 	return off;
 }
 
+/* The verb numbers of every range (proto/proto.h). */
+#define VERB_NUMBERS_END 500
+
+/* Every row of the table: a body one byte short of its minimum or one
+ * byte past its maximum gets the child cut off; before authentication a
+ * well-formed request of a verb that needs it is refused.  Returns the
+ * number of rows. */
+static unsigned check_every_verb(int authenticated)
+{
+	static uint8_t body[PRIV_MAX_MSG + 1], reply[PRIV_MAX_MSG];
+	unsigned n = 0;
+	size_t rl;
+	int32_t st;
+	uint32_t i;
+
+	for (i = 0; i < VERB_NUMBERS_END; i++) {
+		const struct verb *v = verb_find(i);
+
+		if (!v)
+			continue;
+		n++;
+		if (v->min_len > 0)
+			ck_assert_int_eq(request(i, body, (uint32_t)v->min_len - 1, &st, reply, &rl),
+					 -EBADMSG);
+		if (v->max_len < PRIV_MAX_MSG)
+			ck_assert_int_eq(request(i, body, (uint32_t)v->max_len + 1, &st, reply, &rl),
+					 -EBADMSG);
+		if (!authenticated && (v->flags & VERB_NEEDS_AUTH))
+			ck_assert_int_eq(request(i, body, (uint32_t)v->min_len, &st, reply, &rl),
+					 -EPERM);
+		/* a parent without the ISTM operations (no storage roots,
+		 * no tgtd) answers them "not ready", whatever they carry */
+		if (authenticated && (v->flags & VERB_ISTM)) {
+			struct svc_reply_hdr h;
+
+			ck_assert_int_eq(request(i, body, (uint32_t)v->min_len, &st, reply, &rl), 0);
+			ck_assert_int_eq(st, 0);
+			ck_assert_uint_eq(rl, sizeof(h));
+			memcpy(&h, reply, sizeof(h));
+			ck_assert_uint_eq(h.hr, ERROR_NOT_READY);
+		}
+	}
+	return n;
+}
+
 START_TEST(test_hostile_child)
 {
 	uint8_t reply[PRIV_MAX_MSG], req[PRIV_MAX_MSG], key[16];
 	struct priv_server_info info;
-	struct priv_ntlm_reply nr;
+	struct svc_ntlm_reply nr;
 	struct priv_schedule sch = { 1, 3, 132000000000000000ull }, got;
 	size_t rl, n;
 	int32_t st;
 
 	/* a well-formed request is answered */
-	ck_assert_int_eq(request(PRIV_GET_SERVER_INFO, NULL, 0, &st, reply, &rl), 0);
+	ck_assert_int_eq(request(SVC_GENERAL_SERVER_INFO, NULL, 0, &st, reply, &rl), 0);
 	ck_assert_int_eq(st, 0);
 	ck_assert_uint_eq(rl, sizeof(info));
 	memcpy(&info, reply, sizeof(info));
 	ck_assert_uint_gt(strlen(info.host_name), 0);
+	/* the server's identity is asked once, at the child's start */
+	ck_assert_int_eq(request(SVC_GENERAL_SERVER_INFO, NULL, 0, &st, reply, &rl), -EPERM);
 	/* unknown verb, wrong length: the child is cut off */
 	ck_assert_int_eq(request(99, NULL, 0, &st, reply, &rl), -EBADMSG);
-	ck_assert_int_eq(request(PRIV_GET_SERVER_INFO, "x", 1, &st, reply, &rl), -EBADMSG);
-	ck_assert_int_eq(request(PRIV_SET_SCHEDULE, &sch, sizeof(sch) - 1, &st, reply, &rl), -EBADMSG);
+	ck_assert_int_eq(request(SVC_GENERAL_SERVER_INFO, "x", 1, &st, reply, &rl), -EBADMSG);
+	ck_assert_int_eq(request(SVC_GENERAL_SET_SCHEDULE, &sch, sizeof(sch) - 1, &st, reply, &rl), -EBADMSG);
 	/* privileged verbs before any user authenticated */
-	ck_assert_int_eq(request(PRIV_SET_SCHEDULE, &sch, sizeof(sch), &st, reply, &rl), -EPERM);
-	ck_assert_int_eq(request(PRIV_GET_SCHEDULE, NULL, 0, &st, reply, &rl), -EPERM);
+	ck_assert_int_eq(request(SVC_GENERAL_SET_SCHEDULE, &sch, sizeof(sch), &st, reply, &rl), -EPERM);
+	ck_assert_int_eq(request(SVC_GENERAL_GET_SCHEDULE, NULL, 0, &st, reply, &rl), -EPERM);
+	ck_assert_uint_ge(check_every_verb(0), 47);
 	/* NTLM lengths that disagree with the message */
 	n = ntlm_request(req, "User");
-	ck_assert_int_eq(request(PRIV_NTLM_VERIFY, req, (uint32_t)n - 1, &st, reply, &rl), -EBADMSG);
+	ck_assert_int_eq(request(SVC_AUTH_NTLM_VERIFY, req, (uint32_t)n - 1, &st, reply, &rl), -EBADMSG);
 	/* unknown user */
 	n = ntlm_request(req, "Nobody");
-	ck_assert_int_eq(request(PRIV_NTLM_VERIFY, req, (uint32_t)n, &st, reply, &rl), 0);
+	ck_assert_int_eq(request(SVC_AUTH_NTLM_VERIFY, req, (uint32_t)n, &st, reply, &rl), 0);
 	memcpy(&nr, reply, sizeof(nr));
 	ck_assert_uint_eq(nr.result, NTLM_UNKNOWN_USER);
+	ck_assert_uint_eq(nr.hr, 0x80070005u); /* E_ACCESSDENIED */
 	/* the spec's user: verified, the exported session key comes back */
 	n = ntlm_request(req, "User");
-	ck_assert_int_eq(request(PRIV_NTLM_VERIFY, req, (uint32_t)n, &st, reply, &rl), 0);
+	ck_assert_int_eq(request(SVC_AUTH_NTLM_VERIFY, req, (uint32_t)n, &st, reply, &rl), 0);
 	ck_assert_int_eq(st, 0);
 	ck_assert_uint_eq(rl, sizeof(nr));
 	memcpy(&nr, reply, sizeof(nr));
 	ck_assert_uint_eq(nr.result, NTLM_OK);
+	ck_assert_uint_eq(nr.hr, 0);
 	memset(key, 0x55, 16);
 	ck_assert_mem_eq(nr.session_key, key, 16);
 	/* now the schedule may be set; bad values are refused, not stored */
-	ck_assert_int_eq(request(PRIV_SET_SCHEDULE, &sch, sizeof(sch), &st, reply, &rl), 0);
+	ck_assert_int_eq(request(SVC_GENERAL_SET_SCHEDULE, &sch, sizeof(sch), &st, reply, &rl), 0);
 	ck_assert_int_eq(st, 0);
 	got = sch;
 	got.day = 7;
-	ck_assert_int_eq(request(PRIV_SET_SCHEDULE, &got, sizeof(got), &st, reply, &rl), 0);
+	ck_assert_int_eq(request(SVC_GENERAL_SET_SCHEDULE, &got, sizeof(got), &st, reply, &rl), 0);
 	ck_assert_int_eq(st, -EINVAL);
-	ck_assert_int_eq(request(PRIV_GET_SCHEDULE, NULL, 0, &st, reply, &rl), 0);
+	ck_assert_int_eq(request(SVC_GENERAL_GET_SCHEDULE, NULL, 0, &st, reply, &rl), 0);
 	ck_assert_int_eq(st, 0);
 	memcpy(&got, reply, sizeof(got));
 	ck_assert_mem_eq(&got, &sch, sizeof(sch));
+	ck_assert_uint_ge(check_every_verb(1), 47);
 }
 END_TEST
 

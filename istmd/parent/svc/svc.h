@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
+/* svc.h: the operations the privileged parent performs for the network
+ * child ("services").  The child's ISTM interfaces (istm/) parse the
+ * network and keep the objects; everything that reads or changes the
+ * configuration, tgtd or files is a *verb* (proto/) answered here, in the
+ * parent, with the state store (state/), the tgt adapter (tgt/), the path
+ * sandbox (paths/), sync (sync/) and libvhd.
+ *
+ * Each area answers the verbs of its proto/ header:
+ *   svc_general.c   proto/general.h  the server: identity, name, schedule
+ *   svc_target.c    proto/target.h   targets (IHostMgr, IHost, their enumerators)
+ *   svc_disk.c      proto/disk.h     virtual disks (IWTDiskMgr, IWTDisk, ...)
+ *   svc_device.c    proto/device.h   local devices (ILocalDeviceMgr, volumes, files)
+ *   svc_session.c   proto/session.h  sessions and connections (ISessionManager)
+ *
+ * Every reply body starts with the HRESULT of the operation (struct
+ * svc_reply_hdr); a verb's answer function returns 0 whenever it produced
+ * a reply, and -EBADMSG only for a request that no honest child sends
+ * (wrong length, unterminated string, unknown enum): the parent then kills
+ * the child (parent/parent.c).
+ *
+ * Threading: one request at a time, on the parent's poll loop; a verb must
+ * finish in bounded time (a tgtadm run, a file create, a SQLite commit).
+ */
+#ifndef ISTMD_SVC_H
+#define ISTMD_SVC_H
+
+#include <stddef.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "auth/users.h"
+#include "hresult.h"
+#include "parent/paths/paths.h"
+#include "parent/state/state.h"
+#include "parent/tgt/tgt.h"
+#include "proto/general.h"
+#include "proto/proto.h"
+
+#define SVC_BSTYPE_DEFAULT "vhd"       /* bs_vhd's name in tgt */
+#define SVC_VHDFS_DEFAULT VHDFS_PATH    /* $(bindir)/vhdfs, from Makefile.am */
+
+/* What main.c configures. */
+struct svc_conf {
+	const char *state_dir;       /* istmd.db, local mount points */
+	char *const *roots;          /* storage roots: "C:=/dir" or "/dir" */
+	size_t nroots;               /* how many */
+	const char *tgtadm;          /* NULL: TGT_TGTADM_DEFAULT */
+	int tgt_control_port;        /* tgtadm -C N, -1: the default */
+	const char *bstype;          /* NULL: SVC_BSTYPE_DEFAULT */
+	const char *vhdfs;           /* NULL: SVC_VHDFS_DEFAULT (local mounts) */
+};
+
+/* The parent's service context. */
+struct svc {
+	struct state *st;            /* the configuration */
+	struct tgt tgt;              /* tgtadm runner */
+	struct paths paths;          /* storage roots */
+	char state_dir[4096];        /* copy of conf->state_dir */
+	char bstype[32];             /* tgt backing store type */
+	char vhdfs[4096];            /* vhdfs program */
+	char host[256];              /* gethostname(), for default IQNs */
+	uint8_t server_guid[16];     /* the setting, read at start-up */
+	bool ready;                  /* the ISTM operations are open (svc_open) */
+	/* what the authentication verbs need, kept by parent/parent.c */
+	const struct auth_users *users;   /* the users file's accounts */
+	bool authenticated;          /* the current child has verified a user */
+	size_t req_len;              /* length of the request being answered, for
+	                              * the verbs whose length varies */
+};
+
+/* Open the store, the roots and the tgt adapter, then make tgtd serve the
+ * saved targets (sync_apply_all; a tgtd that is not running is logged, not
+ * fatal: the next Save or restart applies); read the settings the general
+ * verbs answer.  Errors are logged. */
+int svc_open(struct svc *s, const struct svc_conf *conf);
+/* Only the store and the settings (no roots, no tgtd): the general and
+ * authentication verbs work, the ISTM ones answer ERROR_NOT_READY. */
+int svc_open_settings(struct svc *s, const char *state_dir);
+void svc_close(struct svc *s);
+
+/* --- server-wide settings (svc_general.c) ---------------------------------
+ * In the store's settings table.  The GUID is made at the first call and
+ * kept; the schedule is all zeros until set; a bad value is -EINVAL. */
+int svc_server_guid(struct state *st, uint8_t guid[16]);
+int svc_schedule_get(struct state *st, struct priv_schedule *s);
+int svc_schedule_set(struct state *st, const struct priv_schedule *s);
+
+/* --- verbs ---------------------------------------------------------------- */
+
+/* --- the verb table (verbs.c) ---------------------------------------------
+ * One row per verb the child may send: its number and name (for the log),
+ * the bounds of its request, what it needs, and the function that answers
+ * it (answers.h).  The dispatcher (parent.c) checks a request against its
+ * row before anything reads it, so an answer never checks the length
+ * again; it checks what is inside (a string terminated in its array, an
+ * enum in range) and returns -EBADMSG when no honest child could have sent
+ * it, which gets the child killed. */
+#define VERB_NEEDS_AUTH 0x1u        /* only after a user was authenticated */
+#define VERB_ONCE 0x2u              /* at most once per child */
+#define VERB_ISTM 0x4u              /* an ISTM operation: ERROR_NOT_READY unless svc_open ran */
+#define VERB_AUTHENTICATES 0x8u     /* an S_OK reply marks the child authenticated */
+
+/* Fill REPLY (room for SVC_REPLY_MAX bytes, aligned for any struct) and
+ * set *REPLY_LEN; 0, or a negative errno (the child gets it as the status
+ * word), or -EBADMSG for a malformed request.  REQ is aligned too. */
+typedef int (*verb_answer_fn)(struct svc *s, const uint8_t *req, uint8_t *reply,
+			      size_t *reply_len);
+
+struct verb {
+	uint32_t verb;               /* number (proto/) */
+	const char *name;            /* for the log */
+	size_t min_len;              /* request body bounds, inclusive */
+	size_t max_len;
+	unsigned flags;              /* VERB_* */
+	verb_answer_fn answer;       /* answers.h */
+};
+
+/* The row of VERB, or NULL. */
+const struct verb *verb_find(uint32_t verb);
+
+/* Write a reply that is just HR; returns 0. */
+int svc_reply_hr(uint8_t *reply, size_t *reply_len, uint32_t hr);
+
+/* A string field of a request must be NUL-terminated inside its array:
+ * true when it is (else the request is malformed: -EBADMSG). */
+#define SVC_STR_OK(arr) (memchr((arr), 0, sizeof(arr)) != NULL)
+
+/* The HRESULT for a negative errno from state/, tgt/ or paths/. */
+uint32_t svc_hresult(int err);
+
+/* --- enumerations (svc_enum.c): the verbs of proto/proto.h's
+ * svc_enum_req / svc_enum_reply. */
+/* Fill up to MAX items after *CURSOR into OUT (NULL: skip them), moving
+ * *CURSOR to the key of the last one and setting *N.  Negative errno. */
+typedef int (*svc_enum_fetch_fn)(struct svc *s, const struct svc_enum_req *rq,
+				 int64_t *cursor, void *out, size_t max, size_t *n);
+
+/* An enumeration verb's answer: checks the request, calls FETCH, packs the
+ * reply (items of ITEM_SIZE bytes, as many as fit). */
+int svc_enum_answer(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len,
+		    size_t item_size, svc_enum_fetch_fn fetch);
+
+/* --- what the areas share inside the parent ---------------------------------- */
+
+/* The GUID istmd shows for storage root DIR (LETTER unused): the same
+ * bytes every run, equal to the root's VOLUME szGuid (svc_device.c). */
+void svc_disk_volume_guid(char letter, const char *dir, uint8_t guid[16]);
+
+/* svc_disk_mount.c: local surfacing through vhdfs. */
+/* Whether D's recorded local mount is still mounted (a FUSE file system
+ * on its mount point); clears the record in the store when it is not. */
+bool svc_disk_mount_live(struct svc *s, struct state_disk *d);
+/* Mount D with vhdfs under STATE_DIR/mounts/<wtd> (read-only when RO) and
+ * record it; unmount and forget it.  HRESULTs. */
+uint32_t svc_disk_mount(struct svc *s, struct state_disk *d, bool ro);
+uint32_t svc_disk_dismount(struct svc *s, struct state_disk *d);
+
+/* Look at tgtd's sessions now and record what they show: a session not
+ * seen before is a login at this moment, which moves the target's
+ * LastLogIn and its initiator's CACHED_INITIATOR entry forward.  Every
+ * session verb does this; other areas call it before answering LastLogIn
+ * or EnumCachedInitiators.  0 or a negative errno (tgtd not answering). */
+int svc_session_refresh(struct svc *s);
+
+#endif /* ISTMD_SVC_H */
