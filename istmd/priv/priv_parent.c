@@ -31,6 +31,7 @@
 #include "log.h"
 #include "priv.h"
 #include "svc/svc.h"
+#include "sync/sync_tgtconf.h"
 
 #define CHILD_RESTARTS_MAX 5         /* within CHILD_RESTART_WINDOW seconds */
 #define CHILD_RESTART_WINDOW 60
@@ -166,6 +167,7 @@ static int answer_svc(struct parent *p, const uint8_t *req, size_t len,
 	memcpy(svc_req_buf.b, req, len);
 	*reply_len = 0;
 	rc = svc_current->answer(&p->svc, svc_req_buf.b, len, svc_reply_buf.b, reply_len);
+	sync_tgtconf_update(p->svc.st, p->svc.bstype); /* tgt-admin's copy follows */
 	if (*reply_len > sizeof(svc_reply_buf.b))
 		*reply_len = 0;
 	memcpy(reply, svc_reply_buf.b, *reply_len);
@@ -353,6 +355,7 @@ int priv_parent_init(const struct priv_parent_conf *conf)
 			return rc;
 		}
 		p.svc_ready = 1;
+		sync_tgtconf_update(p.svc.st, p.svc.bstype);
 	}
 	return 0;
 }
