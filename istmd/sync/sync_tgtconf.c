@@ -97,7 +97,7 @@ static int put_lus(struct state *st, const struct state_target *tg, const char *
 static int put_acls(struct state *st, const struct state_target *tg, struct block *b)
 {
 	struct state_id *ids = NULL;
-	size_t n = 0, acls = 0;
+	size_t n = 0, addresses = 0;
 	int err = tg->enabled ? state_target_list_ids(st, tg->id, &ids, &n) : 0;
 
 	for (size_t i = 0; err == 0 && i < n; i++) {
@@ -110,16 +110,15 @@ static int put_acls(struct state *st, const struct state_target *tg, struct bloc
 				v[k] = (char)tolower((unsigned char)ids[i].value[k]);
 			v[k] = 0;
 			put(b, "\tinitiator-name %s\n", v, v);
-			acls++;
 		} else if (ids[i].method == STATE_ID_IP || ids[i].method == STATE_ID_IPV6) {
 			put(b, "\tinitiator-address %s\n", ids[i].value, ids[i].value);
-			acls++;
+			addresses++;
 		}
 	}
 	free(ids);
-	if (err == 0 && acls == 0)
-		put(b, "\t# no ACL in istmd: nobody may log in\n"
-		       "\tinitiator-name %s\n", NULL, SYNC_TGTCONF_NOBODY);
+	if (err == 0 && addresses == 0)
+		put(b, "\t# no address ACL in istmd: keep tgt-admin from binding ALL\n"
+		       "\tinitiator-address %s\n", NULL, SYNC_TGTCONF_NOBODY);
 	return err;
 }
 

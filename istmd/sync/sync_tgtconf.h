@@ -15,10 +15,14 @@
  * tgt-admin runs its commands through a shell with the values pasted in:
  * a target whose IQN, path, ACL or CHAP text holds anything but
  * [A-Za-z0-9._:@/+=,-] is left out of the file (with a message) rather than
- * written in a form that would run something else.  A target with no ACL
- * (disabled, or no identification tgt can express) gets the initiator-name
- * ACL SYNC_TGTCONF_NOBODY, since tgt-admin binds "ALL" to any target
- * without an initiator-address: nobody logs in, as with istmd.
+ * written in a form that would run something else.
+ *
+ * tgt-admin binds the address ACL "ALL" to every target without an
+ * initiator-address, and tgtd lets in an initiator whose address OR name
+ * matches: a target istmd opened to some initiator names only (or to
+ * nobody: disabled, or no identification tgt can express) would be open to
+ * everyone.  Such a target gets the address ACL SYNC_TGTCONF_NOBODY, which
+ * no peer address matches; istmd's next apply drops it again.
  *
  * Trade-off: the file is rewritten whole (only when its text changes, by
  * rename, mode 0600 as it holds CHAP secrets) after every operation, which
@@ -32,7 +36,7 @@
 #include "state/state.h"
 
 #define SYNC_TGTCONF_DEFAULT "/etc/tgt/conf.d/istmd.conf"
-#define SYNC_TGTCONF_NOBODY "iqn.2026-01.invalid.istmd:nobody"
+#define SYNC_TGTCONF_NOBODY "0.0.0.0/32"
 
 /* Write the saved targets of ST to PATH (see above).  0 when written or
  * unchanged; -errno on failure, with a message in ERR.  *SKIPPED counts the
