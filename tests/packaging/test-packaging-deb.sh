@@ -108,6 +108,11 @@ if command -v systemd-analyze > /dev/null; then
         { cat "$tmp/verify"; fail "systemd-analyze verify"; }
 fi
 
+# the README's demo (its vhdtool part) on the packaged vhdtool and libvhd
+LD_LIBRARY_PATH="$tmp/x/libvhd0/usr/lib/$ma" DEMO_VHDTOOL_ONLY=1 DEMO_DIR="$tmp/demo" \
+    VHDTOOL="$tmp/x/vhdfs/usr/bin/vhdtool" sh "$top_srcdir/contrib/demo.sh" > "$tmp/demo.log" 2>&1 ||
+    { cat "$tmp/demo.log"; fail "the demo fails on the packaged vhdtool"; }
+
 # no RUNPATH anywhere (Debian's libraries are found through ld.so.conf)
 find "$tmp/x" -type f -not -path '*/DEBIAN/*' | while read -r f; do
     if readelf -h "$f" > /dev/null 2>&1 && readelf -d "$f" 2>/dev/null | grep -q 'RPATH\|RUNPATH'; then
