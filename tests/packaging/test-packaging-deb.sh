@@ -20,7 +20,10 @@ requires command -v dpkg-buildpackage
 requires command -v dh
 requires command -v lintian
 requires command -v git
-requires git -C "$top_srcdir" rev-parse --verify HEAD
+# the source tree itself must be a git checkout (a release tarball unpacked
+# inside another checkout, as make distcheck does, is not)
+[ "$(git -C "$top_srcdir" rev-parse --show-toplevel 2>/dev/null)" = "$(cd "$top_srcdir" && pwd -P)" ] ||
+    { echo "$0: skipped: $top_srcdir is not a git checkout"; exit 77; }
 [ -f "$top_srcdir/debian/control" ] || fail "no debian/control in $top_srcdir"
 
 tgt_source=$(sed -n 's/^TGT_SOURCE = //p' "$top_builddir/tgt-backend/Makefile")
