@@ -10,8 +10,14 @@
 #              there, base.vhd stays as it was).
 # It then checks the chain, maps where each extent lives, and reads the
 # file back out of the flattened chain to show the data round-trips.
+# DEMO_INSTALLED=1 runs it on the installed programs (the Debian packages
+# or make install with --prefix=/usr) instead of this build's.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+if [ "${DEMO_INSTALLED:-0}" = 1 ]; then
+    : "${VHDTOOL:=/usr/bin/vhdtool}" "${VHDFS:=/usr/bin/vhdfs}" "${ISTMD:=/usr/sbin/istmd}"
+    : "${ISTMCTL:=/usr/bin/istmctl}" "${BS_VHD_SO:=/usr/lib/tgt/backing-store/bs_vhd.so}"
+fi
 vhdtool="${VHDTOOL:-$top/vhdfs/vhdtool}"
 dir="${DEMO_DIR:-/var/tmp/vhdtarget-demo}"
 
@@ -108,7 +114,7 @@ fi
 # namespace where this build's module is bind-mounted there (nothing is
 # installed).  A tgtd that already runs is used if it lists backing store
 # "vhd" (bs_vhd installed with `make install` before it started).
-bs_vhd_so="$top/tgt-backend/.libs/bs_vhd.so"
+bs_vhd_so="${BS_VHD_SO:-$top/tgt-backend/.libs/bs_vhd.so}"
 if [ "$(id -u)" = 0 ] && [ -f "$bs_vhd_so" ] && command -v tgtd >/dev/null 2>&1 &&
    command -v iscsi-ls >/dev/null 2>&1; then
     iqn=iqn.2026-11.org.vhdtarget:demo
@@ -167,7 +173,7 @@ if [ "$(id -u)" = 0 ] && [ -x "$istmd" ] && [ -x /usr/bin/python3 ] &&
     chmod 600 "$dir/istm-password"
     printf 'demo:%s\n' "$("$istmd" --nt-hash < "$dir/istm-password")" > "$dir/istmd-users"
     "$istmd" -f --listen "127.0.0.1:$istm_port" --exporter-port 0 --state-dir "$dir/istmd-state" \
-        --users "$dir/istmd-users" --storage-root "C:=$dir" --vhdfs "$top/vhdfs/vhdfs" \
+        --users "$dir/istmd-users" --storage-root "C:=$dir" --vhdfs "$vhdfs" \
         > "$dir/istmd.log" 2>&1 &
     istmd_pid=$!
     istm_cleanup()
@@ -178,7 +184,7 @@ if [ "$(id -u)" = 0 ] && [ -x "$istmd" ] && [ -x /usr/bin/python3 ] &&
     if [ "${DEMO_KEEP:-0}" != 1 ]; then trap istm_cleanup EXIT; fi
     istmctl()
     {
-        /usr/bin/python3 "$top/contrib/istmctl" --host 127.0.0.1 --port "$istm_port" \
+        /usr/bin/python3 "${ISTMCTL:-$top/contrib/istmctl}" --host 127.0.0.1 --port "$istm_port" \
             --user demo --password-file "$dir/istm-password" "$@"
     }
     for i in $(seq 100); do

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 
 PACKAGES="build-essential autoconf automake libtool pkg-config
   libfuse3-dev fuse3 nettle-dev libsqlite3-dev sqlite3 check
-  libiscsi-dev libiscsi-bin tgt dpkg-dev
+  libiscsi-dev libiscsi-bin tgt dpkg-dev debhelper lintian
+  resource-agents libxml2-utils
   qemu-utils qemu-block-extra libvhdi-utils python3-impacket
   fio clang libclang-rt-14-dev jq bzip2 e2fsprogs util-linux
   fdisk qemu-system-common python3 python3-samba"

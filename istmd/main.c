@@ -27,6 +27,7 @@
 #include "parent/parent.h"
 #include "parent/paths/paths.h"
 #include "parent/svc/svc.h"
+#include "parent/sync/sync_tgtconf.h"
 #include "rpc/ntlmssp.h"
 
 struct settings {
@@ -40,6 +41,7 @@ struct settings {
 	char *tgtadm;                /* tgtadm program */
 	char *bstype;                /* tgt backing store type for virtual disks */
 	char *vhdfs;                 /* vhdfs program (local mounts of virtual disks) */
+	char *tgt_conf;              /* tgt-admin file of the targets, none by default */
 	char *exporter_port;         /* object exporter port, 0 = ephemeral */
 	char *run_as;                /* the network child's user */
 	char *ping_period;           /* DCOM ping period in seconds, for tests */
@@ -54,7 +56,7 @@ static void usage(FILE *f)
 "usage: istmd [-f] [-v] --listen ADDR:PORT --state-dir DIR --users FILE\n"
 "             --storage-root [L:=]DIR... [--tgt-control-port N] [--exporter-port N]\n"
 "             [--tgtadm PATH] [--bstype NAME] [--vhdfs PATH]\n"
-"             [--config FILE] [--run-as USER] [--ping-period N]\n"
+"             [--config FILE] [--run-as USER] [--ping-period N] [--tgt-conf FILE]\n"
 "       istmd --nt-hash < password\n"
 "       istmd --help | --version\n"
 "\n"
@@ -73,6 +75,8 @@ static void usage(FILE *f)
 "      --tgtadm PATH         tgtadm program (default /usr/sbin/tgtadm)\n"
 "      --bstype NAME         tgt backing store of virtual disks (default vhd)\n"
 "      --vhdfs PATH          vhdfs program for local mounts (default: installed one)\n"
+"      --tgt-conf FILE       keep the targets in FILE for tgt-admin (e.g.\n"
+"                            /etc/tgt/conf.d/istmd.conf; default: none)\n"
 "      --config FILE         read settings (same names as the options) from FILE\n"
 "      --run-as USER         user of the network process (default _istmd, else nobody)\n"
 "      --ping-period N       DCOM ping period in seconds (default 120; objects are\n"
@@ -133,7 +137,7 @@ static int set_value(struct settings *s, const char *key, const char *val, int f
 		{ "tgt-control-port", &s->tgt_control_port, 0 },
 		{ "tgtadm", &s->tgtadm, 1 }, { "bstype", &s->bstype, 0 }, { "vhdfs", &s->vhdfs, 1 },
 		{ "exporter-port", &s->exporter_port, 0 }, { "run-as", &s->run_as, 0 },
-		{ "ping-period", &s->ping_period, 0 },
+		{ "ping-period", &s->ping_period, 0 }, { "tgt-conf", &s->tgt_conf, 0 },
 	};
 	size_t i;
 
@@ -316,13 +320,14 @@ int main(int argc, char **argv)
 		{ "tgtadm", required_argument, NULL, 12 },
 		{ "bstype", required_argument, NULL, 13 },
 		{ "vhdfs", required_argument, NULL, 14 },
+		{ "tgt-conf", required_argument, NULL, 15 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *keys[] = { NULL, "listen", "state-dir", "users", "storage-root",
 				      "tgt-control-port", "exporter-port", NULL, "run-as",
-				      NULL, NULL, "ping-period", "tgtadm", "bstype", "vhdfs" };
+				      NULL, NULL, "ping-period", "tgtadm", "bstype", "vhdfs", "tgt-conf" };
 	struct settings s = { 0 };
 	const char *config = NULL;
 	char host[256], self[4096], nbuf[16];
@@ -340,7 +345,7 @@ int main(int argc, char **argv)
 		case 'f': s.foreground = 1; break;
 		case 'v': s.verbose = 1; break;
 		case 1: case 2: case 3: case 4: case 5: case 6: case 8: case 11:
-		case 12: case 13: case 14:
+		case 12: case 13: case 14: case 15:
 			if (set_value(&s, keys[c], optarg, 0) < 0)
 				return 1;
 			break;
@@ -409,6 +414,14 @@ int main(int argc, char **argv)
 		fatalx("out of memory");
 	child_argv[n] = NULL;
 
+	if (s.tgt_conf && *s.tgt_conf && strcmp(s.tgt_conf, "none") != 0) {
+		char *abs_conf = absolute(s.tgt_conf);
+
+		if (!abs_conf)
+			fatalx("out of memory");
+		sync_tgtconf_set_path(abs_conf);
+		free(abs_conf);
+	}
 	struct svc_conf sc = {
 		.state_dir = s.state_dir, .roots = s.roots, .nroots = s.nroots,
 		.tgtadm = s.tgtadm, .tgt_control_port = s.tgt_control_port ? (int)tport : -1,
@@ -435,7 +448,7 @@ int main(int argc, char **argv)
 	free(s.listen); free(s.state_dir); free(s.users);
 	for (i = 0; i < s.nroots; i++)
 		free(s.roots[i]);
-	free(s.tgtadm); free(s.bstype); free(s.vhdfs);
+	free(s.tgtadm); free(s.bstype); free(s.vhdfs); free(s.tgt_conf);
 	free(s.tgt_control_port); free(s.exporter_port); free(s.run_as); free(s.ping_period);
 	return rc < 0 ? 1 : 0;
 }

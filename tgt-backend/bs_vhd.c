@@ -182,6 +182,10 @@ static int bs_vhd_open(struct scsi_lu *lu, char *path, int *fd, uint64_t *size)
 		vlu->chain = NULL;
 		return -1;
 	}
+	/* --bsopts readonly=1 is tgt's "readonly 1": tgtadm shows it, and
+	 * writes are refused as write-protected rather than failing in libvhd */
+	if (flags & VHD_OPEN_RDONLY)
+		lu->attrs.readonly = 1;
 	vlu->depth = vhd_chain_depth(vlu->chain);
 
 	info = malloc(sizeof(*info));

@@ -36,6 +36,7 @@
 #include "log.h"
 #include "parent/parent.h"
 #include "parent/svc/svc.h"
+#include "parent/sync/sync_tgtconf.h"
 #include "proto/auth.h"
 #include "proto/general.h"
 
@@ -108,6 +109,8 @@ static int serve_one(struct parent *p)
 	} else {
 		p->svc.req_len = h.len;
 		status = v->answer(&p->svc, req.b, reply.b, &rlen);
+		if (v->flags & VERB_ISTM)
+			sync_tgtconf_update(p->svc.st, p->svc.bstype); /* tgt-admin's copy follows */
 	}
 	memset(req.b, 0, h.len);
 	if (status == -EBADMSG) {
@@ -232,6 +235,8 @@ int priv_parent_init(const struct priv_parent_conf *conf)
 	if (rc < 0)
 		goto fail;
 	p.svc.users = &p.users;
+	if (p.svc.ready)
+		sync_tgtconf_update(p.svc.st, p.svc.bstype);
 	return 0;
 fail:
 	auth_users_release(&p.users);

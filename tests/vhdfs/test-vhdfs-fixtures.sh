@@ -13,7 +13,7 @@
 requires_fuse
 requires qemu-img --version
 model="$PYTHON $(dirname "$0")/vhd-model.py"
-[ -d "$FIXTURES" ] || fail "no fixtures in $FIXTURES (set SHARED_DIR)"
+[ -d "$FIXTURES" ] || { echo "skipped: no fixtures at $FIXTURES (set SHARED_DIR)"; exit 77; }
 
 # win8-child over win8: both empty, so the disk reads as 40 MiB of zeros.
 child=$(fixture go-vhd/win8-child.vhd)
