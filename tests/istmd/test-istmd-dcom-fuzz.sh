@@ -23,13 +23,13 @@ if ! command -v clang >/dev/null ||
 fi
 src="$top_srcdir/istmd"
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-        -fno-strict-aliasing -include $top_builddir/config.h -I$top_builddir -I$top_srcdir -I$src
+        -fno-strict-aliasing -include $top_builddir/config.h -I$top_builddir -I$top_srcdir -I$src -I$src/net
         -I$top_builddir/istmd -I$top_srcdir/tests/istmd"
 # the object layers once (with the tables generated from the IDL), then
 # one link per harness
 mkdir -p "$tmp/obj"
-for f in "$src"/ndr/*.c "$src"/dcom/*.c "$src"/istm/*.c "$top_builddir/istmd/idl/istm_ndr.c" \
-         "$src/log.c" "$src/rpc/rpc_buf.c" "$src/net/priv/ask.c" \
+for f in "$src"/net/ndr/*.c "$src"/net/dcom/*.c "$src"/net/istm/*.c "$top_builddir/istmd/idl/istm_ndr.c" \
+         "$src/log.c" "$src/net/rpc/rpc_buf.c" "$src/net/priv/ask.c" \
          "$top_srcdir/tests/istmd/dcom-standin.c" "$top_srcdir/tests/istmd/istm-tables.c" \
          "$top_srcdir/common/utf16.c" "$top_srcdir/common/now.c"; do
     # shellcheck disable=SC2086

@@ -20,19 +20,19 @@ if ! command -v clang >/dev/null ||
 fi
 src="$top_srcdir/istmd"
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-        -I$top_builddir -I$top_srcdir -I$src -I$src/rpc $(pkg-config --cflags nettle)"
+        -I$top_builddir -I$top_srcdir -I$src -I$src/net -I$src/rpc $(pkg-config --cflags nettle)"
 libs="$(pkg-config --libs nettle)"
-rpc="$src/log.c $src/rpc/rpc_buf.c $src/rpc/rpc_codec.c $src/rpc/rpc_pdu.c $src/rpc/rpc_iface.c
-     $src/rpc/rpc_conn.c $src/rpc/ntlmssp_msg.c $src/rpc/ntlmssp_sign.c
-     $src/rpc/rpc_vtrailer.c $src/rpc/rpc_auth_ntlm.c $src/rpc/rpc_auth_spnego.c $src/rpc/spnego.c
+rpc="$src/log.c $src/net/rpc/rpc_buf.c $src/net/rpc/rpc_codec.c $src/net/rpc/rpc_pdu.c $src/net/rpc/rpc_iface.c
+     $src/net/rpc/rpc_conn.c $src/net/rpc/ntlmssp_msg.c $src/net/rpc/ntlmssp_sign.c
+     $src/net/rpc/rpc_vtrailer.c $src/net/rpc/rpc_auth_ntlm.c $src/net/rpc/rpc_auth_spnego.c $src/net/rpc/spnego.c
      $top_srcdir/common/utf16.c"
 # shellcheck disable=SC2086
 clang $cflags -o "$tmp/fuzz-rpc-pdu" "$top_srcdir/tests/fuzz/fuzz-rpc-pdu.c" \
     "$top_srcdir/tests/fuzz/fuzz-priv-stub.c" $rpc $libs || fail "building fuzz-rpc-pdu"
 # shellcheck disable=SC2086
 clang $cflags -o "$tmp/fuzz-ntlmssp" "$top_srcdir/tests/fuzz/fuzz-ntlmssp.c" \
-    $src/rpc/rpc_buf.c $src/rpc/rpc_codec.c $src/rpc/ntlmssp_msg.c $src/auth/ntlmv2.c \
-    $src/rpc/ntlmssp_sign.c \
+    $src/net/rpc/rpc_buf.c $src/net/rpc/rpc_codec.c $src/net/rpc/ntlmssp_msg.c $src/auth/ntlmv2.c \
+    $src/net/rpc/ntlmssp_sign.c \
     $top_srcdir/common/utf16.c $libs || fail "building fuzz-ntlmssp"
 # shellcheck disable=SC2086
 clang $cflags -o "$tmp/fuzz-spnego" "$top_srcdir/tests/fuzz/fuzz-spnego.c" \
