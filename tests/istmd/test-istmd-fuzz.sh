@@ -20,7 +20,7 @@ if ! command -v clang >/dev/null ||
 fi
 src="$top_srcdir/istmd"
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-        -I$top_builddir -I$top_srcdir -I$src -I$src/net -I$src/rpc $(pkg-config --cflags nettle)"
+        -I$top_builddir -I$top_srcdir -I$src -I$src/net -I$src/net/rpc $(pkg-config --cflags nettle)"
 libs="$(pkg-config --libs nettle)"
 rpc="$src/log.c $src/net/rpc/rpc_buf.c $src/net/rpc/rpc_codec.c $src/net/rpc/rpc_pdu.c $src/net/rpc/rpc_iface.c
      $src/net/rpc/rpc_conn.c $src/net/rpc/ntlmssp_msg.c $src/net/rpc/ntlmssp_sign.c
