@@ -72,8 +72,6 @@ done
 wait $load || { cat "$tmp/load"; fail "the read load saw failed commands"; }
 grep -q 'errors=0 retries=0' "$tmp/load" || { cat "$tmp/load"; fail "read load errors"; }
 cat "$tmp/load"
-grep -q "now serves '$tmp/child.vhd' read-only (shared lock)" "$TGT_LOG" ||
-    fail "tgtd's log does not show the chain reopened read-only"
 
 # --- read-only: vhdfs mounts the same chain at the same time -------------
 "$pat" "$u" write 9 2048 64 || fail "the last write before readonly=1"
@@ -84,6 +82,8 @@ start_vhdfs "$tmp/child.vhd" "$tmp/mnt" -o ro
 "$pat" "$u" dump "$tmp/lun.iscsi" || fail "reading the LU while vhdfs has the chain"
 cmp "$tmp/lun.iscsi" "$tmp/mnt/child" || fail "vhdfs and tgtd read the chain differently"
 "$pat" "$u" check 9 2048 64 || fail "the last write is not there"
+grep -q "now serves '$tmp/child.vhd' read-only (shared lock)" "$TGT_LOG" ||
+    fail "tgtd's log does not show the chain reopened read-only"
 
 # --- readonly=0 is refused while vhdfs holds its shared lock --------------
 if set_readonly 0 2>/dev/null; then fail "readonly=0 succeeded beside a vhdfs mount"; fi
