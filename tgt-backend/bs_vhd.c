@@ -29,12 +29,21 @@
  * mapped: conservative and always true enough (an unallocated block is
  * reported mapped, never the reverse).
  *
+ * Read-only: lu->attrs.readonly (what tgtadm shows as Readonly) is the one
+ * setting, and the chain's mode follows it: read-only with shared locks
+ * when set, top locked exclusively when not.  --bsopts readonly=1 sets it
+ * before the first open; "--params readonly=N" (tgt-admin's "readonly 1")
+ * changes it later, and tgt tells no backing store of that, so bs_vhd wraps
+ * the LU's lu_config and reopens the chain when the two disagree (see
+ * bs_vhd_lu_config).
+ *
  * Licence: GPL-2.0-or-later.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -167,7 +176,7 @@ static int bs_vhd_open(struct scsi_lu *lu, char *path, int *fd, uint64_t *size)
 	if (bs_vhd_make_snapshot(vlu, path) < 0)
 		return -1;
 
-	if (vlu->opts.readonly || lu->attrs.readonly)
+	if (lu->attrs.readonly)
 		flags |= VHD_OPEN_RDONLY;
 	ret = vhd_chain_open(path, flags, &vlu->chain);
 	if (ret == -EACCES || ret == -EROFS || ret == -EPERM) {
@@ -182,10 +191,6 @@ static int bs_vhd_open(struct scsi_lu *lu, char *path, int *fd, uint64_t *size)
 		vlu->chain = NULL;
 		return -1;
 	}
-	/* --bsopts readonly=1 is tgt's "readonly 1": tgtadm shows it, and
-	 * writes are refused as write-protected rather than failing in libvhd */
-	if (flags & VHD_OPEN_RDONLY)
-		lu->attrs.readonly = 1;
 	vlu->depth = vhd_chain_depth(vlu->chain);
 
 	info = malloc(sizeof(*info));
@@ -251,6 +256,68 @@ static void bs_vhd_close(struct scsi_lu *lu)
 	bs_vhd_release_chain(vlu);
 }
 
+/* Reopen LU's chain (open, so lu->path is set) in the mode
+ * lu->attrs.readonly asks for, between two commands: bs_vhd_close() waits
+ * for every submitted command and flushes, and this runs on tgtd's main
+ * thread, the only one that submits, so no command sees the chain closed
+ * and none fails.  Closing and opening again (as a path switch does) rather
+ * than converting the top's lock in place keeps one way of opening a chain
+ * (parents, caches, lu->fd).  Becoming writable fails while another holds a
+ * shared lock on the top (vhdfs -o ro, a read-only LU elsewhere) or the top
+ * cannot be written: the chain is then opened read-only again and the LU
+ * stays write-protected (Readonly: Yes).  Returns 0 when the chain ended
+ * in the mode asked for, -EBUSY when it stayed read-only, -EIO when it could
+ * not be opened at all (commands then fail NOT READY, as with no medium). */
+static int bs_vhd_reopen(struct scsi_lu *lu)
+{
+	struct bs_vhd_lu *vlu = bs_vhd_lu_of(lu);
+	int want_ro = lu->attrs.readonly != 0;
+	uint64_t size;
+	int fd;
+
+	bs_vhd_close(lu);
+	if (bs_vhd_open(lu, lu->path, &fd, &size) < 0 && !want_ro) {
+		lu->attrs.readonly = 1;
+		bs_vhd_open(lu, lu->path, &fd, &size);
+	}
+	lu->fd = vlu->gls_fd;
+	if (!vlu->chain) {
+		eprintf("bs_vhd: lun %" PRIu64 " has no chain now: '%s' could not be "
+			"opened again\n", lu->lun, lu->path);
+		return -EIO;
+	}
+	if (!want_ro && vhd_chain_read_only(vlu->chain)) {
+		eprintf("bs_vhd: lun %" PRIu64 " stays read-only: '%s' cannot be "
+			"opened for writing\n", lu->lun, lu->path);
+		return -EBUSY;
+	}
+	eprintf("bs_vhd: lun %" PRIu64 " now serves '%s' %s\n", lu->lun, lu->path,
+		want_ro ? "read-only (shared lock)" : "writable (exclusive lock)");
+	return 0;
+}
+
+/* tgt applies "--op update --params readonly=N" (tgt-admin's "readonly 1",
+ * sent after the LU was created and its chain opened) by setting
+ * lu->attrs.readonly alone; no backing-store hook exists for updates.  But
+ * tgt gives each LU its own copy of the device-type template before
+ * bs_init, so bs_vhd replaces this LU's lu_config with this wrapper: it
+ * lets tgt parse the parameters as always, then reopens a chain whose mode
+ * disagrees with lu->attrs.readonly.  tgtadm's update thus returns only once
+ * the locks match what tgtadm shows.  A path= in the same update has already
+ * opened the new chain in the right mode, so nothing is reopened twice. */
+static tgtadm_err bs_vhd_lu_config(struct scsi_lu *lu, char *params)
+{
+	struct bs_vhd_lu *vlu = bs_vhd_lu_of(lu);
+	tgtadm_err err = vlu->lu_config(lu, params);
+
+	if (!vlu->chain ||
+	    !lu->attrs.readonly == !vhd_chain_read_only(vlu->chain))
+		return err;
+	if (bs_vhd_reopen(lu) < 0 && err == TGTADM_SUCCESS)
+		err = TGTADM_INVALID_REQUEST;
+	return err;
+}
+
 static tgtadm_err bs_vhd_init(struct scsi_lu *lu, char *bsopts)
 {
 	struct bs_vhd_lu *vlu = bs_vhd_lu_of(lu);
@@ -258,6 +325,13 @@ static tgtadm_err bs_vhd_init(struct scsi_lu *lu, char *bsopts)
 
 	if (bs_vhd_opts_parse(bsopts, &vlu->opts) < 0)
 		return TGTADM_INVALID_REQUEST;
+	/* tgt's lu_init (which clears it) ran before; bs_open comes after */
+	if (vlu->opts.readonly)
+		lu->attrs.readonly = 1;
+	if (lu->dev_type_template.lu_config) {
+		vlu->lu_config = lu->dev_type_template.lu_config;
+		lu->dev_type_template.lu_config = bs_vhd_lu_config;
+	}
 	vlu->gls_fd = -1;
 	vlu->inflight = 0;
 	pthread_mutex_init(&vlu->lock, NULL);

@@ -9,7 +9,9 @@
  * only register_backingstore_template(), bs_thread_open/close/cmd_submit(),
  * the sense helpers sense_data_build*(), find_mode_page() (to honour the
  * write-cache bit) and tgt's logger; it keeps all per-LU state in the
- * bs_datasize area behind one accessor, bs_vhd_lu_of().
+ * bs_datasize area behind one accessor, bs_vhd_lu_of().  One more thing it
+ * touches: the LU's own copy of its device-type template, whose lu_config
+ * it wraps (bs_vhd_lu_config in bs_vhd.c) to learn of readonly=N updates.
  *
  * Licence: GPL-2.0-or-later.
  */
@@ -34,7 +36,7 @@
 struct bs_vhd_opts {
 	int cache_parent;      /* share a cache of parent layers between LUs */
 	size_t cache_size;     /* bytes per shared parent cache */
-	int readonly;          /* open the chain read-only, LU write-protected */
+	int readonly;          /* the LU starts read-only (lu->attrs.readonly) */
 };
 
 /* How many layers below the top may be cached (a chain deeper than this
@@ -68,6 +70,9 @@ struct bs_vhd_lu {
 	struct bs_vhd_opts opts;       /* parsed --bsopts */
 	char *prev_top;                /* the top bs_vhd_close() closed last: the
 	                                * parent of a snapshot placeholder */
+	tgtadm_err (*lu_config)(struct scsi_lu *lu, char *params);
+	                               /* the device type's own lu_config, which
+	                                * bs_vhd_lu_config() calls first */
 };
 
 /* The one accessor for the per-LU state. */

@@ -5,10 +5,9 @@
 # targets.conf with "bs-type vhd" makes tgt-admin create the LUs with bs_vhd
 # (a differencing chain read through them as vhdtool reads it); a
 # tgt.service-style "tgt-admin --update ALL" leaves them serving; a
-# read-only LU ("bsopts readonly=1" and "readonly 1", as tgt's
-# documentation in README shows) is shown read-only by tgtadm, refuses
-# writes, and vhdfs mounts the same chain read-only beside it (shared
-# locks).  tgt-admin talks to this test's private tgtd only (-C N).
+# read-only LU ("readonly 1" alone, which tgt-admin sends as an update
+# after the LU is open) is shown read-only by tgtadm, refuses writes, and
+# vhdfs mounts the same chain read-only beside it (shared locks).  tgt-admin talks to this test's private tgtd only (-C N).
 . "$(dirname "$0")/../functions.sh"
 . "$(dirname "$0")/tgt-functions.sh"
 . "$top_srcdir/tests/vhdfs/vhdfs-lib.sh"
@@ -40,7 +39,6 @@ default-driver iscsi
 	</backing-store>
 	<backing-store $tmp/ro.vhd>
 		bs-type vhd
-		bsopts "readonly=1"
 		readonly 1
 		lun 2
 	</backing-store>
