@@ -12,96 +12,24 @@
 #
 # Needs Debian's python3-impacket (0.10) under /usr/bin/python3.
 
-from impacket.dcerpc.v5.dcomrt import IRemUnknown2, INTERFACE, PMInterfacePointer
-from impacket.dcerpc.v5.dcom.oaut import BSTR
-from impacket.dcerpc.v5.dtypes import BOOLEAN, GUID, LONG, LONGLONG, NULL, ULONG
-from impacket.dcerpc.v5.ndr import NDRENUM, NDRSTRUCT, NDRUniFixedArray
-from impacket.uuid import uuidtup_to_bin
+from impacket.dcerpc.v5.dtypes import GUID, NULL
+from impacket.dcerpc.v5.ndr import NDRENUM, NDRUniFixedArray
 
-from istm.base import IstmObject, DCERPCSessionError  # impacket looks it up here
-from istm.base import CLSID_LocalDeviceMgr, S_OK, S_FALSE, _call, _answer, _status, hresult_of
-# impacket makes a new security context on every interface switch (every
-# enumerator): keep one per interface, as hosts.py does for every module
+from istm import wire
+from istm.base import IstmObject, DCERPCSessionError  # noqa: F401
+from istm.base import CLSID_LocalDeviceMgr, S_OK, S_FALSE, hresult_of
 from istm.hosts import IEnumPortal
-
-
-
-IID_ILocalDeviceMgr = uuidtup_to_bin(('8ad608a4-6c16-4405-8879-b27910a68995', '0.0'))
-IID_ILocalDeviceMgr2 = uuidtup_to_bin(('b0d1ac4b-f87a-49b2-938f-d439248575b2', '0.0'))
-IID_ILocalDeviceMgr3 = uuidtup_to_bin(('e645744b-cae5-4712-acaf-13057f7195af', '0.0'))
-IID_IDirectoryEnum = uuidtup_to_bin(('28bc8d5e-ca4b-4f54-973c-ed9622d2b3ac', '0.0'))
-IID_IEnumVolume = uuidtup_to_bin(('81fe3594-2495-4c91-95bb-eb5785614ec7', '0.0'))
-IID_IEnumVolume2 = uuidtup_to_bin(('8c58f6b3-4736-432a-891d-389de3505c7c', '0.0'))
-IID_IEnumDisk = uuidtup_to_bin(('bb39e296-ad26-42c5-9890-5325333bb11e', '0.0'))
-IID_IEnumDisk2 = uuidtup_to_bin(('a5ecfc73-0013-4a9e-951c-59bf9735fdda', '0.0'))
-IID_IEnumResourceGroup = uuidtup_to_bin(('640038f1-d626-40d8-b52b-09660601d045', '0.0'))
+from istm.wire import (IID_IDirectoryEnum, IID_IEnumDisk, IID_IEnumDisk2,  # noqa: F401
+                       IID_IEnumResourceGroup, IID_IEnumVolume, IID_IEnumVolume2,
+                       IID_ILocalDeviceMgr, IID_ILocalDeviceMgr2, IID_ILocalDeviceMgr3)
 
 ERROR_NO_MORE_FILES = 0x80070012
-
-
-def _wchars(n):
-    """A WCHAR[n] member."""
-    return type('WCHAR_%d' % n, (NDRUniFixedArray,),
-                {'align': 2, 'getDataLen': lambda self, data, offset=0: n * 2})
 
 
 def wstr(v):
     """A WCHAR[] member as a Python string (up to the first NUL)."""
     b = bytes(v) if not isinstance(v, (bytes, bytearray)) else v
     return b.decode('utf-16-le', 'replace').split('\0', 1)[0]
-
-
-WCHAR_20, WCHAR_64, WCHAR_128, WCHAR_512 = _wchars(20), _wchars(64), _wchars(128), _wchars(512)
-
-
-class Type(NDRENUM):
-    pass
-
-
-# 2.2.4.3, 2.2.4.4, 2.2.4.5, 2.2.4.6, 2.2.4.13, 2.2.4.14, 2.2.4.19, 2.2.4.20
-class DIRECTORY_DATA(NDRSTRUCT):
-    structure = (('szFileName', WCHAR_512), ('szFullPath', WCHAR_512), ('eType', Type))
-
-
-class DISK(NDRSTRUCT):
-    structure = (('dwIndex', ULONG), ('szWin32Path', WCHAR_64), ('hySize', LONGLONG))
-
-
-class DISK2(NDRSTRUCT):
-    structure = (('dwIndex', ULONG), ('szWin32Path', WCHAR_64), ('hySize', LONGLONG),
-                 ('szResourceGroup', WCHAR_512))
-
-
-class DRIVE_INFO(NDRSTRUCT):
-    structure = (('szDrive', WCHAR_20), ('hySize', LONGLONG), ('hyFreeSpace', LONGLONG),
-                 ('bSupportSparseFiles', BOOLEAN))
-
-
-class PORTAL(NDRSTRUCT):
-    structure = (('Guid', GUID), ('szIpAddress', WCHAR_128), ('dwPort', ULONG),
-                 ('bListen', LONG), ('bSecure', LONG), ('bValid', LONG))
-
-
-class RESOURCE_GROUP(NDRSTRUCT):
-    structure = (('szName', WCHAR_512),)
-
-
-_VOLUME_HEAD = (('dwDiskIndex', ULONG), ('szGuid', WCHAR_64), ('szMountPoint', WCHAR_512),
-                ('szLabel', WCHAR_64), ('szFileSystem', WCHAR_64), ('bSystemVolume', BOOLEAN),
-                ('bPageFile', BOOLEAN), ('hyOffset', LONGLONG), ('hySize', LONGLONG),
-                ('hyTotalVolSize', LONGLONG))
-_VOLUME_FLAGS = (('bValidWTVolume', LONG), ('bIsContainedInExtendedPartition', LONG),
-                 ('bIsOnDynamicDisk', LONG), ('bUnallocated', LONG))
-
-
-class VOLUME(NDRSTRUCT):
-    structure = _VOLUME_HEAD + _VOLUME_FLAGS
-
-
-class VOLUME2(NDRSTRUCT):
-    structure = (_VOLUME_HEAD + (('hyFreeSpace', LONGLONG),) + _VOLUME_FLAGS +
-                 (('bSupportSparseFiles', LONG), ('bIsQuorum', LONG),
-                  ('szResourceGroup', WCHAR_512), ('MaxFileSize', LONGLONG)))
 
 
 def _plain(s):
@@ -131,113 +59,37 @@ def _zero(s):
     return s
 
 
-# ---- IEnum* (Next, Skip, Reset, Clone at opnums 3..6) ----
-def _enum_calls(prefix, elem):
-    return (_call(prefix + 'Next', 3, (('ulNumElements', ULONG), ('pElements', elem))),
-            _call(prefix + 'Skip', 4, (('ulNumElements', ULONG),)),
-            _call(prefix + 'Reset', 5),
-            _call(prefix + 'Clone', 6, (('ppNewEnum', PMInterfacePointer),)))
-
-
-EnumVolumeNext, EnumVolumeSkip, EnumVolumeReset, EnumVolumeClone = _enum_calls('EnumVolume', VOLUME)
-EnumVolumeNextResponse = _answer('EnumVolumeNextResponse',
-                                 (('pElements', VOLUME), ('pNumElementsReturned', ULONG)))
-EnumVolumeSkipResponse = _answer('EnumVolumeSkipResponse')
-EnumVolumeResetResponse = _answer('EnumVolumeResetResponse')
-EnumVolumeCloneResponse = _answer('EnumVolumeCloneResponse', (('ppNewEnum', PMInterfacePointer),))
-(EnumVolume2Next, EnumVolume2Skip, EnumVolume2Reset,
- EnumVolume2Clone) = _enum_calls('EnumVolume2', VOLUME2)
-EnumVolume2NextResponse = _answer('EnumVolume2NextResponse',
-                                  (('pElements', VOLUME2), ('pNumElementsReturned', ULONG)))
-EnumVolume2SkipResponse = _answer('EnumVolume2SkipResponse')
-EnumVolume2ResetResponse = _answer('EnumVolume2ResetResponse')
-EnumVolume2CloneResponse = _answer('EnumVolume2CloneResponse', (('ppNewEnum', PMInterfacePointer),))
-EnumDiskNext, EnumDiskSkip, EnumDiskReset, EnumDiskClone = _enum_calls('EnumDisk', DISK)
-EnumDiskNextResponse = _answer('EnumDiskNextResponse',
-                               (('pElements', DISK), ('pNumElementsReturned', ULONG)))
-EnumDiskSkipResponse = _answer('EnumDiskSkipResponse')
-EnumDiskResetResponse = _answer('EnumDiskResetResponse')
-EnumDiskCloneResponse = _answer('EnumDiskCloneResponse', (('ppNewEnum', PMInterfacePointer),))
-EnumDisk2Next, EnumDisk2Skip, EnumDisk2Reset, EnumDisk2Clone = _enum_calls('EnumDisk2', DISK2)
-EnumDisk2NextResponse = _answer('EnumDisk2NextResponse',
-                                (('pElements', DISK2), ('pNumElementsReturned', ULONG)))
-EnumDisk2SkipResponse = _answer('EnumDisk2SkipResponse')
-EnumDisk2ResetResponse = _answer('EnumDisk2ResetResponse')
-EnumDisk2CloneResponse = _answer('EnumDisk2CloneResponse', (('ppNewEnum', PMInterfacePointer),))
-
-# ---- IDirectoryEnum (3.3.4) ----
-GetDriveString = _call('GetDriveString', 3)
-GetDriveStringResponse = _answer('GetDriveStringResponse', (('pbstrDriveString', BSTR),))
-FindFirst = _call('FindFirst', 4, (('bstrSearchPath', BSTR), ('pDirectoryData', DIRECTORY_DATA)))
-FindFirstResponse = _answer('FindFirstResponse', (('pDirectoryData', DIRECTORY_DATA),))
-FindNext = _call('FindNext', 5, (('pDirectoryData', DIRECTORY_DATA),))
-FindNextResponse = _answer('FindNextResponse', (('pDirectoryData', DIRECTORY_DATA),))
-FindClose = _call('FindClose', 6)
-FindCloseResponse = _answer('FindCloseResponse')
-
-# ---- ILocalDeviceMgr (3.30.4), opnums 3..20 ----
-_MIP = (('ppEnum', PMInterfacePointer),)
-EnumDisks, EnumDisksResponse = _call('EnumDisks', 3), _answer('EnumDisksResponse', _MIP)
-EnumVolumes, EnumVolumesResponse = _call('EnumVolumes', 4), _answer('EnumVolumesResponse', _MIP)
-CreateVolume = _call('CreateVolume', 5, (('nDiskIndex', ULONG), ('hyOffset', LONGLONG),
-                                         ('hyLength', LONGLONG), ('nVolumeType', ULONG)))
-CreateVolumeResponse = _answer('CreateVolumeResponse', (('DevicePath', BSTR),))
-IsValidWtDevice = _call('IsValidWtDevice', 6, (('DevicePath', BSTR),))
-IsValidWtDeviceResponse = _answer('IsValidWtDeviceResponse')
-IsDiskPartAvailable = _call('IsDiskPartAvailable', 7)
-IsDiskPartAvailableResponse = _answer('IsDiskPartAvailableResponse', (('bAvail', BOOLEAN),))
-CreateWtFile = _call('CreateWtFile', 8, (('FilePath', BSTR), ('hyFileSize', LONGLONG),
-                                         ('bSparse', BOOLEAN)))
-CreateWtFileResponse = _answer('CreateWtFileResponse')
-GrowWtFile = _call('GrowWtFile', 9, (('FilePath', BSTR), ('hyAdditionalSize', LONGLONG)))
-GrowWtFileResponse = _answer('GrowWtFileResponse')
-DeleteWtFile = _call('DeleteWtFile', 10, (('FilePath', BSTR),))
-DeleteWtFileResponse = _answer('DeleteWtFileResponse')
-IsPathValid = _call('IsPathValid', 11, (('FilePath', BSTR),))
-IsPathValidResponse = _answer('IsPathValidResponse')
-IsPathNtfs = _call('IsPathNtfs', 12, (('Path', BSTR),))
-IsPathNtfsResponse = _answer('IsPathNtfsResponse')
-DoesFileExist = _call('DoesFileExist', 13, (('FilePath', BSTR),))
-DoesFileExistResponse = _answer('DoesFileExistResponse')
-GetDriveInfo = _call('GetDriveInfo', 14, (('Drive', BSTR), ('pDriveInfo', DRIVE_INFO)))
-GetDriveInfoResponse = _answer('GetDriveInfoResponse', (('pDriveInfo', DRIVE_INFO),))
-EnumDirectory = _call('EnumDirectory', 15)
-EnumDirectoryResponse = _answer('EnumDirectoryResponse', _MIP)
-EnumPortals, EnumPortalsResponse = _call('EnumPortals', 16), _answer('EnumPortalsResponse', _MIP)
-GetPortal = _call('GetPortal', 17, (('IpAddress', BSTR),))
-GetPortalResponse = _answer('GetPortalResponse', (('pPortal', PORTAL),))
-SetPortalConfig = _call('SetPortalConfig', 18, (('IpAddress', BSTR), ('nPort', ULONG),
-                                                ('bUse', BOOLEAN)))
-SetPortalConfigResponse = _answer('SetPortalConfigResponse')
-DeviceManagerRescan = _call('DeviceManagerRescan', 19, (('bSynchronous', BOOLEAN),))
-DeviceManagerRescanResponse = _answer('DeviceManagerRescanResponse')
-GetProcessors = _call('GetProcessors', 20)
-GetProcessorsResponse = _answer('GetProcessorsResponse', (('pProcessors', ULONG),))
-# ---- ILocalDeviceMgr2 (3.32.4), opnums 21..30 ----
-EnumDisks2, EnumDisks2Response = _call('EnumDisks2', 21), _answer('EnumDisks2Response', _MIP)
-EnumVolumes2 = _call('EnumVolumes2', 22)
-EnumVolumes2Response = _answer('EnumVolumes2Response', _MIP)
-GetVolumeInfo = _call('GetVolumeInfo', 23, (('VolumePath', BSTR), ('pVolumeInfo', VOLUME2)))
-GetVolumeInfoResponse = _answer('GetVolumeInfoResponse', (('pVolumeInfo', VOLUME2),))
-EnumResourceGroup = _call('EnumResourceGroup', 24)
-EnumResourceGroupResponse = _answer('EnumResourceGroupResponse', _MIP)
-EnumLocalResourceGroup = _call('EnumLocalResourceGroup', 25)
-EnumLocalResourceGroupResponse = _answer('EnumLocalResourceGroupResponse', _MIP)
-GetResourceGroupGuid = _call('GetResourceGroupGuid', 26, (('ResourceGroup', BSTR),))
-GetResourceGroupGuidResponse = _answer('GetResourceGroupGuidResponse', (('pGuid', GUID),))
-GetResourceGroupFromPath = _call('GetResourceGroupFromPath', 27, (('FilePath', BSTR),))
-GetResourceGroupFromPathResponse = _answer('GetResourceGroupFromPathResponse',
-                                           (('pResourceGroup', BSTR),))
-RenameResourceGroup = _call('RenameResourceGroup', 28, (('ResourceGroup', BSTR),
-                                                        ('NewResourceGroup', BSTR)))
-RenameResourceGroupResponse = _answer('RenameResourceGroupResponse')
-EnumLocalPortals = _call('EnumLocalPortals', 29, (('ResourceGroup', BSTR),))
-EnumLocalPortalsResponse = _answer('EnumLocalPortalsResponse', _MIP)
-GetResourceGroupOwner = _call('GetResourceGroupOwner', 30, (('ResourceGroup', BSTR),))
-GetResourceGroupOwnerResponse = _answer('GetResourceGroupOwnerResponse', (('pOwner', BSTR),))
-# ---- ILocalDeviceMgr3 (3.33.4), opnum 31 ----
-CreateDiffWtFile = _call('CreateDiffWtFile', 31, (('FilePath', BSTR), ('ParentPath', BSTR)))
-CreateDiffWtFileResponse = _answer('CreateDiffWtFileResponse')
+# The requests this module sends, by the names it has always used; the
+# classes and their parameters are istm/wire.py's, generated from the IDL.
+CreateDiffWtFile = wire.ILocalDeviceMgr3_CreateDiffWtFile
+CreateVolume = wire.ILocalDeviceMgr_CreateVolume
+CreateWtFile = wire.ILocalDeviceMgr_CreateWtFile
+DeleteWtFile = wire.ILocalDeviceMgr_DeleteWtFile
+DeviceManagerRescan = wire.ILocalDeviceMgr_DeviceManagerRescan
+DoesFileExist = wire.ILocalDeviceMgr_DoesFileExist
+EnumDirectory = wire.ILocalDeviceMgr_EnumDirectory
+EnumDisks = wire.ILocalDeviceMgr_EnumDisks
+EnumDisks2 = wire.ILocalDeviceMgr2_EnumDisks2
+EnumLocalPortals = wire.ILocalDeviceMgr2_EnumLocalPortals
+EnumLocalResourceGroup = wire.ILocalDeviceMgr2_EnumLocalResourceGroup
+EnumPortals = wire.ILocalDeviceMgr_EnumPortals
+EnumResourceGroup = wire.ILocalDeviceMgr2_EnumResourceGroup
+EnumVolumes = wire.ILocalDeviceMgr_EnumVolumes
+EnumVolumes2 = wire.ILocalDeviceMgr2_EnumVolumes2
+GetDriveInfo = wire.ILocalDeviceMgr_GetDriveInfo
+GetPortal = wire.ILocalDeviceMgr_GetPortal
+GetProcessors = wire.ILocalDeviceMgr_GetProcessors
+GetResourceGroupFromPath = wire.ILocalDeviceMgr2_GetResourceGroupFromPath
+GetResourceGroupGuid = wire.ILocalDeviceMgr2_GetResourceGroupGuid
+GetResourceGroupOwner = wire.ILocalDeviceMgr2_GetResourceGroupOwner
+GetVolumeInfo = wire.ILocalDeviceMgr2_GetVolumeInfo
+GrowWtFile = wire.ILocalDeviceMgr_GrowWtFile
+IsDiskPartAvailable = wire.ILocalDeviceMgr_IsDiskPartAvailable
+IsPathNtfs = wire.ILocalDeviceMgr_IsPathNtfs
+IsPathValid = wire.ILocalDeviceMgr_IsPathValid
+IsValidWtDevice = wire.ILocalDeviceMgr_IsValidWtDevice
+RenameResourceGroup = wire.ILocalDeviceMgr2_RenameResourceGroup
+SetPortalConfig = wire.ILocalDeviceMgr_SetPortalConfig
 
 
 class _Obj(IstmObject):
@@ -255,18 +107,19 @@ class _Obj(IstmObject):
             if code is None:
                 raise
             return code, None
-        return S_OK, self._wrap(cls, resp['ppEnum'] if 'ppEnum' in resp.fields else
-                                resp['ppNewEnum'])
+        return S_OK, self._wrap(cls, resp[resp.structure[0][0]])   # the one [out]
 
 
 class _Enum(_Obj):
     """IEnum*: Next, Skip, Reset, Clone."""
-    ELEM = None
-    CALLS = None
+    PFX = None          # the interface: its requests are wire.<PFX>_Next, ...
+
+    def _request(self, op):
+        return getattr(wire, '%s_%s' % (self.PFX, op))()
 
     def next(self, n=1):
         """(HRESULT, element dict or None, pNumElementsReturned)."""
-        req = self.CALLS[0]()
+        req = self._request('Next')
         req['ulNumElements'] = n
         _zero(req['pElements'])
         try:
@@ -283,15 +136,15 @@ class _Enum(_Obj):
         return self.next(0)[2]
 
     def skip(self, n):
-        req = self.CALLS[1]()
+        req = self._request('Skip')
         req['ulNumElements'] = n
         return self._hr(req)
 
     def reset(self):
-        return self._hr(self.CALLS[2]())
+        return self._hr(self._request('Reset'))
 
     def clone(self):
-        req = self.CALLS[3]()
+        req = self._request('Clone')
         req['ppNewEnum'] = NULL
         return self._mip_call(req, type(self))
 
@@ -309,29 +162,29 @@ class _Enum(_Obj):
 
 class IEnumVolume(_Enum):
     IID = IID_IEnumVolume
-    CALLS = (EnumVolumeNext, EnumVolumeSkip, EnumVolumeReset, EnumVolumeClone)
+    PFX = 'IEnumVolume'
 
 
 class IEnumVolume2(_Enum):
     IID = IID_IEnumVolume2
-    CALLS = (EnumVolume2Next, EnumVolume2Skip, EnumVolume2Reset, EnumVolume2Clone)
+    PFX = 'IEnumVolume2'
 
 
 class IEnumDisk(_Enum):
     IID = IID_IEnumDisk
-    CALLS = (EnumDiskNext, EnumDiskSkip, EnumDiskReset, EnumDiskClone)
+    PFX = 'IEnumDisk'
 
 
 class IEnumDisk2(_Enum):
     IID = IID_IEnumDisk2
-    CALLS = (EnumDisk2Next, EnumDisk2Skip, EnumDisk2Reset, EnumDisk2Clone)
+    PFX = 'IEnumDisk2'
 
 
 class IDirectoryEnum(_Obj):
     IID = IID_IDirectoryEnum
 
     def get_drive_string(self):
-        return self._hr(GetDriveString())
+        return self._hr(wire.IDirectoryEnum_GetDriveString())
 
     def _find(self, req):
         _zero(req['pDirectoryData'])
@@ -347,15 +200,15 @@ class IDirectoryEnum(_Obj):
 
     def find_first(self, path):
         """(HRESULT, (name, full path, 'dir' | 'file') or None)."""
-        req = FindFirst()
+        req = wire.IDirectoryEnum_FindFirst()
         req['bstrSearchPath']['asData'] = path
         return self._find(req)
 
     def find_next(self):
-        return self._find(FindNext())
+        return self._find(wire.IDirectoryEnum_FindNext())
 
     def find_close(self):
-        return self._hr(FindClose())
+        return self._hr(wire.IDirectoryEnum_FindClose())
 
     def list(self, path):
         """Every entry of PATH; raises on an error other than the end."""
