@@ -164,7 +164,7 @@ io_loop()
 # ctl K ARGS...: istmctl for client K; retried through the crash window.
 ctl()
 {
-    local k=$1 rc gen
+    local k=$1 rc gen retried=0
     shift
     while :; do
         rc=0
@@ -176,7 +176,14 @@ ctl()
             --port "$(cat "$tmp/istmd.port")" --user alice --password 'Passw0rd!' "$@" \
             >/dev/null 2>"$tmp/mgmt/err$k" || rc=$?
         [ $rc = 0 ] && return 0
-        if down "$gen"; then sleep 1; continue; fi
+        if down "$gen"; then retried=1; sleep 1; continue; fi
+        # An attempt cut off by the crash may have been carried out before
+        # istmd died (its answer never arrived): the retry then finds its
+        # effect, which is what a retried create or delete should find.
+        if [ $retried = 1 ] && grep -qE 'ERROR_FILE_EXISTS|ERROR_FILE_NOT_FOUND|ERROR_ALREADY_EXISTS' "$tmp/mgmt/err$k"; then
+            echo "client $k: $* : done by the attempt the crash cut off" >> "$tmp/mgmt/retried"
+            return 0
+        fi
         echo "client $k: $* : exit $rc at $(date +%T): $(cat "$tmp/mgmt/err$k")" >> "$tmp/mgmt/log"
         return 1
     done
