@@ -164,7 +164,7 @@ io_loop()
 # ctl K ARGS...: istmctl for client K; retried through the crash window.
 ctl()
 {
-    local k=$1 rc gen retried=0
+    local k=$1 rc gen retried=${CTL_RETRIED:-0}
     shift
     while :; do
         rc=0
@@ -180,6 +180,16 @@ ctl()
         # An attempt cut off by the crash may have been carried out before
         # istmd died (its answer never arrived): the retry then finds its
         # effect, which is what a retried create or delete should find.
+        # "disks create" is two calls (CreateWtFile, then CreateWTDisk):
+        # a crash between them leaves the file made and not registered,
+        # which an administrator completes with --existing (answered
+        # ERROR_ALREADY_EXISTS when the registration had been done too).
+        if [ $retried = 1 ] && [ "$1 $2" = "disks create" ] && [ $# = 4 ] &&
+           grep -q 'ERROR_FILE_EXISTS' "$tmp/mgmt/err$k"; then
+            echo "client $k: $* : file made by the attempt the crash cut off; registering it" >> "$tmp/mgmt/retried"
+            CTL_RETRIED=1 ctl "$k" disks create "$3" --existing
+            return
+        fi
         if [ $retried = 1 ] && grep -qE 'ERROR_FILE_EXISTS|ERROR_FILE_NOT_FOUND|ERROR_ALREADY_EXISTS' "$tmp/mgmt/err$k"; then
             echo "client $k: $* : done by the attempt the crash cut off" >> "$tmp/mgmt/retried"
             return 0
