@@ -191,7 +191,12 @@ int vhdx_log_replay(struct vhd_layer *l, uint64_t file_size, bool writable)
 		              (unsigned long long)file_size);
 		goto out;
 	}
-	if (flock(l->fd, LOCK_EX | LOCK_NB) < 0) {
+	/* A transparent writer (merge.c) replays under its shared lock and the
+	 * merge lock: no exclusive writer can hold the file, and a reader that
+	 * holds it opened it with a clean log (read-only opens refuse a dirty
+	 * one), so the entries can only be an interrupted merge's, which make
+	 * visible data that reads the same. */
+	if (!l->transparent && flock(l->fd, LOCK_EX | LOCK_NB) < 0) {
 		r = vhd_error(errno == EWOULDBLOCK ? -EBUSY : -errno,
 		              "cannot replay the log of '%s': it is in use", l->path);
 		goto out;
