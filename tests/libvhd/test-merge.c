@@ -13,7 +13,14 @@
  * every file must check clean; the open top must go on taking writes.
  * A second merge call is a no-op; the merge is refused while s3 is open for
  * writing, for a layer that is not the child's parent, and for a base.
- * Public API only.
+ *
+ * Crash points: the merge's writes and syncs are counted (libvhd's fault
+ * hook, sysio.c), then the merge is run again and again with every write
+ * and sync from call N on failing (N stepping over all of them, every one
+ * of the last 20: the flush, relink and close).  That leaves the files as a
+ * SIGKILL at that call would (the page cache keeps what was written), so
+ * after each: every layer checks clean and reads its model, and a second
+ * merge completes.  Links libvhd's internals for the hook.
  */
 #include "config.h"
 
@@ -25,7 +32,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vhd.h"
+#include <fcntl.h>
+
+#include "internal.h"
 
 #define DISK (8u << 20)
 #define LAYERS 5 /* base, s1, s2, s3, top */
@@ -263,6 +272,85 @@ static void cancel_then_finish(enum vhd_format f)
 	}
 }
 
+static void copy_file(const char *from, const char *to)
+{
+	static uint8_t buf[1 << 16];
+	int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ssize_t n;
+
+	ck_assert_int_ge(in, 0);
+	ck_assert_int_ge(out, 0);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		ck_assert_int_eq(write(out, buf, (size_t)n), n);
+	ck_assert_int_eq(n, 0);
+	close(in);
+	close(out);
+}
+
+static void keep_or_restore(enum vhd_format f, bool keep)
+{
+	char p[512], saved[600];
+
+	for (int k = 0; k < LAYERS; k++) {
+		path_of(p, k, f);
+		snprintf(saved, sizeof(saved), "%s.saved", p);
+		copy_file(keep ? p : saved, keep ? saved : p);
+	}
+}
+
+static void quiet(int level, const char *msg, void *arg)
+{
+	(void)level;
+	(void)msg;
+	(void)arg;
+}
+
+static void crash_points(enum vhd_format f)
+{
+	char p[LAYERS][512];
+	long calls, step, rounds = 0;
+	vhd_chain *c;
+
+	build(f);
+	for (int k = 0; k < LAYERS; k++)
+		path_of(p[k], k, f);
+	keep_or_restore(f, true);
+	vhd_fault_arm(VHD_FAULT_WRITE | VHD_FAULT_SYNC, -1, 0, false);
+	ck_assert_msg(vhd_merge_layer(p[2], p[3], 0, NULL, NULL) == 0, "%s", vhd_errmsg());
+	calls = vhd_fault_calls();
+	vhd_fault_disarm();
+	ck_assert_int_gt(calls, 20);
+	step = calls > 40 ? calls / 40 : 1;
+	vhd_set_logger(quiet, NULL);
+	for (long at = 0; at < calls; at += at >= calls - 20 ? 1 : step) {
+		int r;
+
+		keep_or_restore(f, false);
+		vhd_fault_arm(VHD_FAULT_WRITE | VHD_FAULT_SYNC, at, EIO, true);
+		r = vhd_merge_layer(p[2], p[3], 0, NULL, NULL);
+		vhd_fault_disarm();
+		ck_assert_msg(r == 0 || r == -EIO, "call %ld: %d %s", at, r, vhd_errmsg());
+		for (int k = 0; k < LAYERS; k++) {
+			assert_file_reads(p[k], model[k]);
+			ck_assert_msg(vhd_check(p[k], problem, NULL) == 0, "cut at call %ld of %ld: %s",
+			              at, calls, p[k]);
+		}
+		ck_assert_msg(vhd_merge_layer(p[2], p[3], 0, NULL, NULL) == 0, "call %ld, rerun: %s", at,
+		              vhd_errmsg());
+		for (int k = 3; k < LAYERS; k++) {
+			assert_file_reads(p[k], model[k]);
+			ck_assert_int_eq(vhd_check(p[k], problem, NULL), 0);
+		}
+		ck_assert_int_eq(vhd_chain_open(p[3], VHD_OPEN_RDONLY, &c), 0);
+		ck_assert_int_eq(vhd_chain_depth(c), 3);
+		vhd_chain_close(c);
+		rounds++;
+	}
+	vhd_set_logger(NULL, NULL);
+	printf("%s: a merge makes %ld writes and syncs; cut at %ld of them\n",
+	       f == VHD_FORMAT_VHDX ? "vhdx" : "vhd", calls, rounds);
+}
+
 START_TEST(test_merge_vhd) { merge_online(VHD_FORMAT_VHD); }
 END_TEST
 START_TEST(test_merge_vhdx) { merge_online(VHD_FORMAT_VHDX); }
@@ -275,6 +363,10 @@ START_TEST(test_cancel_vhd) { cancel_then_finish(VHD_FORMAT_VHD); }
 END_TEST
 START_TEST(test_cancel_vhdx) { cancel_then_finish(VHD_FORMAT_VHDX); }
 END_TEST
+START_TEST(test_crash_points_vhd) { crash_points(VHD_FORMAT_VHD); }
+END_TEST
+START_TEST(test_crash_points_vhdx) { crash_points(VHD_FORMAT_VHDX); }
+END_TEST
 
 int main(void)
 {
@@ -284,13 +376,15 @@ int main(void)
 	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 120);
+	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_merge_vhd);
 	tcase_add_test(tc, test_merge_vhdx);
 	tcase_add_test(tc, test_refusals_vhd);
 	tcase_add_test(tc, test_refusals_vhdx);
 	tcase_add_test(tc, test_cancel_vhd);
 	tcase_add_test(tc, test_cancel_vhdx);
+	tcase_add_test(tc, test_crash_points_vhd);
+	tcase_add_test(tc, test_crash_points_vhdx);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
