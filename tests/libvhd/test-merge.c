@@ -13,6 +13,9 @@
  * every file must check clean; the open top must go on taking writes.
  * A second merge call is a no-op; the merge is refused while s3 is open for
  * writing, for a layer that is not the child's parent, and for a base.
+ * From inside a merge's progress callback (so certainly while it runs):
+ * other merges touching s2 or s3 and writable opens of them are refused,
+ * a writable top and readers open and read their models.
  *
  * Crash points: the merge's writes and syncs are counted (libvhd's fault
  * hook, sysio.c), then the merge is run again and again with every write
@@ -244,6 +247,60 @@ static void refusals(enum vhd_format f)
 	}
 }
 
+/* Called in the middle of a merge of s2 into s3: what the lock rule
+ * allows and refuses while it runs. */
+struct during {
+	enum vhd_format f;
+	int calls;                  /* progress calls seen */
+	bool tried;                 /* the checks ran */
+};
+
+static int while_merging(uint64_t done, uint64_t total, void *arg)
+{
+	struct during *d = arg;
+	char p[LAYERS][512];
+	vhd_chain *c;
+
+	if (++d->calls != 2 || done >= total)
+		return 0;
+	for (int k = 0; k < LAYERS; k++)
+		path_of(p[k], k, d->f);
+	/* other merges that touch s2 or s3 are refused */
+	ck_assert_int_eq(vhd_merge_layer(p[2], p[3], 0, NULL, NULL), -EBUSY);
+	ck_assert_int_eq(vhd_merge_layer(p[1], p[2], 0, NULL, NULL), -EBUSY); /* into LAYER */
+	ck_assert_int_eq(vhd_merge_layer(p[3], p[4], 0, NULL, NULL), -EBUSY); /* CHILD away */
+	/* writers are refused */
+	ck_assert_int_eq(vhd_chain_open(p[3], 0, &c), -EBUSY);
+	ck_assert_int_eq(vhd_chain_open(p[2], 0, &c), -EBUSY);
+	/* readers are not, and read the same */
+	ck_assert_msg(vhd_chain_open(p[4], 0, &c) == 0, "%s", vhd_errmsg());
+	assert_reads(c, model[4], "top during the merge");
+	vhd_chain_close(c);
+	assert_file_reads(p[3], model[3]);
+	d->tried = true;
+	return 0;
+}
+
+static void locks_during(enum vhd_format f)
+{
+	char p[LAYERS][512];
+	struct during d = { .f = f };
+
+	build(f);
+	for (int k = 0; k < LAYERS; k++)
+		path_of(p[k], k, f);
+	ck_assert_msg(vhd_merge_layer(p[2], p[3], 0, while_merging, &d) == 0, "%s", vhd_errmsg());
+	ck_assert(d.tried);
+	for (int k = 0; k < LAYERS; k++) {
+		assert_file_reads(p[k], model[k]);
+		ck_assert_int_eq(vhd_check(p[k], problem, NULL), 0);
+	}
+	/* s1 into s2 is allowed now, unrelated to the finished merge */
+	ck_assert_msg(vhd_merge_layer(p[1], p[2], 0, NULL, NULL) == 0, "%s", vhd_errmsg());
+	for (int k = 0; k < LAYERS; k++)
+		assert_file_reads(p[k], model[k]);
+}
+
 static int stop_early(uint64_t done, uint64_t total, void *arg)
 {
 	(void)total;
@@ -363,6 +420,10 @@ START_TEST(test_cancel_vhd) { cancel_then_finish(VHD_FORMAT_VHD); }
 END_TEST
 START_TEST(test_cancel_vhdx) { cancel_then_finish(VHD_FORMAT_VHDX); }
 END_TEST
+START_TEST(test_locks_vhd) { locks_during(VHD_FORMAT_VHD); }
+END_TEST
+START_TEST(test_locks_vhdx) { locks_during(VHD_FORMAT_VHDX); }
+END_TEST
 START_TEST(test_crash_points_vhd) { crash_points(VHD_FORMAT_VHD); }
 END_TEST
 START_TEST(test_crash_points_vhdx) { crash_points(VHD_FORMAT_VHDX); }
@@ -383,6 +444,8 @@ int main(void)
 	tcase_add_test(tc, test_refusals_vhdx);
 	tcase_add_test(tc, test_cancel_vhd);
 	tcase_add_test(tc, test_cancel_vhdx);
+	tcase_add_test(tc, test_locks_vhd);
+	tcase_add_test(tc, test_locks_vhdx);
 	tcase_add_test(tc, test_crash_points_vhd);
 	tcase_add_test(tc, test_crash_points_vhdx);
 	suite_add_tcase(s, tc);
