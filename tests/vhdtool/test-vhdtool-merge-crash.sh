@@ -8,7 +8,7 @@
 # clean, base, s1 and s2 are byte for byte unchanged, s3 and top read exactly
 # as before; then running the merge again completes it (s3 names s1, one
 # layer less) with the same data.  Iterations are bounded by time (about
-# 25 s per format) and the number that landed in the middle is printed; at
+# 20 s per format) and the number that landed in the middle is printed; at
 # least one must have, or the test proved nothing.
 . "$(dirname "$0")/../functions.sh"
 . "$(dirname "$0")/lib.sh"
@@ -17,7 +17,7 @@ requires command -v jq
 cd "$tmp"
 MiB=1048576
 SIZE=$((16 * MiB))
-BUDGET=${MERGE_CRASH_SECONDS:-25}
+BUDGET=${MERGE_CRASH_SECONDS:-20}
 
 # spread FILE COUNT MAXLEN: COUNT random writes of up to MAXLEN bytes, any
 # alignment, at random offsets of FILE's chain.
