@@ -224,6 +224,12 @@ int vhd_validate_sparse(struct vhd_validator *v, const struct vhd_footer *f);
 /* A problem the caller found itself (footer selection), counted and
  * reported (or ending an open) as the rules' own are. */
 int vhd_validate_problem(struct vhd_validator *v, bool fatal, const char *fmt, ...) VHD_PRINTF(3, 4);
+/* A problem of one block table entry: as above, never fatal, and reports
+ * of these are capped. */
+int vhd_validate_bat_problem(struct vhd_validator *v, const char *fmt, ...) VHD_PRINTF(2, 3);
+/* After the block table: in collect mode, report how many of its
+ * problems were counted but not listed. */
+void vhd_validate_bat_tally(struct vhd_validator *v);
 
 /* ---- chain.c: a top layer and its parents. ---- */
 
