@@ -405,7 +405,7 @@ int vhdx_flush(struct vhd_layer *l)
 	pthread_mutex_lock(&l->alloc_lock);
 	if (l->vhdx->npages)
 		r = vhdx_log_commit(l);
-	else if (fdatasync(l->fd) < 0)
+	else if (vhd_sys_fdatasync(l->fd) < 0)
 		r = vhd_error(-errno, "cannot flush '%s': %s", l->path, strerror(errno));
 	pthread_mutex_unlock(&l->alloc_lock);
 	return r;
@@ -422,7 +422,7 @@ int vhdx_close_clean(struct vhd_layer *l)
 	r = vhdx_log_commit(l);
 	if (r < 0)
 		return r;
-	if (fdatasync(l->fd) < 0)
+	if (vhd_sys_fdatasync(l->fd) < 0)
 		return vhd_error(-errno, "cannot sync '%s': %s", l->path, strerror(errno));
 	h = x->hdr;
 	memset(h.log_guid, 0, 16);

@@ -74,7 +74,7 @@ int vhdx_header_update(struct vhd_layer *l, struct vhdx_header *h)
 	r = vhd_layer_pwrite(l, buf, sizeof(buf), slot ? VHDX_HEADER2_OFF : VHDX_HEADER1_OFF);
 	if (r < 0)
 		return r;
-	if (fdatasync(l->fd) < 0)
+	if (vhd_sys_fdatasync(l->fd) < 0)
 		return vhd_error(-errno, "cannot sync '%s': %s", l->path, strerror(errno));
 	x->hdr = *h;
 	x->hdr_slot = slot;
