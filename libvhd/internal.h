@@ -322,6 +322,12 @@ void vhd_fault_arm(unsigned ops, long at, int err, bool persist);
 void vhd_fault_disarm(void);
 long vhd_fault_calls(void); /* counted since armed */
 long vhd_fault_hits(void);  /* failed since armed */
+/* Make the failing call, when it is a write, a torn one: its first KEEP
+ * bytes reach the file before it fails (all of them when it is shorter),
+ * as a crash in the middle of a write leaves it.  Call after arming. */
+void vhd_fault_tear(size_t keep);
+/* Did the failing write stop inside its length (else KEEP covered it)? */
+bool vhd_fault_tore(void);
 
 /* ---- error.c ---- */
 /* Record a message for vhd_errmsg() and return -|err|, so a failure path
