@@ -229,6 +229,10 @@ int vhdx_create(const char *path, const struct vhd_create_opts *o);
 int vhdx_build_locator(const char *child_path, const char *parent_abs, const vhdx_guid linkage,
                        uint8_t *out, size_t space);
 
+/* ---- vhdx_grow.c ---- */
+/* Grow L (a fixed or dynamic VHDX, open writable and alone) to NEW_SIZE. */
+int vhdx_grow(struct vhd_layer *l, uint64_t new_size);
+
 /* ---- vhdx_ops.c: commit and relink of a differencing VHDX. ---- */
 /* Copy every run CL (opened alone) holds into the chain PARENT. */
 int vhdx_commit_copy(struct vhd_layer *cl, vhd_chain *parent, uint8_t *buf, size_t bufsz,
