@@ -9,7 +9,7 @@
  * to a sector, so a 20 MiB disk with 2 MiB blocks can reach 256 MiB):
  * moving the BAT would mean relocating blocks.  The end footer is
  * written before the copy at 0; a crash between them is repaired from the
- * end footer at the next open.
+ * end footer at the next open.  A VHDX grows through its log (vhdx_grow.c).
  *
  * Licence: GPL-2.0-or-later.
  */
@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "vhdx_internal.h"
 
 static int grow_fixed(struct vhd_layer *l, uint64_t new_size)
 {
@@ -144,6 +145,8 @@ int vhd_grow(const char *path, uint64_t new_size)
 	else if (new_size < l->size)
 		r = vhd_error(-EINVAL, "cannot grow '%s' to %llu bytes: it is larger (%llu bytes); shrinking is not supported",
 		              path, (unsigned long long)new_size, (unsigned long long)l->size);
+	else if (l->vhdx)
+		r = new_size == l->size ? 0 : vhdx_grow(l, new_size);
 	else if (new_size > VHD_MAX_CREATE_SIZE)
 		r = vhd_error(-EFBIG, "cannot grow '%s' to %llu bytes: larger than the VHD limit of 2040 GiB",
 		              path, (unsigned long long)new_size);

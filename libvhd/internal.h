@@ -232,6 +232,12 @@ int vhd_validate_sparse(struct vhd_validator *v, const struct vhd_footer *f);
 /* A problem the caller found itself (footer selection), counted and
  * reported (or ending an open) as the rules' own are. */
 int vhd_validate_problem(struct vhd_validator *v, bool fatal, const char *fmt, ...) VHD_PRINTF(3, 4);
+/* A problem of one block table entry: as above, never fatal, and reports
+ * of these are capped. */
+int vhd_validate_bat_problem(struct vhd_validator *v, const char *fmt, ...) VHD_PRINTF(2, 3);
+/* After the block table: in collect mode, report how many of its
+ * problems were counted but not listed. */
+void vhd_validate_bat_tally(struct vhd_validator *v);
 
 /* ---- chain.c: a top layer and its parents. ---- */
 
@@ -324,6 +330,12 @@ void vhd_fault_arm(unsigned ops, long at, int err, bool persist);
 void vhd_fault_disarm(void);
 long vhd_fault_calls(void); /* counted since armed */
 long vhd_fault_hits(void);  /* failed since armed */
+/* Make the failing call, when it is a write, a torn one: its first KEEP
+ * bytes reach the file before it fails (all of them when it is shorter),
+ * as a crash in the middle of a write leaves it.  Call after arming. */
+void vhd_fault_tear(size_t keep);
+/* Did the failing write stop inside its length (else KEEP covered it)? */
+bool vhd_fault_tore(void);
 
 /* ---- error.c ---- */
 /* Record a message for vhd_errmsg() and return -|err|, so a failure path

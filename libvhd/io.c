@@ -153,12 +153,44 @@ int vhd_chain_pread(vhd_chain *c, void *buf, size_t len, uint64_t off)
 	return vhd_chain_read_from(c, 0, buf, len, off);
 }
 
+/* Where block B of VHD layer TOP holds the N bytes at IN_BLOCK when writing
+ * them needs no metadata change: 1 with *FO set, else 0 (or -errno). */
+static int vhd_write_placed(struct vhd_layer *top, uint32_t b, uint64_t in_block, size_t n, uint64_t *fo)
+{
+	uint32_t e = __atomic_load_n(&top->bat[b], __ATOMIC_ACQUIRE);
+	uint32_t s = (uint32_t)(in_block / VHD_SECTOR);
+	uint32_t nsec = (uint32_t)((in_block + n + VHD_SECTOR - 1) / VHD_SECTOR) - s;
+	const uint8_t *bm;
+	bool set;
+	int r;
+
+	if (e == VHD_BAT_UNUSED)
+		return 0;
+	r = vhd_layer_bitmap(top, b, &bm);
+	if (r < 0)
+		return r;
+	if (!(vhd_bit_run(bm, s, nsec, &set) == nsec && set))
+		return 0;
+	*fo = (uint64_t)e * VHD_SECTOR + top->bitmap_size + in_block;
+	return 1;
+}
+
+/* Each format's two halves of a write into a sparse top layer. */
+struct write_ops {
+	int (*placed)(struct vhd_layer *top, uint32_t b, uint64_t in_block, size_t n, uint64_t *fo);
+	int (*alloc)(vhd_chain *c, uint32_t b, const uint8_t *buf, size_t len, uint64_t off);
+};
+static const struct write_ops vhd_write_ops = { vhd_write_placed, vhd_alloc_write };
+static const struct write_ops vhdx_write_ops = { vhdx_write_placed, vhdx_alloc_write };
+
 int vhd_chain_pwrite(vhd_chain *c, const void *buf, size_t len, uint64_t off)
 {
 	struct vhd_layer *top = c->layers[0];
+	const struct write_ops *ops = top->vhdx ? &vhdx_write_ops : &vhd_write_ops;
+	uint32_t shift = top->vhdx ? top->vhdx->block_shift : top->block_shift;
 	const uint8_t *in = buf;
 	/* Writes that need no metadata change, merged while contiguous. */
-	uint64_t pend_off = 0;
+	uint64_t pend_off = 0, fo = 0;
 	const uint8_t *pend_buf = NULL;
 	size_t pend_len = 0;
 	int r;
@@ -169,53 +201,30 @@ int vhd_chain_pwrite(vhd_chain *c, const void *buf, size_t len, uint64_t off)
 	r = check_range(c, "write", len, off);
 	if (r < 0)
 		return r;
-	if (top->vhdx)
-		return vhdx_chain_pwrite(c, buf, len, off);
-	if (!vhd_layer_sparse(top))
+	if (!top->vhdx && !vhd_layer_sparse(top))
 		return vhd_layer_pwrite(top, buf, len, off);
 	while (len > 0) {
-		uint32_t b = (uint32_t)(off >> top->block_shift);
-		uint64_t in_block = off & (top->block_size - 1);
-		size_t n = len < top->block_size - in_block ? len : (size_t)(top->block_size - in_block);
-		uint32_t e = __atomic_load_n(&top->bat[b], __ATOMIC_ACQUIRE);
-		bool fast = false;
+		uint32_t b = (uint32_t)(off >> shift);
+		uint64_t in_block = off & ((1ull << shift) - 1);
+		size_t n = len < (1ull << shift) - in_block ? len : (size_t)((1ull << shift) - in_block);
 
-		if (e != VHD_BAT_UNUSED) {
-			const uint8_t *bm;
-			uint32_t s = (uint32_t)(in_block / VHD_SECTOR);
-			uint32_t nsec = (uint32_t)((in_block + n + VHD_SECTOR - 1) / VHD_SECTOR) - s;
-			bool set;
+		int placed = ops->placed(top, b, in_block, n, &fo);
 
-			r = vhd_layer_bitmap(top, b, &bm);
-			if (r < 0)
+		if (placed < 0)
+			return placed;
+		if (placed && pend_len && pend_off + pend_len == fo && pend_buf + pend_len == in) {
+			pend_len += n;
+		} else {
+			if (pend_len && (r = vhd_layer_pwrite(top, pend_buf, pend_len, pend_off)) < 0)
 				return r;
-			fast = vhd_bit_run(bm, s, nsec, &set) == nsec && set;
-		}
-		if (fast) {
-			uint64_t fo = (uint64_t)e * VHD_SECTOR + top->bitmap_size + in_block;
-
-			if (pend_len && pend_off + pend_len == fo && pend_buf + pend_len == in) {
-				pend_len += n;
-			} else {
-				if (pend_len) {
-					r = vhd_layer_pwrite(top, pend_buf, pend_len, pend_off);
-					if (r < 0)
-						return r;
-				}
+			pend_len = 0;
+			if (placed) {
 				pend_off = fo;
 				pend_buf = in;
 				pend_len = n;
-			}
-		} else {
-			if (pend_len) {
-				r = vhd_layer_pwrite(top, pend_buf, pend_len, pend_off);
-				if (r < 0)
-					return r;
-				pend_len = 0;
-			}
-			r = vhd_alloc_write(c, b, in, n, off);
-			if (r < 0)
+			} else if ((r = ops->alloc(c, b, in, n, off)) < 0) {
 				return r;
+			}
 		}
 		in += n;
 		off += n;

@@ -121,6 +121,8 @@ int vhd_resize(const char *path, uint64_t new_size, unsigned flags)
 		              (unsigned long long)new_size);
 	else if (l->footer.type == VHD_TYPE_DIFF)
 		r = vhd_error(-EINVAL, "cannot shrink '%s': a differencing disk has the size of its parent", path);
+	else if (l->vhdx)
+		r = vhd_error(-ENOTSUP, "cannot shrink '%s': shrinking a VHDX is not supported", path);
 	else
 		r = check_tail_zero(c, path, new_size, l->size);
 	if (r == 0)

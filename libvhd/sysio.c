@@ -4,7 +4,9 @@
  * fault hook for tests (as SQLite's test VFS): a test arms it to make the
  * Nth matching call fail with a chosen errno, or only counts the calls, so
  * it can fail each call of a write sequence in turn (allocation, bitmap,
- * BAT, footer, flush) and check what the caller and the image see.
+ * BAT, footer, flush) and check what the caller and the image see.  The
+ * failing write can also be torn (its first bytes written, then the
+ * failure), as a crash in the middle of it leaves the file.
  *
  * The hook is compiled in but off: disarmed, a call costs one relaxed load
  * of a flag on top of the system call.  Its controls (vhd_fault_*) are
@@ -29,6 +31,9 @@ static int fault_err;            /* errno to fail with */
 static bool fault_persist;       /* every matching call from fault_at on fails */
 static long fault_calls;         /* (atomic) matching calls since armed */
 static long fault_hits;          /* (atomic) calls failed */
+static bool tear;                /* the failing write keeps tear_keep bytes */
+static size_t tear_keep;
+static bool tore;                /* it was cut inside its length */
 
 void vhd_fault_arm(unsigned ops, long at, int err, bool persist)
 {
@@ -37,6 +42,7 @@ void vhd_fault_arm(unsigned ops, long at, int err, bool persist)
 	fault_at = at;
 	fault_err = err;
 	fault_persist = persist;
+	tear = tore = false;
 	__atomic_store_n(&fault_calls, 0, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&fault_hits, 0, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&armed, true, __ATOMIC_SEQ_CST);
@@ -50,6 +56,17 @@ void vhd_fault_disarm(void)
 long vhd_fault_calls(void)
 {
 	return __atomic_load_n(&fault_calls, __ATOMIC_SEQ_CST);
+}
+
+void vhd_fault_tear(size_t keep)
+{
+	tear_keep = keep;
+	tear = true;
+}
+
+bool vhd_fault_tore(void)
+{
+	return tore;
 }
 
 long vhd_fault_hits(void)
@@ -81,8 +98,18 @@ ssize_t vhd_sys_pread(int fd, void *buf, size_t len, off_t off)
 
 ssize_t vhd_sys_pwrite(int fd, const void *buf, size_t len, off_t off)
 {
-	if (fault(VHD_FAULT_WRITE))
+	if (fault(VHD_FAULT_WRITE)) {
+		if (tear && __atomic_load_n(&fault_hits, __ATOMIC_SEQ_CST) == 1) {
+			int err = errno;
+			size_t keep = tear_keep < len ? tear_keep : len;
+
+			tore = keep < len;
+			if (keep && pwrite(fd, buf, keep, off) < 0)
+				return -1;
+			errno = err;
+		}
 		return -1;
+	}
 	return pwrite(fd, buf, len, off);
 }
 

@@ -85,8 +85,7 @@ int vhd_validate_problem(struct vhd_validator *v, bool fatal, const char *fmt, .
 	return r;
 }
 
-/* A problem of one block table entry (capped when reported). */
-static int VHD_PRINTF(2, 3) bat_problem(struct vhd_validator *v, const char *fmt, ...)
+int vhd_validate_bat_problem(struct vhd_validator *v, const char *fmt, ...)
 {
 	va_list ap;
 	int r;
@@ -95,6 +94,17 @@ static int VHD_PRINTF(2, 3) bat_problem(struct vhd_validator *v, const char *fmt
 	r = vproblem(v, false, true, fmt, ap);
 	va_end(ap);
 	return r;
+}
+
+void vhd_validate_bat_tally(struct vhd_validator *v)
+{
+	char msg[128];
+
+	if (!v->collect || !v->report || v->bat_problems <= MAX_BAT_REPORTS)
+		return;
+	snprintf(msg, sizeof(msg), "%d more block table problems not listed",
+	         v->bat_problems - MAX_BAT_REPORTS);
+	v->report(v->path, msg, v->arg);
 }
 
 int vhd_validate_footer(struct vhd_validator *v, const struct vhd_footer *f)
@@ -199,14 +209,14 @@ static int validate_bat(struct vhd_validator *v, const struct vhd_footer *f, con
 		if (e == VHD_BAT_UNUSED)
 			continue;
 		if ((uint64_t)i * h->block_size >= f->current_size)
-			r = bat_problem(v, "block table entry %u is allocated beyond the virtual size", i);
+			r = vhd_validate_bat_problem(v, "block table entry %u is allocated beyond the virtual size", i);
 		if (r == 0 && end > v->data_end) {
-			r = bat_problem(v, "block table entry %u (sector %u) points past the end of the file", i, e);
+			r = vhd_validate_bat_problem(v, "block table entry %u (sector %u) points past the end of the file", i, e);
 			bad = true;
 		}
 		for (int m = 0; m < nmeta && r == 0; m++) {
 			if (start < meta[m].end && meta[m].start < end) {
-				r = bat_problem(v, "block %u (at offset %llu) overlaps %s", i,
+				r = vhd_validate_bat_problem(v, "block %u (at offset %llu) overlaps %s", i,
 				                (unsigned long long)start, meta[m].what);
 				bad = true;
 			}
@@ -222,16 +232,10 @@ static int validate_bat(struct vhd_validator *v, const struct vhd_footer *f, con
 	qsort(blocks, nb, sizeof(*blocks), cmp_block);
 	for (uint32_t i = 1; i < nb && r == 0; i++)
 		if (blocks[i].start < blocks[i - 1].start + span)
-			r = bat_problem(v, "blocks %u and %u (at offsets %llu and %llu) overlap",
+			r = vhd_validate_bat_problem(v, "blocks %u and %u (at offsets %llu and %llu) overlap",
 			                blocks[i - 1].index, blocks[i].index,
 			                (unsigned long long)blocks[i - 1].start, (unsigned long long)blocks[i].start);
-	if (v->collect && v->report && v->bat_problems > MAX_BAT_REPORTS) {
-		char msg[128];
-
-		snprintf(msg, sizeof(msg), "%d more block table problems not listed",
-		         v->bat_problems - MAX_BAT_REPORTS);
-		v->report(v->path, msg, v->arg);
-	}
+	vhd_validate_bat_tally(v);
 out:
 	free(raw);
 	free(blocks);

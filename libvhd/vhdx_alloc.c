@@ -203,7 +203,7 @@ static uint64_t block_bytes(const struct vhd_layer *l, uint32_t b)
 	return l->size - start < l->vhdx->block_size ? l->size - start : l->vhdx->block_size;
 }
 
-static int alloc_write(vhd_chain *c, uint32_t b, const uint8_t *buf, size_t len, uint64_t off)
+int vhdx_alloc_write(vhd_chain *c, uint32_t b, const uint8_t *buf, size_t len, uint64_t off)
 {
 	struct vhd_layer *top = c->layers[0];
 	struct vhdx_layer *x = top->vhdx;
@@ -280,50 +280,17 @@ out:
 	return r;
 }
 
-int vhdx_chain_pwrite(vhd_chain *c, const uint8_t *in, size_t len, uint64_t off)
+int vhdx_write_placed(struct vhd_layer *top, uint32_t b, uint64_t in_block, size_t n, uint64_t *fo)
 {
-	struct vhd_layer *top = c->layers[0];
 	struct vhdx_layer *x = top->vhdx;
-	uint64_t pend_off = 0;
-	const uint8_t *pend_buf = NULL;
-	size_t pend_len = 0;
-	int r;
+	uint64_t e = __atomic_load_n(&x->bat[vhdx_payload_index(x, b)], __ATOMIC_ACQUIRE);
 
-	while (len > 0) {
-		uint32_t b = (uint32_t)(off >> x->block_shift);
-		uint64_t in_block = off & (x->block_size - 1);
-		size_t n = len < x->block_size - in_block ? len : (size_t)(x->block_size - in_block);
-		uint64_t e = __atomic_load_n(&x->bat[vhdx_payload_index(x, b)], __ATOMIC_ACQUIRE);
-		bool fast = __atomic_load_n(&x->writing, __ATOMIC_ACQUIRE) &&
-		            vhdx_bat_state(e) == VHDX_PB_FULLY_PRESENT;
-
-		if (fast) {
-			uint64_t fo = vhdx_bat_offset(e) + in_block;
-
-			if (pend_len && pend_off + pend_len == fo && pend_buf + pend_len == in) {
-				pend_len += n;
-			} else {
-				if (pend_len && (r = vhd_layer_pwrite(top, pend_buf, pend_len, pend_off)) < 0)
-					return r;
-				pend_off = fo;
-				pend_buf = in;
-				pend_len = n;
-			}
-		} else {
-			if (pend_len && (r = vhd_layer_pwrite(top, pend_buf, pend_len, pend_off)) < 0)
-				return r;
-			pend_len = 0;
-			r = alloc_write(c, b, in, n, off);
-			if (r < 0)
-				return r;
-		}
-		in += n;
-		off += n;
-		len -= n;
-	}
-	if (pend_len)
-		return vhd_layer_pwrite(top, pend_buf, pend_len, pend_off);
-	return 0;
+	(void)n;
+	/* before the session's first write the headers need new GUIDs */
+	if (!__atomic_load_n(&x->writing, __ATOMIC_ACQUIRE) || vhdx_bat_state(e) != VHDX_PB_FULLY_PRESENT)
+		return 0;
+	*fo = vhdx_bat_offset(e) + in_block;
+	return 1;
 }
 
 static int punch(struct vhd_layer *l, uint64_t off, uint64_t len)
@@ -420,7 +387,7 @@ int vhdx_chain_discard(vhd_chain *c, uint64_t off, uint64_t len)
 				}
 				r = vhd_chain_read_from(c, 1, tmp, step, off + done);
 				if (r == 0)
-					r = vhdx_chain_pwrite(c, tmp, step, off + done);
+					r = vhd_chain_pwrite(c, tmp, step, off + done);
 				done += step;
 			}
 		}
@@ -438,7 +405,7 @@ int vhdx_flush(struct vhd_layer *l)
 	pthread_mutex_lock(&l->alloc_lock);
 	if (l->vhdx->npages)
 		r = vhdx_log_commit(l);
-	else if (fdatasync(l->fd) < 0)
+	else if (vhd_sys_fdatasync(l->fd) < 0)
 		r = vhd_error(-errno, "cannot flush '%s': %s", l->path, strerror(errno));
 	pthread_mutex_unlock(&l->alloc_lock);
 	return r;
@@ -455,7 +422,7 @@ int vhdx_close_clean(struct vhd_layer *l)
 	r = vhdx_log_commit(l);
 	if (r < 0)
 		return r;
-	if (fdatasync(l->fd) < 0)
+	if (vhd_sys_fdatasync(l->fd) < 0)
 		return vhd_error(-errno, "cannot sync '%s': %s", l->path, strerror(errno));
 	h = x->hdr;
 	memset(h.log_guid, 0, 16);

@@ -7,7 +7,8 @@
  *   1 MiB  log (1 MiB, empty: LogGuid zero)
  *   2 MiB  metadata region (1 MiB: the table, then the items from 64 KiB)
  *   3 MiB  BAT (rounded up to 1 MiB)
- *   then   payload blocks (fixed: all of them, in order)
+ *   then   payload blocks (fixed: all of them, in order); a differencing
+ *          disk's sector bitmap blocks, one per chunk, zeros (holes)
  * The file is built under a temporary name and linked into place only when
  * complete and synced (create.c), so a crash never leaves half an image.
  *
@@ -249,6 +250,15 @@ static int build(int fd, const char *path, const struct vhd_create_opts *o, uint
 			vhdx_put_le64(bat + 8 * (b + b / chunk_ratio),
 			              vhdx_bat_make(VHDX_PB_FULLY_PRESENT, data_off + b * block_size));
 		end = data_off + payload * block_size;
+	}
+	if (diff) {
+		/* Every chunk gets its sector bitmap block now, all zeros (a hole):
+		 * libvhdi reads the bitmap of a NOT_PRESENT block from where the
+		 * chunk's bitmap entry points even when that entry is NOT_PRESENT
+		 * (offset 0, the file identifier), see README.md. */
+		for (uint64_t k = 0; k < sbm; k++, end += VHDX_SBM_BLOCK)
+			vhdx_put_le64(bat + 8 * (k * (chunk_ratio + 1) + chunk_ratio),
+			              vhdx_bat_make(VHDX_SB_PRESENT, end));
 	}
 	r = vhd_write_at(fd, path, bat, bat_len, BAT_OFF);
 	if (r < 0)

@@ -168,6 +168,9 @@ static inline uint64_t vhdx_sbm_index(const struct vhdx_layer *x, uint32_t chunk
 
 /* Called by vhd_layer_open when the file starts with "vhdxfile". */
 int vhdx_layer_load(struct vhd_layer *l, uint64_t file_size);
+/* The same rules applied through V (validate.c): stopping at the first
+ * problem (open) or reporting every one (check, V->collect). */
+int vhdx_layer_validate(struct vhd_layer *l, uint64_t file_size, struct vhd_validator *v);
 void vhdx_layer_free(struct vhdx_layer *x);
 int vhdx_layer_info(const struct vhd_layer *l, struct vhd_info *info);
 int vhdx_layer_lookup(struct vhd_layer *l, uint64_t off, uint64_t len, struct vhd_run *run);
@@ -207,7 +210,12 @@ int vhdx_log_overlay_check(struct vhd_layer *l);
  * FileWriteGuid and LogGuid, and a new DataWriteGuid when DATA (the
  * virtual disk's contents) will change; header written and synced. */
 int vhdx_begin_write(struct vhd_layer *l, bool data);
-int vhdx_chain_pwrite(vhd_chain *c, const uint8_t *buf, size_t len, uint64_t off);
+/* The two halves of a write into payload block B (io.c splits a write
+ * into blocks and merges the placed runs): where the block already holds
+ * the bytes at IN_BLOCK so that writing them changes no metadata (1 with
+ * *FO set, else 0), and the write that allocates or changes state. */
+int vhdx_write_placed(struct vhd_layer *top, uint32_t b, uint64_t in_block, size_t n, uint64_t *fo);
+int vhdx_alloc_write(vhd_chain *c, uint32_t b, const uint8_t *buf, size_t len, uint64_t off);
 int vhdx_chain_discard(vhd_chain *c, uint64_t off, uint64_t len);
 int vhdx_flush(struct vhd_layer *l);
 /* Flush and mark the log clean (LogGuid zero) at a writable close. */
@@ -228,6 +236,10 @@ int vhdx_create(const char *path, const struct vhd_create_opts *o);
  * bytes); returns its length or -errno with a message. */
 int vhdx_build_locator(const char *child_path, const char *parent_abs, const vhdx_guid linkage,
                        uint8_t *out, size_t space);
+
+/* ---- vhdx_grow.c ---- */
+/* Grow L (a fixed or dynamic VHDX, open writable and alone) to NEW_SIZE. */
+int vhdx_grow(struct vhd_layer *l, uint64_t new_size);
 
 /* ---- vhdx_ops.c: commit and relink of a differencing VHDX. ---- */
 /* Copy every run CL (opened alone) holds into the chain PARENT. */

@@ -74,14 +74,14 @@ int vhdx_header_update(struct vhd_layer *l, struct vhdx_header *h)
 	r = vhd_layer_pwrite(l, buf, sizeof(buf), slot ? VHDX_HEADER2_OFF : VHDX_HEADER1_OFF);
 	if (r < 0)
 		return r;
-	if (fdatasync(l->fd) < 0)
+	if (vhd_sys_fdatasync(l->fd) < 0)
 		return vhd_error(-errno, "cannot sync '%s': %s", l->path, strerror(errno));
 	x->hdr = *h;
 	x->hdr_slot = slot;
 	return 0;
 }
 
-static int read_headers(struct vhd_layer *l, struct vhdx_layer *x)
+static int read_headers(struct vhd_layer *l, struct vhdx_layer *x, struct vhd_validator *v)
 {
 	uint8_t b1[VHDX_HEADER_SIZE], b2[VHDX_HEADER_SIZE];
 	struct vhdx_header h1, h2;
@@ -98,13 +98,20 @@ static int read_headers(struct vhd_layer *l, struct vhdx_layer *x)
 	vhdx_header_decode(b1, &h1);
 	vhdx_header_decode(b2, &h2);
 	if (!ok1 && !ok2)
-		return vhd_error(-EINVAL, "'%s': both VHDX headers are damaged (bad signature or checksum)",
-		                 l->path);
-	if (ok1 && ok2 && h1.seq == h2.seq && memcmp(b1, b2, sizeof(b1)) != 0)
-		return vhd_error(-EINVAL, "'%s': the two VHDX headers differ but have the same sequence number",
-		                 l->path);
-	if (!ok1 || !ok2)
-		vhd_log(0, "'%s': VHDX header %d is damaged; using the other", l->path, ok1 ? 2 : 1);
+		return vhd_validate_problem(v, true, "both VHDX headers are damaged (bad signature or checksum)");
+	if (ok1 && ok2 && h1.seq == h2.seq && memcmp(b1, b2, sizeof(b1)) != 0) {
+		r = vhd_validate_problem(v, false, "the two VHDX headers differ but have the same sequence number");
+		if (r < 0)
+			return r;
+	}
+	if (!ok1 || !ok2) {
+		/* open uses the other one (a writer rewrites it); check reports it */
+		if (v->collect)
+			vhd_validate_problem(v, false, "VHDX header %d is damaged (bad signature or checksum)",
+			                     ok1 ? 2 : 1);
+		else
+			vhd_log(0, "'%s': VHDX header %d is damaged; using the other", l->path, ok1 ? 2 : 1);
+	}
 	if (ok1 && (!ok2 || h1.seq > h2.seq)) {
 		x->hdr = h1;
 		x->hdr_slot = 0;
@@ -113,39 +120,59 @@ static int read_headers(struct vhd_layer *l, struct vhdx_layer *x)
 		x->hdr_slot = 1;
 	}
 	if (x->hdr.version != 1)
-		return vhd_error(-EINVAL, "'%s': unsupported VHDX version %u", l->path, x->hdr.version);
+		return vhd_validate_problem(v, true, "unsupported VHDX version %u", x->hdr.version);
 	if (x->hdr.log_version != 0)
-		return vhd_error(-EINVAL, "'%s': unsupported VHDX log version %u", l->path,
-		                 x->hdr.log_version);
+		return vhd_validate_problem(v, true, "unsupported VHDX log version %u", x->hdr.log_version);
 	return 0;
 }
 
-static int read_regions(struct vhd_layer *l, struct vhdx_layer *x, uint64_t file_size)
+/* Is the region table at OFF (in BUF) sealed? */
+static int region_table(struct vhd_layer *l, uint8_t *buf, uint64_t off, bool *ok)
+{
+	int r = vhd_layer_pread(l, buf, VHDX_REGION_SIZE, off);
+
+	*ok = r == 0 && memcmp(buf, "regi", 4) == 0 && vhdx_sealed_ok(buf, VHDX_REGION_SIZE);
+	return r;
+}
+
+static int read_regions(struct vhd_layer *l, struct vhdx_layer *x, uint64_t file_size,
+                        struct vhd_validator *v)
 {
 	uint8_t *buf = malloc(VHDX_REGION_SIZE);
-	bool have_bat = false, have_meta = false;
+	bool have_bat = false, have_meta = false, ok1, ok2 = true;
 	uint32_t count;
 	int r;
 
 	if (!buf)
 		return vhd_error(-ENOMEM, "'%s': out of memory", l->path);
-	r = vhd_layer_pread(l, buf, VHDX_REGION_SIZE, VHDX_REGION1_OFF);
-	if (r < 0)
-		goto out;
-	if (memcmp(buf, "regi", 4) != 0 || !vhdx_sealed_ok(buf, VHDX_REGION_SIZE)) {
-		r = vhd_layer_pread(l, buf, VHDX_REGION_SIZE, VHDX_REGION2_OFF);
+	/* check reads the copy too (a damaged copy is a problem); open reads it
+	 * only when the first table is damaged */
+	if (v->collect) {
+		r = region_table(l, buf, VHDX_REGION2_OFF, &ok2);
 		if (r < 0)
 			goto out;
-		if (memcmp(buf, "regi", 4) != 0 || !vhdx_sealed_ok(buf, VHDX_REGION_SIZE)) {
-			r = vhd_error(-EINVAL, "'%s': both VHDX region tables are damaged", l->path);
+	}
+	r = region_table(l, buf, VHDX_REGION1_OFF, &ok1);
+	if (r < 0)
+		goto out;
+	if (!ok1) {
+		r = region_table(l, buf, VHDX_REGION2_OFF, &ok2);
+		if (r < 0)
+			goto out;
+		if (!ok2) {
+			r = vhd_validate_problem(v, true, "both VHDX region tables are damaged");
 			goto out;
 		}
-		vhd_log(0, "'%s': VHDX region table 1 is damaged; using the copy", l->path);
+		if (v->collect)
+			vhd_validate_problem(v, false, "VHDX region table 1 is damaged");
+		else
+			vhd_log(0, "'%s': VHDX region table 1 is damaged; using the copy", l->path);
+	} else if (!ok2) {
+		vhd_validate_problem(v, false, "VHDX region table 2 (the copy) is damaged");
 	}
 	count = vhdx_le32(buf + 8);
 	if (count > 2047) {
-		r = vhd_error(-EINVAL, "'%s': VHDX region table has %u entries (at most 2047)", l->path,
-		              count);
+		r = vhd_validate_problem(v, true, "VHDX region table has %u entries (at most 2047)", count);
 		goto out;
 	}
 	for (uint32_t i = 0; i < count; i++) {
@@ -155,30 +182,34 @@ static int read_regions(struct vhd_layer *l, struct vhdx_layer *x, uint64_t file
 		bool required = vhdx_le32(e + 28) & 1;
 		bool is_bat = memcmp(e, vhdx_guid_bat, 16) == 0;
 		bool is_meta = memcmp(e, vhdx_guid_metadata, 16) == 0;
+		const char *what = is_bat ? "BAT" : "metadata";
 
 		if (!is_bat && !is_meta) {
 			if (required) {
 				char g[39];
 
 				vhdx_guid_format(e, g);
-				r = vhd_error(-EINVAL, "'%s': unknown required VHDX region %s", l->path, g);
-				goto out;
+				r = vhd_validate_problem(v, false, "unknown required VHDX region %s", g);
+				if (r < 0)
+					goto out;
 			}
 			continue;
 		}
 		if ((is_bat && have_bat) || (is_meta && have_meta)) {
-			r = vhd_error(-EINVAL, "'%s': VHDX region table lists the %s twice", l->path,
-			              is_bat ? "BAT" : "metadata");
-			goto out;
+			r = vhd_validate_problem(v, false, "VHDX region table lists the %s twice", what);
+			if (r < 0)
+				goto out;
+			continue;
 		}
 		if (off % VHDX_MIB || len % VHDX_MIB || len == 0 || off < VHDX_HEADER_AREA) {
-			r = vhd_error(-EINVAL, "'%s': VHDX %s region (offset %llu, length %u) is not 1 MiB aligned",
-			              l->path, is_bat ? "BAT" : "metadata", (unsigned long long)off, len);
-			goto out;
+			r = vhd_validate_problem(v, len == 0,
+			                         "VHDX %s region (offset %llu, length %u) is not 1 MiB aligned",
+			                         what, (unsigned long long)off, len);
+			if (r < 0)
+				goto out;
 		}
 		if (off > file_size || file_size - off < len) {
-			r = vhd_error(-EINVAL, "'%s': VHDX %s region runs past the end of the file", l->path,
-			              is_bat ? "BAT" : "metadata");
+			r = vhd_validate_problem(v, true, "VHDX %s region runs past the end of the file", what);
 			goto out;
 		}
 		if (is_bat) {
@@ -192,29 +223,27 @@ static int read_regions(struct vhd_layer *l, struct vhdx_layer *x, uint64_t file
 		}
 	}
 	if (!have_bat || !have_meta) {
-		r = vhd_error(-EINVAL, "'%s': VHDX region table has no %s region", l->path,
-		              have_bat ? "metadata" : "BAT");
+		r = vhd_validate_problem(v, true, "VHDX region table has no %s region",
+		                         have_bat ? "metadata" : "BAT");
 		goto out;
-	}
-	if (x->bat_offset < x->meta_offset + x->meta_length && x->meta_offset < x->bat_offset + x->bat_length) {
-		r = vhd_error(-EINVAL, "'%s': VHDX BAT and metadata regions overlap", l->path);
-		goto out;
-	}
-	for (int k = 0; k < 2; k++) {
-		uint64_t o = k ? x->meta_offset : x->bat_offset, n = k ? x->meta_length : x->bat_length;
-
-		if (o < x->hdr.log_offset + x->hdr.log_length && x->hdr.log_offset < o + n) {
-			r = vhd_error(-EINVAL, "'%s': VHDX %s region overlaps the log", l->path,
-			              k ? "metadata" : "BAT");
-			goto out;
-		}
 	}
 	r = 0;
+	if (x->bat_offset < x->meta_offset + x->meta_length && x->meta_offset < x->bat_offset + x->bat_length)
+		r = vhd_validate_problem(v, false, "VHDX BAT and metadata regions overlap");
+	for (int k = 0; k < 2 && r == 0; k++) {
+		uint64_t o = k ? x->meta_offset : x->bat_offset, n = k ? x->meta_length : x->bat_length;
+
+		if (o < x->hdr.log_offset + x->hdr.log_length && x->hdr.log_offset < o + n)
+			r = vhd_validate_problem(v, false, "VHDX %s region overlaps the log",
+			                         k ? "metadata" : "BAT");
+	}
 out:
 	free(buf);
 	return r;
 }
 
+/* A copy of the UTF-16 string at P as UTF-8 in *OUT; 1 when it is not
+ * valid UTF-16 (a problem for the caller to report). */
 static int utf16_dup(struct vhd_layer *l, const uint8_t *p, uint32_t len, char **out)
 {
 	size_t cap = (size_t)len * 2 + 1;
@@ -224,23 +253,24 @@ static int utf16_dup(struct vhd_layer *l, const uint8_t *p, uint32_t len, char *
 		return vhd_error(-ENOMEM, "'%s': out of memory", l->path);
 	if (len % 2 || utf16_to_utf8(p, len / 2, UTF16_LE, s, cap) < 0) {
 		free(s);
-		return vhd_error(-EINVAL, "'%s': VHDX parent locator holds invalid UTF-16", l->path);
+		return 1;
 	}
 	*out = s;
 	return 0;
 }
 
-static int parse_locator(struct vhd_layer *l, struct vhdx_layer *x, const uint8_t *p, uint32_t len)
+static int parse_locator(struct vhd_layer *l, struct vhdx_layer *x, const uint8_t *p, uint32_t len,
+                         struct vhd_validator *v)
 {
 	uint16_t n;
 	const char *link;
 	int r;
 
 	if (len < 20 || memcmp(p, vhdx_guid_locator_type, 16) != 0)
-		return vhd_error(-EINVAL, "'%s': VHDX parent locator of an unknown type", l->path);
+		return vhd_validate_problem(v, false, "VHDX parent locator of an unknown type");
 	n = vhdx_le16(p + 18);
 	if (20 + 12ull * n > len)
-		return vhd_error(-EINVAL, "'%s': VHDX parent locator entries run past the item", l->path);
+		return vhd_validate_problem(v, false, "VHDX parent locator entries run past the item");
 	x->kv = calloc(n ? n : 1, sizeof(*x->kv));
 	if (!x->kv)
 		return vhd_error(-ENOMEM, "'%s': out of memory", l->path);
@@ -250,24 +280,26 @@ static int parse_locator(struct vhd_layer *l, struct vhdx_layer *x, const uint8_
 		uint16_t kl = vhdx_le16(e + 8), vl = vhdx_le16(e + 10);
 
 		if (kl == 0 || vl == 0 || ko > len || len - ko < kl || vo > len || len - vo < vl)
-			return vhd_error(-EINVAL, "'%s': VHDX parent locator entry %u runs past the item",
-			                 l->path, i);
+			return vhd_validate_problem(v, false, "VHDX parent locator entry %u runs past the item", i);
 		r = utf16_dup(l, p + ko, kl, &x->kv[i].key);
 		if (r == 0)
 			r = utf16_dup(l, p + vo, vl, &x->kv[i].value);
-		x->nkv = i + 1;
+		if (r == 0 || x->kv[i].key)
+			x->nkv = i + 1;
+		if (r == 1)
+			return vhd_validate_problem(v, false, "VHDX parent locator holds invalid UTF-16");
 		if (r < 0)
 			return r;
 	}
 	link = vhdx_kv_get(x, "parent_linkage");
 	if (!link)
-		return vhd_error(-EINVAL, "'%s': VHDX parent locator has no parent_linkage", l->path);
+		return vhd_validate_problem(v, false, "VHDX parent locator has no parent_linkage");
 	if (vhdx_guid_parse(link, l->header.parent_uuid) < 0)
-		return vhd_error(-EINVAL, "'%s': VHDX parent_linkage '%s' is not a GUID", l->path, link);
+		return vhd_validate_problem(v, false, "VHDX parent_linkage '%s' is not a GUID", link);
 	return 0;
 }
 
-static int read_metadata(struct vhd_layer *l, struct vhdx_layer *x)
+static int read_metadata(struct vhd_layer *l, struct vhdx_layer *x, struct vhd_validator *v)
 {
 	uint8_t *m = malloc(x->meta_length);
 	uint16_t count;
@@ -290,13 +322,12 @@ static int read_metadata(struct vhd_layer *l, struct vhdx_layer *x)
 		goto out;
 	vhdx_log_overlay(l, m, x->meta_length, x->meta_offset);
 	if (memcmp(m, "metadata", 8) != 0) {
-		r = vhd_error(-EINVAL, "'%s': no VHDX metadata table (bad signature)", l->path);
+		r = vhd_validate_problem(v, true, "no VHDX metadata table (bad signature)");
 		goto out;
 	}
 	count = vhdx_le16(m + 10);
 	if (count > 2047) {
-		r = vhd_error(-EINVAL, "'%s': VHDX metadata table has %u entries (at most 2047)", l->path,
-		              count);
+		r = vhd_validate_problem(v, true, "VHDX metadata table has %u entries (at most 2047)", count);
 		goto out;
 	}
 	for (uint16_t i = 0; i < count; i++) {
@@ -306,17 +337,20 @@ static int read_metadata(struct vhd_layer *l, struct vhdx_layer *x)
 
 		if (len != 0 && (off < VHDX_META_TABLE_SIZE || off > x->meta_length ||
 		                 x->meta_length - off < len)) {
-			r = vhd_error(-EINVAL, "'%s': VHDX metadata item %u (offset %u, length %u) lies outside the metadata region",
-			              l->path, i, off, len);
-			goto out;
+			r = vhd_validate_problem(v, false, "VHDX metadata item %u (offset %u, length %u) lies outside the metadata region",
+			                         i, off, len);
+			if (r < 0)
+				goto out;
+			continue;
 		}
 		for (uint16_t j = 0; j < i; j++) {
 			const uint8_t *f = m + 32 + 32 * j;
 			uint32_t fo = vhdx_le32(f + 16), fl = vhdx_le32(f + 20);
 
 			if (len && fl && off < fo + fl && fo < off + len) {
-				r = vhd_error(-EINVAL, "'%s': VHDX metadata items %u and %u overlap", l->path, j, i);
-				goto out;
+				r = vhd_validate_problem(v, false, "VHDX metadata items %u and %u overlap", j, i);
+				if (r < 0)
+					goto out;
 			}
 		}
 		for (k = 0; k < 6; k++)
@@ -327,19 +361,24 @@ static int read_metadata(struct vhd_layer *l, struct vhdx_layer *x)
 				char g[39];
 
 				vhdx_guid_format(e, g);
-				r = vhd_error(-EINVAL, "'%s': unknown required VHDX metadata item %s", l->path, g);
-				goto out;
+				r = vhd_validate_problem(v, false, "unknown required VHDX metadata item %s", g);
+				if (r < 0)
+					goto out;
 			}
 			continue;
 		}
 		if (seen & (1u << k)) {
-			r = vhd_error(-EINVAL, "'%s': VHDX metadata item '%s' appears twice", l->path, names[k]);
-			goto out;
+			r = vhd_validate_problem(v, false, "VHDX metadata item '%s' appears twice", names[k]);
+			if (r < 0)
+				goto out;
+			continue;
 		}
 		if (sizes[k] && len < sizes[k]) {
-			r = vhd_error(-EINVAL, "'%s': VHDX metadata item '%s' too short (%u bytes)", l->path,
-			              names[k], len);
-			goto out;
+			r = vhd_validate_problem(v, false, "VHDX metadata item '%s' too short (%u bytes)",
+			                         names[k], len);
+			if (r < 0)
+				goto out;
+			continue;
 		}
 		seen |= 1u << k;
 		item[k] = m + off;
@@ -347,9 +386,16 @@ static int read_metadata(struct vhd_layer *l, struct vhdx_layer *x)
 	}
 	for (int k = 0; k < 5; k++) {
 		if (!(seen & (1u << k))) {
-			r = vhd_error(-EINVAL, "'%s': VHDX metadata item '%s' is missing", l->path, names[k]);
-			goto out;
+			r = vhd_validate_problem(v, false, "VHDX metadata item '%s' is missing", names[k]);
+			if (r < 0)
+				goto out;
 		}
+	}
+	if ((seen & 0x1f) != 0x1f) {
+		/* check reported every missing item; the rest depends on them */
+		v->stopped = true;
+		r = -EINVAL;
+		goto out;
 	}
 	x->block_size = vhdx_le32(item[0]);
 	x->leave_allocated = vhdx_le32(item[0] + 4) & 1;
@@ -359,25 +405,24 @@ static int read_metadata(struct vhd_layer *l, struct vhdx_layer *x)
 	x->lsec = vhdx_le32(item[3]);
 	x->psec = vhdx_le32(item[4]);
 	if (!vhd_is_pow2(x->block_size) || x->block_size < VHDX_MIN_BLOCK || x->block_size > VHDX_MAX_BLOCK) {
-		r = vhd_error(-EINVAL, "'%s': invalid VHDX block size %u", l->path, x->block_size);
+		r = vhd_validate_problem(v, true, "invalid VHDX block size %u", x->block_size);
 		goto out;
 	}
 	if ((x->lsec != 512 && x->lsec != 4096) || (x->psec != 512 && x->psec != 4096)) {
-		r = vhd_error(-EINVAL, "'%s': invalid VHDX sector sizes (logical %u, physical %u)", l->path,
-		              x->lsec, x->psec);
-		goto out;
+		r = vhd_validate_problem(v, x->lsec != 512 && x->lsec != 4096,
+		                         "invalid VHDX sector sizes (logical %u, physical %u)", x->lsec, x->psec);
+		if (r < 0)
+			goto out;
 	}
 	if (l->size == 0 || l->size % x->lsec || l->size > VHDX_MAX_SIZE) {
-		r = vhd_error(-EINVAL, "'%s': invalid VHDX virtual size %llu", l->path,
-		              (unsigned long long)l->size);
+		r = vhd_validate_problem(v, true, "invalid VHDX virtual size %llu", (unsigned long long)l->size);
 		goto out;
 	}
 	if (x->has_parent) {
-		if (!(seen & (1u << 5))) {
-			r = vhd_error(-EINVAL, "'%s': differencing VHDX without a parent locator", l->path);
-			goto out;
-		}
-		r = parse_locator(l, x, item[5], item_len[5]);
+		if (!(seen & (1u << 5)))
+			r = vhd_validate_problem(v, false, "differencing VHDX without a parent locator");
+		else
+			r = parse_locator(l, x, item[5], item_len[5], v);
 		if (r < 0)
 			goto out;
 	}
@@ -394,18 +439,20 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int read_bat(struct vhd_layer *l, struct vhdx_layer *x, uint64_t file_size)
+static int read_bat(struct vhd_layer *l, struct vhdx_layer *x, uint64_t file_size,
+                    struct vhd_validator *v)
 {
 	uint64_t need;
 	uint64_t *used = NULL; /* start offsets of present blocks, for overlaps */
 	uint32_t nused = 0;
 	uint64_t max_end = x->bat_offset + x->bat_length;
-	struct { uint64_t s, e; const char *what; } meta[3] = {
+	struct { uint64_t s, e; const char *what; } meta[4] = {
 		{ 0, VHDX_HEADER_AREA, "the VHDX headers" },
 		{ x->hdr.log_offset, x->hdr.log_offset + x->hdr.log_length, "the log" },
 		{ x->bat_offset, x->bat_offset + x->bat_length, "the BAT" },
+		{ x->meta_offset, x->meta_offset + x->meta_length, "the metadata" },
 	};
-	int r;
+	int r = 0;
 
 	x->block_shift = (uint32_t)__builtin_ctz(x->block_size);
 	x->chunk_ratio = (uint32_t)(((uint64_t)1 << 23) * x->lsec / x->block_size);
@@ -417,8 +464,8 @@ static int read_bat(struct vhd_layer *l, struct vhdx_layer *x, uint64_t file_siz
 		x->bat_entries = x->payload_blocks + (x->payload_blocks - 1) / x->chunk_ratio;
 	need = (uint64_t)x->bat_entries * 8;
 	if (need > x->bat_length)
-		return vhd_error(-EINVAL, "'%s': VHDX BAT region (%u bytes) too small for %u entries",
-		                 l->path, x->bat_length, x->bat_entries);
+		return vhd_validate_problem(v, true, "VHDX BAT region (%u bytes) too small for %u entries",
+		                            x->bat_length, x->bat_entries);
 	if (x->meta_offset + x->meta_length > max_end)
 		max_end = x->meta_offset + x->meta_length;
 	if (x->hdr.log_offset + x->hdr.log_length > max_end)
@@ -436,107 +483,120 @@ static int read_bat(struct vhd_layer *l, struct vhdx_layer *x, uint64_t file_siz
 	if (r < 0)
 		goto out;
 	vhdx_log_overlay(l, x->bat_raw, x->bat_length, x->bat_offset);
-	for (uint32_t i = 0; i < x->bat_entries; i++) {
+	/* Each bad entry is one problem (check reports them up to a cap) and
+	 * takes no part in the overlap check. */
+	for (uint32_t i = 0; i < x->bat_entries && r == 0; i++) {
 		uint64_t e = vhdx_le64(x->bat_raw + 8ull * i);
 		bool is_sbm = (i % (x->chunk_ratio + 1)) == x->chunk_ratio;
 		unsigned st = vhdx_bat_state(e);
 		uint64_t off = vhdx_bat_offset(e), len;
+		bool bad = false;
 
 		x->bat[i] = e;
 		if (is_sbm) {
 			if (st != VHDX_SB_NOT_PRESENT && st != VHDX_SB_PRESENT) {
-				r = vhd_error(-EINVAL, "'%s': VHDX sector bitmap entry %u has invalid state %u",
-				              l->path, i, st);
-				goto out;
+				r = vhd_validate_bat_problem(v, "VHDX sector bitmap entry %u has invalid state %u",
+				                             i, st);
+				continue;
 			}
 			if (st != VHDX_SB_PRESENT || !x->has_parent)
 				continue;
 			len = VHDX_SBM_BLOCK;
 		} else {
 			if (st == 4 || st == 5 || (st == VHDX_PB_PARTIALLY_PRESENT && !x->has_parent)) {
-				r = vhd_error(-EINVAL, "'%s': VHDX BAT entry %u has invalid state %u", l->path, i, st);
-				goto out;
+				r = vhd_validate_bat_problem(v, "VHDX BAT entry %u has invalid state %u", i, st);
+				continue;
 			}
 			if (st != VHDX_PB_FULLY_PRESENT && st != VHDX_PB_PARTIALLY_PRESENT)
 				continue;
 			len = x->block_size;
 		}
 		if (off > file_size || file_size - off < len) {
-			r = vhd_error(-EINVAL, "'%s': VHDX BAT entry %u (offset %llu) points past the end of the file",
-			              l->path, i, (unsigned long long)off);
-			goto out;
+			r = vhd_validate_bat_problem(v, "VHDX BAT entry %u (offset %llu) points past the end of the file",
+			                             i, (unsigned long long)off);
+			continue;
 		}
-		for (int k = 0; k < 3; k++) {
+		for (int k = 0; k < 4 && !bad; k++) {
 			if (off < meta[k].e && meta[k].s < off + len) {
-				r = vhd_error(-EINVAL, "'%s': VHDX block at offset %llu overlaps %s", l->path,
-				              (unsigned long long)off, meta[k].what);
-				goto out;
+				r = vhd_validate_bat_problem(v, "VHDX block at offset %llu (BAT entry %u) overlaps %s",
+				                             (unsigned long long)off, i, meta[k].what);
+				bad = true;
 			}
 		}
-		if (off < x->meta_offset + x->meta_length && x->meta_offset < off + len) {
-			r = vhd_error(-EINVAL, "'%s': VHDX block at offset %llu overlaps the metadata", l->path,
-			              (unsigned long long)off);
-			goto out;
-		}
+		if (bad)
+			continue;
 		/* low bit marks a sector bitmap block (1 MiB) for the overlap check */
 		used[nused++] = off | (is_sbm ? 1 : 0);
 		if (off + len > max_end)
 			max_end = off + len;
 	}
-	qsort(used, nused, sizeof(*used), cmp_u64);
-	for (uint32_t i = 1; i < nused; i++) {
-		uint64_t prev = used[i - 1] & ~1ull;
-		uint64_t plen = (used[i - 1] & 1) ? VHDX_SBM_BLOCK : x->block_size;
+	if (r == 0) {
+		qsort(used, nused, sizeof(*used), cmp_u64);
+		for (uint32_t i = 1, prev = 0; i < nused && r == 0; i++) {
+			uint64_t p = used[prev] & ~1ull;
+			uint64_t plen = (used[prev] & 1) ? VHDX_SBM_BLOCK : x->block_size;
 
-		if ((used[i] & ~1ull) < prev + plen) {
-			r = vhd_error(-EINVAL, "'%s': VHDX blocks at offsets %llu and %llu overlap", l->path,
-			              (unsigned long long)prev, (unsigned long long)(used[i] & ~1ull));
-			goto out;
+			if ((used[i] & ~1ull) < p + plen)
+				r = vhd_validate_bat_problem(v, "VHDX blocks at offsets %llu and %llu overlap",
+				                             (unsigned long long)p,
+				                             (unsigned long long)(used[i] & ~1ull));
+			else
+				prev = i;
 		}
 	}
+	vhd_validate_bat_tally(v);
 	x->file_end = vhd_round_up(file_size > max_end ? file_size : max_end, VHDX_MIB);
-	r = 0;
 out:
 	free(used);
 	return r;
 }
 
-int vhdx_layer_load(struct vhd_layer *l, uint64_t file_size)
+int vhdx_layer_validate(struct vhd_layer *l, uint64_t file_size, struct vhd_validator *v)
 {
 	struct vhdx_layer *x = calloc(1, sizeof(*x));
 	struct stat st;
+	bool log_ok = true;
 	int r;
 
 	if (!x)
 		return vhd_error(-ENOMEM, "cannot open '%s': out of memory", l->path);
 	l->vhdx = x;
 	if (file_size < VHDX_HEADER_AREA)
-		return vhd_error(-EINVAL, "'%s': truncated VHDX (%llu bytes, the headers alone need 1 MiB)",
-		                 l->path, (unsigned long long)file_size);
-	r = read_headers(l, x);
+		return vhd_validate_problem(v, true, "truncated VHDX (%llu bytes, the headers alone need 1 MiB)",
+		                            (unsigned long long)file_size);
+	r = read_headers(l, x, v);
 	if (r < 0)
 		return r;
 	if (x->hdr.log_offset % VHDX_MIB || x->hdr.log_length % VHDX_MIB || x->hdr.log_length == 0 ||
-	    x->hdr.log_offset < VHDX_HEADER_AREA)
-		return vhd_error(-EINVAL, "'%s': VHDX log (offset %llu, length %u) is not 1 MiB aligned",
-		                 l->path, (unsigned long long)x->hdr.log_offset, x->hdr.log_length);
-	if (x->hdr.log_offset > file_size || file_size - x->hdr.log_offset < x->hdr.log_length)
-		return vhd_error(-EINVAL, "'%s': VHDX log (offset %llu, length %u) runs past the end of the file (%llu bytes)",
-		                 l->path, (unsigned long long)x->hdr.log_offset, x->hdr.log_length,
-		                 (unsigned long long)file_size);
-	if (!vhdx_guid_is_zero(x->hdr.log_guid)) {
+	    x->hdr.log_offset < VHDX_HEADER_AREA) {
+		r = vhd_validate_problem(v, false, "VHDX log (offset %llu, length %u) is not 1 MiB aligned",
+		                         (unsigned long long)x->hdr.log_offset, x->hdr.log_length);
+		log_ok = false;
+	} else if (x->hdr.log_offset > file_size || file_size - x->hdr.log_offset < x->hdr.log_length) {
+		r = vhd_validate_problem(v, false, "VHDX log (offset %llu, length %u) runs past the end of the file (%llu bytes)",
+		                         (unsigned long long)x->hdr.log_offset, x->hdr.log_length,
+		                         (unsigned long long)file_size);
+		log_ok = false;
+	}
+	if (r < 0)
+		return r;
+	if (log_ok && !vhdx_guid_is_zero(x->hdr.log_guid)) {
 		r = vhdx_log_replay(l, file_size, !l->read_only);
+		if (r == -EROFS && v->collect)
+			/* what a writable open would replay; the checks below see
+			 * the file as it is */
+			r = vhd_validate_problem(v, false, "the VHDX log holds changes not yet applied (the image was not closed cleanly); a read-write open replays them");
 		if (r < 0)
 			return r;
 		if (fstat(l->fd, &st) < 0)
 			return vhd_error(-errno, "cannot stat '%s': %s", l->path, strerror(errno));
 		file_size = (uint64_t)st.st_size;
 	}
-	r = read_regions(l, x, file_size);
+	r = read_regions(l, x, file_size, v);
 	if (r == 0)
-		r = read_metadata(l, x);
+		r = read_metadata(l, x, v);
 	if (r == 0)
-		r = read_bat(l, x, file_size);
+		r = read_bat(l, x, file_size, v);
 	if (r == 0 && l->read_only)
 		r = vhdx_log_overlay_check(l);
 	if (r < 0)
@@ -546,6 +606,13 @@ int vhdx_layer_load(struct vhd_layer *l, uint64_t file_size)
 	l->footer.type = x->has_parent ? VHD_TYPE_DIFF
 	                 : x->leave_allocated ? VHD_TYPE_FIXED : VHD_TYPE_DYNAMIC;
 	return 0;
+}
+
+int vhdx_layer_load(struct vhd_layer *l, uint64_t file_size)
+{
+	struct vhd_validator v = { .path = l->path, .fd = l->fd, .file_size = file_size };
+
+	return vhdx_layer_validate(l, file_size, &v);
 }
 
 int vhdx_layer_sbm(struct vhd_layer *l, uint32_t k, const uint8_t **out)
@@ -589,12 +656,24 @@ static inline bool lsb_test(const uint8_t *bm, uint64_t i)
 
 uint32_t vhdx_bit_run(const uint8_t *bm, uint64_t i, uint32_t n, bool *set)
 {
-	uint32_t k = 1;
+	uint64_t j = i, end = i + n;
+	uint8_t flip;
 
 	*set = lsb_test(bm, i);
-	while (k < n && lsb_test(bm, i + k) == *set)
-		k++;
-	return k;
+	flip = *set ? 0xff : 0x00;
+	/* a byte at a time: the bits that differ from the first one, from J on
+	 * (a bit at a time cost most of a 64 KiB read's instructions) */
+	while (j < end) {
+		unsigned sh = (unsigned)(j & 7);
+		unsigned diff = (unsigned)((__atomic_load_n(&bm[j >> 3], __ATOMIC_ACQUIRE) ^ flip) >> sh);
+
+		if (diff) {
+			j += (unsigned)__builtin_ctz(diff);
+			break;
+		}
+		j += 8 - sh;
+	}
+	return (uint32_t)((j < end ? j : end) - i);
 }
 
 int vhdx_layer_lookup(struct vhd_layer *l, uint64_t off, uint64_t len, struct vhd_run *run)

@@ -245,7 +245,7 @@ int vhdx_log_replay(struct vhd_layer *l, uint64_t file_size, bool writable)
 		r = vhd_error(-errno, "cannot extend '%s': %s", l->path, strerror(errno));
 		goto out;
 	}
-	if (fdatasync(l->fd) < 0) {
+	if (vhd_sys_fdatasync(l->fd) < 0) {
 		r = vhd_error(-errno, "cannot sync '%s': %s", l->path, strerror(errno));
 		goto out;
 	}
@@ -326,7 +326,7 @@ int vhdx_log_commit(struct vhd_layer *l)
 		return vhd_error(-ENOSPC, "cannot update '%s': %u metadata pages do not fit its log", l->path, n);
 	if ((uint64_t)head + len > x->hdr.log_length) {
 		/* settle every earlier entry, then start again at 0 */
-		if (fdatasync(l->fd) < 0)
+		if (vhd_sys_fdatasync(l->fd) < 0)
 			return vhd_error(-errno, "cannot sync '%s': %s", l->path, strerror(errno));
 		head = 0;
 		x->log_unsettled = false;
@@ -360,7 +360,7 @@ int vhdx_log_commit(struct vhd_layer *l)
 	free(buf);
 	if (r < 0)
 		return r;
-	if (fdatasync(l->fd) < 0)
+	if (vhd_sys_fdatasync(l->fd) < 0)
 		return vhd_error(-errno, "cannot sync '%s': %s", l->path, strerror(errno));
 	x->log_seq = e.seq;
 	x->log_tail = tail;

@@ -111,7 +111,7 @@ int vhdx_relink(struct vhd_layer *l, struct vhd_layer *p, const char *abs)
 			r = vhdx_log_stage(l, x->meta_offset + pg, m + pg);
 	if (r == 0)
 		r = vhdx_log_commit(l);
-	if (r == 0 && fdatasync(l->fd) < 0)
+	if (r == 0 && vhd_sys_fdatasync(l->fd) < 0)
 		r = vhd_error(-errno, "cannot sync '%s': %s", l->path, strerror(errno));
 	pthread_mutex_unlock(&l->alloc_lock);
 out:

@@ -14,6 +14,9 @@
 #               BAT pages through the log, one entry per flush)
 #   rewrite     the same writes again (no metadata changes)
 #   read        the flat file read back sequentially (O_DIRECT, 1 MiB)
+#   instructions  (with valgrind) callgrind counts inside vhd_chain_pread
+#               per 4 KiB and 64 KiB random read, VHD against VHDX, for
+#               the dynamic disks and a differencing child over each
 # for a dynamic VHD (2 MiB blocks, vhdtool's default) and a dynamic VHDX
 # (32 MiB blocks, Hyper-V's default); then convert of the VHDX to raw with
 # vhdtool and with qemu-img (qemu-img timed with a sync of its output).
@@ -96,3 +99,30 @@ echo "VHDX/VHD: write-new $(ratio "${res[vhdx-write-new]}" "${res[vhd-write-new]
 echo "VHDX first writes / rewrites: $(ratio "${res[vhdx-write-new]}" "${res[vhdx-rewrite]}") (target >= 0.50)"
 echo "convert VHDX -> raw: vhdtool ${res[convert-vhdtool]} MB/s, qemu-img ${res[convert-qemu]} MB/s," \
      "ratio $(ratio "${res[convert-vhdtool]}" "${res[convert-qemu]}") (target >= 1.00)"
+
+# Instructions per read inside vhd_chain_pread (callgrind: exact, the same
+# on a loaded machine), VHD against VHDX: the dynamic disks above (first
+# 64 MiB) and a differencing child over each holding every other MiB
+# (partly present blocks: the sector bitmap is consulted on every read).
+PROBE="$top/tests/libvhd/.libs/vhd-probe"
+if command -v valgrind >/dev/null && [ -x "$PROBE" ]; then
+    export LD_LIBRARY_PATH="$top/libvhd/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    head -c $((1 << 20)) /dev/urandom > "$work/one"
+    for fmt in vhd vhdx; do
+        "$VHDTOOL" create -q --parent "$work/disk.$fmt" --block-size 2M "$work/child.$fmt"
+        for o in $(seq 0 2 $((MIB < 64 ? MIB - 1 : 63))); do
+            "$PROBE" write "$work/child.$fmt" $((o << 20)) < "$work/one"
+        done
+    done
+    printf '%-18s %10s %10s %10s   (instructions per read)\n' case VHD VHDX VHDX/VHD
+    for c in disk:4096 disk:65536 child:4096 child:65536; do
+        declare -A ir=()
+        for fmt in vhd vhdx; do
+            valgrind --tool=callgrind --toggle-collect=vhd_chain_pread \
+                --callgrind-out-file="$work/cg" "$PROBE" randread "$work/${c%:*}.$fmt" 5000 "${c#*:}" \
+                >/dev/null 2>&1
+            ir[$fmt]=$(awk '/^(summary|totals):/ { t = $2 } END { printf "%.0f", t / 5000 }' "$work/cg")
+        done
+        printf '%-18s %10s %10s %10s\n' "${c%:*} ${c#*:} B" "${ir[vhd]}" "${ir[vhdx]}" "$(ratio "${ir[vhdx]}" "${ir[vhd]}")"
+    done
+fi

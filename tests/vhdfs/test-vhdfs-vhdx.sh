@@ -7,7 +7,9 @@
 # across blocks, at the end) into the top of the chain read back exactly
 # after a remount, through `vhdtool convert` (the whole chain), and the
 # dynamic base written the same way reads identically through libvhdi's
-# vhdimount (an independent reader) and qemu-img; qemu-img check is clean.
+# vhdimount (an independent reader), as do the differencing chains, and by
+# qemu-img;
+# qemu-img check is clean.
 . "$(dirname "$0")/../functions.sh"
 . "$(dirname "$0")/vhdfs-lib.sh"
 requires_fuse
@@ -92,5 +94,15 @@ if command -v vhdimount > /dev/null; then
     cleanup_fn "fusermount3 -u '$tmp/vi' 2>/dev/null"
     cmp "$tmp/vi/vhdi1" "$tmp/model-solo" || fail "vhdimount reads solo differently"
     fusermount3 -u "$tmp/vi"
+    # differencing chains: vhdimount shows one file per layer, the base as
+    # vhdi1 and the named top last (see libvhd/README.md)
+    for f in top:3 trim:4; do
+        vhdimount "$d/${f%:*}.vhdx" "$tmp/vi" > /dev/null || fail "vhdimount ${f%:*}.vhdx"
+        [ -e "$tmp/vi/vhdi${f#*:}" ] && [ ! -e "$tmp/vi/vhdi$((${f#*:} + 1))" ] ||
+            { ls "$tmp/vi"; fail "vhdimount ${f%:*}: not ${f#*:} layers"; }
+        cmp "$tmp/vi/vhdi${f#*:}" "$tmp/model-${f%:*}" || fail "vhdimount reads ${f%:*} differently"
+        cmp -s "$tmp/vi/vhdi1" "$tmp/model-${f%:*}" && fail "vhdimount's base reads as ${f%:*}"
+        fusermount3 -u "$tmp/vi"
+    done
 fi
 echo OK
