@@ -17,6 +17,7 @@
 #include <gssapi/gssapi_ext.h>
 #include <gssapi/gssapi_krb5.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
@@ -39,6 +40,38 @@ static int have_cred;
 
 static gss_OID_desc krb5_oid = { 9, (void *)"\x2a\x86\x48\x86\xf7\x12\x01\x02\x02" };
 
+/* The AP-REQ inside a GSS-framed first token ([RFC 2743] 3.1: 0x60, DER
+ * length, the Kerberos OID, TOK_ID 01 00), or the token itself.  MIT takes
+ * a DCE-style AP-REQ only unframed, as Windows and Samba send it; impacket
+ * frames it, and Windows servers accept both: so do we (DCE/RPC clients
+ * are all DCE style). */
+static void unframe(const uint8_t **tok, size_t *len)
+{
+	static const uint8_t oid_krb5[] = { 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12,
+					    0x01, 0x02, 0x02, 0x01, 0x00 };
+	const uint8_t *p = *tok;
+	size_t n = *len, body, off = 2;
+
+	if (n < 2 || p[0] != 0x60)
+		return;
+	if (p[1] < 0x80) {
+		body = p[1];
+	} else if (p[1] == 0x81 && n > 3) {
+		body = p[2];
+		off = 3;
+	} else if (p[1] == 0x82 && n > 4) {
+		body = (size_t)p[2] << 8 | p[3];
+		off = 4;
+	} else {
+		return;
+	}
+	if (body != n - off || body < sizeof(oid_krb5) ||
+	    memcmp(p + off, oid_krb5, sizeof(oid_krb5)))
+		return;
+	*tok = p + off + sizeof(oid_krb5);
+	*len = body - sizeof(oid_krb5);
+}
+
 /* One line for a GSS failure: the major and minor messages. */
 static void log_gss(const char *what, OM_uint32 major, OM_uint32 minor)
 {
@@ -48,7 +81,7 @@ static void log_gss(const char *what, OM_uint32 major, OM_uint32 minor)
 	gss_display_status(&min2, major, GSS_C_GSS_CODE, GSS_C_NO_OID, &ctx, &ma);
 	ctx = 0;
 	if (minor)
-		gss_display_status(&min2, minor, GSS_C_MECH_CODE, &krb5_oid, &ctx, &mi);
+		gss_display_status(&min2, minor, GSS_C_MECH_CODE, GSS_C_NO_OID, &ctx, &mi);
 	log_info("kerberos: %s: %.*s%s%.*s", what, (int)ma.length, (char *)ma.value,
 		 mi.length ? ": " : "", (int)mi.length, mi.length ? (char *)mi.value : "");
 	gss_release_buffer(&min2, &ma);
@@ -66,6 +99,13 @@ int krb5_accept_init(const char *keytab, const char *principal)
 	char host[300], buf[600];
 
 	krb5_accept_release();
+	/* An exported context carries its krb5 context, and that names the
+	 * profile files it was read from: the chrooted child, which imports
+	 * it, could not open them and the import would fail.  So the acceptor
+	 * reads no krb5.conf at all (an acceptor with a keytab needs none: the
+	 * realm is the principal's, the defaults serve the rest). */
+	if (setenv("KRB5_CONFIG", "", 1) < 0)
+		return -errno;
 	if (access(keytab, R_OK) < 0) {
 		log_warn("keytab '%s' cannot be read", keytab);
 		return -errno;
@@ -248,6 +288,9 @@ int krb5_accept_step(uint32_t handle, const uint8_t *token, size_t len, uint8_t 
 		ctx = pending[slot].ctx;
 		pending[slot].ctx = GSS_C_NO_CONTEXT;
 		pending_drop((unsigned)slot);
+	} else {
+		unframe(&token, &len);
+		in = (gss_buffer_desc){ len, (void *)token };
 	}
 	major = gss_accept_sec_context(&minor, &ctx, acceptor, &in, GSS_C_NO_CHANNEL_BINDINGS,
 				       &client, NULL, &outtok, &flags, NULL, NULL);

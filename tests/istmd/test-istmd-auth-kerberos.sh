@@ -1,0 +1,186 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
+# Kerberos against a real MIT KDC: the test makes its own realm (database,
+# stash, kdc.conf and krb5.conf in $tmp, the KDC on 127.0.0.1 on a free
+# port), a user who is in istmd's users file (alice), one who is not (bob),
+# istmd's service principal and another service's, both in a keytab that
+# istmd is started with.  impacket's DCOM client (Kerberos inside SPNEGO,
+# DCE style) activates IWTGeneral and calls it at packet privacy; a ticket
+# for the other service, a user not in the users file, a ticket under a key
+# the keytab does not hold and a replayed authenticator are refused; the network child never opens
+# the keytab (its /proc/PID/fd and the chroot show it).  Also Samba's client
+# with raw Kerberos (auth type 16) when python3-samba can use the ccache.
+. "$(dirname "$0")/../functions.sh"
+. "$(dirname "$0")/istmd-functions.sh"
+
+for t in krb5kdc kdb5_util kadmin.local kinit kvno; do
+    requires command -v $t
+done
+REALM=ISTMD.TEST
+SPN=host/127.0.0.1
+kdc_pid=
+kdc_stop() { [ -n "$kdc_pid" ] && kill "$kdc_pid" 2>/dev/null && wait "$kdc_pid" 2>/dev/null; kdc_pid=; }
+cleanup_fn kdc_stop
+
+kport=$($PYTHON -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$tmp/kdc"
+cat > "$tmp/krb5.conf" <<CONF
+[libdefaults]
+    default_realm = $REALM
+    dns_lookup_kdc = false
+    dns_lookup_realm = false
+    rdns = false
+    dns_canonicalize_hostname = false
+    permitted_enctypes = aes256-cts-hmac-sha1-96 aes128-cts-hmac-sha1-96
+[realms]
+    $REALM = {
+        kdc = 127.0.0.1:$kport
+    }
+CONF
+cat > "$tmp/kdc.conf" <<CONF
+[kdcdefaults]
+    kdc_ports = $kport
+    kdc_tcp_ports = $kport
+[realms]
+    $REALM = {
+        database_name = $tmp/kdc/principal
+        key_stash_file = $tmp/kdc/stash
+        acl_file = $tmp/kdc/kadm5.acl
+        supported_enctypes = aes256-cts-hmac-sha1-96:normal
+        max_life = 10h
+    }
+[logging]
+    kdc = FILE:$tmp/kdc.log
+CONF
+export KRB5_CONFIG="$tmp/krb5.conf" KRB5_KDC_PROFILE="$tmp/kdc.conf" KRB5RCACHEDIR="$tmp"
+touch "$tmp/kdc/kadm5.acl"
+kdb5_util create -s -r "$REALM" -P "master-$$" > "$tmp/kdb.log" 2>&1 ||
+    { cat "$tmp/kdb.log"; fail "kdb5_util create"; }
+kadm() { kadmin.local -r "$REALM" -q "$*" >> "$tmp/kadmin.log" 2>&1 || { cat "$tmp/kadmin.log"; fail "kadmin.local $*"; }; }
+kadm addprinc -pw Passw0rd! alice
+kadm addprinc -pw Passw0rd! bob
+kadm addprinc -randkey $SPN
+kadm addprinc -randkey host/other.test
+kadm ktadd -k "$tmp/istmd.keytab" $SPN host/other.test
+krb5kdc -n -r "$REALM" > "$tmp/krb5kdc.out" 2>&1 &
+kdc_pid=$!
+for _ in $(seq 50); do
+    grep -q "commencing operation" "$tmp/kdc.log" 2>/dev/null && break
+    kill -0 "$kdc_pid" || { cat "$tmp/krb5kdc.out" "$tmp/kdc.log"; fail "krb5kdc exited"; }
+    sleep 0.1
+done
+
+# tickets: TGT with kinit, the service ticket with kvno, in one ccache per case
+tickets() # CCACHE USER SERVICE [KINIT-ARGS...]
+{
+    local cc=$1 user=$2 svc=$3
+    shift 3
+    echo 'Passw0rd!' | KRB5CCNAME="FILE:$cc" kinit "$@" "$user@$REALM" > /dev/null ||
+        fail "kinit $user"
+    KRB5CCNAME="FILE:$cc" kvno "$svc@$REALM" > /dev/null || fail "kvno $svc"
+}
+client() # CCACHE USER [NAME]
+{
+    local cc=$1
+    shift
+    KRB5CCNAME="$cc" timeout 120 $PYTHON "$top_srcdir/tests/istmd/krb5_client.py" \
+        "$ISTMD_PORT" "$REALM" "$@"
+}
+
+istmd_start --keytab "$tmp/istmd.keytab" --principal "$SPN@$REALM"
+
+# 1. alice at privacy: activation, a read, a change read back
+tickets "$tmp/cc-alice" alice $SPN
+out=$(client "$tmp/cc-alice" alice "Kerberos-$$") || { tail -20 "$tmp/istmd.log"; fail "alice with Kerberos: $out"; }
+echo "$out"
+case "$out" in *"Kerberos-$$"*) ;; *) fail "the name set over Kerberos did not read back: $out";; esac
+[ "$(istmd_setting server-name)" = "Kerberos-$$" ] || [ -z "$(istmd_setting server-name)" ] ||
+    fail "store holds another name"
+grep -q "'alice' authenticated (context [0-9]*, provider 9, level 6)" "$tmp/istmd.log" ||
+    fail "no Kerberos-in-SPNEGO context at privacy in the log"
+
+# 2. the network child never opened the keytab: none of its descriptors is
+# the keytab, and the keytab's path does not exist in its chroot
+child=$(istmd_child_pid)
+[ -n "$child" ] || fail "no network child"
+if ls -l "/proc/$child/fd" 2>/dev/null | grep -q "istmd.keytab"; then
+    fail "the network child holds the keytab open"
+fi
+root=$(readlink "/proc/$child/root")
+[ "$root" = "$tmp/state/empty" ] || fail "network child's root is '$root'"
+[ -z "$(ls -A "$root")" ] || fail "the chroot is not empty"
+
+refused() # WHAT LOG-PATTERN CCACHE USER
+{
+    local what=$1 pattern=$2 out
+    shift 2
+    if out=$(client "$@"); then
+        fail "$what was accepted: $out"
+    fi
+    echo "$what: $out"
+    grep -q "$pattern" "$tmp/istmd.log" || { tail -10 "$tmp/istmd.log"; fail "$what: no '$pattern' in the log"; }
+}
+
+# 3. bob has a valid ticket but is not in the users file
+tickets "$tmp/cc-bob" bob $SPN
+refused "a user not in the users file" "'bob@$REALM' is not a user of this server" "$tmp/cc-bob" bob
+
+# 4. a ticket for another service (its key is in the keytab too, but istmd
+# accepts only its own principal): impacket is made to use it by naming it
+# in the cache as host/127.0.0.1
+tickets "$tmp/cc-other" alice host/other.test
+$PYTHON - "$tmp/cc-other" "$SPN@$REALM" <<'PY' || fail "rewriting the ccache"
+import sys
+from impacket.krb5.ccache import CCache
+from impacket.krb5.types import Principal
+cc = CCache.loadFile(sys.argv[1])
+for c in cc.credentials:
+    if b'other.test' in c['server'].prettyPrint():
+        c['server'].fromPrincipal(Principal(sys.argv[2], type=3))
+cc.saveFile(sys.argv[1])
+PY
+refused "a ticket for another service" "token was refused" "$tmp/cc-other" alice
+
+# 5. a ticket under a key istmd's keytab does not hold: the KDC's key of
+# istmd's principal is changed (ktadd to another keytab randomizes it), as
+# when a keytab is stale or forged
+kadm ktadd -k "$tmp/stale.keytab" $SPN
+tickets "$tmp/cc-newkey" alice $SPN
+refused "a ticket under another key" "token was refused" "$tmp/cc-newkey" alice
+
+# 6. a replayed authenticator: the client's first bind, sent again on a new
+# connection, is refused by the replay cache
+$PYTHON - "$ISTMD_PORT" "$tmp/cc-alice" "$REALM" > "$tmp/replay.out" 2>&1 <<'PY' || { cat "$tmp/replay.out"; fail "replay"; }
+import os, socket, struct, sys
+os.environ['KRB5CCNAME'] = sys.argv[2]
+from impacket.dcerpc.v5 import transport, epm
+from impacket.dcerpc.v5.rpcrt import RPC_C_AUTHN_LEVEL_PKT_PRIVACY, RPC_C_AUTHN_GSS_NEGOTIATE
+from impacket.dcerpc.v5.dcomrt import IID_IObjectExporter
+from impacket.uuid import uuidtup_to_bin
+sent = []
+orig = transport.TCPTransport.send
+def send(self, data, forceWriteAndx=0, forceRecv=0):
+    sent.append(bytes(data))
+    return orig(self, data, forceWriteAndx, forceRecv)
+transport.TCPTransport.send = send
+t = transport.DCERPCTransportFactory('ncacn_ip_tcp:127.0.0.1[%s]' % sys.argv[1])
+t.set_credentials('alice', '', sys.argv[3])
+t.set_kerberos(True, '127.0.0.1')
+dce = t.get_dce_rpc()
+dce.set_auth_level(RPC_C_AUTHN_LEVEL_PKT_PRIVACY)
+dce.set_auth_type(RPC_C_AUTHN_GSS_NEGOTIATE)
+dce.connect()
+dce.bind(IID_IObjectExporter)
+print('first bind accepted')
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))
+s.sendall(sent[0])
+hdr = s.recv(4096)
+ptype = hdr[2]
+print('replayed bind answered with PDU type %d' % ptype)
+sys.exit(0 if ptype == 13 else 1)
+PY
+cat "$tmp/replay.out"
+grep -q "token was refused.*[Rr]eplay" "$tmp/istmd.log" || { tail -10 "$tmp/istmd.log"; fail "replay: no replay refusal in the log"; }
+
+istmd_stop
