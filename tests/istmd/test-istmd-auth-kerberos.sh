@@ -185,4 +185,41 @@ PY
 cat "$tmp/replay.out"
 grep -q "token was refused.*[Rr]eplay" "$tmp/istmd.log" || { tail -10 "$tmp/istmd.log"; fail "replay: no replay refusal in the log"; }
 
+# 7. Samba's client stack (an independent implementation) with raw Kerberos
+# (auth type 16: bind, bind_ack with the AP-REP, auth3 with the client's
+# AP-REP) and with Kerberos inside SPNEGO, sealed and signed.  Samba will
+# not do Kerberos to an IP address: the binding names the host and the
+# principal.
+if $PYTHON -c 'import samba.dcerpc.echo' 2>/dev/null; then
+    for opts in krb5,seal spnego,seal krb5,sign; do
+        lines=$(wc -l < "$tmp/istmd.log")
+        out=$(ISTMD_REALM=$REALM KRB5CCNAME="FILE:$tmp/cc-alice" timeout 60 $PYTHON \
+              "$top_srcdir/tests/istmd/samba_client.py" call "$ISTMD_PORT" \
+              "$opts,target_hostname=localhost,target_principal=$SPN@$REALM") ||
+            { tail -20 "$tmp/istmd.log"; fail "Samba client with Kerberos ($opts): $out"; }
+        echo "Samba $opts: $out"
+    done
+    grep -q "'alice' authenticated (context [0-9]*, provider 16, level 6)" "$tmp/istmd.log" ||
+        fail "no raw Kerberos context at privacy in the log"
+    # a byte of the first sealed request changed on the way: refused
+    rm -f "$tmp/proxy-port"
+    timeout 60 $PYTHON "$top_srcdir/tests/istmd/samba_client.py" proxy "$tmp/proxy-port" \
+        "$ISTMD_PORT" stub > "$tmp/proxy.log" 2>&1 &
+    proxy_pid=$!
+    for _ in $(seq 50); do [ -s "$tmp/proxy-port" ] && break; sleep 0.1; done
+    lines=$(wc -l < "$tmp/istmd.log")
+    if out=$(ISTMD_REALM=$REALM KRB5CCNAME="FILE:$tmp/cc-alice" timeout 60 $PYTHON \
+             "$top_srcdir/tests/istmd/samba_client.py" call "$(cat "$tmp/proxy-port")" \
+             "krb5,seal,target_hostname=localhost,target_principal=$SPN@$REALM"); then
+        fail "a tampered sealed request was accepted: $out"
+    fi
+    wait "$proxy_pid" || true
+    grep -q "corrupted stub" "$tmp/proxy.log" || { cat "$tmp/proxy.log"; fail "the proxy did not corrupt"; }
+    echo "tampered sealed request (krb5,seal): $out"
+    tail -n +"$((lines + 1))" "$tmp/istmd.log" | grep -q "bad signature or sequence number from 'alice'" ||
+        { tail -10 "$tmp/istmd.log"; fail "tampered request: no refusal in the log"; }
+else
+    echo "python3-samba missing: the Samba Kerberos client was not run"
+fi
+
 istmd_stop
