@@ -71,7 +71,8 @@ struct rpc_auth {
 /* Names the NTLM CHALLENGE carries (rpc_conn_set_names). */
 extern const struct ntlmssp_names *rpc_auth_names;
 
-/* Start context A with the client's first token for provider AUTH_TYPE.
+/* Start context A (its old contents, if any, released by rpc_auth_clear
+ * first) with the client's first token for provider AUTH_TYPE.
  * Returns RPC_AUTH_CONTINUE with OUT filled; -EPROTONOSUPPORT for a
  * provider or mechanism we do not serve; -EBADMSG for a malformed token;
  * -ENOMEM. */

@@ -85,7 +85,8 @@ int rpc_auth_start(struct rpc_auth *a, uint8_t auth_type, const uint8_t *tok, si
 {
 	int rc;
 
-	rpc_auth_clear(a);
+	/* A starts empty: the caller cleared (rpc_auth_clear) what it held */
+	memset(a, 0, sizeof(*a));
 	a->auth_type = auth_type;
 	if (auth_type == RPC_AUTHN_WINNT_TYPE)
 		rc = rpc_auth_ntlm_challenge(a, tok, len, out);
