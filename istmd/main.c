@@ -45,6 +45,8 @@ struct settings {
 	char *exporter_port;         /* object exporter port, 0 = ephemeral */
 	char *run_as;                /* the network child's user */
 	char *ping_period;           /* DCOM ping period in seconds, for tests */
+	char *keytab;                /* Kerberos keytab (parent only), absolute */
+	char *principal;             /* Kerberos service principal */
 	int foreground;              /* -f */
 	int verbose;                 /* -v */
 	int test_interface;          /* --test-interface */
@@ -57,10 +59,11 @@ static void usage(FILE *f)
 "             --storage-root [L:=]DIR... [--tgt-control-port N] [--exporter-port N]\n"
 "             [--tgtadm PATH] [--bstype NAME] [--vhdfs PATH]\n"
 "             [--config FILE] [--run-as USER] [--ping-period N] [--tgt-conf FILE]\n"
+"             [--keytab FILE [--principal NAME]]\n"
 "       istmd --nt-hash < password\n"
 "       istmd --help | --version\n"
 "\n"
-"Serve the ISTM management protocol (DCOM over DCE/RPC, NTLMv2).\n"
+"Serve the ISTM management protocol (DCOM over DCE/RPC, NTLMv2, Kerberos).\n"
 "\n"
 "  -f, --foreground          stay in the foreground, log to standard error\n"
 "  -v, --verbose             log debugging messages\n"
@@ -77,6 +80,9 @@ static void usage(FILE *f)
 "      --vhdfs PATH          vhdfs program for local mounts (default: installed one)\n"
 "      --tgt-conf FILE       keep the targets in FILE for tgt-admin (e.g.\n"
 "                            /etc/tgt/conf.d/istmd.conf; default: none)\n"
+"      --keytab FILE         accept Kerberos with the keys in FILE (read by the\n"
+"                            privileged process only)\n"
+"      --principal NAME      Kerberos service principal (default host/<host name>)\n"
 "      --config FILE         read settings (same names as the options) from FILE\n"
 "      --run-as USER         user of the network process (default _istmd, else nobody)\n"
 "      --ping-period N       DCOM ping period in seconds (default 120; objects are\n"
@@ -138,6 +144,7 @@ static int set_value(struct settings *s, const char *key, const char *val, int f
 		{ "tgtadm", &s->tgtadm, 1 }, { "bstype", &s->bstype, 0 }, { "vhdfs", &s->vhdfs, 1 },
 		{ "exporter-port", &s->exporter_port, 0 }, { "run-as", &s->run_as, 0 },
 		{ "ping-period", &s->ping_period, 0 }, { "tgt-conf", &s->tgt_conf, 0 },
+		{ "keytab", &s->keytab, 1 }, { "principal", &s->principal, 0 },
 	};
 	size_t i;
 
@@ -321,13 +328,16 @@ int main(int argc, char **argv)
 		{ "bstype", required_argument, NULL, 13 },
 		{ "vhdfs", required_argument, NULL, 14 },
 		{ "tgt-conf", required_argument, NULL, 15 },
+		{ "keytab", required_argument, NULL, 16 },
+		{ "principal", required_argument, NULL, 17 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *keys[] = { NULL, "listen", "state-dir", "users", "storage-root",
 				      "tgt-control-port", "exporter-port", NULL, "run-as",
-				      NULL, NULL, "ping-period", "tgtadm", "bstype", "vhdfs", "tgt-conf" };
+				      NULL, NULL, "ping-period", "tgtadm", "bstype", "vhdfs", "tgt-conf",
+				      "keytab", "principal" };
 	struct settings s = { 0 };
 	const char *config = NULL;
 	char host[256], self[4096], nbuf[16];
@@ -345,7 +355,7 @@ int main(int argc, char **argv)
 		case 'f': s.foreground = 1; break;
 		case 'v': s.verbose = 1; break;
 		case 1: case 2: case 3: case 4: case 5: case 6: case 8: case 11:
-		case 12: case 13: case 14: case 15:
+		case 12: case 13: case 14: case 15: case 16: case 17:
 			if (set_value(&s, keys[c], optarg, 0) < 0)
 				return 1;
 			break;
@@ -367,6 +377,10 @@ int main(int argc, char **argv)
 		s.listen = strdup("0.0.0.0:135");
 	if (!s.state_dir || !s.users || !s.nroots) {
 		fprintf(stderr, "istmd: missing setting: --state-dir, --users and --storage-root are required\n");
+		return 2;
+	}
+	if (s.principal && !s.keytab) {
+		fprintf(stderr, "istmd: --principal needs --keytab\n");
 		return 2;
 	}
 	if (split_listen(s.listen, host, sizeof(host), &port) < 0) {
@@ -430,6 +444,7 @@ int main(int argc, char **argv)
 	struct priv_parent_conf pc = {
 		.state_dir = s.state_dir, .users_file = s.users, .self_exe = self,
 		.child_argv = child_argv, .listen_fds = fds, .n_listen = 2, .svc = &sc,
+		.keytab = s.keytab, .principal = s.principal,
 	};
 	/* errors in the users file or state directory reach the terminal */
 	log_init(1, s.verbose, "istmd");
@@ -445,7 +460,7 @@ int main(int argc, char **argv)
 		if (!strncmp(child_argv[c], "--chroot=", 9) || !strncmp(child_argv[c], "--run-as=", 9) ||
 		    !strncmp(child_argv[c], "--ping-period=", 14))
 			free(child_argv[c]);
-	free(s.listen); free(s.state_dir); free(s.users);
+	free(s.listen); free(s.state_dir); free(s.users); free(s.keytab); free(s.principal);
 	for (i = 0; i < s.nroots; i++)
 		free(s.roots[i]);
 	free(s.tgtadm); free(s.bstype); free(s.vhdfs); free(s.tgt_conf);

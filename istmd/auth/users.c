@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "auth/users.h"
+#include "common/utf16.h"
 #include "log.h"
 
 static int parse_line(char *line, struct auth_user *u)
@@ -93,54 +94,15 @@ const struct auth_user *auth_users_find(const struct auth_users *u, const char *
 	return NULL;
 }
 
-/* UTF-16LE to UTF-8 for a name NTLM carries; a unit that is not a
- * character (an unpaired surrogate) makes the name unknown. */
-static int name_to_utf8(const uint8_t *in, size_t len, char *out, size_t cap)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i + 1 < len; i += 2) {
-		uint32_t cp = (uint32_t)in[i] | (uint32_t)in[i + 1] << 8;
-		uint8_t b[4];
-		size_t n;
-
-		if (cp >= 0xd800 && cp <= 0xdbff && i + 3 < len) {
-			uint32_t lo = (uint32_t)in[i + 2] | (uint32_t)in[i + 3] << 8;
-
-			if (lo < 0xdc00 || lo > 0xdfff)
-				return -EINVAL;
-			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-			i += 2;
-		} else if (cp >= 0xd800 && cp <= 0xdfff) {
-			return -EINVAL;
-		}
-		if (cp < 0x80) {
-			b[0] = (uint8_t)cp; n = 1;
-		} else if (cp < 0x800) {
-			b[0] = (uint8_t)(0xc0 | cp >> 6); b[1] = (uint8_t)(0x80 | (cp & 0x3f)); n = 2;
-		} else if (cp < 0x10000) {
-			b[0] = (uint8_t)(0xe0 | cp >> 12); b[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
-			b[2] = (uint8_t)(0x80 | (cp & 0x3f)); n = 3;
-		} else {
-			b[0] = (uint8_t)(0xf0 | cp >> 18); b[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f));
-			b[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f)); b[3] = (uint8_t)(0x80 | (cp & 0x3f));
-			n = 4;
-		}
-		if (o + n >= cap)
-			return -ENAMETOOLONG;
-		memcpy(out + o, b, n);
-		o += n;
-	}
-	out[o] = 0;
-	return 0;
-}
-
 const struct auth_user *auth_users_find_utf16(const struct auth_users *u, const uint8_t *name,
 					      size_t len)
 {
 	char utf8[sizeof(u->v[0].name)];
 
-	if (name_to_utf8(name, len, utf8, sizeof(utf8)) < 0)
+	/* Lossy is enough for a lookup: the NTLMv2 proof the parent checks
+	 * next covers the name's exact UTF-16 bytes, so a name that maps to
+	 * another account's (a '?' for a lone surrogate, a cut) cannot pass. */
+	if (utf16_to_utf8(name, len / 2, UTF16_LE | UTF16_LOSSY, utf8, sizeof(utf8)) < 0)
 		return NULL;
 	return auth_users_find(u, utf8);
 }

@@ -27,6 +27,7 @@
 #include "proto/proto.h"
 #include "proto/ask.h"
 #include "rpc/ntlmssp.h"
+#include "rpc/rpc_auth.h"
 #include "rpc/rpc_int.h"
 
 
@@ -94,6 +95,7 @@ int netchild_main(int argc, char **argv)
 	snprintf(dns_domain, sizeof(dns_domain), "%s", dot ? dot + 1 : "");
 	names = (struct ntlmssp_names){ nb_name, "WORKGROUP", info.host_name, dns_domain };
 	rpc_conn_set_names(&names);
+	rpc_auth_krb5_enabled = info.kerberos != 0;
 
 	dcom_set_ping(ping_period, 0);
 	rc = dcom_init(&info, n_listen > 1 ? sock_port(fds[1]) : 0);

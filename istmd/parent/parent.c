@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auth/krb5_accept.h"
 #include "auth/ntlmv2.h"
 #include "common/io.h"
 #include "auth/users.h"
@@ -173,6 +174,7 @@ static int start_child(struct parent *p)
 	p->child = pid;
 	p->svc.authenticated = false;
 	p->n_once = 0;
+	krb5_accept_forget();
 	log_debug("network child %ld started", (long)pid);
 	return 0;
 }
@@ -235,6 +237,13 @@ int priv_parent_init(const struct priv_parent_conf *conf)
 	if (rc < 0)
 		goto fail;
 	p.svc.users = &p.users;
+	if (conf->keytab) {
+		if ((rc = krb5_accept_init(conf->keytab, conf->principal)) < 0) {
+			svc_close(&p.svc);
+			goto fail;
+		}
+		p.svc.kerberos = true;
+	}
 	if (p.svc.ready)
 		sync_tgtconf_update(p.svc.st, p.svc.bstype);
 	return 0;
@@ -347,6 +356,7 @@ out_sfd:
 out:
 	auth_users_release(&p.users);
 	memset(&p.users, 0, sizeof(p.users));
+	krb5_accept_release();
 	svc_close(&p.svc);
 	return rc;
 }

@@ -18,6 +18,8 @@ struct priv_parent_conf {
 	const int *listen_fds;       /* sockets passed to the child as fd 4.. */
 	size_t n_listen;             /* how many */
 	const struct svc_conf *svc;  /* ISTM operations; NULL: settings only (unit tests) */
+	const char *keytab;          /* Kerberos keys, or NULL: no Kerberos */
+	const char *principal;       /* service principal, NULL: host/<host name> */
 };
 int priv_parent_init(const struct priv_parent_conf *conf);
 int priv_parent_run(void);

@@ -38,6 +38,9 @@ static const struct verb verbs[] = {
 	/* proving who the client is */
 	{ SVC_AUTH_NTLM_VERIFY, "auth ntlm verify", sizeof(struct svc_ntlm_req), SVC_NTLM_REQ_MAX,
 	  VERB_AUTHENTICATES, answer_auth_ntlm_verify },
+	{ SVC_AUTH_KRB5_ACCEPT, "auth krb5 accept", sizeof(struct svc_krb5_req),
+	  sizeof(struct svc_krb5_req) + SVC_KRB5_MAX_TOKEN, VERB_AUTHENTICATES,
+	  answer_auth_krb5_accept },
 	/* targets */
 	{ SVC_TARGET_NEW, "target new", FIXED(struct svc_target_new_req), ISTM, answer_target_new },
 	{ SVC_TARGET_GET, "target get", FIXED(struct svc_target_get_req), ISTM, answer_target_get },

@@ -41,6 +41,11 @@ struct ntlmssp_auth_msg;             /* rpc/ntlmssp.h: the AUTHENTICATE fields *
  * SESSION_KEY is the exported key when it did.  0 or a negative errno. */
 int ask_auth_ntlm_verify(const uint8_t challenge[8], const struct ntlmssp_auth_msg *a,
 			 uint8_t session_key[16], enum ntlm_result *result);
+/* One Kerberos leg: TOKEN to the parent's acceptor; *RP and, in BODY (CAP
+ * bytes), RP->token_len bytes of token then RP->context_len bytes of the
+ * exported context.  0 (the result is in RP) or a negative errno. */
+int ask_auth_krb5_accept(uint32_t handle, const uint8_t *token, size_t len,
+			 struct svc_krb5_reply *rp, uint8_t *body, size_t cap);
 
 /* --- the ISTM verbs ----------------------------------------------------------
  * ask_x(rq) for a verb answered by its HRESULT alone; ask_x(rq, rp) for

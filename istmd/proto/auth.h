@@ -18,6 +18,10 @@ enum svc_auth_verb {
 	/* struct svc_ntlm_req + its variable part -> struct svc_ntlm_reply;
 	 * a success marks the child authenticated (SVC_VERB_AUTHENTICATES) */
 	SVC_AUTH_NTLM_VERIFY = 50,
+	/* struct svc_krb5_req + token -> struct svc_krb5_reply + token +
+	 * exported context; an S_OK reply (the last leg, the client admitted)
+	 * marks the child authenticated */
+	SVC_AUTH_KRB5_ACCEPT = 51,
 };
 
 #define NTLMSSP_NEGOTIATE_KEY_EXCH 0x40000000u /* [MS-NLMP] 2.2.2.5 */
@@ -50,6 +54,41 @@ struct svc_ntlm_reply {
 	uint32_t hr;                 /* struct svc_reply_hdr: S_OK, or E_ACCESSDENIED */
 	uint32_t result;             /* enum ntlm_result */
 	uint8_t session_key[16];     /* exported session key when NTLM_OK */
+};
+
+/* Kerberos ([MS-RPCE] 3.3.1.5.2, GSS_C_DCE_STYLE): the parent is the
+ * GSS-API acceptor, with the keytab; the child forwards each token the
+ * client sends and gets back the token to answer with.  A context in
+ * progress stays in the parent under HANDLE (0 starts one).  When the last
+ * leg completes, the parent checks that the client is a user of the users
+ * file and hands the child the established context (gss_export_sec_context:
+ * the session keys and sequence numbers of this one context, never the
+ * keytab) and the user's name; the child imports it to sign and seal. */
+#define SVC_KRB5_MAX_TOKEN 12288u    /* an AP-REQ with a PAC stays far below */
+#define SVC_KRB5_MAX_CONTEXT 16384u  /* an exported context (keys, seq state) */
+
+enum krb5_result {
+	KRB5_CONTINUE = 0,           /* answer with TOKEN, another leg comes */
+	KRB5_COMPLETE = 1,           /* established: CONTEXT and USER are set */
+	KRB5_UNAVAILABLE = 2,        /* no keytab configured */
+	KRB5_REFUSED = 3,            /* the token did not verify (GSS error) */
+	KRB5_NOT_ALLOWED = 4,        /* verified, but not a user of ours */
+};
+
+struct svc_krb5_req {
+	uint32_t handle;             /* 0: a first token; else the reply's handle */
+	uint32_t token_len;          /* bytes that follow, <= SVC_KRB5_MAX_TOKEN */
+};
+
+struct svc_krb5_reply {
+	uint32_t hr;                 /* S_OK when COMPLETE, S_FALSE when CONTINUE,
+	                              * E_ACCESSDENIED otherwise */
+	uint32_t result;             /* enum krb5_result */
+	uint32_t handle;             /* the context in progress (CONTINUE) */
+	uint32_t token_len;          /* the token to send, follows this struct */
+	uint32_t context_len;        /* the exported context, after the token */
+	uint32_t pad;                /* 0 */
+	char user[NTLMSSP_MAX_NAME]; /* COMPLETE: the user (name of name@REALM) */
 };
 
 #endif /* ISTMD_PROTO_AUTH_H */

@@ -22,6 +22,8 @@ enum svc_general_verb {
 struct priv_server_info {
 	uint8_t server_guid[16];     /* a setting in the store, made at the first start */
 	char host_name[256];         /* NUL-terminated */
+	uint32_t kerberos;           /* 1: Kerberos is served (a keytab is configured) */
+	uint32_t pad;                /* 0 */
 };
 
 /* [MS-ISTM] 2.2.4.17 SNAPSHOT_SCHEDULE_SETTINGS, host order.  The parent

@@ -6,6 +6,8 @@
 # serves Samba's rpcecho AddOne/EchoData.  Also a one-connection TCP proxy
 # that flips one byte of one client PDU, to show tampering is refused.
 #   samba_client.py call PORT BINDING_OPTS [USER PASSWORD]
+#       (BINDING_OPTS with krb5: Kerberos with the tickets of KRB5CCNAME,
+#       in the realm ISTMD_REALM; USER and PASSWORD are not used)
 #       AddOne(41) == 42 and a 10240-byte EchoData (fragmented, sealed or
 #       signed as BINDING_OPTS says, e.g. spnego,seal); prints 'ok' or the
 #       NTSTATUS the client got, exit 0 / 1
@@ -29,14 +31,23 @@ def call(port, opts, user=USER, password=PASSWORD):
     from samba.dcerpc import echo
     conf = os.path.join(os.environ.get('TMPDIR', '/tmp'), 'istmd-samba-%d.conf' % os.getpid())
     with open(conf, 'w') as f:
-        f.write('[global]\n  workgroup = WORKGROUP\n  client use kerberos = off\n')
+        if 'krb5' in opts.split(','):
+            f.write('[global]\n  workgroup = WORKGROUP\n  realm = %s\n'
+                    '  client use kerberos = required\n' % os.environ['ISTMD_REALM'])
+        else:
+            f.write('[global]\n  workgroup = WORKGROUP\n  client use kerberos = off\n')
     lp = param.LoadParm(conf)
     os.unlink(conf)
     creds = credentials.Credentials()
     creds.guess(lp)
-    creds.set_username(user)
-    creds.set_password(password)
-    creds.set_kerberos_state(credentials.DONT_USE_KERBEROS)
+    if 'krb5' in opts.split(','):
+        # Kerberos with the tickets of KRB5CCNAME (the test's own KDC)
+        creds.set_kerberos_state(credentials.MUST_USE_KERBEROS)
+        creds.set_named_ccache(os.environ['KRB5CCNAME'], credentials.SPECIFIED, lp)
+    else:
+        creds.set_username(user)
+        creds.set_password(password)
+        creds.set_kerberos_state(credentials.DONT_USE_KERBEROS)
     try:
         c = echo.rpcecho('ncacn_ip_tcp:127.0.0.1[%s,%s]' % (port, opts), lp, creds)
         got = c.AddOne(41)

@@ -20,12 +20,12 @@ if ! command -v clang >/dev/null ||
 fi
 src="$top_srcdir/istmd"
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-        -I$top_builddir -I$top_srcdir -I$src -I$src/net -I$src/net/rpc $(pkg-config --cflags nettle)"
-libs="$(pkg-config --libs nettle)"
+        -I$top_builddir -I$top_srcdir -I$src -I$src/net -I$src/net/rpc $(pkg-config --cflags nettle krb5-gssapi)"
+libs="$(pkg-config --libs nettle krb5-gssapi)"
 rpc="$src/log.c $src/net/rpc/rpc_buf.c $src/net/rpc/rpc_codec.c $src/net/rpc/rpc_pdu.c $src/net/rpc/rpc_iface.c
      $src/net/rpc/rpc_conn.c $src/net/rpc/ntlmssp_msg.c $src/net/rpc/ntlmssp_sign.c
      $src/net/rpc/rpc_vtrailer.c $src/net/rpc/rpc_auth_ntlm.c $src/net/rpc/rpc_auth_spnego.c $src/net/rpc/spnego.c
-     $top_srcdir/common/utf16.c"
+     $src/net/rpc/rpc_auth_krb5.c $src/net/rpc/rpc_auth_wrap.c $top_srcdir/common/utf16.c"
 # shellcheck disable=SC2086
 clang $cflags -o "$tmp/fuzz-rpc-pdu" "$top_srcdir/tests/fuzz/fuzz-rpc-pdu.c" \
     "$top_srcdir/tests/fuzz/fuzz-priv-stub.c" $rpc $libs || fail "building fuzz-rpc-pdu"

@@ -170,6 +170,29 @@ START_TEST(test_hostile_child)
 	ck_assert_int_eq(request(SVC_GENERAL_SET_SCHEDULE, &sch, sizeof(sch), &st, reply, &rl), -EPERM);
 	ck_assert_int_eq(request(SVC_GENERAL_GET_SCHEDULE, NULL, 0, &st, reply, &rl), -EPERM);
 	ck_assert_uint_ge(check_every_verb(0), 47);
+	/* Kerberos without a keytab: answered UNAVAILABLE, nothing authenticated;
+	 * a token length that disagrees with the message, or one over the
+	 * limit, cuts the child off */
+	{
+		struct svc_krb5_req kq = { 0, 4 };
+		struct svc_krb5_reply kr;
+
+		memcpy(req, &kq, sizeof(kq));
+		memcpy(req + sizeof(kq), "\x60\x02\x06\x00", 4);
+		ck_assert_int_eq(request(SVC_AUTH_KRB5_ACCEPT, req, sizeof(kq) + 4, &st, reply, &rl), 0);
+		ck_assert_int_eq(st, 0);
+		ck_assert_uint_eq(rl, sizeof(kr));
+		memcpy(&kr, reply, sizeof(kr));
+		ck_assert_uint_eq(kr.result, KRB5_UNAVAILABLE);
+		ck_assert_uint_eq(kr.hr, 0x80070005u);
+		ck_assert_int_eq(request(SVC_GENERAL_GET_SCHEDULE, NULL, 0, &st, reply, &rl), -EPERM);
+		ck_assert_int_eq(request(SVC_AUTH_KRB5_ACCEPT, req, sizeof(kq) + 3, &st, reply, &rl),
+				 -EBADMSG);
+		kq.token_len = SVC_KRB5_MAX_TOKEN + 1;
+		memcpy(req, &kq, sizeof(kq));
+		ck_assert_int_eq(request(SVC_AUTH_KRB5_ACCEPT, req, sizeof(kq) + 4, &st, reply, &rl),
+				 -EBADMSG);
+	}
 	/* NTLM lengths that disagree with the message */
 	n = ntlm_request(req, "User");
 	ck_assert_int_eq(request(SVC_AUTH_NTLM_VERIFY, req, (uint32_t)n - 1, &st, reply, &rl), -EBADMSG);

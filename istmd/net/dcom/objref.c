@@ -20,6 +20,7 @@
 #define TOWER_NCACN_IP_TCP 0x07u
 #define RPC_C_AUTHN_GSS_NEGOTIATE 9u
 #define RPC_C_AUTHN_WINNT  10u
+#define RPC_C_AUTHN_GSS_KERBEROS 16u
 #define AUTHZ_NONE_DEFAULT 0xffffu      /* "use the default" */
 
 int dcom_put16(struct rpc_buf *b, uint16_t v)
@@ -59,8 +60,9 @@ int dcom_dsa_build(struct ndr_arena *a, const char *addr, uint16_t port, struct 
 	 * bindings); then per security provider we accept, authn service,
 	 * authz service, empty principal NUL; NUL (end of security bindings).
 	 * Windows picks its provider from this list ([MS-DCOM] 3.2.4.1.1.2):
-	 * Negotiate first, as Windows servers list it. */
-	w = ndr_arena_array(a, len + 10, sizeof(*w));
+	 * Negotiate first, as Windows servers list it; Kerberos when the
+	 * parent has a keytab. */
+	w = ndr_arena_array(a, len + 13, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
 	w[n++] = TOWER_NCACN_IP_TCP;
@@ -75,6 +77,11 @@ int dcom_dsa_build(struct ndr_arena *a, const char *addr, uint16_t port, struct 
 	w[n++] = RPC_C_AUTHN_WINNT;
 	w[n++] = AUTHZ_NONE_DEFAULT;
 	w[n++] = 0;
+	if (dcom_cfg.info.kerberos) {
+		w[n++] = RPC_C_AUTHN_GSS_KERBEROS;
+		w[n++] = AUTHZ_NONE_DEFAULT;
+		w[n++] = 0;
+	}
 	w[n++] = 0;
 	out->num_entries = (uint16_t)n;
 	out->strings = w;

@@ -117,6 +117,34 @@ int ask_auth_ntlm_verify(const uint8_t challenge[8], const struct ntlmssp_auth_m
 	return 0;
 }
 
+int ask_auth_krb5_accept(uint32_t handle, const uint8_t *token, size_t len,
+			 struct svc_krb5_reply *rp, uint8_t *body, size_t cap)
+{
+	static uint8_t req[sizeof(struct svc_krb5_req) + SVC_KRB5_MAX_TOKEN], buf[PRIV_MAX_MSG];
+	struct svc_krb5_req rq = { handle, (uint32_t)len };
+	size_t rlen = sizeof(buf);
+	int rc;
+
+	if (len > SVC_KRB5_MAX_TOKEN)
+		return -EINVAL;
+	memcpy(req, &rq, sizeof(rq));
+	memcpy(req + sizeof(rq), token, len);
+	rc = priv_call(SVC_AUTH_KRB5_ACCEPT, req, sizeof(rq) + len, buf, &rlen);
+	if (rc < 0)
+		return rc;
+	if (rlen < sizeof(*rp))
+		return -EPROTO;
+	memcpy(rp, buf, sizeof(*rp));
+	if (rp->result > KRB5_NOT_ALLOWED || rp->token_len > SVC_KRB5_MAX_TOKEN ||
+	    rp->context_len > SVC_KRB5_MAX_CONTEXT ||
+	    rlen != sizeof(*rp) + rp->token_len + rp->context_len ||
+	    rp->token_len + rp->context_len > cap || !memchr(rp->user, 0, sizeof(rp->user)))
+		return -EPROTO;
+	memcpy(body, buf + sizeof(*rp), rp->token_len + rp->context_len);
+	explicit_bzero(buf, rlen);
+	return 0;
+}
+
 /* --- the ISTM verbs ------------------------------------------------------- */
 
 #define ASK_HR(x, verb, req_t) \

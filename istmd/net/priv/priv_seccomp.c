@@ -3,8 +3,9 @@
 /* priv_seccomp.c: the network child's system call allowlist (Linux's
  * answer to pledge("stdio inet")), installed last in its sandbox: sockets
  * it already has (read, write, accept, poll), memory, signals, time,
- * randomness, exit.  Nothing that names a file, makes a socket, starts a
- * process or changes credentials.
+ * randomness, exit; setsockopt only for TCP_QUICKACK (the filter checks
+ * its level and option name).  Nothing that names a file, makes a socket,
+ * starts a process or changes credentials.
  *
  * Trade-off: a call outside the list fails with EACCES instead of killing
  * the process, so a libc path we did not foresee (stdio probing stderr,
@@ -17,6 +18,8 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stddef.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -29,6 +32,10 @@
 #elif defined(__aarch64__)
 #define SECCOMP_ARCH AUDIT_ARCH_AARCH64
 #endif
+
+/* Offset of the low 32 bits of system call argument N (little-endian:
+ * the architectures above). */
+#define ARG_LO(n) (offsetof(struct seccomp_data, args) + (n) * sizeof(__u64))
 
 #define ALLOW(nr) \
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), \
@@ -54,7 +61,6 @@ int priv_child_seccomp(void)
 		ALLOW(SYS_accept4), ALLOW(SYS_accept), ALLOW(SYS_recvfrom), ALLOW(SYS_recvmsg),
 		ALLOW(SYS_sendto), ALLOW(SYS_sendmsg), ALLOW(SYS_getsockname),
 		ALLOW(SYS_getpeername), ALLOW(SYS_shutdown), ALLOW(SYS_ppoll),
-		ALLOW(SYS_setsockopt),       /* TCP_QUICKACK on connections (rpc_server.c) */
 #ifdef SYS_poll
 		ALLOW(SYS_poll),
 #endif
@@ -67,6 +73,16 @@ int priv_child_seccomp(void)
 		ALLOW(SYS_gettid), ALLOW(SYS_tgkill), ALLOW(SYS_futex),
 		ALLOW(SYS_clock_gettime), ALLOW(SYS_clock_nanosleep), ALLOW(SYS_gettimeofday),
 		ALLOW(SYS_getrandom), ALLOW(SYS_exit), ALLOW(SYS_exit_group),
+		/* setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, ...) and no other
+		 * option (rpc_server.c): level and name are ints, so the low
+		 * half of each 64-bit argument is what the kernel reads */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_setsockopt, 0, 6),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(1)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_TCP, 0, 2),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(2)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TCP_QUICKACK, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EACCES & SECCOMP_RET_DATA)),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EACCES & SECCOMP_RET_DATA)),
 	};
 	struct sock_fprog prog = { sizeof(filter) / sizeof(filter[0]), filter };

@@ -85,12 +85,15 @@ int rpc_auth_start(struct rpc_auth *a, uint8_t auth_type, const uint8_t *tok, si
 {
 	int rc;
 
-	rpc_auth_clear(a);
+	/* A starts empty: the caller cleared (rpc_auth_clear) what it held */
+	memset(a, 0, sizeof(*a));
 	a->auth_type = auth_type;
 	if (auth_type == RPC_AUTHN_WINNT_TYPE)
 		rc = rpc_auth_ntlm_challenge(a, tok, len, out);
 	else if (auth_type == RPC_AUTHN_GSS_NEGOTIATE)
 		rc = rpc_auth_spnego_start(a, tok, len, out);
+	else if (auth_type == RPC_AUTHN_GSS_KERBEROS)
+		rc = rpc_auth_krb5_step(a, tok, len, out);
 	else
 		rc = -EPROTONOSUPPORT;
 	if (rc < 0)
@@ -106,6 +109,8 @@ int rpc_auth_next(struct rpc_auth *a, const uint8_t *tok, size_t len, struct rpc
 		rc = -EPROTO;
 	else if (a->spnego)
 		rc = rpc_auth_spnego_next(a, tok, len, out);
+	else if (a->phase == RPC_AUTH_WANT_KRB5)
+		rc = rpc_auth_krb5_step(a, tok, len, out);
 	else if (a->phase == RPC_AUTH_WANT_AUTHENTICATE)
 		rc = rpc_auth_ntlm_authenticate(a, tok, len);
 	else
@@ -117,5 +122,6 @@ int rpc_auth_next(struct rpc_auth *a, const uint8_t *tok, size_t len, struct rpc
 
 void rpc_auth_clear(struct rpc_auth *a)
 {
-	memset(a, 0, sizeof(*a));
+	rpc_auth_krb5_clear(a);
+	explicit_bzero(a, sizeof(*a));
 }

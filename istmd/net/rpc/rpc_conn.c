@@ -5,10 +5,12 @@
  * fuzz harness and unit tests drive it directly.
  *
  * Security policy (documented in istmd(8)):
- *  - security providers (rpc_auth.h): NTLMSSP (10) and Negotiate (9,
- *    SPNEGO carrying NTLM); a context is set up by bind + auth3 (NTLM) or
- *    bind + alter_context (SPNEGO, whose last leg wants an answer); a
- *    failed alter_context leg faults with access denied and closes.
+ *  - security providers (rpc_auth.h): NTLMSSP (10), Negotiate (9, SPNEGO
+ *    carrying NTLM or Kerberos) and Kerberos (16); a context is set up by
+ *    bind + auth3 (NTLM, Kerberos) or bind + alter_context (SPNEGO, whose
+ *    last leg wants an answer); a failed alter_context leg faults with
+ *    access denied and closes.  The verifier's length is the provider's
+ *    (16 bytes for NTLM, 28 or 60 for Kerberos with AES).
  *  - every request must carry a verifier at PKT_INTEGRITY or
  *    PKT_PRIVACY on an established security context; a request without
  *    one (auth level none or connect), on a context whose authentication
@@ -27,7 +29,9 @@
  *    RC4 stream for the calls that follow (interop quirk).
  *  - NTLM signs the whole PDU (header, body, trailer) in both directions,
  *    whether or not the client set PFC_SUPPORT_HEADER_SIGN ([MS-RPCE]
- *    2.2.2.11 and 3.3.1.5.2.2 for NTLM); stubs are padded to 16 bytes.
+ *    2.2.2.11 and 3.3.1.5.2.2 for NTLM); Kerberos signs header and trailer
+ *    only when the client's first bind set it (we echo it); stubs are
+ *    padded to 16 bytes.
  *  - a second bind on a bound connection is an alter_context ([MS-RPCE]
  *    3.3.1.5.3 adds presentation contexts to the association; fragment
  *    sizes and the association group stay those of the first bind), since
@@ -76,6 +80,7 @@ struct rpc_conn {
 	struct rpc_buf out;          /* bytes to send */
 	size_t out_off;              /* bytes of OUT already sent */
 	int bound;                   /* bind accepted: association exists */
+	int hdr_sign;                /* the first bind asked for header signing (Kerberos) */
 	int closing;                 /* send what is queued, then close */
 	uint16_t max_xmit;           /* largest fragment we send */
 	uint16_t max_recv;           /* largest fragment we accept */
@@ -128,7 +133,8 @@ void rpc_conn_free(struct rpc_conn *c)
 	rpc_buf_release(&c->out);
 	rpc_buf_release(&c->call_stub);
 	rpc_buf_release(&c->scratch);
-	memset(c->sec, 0, sizeof(c->sec)); /* keys */
+	for (unsigned i = 0; i < c->n_sec; i++)
+		rpc_auth_clear(&c->sec[i].auth); /* keys, Kerberos contexts */
 	free(c);
 }
 
@@ -298,6 +304,7 @@ static void handle_bind(struct rpc_conn *c, const struct rpc_pdu *pdu)
 		c->max_recv = b.max_xmit < RPC_OUR_MAX_FRAG ? b.max_xmit : RPC_OUR_MAX_FRAG;
 		c->assoc_group = b.assoc_group ? b.assoc_group : next_assoc_group++;
 		c->bound = 1;
+		c->hdr_sign = !!(pdu->hdr.pfc_flags & RPC_PFC_SUPPORT_HDR_SIGN);
 		clock_gettime(CLOCK_MONOTONIC, &c->bind_time);
 	}
 	if (pdu->has_auth) {
@@ -337,6 +344,7 @@ static void handle_bind(struct rpc_conn *c, const struct rpc_pdu *pdu)
 			}
 			if (!sec)
 				sec = &c->sec[c->n_sec++];
+			rpc_auth_clear(&sec->auth);
 			memset(sec, 0, sizeof(*sec));
 			sec->auth_ctx_id = pdu->auth.auth_ctx_id;
 			sec->auth_level = pdu->auth.auth_level;
@@ -398,10 +406,12 @@ static void handle_auth3(struct rpc_conn *c, const struct rpc_pdu *pdu)
 /* Append a response PDU per fragment of OUT_STUB, signed and sealed. */
 static int send_response(struct rpc_conn *c, struct rpc_sec_ctx *sec, const struct rpc_buf *stub)
 {
-	size_t room = (size_t)c->max_xmit - 24 - RPC_TRAILER_LEN - RPC_SIG_LEN;
+	size_t vlen = rpc_auth_verifier_len(&sec->auth, sec->auth_level, c->hdr_sign, 16);
+	size_t room = (size_t)c->max_xmit - 24 - RPC_TRAILER_LEN - vlen;
 	size_t chunk = room & ~(size_t)15, off = 0, total = stub->len;
-	uint8_t plain[RPC_OUR_MAX_FRAG];
 
+	if (vlen == 0 || vlen > RPC_AUTH_MAX_VERIFIER)
+		return -EIO;
 	do {
 		size_t n = total - off < chunk ? total - off : chunk;
 		size_t pad = (16 - n % 16) % 16, start = c->out.len, body;
@@ -410,9 +420,9 @@ static int send_response(struct rpc_conn *c, struct rpc_sec_ctx *sec, const stru
 		struct rpc_sec_trailer tr = { sec->auth.auth_type, sec->auth_level, (uint8_t)pad, 0,
 					      sec->auth_ctx_id };
 		struct rpc_hdr h = { 5, 0, RPC_PT_RESPONSE, pfc, { 0x10, 0, 0, 0 },
-				     (uint16_t)(24 + n + pad + RPC_TRAILER_LEN + RPC_SIG_LEN),
-				     RPC_SIG_LEN, c->call_id };
-		struct iovec iov[3];
+				     (uint16_t)(24 + n + pad + RPC_TRAILER_LEN + vlen),
+				     (uint16_t)vlen, c->call_id };
+		struct iovec pre, post;
 		uint8_t *pdu;
 
 		RPC_CHECK(rpc_hdr_push(&c->out, &h));
@@ -424,16 +434,13 @@ static int send_response(struct rpc_conn *c, struct rpc_sec_ctx *sec, const stru
 			RPC_CHECK(rpc_buf_append(&c->out, stub->data + off, n));
 		RPC_CHECK(rpc_push_zeros(&c->out, pad));
 		RPC_CHECK(rpc_trailer_push(&c->out, &tr));
-		RPC_CHECK(rpc_push_zeros(&c->out, RPC_SIG_LEN));
+		RPC_CHECK(rpc_push_zeros(&c->out, vlen));
 		pdu = c->out.data + start;
 		body = n + pad;
-		memcpy(plain, pdu + 24, body);
-		iov[0] = (struct iovec){ pdu, 24 };
-		iov[1] = (struct iovec){ plain, body };
-		iov[2] = (struct iovec){ pdu + 24 + body, RPC_TRAILER_LEN };
-		if (sec->auth_level == RPC_AUTHN_LEVEL_PKT_PRIVACY)
-			ntlmssp_seal(&sec->auth.sess, pdu + 24, body);
-		ntlmssp_sign(&sec->auth.sess, iov, 3, pdu + 24 + body + RPC_TRAILER_LEN);
+		pre = (struct iovec){ pdu, 24 };
+		post = (struct iovec){ pdu + 24 + body, RPC_TRAILER_LEN };
+		RPC_CHECK(rpc_auth_protect(&sec->auth, sec->auth_level, c->hdr_sign, &pre, pdu + 24,
+					   body, &post, pdu + 24 + body + RPC_TRAILER_LEN, vlen));
 		off += n;
 	} while (off < total);
 	return 0;
@@ -507,7 +514,7 @@ static void handle_request(struct rpc_conn *c, const struct rpc_pdu *pdu)
 	const uint8_t *object, *stub;
 	struct rpc_sec_ctx *sec;
 	size_t stub_len, start;
-	struct iovec iov[3];
+	struct iovec pre, post;
 	uint8_t *mine;
 
 	if (!c->bound || rpc_request_parse(pdu, &rq, &object, &stub, &stub_len) < 0) {
@@ -532,7 +539,7 @@ static void handle_request(struct rpc_conn *c, const struct rpc_pdu *pdu)
 		fault_close(c, call_id, NCA_S_FAULT_ACCESS_DENIED);
 		return;
 	}
-	if (pdu->hdr.auth_len != RPC_SIG_LEN || pdu->auth.auth_pad_len > stub_len ||
+	if (pdu->hdr.auth_len > RPC_AUTH_MAX_VERIFIER || pdu->auth.auth_pad_len > stub_len ||
 	    (!first && pdu->auth.auth_ctx_id != c->call_auth_ctx_id)) {
 		fault_close(c, call_id, NCA_S_PROTO_ERROR);
 		return;
@@ -563,12 +570,10 @@ static void handle_request(struct rpc_conn *c, const struct rpc_pdu *pdu)
 		return;
 	}
 	mine = c->call_stub.data + start;
-	if (sec->auth_level == RPC_AUTHN_LEVEL_PKT_PRIVACY)
-		ntlmssp_unseal(&sec->auth.sess, mine, stub_len);
-	iov[0] = (struct iovec){ (void *)pdu->raw, (size_t)(stub - pdu->raw) };
-	iov[1] = (struct iovec){ mine, stub_len };
-	iov[2] = (struct iovec){ (void *)(pdu->raw + pdu->trailer_off), RPC_TRAILER_LEN };
-	if (ntlmssp_check(&sec->auth.sess, iov, 3, pdu->auth_value) < 0) {
+	pre = (struct iovec){ (void *)pdu->raw, (size_t)(stub - pdu->raw) };
+	post = (struct iovec){ (void *)(pdu->raw + pdu->trailer_off), RPC_TRAILER_LEN };
+	if (rpc_auth_unprotect(&sec->auth, sec->auth_level, c->hdr_sign, &pre, mine, stub_len,
+			       &post, pdu->auth_value, pdu->hdr.auth_len) < 0) {
 		log_info("connection %llu: bad signature or sequence number from '%s'",
 			 (unsigned long long)c->id, sec->auth.user);
 		sec->state = RPC_SEC_FAILED;

@@ -21,6 +21,7 @@ ANSWER(general_set_name);
 
 /* svc_auth.c (proto/auth.h) */
 ANSWER(auth_ntlm_verify);
+ANSWER(auth_krb5_accept);
 
 /* svc_target.c (proto/target.h) */
 ANSWER(target_new);

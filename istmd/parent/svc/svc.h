@@ -66,6 +66,7 @@ struct svc {
 	/* what the authentication verbs need, kept by parent/parent.c */
 	const struct auth_users *users;   /* the users file's accounts */
 	bool authenticated;          /* the current child has verified a user */
+	bool kerberos;               /* a keytab is configured (krb5_accept_init) */
 	size_t req_len;              /* length of the request being answered, for
 	                              * the verbs whose length varies */
 };

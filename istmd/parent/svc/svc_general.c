@@ -94,6 +94,7 @@ int answer_general_server_info(struct svc *s, const uint8_t *req, uint8_t *reply
 	memset(&info, 0, sizeof(info));
 	memcpy(info.server_guid, s->server_guid, 16);
 	snprintf(info.host_name, sizeof(info.host_name), "%s", s->host);
+	info.kerberos = s->kerberos;
 	memcpy(reply, &info, sizeof(info));
 	*reply_len = sizeof(info);
 	return 0;
