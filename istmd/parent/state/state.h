@@ -72,7 +72,7 @@
 #include "proto/rows.h"
 
 #define STATE_DB_NAME "istmd.db"      /* file name inside the state dir */
-#define STATE_SCHEMA_VERSION 1        /* PRAGMA user_version written */
+#define STATE_SCHEMA_VERSION 2        /* PRAGMA user_version written */
 
 struct state;
 
