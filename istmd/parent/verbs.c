@@ -140,8 +140,6 @@ static const struct verb verbs[] = {
 	  answer_snapshot_save },
 	{ SVC_SNAPSHOT_DISK, "snapshot disk", FIXED(struct svc_snapshot_disk_req), ISTM,
 	  answer_snapshot_disk },
-	{ SVC_SNAPSHOT_SCHEDULES, "snapshot schedules", FIXED(struct svc_enum_req), ISTM,
-	  answer_snapshot_schedules },
 };
 
 const struct verb *verb_find(uint32_t verb)

@@ -31,7 +31,6 @@ enum svc_snapshot_verb {
 	SVC_SNAPSHOT_DISMOUNT = 510, /* svc_snapshot_ref_req -> hr (DVDismount) */
 	SVC_SNAPSHOT_SAVE = 511,     /* svc_snapshot_ref_req -> hr */
 	SVC_SNAPSHOT_DISK = 512,     /* svc_snapshot_disk_req -> svc_snapshot_disk_reply */
-	SVC_SNAPSHOT_SCHEDULES = 513, /* svc_enum_req -> svc_snapshot_schedule_item (one) */
 };
 
 /* [MS-ISTM] 3.1.1.5 Status flags */
@@ -80,12 +79,6 @@ struct svc_snapshot_disk_reply {
 	uint64_t lm_timestamp;       /* LMTimeStamp of a snapshot mount, 0 */
 	uint8_t lm_guid[16];         /* LMSnapshotId of a snapshot mount, zero */
 	char path[1024];             /* SnapshotStoragePath, client form */
-};
-
-/* The schedule's next run (istmctl snapshots schedule). */
-struct svc_snapshot_schedule_item {
-	uint64_t next_run;           /* FILETIME, 0: not scheduled */
-	uint64_t last_run;           /* FILETIME, 0: never */
 };
 
 #endif /* ISTMD_PROTO_SNAPSHOT_H */

@@ -86,7 +86,6 @@ ANSWER(snapshot_mount);
 ANSWER(snapshot_dismount);
 ANSWER(snapshot_save);
 ANSWER(snapshot_disk);
-ANSWER(snapshot_schedules);
 
 #undef ANSWER
 

@@ -189,7 +189,13 @@ int svc_disk_switch(struct svc *s, const struct state_disk *d, const char *path,
 		if (state_target_get(s->st, m[i].wtd, t) < 0 || t->tid <= 0 ||
 		    (t->flags & STATE_PENDING) || !d->enabled)
 			continue;
-		err = tgt_lu_set_path(&s->tgt, t->tid, TGT_LUN_FROM_ISTM(m[i].lun), path);
+		/* tgt changes the path of an offline LU only; commands that arrive
+		 * meanwhile wait in bs_vhd (tgt-backend/README.md, live snapshots) */
+		err = tgt_lu_set_online(&s->tgt, t->tid, TGT_LUN_FROM_ISTM(m[i].lun), false);
+		if (err == 0)
+			err = tgt_lu_set_path(&s->tgt, t->tid, TGT_LUN_FROM_ISTM(m[i].lun), path);
+		if (err != -ENOENT)
+			tgt_lu_set_online(&s->tgt, t->tid, TGT_LUN_FROM_ISTM(m[i].lun), true);
 		if (err == 0) {
 			(*switched)++;
 		} else if (err != -ENOENT) {

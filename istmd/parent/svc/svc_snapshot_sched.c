@@ -136,38 +136,3 @@ long svc_snapshot_tick(struct svc *s)
 	ms = next <= now ? 0 : (long)((next - now) / 10000u) + 1;
 	return ms > TICK_MAX_MS ? TICK_MAX_MS : ms;
 }
-
-/* istmctl snapshots schedule: the next run and the last. */
-static int fetch_schedule(struct svc *s, const struct svc_enum_req *rq, int64_t *cursor,
-			  void *out, size_t max, size_t *n)
-{
-	struct svc_snapshot_schedule_item it;
-	struct priv_schedule sch;
-	uint64_t next = 0;
-	int err;
-
-	(void)rq;
-	*n = 0;
-	if (*cursor >= 0 || max == 0)
-		return 0;
-	if ((err = svc_schedule_get(s->st, &sch)) < 0)
-		return err;
-	memset(&it, 0, sizeof(it));
-	it.last_run = last_run(s);
-	if (!due(s, &sch, svc_filetime_now(), &next))
-		it.next_run = next;
-	else
-		it.next_run = svc_filetime_now();  /* due now: the next tick runs it */
-	if (out)
-		memcpy(out, &it, sizeof(it));
-	*n = 1;
-	*cursor = 0;
-	return 0;
-}
-
-int answer_snapshot_schedules(struct svc *s, const uint8_t *req, uint8_t *reply,
-			      size_t *reply_len)
-{
-	return svc_enum_answer(s, req, reply, reply_len,
-			       sizeof(struct svc_snapshot_schedule_item), fetch_schedule);
-}
