@@ -136,8 +136,10 @@ def create(dcom, mgr, storage, out):
               'SnapshotStoragePath of a fixed disk')
     expect_hr(b.hr('PutSnapshotStorageSize', 1 << 30), VSS_E_VOLUME_NOT_SUPPORTED,
               'SnapshotStorageSize of a fixed disk')
-    check(b.get('SnapshotStoragePath') == '' and b.get('SnapshotStorageSize') == 0 and
-          b.get('SnapshotStorageUsedSize') == 0, 'no snapshot storage')
+    # snapshot storage: the layer folder beside the disk, empty until a snapshot
+    check(b.get('SnapshotStoragePath') == 'C:\\disks\\.istmd-layers' and
+          b.get('SnapshotStorageSize') > 0 and b.get('SnapshotStorageUsedSize') == 0,
+          'snapshot storage before any snapshot: %r' % (b.get('SnapshotStoragePath'),))
     check(b.get('LMTimeStamp') == 0 and b.get('LMSnapshotId') == b'\0' * 16, 'LM snapshot fields')
     check(b.get('LMMountPoint') == '' and b.get('LMCurrMountDeviceId') == '', 'not mounted')
     check(b.get('ResourceName') == '' and b.get('ResourceGroupName') == '', 'no cluster names')

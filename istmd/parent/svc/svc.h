@@ -174,6 +174,9 @@ void svc_snapshot_check(struct svc *s);
  * parent's loop calls it about once a second.  Returns milliseconds until
  * it wants to run again. */
 long svc_snapshot_tick(struct svc *s);
+/* The schedule was just set: its runs start now (a time of day already
+ * past today is not a missed run). */
+void svc_snapshot_schedule_set(struct svc *s);
 
 /* Look at tgtd's sessions now and record what they show: a session not
  * seen before is a login at this moment, which moves the target's

@@ -8,8 +8,10 @@
  * time of day on those days, never before hyStartTime itself; it takes a
  * snapshot of every disk that can have one (enabled, file-based, not
  * differencing, no differencing children).  The last run's time is a
- * setting, so a restart neither repeats a run nor loses one: a run that
- * fell while istmd was down is made at start (once, however many fell).
+ * setting (set to the moment the schedule is set, so setting one never
+ * makes a run in the past), so a restart neither repeats a run nor loses
+ * one: a run that fell while istmd was down is made at start (once,
+ * however many fell).
  *
  * Trade-off: the parent's poll loop is the timer (svc_snapshot_tick), so a
  * run waits for the request being answered, and the requests wait for the
@@ -117,6 +119,16 @@ static void run(struct svc *s, uint64_t when)
 	}
 	log_info("snapshot schedule ran: %zu snapshots taken, %zu refused", taken, refused);
 	free(d);
+}
+
+void svc_snapshot_schedule_set(struct svc *s)
+{
+	char text[64];
+
+	snprintf(text, sizeof(text), "%" PRIu64, svc_filetime_now());
+	if (state_setting_set(s->st, LAST_RUN_KEY, text) < 0)
+		log_warnx("recording when the snapshot schedule was set failed: %s",
+			  state_errmsg(s->st));
 }
 
 long svc_snapshot_tick(struct svc *s)
