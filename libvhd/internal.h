@@ -148,10 +148,18 @@ struct vhd_layer {
 	                             * footer moves */
 	struct vhdx_layer *vhdx;    /* a VHDX file: its state (vhdx_internal.h);
 	                             * NULL for VHD */
+	bool transparent;           /* opened by a merge for writes that change
+	                             * no data any reader sees, under shared
+	                             * locks plus the merge lock (merge.c) */
 };
 
 /* Open PATH (read-only or not) and validate it; no locking, no parents. */
 int vhd_layer_open(const char *path, bool read_only, struct vhd_layer **out);
+/* Open PATH writable for a transparent writer (merge.c), which already
+ * holds a shared lock and the merge lock on it: like vhd_layer_open(), but
+ * a VHDX log left by an interrupted merge is replayed under those locks
+ * instead of an exclusive one. */
+int vhd_layer_open_transparent(const char *path, struct vhd_layer **out);
 /* Rewrite a damaged footer or footer copy (after the lock is taken). */
 int vhd_layer_repair(struct vhd_layer *l);
 void vhd_layer_close(struct vhd_layer *l);

@@ -204,7 +204,7 @@ static int load_sparse(struct vhd_layer *l, uint64_t file_size, uint64_t limit)
 	return 0;
 }
 
-int vhd_layer_open(const char *path, bool read_only, struct vhd_layer **out)
+static int layer_open(const char *path, bool read_only, bool transparent, struct vhd_layer **out)
 {
 	struct vhd_layer *l;
 	uint8_t end_raw[VHD_FOOTER_SIZE], copy_raw[VHD_FOOTER_SIZE];
@@ -222,6 +222,7 @@ int vhd_layer_open(const char *path, bool read_only, struct vhd_layer **out)
 	pthread_mutex_init(&l->alloc_lock, NULL);
 	strcpy(l->path, path);
 	l->read_only = read_only;
+	l->transparent = transparent;
 	/* O_NONBLOCK: a FIFO named by a hostile locator must not hang us. */
 	l->fd = open(path, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NONBLOCK);
 	if (l->fd < 0) {
@@ -310,6 +311,16 @@ int vhd_layer_open(const char *path, bool read_only, struct vhd_layer **out)
 fail:
 	vhd_layer_close(l);
 	return r;
+}
+
+int vhd_layer_open(const char *path, bool read_only, struct vhd_layer **out)
+{
+	return layer_open(path, read_only, false, out);
+}
+
+int vhd_layer_open_transparent(const char *path, struct vhd_layer **out)
+{
+	return layer_open(path, false, true, out);
 }
 
 int vhd_layer_repair(struct vhd_layer *l)

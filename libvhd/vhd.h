@@ -209,6 +209,27 @@ int vhd_relink(const char *path, const char *new_parent);
 int vhd_rebase(const char *path, const char *new_parent, unsigned flags, vhd_progress_fn progress,
                void *arg);
 
+/* Merge the differencing disk LAYER, a layer in the middle of a chain, into
+ * its direct child CHILD (same format, VHD or VHDX): every sector LAYER
+ * holds and CHILD does not is copied into CHILD, then CHILD's link (parent
+ * id, name, locators) is rewritten to name LAYER's parent.  CHILD then reads
+ * exactly as before and LAYER is no longer part of its chain; LAYER itself
+ * is left unchanged (callers delete it when nothing else is its child).
+ *
+ * CHILD and LAYER may be open read-only elsewhere at the same time, e.g. as
+ * frozen parents of a live top in bs_vhd: the merge is a "transparent
+ * writer" (libvhd/README.md, "Merging a layer away"): it takes shared locks
+ * plus a merge lock, so it is refused (-EBUSY) while either file is open
+ * for writing or another merge writes CHILD or LAYER.  Crash-safe: killed at
+ * any point, every chain reads the same data; calling it again completes
+ * it, and returns 0 at once when CHILD already names LAYER's parent.
+ * FLAGS must be 0.  PROGRESS (may be NULL) is called with bytes of LAYER's
+ * virtual disk examined and its size; a non-zero return stops the merge
+ * with -ECANCELED (what was copied stays, harmlessly). */
+typedef int (*vhd_merge_progress_fn)(uint64_t done, uint64_t total, void *arg);
+int vhd_merge_layer(const char *layer_path, const char *child_path, unsigned flags,
+                    vhd_merge_progress_fn progress, void *arg);
+
 /* Rewrite the dynamic or differencing disk PATH (not open elsewhere, no
  * child open) without the blocks that read as zeros anyway, so the file
  * shrinks; the data, unique id and timestamps stay.  The new file replaces

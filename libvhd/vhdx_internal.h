@@ -182,8 +182,9 @@ int vhdx_header_update(struct vhd_layer *l, struct vhdx_header *h);
 
 /* ---- vhdx_log.c: the metadata log. ---- */
 
-/* Find the active sequence of L's log; replay it when WRITABLE, else fail
- * clearly.  Called at open, before the regions are read. */
+/* Find the active sequence of L's log; replay it when WRITABLE, else apply
+ * it to L's staged pages only (see vhdx_log_overlay).  Called at open,
+ * before the regions are read. */
 int vhdx_log_replay(struct vhd_layer *l, uint64_t file_size, bool writable);
 /* Queue a change of the 4 KiB page at FILE_OFF (alloc_lock held): DATA is
  * copied; later changes to the same page replace it. */
@@ -192,6 +193,13 @@ int vhdx_log_stage(struct vhd_layer *l, uint64_t file_off, const uint8_t *data);
 int vhdx_log_commit(struct vhd_layer *l);
 /* The staged copy of the page at FILE_OFF, or NULL. */
 uint8_t *vhdx_log_staged(struct vhd_layer *l, uint64_t file_off);
+/* Read-only layers: copy the pages a dirty log changes (applied in memory
+ * at open) over BUF, LEN bytes read at file offset OFF; nothing for a
+ * writable layer, whose staged pages are its own pending changes. */
+void vhdx_log_overlay(struct vhd_layer *l, uint8_t *buf, size_t len, uint64_t off);
+/* After the BAT is loaded: -EROFS unless every page applied in memory is
+ * metadata, BAT or sector bitmap (reads of payload do not look at them). */
+int vhdx_log_overlay_check(struct vhd_layer *l);
 
 /* ---- vhdx_alloc.c: writes, discard, flush and close of a VHDX top. ---- */
 

@@ -288,6 +288,7 @@ static int read_metadata(struct vhd_layer *l, struct vhdx_layer *x)
 	r = vhd_layer_pread(l, m, x->meta_length, x->meta_offset);
 	if (r < 0)
 		goto out;
+	vhdx_log_overlay(l, m, x->meta_length, x->meta_offset);
 	if (memcmp(m, "metadata", 8) != 0) {
 		r = vhd_error(-EINVAL, "'%s': no VHDX metadata table (bad signature)", l->path);
 		goto out;
@@ -434,6 +435,7 @@ static int read_bat(struct vhd_layer *l, struct vhdx_layer *x, uint64_t file_siz
 	r = vhd_layer_pread(l, x->bat_raw, x->bat_length, x->bat_offset);
 	if (r < 0)
 		goto out;
+	vhdx_log_overlay(l, x->bat_raw, x->bat_length, x->bat_offset);
 	for (uint32_t i = 0; i < x->bat_entries; i++) {
 		uint64_t e = vhdx_le64(x->bat_raw + 8ull * i);
 		bool is_sbm = (i % (x->chunk_ratio + 1)) == x->chunk_ratio;
@@ -535,6 +537,8 @@ int vhdx_layer_load(struct vhd_layer *l, uint64_t file_size)
 		r = read_metadata(l, x);
 	if (r == 0)
 		r = read_bat(l, x, file_size);
+	if (r == 0 && l->read_only)
+		r = vhdx_log_overlay_check(l);
 	if (r < 0)
 		return r;
 	memcpy(l->footer.uuid, x->hdr.data_write_guid, 16);
@@ -567,6 +571,7 @@ int vhdx_layer_sbm(struct vhd_layer *l, uint32_t k, const uint8_t **out)
 		free(fresh);
 		return r;
 	}
+	vhdx_log_overlay(l, fresh, VHDX_SBM_BLOCK, vhdx_bat_offset(e));
 	if (!__atomic_compare_exchange_n(&x->sbm[k], &expected, fresh, false, __ATOMIC_ACQ_REL,
 	                                 __ATOMIC_ACQUIRE)) {
 		free(fresh);

@@ -95,7 +95,10 @@ static bool entry_valid(const struct vhdx_layer *x, const uint8_t *log, uint32_t
 	return true;
 }
 
-static int apply_entry(struct vhd_layer *l, const uint8_t *p, const struct vhdx_log_entry *e)
+/* Apply entry E (at P) to the file, or to the staged pages when IN_MEMORY
+ * (a read-only open, see vhdx_log_replay). */
+static int apply_entry(struct vhd_layer *l, const uint8_t *p, const struct vhdx_log_entry *e,
+                       bool in_memory)
 {
 	static const uint8_t zeros[VHDX_LOG_SECTOR];
 	uint32_t hs = header_sectors(e->desc_count), ndata = 0;
@@ -108,7 +111,8 @@ static int apply_entry(struct vhd_layer *l, const uint8_t *p, const struct vhdx_
 
 		if (memcmp(d, "zero", 4) == 0) {
 			for (uint64_t n = vhdx_le64(d + 8); n > 0; n -= VHDX_LOG_SECTOR, off += VHDX_LOG_SECTOR) {
-				r = vhd_layer_pwrite(l, zeros, VHDX_LOG_SECTOR, off);
+				r = in_memory ? vhdx_log_stage(l, off, zeros)
+				              : vhd_layer_pwrite(l, zeros, VHDX_LOG_SECTOR, off);
 				if (r < 0)
 					return r;
 			}
@@ -118,7 +122,7 @@ static int apply_entry(struct vhd_layer *l, const uint8_t *p, const struct vhdx_
 		memcpy(sector + 8, p + (uint64_t)(hs + ndata) * VHDX_LOG_SECTOR + 8, 4084);
 		memcpy(sector + 4092, d + 4, 4);
 		ndata++;
-		r = vhd_layer_pwrite(l, sector, VHDX_LOG_SECTOR, off);
+		r = in_memory ? vhdx_log_stage(l, off, sector) : vhd_layer_pwrite(l, sector, VHDX_LOG_SECTOR, off);
 		if (r < 0)
 			return r;
 	}
@@ -180,18 +184,46 @@ int vhdx_log_replay(struct vhd_layer *l, uint64_t file_size, bool writable)
 		r = 0; /* nothing to replay */
 		goto out;
 	}
-	if (!writable) {
-		r = vhd_error(-EROFS, "'%s': the VHDX log holds changes not yet applied (the image was not closed cleanly); open it read-write once to replay them",
-		              l->path);
-		goto out;
-	}
 	if (ent[best_head].flushed_file_offset > file_size) {
 		r = vhd_error(-EINVAL, "'%s': the VHDX log expects the file to hold %llu bytes, it has %llu (truncated?)",
 		              l->path, (unsigned long long)ent[best_head].flushed_file_offset,
 		              (unsigned long long)file_size);
 		goto out;
 	}
-	if (flock(l->fd, LOCK_EX | LOCK_NB) < 0) {
+	/* A read-only open cannot write the replay into the file: it applies
+	 * the entries to its staged pages, which the metadata, BAT and sector
+	 * bitmap loads read through (vhdx_log_overlay), so it sees the image
+	 * as replayed.  Refused, as before, when the log would extend the file
+	 * (nothing to read there) or, later, when an entry touches anything but
+	 * metadata (vhdx_log_overlay_check). */
+	if (!writable && ent[best_head].last_file_offset > file_size) {
+		r = vhd_error(-EROFS, "'%s': the VHDX log holds changes not yet applied (the image was not closed cleanly); open it read-write once to replay them",
+		              l->path);
+		goto out;
+	}
+	if (!writable) {
+		for (uint32_t k = best_tail;; ) {
+			const uint8_t *p = log_span(log, loglen, k * VHDX_LOG_SECTOR, ent[k].entry_length, tmp);
+
+			r = apply_entry(l, p, &ent[k], true);
+			if (r < 0)
+				goto out;
+			count++;
+			if (k == best_head)
+				break;
+			k = (uint32_t)(((uint64_t)k * VHDX_LOG_SECTOR + ent[k].entry_length) % loglen /
+			               VHDX_LOG_SECTOR);
+		}
+		vhd_log(1, "'%s': %u VHDX log entr%s not yet applied to the file (not closed cleanly); read through in memory, a writable open applies them",
+		        l->path, count, count == 1 ? "y" : "ies");
+		goto out;
+	}
+	/* A transparent writer (merge.c) replays under its shared lock and the
+	 * merge lock: no exclusive writer can hold the file, and a reader that
+	 * holds it opened it with a clean log (read-only opens refuse a dirty
+	 * one), so the entries can only be an interrupted merge's, which make
+	 * visible data that reads the same. */
+	if (!l->transparent && flock(l->fd, LOCK_EX | LOCK_NB) < 0) {
 		r = vhd_error(errno == EWOULDBLOCK ? -EBUSY : -errno,
 		              "cannot replay the log of '%s': it is in use", l->path);
 		goto out;
@@ -199,7 +231,7 @@ int vhdx_log_replay(struct vhd_layer *l, uint64_t file_size, bool writable)
 	for (uint32_t k = best_tail;; ) {
 		const uint8_t *p = log_span(log, loglen, k * VHDX_LOG_SECTOR, ent[k].entry_length, tmp);
 
-		r = apply_entry(l, p, &ent[k]);
+		r = apply_entry(l, p, &ent[k], false);
 		if (r < 0)
 			goto out;
 		count++;
@@ -342,5 +374,44 @@ int vhdx_log_commit(struct vhd_layer *l)
 	for (uint32_t i = 0; i < n; i++)
 		free(x->pages[i].data);
 	x->npages = 0;
+	return 0;
+}
+
+void vhdx_log_overlay(struct vhd_layer *l, uint8_t *buf, size_t len, uint64_t off)
+{
+	struct vhdx_layer *x = l->vhdx;
+
+	if (!l->read_only)
+		return;
+	for (int i = 0; i < x->npages; i++) {
+		uint64_t p = x->pages[i].file_off, from, to;
+
+		if (p + VHDX_LOG_SECTOR <= off || p >= off + len)
+			continue;
+		from = p > off ? p : off;
+		to = p + VHDX_LOG_SECTOR < off + len ? p + VHDX_LOG_SECTOR : off + len;
+		memcpy(buf + (from - off), x->pages[i].data + (from - p), (size_t)(to - from));
+	}
+}
+
+int vhdx_log_overlay_check(struct vhd_layer *l)
+{
+	struct vhdx_layer *x = l->vhdx;
+
+	for (int i = 0; i < x->npages; i++) {
+		uint64_t p = x->pages[i].file_off;
+		bool ok = (p >= x->meta_offset && p < x->meta_offset + x->meta_length) ||
+		          (p >= x->bat_offset && p < x->bat_offset + x->bat_length);
+
+		for (uint32_t k = 0; !ok && k < x->sbm_blocks; k++) {
+			uint64_t e = x->bat[vhdx_sbm_index(x, k)];
+
+			ok = vhdx_bat_state(e) == VHDX_SB_PRESENT && p >= vhdx_bat_offset(e) &&
+			     p < vhdx_bat_offset(e) + VHDX_SBM_BLOCK;
+		}
+		if (!ok)
+			return vhd_error(-EROFS, "'%s': the VHDX log holds changes not yet applied to data at offset %llu (the image was not closed cleanly); open it read-write once to replay them",
+			                 l->path, (unsigned long long)p);
+	}
 	return 0;
 }

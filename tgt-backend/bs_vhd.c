@@ -19,7 +19,10 @@
  * opening the new one, with no command in flight, bs_vhd_open() makes the
  * placeholder a differencing child of the top it just closed.  An empty
  * file is never a valid VHD, so nothing else is read this way, and a typo
- * in the path still fails as a missing file.
+ * in the path still fails as a missing file.  Deleting a snapshot merges
+ * its layer into its child while the chain is open here (vhd_merge_layer);
+ * a switch to the same top afterwards reopens the chain through the new
+ * link, so the merged layer's file is no longer held.
  *
  * What lu->fd is: tgt answers GET LBA STATUS itself with SEEK_DATA/SEEK_HOLE
  * on lu->fd.  For a single fixed VHD the data area is the virtual disk at the
@@ -126,8 +129,7 @@ static int bs_vhd_attach_caches(struct bs_vhd_lu *vlu, const char *path,
 			eprintf("bs_vhd: cannot stat parent '%s': %m\n", info->path);
 			return ret;
 		}
-		ret = bs_vhd_cache_get(st.st_dev, st.st_ino, vlu->opts.cache_size,
-				       &vlu->caches[i]);
+		ret = bs_vhd_cache_get(&st, vlu->opts.cache_size, &vlu->caches[i]);
 		if (ret < 0) {
 			eprintf("bs_vhd: cannot create the cache of parent '%s': %s\n",
 				info->path, strerror(-ret));
@@ -138,6 +140,24 @@ static int bs_vhd_attach_caches(struct bs_vhd_lu *vlu, const char *path,
 			path, info->path, bs_vhd_cache_users(vlu->caches[i]));
 	}
 	return 0;
+}
+
+/* The format of the image at PATH, read from the file itself. */
+static int parent_format(const char *path, enum vhd_format *format)
+{
+	struct vhd_info *info = malloc(sizeof(*info));
+	vhd_chain *c;
+	int ret = -ENOMEM;
+
+	if (info && (ret = vhd_chain_open(path, VHD_OPEN_RDONLY | VHD_OPEN_NOPARENT |
+					  VHD_OPEN_NOLOCK, &c)) == 0) {
+		ret = vhd_chain_layer_info(c, 0, info);
+		if (ret == 0)
+			*format = info->format;
+		vhd_chain_close(c);
+	}
+	free(info);
+	return ret;
 }
 
 /* PATH is an empty placeholder: make it a child of the previous top. */
@@ -157,7 +177,8 @@ static int bs_vhd_make_snapshot(struct bs_vhd_lu *vlu, const char *path)
 			"placeholder, but this LU had no chain before\n", path);
 		return -EINVAL;
 	}
-	if (vhd_create(path, &opts) < 0) {
+	/* the child takes its parent's format (a chain is VHD or VHDX only) */
+	if (parent_format(vlu->prev_top, &opts.format) < 0 || vhd_create(path, &opts) < 0) {
 		eprintf("bs_vhd: %s\n", vhd_errmsg());
 		return -EIO;
 	}

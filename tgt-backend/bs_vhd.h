@@ -92,8 +92,8 @@ int bs_vhd_read(struct bs_vhd_lu *vlu, void *buf, size_t len, uint64_t off);
 int bs_vhd_opts_parse(const char *bsopts, struct bs_vhd_opts *opts);
 
 /* bs_vhd_cache.c */
-int bs_vhd_cache_get(dev_t dev, ino_t ino, size_t capacity,
-		     struct bs_vhd_cache **out);
+struct stat;
+int bs_vhd_cache_get(const struct stat *st, size_t capacity, struct bs_vhd_cache **out);
 void bs_vhd_cache_put(struct bs_vhd_cache *cache);
 int bs_vhd_cache_pread(struct bs_vhd_cache *cache, int fd, void *buf,
 		       size_t len, uint64_t off);

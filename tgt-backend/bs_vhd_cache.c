@@ -7,8 +7,10 @@
  * without sharing, each LU reads the same base blocks.  Layers below the top
  * are opened read-only and locked shared by libvhd, so nobody can change
  * them while any LU holds the cache; caching raw file bytes (keyed by the
- * file's device and inode, and by file offset) is therefore safe, and it is
- * independent of how each child maps its virtual offsets.  The cache lives
+ * file's device, inode, size and modification time, and by file offset) is
+ * therefore safe, and it is independent of how each child maps its virtual
+ * offsets.  The one writer allowed on such a file is a merge (see
+ * same_file() below).  The cache lives
  * as long as one LU uses the file, and is freed with the last one.
  *
  * Trade-offs: fixed 64 KiB chunks with LRU eviction; one mutex per cache,
@@ -21,8 +23,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bs_vhd.h"
@@ -41,7 +45,9 @@ struct cache_entry {
 
 struct bs_vhd_cache {
 	dev_t dev;                    /* the parent file's device ... */
-	ino_t ino;                    /* ... and inode: the cache's key */
+	ino_t ino;                    /* ... and inode ... */
+	off_t size;                   /* ... and its size and modification */
+	struct timespec mtime;        /* time when first opened: the key */
 	unsigned users;               /* LUs holding it (registry_lock) */
 	struct bs_vhd_cache *next;    /* next cache in the registry (registry_lock) */
 	pthread_mutex_t lock;         /* protects the members below */
@@ -103,14 +109,26 @@ static void evict_oldest(struct bs_vhd_cache *c)
 	free(e);
 }
 
-int bs_vhd_cache_get(dev_t dev, ino_t ino, size_t capacity,
-		     struct bs_vhd_cache **out)
+/* Same file, unchanged since the cache was made?  A frozen parent changes
+ * only under a merge (libvhd's transparent writer, vhd_merge_layer), which
+ * adds blocks and sets bitmap bits: bytes of the file that were data stay,
+ * so a chain opened before reads its cache correctly, but a chain opened
+ * after it reads the new blocks, whose file offsets may hold other bytes in
+ * the old cache (the old footer, bits not yet set).  Such a chain gets a new
+ * cache; the old one lives on with its users. */
+static bool same_file(const struct bs_vhd_cache *c, const struct stat *st)
+{
+	return c->dev == st->st_dev && c->ino == st->st_ino && c->size == st->st_size &&
+	       c->mtime.tv_sec == st->st_mtim.tv_sec && c->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+int bs_vhd_cache_get(const struct stat *st, size_t capacity, struct bs_vhd_cache **out)
 {
 	struct bs_vhd_cache *c;
 
 	pthread_mutex_lock(&registry_lock);
 	for (c = registry; c; c = c->next)
-		if (c->dev == dev && c->ino == ino)
+		if (same_file(c, st))
 			break;
 	if (c) {
 		c->users++;
@@ -121,8 +139,10 @@ int bs_vhd_cache_get(dev_t dev, ino_t ino, size_t capacity,
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		goto nomem;
-	c->dev = dev;
-	c->ino = ino;
+	c->dev = st->st_dev;
+	c->ino = st->st_ino;
+	c->size = st->st_size;
+	c->mtime = st->st_mtim;
 	c->users = 1;
 	c->max_entries = capacity >> CHUNK_SHIFT;
 	if (c->max_entries < 1)

@@ -43,6 +43,7 @@ static const struct subcommand {
 	{ "rebase",  cmd_rebase,  "put a differencing disk on another parent, data unchanged" },
 	{ "compact", cmd_compact, "drop all-zero blocks so the file shrinks" },
 	{ "copy",    cmd_copy,    "copy a whole chain into a folder, relinked there" },
+	{ "merge",   cmd_merge,   "merge a layer in the middle of a chain into its child" },
 };
 
 static void print_help(FILE *f)

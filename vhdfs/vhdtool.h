@@ -72,6 +72,7 @@ int cmd_resize(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
 int cmd_rebase(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 int cmd_compact(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
 

@@ -18,6 +18,7 @@ TGT_MODDIR=/usr/lib/tgt/backing-store
 BS_VHD_SO="$top_builddir/tgt-backend/.libs/bs_vhd.so"
 ISCSI_PATTERN="$top_builddir/tests/tgt/iscsi-pattern"
 ISCSI_LOAD="$top_builddir/tests/tgt/iscsi-load"
+ISCSI_VERIFY="$top_builddir/tests/tgt/iscsi-verify"
 TGT_LOCK=/run/lock/vhdtarget-tgt-module.lock
 PATH="$PATH:/usr/sbin:/sbin"
 
