@@ -90,6 +90,7 @@ for s in "$A:1" "$B:2" "$C:3"; do
     "$PAT" "$xurl" check "$seed" 0 2048 >/dev/null || fail "the export of snapshot $id does not read seed $seed"
     lun=$((lun + 1))
 done
+"$PAT" "$xurl" dump "$tmp/c-export" >/dev/null || fail "dump the export of C"
 "$PAT" "$xurl" write 9 0 2048 >/dev/null || fail "writing the export of C"
 "$PAT" "iscsi://127.0.0.1:$TGT_PORT/$xiqn/2" dump "$tmp/b-export" >/dev/null || fail "dump the export of B"
 expect_hr E_ABORT istmctl snapshots export "$C"          # exported already
@@ -117,6 +118,20 @@ expect_rc 0 istmctl snapshots delete "$B"
 "$PAT" "$url" check 4 0 2048 >/dev/null || fail "the live disk changed when B was deleted"
 "$PAT" "iscsi://127.0.0.1:$TGT_PORT/$xiqn/3" check 9 0 2048 >/dev/null ||
     fail "the export of C changed when B was deleted"
+expect_rc 0 istmctl snapshots mount "$C"
+mp=$(ls -d "$tmp"/state/mounts/snapshot-* | head -1)
+cmp -n 1048576 "$mp/$(ls "$mp" | head -1)" "$tmp/c-export" || fail "snapshot C changed when B was deleted"
+expect_rc 0 istmctl snapshots unmount "$C"
+nlayers=$(ls "$STORAGE"/s/.istmd-layers | wc -l)
+# the newest snapshot's child is the live top: deleting it freezes the top
+# and merges into it while the initiator writes
+snap_take 0 D
+"$PAT" "$url" write 5 0 2048 >/dev/null || fail "pattern write after snapshot D"
+expect_rc 0 istmctl snapshots delete "$D"
+"$PAT" "$url" check 5 0 2048 >/dev/null || fail "the live disk changed when D was deleted"
+[ "$(ls "$STORAGE"/s/.istmd-layers | wc -l)" -le $((nlayers + 1)) ] ||
+    fail "deleting D left its layer: $(ls "$STORAGE"/s/.istmd-layers)"
+grep -q "merged into" "$tmp/istmd.log" || fail "no layer was merged"
 
 # rollback: refused while the initiator is logged in
 expect_hr ERROR_SHARING_VIOLATION istmctl snapshots rollback "$C"

@@ -40,14 +40,6 @@
 #include "parent/svc/svc_snapshot_int.h"
 #include "vhd.h"
 
-/* libvhd's merge of a middle layer into its child (vhd.h), being added
- * beside this code: until a libvhd has it, the reference is NULL and a
- * deleted snapshot's layer stays in the chain (its data is not lost, its
- * space is not given back).  Remove this line once vhd.h declares it. */
-int vhd_merge_layer(const char *layer_path, const char *child_path, unsigned flags,
-		    int (*progress)(uint64_t done, uint64_t total, void *arg), void *arg)
-	__attribute__((weak));
-
 /* Load the snapshot of a request with its disk; HRESULT. */
 static uint32_t load_both(struct svc *s, const uint8_t *req, struct state_snapshot **sn,
 			  struct state_disk **d)
@@ -326,14 +318,6 @@ out:
 	return n;
 }
 
-static int merge_progress(uint64_t done_bytes, uint64_t total, void *arg)
-{
-	(void)done_bytes;
-	(void)total;
-	(void)arg;
-	return 0;
-}
-
 /* Take the layer of SN out of D's chains (see the top of the file). */
 static uint32_t reclaim(struct svc *s, struct state_disk *d, const struct state_snapshot *sn,
 			bool *remove)
@@ -350,8 +334,8 @@ static uint32_t reclaim(struct svc *s, struct state_disk *d, const struct state_
 		*remove = true;               /* on no chain any more (rollback, earlier merge) */
 		return S_OK;
 	}
-	if (n > 1 || !vhd_merge_layer)
-		return S_OK;                  /* several branches read it (or no merge): it stays */
+	if (n > 1)
+		return S_OK;                  /* several branches read it: it stays */
 	svc_disk_served_path(s, d, top, sizeof(top));
 	if (strcmp(child, top) == 0) {
 		/* the live top is written by tgtd: freeze it, merge into it frozen */
@@ -360,7 +344,7 @@ static uint32_t reclaim(struct svc *s, struct state_disk *d, const struct state_
 		if (hr != S_OK)
 			return hr;
 	}
-	err = vhd_merge_layer(sn->layer, child, 0, merge_progress, NULL);
+	err = vhd_merge_layer(sn->layer, child, 0, NULL, NULL);
 	if (err < 0) {
 		log_warnx("merging '%s' into '%s' failed: %s", sn->layer, child, vhd_errmsg());
 		return err == -EBUSY ? ERROR_SHARING_VIOLATION : svc_hresult(err);
