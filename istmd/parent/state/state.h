@@ -33,6 +33,8 @@
  *                    tgt/tgt.h: tgt LUN = ISTM LUN + 1).
  *   cached_initiators  CACHED_INITIATOR rows: IQN, last login (FILETIME).
  *   settings         server-wide key/value text (schedule, server GUID, ...).
+ *   snapshots, disk_tops   snapshots and the layer a disk is served from
+ *                    (state_snapshot.h; schema version 2).
  *
  * Durability: WAL journal with synchronous=FULL, so a change is on disk
  * when its commit returns; a crash (kill -9, power loss) loses nothing that
