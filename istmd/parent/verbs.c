@@ -140,6 +140,8 @@ static const struct verb verbs[] = {
 	  answer_snapshot_save },
 	{ SVC_SNAPSHOT_DISK, "snapshot disk", FIXED(struct svc_snapshot_disk_req), ISTM,
 	  answer_snapshot_disk },
+	{ SVC_SNAPSHOT_SHADOW, "snapshot shadow", FIXED(struct svc_snapshot_shadow_req), ISTM,
+	  answer_snapshot_shadow },
 };
 
 const struct verb *verb_find(uint32_t verb)

@@ -109,6 +109,8 @@ uint32_t ask_snapshot_export(const struct svc_snapshot_ref_req *rq,
 			     struct svc_snapshot_reply *rp);
 uint32_t ask_snapshot_disk(const struct svc_snapshot_disk_req *rq,
 			   struct svc_snapshot_disk_reply *rp);
+uint32_t ask_snapshot_shadow(const struct svc_snapshot_shadow_req *rq,
+			     struct svc_snapshot_shadow_reply *rp);
 
 /* Every enumeration verb (the kinds' .verb) takes struct svc_enum_req and
  * answers struct svc_enum_reply then items, so they share one stub: REPLY

@@ -31,6 +31,7 @@ enum svc_snapshot_verb {
 	SVC_SNAPSHOT_DISMOUNT = 510, /* svc_snapshot_ref_req -> hr (DVDismount) */
 	SVC_SNAPSHOT_SAVE = 511,     /* svc_snapshot_ref_req -> hr */
 	SVC_SNAPSHOT_DISK = 512,     /* svc_snapshot_disk_req -> svc_snapshot_disk_reply */
+	SVC_SNAPSHOT_SHADOW = 513,   /* svc_snapshot_shadow_req -> svc_snapshot_shadow_reply */
 };
 
 /* [MS-ISTM] 3.1.1.5 Status flags */
@@ -79,6 +80,22 @@ struct svc_snapshot_disk_reply {
 	uint64_t lm_timestamp;       /* LMTimeStamp of a snapshot mount, 0 */
 	uint8_t lm_guid[16];         /* LMSnapshotId of a snapshot mount, zero */
 	char path[1024];             /* SnapshotStoragePath, client form */
+};
+
+/* CreateShadowWTDiskNonPersistent: a new disk at a client path whose data
+ * starts as the snapshot's, kept until a restart unless IWTDisk::Save. */
+struct svc_snapshot_shadow_req {
+	uint8_t guid[16];            /* SnapshotId */
+	int64_t wtd;                 /* nWTD, -1: the next index */
+	uint32_t wtd_type;           /* eDeviceType */
+	uint32_t pad;                /* explicit */
+	char path[4096];             /* DevicePath as the client sent it (UTF-8) */
+	char description[1024];      /* Description */
+};
+struct svc_snapshot_shadow_reply {
+	uint32_t hr;                 /* struct svc_reply_hdr */
+	uint32_t pad;                /* explicit */
+	int64_t wtd;                 /* the new disk */
 };
 
 #endif /* ISTMD_PROTO_SNAPSHOT_H */

@@ -210,8 +210,8 @@ def create(dcom, mgr, storage, out):
 
     # not implemented / not clustered / remote
     expect_hr(hr(lambda: mgr.create_shadow_wtdisk('C:\\disks\\np3.vhd')), E_NOTIMPL, 'CreateShadowWTDisk')
-    expect_hr(hr(lambda: mgr.create_shadow_wtdisk_nonpersistent('C:\\disks\\np3.vhd')), E_NOTIMPL,
-              'CreateShadowWTDiskNonPersistent')
+    expect_hr(hr(lambda: mgr.create_shadow_wtdisk_nonpersistent('C:\\disks\\np3.vhd')),
+              0x80070002, 'CreateShadowWTDiskNonPersistent of no snapshot: ERROR_FILE_NOT_FOUND')
     expect_hr(hr(mgr.dv_mount_selected_snapshot_now), E_NOTIMPL, 'DVMountSelectedWTDisksSnapshotNow')
     expect_hr(hr(mgr.import_wtdisk), E_NOTIMPL, 'ImportWTDisk')
     expect_hr(hr(mgr.open_wtdisk), E_ACCESSDENIED, 'OpenWTDisk')

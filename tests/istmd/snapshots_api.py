@@ -8,7 +8,8 @@
 #       small.vhd (no target) takes 64 snapshots, the 65th is refused with
 #       VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED; IEnumSnapshot's Next,
 #       Skip, Reset and Clone over them; the properties; bad input for
-#       every method gets its HRESULT and changes nothing
+#       every method gets its HRESULT and changes nothing; a non-persistent
+#       shadow disk of a snapshot
 import argparse
 import os
 import sys
@@ -93,6 +94,21 @@ def api(dcom):
     expect(snap.call_hr('Save'), S_OK, 'ISnapshot::Save')
     expect(snap.call_hr('AbortRollback'), S_OK, 'AbortRollback with none in progress')
     expect(snap.call_hr('DVDismount'), ERROR_FILE_NOT_FOUND, 'DVDismount of what is not mounted')
+
+    # CreateShadowWTDiskNonPersistent: a new disk starting as the snapshot
+    shadow = disks.create_shadow_wtdisk_nonpersistent('C:\\s\\shadow.vhd', 'shadow', sid)
+    check(shadow.get('VhdType') == 2 and shadow.get('Size') == 4 << 20,
+          'the shadow disk: a differencing disk of the snapshot\'s size')
+    from istm.disks import hr_of
+    expect(hr_of(lambda: disks.create_shadow_wtdisk_nonpersistent('C:\\s\\shadow.vhd', '',
+                                                                   sid))[0],
+           0x800700b7, 'a shadow at a path in use: ERROR_ALREADY_EXISTS')
+    expect(hr_of(lambda: disks.create_shadow_wtdisk_nonpersistent('C:\\s\\shadow2.vhd', '',
+                                                                   UNKNOWN))[0],
+           ERROR_FILE_NOT_FOUND, 'a shadow of an unknown snapshot')
+    expect(hr_of(lambda: disks.create_shadow_wtdisk('C:\\s\\shadow3.vhd', '', sid))[0],
+           E_NOTIMPL, 'CreateShadowWTDisk (3.46.4.3: E_NOTIMPL)')
+    disks.close_wtdisk(shadow.get('WTD'))
 
     # 64 per disk, then VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED
     for _ in range(63):

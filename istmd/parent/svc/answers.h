@@ -86,6 +86,7 @@ ANSWER(snapshot_mount);
 ANSWER(snapshot_dismount);
 ANSWER(snapshot_save);
 ANSWER(snapshot_disk);
+ANSWER(snapshot_shadow);
 
 #undef ANSWER
 

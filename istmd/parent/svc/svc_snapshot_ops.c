@@ -40,6 +40,23 @@
 #include "parent/svc/svc_snapshot_int.h"
 #include "vhd.h"
 
+/* The virtual size of the VHD at PATH, 0 when it cannot be read. */
+static uint64_t vhd_size_of(const char *path)
+{
+	struct vhd_info *info = malloc(sizeof(*info));
+	vhd_chain *c;
+	uint64_t size = 0;
+
+	if (info && vhd_chain_open(path, VHD_OPEN_RDONLY | VHD_OPEN_NOLOCK | VHD_OPEN_NOPARENT,
+				   &c) == 0) {
+		if (vhd_chain_layer_info(c, 0, info) == 0)
+			size = info->virtual_size;
+		vhd_chain_close(c);
+	}
+	free(info);
+	return size;
+}
+
 /* Load the snapshot of a request with its disk; HRESULT. */
 static uint32_t load_both(struct svc *s, const uint8_t *req, struct state_snapshot **sn,
 			  struct state_disk **d)
@@ -200,6 +217,83 @@ int answer_snapshot_export(struct svc *s, const uint8_t *req, uint8_t *reply, si
 	free(sn);
 	free(d);
 	return 0;
+}
+
+/* --- IWTDiskMgr2::CreateShadowWTDiskNonPersistent ---------------------------------- */
+
+int answer_snapshot_shadow(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
+{
+	struct svc_snapshot_shadow_req *rq = malloc(sizeof(*rq));
+	struct state_snapshot *sn = malloc(sizeof(*sn));
+	struct state_disk *e = malloc(sizeof(*e));
+	struct vhd_create_opts o = { .type = VHD_TYPE_DIFF };
+	struct svc_snapshot_shadow_reply r;
+	char abs[PATHS_PATH_MAX + 1];
+	uint32_t hr = S_OK;
+	int err;
+
+	if (!rq || !sn || !e) {
+		hr = E_OUTOFMEMORY;
+		goto out;
+	}
+	memcpy(rq, req, sizeof(*rq));
+	if (!SVC_STR_OK(rq->path) || !SVC_STR_OK(rq->description)) {
+		free(rq);
+		free(sn);
+		free(e);
+		return -EBADMSG;
+	}
+	if (rq->wtd_type == STATE_WTD_VOLUME || rq->wtd_type == STATE_WTD_RAM)
+		hr = ERROR_NOT_SUPPORTED;
+	else if (rq->wtd_type != STATE_WTD_FILE)
+		hr = E_INVALIDARG;
+	if (hr == S_OK)
+		hr = svc_snapshot_load(s, rq->guid, sn);
+	if (hr == S_OK && !sn->taken)
+		hr = VSS_E_BAD_STATE;
+	if (hr == S_OK && rq->wtd >= 0)   /* indexes are the store's, never chosen */
+		hr = state_disk_get(s->st, rq->wtd, e) == 0 ? ERROR_ALREADY_EXISTS : E_INVALIDARG;
+	if (hr == S_OK) {
+		err = paths_resolve_new(&s->paths, rq->path, strlen(rq->path), abs, sizeof(abs));
+		if (err == -EEXIST)
+			hr = ERROR_ALREADY_EXISTS;     /* "already in use by a LUN", or a file */
+		else if (err < 0)
+			hr = paths_hresult(err);
+	}
+	if (hr == S_OK) {
+		o.parent = sn->layer;
+		if (vhd_create(abs, &o) < 0) {
+			log_warnx("making shadow disk '%s' failed: %s", abs, vhd_errmsg());
+			hr = ERROR_FILE_NOT_FOUND;
+		}
+	}
+	if (hr != S_OK)
+		goto out;
+	state_disk_init(e, abs);
+	e->size = vhd_size_of(sn->layer);
+	e->wtd_type = STATE_WTD_FILE;
+	e->vhd_type = STATE_VHD_DIFF;
+	e->flags |= STATE_PENDING;       /* non-persistent until IWTDisk::Save */
+	snprintf(e->description, sizeof(e->description), "%s", rq->description);
+	err = state_disk_add(s->st, e);
+	if (err < 0) {
+		log_warnx("registering shadow disk '%s' failed: %s", abs, state_errmsg(s->st));
+		unlink(abs);
+		hr = svc_hresult(err);
+		goto out;
+	}
+	log_info("disk %lld ('%s') is a shadow of a snapshot of disk %lld (not persistent)",
+		 (long long)e->wtd, abs, (long long)sn->wtd);
+	memset(&r, 0, sizeof(r));
+	r.hr = S_OK;
+	r.wtd = e->wtd;
+	memcpy(reply, &r, sizeof(r));
+	*reply_len = sizeof(r);
+out:
+	free(rq);
+	free(sn);
+	free(e);
+	return hr == S_OK ? 0 : svc_reply_hr(reply, reply_len, hr);
 }
 
 /* --- DVMount, DVDismount ----------------------------------------------------------- */
