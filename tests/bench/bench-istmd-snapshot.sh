@@ -43,8 +43,8 @@ for _ in range(a.runs):
     time.sleep(1)
 PY
 wait $load || { cat "$tmp/load"; fail "the load saw failed commands"; }
-sort -n "$tmp/times" | awk -v load="$(cut -d' ' -f1-3 /proc/loadavg)" '{ v[NR] = $1 } END {
+sort -n "$tmp/times" | awk -v la="$(cut -d' ' -f1-3 /proc/loadavg)" '{ v[NR] = $1 } END {
     printf "snapshot of a 64 GiB disk under QD32 writes, %d runs: p50 %.1f ms, max %.1f ms (load %s)\n",
-        NR, v[int((NR + 1) / 2)], v[NR], load }'
+        NR, v[int((NR + 1) / 2)], v[NR], la }'
 cat "$tmp/load"
 istmd_stop
