@@ -308,13 +308,13 @@ class IWTDiskMgr(_Object):
         _put_bstr(req, 'ResourceName', resource)
         return self._wrap(self._req(req)['ppWTDisk'], IWTDisk)
 
-    def create_shadow_wtdisk_nonpersistent(self, path, description=''):
+    def create_shadow_wtdisk_nonpersistent(self, path, description='', snapshot=b'\0' * 16):
         req = wire.IWTDiskMgr2_CreateShadowWTDiskNonPersistent()
         req['nWTD'] = WTD_ANY
         req['eDeviceType'] = WTDTypeFileBased
         _put_bstr(req, 'DevicePath', path)
         _put_bstr(req, 'Description', description)
-        req['SnapshotId'] = _guid_value(b'\0' * 16)
+        req['SnapshotId'] = _guid_value(snapshot)
         _put_bstr(req, 'ResourceName', '')
         return self._wrap(self._req(req)['ppWTDisk'], IWTDisk)
 

@@ -284,7 +284,10 @@ int priv_parent_run(void)
 	for (;;) {
 		struct pollfd pfd[2] = { { sfd, POLLIN, 0 }, { p.sock, POLLIN, 0 } };
 
-		if (poll(pfd, 2, -1) < 0) {
+		/* the snapshot schedule's timer is this poll's timeout */
+		int timeout = p.svc.ready ? (int)svc_snapshot_tick(&p.svc) : -1;
+
+		if (poll(pfd, 2, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_warn("poll failed");

@@ -17,6 +17,7 @@
 #include "proto/disk.h"
 #include "proto/general.h"
 #include "proto/session.h"
+#include "proto/snapshot.h"
 #include "proto/target.h"
 
 #define FIXED(t) sizeof(t), sizeof(t)
@@ -115,6 +116,35 @@ static const struct verb verbs[] = {
 	  answer_session_get_conn },
 	{ SVC_SESSION_ENUM_INITIATORS, "session enum initiators", FIXED(struct svc_enum_req), ISTM,
 	  answer_session_enum_initiators },
+	/* snapshots */
+	{ SVC_SNAPSHOT_PREPARE, "snapshot prepare", FIXED(struct svc_snapshot_prepare_req), ISTM,
+	  answer_snapshot_prepare },
+	{ SVC_SNAPSHOT_CREATE, "snapshot create", FIXED(struct svc_snapshot_ref_req), ISTM,
+	  answer_snapshot_create },
+	{ SVC_SNAPSHOT_END, "snapshot end", FIXED(struct svc_snapshot_ref_req), ISTM,
+	  answer_snapshot_end },
+	{ SVC_SNAPSHOT_DELETE, "snapshot delete", FIXED(struct svc_snapshot_ref_req), ISTM,
+	  answer_snapshot_delete },
+	{ SVC_SNAPSHOT_GET, "snapshot get", FIXED(struct svc_snapshot_ref_req), ISTM,
+	  answer_snapshot_get },
+	{ SVC_SNAPSHOT_ENUM, "snapshot enum", FIXED(struct svc_enum_req), ISTM,
+	  answer_snapshot_enum },
+	{ SVC_SNAPSHOT_ROLLBACK, "snapshot rollback", FIXED(struct svc_snapshot_ref_req), ISTM,
+	  answer_snapshot_rollback },
+	{ SVC_SNAPSHOT_ABORT_ROLLBACK, "snapshot abort rollback", FIXED(struct svc_snapshot_ref_req),
+	  ISTM, answer_snapshot_abort_rollback },
+	{ SVC_SNAPSHOT_EXPORT, "snapshot export", FIXED(struct svc_snapshot_ref_req), ISTM,
+	  answer_snapshot_export },
+	{ SVC_SNAPSHOT_MOUNT, "snapshot mount", FIXED(struct svc_snapshot_ref_req), ISTM,
+	  answer_snapshot_mount },
+	{ SVC_SNAPSHOT_DISMOUNT, "snapshot dismount", FIXED(struct svc_snapshot_ref_req), ISTM,
+	  answer_snapshot_dismount },
+	{ SVC_SNAPSHOT_SAVE, "snapshot save", FIXED(struct svc_snapshot_ref_req), ISTM,
+	  answer_snapshot_save },
+	{ SVC_SNAPSHOT_DISK, "snapshot disk", FIXED(struct svc_snapshot_disk_req), ISTM,
+	  answer_snapshot_disk },
+	{ SVC_SNAPSHOT_SHADOW, "snapshot shadow", FIXED(struct svc_snapshot_shadow_req), ISTM,
+	  answer_snapshot_shadow },
 };
 
 const struct verb *verb_find(uint32_t verb)

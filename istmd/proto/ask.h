@@ -22,6 +22,7 @@
 #include "proto/general.h"
 #include "proto/proto.h"
 #include "proto/session.h"
+#include "proto/snapshot.h"
 #include "proto/target.h"
 
 /* --- general.h ------------------------------------------------------------ */
@@ -96,6 +97,25 @@ uint32_t ask_device_list_dir(const struct svc_device_dir_req *rq,
 /* session.h */
 uint32_t ask_session_get(const struct svc_session_req *rq, struct svc_session_reply *rp);
 uint32_t ask_session_get_conn(const struct svc_session_req *rq, struct svc_conn_reply *rp);
+
+/* snapshot.h */
+uint32_t ask_snapshot_create(const struct svc_snapshot_ref_req *rq);
+uint32_t ask_snapshot_end(const struct svc_snapshot_ref_req *rq);
+uint32_t ask_snapshot_delete(const struct svc_snapshot_ref_req *rq);
+uint32_t ask_snapshot_rollback(const struct svc_snapshot_ref_req *rq);
+uint32_t ask_snapshot_abort_rollback(const struct svc_snapshot_ref_req *rq);
+uint32_t ask_snapshot_mount(const struct svc_snapshot_ref_req *rq);
+uint32_t ask_snapshot_dismount(const struct svc_snapshot_ref_req *rq);
+uint32_t ask_snapshot_save(const struct svc_snapshot_ref_req *rq);
+uint32_t ask_snapshot_prepare(const struct svc_snapshot_prepare_req *rq,
+			      struct svc_snapshot_reply *rp);
+uint32_t ask_snapshot_get(const struct svc_snapshot_ref_req *rq, struct svc_snapshot_reply *rp);
+uint32_t ask_snapshot_export(const struct svc_snapshot_ref_req *rq,
+			     struct svc_snapshot_reply *rp);
+uint32_t ask_snapshot_disk(const struct svc_snapshot_disk_req *rq,
+			   struct svc_snapshot_disk_reply *rp);
+uint32_t ask_snapshot_shadow(const struct svc_snapshot_shadow_req *rq,
+			     struct svc_snapshot_shadow_reply *rp);
 
 /* Every enumeration verb (the kinds' .verb) takes struct svc_enum_req and
  * answers struct svc_enum_reply then items, so they share one stub: REPLY

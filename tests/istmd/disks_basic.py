@@ -136,8 +136,10 @@ def create(dcom, mgr, storage, out):
               'SnapshotStoragePath of a fixed disk')
     expect_hr(b.hr('PutSnapshotStorageSize', 1 << 30), VSS_E_VOLUME_NOT_SUPPORTED,
               'SnapshotStorageSize of a fixed disk')
-    check(b.get('SnapshotStoragePath') == '' and b.get('SnapshotStorageSize') == 0 and
-          b.get('SnapshotStorageUsedSize') == 0, 'no snapshot storage')
+    # snapshot storage: the layer folder beside the disk, empty until a snapshot
+    check(b.get('SnapshotStoragePath') == 'C:\\disks\\.istmd-layers' and
+          b.get('SnapshotStorageSize') > 0 and b.get('SnapshotStorageUsedSize') == 0,
+          'snapshot storage before any snapshot: %r' % (b.get('SnapshotStoragePath'),))
     check(b.get('LMTimeStamp') == 0 and b.get('LMSnapshotId') == b'\0' * 16, 'LM snapshot fields')
     check(b.get('LMMountPoint') == '' and b.get('LMCurrMountDeviceId') == '', 'not mounted')
     check(b.get('ResourceName') == '' and b.get('ResourceGroupName') == '', 'no cluster names')
@@ -208,8 +210,8 @@ def create(dcom, mgr, storage, out):
 
     # not implemented / not clustered / remote
     expect_hr(hr(lambda: mgr.create_shadow_wtdisk('C:\\disks\\np3.vhd')), E_NOTIMPL, 'CreateShadowWTDisk')
-    expect_hr(hr(lambda: mgr.create_shadow_wtdisk_nonpersistent('C:\\disks\\np3.vhd')), E_NOTIMPL,
-              'CreateShadowWTDiskNonPersistent')
+    expect_hr(hr(lambda: mgr.create_shadow_wtdisk_nonpersistent('C:\\disks\\np3.vhd')),
+              0x80070002, 'CreateShadowWTDiskNonPersistent of no snapshot: ERROR_FILE_NOT_FOUND')
     expect_hr(hr(mgr.dv_mount_selected_snapshot_now), E_NOTIMPL, 'DVMountSelectedWTDisksSnapshotNow')
     expect_hr(hr(mgr.import_wtdisk), E_NOTIMPL, 'ImportWTDisk')
     expect_hr(hr(mgr.open_wtdisk), E_ACCESSDENIED, 'OpenWTDisk')

@@ -52,9 +52,11 @@ const struct dcom_class istm_class_disk = {
 	.ifaces = disk_ifaces, .nifaces = NDR_COUNTOF(disk_ifaces),
 };
 
-/* --- Snapshot Management: ISnapshotMgr (not in this release) --- */
+/* --- Snapshot Management: ISnapshotMgr --- */
+static const struct dcom_iface *const snapshot_ifaces[] = { &istm_if_isnapshotmgr };
 const struct dcom_class istm_class_snapshot = {
 	.name = "ISnapshotMgr",
+	.ifaces = snapshot_ifaces, .nifaces = NDR_COUNTOF(snapshot_ifaces),
 	.clsid = NDR_GUID_INIT(0x4e7645fa, 0x1a95, 0x416c, 0xb3, 0x8f, 0xad, 0x57, 0x4a, 0x3c, 0x3e, 0x57),
 };
 
@@ -98,6 +100,9 @@ const struct dcom_class *const istm_inner_classes[] = {
 	/* sessions */
 	&istm_class_ienumsession, &istm_class_ienumsession2, &istm_class_ienumconnection,
 	&istm_class_ienumcachedinitiator,
+
+	/* snapshots */
+	&istm_class_snapshot_object, &istm_class_ienumsnapshot,
 
 	NULL,
 };

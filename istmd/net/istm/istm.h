@@ -152,6 +152,16 @@ struct svc_conn_item;
 void istm_session2_from_item(const struct svc_session_item *it, struct SESSION2 *out);
 void istm_connection_from_item(const struct svc_conn_item *it, struct CONNECTION *out);
 
+/* --- snapshots (isnapshotmgr.c, isnapshot.c) ------------------------------ */
+/* [MS-ISTM] 3.38 ISnapshotMgr, 3.36 ISnapshot, 3.15 IEnumSnapshot. */
+struct svc_snapshot_info;
+extern const struct dcom_class istm_class_snapshot_object;
+/* Export an ISnapshot object for INFO into *MIP. */
+uint32_t istm_snapshot_export(struct dcom_call *c, const struct svc_snapshot_info *info,
+			      struct ndr_blob **mip);
+/* Export an IEnumSnapshot over the snapshots of disk WTD (-1: all). */
+uint32_t istm_enum_snapshot_new(struct dcom_call *c, int64_t wtd, struct ndr_blob **mip);
+
 /* --- the classes (classes.c) ---------------------------------------------- */
 /* The seven activatable classes ([MS-ISTM] 1.9). */
 extern const struct dcom_class istm_class_general, istm_class_session,

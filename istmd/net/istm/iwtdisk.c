@@ -13,8 +13,9 @@
  * Flags also carries istmd's read-only bit (0x100) next to
  * WTDFlagEnableLunMapping; Assigned answers (Windows: E_NOTIMPL);
  * LMMountPoint and LMCurrMountDeviceId answer the vhdfs mount point;
- * snapshot storage is not supported (E_INVALIDARG for types the spec
- * names, VSS_E_VOLUME_NOT_SUPPORTED for the rest of the puts); the cluster
+ * snapshot storage is the folder of layers beside the disk, which
+ * cannot be moved or sized (E_INVALIDARG for types the spec names,
+ * VSS_E_VOLUME_NOT_SUPPORTED for the rest of the puts); the cluster
  * properties answer as a non-clustered server; CacheParent is kept by the
  * object (libvhd always reads parents through the page cache).
  */
@@ -25,6 +26,7 @@
 
 #include "istm/istm.h"
 #include "proto/disk.h"
+#include "proto/snapshot.h"
 
 #define CLUSTER_RESOURCE_ONLINE 2   /* [MS-CMRP] 3.1.4.1.13 ClusterResourceOnline */
 #define STATUS_IDLE 0               /* DeviceStatus Idle */
@@ -211,37 +213,59 @@ uint32_t IWTDisk_get_Size(struct dcom_call *c, struct IWTDisk_get_Size_out *out)
 	return S_OK;
 }
 
+/* What the parent knows of the disk's snapshots (proto/snapshot.h). */
+static uint32_t snapshots_of(struct dcom_call *c, struct svc_snapshot_disk_reply **r)
+{
+	struct svc_snapshot_disk_req rq;
+	DISK(w);
+
+	rq.wtd = w->info.wtd;
+	*r = ndr_arena_zalloc(&c->arena, sizeof(**r));
+	if (!*r)
+		return E_OUTOFMEMORY;
+	return ask_snapshot_disk(&rq, *r);
+}
+
+/* SnapshotStoragePath: the folder beside the disk that holds its layers. */
 uint32_t IWTDisk_get_SnapshotStoragePath(struct dcom_call *c,
 					 struct IWTDisk_get_SnapshotStoragePath_out *out)
 {
+	struct svc_snapshot_disk_reply *r;
+	uint32_t hr;
 	DISK(w);
 
 	if (w->info.wtd_type != 1)
 		return E_INVALIDARG;
-	return put_bstr(c, "", &out->pSnapshotStoragePath);   /* no snapshot storage */
+	hr = snapshots_of(c, &r);
+	return hr == S_OK ? put_bstr(c, r->path, &out->pSnapshotStoragePath) : hr;
 }
 
-/* SnapshotStorageSize and SnapshotStorageUsedSize: no snapshot storage. */
-static uint32_t snapshot_size(struct dcom_call *c, uint64_t *out)
+/* SnapshotStorageSize: the layers' bytes plus the free space beside them;
+ * SnapshotStorageUsedSize: the bytes the disk's snapshot layers occupy. */
+static uint32_t snapshot_size(struct dcom_call *c, uint64_t *out, bool used)
 {
+	struct svc_snapshot_disk_reply *r;
+	uint32_t hr;
 	DISK(w);
 
 	if (w->info.wtd_type != 1)
 		return E_INVALIDARG;
-	*out = 0;
-	return S_OK;
+	hr = snapshots_of(c, &r);
+	if (hr == S_OK)
+		*out = used ? r->used : r->size;
+	return hr;
 }
 
 uint32_t IWTDisk_get_SnapshotStorageSize(struct dcom_call *c,
 					 struct IWTDisk_get_SnapshotStorageSize_out *out)
 {
-	return snapshot_size(c, &out->pSize);
+	return snapshot_size(c, &out->pSize, false);
 }
 
 uint32_t IWTDisk_get_SnapshotStorageUsedSize(struct dcom_call *c,
 					     struct IWTDisk_get_SnapshotStorageUsedSize_out *out)
 {
-	return snapshot_size(c, &out->pSize);
+	return snapshot_size(c, &out->pSize, true);
 }
 
 /* Snapshot storage cannot be configured: E_INVALIDARG where 3.43.4.19/21
@@ -292,13 +316,16 @@ uint32_t IWTDisk_get_LMStatus(struct dcom_call *c, struct IWTDisk_get_LMStatus_o
 	return lm_type(c, &out->pStatus);
 }
 
+/* LMTimeStamp and LMSnapshotId: the snapshot of this disk mounted with
+ * ISnapshot::DVMount, zero when none is. */
 uint32_t IWTDisk_get_LMTimeStamp(struct dcom_call *c, struct IWTDisk_get_LMTimeStamp_out *out)
 {
-	DISK(w);
+	struct svc_snapshot_disk_reply *r;
+	uint32_t hr = snapshots_of(c, &r);
 
-	(void)w;
-	out->pTimeStamp = 0;            /* no snapshot store */
-	return S_OK;
+	if (hr == S_OK)
+		out->pTimeStamp = r->lm_timestamp;
+	return hr;
 }
 
 /* LMMountPoint and LMCurrMountDeviceId: the vhdfs mount point. */
@@ -323,11 +350,12 @@ uint32_t IWTDisk_get_LMCurrMountDeviceId(struct dcom_call *c,
 
 uint32_t IWTDisk_get_LMSnapshotId(struct dcom_call *c, struct IWTDisk_get_LMSnapshotId_out *out)
 {
-	DISK(w);
+	struct svc_snapshot_disk_reply *r;
+	uint32_t hr = snapshots_of(c, &r);
 
-	(void)w;
-	memset(out->pLMSnapshotId.b, 0, 16);   /* mounted directly, never from a snapshot */
-	return S_OK;
+	if (hr == S_OK)
+		memcpy(out->pLMSnapshotId.b, r->lm_guid, 16);
+	return hr;
 }
 
 uint32_t IWTDisk_Save(struct dcom_call *c)

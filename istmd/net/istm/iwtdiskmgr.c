@@ -10,9 +10,10 @@
  * to persistent storage"); CreateWTDiskNonPersistent makes a placeholder
  * that IWTDisk::Save keeps and a restart drops, and cannot choose an index
  * (istmd's are never reused): -1 or an index in use (ERROR_ALREADY_EXISTS),
- * anything else E_INVALIDARG.  Snapshots do not exist here, so
- * CreateShadowWTDisk(NonPersistent) and DVMountSelectedWTDisksSnapshotNow
- * are E_NOTIMPL, as are ImportWTDisk (as on Windows) and OpenWTDisk /
+ * anything else E_INVALIDARG.  CreateShadowWTDiskNonPersistent makes a
+ * child of the snapshot's layer at DevicePath (svc_snapshot_ops.c);
+ * CreateShadowWTDisk and DVMountSelectedWTDisksSnapshotNow are E_NOTIMPL
+ * (istm.acf says why), as are ImportWTDisk (as on Windows) and OpenWTDisk /
  * SaveToStream's counterpart for a remote caller (E_ACCESSDENIED).  The
  * cluster methods answer as a non-clustered server.
  */
@@ -23,6 +24,7 @@
 
 #include "istm/istm.h"
 #include "proto/disk.h"
+#include "proto/snapshot.h"
 
 #define WTD_ANY 0xffffffffu          /* nWTD -1: the next index */
 
@@ -161,6 +163,35 @@ uint32_t IWTDiskMgr2_CreateWTDiskNonPersistent(
 	if (hr != S_OK)
 		return hr;
 	return istm_wtdisk_export(c, &r->info, &out->ppWTDisk);
+}
+
+/* A new disk at DevicePath whose data starts as the snapshot's (a
+ * differencing child of its layer), non-persistent until IWTDisk::Save. */
+uint32_t IWTDiskMgr2_CreateShadowWTDiskNonPersistent(
+	struct dcom_call *c, const struct IWTDiskMgr2_CreateShadowWTDiskNonPersistent_in *in,
+	struct IWTDiskMgr2_CreateShadowWTDiskNonPersistent_out *out)
+{
+	struct svc_snapshot_shadow_req *rq = ndr_arena_zalloc(&c->arena, sizeof(*rq));
+	struct svc_snapshot_shadow_reply r;
+	struct svc_disk_reply *d;
+	uint32_t hr;
+
+	if (!rq)
+		return E_OUTOFMEMORY;
+	if (in->ResourceName && in->ResourceName->nchars)
+		return E_INVALIDARG;      /* not clustered: no resource names */
+	hr = bstr_in(c, in->DevicePath, rq->path, sizeof(rq->path));
+	if (hr == S_OK)
+		hr = bstr_in(c, in->Description, rq->description, sizeof(rq->description));
+	if (hr != S_OK)
+		return hr;
+	memcpy(rq->guid, in->SnapshotId.b, 16);
+	rq->wtd = in->nWTD == WTD_ANY ? -1 : (int64_t)in->nWTD;
+	rq->wtd_type = in->eDeviceType;
+	hr = ask_snapshot_shadow(rq, &r);
+	if (hr == S_OK)
+		hr = get_disk(c, (uint32_t)r.wtd, &d);
+	return hr == S_OK ? istm_wtdisk_export(c, &d->info, &out->ppWTDisk) : hr;
 }
 
 uint32_t IWTDiskMgr2_OpenWTDisk(struct dcom_call *c, const struct IWTDiskMgr2_OpenWTDisk_in *in,

@@ -13,7 +13,8 @@
  * License answers a real LICENSE (not demo, no seat limit) rather than
  * Windows' E_NOTIMPL; AddLicense, RegisterNotification and
  * UnregisterNotification are E_NOTIMPL (notifications come later);
- * IsSnapshotsSupported is S_FALSE until scheduled snapshot backups run;
+ * IsSnapshotsSupported is S_OK (ISnapshotMgr serves snapshots, and the
+ * schedule DVSetSnapshotSchedule stores is run by the parent);
  * IsClustered is S_FALSE (no HA cluster support).
  */
 #include <config.h>
@@ -84,7 +85,7 @@ uint32_t IWTGeneral_CheckAccess(struct dcom_call *c)
 uint32_t IWTGeneral_IsSnapshotsSupported(struct dcom_call *c)
 {
 	(void)c;
-	return S_FALSE;
+	return S_OK;
 }
 
 uint32_t IWTGeneral_DVGetSnapshotSchedule(struct dcom_call *c,

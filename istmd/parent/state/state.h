@@ -33,6 +33,8 @@
  *                    tgt/tgt.h: tgt LUN = ISTM LUN + 1).
  *   cached_initiators  CACHED_INITIATOR rows: IQN, last login (FILETIME).
  *   settings         server-wide key/value text (schedule, server GUID, ...).
+ *   snapshots, disk_tops   snapshots and the layer a disk is served from
+ *                    (state_snapshot.h; schema version 2).
  *
  * Durability: WAL journal with synchronous=FULL, so a change is on disk
  * when its commit returns; a crash (kill -9, power loss) loses nothing that
@@ -72,7 +74,7 @@
 #include "proto/rows.h"
 
 #define STATE_DB_NAME "istmd.db"      /* file name inside the state dir */
-#define STATE_SCHEMA_VERSION 1        /* PRAGMA user_version written */
+#define STATE_SCHEMA_VERSION 2        /* PRAGMA user_version written */
 
 struct state;
 

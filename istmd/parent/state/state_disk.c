@@ -288,7 +288,10 @@ int state_disk_get_by_path(struct state *st, const char *path, struct state_disk
 {
 	sqlite3_stmt *s;
 	char what[128];
-	int err = state_prepare(st, "SELECT " DISK_COLS " FROM disks WHERE path = ?1", &s);
+	/* a disk's top (state_snapshot.h) is that disk too: registering it
+	 * again, or adopting it from tgtd, would serve one chain twice */
+	int err = state_prepare(st, "SELECT " DISK_COLS " FROM disks WHERE path = ?1"
+				" OR wtd = (SELECT wtd FROM disk_tops WHERE path = ?1)", &s);
 
 	if (err < 0)
 		return err;

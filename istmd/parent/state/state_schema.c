@@ -107,6 +107,26 @@ static const char *const migrations[] = {
 	"  key TEXT PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 255),"
 	"  value TEXT NOT NULL"
 	");",
+	/* 1 -> 2: snapshots ([MS-ISTM] 3.1.1.5) and the layer each disk is
+	 * served from once it has snapshots (its "top"; absent: its path) */
+	"CREATE TABLE snapshots ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  guid BLOB NOT NULL UNIQUE CHECK (length(guid) = 16),"
+	"  wtd INTEGER NOT NULL REFERENCES disks (wtd) ON DELETE RESTRICT,"
+	"  layer TEXT NOT NULL DEFAULT '' CHECK (length(CAST(layer AS BLOB)) <= 4095),"
+	"  timestamp INTEGER NOT NULL DEFAULT 0,"
+	"  status INTEGER NOT NULL DEFAULT 0,"
+	"  taken INTEGER NOT NULL DEFAULT 0,"
+	"  exported_wtd INTEGER REFERENCES disks (wtd) ON DELETE SET NULL,"
+	"  mount_point TEXT NOT NULL DEFAULT '' CHECK (length(CAST(mount_point AS BLOB)) <= 1023)"
+	");"
+	"CREATE INDEX snapshots_wtd ON snapshots (wtd);"
+	"CREATE UNIQUE INDEX snapshots_layer ON snapshots (layer) WHERE layer <> '';"
+	"CREATE TABLE disk_tops ("
+	"  wtd INTEGER PRIMARY KEY REFERENCES disks (wtd) ON DELETE CASCADE,"
+	"  path TEXT NOT NULL UNIQUE CHECK (substr(path, 1, 1) = '/'"
+	"       AND length(CAST(path AS BLOB)) <= 4095)"
+	");",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -73,6 +73,22 @@ ANSWER(session_enum_conns);
 ANSWER(session_get_conn);
 ANSWER(session_enum_initiators);
 
+/* svc_snapshot.c, svc_snapshot_ops.c (proto/snapshot.h) */
+ANSWER(snapshot_prepare);
+ANSWER(snapshot_create);
+ANSWER(snapshot_end);
+ANSWER(snapshot_delete);
+ANSWER(snapshot_get);
+ANSWER(snapshot_enum);
+ANSWER(snapshot_rollback);
+ANSWER(snapshot_abort_rollback);
+ANSWER(snapshot_export);
+ANSWER(snapshot_mount);
+ANSWER(snapshot_dismount);
+ANSWER(snapshot_save);
+ANSWER(snapshot_disk);
+ANSWER(snapshot_shadow);
+
 #undef ANSWER
 
 #endif /* ISTMD_SVC_ANSWERS_H */

@@ -157,6 +157,27 @@ bool svc_disk_mount_live(struct svc *s, struct state_disk *d);
  * record it; unmount and forget it.  HRESULTs. */
 uint32_t svc_disk_mount(struct svc *s, struct state_disk *d, bool ro);
 uint32_t svc_disk_dismount(struct svc *s, struct state_disk *d);
+/* The same for any VHD FILE, mounted at STATE_DIR/mounts/<NAME> (into MP);
+ * the caller records it.  Unmount waits for vhdfs to exit.  HRESULTs. */
+uint32_t svc_vhdfs_mount(struct svc *s, const char *name, const char *file, bool ro, char *mp,
+			 size_t mpcap);
+uint32_t svc_vhdfs_unmount(struct svc *s, const char *name, const char *mp);
+/* MP is a live vhdfs mount (a dead one is detached). */
+bool svc_vhdfs_live(const char *mp);
+
+/* svc_snapshot.c: the file disk D is served from (its top layer once it
+ * has snapshots, else its path) into BUF. */
+void svc_disk_served_path(struct svc *s, const struct state_disk *d, char *buf, size_t cap);
+/* At start, before tgtd is synced: drop prepared snapshots, finish a top
+ * cut off by a crash, report layers and records that disagree. */
+void svc_snapshot_check(struct svc *s);
+/* svc_snapshot_sched.c: run the snapshot schedule when it is due; the
+ * parent's loop calls it about once a second.  Returns milliseconds until
+ * it wants to run again. */
+long svc_snapshot_tick(struct svc *s);
+/* The schedule was just set: its runs start now (a time of day already
+ * past today is not a missed run). */
+void svc_snapshot_schedule_set(struct svc *s);
 
 /* Look at tgtd's sessions now and record what they show: a session not
  * seen before is a login at this moment, which moves the target's

@@ -105,7 +105,8 @@ static void to_info(struct svc *s, struct state_disk *d, struct svc_disk_info *o
 		out->mappings = (uint32_t)u.mappings;
 		out->children = (uint32_t)u.children;
 	}
-	if (stat(d->path, &st) == 0 && S_ISREG(st.st_mode)) {
+	svc_disk_served_path(s, d, parent, sizeof(parent));   /* the top is what is served */
+	if (stat(parent, &st) == 0 && S_ISREG(st.st_mode)) {
 		out->file_ok = 1;
 		out->allocated = d->vhd_type == STATE_VHD_FIXED ? d->size : (uint64_t)st.st_size;
 	}

@@ -46,11 +46,10 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* STATE_DIR/mounts/<wtd><suffix>; -ENAMETOOLONG when it does not fit. */
-static int mount_dir(struct svc *s, int64_t wtd, char *buf, size_t cap, const char *suffix)
+/* STATE_DIR/mounts/<name><suffix>; -ENAMETOOLONG when it does not fit. */
+static int mount_dir(struct svc *s, const char *name, char *buf, size_t cap, const char *suffix)
 {
-	int n = snprintf(buf, cap, "%.*s/mounts/%lld%s", 4000, s->state_dir, (long long)wtd,
-			 suffix);
+	int n = snprintf(buf, cap, "%.*s/mounts/%s%s", 4000, s->state_dir, name, suffix);
 
 	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
 }
@@ -102,14 +101,28 @@ static bool wait_gone(pid_t pid, long ms)
 	return false;
 }
 
-static void forget(struct svc *s, struct state_disk *d)
+/* A disk's mounts are named after its index. */
+static const char *disk_name(const struct state_disk *d, char buf[32])
+{
+	snprintf(buf, 32, "%lld", (long long)d->wtd);
+	return buf;
+}
+
+static void forget_files(struct svc *s, const char *name, const char *mp)
 {
 	char pidfile[4200];
 
-	mount_dir(s, d->wtd, pidfile, sizeof(pidfile), ".pid");
-	unlink(pidfile);
-	if (d->lm_mount_point[0])
-		rmdir(d->lm_mount_point);
+	if (mount_dir(s, name, pidfile, sizeof(pidfile), ".pid") == 0)
+		unlink(pidfile);
+	if (mp[0])
+		rmdir(mp);
+}
+
+static void forget(struct svc *s, struct state_disk *d)
+{
+	char name[32];
+
+	forget_files(s, disk_name(d, name), d->lm_mount_point);
 	d->lm_type = SVC_MOUNT_NONE;
 	d->lm_mount_point[0] = 0;
 	if (state_disk_update(s->st, d) < 0)
@@ -154,29 +167,27 @@ static void child_exec(const char *prog, char *const argv[])
 	_exit(127);
 }
 
-uint32_t svc_disk_mount(struct svc *s, struct state_disk *d, bool ro)
+uint32_t svc_vhdfs_mount(struct svc *s, const char *name, const char *file, bool ro, char *mp,
+			 size_t mpcap)
 {
-	char dir[4200], mp[1024], pidfile[4200], pidtext[32];
+	char dir[4200], pidfile[4200], pidtext[32];
 	char *argv[8];
 	int argc = 0, fd, st;
 	pid_t pid;
 	long t;
 
 	snprintf(dir, sizeof(dir), "%.4000s/mounts", s->state_dir);
-	if (mount_dir(s, d->wtd, mp, sizeof(mp), "") < 0 ||
-	    mount_dir(s, d->wtd, pidfile, sizeof(pidfile), ".pid") < 0) {
-		log_warnx("mounting disk %lld failed: the state directory's path is too long",
-			  (long long)d->wtd);
+	if (mount_dir(s, name, mp, mpcap, "") < 0 ||
+	    mount_dir(s, name, pidfile, sizeof(pidfile), ".pid") < 0) {
+		log_warnx("mounting %s failed: the state directory's path is too long", name);
 		return E_FAIL;
 	}
 	if ((mkdir(dir, 0700) < 0 && errno != EEXIST) || (mkdir(mp, 0700) < 0 && errno != EEXIST)) {
-		log_warnx("mounting disk %lld failed: cannot make '%s': %s", (long long)d->wtd, mp,
-			  strerror(errno));
+		log_warnx("mounting %s failed: cannot make '%s': %s", name, mp, strerror(errno));
 		return E_FAIL;
 	}
 	if (is_mounted(mp)) {
-		log_warnx("mounting disk %lld failed: '%s' is already a mount point",
-			  (long long)d->wtd, mp);
+		log_warnx("mounting %s failed: '%s' is already a mount point", name, mp);
 		return ERROR_SHARING_VIOLATION;
 	}
 	argv[argc++] = s->vhdfs;
@@ -185,20 +196,20 @@ uint32_t svc_disk_mount(struct svc *s, struct state_disk *d, bool ro)
 		argv[argc++] = "-o";
 		argv[argc++] = "ro";
 	}
-	argv[argc++] = d->path;
+	argv[argc++] = (char *)file;
 	argv[argc++] = mp;
 	argv[argc] = NULL;
 	pid = fork();
 	if (pid == 0)
 		child_exec(s->vhdfs, argv);
 	if (pid < 0) {
-		log_warnx("mounting disk %lld failed: fork: %s", (long long)d->wtd, strerror(errno));
+		log_warnx("mounting %s failed: fork: %s", name, strerror(errno));
 		return E_FAIL;
 	}
 	for (t = 0; t < MOUNT_WAIT_MS; t += 20) {
 		if (waitpid(pid, &st, WNOHANG) == pid) {
-			log_warnx("mounting disk %lld failed: vhdfs exited with status %d "
-				  "(the disk may be in use)", (long long)d->wtd,
+			log_warnx("mounting %s failed: vhdfs exited with status %d "
+				  "(the disk may be in use)", name,
 				  WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 			rmdir(mp);
 			return ERROR_SHARING_VIOLATION;
@@ -212,8 +223,8 @@ uint32_t svc_disk_mount(struct svc *s, struct state_disk *d, bool ro)
 		waitpid(pid, &st, 0);
 		umount2(mp, MNT_DETACH);
 		rmdir(mp);
-		log_warnx("mounting disk %lld failed: vhdfs did not mount within %d ms",
-			  (long long)d->wtd, MOUNT_WAIT_MS);
+		log_warnx("mounting %s failed: vhdfs did not mount within %d ms", name,
+			  MOUNT_WAIT_MS);
 		return ERROR_TIMEOUT;
 	}
 	fd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -224,39 +235,66 @@ uint32_t svc_disk_mount(struct svc *s, struct state_disk *d, bool ro)
 			log_warnx("writing '%s' failed", pidfile);
 		close(fd);
 	}
+	log_info("%s mounted%s at '%s' (vhdfs pid %ld)", name, ro ? " read-only" : "", mp,
+		 (long)pid);
+	return S_OK;
+}
+
+uint32_t svc_vhdfs_unmount(struct svc *s, const char *name, const char *mp)
+{
+	char pidfile[4200];
+	pid_t pid = -1;
+
+	if (mount_dir(s, name, pidfile, sizeof(pidfile), ".pid") == 0)
+		pid = read_pid(pidfile);
+	if (mp[0] && is_mounted(mp) && umount2(mp, 0) < 0) {
+		log_warnx("dismounting %s from '%s' failed: %s", name, mp, strerror(errno));
+		return errno == EBUSY ? ERROR_SHARING_VIOLATION : E_FAIL;
+	}
+	if (pid > 0 && !wait_gone(pid, EXIT_WAIT_MS))
+		log_warnx("vhdfs (pid %ld) of %s still runs after its dismount", (long)pid, name);
+	forget_files(s, name, mp);
+	return S_OK;
+}
+
+bool svc_vhdfs_live(const char *mp)
+{
+	if (!mp[0])
+		return false;
+	if (is_mounted(mp))
+		return true;
+	umount2(mp, MNT_DETACH);    /* a FUSE mount whose vhdfs died answers ENOTCONN */
+	return false;
+}
+
+uint32_t svc_disk_mount(struct svc *s, struct state_disk *d, bool ro)
+{
+	char name[32], mp[1024], served[4096];
+	uint32_t hr;
+
+	svc_disk_served_path(s, d, served, sizeof(served));   /* its top once it has snapshots */
+	hr = svc_vhdfs_mount(s, disk_name(d, name), served, ro, mp, sizeof(mp));
+	if (hr != S_OK)
+		return hr;
 	d->lm_type = SVC_MOUNT_DIRECT;
 	snprintf(d->lm_mount_point, sizeof(d->lm_mount_point), "%s", mp);
 	if (state_disk_update(s->st, d) < 0) {
 		log_warnx("recording the local mount of disk %lld failed: %s", (long long)d->wtd,
 			  state_errmsg(s->st));
-		umount2(mp, 0);
-		wait_gone(pid, EXIT_WAIT_MS);
 		d->lm_mount_point[0] = 0;
-		unlink(pidfile);
-		rmdir(mp);
+		svc_vhdfs_unmount(s, name, mp);
 		return E_FAIL;
 	}
-	log_info("disk %lld mounted%s at '%s' (vhdfs pid %ld)", (long long)d->wtd,
-		 ro ? " read-only" : "", mp, (long)pid);
 	return S_OK;
 }
 
 uint32_t svc_disk_dismount(struct svc *s, struct state_disk *d)
 {
-	char pidfile[4200];
-	pid_t pid;
+	char name[32];
+	uint32_t hr = svc_vhdfs_unmount(s, disk_name(d, name), d->lm_mount_point);
 
-	mount_dir(s, d->wtd, pidfile, sizeof(pidfile), ".pid");
-	pid = read_pid(pidfile);
-	if (d->lm_mount_point[0] && is_mounted(d->lm_mount_point) &&
-	    umount2(d->lm_mount_point, 0) < 0) {
-		log_warnx("dismounting disk %lld from '%s' failed: %s", (long long)d->wtd,
-			  d->lm_mount_point, strerror(errno));
-		return errno == EBUSY ? ERROR_SHARING_VIOLATION : E_FAIL;
-	}
-	if (pid > 0 && !wait_gone(pid, EXIT_WAIT_MS))
-		log_warnx("vhdfs (pid %ld) of disk %lld still runs after its dismount", (long)pid,
-			  (long long)d->wtd);
+	if (hr != S_OK)
+		return hr;
 	log_info("disk %lld dismounted from '%s'", (long long)d->wtd, d->lm_mount_point);
 	forget(s, d);
 	return S_OK;

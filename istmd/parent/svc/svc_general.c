@@ -118,11 +118,15 @@ int answer_general_set_schedule(struct svc *s, const uint8_t *req, uint8_t *repl
 				size_t *reply_len)
 {
 	struct priv_schedule sch;
+	int rc;
 
 	(void)reply;
 	memcpy(&sch, req, sizeof(sch));
 	*reply_len = 0;
-	return svc_schedule_set(s->st, &sch);
+	rc = svc_schedule_set(s->st, &sch);
+	if (rc == 0)
+		svc_snapshot_schedule_set(s);   /* runs from now on, none in the past */
+	return rc;
 }
 
 /* The server name (IWTGeneral::Name): "" until set (the child then shows

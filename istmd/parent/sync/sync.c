@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "sync.h"
+#include "parent/state/state_snapshot.h"
 
 static int failed(struct sync_report *r, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -97,6 +98,7 @@ static int apply_lus(struct state *st, struct tgt *t, const struct state_target 
 		uint32_t lun = TGT_LUN_FROM_ISTM(m[i].lun);
 		const struct tgt_show_lu *have = NULL;
 		struct tgt_lu_spec spec;
+		char top[4096];
 
 		err = state_disk_get(st, m[i].wtd, &d);
 		if (err < 0) {
@@ -109,7 +111,10 @@ static int apply_lus(struct state *st, struct tgt *t, const struct state_target 
 		for (size_t j = 0; cur && j < cur->nlus; j++)
 			if (cur->lus[j].lun == lun)
 				have = &cur->lus[j];
-		spec = (struct tgt_lu_spec){ .bstype = bstype, .path = d.path, .readonly = d.read_only };
+		/* a disk with snapshots is served from its top layer */
+		if (state_disk_top_get(st, d.wtd, top, sizeof(top)) < 0)
+			snprintf(top, sizeof(top), "%s", d.path);
+		spec = (struct tgt_lu_spec){ .bstype = bstype, .path = top, .readonly = d.read_only };
 		if (have && strcmp(have->bstype, bstype) != 0) {
 			err = tgt_lu_delete(t, tg->tid, lun);
 			have = NULL;
@@ -119,8 +124,8 @@ static int apply_lus(struct state *st, struct tgt *t, const struct state_target 
 			err = tgt_lu_new(t, tg->tid, lun, &spec);
 			r->lus++;
 		} else if (err == 0) {
-			if (strcmp(have->path, d.path) != 0) {
-				err = tgt_lu_set_path(t, tg->tid, lun, d.path);
+			if (strcmp(have->path, top) != 0) {
+				err = tgt_lu_set_path(t, tg->tid, lun, top);
 				r->lus++;
 			}
 			if (err == 0 && have->readonly != d.read_only) {

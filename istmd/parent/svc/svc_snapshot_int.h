@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
+/* svc_snapshot_int.h: what the snapshot files of the parent share
+ * (svc_snapshot.c: the collection, taking a snapshot, start-up checks;
+ * svc_snapshot_ops.c: rollback, export, mount, delete; svc_snapshot_sched.c:
+ * the schedule).  Not for other areas: they use svc.h.
+ *
+ * Layout on disk: a disk's layers other than its own file live in
+ * <directory of the disk>/.istmd-layers/, named <wtd>-<16 hex>.vhd, so
+ * they stay inside the disk's storage root (tgtd and the path sandbox
+ * accept them) and one directory listing finds every layer of a disk.
+ */
+#ifndef ISTMD_SVC_SNAPSHOT_INT_H
+#define ISTMD_SVC_SNAPSHOT_INT_H
+
+#include "parent/state/state_snapshot.h"
+#include "parent/svc/svc.h"
+#include "proto/snapshot.h"
+
+#define SVC_LAYER_DIR ".istmd-layers"
+
+/* The snapshot GUID names, ERROR_FILE_NOT_FOUND when unknown. */
+uint32_t svc_snapshot_load(struct svc *s, const uint8_t guid[16], struct state_snapshot *sn);
+/* The snapshot's disk, ERROR_FILE_NOT_FOUND when it is gone. */
+uint32_t svc_snapshot_disk(struct svc *s, const struct state_snapshot *sn, struct state_disk *d);
+/* D's layer directory (made when MAKE) into BUF. */
+int svc_layer_dir(const struct state_disk *d, bool make, char *buf, size_t cap);
+/* A new, unused layer name of D in its layer directory (the file is not made). */
+int svc_layer_new_name(const struct state_disk *d, const char *kind, char *buf, size_t cap);
+/* ERROR_SHARING_VIOLATION when an initiator is logged in to a target that
+ * maps D or D is mounted locally; S_OK otherwise. */
+uint32_t svc_disk_busy(struct svc *s, struct state_disk *d);
+/* Switch every LU serving D to PATH (tgtadm --params path=); *SWITCHED
+ * counts them.  0 or the first negative errno (the others are still tried). */
+int svc_disk_switch(struct svc *s, const struct state_disk *d, const char *path,
+		    size_t *switched);
+/* Freeze D's top: it becomes a read-only layer and D continues on a new
+ * empty child whose name goes to NEW_TOP; the store records the new top.
+ * With SN, SN becomes the snapshot of the frozen top, in the same
+ * transaction.  HRESULT. */
+uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snapshot *sn,
+			 char *new_top, size_t cap);
+/* FILETIME now. */
+uint64_t svc_filetime_now(void);
+/* Take a snapshot of disk WTD now (the schedule's): prepare and create. */
+uint32_t svc_snapshot_take(struct svc *s, int64_t wtd, uint8_t guid[16]);
+/* The row as the child sees it. */
+void svc_snapshot_to_info(const struct state_snapshot *sn, struct svc_snapshot_info *out);
+
+#endif /* ISTMD_SVC_SNAPSHOT_INT_H */

@@ -1,0 +1,502 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
+/* svc_snapshot_ops.c: what is done with a snapshot once taken ([MS-ISTM]
+ * 3.36, 3.38.4.6): Rollback, AbortRollback, ExportAsWTDisk, DVMount,
+ * DVDismount and DeleteSnapshot.
+ *
+ * Rollback is a new empty child of the snapshot's layer that becomes the
+ * disk's top (instant whatever the size); the old top, the data written
+ * since, is removed.  It is refused while an initiator is logged in to a
+ * target serving the disk or the disk is mounted (3.36.4.14), so it is
+ * done at once and RollbackInProgress is never seen; AbortRollback then
+ * has nothing to stop.
+ *
+ * Export is a new child of the layer registered as a new disk (a
+ * differencing disk with no registered parent: the layer is no disk).
+ * DVMount is a read-only vhdfs mount of the layer itself.
+ *
+ * Delete merges the layer into its only child, the next layer up (never
+ * into the older snapshot), with libvhd's crash-safe vhd_merge_layer, and
+ * removes it.  When that child is the live top, the top is frozen first
+ * (a switch to a new empty child, as a snapshot is taken) so the merge
+ * writes only layers no one writes.  A layer that is the disk's own file
+ * (its first snapshot) or has several children (after a rollback) stays
+ * as a plain layer of the chain: only the record goes.  Order for crash
+ * safety: merge (re-runnable), then the record, then the file: killed in
+ * between, the next delete finds the layer already out of every chain.
+ */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "parent/svc/answers.h"
+#include "parent/svc/svc_snapshot_int.h"
+#include "vhd.h"
+
+/* The virtual size of the VHD at PATH, 0 when it cannot be read. */
+static uint64_t vhd_size_of(const char *path)
+{
+	struct vhd_info *info = malloc(sizeof(*info));
+	vhd_chain *c;
+	uint64_t size = 0;
+
+	if (info && vhd_chain_open(path, VHD_OPEN_RDONLY | VHD_OPEN_NOLOCK | VHD_OPEN_NOPARENT,
+				   &c) == 0) {
+		if (vhd_chain_layer_info(c, 0, info) == 0)
+			size = info->virtual_size;
+		vhd_chain_close(c);
+	}
+	free(info);
+	return size;
+}
+
+/* Load the snapshot of a request with its disk; HRESULT. */
+static uint32_t load_both(struct svc *s, const uint8_t *req, struct state_snapshot **sn,
+			  struct state_disk **d)
+{
+	struct svc_snapshot_ref_req rq;
+	uint32_t hr;
+
+	memcpy(&rq, req, sizeof(rq));
+	*sn = malloc(sizeof(**sn));
+	*d = malloc(sizeof(**d));
+	if (!*sn || !*d)
+		return E_OUTOFMEMORY;
+	hr = svc_snapshot_load(s, rq.guid, *sn);
+	if (hr == S_OK && !(*sn)->taken)
+		hr = VSS_E_BAD_STATE;        /* prepared, never created: nothing to use */
+	if (hr == S_OK)
+		hr = svc_snapshot_disk(s, *sn, *d);
+	return hr;
+}
+
+static int done(uint8_t *reply, size_t *reply_len, uint32_t hr, struct state_snapshot *sn,
+		struct state_disk *d)
+{
+	free(sn);
+	free(d);
+	return svc_reply_hr(reply, reply_len, hr);
+}
+
+/* --- Rollback, AbortRollback ------------------------------------------------------ */
+
+int answer_snapshot_rollback(struct svc *s, const uint8_t *req, uint8_t *reply,
+			     size_t *reply_len)
+{
+	struct state_snapshot *sn, other;
+	struct state_disk *d;
+	char old_top[PATH_MAX], top[PATH_MAX];
+	struct vhd_create_opts o = { .type = VHD_TYPE_DIFF };
+	size_t switched = 0;
+	uint32_t hr = load_both(s, req, &sn, &d);
+	int err;
+
+	if (hr != S_OK)
+		return done(reply, reply_len, hr, sn, d);
+	if (!d->enabled)
+		return done(reply, reply_len, ERROR_INVALID_HANDLE, sn, d);
+	if (sn->status & STATE_SNAP_MOUNTED)
+		return done(reply, reply_len, ERROR_SHARING_VIOLATION, sn, d);
+	hr = svc_disk_busy(s, d);
+	if (hr != S_OK) {
+		log_info("rollback of disk %lld refused: it is in use", (long long)d->wtd);
+		return done(reply, reply_len, hr, sn, d);
+	}
+	svc_disk_served_path(s, d, old_top, sizeof(old_top));
+	if ((err = svc_layer_new_name(d, "", top, sizeof(top))) < 0)
+		return done(reply, reply_len, E_FAIL, sn, d);
+	o.parent = sn->layer;
+	if (vhd_create(top, &o) < 0) {
+		log_warnx("rollback of disk %lld failed: %s", (long long)d->wtd, vhd_errmsg());
+		return done(reply, reply_len, ERROR_FILE_NOT_FOUND, sn, d);
+	}
+	err = state_disk_top_set(s->st, d->wtd, top);
+	if (err < 0) {
+		unlink(top);
+		return done(reply, reply_len, svc_hresult(err), sn, d);
+	}
+	err = svc_disk_switch(s, d, top, &switched);
+	if (err < 0)
+		log_warnx("rollback of disk %lld: tgtd still serves the old top; the next sync "
+			  "switches it", (long long)d->wtd);
+	/* the data written since the last snapshot is what a rollback drops;
+	 * a layer that is a snapshot's or the disk's own file stays */
+	if (err == 0 && strcmp(old_top, d->path) != 0 &&
+	    state_snapshot_get_by_layer(s->st, old_top, &other) == -ENOENT && unlink(old_top) < 0)
+		log_warnx("rollback of disk %lld: cannot remove '%s'", (long long)d->wtd, old_top);
+	log_info("disk %lld rolled back to its snapshot of layer '%s'", (long long)d->wtd,
+		 sn->layer);
+	return done(reply, reply_len, S_OK, sn, d);
+}
+
+int answer_snapshot_abort_rollback(struct svc *s, const uint8_t *req, uint8_t *reply,
+				   size_t *reply_len)
+{
+	struct state_snapshot *sn;
+	struct state_disk *d;
+	uint32_t hr = load_both(s, req, &sn, &d);
+
+	/* a rollback completes within its call: nothing is ever in progress */
+	if (hr == ERROR_FILE_NOT_FOUND && sn && sn->taken)
+		hr = E_INVALIDARG;          /* "the LUN ... referenced by this snapshot is invalid" */
+	return done(reply, reply_len, hr, sn, d);
+}
+
+/* --- ExportAsWTDisk --------------------------------------------------------------- */
+
+int answer_snapshot_export(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
+{
+	struct state_snapshot *sn;
+	struct state_disk *d, *e = NULL;
+	struct vhd_create_opts o = { .type = VHD_TYPE_DIFF };
+	struct svc_snapshot_reply r;
+	char path[PATH_MAX];
+	uint32_t hr = load_both(s, req, &sn, &d);
+	int err;
+
+	if (hr == ERROR_FILE_NOT_FOUND && sn && sn->taken)
+		hr = E_INVALIDARG;          /* the origin disk is gone */
+	if (hr == S_OK && sn->exported_wtd >= 0)
+		hr = E_ABORT;               /* "already been exposed as a LUN" */
+	if (hr == S_OK && !(e = malloc(sizeof(*e))))
+		hr = E_OUTOFMEMORY;
+	if (hr == S_OK && svc_layer_new_name(d, "export-", path, sizeof(path)) < 0)
+		hr = E_FAIL;
+	if (hr == S_OK) {
+		o.parent = sn->layer;
+		if (vhd_create(path, &o) < 0) {
+			log_warnx("exporting a snapshot of disk %lld failed: %s", (long long)d->wtd,
+				  vhd_errmsg());
+			hr = ERROR_FILE_NOT_FOUND;
+		}
+	}
+	if (hr != S_OK) {
+		free(e);
+		return done(reply, reply_len, hr, sn, d);
+	}
+	state_disk_init(e, path);
+	e->size = d->size;
+	e->wtd_type = STATE_WTD_FILE;
+	e->vhd_type = STATE_VHD_DIFF;
+	snprintf(e->description, sizeof(e->description), "snapshot of disk %lld",
+		 (long long)d->wtd);
+	err = state_begin(s->st);
+	if (err == 0)
+		err = state_disk_add(s->st, e);
+	if (err == 0) {
+		sn->exported_wtd = e->wtd;
+		sn->status |= STATE_SNAP_EXPORTED;
+		err = state_snapshot_update(s->st, sn);
+	}
+	if (err == 0)
+		err = state_commit(s->st);
+	else
+		state_rollback(s->st);
+	if (err < 0) {
+		log_warnx("registering the export of a snapshot of disk %lld failed: %s",
+			  (long long)d->wtd, state_errmsg(s->st));
+		unlink(path);
+		free(e);
+		return done(reply, reply_len, svc_hresult(err), sn, d);
+	}
+	log_info("snapshot of disk %lld exported as disk %lld ('%s')", (long long)d->wtd,
+		 (long long)e->wtd, path);
+	memset(&r, 0, sizeof(r));
+	r.hr = S_OK;
+	svc_snapshot_to_info(sn, &r.info);
+	memcpy(reply, &r, sizeof(r));
+	*reply_len = sizeof(r);
+	free(e);
+	free(sn);
+	free(d);
+	return 0;
+}
+
+/* --- IWTDiskMgr2::CreateShadowWTDiskNonPersistent ---------------------------------- */
+
+int answer_snapshot_shadow(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
+{
+	struct svc_snapshot_shadow_req *rq = malloc(sizeof(*rq));
+	struct state_snapshot *sn = malloc(sizeof(*sn));
+	struct state_disk *e = malloc(sizeof(*e));
+	struct vhd_create_opts o = { .type = VHD_TYPE_DIFF };
+	struct svc_snapshot_shadow_reply r;
+	char abs[PATHS_PATH_MAX + 1];
+	uint32_t hr = S_OK;
+	int err;
+
+	if (!rq || !sn || !e) {
+		hr = E_OUTOFMEMORY;
+		goto out;
+	}
+	memcpy(rq, req, sizeof(*rq));
+	if (!SVC_STR_OK(rq->path) || !SVC_STR_OK(rq->description)) {
+		free(rq);
+		free(sn);
+		free(e);
+		return -EBADMSG;
+	}
+	if (rq->wtd_type == STATE_WTD_VOLUME || rq->wtd_type == STATE_WTD_RAM)
+		hr = ERROR_NOT_SUPPORTED;
+	else if (rq->wtd_type != STATE_WTD_FILE)
+		hr = E_INVALIDARG;
+	if (hr == S_OK)
+		hr = svc_snapshot_load(s, rq->guid, sn);
+	if (hr == S_OK && !sn->taken)
+		hr = VSS_E_BAD_STATE;
+	if (hr == S_OK && rq->wtd >= 0)   /* indexes are the store's, never chosen */
+		hr = state_disk_get(s->st, rq->wtd, e) == 0 ? ERROR_ALREADY_EXISTS : E_INVALIDARG;
+	if (hr == S_OK) {
+		err = paths_resolve_new(&s->paths, rq->path, strlen(rq->path), abs, sizeof(abs));
+		if (err == -EEXIST)
+			hr = ERROR_ALREADY_EXISTS;     /* "already in use by a LUN", or a file */
+		else if (err < 0)
+			hr = paths_hresult(err);
+	}
+	if (hr == S_OK) {
+		o.parent = sn->layer;
+		if (vhd_create(abs, &o) < 0) {
+			log_warnx("making shadow disk '%s' failed: %s", abs, vhd_errmsg());
+			hr = ERROR_FILE_NOT_FOUND;
+		}
+	}
+	if (hr != S_OK)
+		goto out;
+	state_disk_init(e, abs);
+	e->size = vhd_size_of(sn->layer);
+	e->wtd_type = STATE_WTD_FILE;
+	e->vhd_type = STATE_VHD_DIFF;
+	e->flags |= STATE_PENDING;       /* non-persistent until IWTDisk::Save */
+	snprintf(e->description, sizeof(e->description), "%s", rq->description);
+	err = state_disk_add(s->st, e);
+	if (err < 0) {
+		log_warnx("registering shadow disk '%s' failed: %s", abs, state_errmsg(s->st));
+		unlink(abs);
+		hr = svc_hresult(err);
+		goto out;
+	}
+	log_info("disk %lld ('%s') is a shadow of a snapshot of disk %lld (not persistent)",
+		 (long long)e->wtd, abs, (long long)sn->wtd);
+	memset(&r, 0, sizeof(r));
+	r.hr = S_OK;
+	r.wtd = e->wtd;
+	memcpy(reply, &r, sizeof(r));
+	*reply_len = sizeof(r);
+out:
+	free(rq);
+	free(sn);
+	free(e);
+	return hr == S_OK ? 0 : svc_reply_hr(reply, reply_len, hr);
+}
+
+/* --- DVMount, DVDismount ----------------------------------------------------------- */
+
+static const char *mount_name(const struct state_snapshot *sn, char buf[48])
+{
+	snprintf(buf, 48, "snapshot-%lld", (long long)sn->id);
+	return buf;
+}
+
+int answer_snapshot_mount(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
+{
+	struct state_snapshot *sn;
+	struct state_disk *d;
+	char name[48], mp[1024];
+	uint32_t hr = load_both(s, req, &sn, &d);
+	int err;
+
+	if (hr == ERROR_FILE_NOT_FOUND && sn && sn->taken)
+		hr = E_INVALIDARG;
+	if (hr != S_OK)
+		return done(reply, reply_len, hr, sn, d);
+	if (!d->enabled)
+		return done(reply, reply_len, E_FAIL, sn, d);
+	if (d->wtd_type != STATE_WTD_FILE)
+		return done(reply, reply_len, E_INVALIDARG, sn, d);
+	if (svc_vhdfs_live(sn->mount_point))
+		return done(reply, reply_len, S_OK, sn, d);    /* mounted already */
+	hr = svc_vhdfs_mount(s, mount_name(sn, name), sn->layer, true, mp, sizeof(mp));
+	if (hr != S_OK)
+		return done(reply, reply_len, hr, sn, d);
+	snprintf(sn->mount_point, sizeof(sn->mount_point), "%s", mp);
+	sn->status |= STATE_SNAP_MOUNTED;
+	err = state_snapshot_update(s->st, sn);
+	if (err < 0) {
+		svc_vhdfs_unmount(s, name, mp);
+		return done(reply, reply_len, svc_hresult(err), sn, d);
+	}
+	return done(reply, reply_len, S_OK, sn, d);
+}
+
+static uint32_t dismount(struct svc *s, struct state_snapshot *sn)
+{
+	char name[48];
+	uint32_t hr = svc_vhdfs_unmount(s, mount_name(sn, name), sn->mount_point);
+	int err;
+
+	if (hr != S_OK)
+		return hr;
+	sn->mount_point[0] = 0;
+	sn->status &= ~STATE_SNAP_MOUNTED;
+	err = state_snapshot_update(s->st, sn);
+	return err < 0 ? svc_hresult(err) : S_OK;
+}
+
+int answer_snapshot_dismount(struct svc *s, const uint8_t *req, uint8_t *reply,
+			     size_t *reply_len)
+{
+	struct state_snapshot *sn;
+	struct state_disk *d;
+	uint32_t hr = load_both(s, req, &sn, &d);
+
+	if (hr == S_OK && !sn->mount_point[0])
+		hr = ERROR_FILE_NOT_FOUND;       /* "the LUN exposed from this snapshot is not valid" */
+	if (hr == S_OK)
+		hr = dismount(s, sn);
+	return done(reply, reply_len, hr, sn, d);
+}
+
+/* --- DeleteSnapshot ---------------------------------------------------------------- */
+
+/* The header of the single file PATH (no parents opened, no locks). */
+static int header_of(const char *path, struct vhd_info *info)
+{
+	vhd_chain *c;
+	int err = vhd_chain_open(path, VHD_OPEN_RDONLY | VHD_OPEN_NOLOCK | VHD_OPEN_NOPARENT, &c);
+
+	if (err < 0)
+		return err;
+	err = vhd_chain_layer_info(c, 0, info);
+	vhd_chain_close(c);
+	return err;
+}
+
+/* The children of LAYER among D's files (its own file and its layer
+ * directory): how many, and the first in *CHILD. */
+static size_t children_of(const struct state_disk *d, const char *layer, char *child, size_t cap)
+{
+	char dir[PATH_MAX], prefix[32], path[PATH_MAX];
+	struct vhd_info *me = malloc(sizeof(*me)), *it = malloc(sizeof(*it));
+	struct dirent *e;
+	size_t n = 0;
+	DIR *dh = NULL;
+
+	/* a child names its parent by the parent's unique id */
+	if (!me || !it || header_of(layer, me) < 0 ||
+	    svc_layer_dir(d, false, dir, sizeof(dir)) < 0 || !(dh = opendir(dir)))
+		goto out;
+	snprintf(prefix, sizeof(prefix), "%lld-", (long long)d->wtd);
+	while ((e = readdir(dh))) {
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path))
+			continue;
+		if (strcmp(path, layer) == 0 || header_of(path, it) < 0 ||
+		    it->type != VHD_TYPE_DIFF || memcmp(it->parent_uuid, me->uuid, 16) != 0)
+			continue;
+		if (n++ == 0)
+			snprintf(child, cap, "%s", path);
+	}
+out:
+	if (dh)
+		closedir(dh);
+	free(me);
+	free(it);
+	return n;
+}
+
+/* Take the layer of SN out of D's chains (see the top of the file). */
+static uint32_t reclaim(struct svc *s, struct state_disk *d, const struct state_snapshot *sn,
+			bool *remove)
+{
+	char child[PATH_MAX], top[PATH_MAX], new_top[PATH_MAX];
+	size_t n;
+	int err;
+
+	*remove = false;
+	if (strcmp(sn->layer, d->path) == 0)
+		return S_OK;                  /* the disk's own file stays its base */
+	n = children_of(d, sn->layer, child, sizeof(child));
+	if (n == 0) {
+		*remove = true;               /* on no chain any more (rollback, earlier merge) */
+		return S_OK;
+	}
+	if (n > 1)
+		return S_OK;                  /* several branches read it: it stays */
+	svc_disk_served_path(s, d, top, sizeof(top));
+	if (strcmp(child, top) == 0) {
+		/* the live top is written by tgtd: freeze it, merge into it frozen */
+		uint32_t hr = svc_disk_freeze(s, d, NULL, new_top, sizeof(new_top));
+
+		if (hr != S_OK)
+			return hr;
+	}
+	err = vhd_merge_layer(sn->layer, child, 0, NULL, NULL);
+	if (err < 0) {
+		log_warnx("merging '%s' into '%s' failed: %s", sn->layer, child, vhd_errmsg());
+		return err == -EBUSY ? ERROR_SHARING_VIOLATION : svc_hresult(err);
+	}
+	log_info("layer '%s' merged into '%s'", sn->layer, child);
+	*remove = true;
+	return S_OK;
+}
+
+int answer_snapshot_delete(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
+{
+	struct svc_snapshot_ref_req rq;
+	struct state_snapshot *sn = malloc(sizeof(*sn));
+	struct state_disk *d = malloc(sizeof(*d)), *e = malloc(sizeof(*e));
+	bool remove = false;
+	uint32_t hr;
+	int err;
+
+	memcpy(&rq, req, sizeof(rq));
+	if (!sn || !d || !e) {
+		free(e);
+		return done(reply, reply_len, E_OUTOFMEMORY, sn, d);
+	}
+	hr = svc_snapshot_load(s, rq.guid, sn);
+	if (hr == ERROR_FILE_NOT_FOUND)
+		hr = S_OK;                   /* 3.38.4.6: not in the collection: S_OK */
+	else if (hr == S_OK && !sn->taken)
+		hr = state_snapshot_delete(s->st, sn->id) < 0 ? E_FAIL : S_OK;
+	else if (hr == S_OK && (svc_vhdfs_live(sn->mount_point) || (sn->status & STATE_SNAP_ROLLBACK)))
+		hr = ERROR_SHARING_VIOLATION;
+	else if (hr == S_OK) {
+		hr = svc_snapshot_disk(s, sn, d);
+		/* the exported LUN MUST go with it */
+		if (hr == S_OK && sn->exported_wtd >= 0 &&
+		    state_disk_get(s->st, sn->exported_wtd, e) == 0) {
+			struct state_disk_usage u;
+
+			if (state_disk_usage(s->st, e->wtd, &u) < 0 || u.mappings || u.children ||
+			    svc_disk_mount_live(s, e))
+				hr = ERROR_SHARING_VIOLATION;
+			else if ((err = state_disk_delete(s->st, e->wtd)) < 0)
+				hr = svc_hresult(err);
+			else if (unlink(e->path) < 0)
+				log_warnx("removing the exported disk's file '%s' failed", e->path);
+			else
+				log_info("disk %lld, the export of the snapshot, deleted",
+					 (long long)e->wtd);
+		}
+		if (hr == S_OK)
+			hr = reclaim(s, d, sn, &remove);
+		if (hr == S_OK && (err = state_snapshot_delete(s->st, sn->id)) < 0)
+			hr = svc_hresult(err);
+		if (hr == S_OK && remove && unlink(sn->layer) < 0)
+			log_warnx("removing layer '%s' failed", sn->layer);
+		if (hr == S_OK)
+			log_info("snapshot of disk %lld deleted (layer '%s' %s)", (long long)d->wtd,
+				 sn->layer, remove ? "removed" : "kept in the chain");
+	}
+	free(e);
+	return done(reply, reply_len, hr, sn, d);
+}

@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
+# bench-istmd-snapshot.sh: how long a snapshot of a 64 GiB disk takes end to
+# end (PrepareCreateSnapshot + DoCreateSnapshot + DoEndSnapshot through
+# ISTM, istmd switching the LU in tgtd) while an initiator writes at queue
+# depth 32 (tests/tgt/iscsi-load), BENCH_RUNS snapshots (default 10): p50
+# and max, with the load average; and the load's own figures.  The disk is
+# dynamic, so its size costs nothing: the switch does not depend on it.
+# Not part of make check.
+. "$(dirname "$0")/../functions.sh"
+. "$top_srcdir/tests/istmd/istm-functions.sh"
+
+runs=${BENCH_RUNS:-10}
+mkdir -p "$STORAGE/b"
+"$top_builddir/vhdfs/vhdtool" create -q --type dynamic --size 64G "$STORAGE/b/big.vhd"
+lock_port 32692
+istm_start 32692
+istmctl -q disks create 'C:\b\big.vhd' --existing || fail "register the disk"
+istmctl -q targets create bench || fail "create the target"
+istmctl assign bench 0 --lun 0 || fail "assign"
+istmctl targets allow bench --ip 127.0.0.1 || fail "allow"
+iqn=$(istmctl --json targets show bench | $PYTHON -c "import json,sys; print(json.load(sys.stdin)['iqn'])")
+"$ISCSI_LOAD" --rw write --pattern rand --qd 32 --seconds $((runs * 2 + 10)) --span $((1 << 30)) \
+    "iscsi://127.0.0.1:$TGT_PORT/$iqn/1" > "$tmp/load" 2>&1 &
+load=$!
+cleanup_fn "kill $load 2>/dev/null"
+sleep 3
+istm_py /dev/stdin "$runs" <<'PY' > "$tmp/times" || fail "the snapshots"
+import argparse, sys, time
+from istm.base import connect
+from istm.snapshots import activate_snapshot_mgr
+ap = argparse.ArgumentParser()
+for o in ('--port', '--user', '--password', '--portal'):
+    ap.add_argument(o)
+ap.add_argument('runs', type=int)
+a = ap.parse_args()
+mgr = activate_snapshot_mgr(connect('127.0.0.1', a.user, a.password, port=int(a.port)))
+for _ in range(a.runs):
+    t0 = time.monotonic()
+    mgr.create(0)
+    print('%.1f' % ((time.monotonic() - t0) * 1e3))
+    time.sleep(1)
+PY
+wait $load || { cat "$tmp/load"; fail "the load saw failed commands"; }
+sort -n "$tmp/times" | awk -v la="$(cut -d' ' -f1-3 /proc/loadavg)" '{ v[NR] = $1 } END {
+    printf "snapshot of a 64 GiB disk under QD32 writes, %d runs: p50 %.1f ms, max %.1f ms (load %s)\n",
+        NR, v[int((NR + 1) / 2)], v[NR], la }'
+cat "$tmp/load"
+istmd_stop
