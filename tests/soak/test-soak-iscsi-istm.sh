@@ -172,7 +172,7 @@ ctl()
         # istmd's port changes when it is restarted; an istmctl whose
         # server was killed under it may never return (impacket keeps
         # trying): give up on an attempt after 120 s
-        PYTHONPATH="$ISTM_PYTHONPATH" timeout 120 $PYTHON "$ISTMCTL" --host 127.0.0.1 \
+        PYTHONPATH="$ISTM_PYTHONPATH" with_timeout 120 $PYTHON "$ISTMCTL" --host 127.0.0.1 \
             --port "$(cat "$tmp/istmd.port")" --user alice --password 'Passw0rd!' "$@" \
             >/dev/null 2>"$tmp/mgmt/err$k" || rc=$?
         [ $rc = 0 ] && return 0
