@@ -280,7 +280,7 @@ run()
                 --vhdfs "$top_builddir/vhdfs/vhdfs"
             echo "$ISTMD_PORT" > "$tmp/istmd.port"
             echo "soak: istmd serves on port $ISTMD_PORT" >&2
-            for _ in $(seq 120); do
+            for _ in $(seq $((120 * TEST_TIMEOUT_SCALE))); do
                 [ "$(tgt_adm --mode target --op show | grep -c '^Target [0-9]*: iqn.2026-11.org.vhdtarget:soak')" = 4 ] &&
                     [ "$(tgt_adm --mode target --op show | grep -c 'Backing store path: .*/soak/lun')" = 16 ] && break
                 sleep 1
