@@ -52,6 +52,7 @@ set -eu
 tmp=$1 top_srcdir=$2
 shift 2
 fail() { echo "FAIL: $*" >&2; exit 1; }
+export PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
 step() { echo "== $*"; }
 
 # The namespace starts with a copy of every mount, including other tests'
@@ -67,12 +68,13 @@ done
 mount -t tmpfs -o mode=755 tmpfs /run
 mkdir -p /run/lock
 ip link set lo up
-# As on a build chroot: maintainer scripts may not start services.
+# As on a build chroot: maintainer scripts may not start services.  (No
+# network here: apt can install only what the machine already has.)
 printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
 chmod 755 /usr/sbin/policy-rc.d
 
 step "apt-get install$(printf ' ./%s' "${@##*/}")"
-DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends --no-download "$@" \
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" \
     > "$tmp/install.log" 2>&1 || { cat "$tmp/install.log"; fail "apt-get install"; }
 for p in libvhd0 libvhd-dev vhdfs tgt-vhd istmd; do
     dpkg-query -W -f='${Status}\n' "$p" | grep -qx 'install ok installed' || fail "$p is not installed"
