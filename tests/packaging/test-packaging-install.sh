@@ -113,7 +113,7 @@ for p in libvhd0 libvhd-dev vhdfs tgt-vhd istmd; do
         fail "$p is still known to dpkg after the purge: $(dpkg-query -W -f='${Status}' "$p")"
     fi
 done
-left=$(while read -r f; do [ -e "$f" ] || [ -L "$f" ] && echo "$f"; done < "$tmp/files")
+left=$(while read -r f; do if [ -e "$f" ] || [ -L "$f" ]; then echo "$f"; fi; done < "$tmp/files")
 [ -z "$left" ] || fail "files left after the purge: $left"
 for d in /etc/istmd /var/lib/istmd /usr/share/vhdtarget; do
     [ ! -e "$d" ] || fail "$d is left after the purge: $(find "$d" | head)"
