@@ -10,6 +10,10 @@ RPCCLIENT="$top_srcdir/tests/istmd/rpcclient.py"
 ISTMD_PID=
 
 requires test -x "$ISTMD"
+# contrib/istm/wire.py is generated into the build tree: a VPATH build (make
+# distcheck) has the package's other modules in the source tree only, and
+# istm/__init__.py joins the two (pkgutil.extend_path)
+export PYTHONPATH="$top_builddir/contrib${PYTHONPATH:+:$PYTHONPATH}"
 requires $PYTHON -c 'import impacket.dcerpc.v5.rpcrt'
 
 # istmd_users: a users file with alice / Passw0rd! (made with --nt-hash)
