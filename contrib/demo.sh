@@ -120,11 +120,16 @@ if [ "$(id -u)" = 0 ] && [ -f "$bs_vhd_so" ] && command -v tgtd >/dev/null 2>&1 
     iqn=iqn.2026-11.org.vhdtarget:demo
     step "tgt: serve child.vhd as an iSCSI LUN on 127.0.0.1:3260 (bstype vhd)"
     if ! tgtadm --mode system --op show >/dev/null 2>&1; then
-        mkdir -p /usr/lib/tgt/backing-store "$dir/tgt-modules"
-        cp "$bs_vhd_so" "$dir/tgt-modules/bs_vhd.so"
-        unshare -m --propagation private sh -c \
-            'mount --bind "$0" /usr/lib/tgt/backing-store && exec tgtd --iscsi portal=127.0.0.1:3260' \
-            "$dir/tgt-modules"
+        if [ "$bs_vhd_so" -ef /usr/lib/tgt/backing-store/bs_vhd.so ]; then
+            # installed (DEMO_INSTALLED=1): tgtd finds it by itself
+            tgtd --iscsi portal=127.0.0.1:3260
+        else
+            mkdir -p /usr/lib/tgt/backing-store "$dir/tgt-modules"
+            cp "$bs_vhd_so" "$dir/tgt-modules/bs_vhd.so"
+            unshare -m --propagation private sh -c \
+                'mount --bind "$0" /usr/lib/tgt/backing-store && exec tgtd --iscsi portal=127.0.0.1:3260' \
+                "$dir/tgt-modules"
+        fi
         for i in $(seq 50); do
             tgtadm --mode system --op show >/dev/null 2>&1 && break
             sleep 0.1
@@ -148,7 +153,7 @@ if [ "$(id -u)" = 0 ] && [ -f "$bs_vhd_so" ] && command -v tgtd >/dev/null 2>&1 
         echo "  iscsi-ls -s iscsi://127.0.0.1:3260"
         echo "  iscsi-inq iscsi://127.0.0.1:3260/$iqn/1"
     else
-        echo "the running tgtd has no backing store vhd: install bs_vhd (make install) and restart tgtd"
+        echo "the running tgtd has no backing store vhd: install bs_vhd (the tgt-vhd package, or make install) and restart tgtd (systemctl restart tgt)"
     fi
 fi
 # ---- end of tgt step -----------------------------------------------------

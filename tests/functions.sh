@@ -17,6 +17,23 @@ FIXTURES="$SHARED_DIR/fixtures/vhd"
 VHDTOOL="$top_builddir/vhdfs/vhdtool"
 VHDFS="$top_builddir/vhdfs/vhdfs"
 
+# TEST_TIMEOUT_SCALE (a whole number, default 1) multiplies the time limits
+# tests put on what they run (with_timeout), for a loaded machine where a
+# healthy run takes longer: TEST_TIMEOUT_SCALE=4 make check.  The limits
+# only turn a hang into a failure; a test never asserts a duration.
+: "${TEST_TIMEOUT_SCALE:=1}"
+case "$TEST_TIMEOUT_SCALE" in
+    ''|*[!0-9]*|0) echo "$0: TEST_TIMEOUT_SCALE must be a whole number from 1" >&2; exit 99 ;;
+esac
+
+# with_timeout SECONDS CMD...: timeout(1) with SECONDS * TEST_TIMEOUT_SCALE.
+with_timeout()
+{
+    local s=$1
+    shift
+    timeout $((s * TEST_TIMEOUT_SCALE)) "$@"
+}
+
 _cleanup_hooks=()
 
 # cleanup_fn CMD...: run CMD when the script exits, last registered first.

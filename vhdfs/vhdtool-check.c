@@ -16,7 +16,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,20 +29,7 @@ static const char usage[] =
 	"Check FILE and every parent below it: footer and header checksums, sizes,\n"
 	"block table bounds and overlaps, bitmaps, parent links.  Every problem is\n"
 	"printed on standard output as 'FILE': PROBLEM; the exit status is 1 when\n"
-	"any was found.  Nothing is changed without --repair.\n"
-	"\n"
-	"  -r, --repair       first repair FILE where no data can be lost: a damaged\n"
-	"                     or stale footer copy, a damaged end footer; each repair\n"
-	"                     is printed as 'FILE': repaired: WHAT\n"
-	"  -f, --force        with --repair, also clear block table entries that\n"
-	"                     point past the end of the file (their blocks, already\n"
-	"                     unreadable, then read as zeros or the parent's data)\n"
-	"  -j, --json         one JSON object: filename, check-errors, corruptions,\n"
-	"                     corruptions-fixed, layers-checked, problems, repairs\n"
-	"      --output=FMT   human or json, as qemu-img spells it\n"
-	"  -n, --no-parents   check FILE alone\n"
-	"  -q, --quiet        print only the problems\n"
-	"  -h, --help         this help\n";
+	"any was found.  Nothing is changed without --repair.\n";
 
 /* What was found and done, kept for the JSON document. */
 struct check_state {
@@ -133,42 +119,37 @@ static void print_json(struct check_state *st, const char *file, int errors, int
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "repair",     no_argument, NULL, 'r' },
-		{ "force",      no_argument, NULL, 'f' },
-		{ "json",       no_argument, NULL, 'j' },
-		{ "output",     required_argument, NULL, TOOL_OPT_OUTPUT },
-		{ "no-parents", no_argument, NULL, 'n' },
-		{ "quiet",      no_argument, NULL, 'q' },
-		{ "help",       no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct check_state st = { 0 };
-	int no_parents = 0, repair = 0, force = 0, c, r, depth, i, layers = 1, errors = 0;
+	int no_parents = 0, repair = 0, force = 0, nargs, r, depth, i, layers = 1, errors = 0;
+	const struct tool_opt opts[] = {
+		{ "repair", 'r', TOOL_FLAG, &repair, NULL,
+		  "first repair FILE where no data can be lost: a damaged\n"
+		  "or stale footer copy, a damaged end footer; each repair\n"
+		  "is printed as 'FILE': repaired: WHAT", NULL, 0 },
+		{ "force", 'f', TOOL_FLAG, &force, NULL,
+		  "with --repair, also clear block table entries that\n"
+		  "point past the end of the file (their blocks, already\n"
+		  "unreadable, then read as zeros or the parent's data)", NULL, 0 },
+		{ "json", 'j', TOOL_FLAG, &st.json, NULL,
+		  "one JSON object: filename, check-errors, corruptions,\n"
+		  "corruptions-fixed, layers-checked, problems, repairs", NULL, 0 },
+		{ "output", 0, TOOL_OUTPUT, &st.json, "FMT", "human or json, as qemu-img spells it", NULL, 0 },
+		{ "no-parents", 'n', TOOL_FLAG, &no_parents, NULL, "check FILE alone", NULL, 0 },
+		{ 0 },
+	};
+	const struct tool_verb verb = {
+		"check", usage, "print only the problems", opts, 1, 1, "no FILE given", 0,
+	};
 	struct vhd_info *info = NULL;
 	vhd_chain *chain = NULL;
 	const char *file;
+	char **args;
 
-	while ((c = getopt_long(argc, argv, ":rfjnqh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r': repair = 1; break;
-		case 'f': force = 1; break;
-		case 'j': st.json = 1; break;
-		case TOOL_OPT_OUTPUT:
-			if (tool_parse_output("check", optarg, &st.json) != EXIT_OK)
-				return EXIT_USAGE;
-			break;
-		case 'n': no_parents = 1; break;
-		case 'q': tool_quiet = 1; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: return tool_option_error("check", c, argv);
-		}
-	}
-	if (optind != argc - 1)
-		return tool_usage_error("check", optind >= argc ? "no FILE given" : "too many arguments");
+	if ((r = tool_parse_args(&verb, argc, argv, &args, &nargs)) != TOOL_PARSED)
+		return r;
 	if (force && !repair)
 		return tool_usage_error("check", "--force only goes with --repair");
-	file = argv[optind];
+	file = args[0];
 
 	if (repair) {
 		r = vhd_repair(file, force ? VHD_REPAIR_FORCE : 0, print_repair, &st);

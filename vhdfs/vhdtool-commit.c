@@ -10,7 +10,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 
 #include "vhdtool.h"
@@ -21,32 +20,21 @@ static const char usage[] =
 	"Copy every sector the differencing disk FILE holds into its parent, so\n"
 	"the parent alone reads as the chain did.  FILE itself is not changed;\n"
 	"delete it or create a new child afterwards.  The parent must not be in\n"
-	"use by anyone else (it is opened writable and locked).\n"
-	"\n"
-	"  -q, --quiet   no progress line\n"
-	"  -h, --help    this help\n";
+	"use by anyone else (it is opened writable and locked).\n";
 
 int cmd_commit(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help",  no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	static const struct tool_verb verb = {
+		"commit", usage, "no progress line", NULL, 1, 1, "no FILE given", 0,
 	};
 	struct tool_progress prog;
 	const char *file;
-	int c, r;
+	char **args;
+	int nargs, r;
 
-	while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'q': tool_quiet = 1; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: return tool_option_error("commit", c, argv);
-		}
-	}
-	if (optind != argc - 1)
-		return tool_usage_error("commit", optind >= argc ? "no FILE given" : "too many arguments");
-	file = argv[optind];
+	if ((r = tool_parse_args(&verb, argc, argv, &args, &nargs)) != TOOL_PARSED)
+		return r;
+	file = args[0];
 
 	tool_progress_init(&prog, "committing");
 	r = vhd_commit(file, tool_progress_update, &prog);

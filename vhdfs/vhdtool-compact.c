@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -25,33 +24,22 @@ static const char usage[] =
 	"zeros too), so the file shrinks.  The data, unique id and timestamps do\n"
 	"not change, so children of FILE stay valid.  FILE is replaced by a new\n"
 	"file (free space for the kept blocks is needed meanwhile); it must not be\n"
-	"open elsewhere, nor any child of it.\n"
-	"\n"
-	"  -q, --quiet   print nothing on success, no progress\n"
-	"  -h, --help    this help\n";
+	"open elsewhere, nor any child of it.\n";
 
 int cmd_compact(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help",  no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	static const struct tool_verb verb = {
+		"compact", usage, "print nothing on success, no progress", NULL, 1, 1, "no FILE given", 0,
 	};
 	struct tool_progress prog;
 	struct stat before, after;
 	const char *file;
-	int c, r;
+	char **args;
+	int nargs, r;
 
-	while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'q': tool_quiet = 1; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: return tool_option_error("compact", c, argv);
-		}
-	}
-	if (optind != argc - 1)
-		return tool_usage_error("compact", optind >= argc ? "no FILE given" : "too many arguments");
-	file = argv[optind];
+	if ((r = tool_parse_args(&verb, argc, argv, &args, &nargs)) != TOOL_PARSED)
+		return r;
+	file = args[0];
 	if (stat(file, &before) < 0)
 		before.st_size = 0;
 	tool_progress_init(&prog, "compacting");

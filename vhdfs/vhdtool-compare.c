@@ -17,7 +17,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,13 +35,7 @@ static const char usage[] =
 	"Compare the virtual disks FILE1 and FILE2 (each with its whole chain).\n"
 	"Exit status 0 when they hold the same data, 1 when they differ (the\n"
 	"first differing offset is printed), 2 bad usage, 3 an error.  Disks of\n"
-	"different sizes are the same when the extra part reads as zeros.\n"
-	"\n"
-	"  -s, --strict    different sizes are a difference\n"
-	"  -f FMT          format of FILE1: vhd (default) or raw\n"
-	"  -F FMT          format of FILE2: vhd (default) or raw\n"
-	"  -q, --quiet     print nothing, only the exit status tells\n"
-	"  -h, --help      this help\n";
+	"different sizes are the same when the extra part reads as zeros.\n";
 
 /* One side of the comparison: a VHD chain or a raw file. */
 struct source {
@@ -147,35 +140,28 @@ static size_t first_nonzero(const uint8_t *a, size_t len)
 
 int cmd_compare(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "strict", no_argument, NULL, 's' },
-		{ "quiet",  no_argument, NULL, 'q' },
-		{ "help",   no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct source s[2] = { { .fd = -1 }, { .fd = -1 } };
-	int strict = 0, raw[2] = { 0, 0 }, c, rc = COMPARE_ERROR;
+	int strict = 0, raw[2] = { 0, 0 }, nargs, r, rc = COMPARE_ERROR;
+	const char *fmt[2] = { "vhd", "vhd" };
+	const struct tool_opt opts[] = {
+		{ "strict", 's', TOOL_FLAG, &strict, NULL, "different sizes are a difference", NULL, 0 },
+		{ NULL, 'f', TOOL_STRING, &fmt[0], "FMT", "format of FILE1: vhd (default) or raw", NULL, 0 },
+		{ NULL, 'F', TOOL_STRING, &fmt[1], "FMT", "format of FILE2: vhd (default) or raw", NULL, 0 },
+		{ 0 },
+	};
+	const struct tool_verb verb = {
+		"compare", usage, "print nothing, only the exit status tells", opts, 2, 2,
+		"FILE1 and FILE2 are required", 0,
+	};
 	uint8_t *buf[2] = { NULL, NULL };
 	uint64_t off, common;
+	char **args;
 
-	while ((c = getopt_long(argc, argv, ":sf:F:qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's': strict = 1; break;
-		case 'f':
-		case 'F':
-			if (parse_format(optarg, &raw[c == 'F']) != EXIT_OK)
-				return EXIT_USAGE;
-			break;
-		case 'q': tool_quiet = 1; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: return tool_option_error("compare", c, argv);
-		}
-	}
-	if (argc - optind != 2)
-		return tool_usage_error("compare", argc - optind < 2 ? "FILE1 and FILE2 are required"
-		                                                     : "too many arguments");
-	if (source_open(&s[0], argv[optind], raw[0]) < 0 ||
-	    source_open(&s[1], argv[optind + 1], raw[1]) < 0)
+	if ((r = tool_parse_args(&verb, argc, argv, &args, &nargs)) != TOOL_PARSED)
+		return r;
+	if (parse_format(fmt[0], &raw[0]) != EXIT_OK || parse_format(fmt[1], &raw[1]) != EXIT_OK)
+		return EXIT_USAGE;
+	if (source_open(&s[0], args[0], raw[0]) < 0 || source_open(&s[1], args[1], raw[1]) < 0)
 		goto out;
 	buf[0] = malloc(CHUNK);
 	buf[1] = malloc(CHUNK);

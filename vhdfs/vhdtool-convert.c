@@ -16,7 +16,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,16 +36,7 @@ static const char usage[] =
 	"With --to vhd: write IN, a raw image (or with --from vhd, a VHD chain,\n"
 	"flattened) to a new VHD OUT.vhd (replaced if it exists); a dynamic\n"
 	"output allocates only the blocks that are not all zeros.  The virtual\n"
-	"size is IN's size rounded up to a multiple of 512 bytes.\n"
-	"\n"
-	"  -O, --to raw|vhd|vhdx     output format (default raw)\n"
-	"  -f, --from raw|vhd        input format (default: vhd for raw output,\n"
-	"                            vhd meaning any VHD or VHDX chain;\n"
-	"                            raw for vhd output)\n"
-	"  -t, --type dynamic|fixed  VHD output type (default dynamic)\n"
-	"  -b, --block-size SIZE     VHD output block size (default 2M; VHDX 32M)\n"
-	"  -q, --quiet               no progress line\n"
-	"  -h, --help                this help\n";
+	"size is IN's size rounded up to a multiple of 512 bytes.\n";
 
 /* 8 MiB per read: large enough that the system call cost vanishes and
  * readahead streams, small enough to stay in L2/L3-friendly territory
@@ -477,60 +467,56 @@ static int close_dest(struct dest *d)
 
 int cmd_convert(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "to",         required_argument, NULL, 'O' },
-		{ "from",       required_argument, NULL, 'f' },
-		{ "type",       required_argument, NULL, 't' },
-		{ "block-size", required_argument, NULL, 'b' },
-		{ "quiet",      no_argument,       NULL, 'q' },
-		{ "help",       no_argument,       NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct source src = { .fd = -1 };
 	struct dest dst = { .fd = -1 };
 	enum vhd_type type = VHD_TYPE_DYNAMIC;
-	int have_from = 0, have_type = 0, in_source = 0, c, r, rc = EXIT_ERROR;
+	const char *to = NULL, *from = NULL, *type_arg = NULL;
+	int have_from = 0, have_type = 0, in_source = 0, nargs, r, rc = EXIT_ERROR;
 	uint64_t block_size = 0, vsize;
 	uint8_t *buf = NULL;
+	const struct tool_opt opts[] = {
+		{ "to", 'O', TOOL_STRING, &to, "raw|vhd|vhdx", "output format (default raw)", NULL, 0 },
+		{ "from", 'f', TOOL_STRING, &from, "raw|vhd",
+		  "input format (default: vhd for raw output,\n"
+		  "vhd meaning any VHD or VHDX chain;\n"
+		  "raw for vhd output)", NULL, 0 },
+		{ "type", 't', TOOL_STRING, &type_arg, "dynamic|fixed", "VHD output type (default dynamic)",
+		  NULL, 0 },
+		{ "block-size", 'b', TOOL_SIZE, &block_size, "SIZE",
+		  "VHD output block size (default 2M; VHDX 32M)", "block size", UINT32_MAX },
+		{ 0 },
+	};
+	const struct tool_verb verb = {
+		"convert", usage, "no progress line", opts, 2, 2, "input and output are required", 0,
+	};
+	char **args;
 
+	if ((r = tool_parse_args(&verb, argc, argv, &args, &nargs)) != TOOL_PARSED)
+		return r;
 	dst.fmt = FMT_RAW;
-	while ((c = getopt_long(argc, argv, ":O:f:t:b:qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'O':
-			out_format = strcmp(optarg, "vhdx") == 0 ? VHD_FORMAT_VHDX : VHD_FORMAT_VHD;
-			if (out_format == VHD_FORMAT_VHDX)
-				dst.fmt = FMT_VHD;
-			else if (parse_fmt(optarg, &dst.fmt) < 0)
-				return tool_usage_error("convert", "unknown output format '%s'", optarg);
-			break;
-		case 'f':
-			if (strcmp(optarg, "vhdx") == 0)
-				src.fmt = FMT_VHD;
-			else if (parse_fmt(optarg, &src.fmt) < 0)
-				return tool_usage_error("convert", "unknown input format '%s'", optarg);
-			have_from = 1;
-			break;
-		case 't':
-			if (strcmp(optarg, "dynamic") == 0)
-				type = VHD_TYPE_DYNAMIC;
-			else if (strcmp(optarg, "fixed") == 0)
-				type = VHD_TYPE_FIXED;
-			else
-				return tool_usage_error("convert", "--type must be dynamic or fixed, not '%s'", optarg);
-			have_type = 1;
-			break;
-		case 'b':
-			if (tool_parse_size(optarg, &block_size) < 0 || block_size > UINT32_MAX)
-				return tool_usage_error("convert", "bad block size '%s'", optarg);
-			break;
-		case 'q': tool_quiet = 1; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: return tool_option_error("convert", c, argv);
-		}
+	if (to) {
+		out_format = strcmp(to, "vhdx") == 0 ? VHD_FORMAT_VHDX : VHD_FORMAT_VHD;
+		if (out_format == VHD_FORMAT_VHDX)
+			dst.fmt = FMT_VHD;
+		else if (parse_fmt(to, &dst.fmt) < 0)
+			return tool_usage_error("convert", "unknown output format '%s'", to);
 	}
-	if (argc - optind != 2)
-		return tool_usage_error("convert", argc - optind < 2 ? "input and output are required"
-		                                                     : "too many arguments");
+	if (from) {
+		if (strcmp(from, "vhdx") == 0)
+			src.fmt = FMT_VHD;
+		else if (parse_fmt(from, &src.fmt) < 0)
+			return tool_usage_error("convert", "unknown input format '%s'", from);
+		have_from = 1;
+	}
+	if (type_arg) {
+		if (strcmp(type_arg, "dynamic") == 0)
+			type = VHD_TYPE_DYNAMIC;
+		else if (strcmp(type_arg, "fixed") == 0)
+			type = VHD_TYPE_FIXED;
+		else
+			return tool_usage_error("convert", "--type must be dynamic or fixed, not '%s'", type_arg);
+		have_type = 1;
+	}
 	if (!have_from)
 		src.fmt = dst.fmt == FMT_VHD ? FMT_RAW : FMT_VHD;
 	if (dst.fmt == FMT_RAW && (have_type || block_size))
@@ -539,8 +525,8 @@ int cmd_convert(int argc, char **argv)
 		return tool_usage_error("convert", "raw to raw is a copy; use cp --sparse=always");
 	if (type == VHD_TYPE_FIXED && block_size)
 		return tool_usage_error("convert", "--block-size is for dynamic disks");
-	src.path = argv[optind];
-	dst.path = argv[optind + 1];
+	src.path = args[0];
+	dst.path = args[1];
 
 	if (open_source(&src) < 0)
 		goto out;

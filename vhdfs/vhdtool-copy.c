@@ -18,7 +18,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,10 +33,7 @@ static const char usage[] =
 	"Copy FILE and every parent below it into the folder DIR, keeping their\n"
 	"file names, and point each copied differencing disk at its copied\n"
 	"parent (as relink does): the copy is a chain of its own and the source\n"
-	"is not changed.  No file of those names may exist in DIR.\n"
-	"\n"
-	"  -q, --quiet   print nothing on success\n"
-	"  -h, --help    this help\n";
+	"is not changed.  No file of those names may exist in DIR.\n";
 
 /* Copy the data ranges of IN into OUT (both open), sparse. */
 static int copy_sparse(int in, int out, uint64_t size)
@@ -113,10 +109,8 @@ static int copy_file(const char *src, const char *dst, char *tmp, size_t tmplen)
 
 int cmd_copy(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help",  no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	static const struct tool_verb verb = {
+		"copy", usage, "print nothing on success", NULL, 2, 2, "FILE and DIR are required", 0,
 	};
 	char (*dst)[PATH_MAX + 1] = NULL, tmp[PATH_MAX + 64];
 	const char *file, *dir;
@@ -124,19 +118,13 @@ int cmd_copy(int argc, char **argv)
 	char **src = NULL;
 	vhd_chain *chain;
 	struct stat st;
-	int c, r, depth = 0, i, rc = EXIT_ERROR;
+	int nargs, r, depth = 0, i, rc = EXIT_ERROR;
+	char **args;
 
-	while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'q': tool_quiet = 1; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: return tool_option_error("copy", c, argv);
-		}
-	}
-	if (argc - optind != 2)
-		return tool_usage_error("copy", argc - optind < 2 ? "FILE and DIR are required" : "too many arguments");
-	file = argv[optind];
-	dir = argv[optind + 1];
+	if ((r = tool_parse_args(&verb, argc, argv, &args, &nargs)) != TOOL_PARSED)
+		return r;
+	file = args[0];
+	dir = args[1];
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		tool_failx("copy", file, "'%s' is not a folder", dir);
 		return EXIT_ERROR;

@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,19 +24,7 @@ static const char usage[] =
 	"(powers of 1024); the virtual size is kept exactly (a multiple of 512\n"
 	"bytes, at most 2040 GiB for VHD, 64 TiB for VHDX).  A differencing disk\n"
 	"takes its parent's size and format.  The format is VHDX when FILE ends\n"
-	"in .vhdx (or the parent is a VHDX), VHD otherwise, unless --format says.\n"
-	"\n"
-	"  -t, --type TYPE         fixed, dynamic or diff (differencing); default:\n"
-	"                          diff with --parent, dynamic otherwise\n"
-	"  -s, --size SIZE         virtual size (fixed, dynamic)\n"
-	"  -b, --block-size SIZE   dynamic/diff block size, a power of two from 4K\n"
-	"                          (VHDX: 1M) to 256M (default 2M; VHDX: 32M, 2M\n"
-	"                          for diff; 1M is Microsoft's advice for Linux)\n"
-	"  -F, --format FORMAT     vhd or vhdx (default: from the name or parent)\n"
-	"  -p, --parent PARENT     the parent of a differencing disk\n"
-	"  -f, --force             replace FILE if it exists\n"
-	"  -q, --quiet             print nothing on success\n"
-	"  -h, --help              this help\n";
+	"in .vhdx (or the parent is a VHDX), VHD otherwise, unless --format says.\n";
 
 static int parse_type(const char *s, enum vhd_type *type)
 {
@@ -54,65 +41,54 @@ static int parse_type(const char *s, enum vhd_type *type)
 
 int cmd_create(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "type",       required_argument, NULL, 't' },
-		{ "size",       required_argument, NULL, 's' },
-		{ "block-size", required_argument, NULL, 'b' },
-		{ "parent",     required_argument, NULL, 'p' },
-		{ "format",     required_argument, NULL, 'F' },
-		{ "force",      no_argument,       NULL, 'f' },
-		{ "quiet",      no_argument,       NULL, 'q' },
-		{ "help",       no_argument,       NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct vhd_create_opts opts;
-	const char *type_arg = NULL, *size_arg = NULL;
+	const char *type_arg = NULL, *size_arg = NULL, *format_arg = NULL;
 	uint64_t size = 0, block_size = 0;
-	int have_type = 0, have_format = 0, c, r;
+	int force = 0, nargs, r;
+	const struct tool_opt options[] = {
+		{ "type", 't', TOOL_STRING, &type_arg, "TYPE",
+		  "fixed, dynamic or diff (differencing); default:\n"
+		  "diff with --parent, dynamic otherwise", NULL, 0 },
+		{ "size", 's', TOOL_STRING, &size_arg, "SIZE", "virtual size (fixed, dynamic)", NULL, 0 },
+		{ "block-size", 'b', TOOL_SIZE, &block_size, "SIZE",
+		  "dynamic/diff block size, a power of two from 4K\n"
+		  "(VHDX: 1M) to 256M (default 2M; VHDX: 32M, 2M\n"
+		  "for diff; 1M is Microsoft's advice for Linux)", "block size", UINT32_MAX },
+		{ "format", 'F', TOOL_STRING, &format_arg, "FORMAT",
+		  "vhd or vhdx (default: from the name or parent)", NULL, 0 },
+		{ "parent", 'p', TOOL_STRING, &opts.parent, "PARENT", "the parent of a differencing disk",
+		  NULL, 0 },
+		{ "force", 'f', TOOL_FLAG, &force, NULL, "replace FILE if it exists", NULL, 0 },
+		{ 0 },
+	};
+	const struct tool_verb verb = {
+		"create", usage, "print nothing on success", options, 1, 1, "no FILE given", 0,
+	};
 	const char *file;
+	char **args;
 
 	memset(&opts, 0, sizeof(opts));
-	while ((c = getopt_long(argc, argv, ":t:s:b:p:F:fqh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			type_arg = optarg;
-			if (parse_type(optarg, &opts.type) < 0)
-				return tool_usage_error("create", "unknown type '%s'", optarg);
-			have_type = 1;
-			break;
-		case 's':
-			size_arg = optarg;
-			if (tool_parse_size(optarg, &size) < 0)
-				return tool_usage_error("create", "bad size '%s'", optarg);
-			break;
-		case 'b':
-			if (tool_parse_size(optarg, &block_size) < 0 || block_size > UINT32_MAX)
-				return tool_usage_error("create", "bad block size '%s'", optarg);
-			break;
-		case 'p': opts.parent = optarg; break;
-		case 'F':
-			if (strcmp(optarg, "vhd") == 0)
-				opts.format = VHD_FORMAT_VHD;
-			else if (strcmp(optarg, "vhdx") == 0)
-				opts.format = VHD_FORMAT_VHDX;
-			else
-				return tool_usage_error("create", "unknown format '%s' (vhd or vhdx)", optarg);
-			have_format = 1;
-			break;
-		case 'f': opts.flags |= VHD_CREATE_OVERWRITE; break;
-		case 'q': tool_quiet = 1; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: return tool_option_error("create", c, argv);
-		}
-	}
-	if (optind != argc - 1)
-		return tool_usage_error("create", optind >= argc ? "no FILE given" : "too many arguments");
-	file = argv[optind];
-
-	if (!have_type)
-		opts.type = opts.parent ? VHD_TYPE_DIFF : VHD_TYPE_DYNAMIC;
-	if (!have_format)
+	if ((r = tool_parse_args(&verb, argc, argv, &args, &nargs)) != TOOL_PARSED)
+		return r;
+	file = args[0];
+	/* The size stays a string here: the messages below quote the user's
+	 * own spelling of it. */
+	if (size_arg && tool_parse_size(size_arg, &size) < 0)
+		return tool_usage_error("create", "bad size '%s'", size_arg);
+	if (type_arg && parse_type(type_arg, &opts.type) < 0)
+		return tool_usage_error("create", "unknown type '%s'", type_arg);
+	if (!format_arg)
 		opts.format = tool_format_for(file, opts.parent);
+	else if (strcmp(format_arg, "vhd") == 0)
+		opts.format = VHD_FORMAT_VHD;
+	else if (strcmp(format_arg, "vhdx") == 0)
+		opts.format = VHD_FORMAT_VHDX;
+	else
+		return tool_usage_error("create", "unknown format '%s' (vhd or vhdx)", format_arg);
+	if (force)
+		opts.flags |= VHD_CREATE_OVERWRITE;
+	if (!type_arg)
+		opts.type = opts.parent ? VHD_TYPE_DIFF : VHD_TYPE_DYNAMIC;
 	if (opts.type == VHD_TYPE_DIFF) {
 		if (!opts.parent)
 			return tool_usage_error("create", "--type %s needs --parent", type_arg);

@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,14 +22,7 @@ static const char usage[] =
 	"usage: vhdtool info [--json | --output=human|json] [--no-parents] FILE\n"
 	"\n"
 	"Show FILE and, for a differencing disk, every parent down to the base:\n"
-	"type, virtual size, unique id, creator, geometry, block use, parent link.\n"
-	"\n"
-	"  -j, --json         one JSON object: the top layer's keys plus \"chain\",\n"
-	"                     one object per layer from the top down to the base\n"
-	"      --output=FMT   human or json, as qemu-img spells it\n"
-	"  -n, --no-parents   open FILE alone (inspect a child whose parent is missing)\n"
-	"  -q, --quiet        accepted for symmetry; info prints what was asked\n"
-	"  -h, --help         this help\n";
+	"type, virtual size, unique id, creator, geometry, block use, parent link.\n";
 
 /* VHD timestamps count seconds from 2000-01-01T00:00:00Z. */
 #define VHD_EPOCH 946684800
@@ -246,36 +238,31 @@ static void json_layer_keys(struct json_out *j, const struct vhd_info *in, const
 
 int cmd_info(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json",       no_argument, NULL, 'j' },
-		{ "output",     required_argument, NULL, TOOL_OPT_OUTPUT },
-		{ "no-parents", no_argument, NULL, 'n' },
-		{ "quiet",      no_argument, NULL, 'q' },
-		{ "help",       no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	unsigned flags = VHD_OPEN_RDONLY | VHD_OPEN_NOLOCK;
+	int json = 0, no_parents = 0, nargs, r, depth, i;
+	const struct tool_opt opts[] = {
+		{ "json", 'j', TOOL_FLAG, &json, NULL,
+		  "one JSON object: the top layer's keys plus \"chain\",\n"
+		  "one object per layer from the top down to the base", NULL, 0 },
+		{ "output", 0, TOOL_OUTPUT, &json, "FMT", "human or json, as qemu-img spells it", NULL, 0 },
+		{ "no-parents", 'n', TOOL_FLAG, &no_parents, NULL,
+		  "open FILE alone (inspect a child whose parent is missing)", NULL, 0 },
+		{ 0 },
+	};
+	const struct tool_verb verb = {
+		"info", usage, "accepted for symmetry; info prints what was asked", opts, 1, 1,
+		"no FILE given", 0,
+	};
 	struct vhd_info *infos;
-	int json = 0, c, r, depth, i;
 	vhd_chain *chain;
 	const char *file;
+	char **args;
 
-	while ((c = getopt_long(argc, argv, ":jnqh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case TOOL_OPT_OUTPUT:
-			if (tool_parse_output("info", optarg, &json) != EXIT_OK)
-				return EXIT_USAGE;
-			break;
-		case 'n': flags |= VHD_OPEN_NOPARENT; break;
-		case 'q': tool_quiet = 1; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: return tool_option_error("info", c, argv);
-		}
-	}
-	if (optind != argc - 1)
-		return tool_usage_error("info", optind >= argc ? "no FILE given" : "too many arguments");
-	file = argv[optind];
+	if ((r = tool_parse_args(&verb, argc, argv, &args, &nargs)) != TOOL_PARSED)
+		return r;
+	if (no_parents)
+		flags |= VHD_OPEN_NOPARENT;
+	file = args[0];
 
 	r = vhd_chain_open(file, flags, &chain);
 	if (r < 0) {

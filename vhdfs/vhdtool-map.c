@@ -10,7 +10,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,13 +21,7 @@ static const char usage[] =
 	"\n"
 	"List the extents of FILE's virtual disk: offset, length, the layer that\n"
 	"holds them (0 = FILE, 1 = its parent, ...; zero = reads as zeros), the\n"
-	"offset inside that layer's file, and the file.\n"
-	"\n"
-	"  -j, --json    a JSON array of {start, length, layer, offset, filename}\n"
-	"                with qemu-img map's keys too: depth, present, zero, data\n"
-	"      --output=FMT  human or json, as qemu-img spells it\n"
-	"  -q, --quiet   accepted for symmetry\n"
-	"  -h, --help    this help\n";
+	"offset inside that layer's file, and the file.\n";
 
 struct map_run {
 	uint64_t start;        /* virtual offset */
@@ -70,15 +63,19 @@ static void emit(const struct map_run *m, char **paths, int depth, int json, str
 
 int cmd_map(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json",  no_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, TOOL_OPT_OUTPUT },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help",  no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct map_run cur = { 0, 0, -2, 0 };
-	int json = 0, c, r, depth, i, rc = EXIT_ERROR;
+	int json = 0, nargs, r, depth, i, rc = EXIT_ERROR;
+	const struct tool_opt opts[] = {
+		{ "json", 'j', TOOL_FLAG, &json, NULL,
+		  "a JSON array of {start, length, layer, offset, filename}\n"
+		  "with qemu-img map's keys too: depth, present, zero, data", NULL, 0 },
+		{ "output", 0, TOOL_OUTPUT, &json, "FMT", "human or json, as qemu-img spells it", NULL, 0 },
+		{ 0 },
+	};
+	const struct tool_verb verb = {
+		"map", usage, "accepted for symmetry", opts, 1, 1, "no FILE given", 0,
+	};
+	char **args;
 	struct vhd_info *info = NULL;
 	char **paths = NULL;
 	vhd_chain *chain;
@@ -86,21 +83,9 @@ int cmd_map(int argc, char **argv)
 	uint64_t off, size;
 	const char *file;
 
-	while ((c = getopt_long(argc, argv, ":jqh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case TOOL_OPT_OUTPUT:
-			if (tool_parse_output("map", optarg, &json) != EXIT_OK)
-				return EXIT_USAGE;
-			break;
-		case 'q': tool_quiet = 1; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: return tool_option_error("map", c, argv);
-		}
-	}
-	if (optind != argc - 1)
-		return tool_usage_error("map", optind >= argc ? "no FILE given" : "too many arguments");
-	file = argv[optind];
+	if ((r = tool_parse_args(&verb, argc, argv, &args, &nargs)) != TOOL_PARSED)
+		return r;
+	file = args[0];
 
 	r = vhd_chain_open(file, VHD_OPEN_RDONLY | VHD_OPEN_NOLOCK, &chain);
 	if (r < 0) {

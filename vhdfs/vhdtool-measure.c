@@ -15,7 +15,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,16 +30,7 @@ static const char usage[] =
 	"Print the size of the VHD file that `vhdtool create` makes for --size SIZE,\n"
 	"or that `vhdtool convert` makes from FILE (a VHD chain, or a raw file with\n"
 	"-f raw): 'required size' with the blocks the data needs, 'fully allocated\n"
-	"size' once every block is written.\n"
-	"\n"
-	"  -s, --size SIZE        an empty disk of SIZE bytes (K, M, G, T suffixes)\n"
-	"  -t, --type TYPE        dynamic (default) or fixed\n"
-	"  -b, --block-size SIZE  dynamic: block size (default 2M)\n"
-	"  -f FMT                 format of FILE: vhd (default) or raw\n"
-	"  -O FMT                 output format: vhd (qemu-img's vpc), the only one\n"
-	"  -j, --json             JSON: {\"required\": N, \"fully-allocated\": N}\n"
-	"      --output=FMT       human or json, as qemu-img spells it\n"
-	"  -h, --help             this help\n";
+	"size' once every block is written.\n";
 
 /* Mark in USED the blocks of BLOCK bytes that [off, off+len) touches. */
 static void mark(uint8_t *used, uint64_t block, uint64_t off, uint64_t len)
@@ -126,70 +116,52 @@ static int blocks_of_raw(const char *file, uint64_t block, uint64_t *size, uint8
 
 int cmd_measure(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "size",       required_argument, NULL, 's' },
-		{ "type",       required_argument, NULL, 't' },
-		{ "block-size", required_argument, NULL, 'b' },
-		{ "json",       no_argument, NULL, 'j' },
-		{ "output",     required_argument, NULL, TOOL_OPT_OUTPUT },
-		{ "quiet",      no_argument, NULL, 'q' },
-		{ "help",       no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct vhd_create_opts opts = { .type = VHD_TYPE_DYNAMIC };
-	uint64_t size = 0, block, allocated = 0, v;
-	int json = 0, raw = 0, have_size = 0, c, r;
+	uint64_t size = 0, block, allocated = 0, block_size = 0;
+	const char *size_arg = NULL, *type_arg = NULL, *in_fmt = NULL, *out_fmt = NULL, *file = "";
+	int json = 0, raw = 0, nargs, r;
+	const struct tool_opt options[] = {
+		{ "size", 's', TOOL_STRING, &size_arg, "SIZE", "an empty disk of SIZE bytes (K, M, G, T suffixes)",
+		  NULL, 0 },
+		{ "type", 't', TOOL_STRING, &type_arg, "TYPE", "dynamic (default) or fixed", NULL, 0 },
+		{ "block-size", 'b', TOOL_SIZE, &block_size, "SIZE", "dynamic: block size (default 2M)",
+		  "block size", UINT32_MAX },
+		{ NULL, 'f', TOOL_STRING, &in_fmt, "FMT", "format of FILE: vhd (default) or raw", NULL, 0 },
+		{ NULL, 'O', TOOL_STRING, &out_fmt, "FMT", "output format: vhd (qemu-img's vpc), the only one",
+		  NULL, 0 },
+		{ "json", 'j', TOOL_FLAG, &json, NULL, "JSON: {\"required\": N, \"fully-allocated\": N}",
+		  NULL, 0 },
+		{ "output", 0, TOOL_OUTPUT, &json, "FMT", "human or json, as qemu-img spells it", NULL, 0 },
+		{ 0 },
+	};
+	const struct tool_verb verb = {
+		"measure", usage, "accepted for symmetry", options, 0, 1,
+		"give either --size SIZE or one FILE", 0,
+	};
 	struct vhd_measure m;
 	uint8_t *used = NULL;
+	char **args;
 
-	while ((c = getopt_long(argc, argv, ":s:t:b:f:O:jqh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			if (tool_parse_size(optarg, &size) < 0)
-				return tool_usage_error("measure", "bad size '%s'", optarg);
-			have_size = 1;
-			break;
-		case 't':
-			if (strcmp(optarg, "dynamic") == 0)
-				opts.type = VHD_TYPE_DYNAMIC;
-			else if (strcmp(optarg, "fixed") == 0)
-				opts.type = VHD_TYPE_FIXED;
-			else
-				return tool_usage_error("measure", "--type must be dynamic or fixed, not '%s'", optarg);
-			break;
-		case 'b':
-			if (tool_parse_size(optarg, &v) < 0 || v > UINT32_MAX)
-				return tool_usage_error("measure", "bad block size '%s'", optarg);
-			opts.block_size = (uint32_t)v;
-			break;
-		case 'f':
-			if (strcmp(optarg, "raw") == 0)
-				raw = 1;
-			else if (strcmp(optarg, "vhd") == 0 || strcmp(optarg, "vpc") == 0)
-				raw = 0;
-			else
-				return tool_usage_error("measure", "unknown format '%s' (vhd or raw)", optarg);
-			break;
-		case 'O':
-			if (strcmp(optarg, "vhd") != 0 && strcmp(optarg, "vpc") != 0)
-				return tool_usage_error("measure", "can only measure for vhd, not '%s'", optarg);
-			break;
-		case 'j': json = 1; break;
-		case TOOL_OPT_OUTPUT:
-			if (tool_parse_output("measure", optarg, &json) != EXIT_OK)
-				return EXIT_USAGE;
-			break;
-		case 'q': tool_quiet = 1; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: return tool_option_error("measure", c, argv);
-		}
-	}
-	if (have_size == (argc - optind == 1) || argc - optind > 1)
+	if ((r = tool_parse_args(&verb, argc, argv, &args, &nargs)) != TOOL_PARSED)
+		return r;
+	if (!size_arg == (nargs == 0))
 		return tool_usage_error("measure", "give either --size SIZE or one FILE");
+	if (size_arg && tool_parse_size(size_arg, &size) < 0)
+		return tool_usage_error("measure", "bad size '%s'", size_arg);
+	if (type_arg && strcmp(type_arg, "fixed") == 0)
+		opts.type = VHD_TYPE_FIXED;
+	else if (type_arg && strcmp(type_arg, "dynamic") != 0)
+		return tool_usage_error("measure", "--type must be dynamic or fixed, not '%s'", type_arg);
+	if (in_fmt && strcmp(in_fmt, "raw") == 0)
+		raw = 1;
+	else if (in_fmt && strcmp(in_fmt, "vhd") != 0 && strcmp(in_fmt, "vpc") != 0)
+		return tool_usage_error("measure", "unknown format '%s' (vhd or raw)", in_fmt);
+	if (out_fmt && strcmp(out_fmt, "vhd") != 0 && strcmp(out_fmt, "vpc") != 0)
+		return tool_usage_error("measure", "can only measure for vhd, not '%s'", out_fmt);
+	opts.block_size = (uint32_t)block_size;
 	block = opts.block_size ? opts.block_size : 2u << 20;
-	if (!have_size) {
-		const char *file = argv[optind];
-
+	if (!size_arg) {
+		file = args[0];
 		if (opts.block_size && (!block || (block & (block - 1))))
 			return tool_usage_error("measure", "bad block size '%llu'", (unsigned long long)block);
 		r = raw ? blocks_of_raw(file, block, &size, &used) : blocks_of_chain(file, block, &size, &used);
@@ -204,7 +176,7 @@ int cmd_measure(int argc, char **argv)
 	opts.size = size;
 	r = vhd_measure(&opts, allocated, &m);
 	if (r < 0) {
-		tool_fail("measure", have_size ? "" : argv[optind], r);
+		tool_fail("measure", file, r);
 		return EXIT_ERROR;
 	}
 	if (json)

@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 
 #include "vhdtool.h"
@@ -23,44 +22,38 @@ static const char usage[] =
 	"Make the differencing disk FILE a child of NEW_PARENT (a disk of the same\n"
 	"size, or the top of a chain) with the data FILE shows unchanged: where\n"
 	"the old parent chain and the new one differ, the old data is first\n"
-	"copied into FILE.  Both chains are read in full.\n"
-	"\n"
-	"  -b, --backing FILE  the new parent (qemu-img's spelling)\n"
-	"  -u, --unsafe        only rewrite the link: nothing is compared or copied,\n"
-	"                      the old parent need not exist; the data changes if\n"
-	"                      NEW_PARENT's differs\n"
-	"  -q, --quiet         no progress\n"
-	"  -h, --help          this help\n";
+	"copied into FILE.  Both chains are read in full.\n";
 
 int cmd_rebase(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "backing", required_argument, NULL, 'b' },
-		{ "unsafe",  no_argument, NULL, 'u' },
-		{ "quiet",   no_argument, NULL, 'q' },
-		{ "help",    no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *file, *parent = NULL;
 	struct tool_progress prog;
 	unsigned flags = 0;
-	int c, r;
+	int unsafe = 0, nargs, r;
+	const struct tool_opt opts[] = {
+		{ "backing", 'b', TOOL_STRING, &parent, "FILE", "the new parent (qemu-img's spelling)",
+		  NULL, 0 },
+		{ "unsafe", 'u', TOOL_FLAG, &unsafe, NULL,
+		  "only rewrite the link: nothing is compared or copied,\n"
+		  "the old parent need not exist; the data changes if\n"
+		  "NEW_PARENT's differs", NULL, 0 },
+		{ 0 },
+	};
+	const struct tool_verb verb = {
+		"rebase", usage, "no progress", opts, 1, 2, "FILE and NEW_PARENT are required", 0,
+	};
+	char **args;
 
-	while ((c = getopt_long(argc, argv, ":b:uqh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'b': parent = optarg; break;
-		case 'u': flags |= VHD_REBASE_UNSAFE; break;
-		case 'q': tool_quiet = 1; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: return tool_option_error("rebase", c, argv);
-		}
-	}
-	if (argc - optind != (parent ? 1 : 2))
-		return tool_usage_error("rebase", argc - optind < (parent ? 1 : 2) ? "FILE and NEW_PARENT are required"
-		                                                                  : "too many arguments");
-	file = argv[optind];
+	if ((r = tool_parse_args(&verb, argc, argv, &args, &nargs)) != TOOL_PARSED)
+		return r;
+	/* FILE NEW_PARENT, or -b NEW_PARENT FILE */
+	if (nargs != (parent ? 1 : 2))
+		return tool_usage_error("rebase", parent ? "too many arguments" : "FILE and NEW_PARENT are required");
+	if (unsafe)
+		flags |= VHD_REBASE_UNSAFE;
+	file = args[0];
 	if (!parent)
-		parent = argv[optind + 1];
+		parent = args[1];
 	if (tool_same_file(file, parent)) {
 		tool_failx("rebase", file, "a disk cannot be its own parent");
 		return EXIT_ERROR;

@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 
 #include "vhdtool.h"
@@ -22,33 +21,22 @@ static const char usage[] =
 	"Rewrite the parent locators and parent name of the differencing disk\n"
 	"FILE so that it finds its parent at NEW_PARENT (stored relative to FILE's\n"
 	"folder and as an absolute path).  NEW_PARENT must have the unique id FILE\n"
-	"records for its parent; otherwise nothing is changed.\n"
-	"\n"
-	"  -q, --quiet   print nothing on success\n"
-	"  -h, --help    this help\n";
+	"records for its parent; otherwise nothing is changed.\n";
 
 int cmd_relink(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help",  no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	static const struct tool_verb verb = {
+		"relink", usage, "print nothing on success", NULL, 2, 2,
+		"FILE and NEW_PARENT are required", 0,
 	};
 	const char *file, *parent;
-	int c, r;
+	char **args;
+	int nargs, r;
 
-	while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'q': tool_quiet = 1; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: return tool_option_error("relink", c, argv);
-		}
-	}
-	if (argc - optind != 2)
-		return tool_usage_error("relink", argc - optind < 2 ? "FILE and NEW_PARENT are required"
-		                                                    : "too many arguments");
-	file = argv[optind];
-	parent = argv[optind + 1];
+	if ((r = tool_parse_args(&verb, argc, argv, &args, &nargs)) != TOOL_PARSED)
+		return r;
+	file = args[0];
+	parent = args[1];
 	if (tool_same_file(file, parent)) {
 		tool_failx("relink", file, "a disk cannot be its own parent");
 		return EXIT_ERROR;

@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 
 #include "vhdtool.h"
@@ -24,44 +23,35 @@ static const char usage[] =
 	"a VHDX's moves to the end of the file when full); fixed disks grow the\n"
 	"file.  Getting smaller needs --shrink, and is refused while the part cut\n"
 	"off holds any non-zero byte (a VHDX is never shrunk).  A differencing\n"
-	"disk has its parent's size.  FILE must not be open elsewhere.\n"
-	"\n"
-	"      --shrink    allow a smaller size\n"
-	"  -q, --quiet     print nothing on success\n"
-	"  -h, --help      this help\n";
+	"disk has its parent's size.  FILE must not be open elsewhere.\n";
 
 int cmd_resize(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "shrink", no_argument, NULL, 's' },
-		{ "quiet",  no_argument, NULL, 'q' },
-		{ "help",   no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	unsigned flags = 0;
 	uint64_t size, cur;
 	const char *file, *arg;
 	vhd_chain *chain;
-	int c, r, sign = 0;
+	int shrink = 0, nargs, r, sign = 0;
+	const struct tool_opt opts[] = {
+		{ "shrink", 0, TOOL_FLAG, &shrink, NULL, "allow a smaller size", NULL, 0 },
+		{ 0 },
+	};
+	/* operands first: a "-1G" after FILE is the size, not an option */
+	const struct tool_verb verb = {
+		"resize", usage, "print nothing on success", opts, 2, 2, "FILE and SIZE are required", 1,
+	};
+	char **args;
 
-	while ((c = getopt_long(argc, argv, "+:qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's': flags |= VHD_RESIZE_SHRINK; break;
-		case 'q': tool_quiet = 1; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: return tool_option_error("resize", c, argv);
-		}
-	}
-	/* "+" in optstring: a "-1G" after FILE is the size, not an option. */
-	if (argc - optind != 2)
-		return tool_usage_error("resize", argc - optind < 2 ? "FILE and SIZE are required"
-		                                                    : "too many arguments");
-	file = argv[optind];
-	arg = argv[optind + 1];
+	if ((r = tool_parse_args(&verb, argc, argv, &args, &nargs)) != TOOL_PARSED)
+		return r;
+	if (shrink)
+		flags |= VHD_RESIZE_SHRINK;
+	file = args[0];
+	arg = args[1];
 	if (arg[0] == '+' || arg[0] == '-')
 		sign = *arg++ == '+' ? 1 : -1;
 	if (tool_parse_size(arg, &size) < 0)
-		return tool_usage_error("resize", "bad size '%s'", argv[optind + 1]);
+		return tool_usage_error("resize", "bad size '%s'", args[1]);
 
 	if (sign) {
 		r = vhd_chain_open(file, VHD_OPEN_RDONLY | VHD_OPEN_NOLOCK | VHD_OPEN_NOPARENT, &chain);

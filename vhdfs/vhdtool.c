@@ -3,9 +3,11 @@
 /* vhdtool.c: the vhdtool command: dispatch to a subcommand, plus what every
  * subcommand shares (error lines, size parsing, progress).
  *
- * Each subcommand lives in its own vhdtool-<verb>.c and parses its own
- * options, so adding one touches this file in two places (the table and the
- * global help).  Errors are printed here only, in one shape, so scripts and
+ * Each subcommand lives in its own vhdtool-<verb>.c and describes its
+ * options in a table that tool_parse_args() here reads: getopt, the values'
+ * parsing, the usage errors and the options' help lines are made from it,
+ * the same for every subcommand.  Adding a subcommand touches this file in
+ * one place (the table of subcommands, which also makes the global help).  Errors are printed here only, in one shape, so scripts and
  * tests can rely on it: exactly one line, the verb, the file, the reason.
  */
 #include "config.h"
@@ -85,7 +87,7 @@ int main(int argc, char **argv)
 	int i = 1;
 
 	vhd_set_logger(log_warning, NULL);
-	/* getopt's own messages would make a second line; see tool_option_error. */
+	/* getopt's own messages would make a second line; see option_error. */
 	opterr = 0;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -193,7 +195,8 @@ int tool_usage_error(const char *verb, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-int tool_option_error(const char *verb, int c, char **argv)
+/* The usage line for what getopt_long() returned as C ('?' or ':'). */
+static int option_error(const char *verb, int c, char **argv)
 {
 	const char *arg = argv[optind - 1];
 
@@ -202,6 +205,155 @@ int tool_option_error(const char *verb, int c, char **argv)
 	if (optopt && arg[0] == '-' && arg[1] != '-')
 		return tool_usage_error(verb, "unknown option '-%c'", optopt);
 	return tool_usage_error(verb, "unknown option '%s'", arg);
+}
+
+/* The most options a subcommand has besides --quiet and --help. */
+#define TOOL_MAX_OPTS 16
+/* getopt's value for an option without a letter: this plus its index. */
+#define TOOL_KEY_LONG 0x100
+
+static size_t count_opts(const struct tool_opt *o)
+{
+	size_t n = 0;
+
+	while (o && (o[n].name || o[n].letter))
+		n++;
+	return n;
+}
+
+/* "-s, --size SIZE", "    --output=FMT" or "-f FMT" into BUF. */
+static void option_left(char *buf, size_t len, int letter, const char *name, const char *value,
+                        int joined)
+{
+	int n;
+
+	if (letter)
+		n = snprintf(buf, len, "-%c%s", letter, name ? ", " : "");
+	else
+		n = snprintf(buf, len, "    ");
+	if (n < 0 || (size_t)n >= len)
+		return;
+	if (name)
+		n += snprintf(buf + n, len - (size_t)n, "--%s", name);
+	if (value && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, "%s%s", joined ? "=" : " ", value);
+}
+
+static void option_line(const char *left, int width, const char *help)
+{
+	printf("  %-*s", width, left);
+	for (; *help; help++) {
+		putchar(*help);
+		if (*help == '\n')
+			printf("  %-*s", width, "");
+	}
+	putchar('\n');
+}
+
+/* The subcommand's help: its usage text, then one line per option made
+ * from the table, aligned in one column. */
+static void print_verb_help(const struct tool_verb *v, size_t n)
+{
+	char left[TOOL_MAX_OPTS + 2][64];
+	int width = 0, w;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct tool_opt *o = &v->opts[i];
+
+		option_left(left[i], sizeof(left[i]), o->letter, o->name, o->value,
+		            o->kind == TOOL_OUTPUT);
+	}
+	option_left(left[n], sizeof(left[n]), 'q', "quiet", NULL, 0);
+	option_left(left[n + 1], sizeof(left[n + 1]), 'h', "help", NULL, 0);
+	for (i = 0; i < n + 2; i++) {
+		w = (int)strlen(left[i]);
+		if (w > width)
+			width = w;
+	}
+	width += 2;
+	fputs(v->usage, stdout);
+	putchar('\n');
+	for (i = 0; i < n; i++)
+		option_line(left[i], width, v->opts[i].help);
+	option_line(left[n], width, v->quiet);
+	option_line(left[n + 1], width, "this help");
+}
+
+int tool_parse_args(const struct tool_verb *v, int argc, char **argv, char ***args, int *nargs)
+{
+	struct option longopts[TOOL_MAX_OPTS + 3];
+	char optstring[3 * TOOL_MAX_OPTS + 8], *p = optstring;
+	size_t n = count_opts(v->opts), i, k = 0;
+	uint64_t size;
+	int c;
+
+	if (n > TOOL_MAX_OPTS) {
+		fprintf(stderr, "vhdtool: %s: more than %d options in its table\n", v->name, TOOL_MAX_OPTS);
+		abort();
+	}
+	if (v->operands_first)
+		*p++ = '+';
+	*p++ = ':';
+	for (i = 0; i < n; i++) {
+		const struct tool_opt *o = &v->opts[i];
+		int has_arg = o->kind == TOOL_FLAG ? no_argument : required_argument;
+
+		if (o->letter) {
+			*p++ = (char)o->letter;
+			if (has_arg)
+				*p++ = ':';
+		}
+		if (o->name)
+			longopts[k++] = (struct option){ o->name, has_arg, NULL,
+			                                 o->letter ? o->letter : TOOL_KEY_LONG + (int)i };
+	}
+	strcpy(p, "qh");
+	longopts[k++] = (struct option){ "quiet", no_argument, NULL, 'q' };
+	longopts[k++] = (struct option){ "help", no_argument, NULL, 'h' };
+	longopts[k] = (struct option){ NULL, 0, NULL, 0 };
+
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+		const struct tool_opt *o = NULL;
+
+		if (c == 'q') {
+			tool_quiet = 1;
+			continue;
+		}
+		if (c == 'h') {
+			print_verb_help(v, n);
+			return EXIT_OK;
+		}
+		for (i = 0; i < n && !o; i++)
+			if (v->opts[i].letter ? v->opts[i].letter == c : TOOL_KEY_LONG + (int)i == c)
+				o = &v->opts[i];
+		if (!o)
+			return option_error(v->name, c, argv);
+		switch (o->kind) {
+		case TOOL_FLAG:
+			*(int *)o->dest = 1;
+			break;
+		case TOOL_STRING:
+			*(const char **)o->dest = optarg;
+			break;
+		case TOOL_SIZE:
+			if (tool_parse_size(optarg, &size) < 0 || (o->max && size > o->max))
+				return tool_usage_error(v->name, "bad %s '%s'", o->what ? o->what : "size", optarg);
+			*(uint64_t *)o->dest = size;
+			break;
+		case TOOL_OUTPUT:
+			if (tool_parse_output(v->name, optarg, o->dest) != EXIT_OK)
+				return EXIT_USAGE;
+			break;
+		}
+	}
+	if (argc - optind < v->min_args)
+		return tool_usage_error(v->name, "%s", v->missing);
+	if (argc - optind > v->max_args)
+		return tool_usage_error(v->name, "too many arguments");
+	*args = argv + optind;
+	*nargs = argc - optind;
+	return TOOL_PARSED;
 }
 
 int tool_parse_size(const char *s, uint64_t *out)

@@ -2,8 +2,9 @@
  * Copyright (C) 2026 The vhdtarget authors */
 /* vhdtool.h: vhdtool's private declarations, one banner per file.
  *
- * vhdtool is a thin front end: every subcommand parses its options, calls
- * libvhd through vhd.h only, and reports failure through tool_fail() so
+ * vhdtool is a thin front end: every subcommand describes its options in
+ * a table (struct tool_opt) that tool_parse_args() reads, calls libvhd
+ * through vhd.h only, and reports failure through tool_fail() so
  * that every error is one line of the same shape.  Nothing here knows the
  * VHD format; that lives in libvhd alone.
  */
@@ -32,8 +33,44 @@ void tool_fail(const char *verb, const char *file, int err);
 void tool_failx(const char *verb, const char *file, const char *fmt, ...) TOOL_PRINTF(3, 4);
 /* One usage line for VERB ("" for the dispatcher) and EXIT_USAGE. */
 int tool_usage_error(const char *verb, const char *fmt, ...) TOOL_PRINTF(2, 3);
-/* The usage line for what getopt_long() returned as C ('?' or ':'). */
-int tool_option_error(const char *verb, int c, char **argv);
+
+/* One option of a subcommand, in the table tool_parse_args() reads: the
+ * getopt strings, the parsing of the value and the option's help line are
+ * all made from it, so they cannot disagree.  --quiet and --help are
+ * every subcommand's and are not listed. */
+enum tool_opt_kind {
+	TOOL_FLAG,    /* no value: *(int *)dest = 1 */
+	TOOL_STRING,  /* *(const char **)dest = the value, checked by the caller */
+	TOOL_SIZE,    /* *(uint64_t *)dest = the value as tool_parse_size reads it */
+	TOOL_OUTPUT,  /* qemu-img's --output=human|json: *(int *)dest = 1 for json */
+};
+struct tool_opt {
+	const char *name;         /* long name without "--"; NULL: the letter alone */
+	int letter;               /* short option; 0: the long name alone */
+	enum tool_opt_kind kind;
+	void *dest;               /* where the value goes (see the kinds) */
+	const char *value;        /* the value's name in the help ("SIZE"); NULL for a flag */
+	const char *help;         /* help text; each '\n' starts an indented line */
+	const char *what;         /* TOOL_SIZE: the "bad WHAT 'X'" word ("block size") */
+	uint64_t max;             /* TOOL_SIZE: the largest value, 0 for any */
+};
+/* A subcommand's command line: its options (the table ends with an entry
+ * of neither name nor letter) and how many operands it takes. */
+struct tool_verb {
+	const char *name;         /* as typed, and in messages */
+	const char *usage;        /* "usage: ..." lines and the description, without the options */
+	const char *quiet;        /* what --quiet does for this subcommand */
+	const struct tool_opt *opts;
+	int min_args, max_args;   /* operands allowed */
+	const char *missing;      /* the usage error for fewer than MIN_ARGS ("no FILE given") */
+	int operands_first;       /* stop at the first operand (so "-1G" after FILE is one) */
+};
+/* Parse ARGV (ARGV[0] is the subcommand) by V's table: the values land in
+ * the options' destinations (--quiet in tool_quiet) and *ARGS, *NARGS get
+ * the operands.  TOOL_PARSED to go on; otherwise the exit status to return
+ * at once: EXIT_OK after --help, EXIT_USAGE after the one usage line. */
+#define TOOL_PARSED (-1)
+int tool_parse_args(const struct tool_verb *v, int argc, char **argv, char ***args, int *nargs);
 
 /* Parse SIZE: decimal bytes with an optional K/M/G/T suffix (powers of
  * 1024, "KiB"/"K"/"k" all accepted).  0, or -EINVAL on junk or overflow. */
@@ -77,9 +114,6 @@ int cmd_compact(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
 
 /* vhdtool-output.c */
-/* The getopt value of qemu-img's --output=FMT, shared by the subcommands
- * that print JSON: { "output", required_argument, NULL, TOOL_OPT_OUTPUT }. */
-#define TOOL_OPT_OUTPUT 0x100
 /* Set *JSON from --output's ARG ("human" or "json"): EXIT_OK, or the usage
  * error for VERB. */
 int tool_parse_output(const char *verb, const char *arg, int *json);

@@ -9,6 +9,7 @@
 #
 # Needs Debian's python3-impacket (0.10) under /usr/bin/python3.
 
+import errno
 import sys
 from threading import current_thread
 
@@ -153,6 +154,36 @@ def _install_context_cache():
 
 
 _install_context_cache()
+
+
+def _install_eof_check():
+    """impacket's TCPTransport.recv(count=N) calls socket.recv until it has
+    N bytes, and a socket at end of stream returns b'' at once, forever:
+    a server that dies in the middle of a call (istmd SIGKILLed) left the
+    client spinning at 100% CPU.  End of stream before the whole count is
+    a lost connection: raise ConnectionResetError, which istmctl reports
+    as no answer (exit 3)."""
+    if getattr(transport.TCPTransport, '_istm_eof_check', False):
+        return
+
+    def recv(self, forceRecv=0, count=0):
+        sock = self.get_socket()
+        if not count:
+            return sock.recv(8192)
+        buf = b''
+        while len(buf) < count:
+            chunk = sock.recv(count - len(buf))
+            if not chunk:
+                raise ConnectionResetError(errno.ECONNRESET,
+                                           'the server closed the connection in the middle '
+                                           'of an answer')
+            buf += chunk
+        return buf
+    transport.TCPTransport.recv = recv
+    transport.TCPTransport._istm_eof_check = True
+
+
+_install_eof_check()
 
 
 class IstmObject(IRemUnknown2):

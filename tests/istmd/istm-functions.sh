@@ -42,14 +42,14 @@ istm_py()
 {
     local script=$1
     shift
-    PYTHONPATH="$ISTM_PYTHONPATH" timeout 600 $PYTHON "$script" --port "$ISTMD_PORT" \
+    PYTHONPATH="$ISTM_PYTHONPATH" with_timeout 600 $PYTHON "$script" --port "$ISTMD_PORT" \
         --user alice --password 'Passw0rd!' --portal "127.0.0.1:$TGT_PORT" "$@"
 }
 
 # istmctl ARGS...: the command-line client against this istmd.
 istmctl()
 {
-    PYTHONPATH="$ISTM_PYTHONPATH" timeout 300 $PYTHON "$ISTMCTL" --host 127.0.0.1 \
+    PYTHONPATH="$ISTM_PYTHONPATH" with_timeout 300 $PYTHON "$ISTMCTL" --host 127.0.0.1 \
         --port "$ISTMD_PORT" --user alice --password 'Passw0rd!' "$@"
 }
 

@@ -10,6 +10,10 @@ RPCCLIENT="$top_srcdir/tests/istmd/rpcclient.py"
 ISTMD_PID=
 
 requires test -x "$ISTMD"
+# contrib/istm/wire.py is generated into the build tree: a VPATH build (make
+# distcheck) has the package's other modules in the source tree only, and
+# istm/__init__.py joins the two (pkgutil.extend_path)
+export PYTHONPATH="$top_builddir/contrib${PYTHONPATH:+:$PYTHONPATH}"
 requires $PYTHON -c 'import impacket.dcerpc.v5.rpcrt'
 
 # istmd_users: a users file with alice / Passw0rd! (made with --nt-hash)
@@ -32,7 +36,7 @@ istmd_start()
         --users "$tmp/users" --storage-root "${ISTMD_STORAGE_ROOT:-$tmp/storage}" --test-interface "$@" \
         >> "$tmp/istmd.log" 2>&1 &
     ISTMD_PID=$!
-    for i in $(seq 100); do
+    for i in $(seq $((100 * TEST_TIMEOUT_SCALE))); do
         line=$(tail -n +"$((lines + 1))" "$tmp/istmd.log" | grep 'serving on port' | tail -1) || true
         [ -n "$line" ] && break
         kill -0 "$ISTMD_PID" 2>/dev/null || { cat "$tmp/istmd.log"; fail "istmd exited at start"; }
@@ -86,5 +90,5 @@ print(row[0] if row else "")' "$tmp/state/istmd.db" "$1"
 # rpcclient SCENARIO [ARGS...]: run an impacket scenario against istmd
 rpcclient()
 {
-    timeout 120 $PYTHON "$RPCCLIENT" "$ISTMD_PORT" "$@"
+    with_timeout 120 $PYTHON "$RPCCLIENT" "$ISTMD_PORT" "$@"
 }

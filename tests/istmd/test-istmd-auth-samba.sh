@@ -15,7 +15,7 @@ client="$top_srcdir/tests/istmd/samba_client.py"
 istmd_start
 
 for opts in spnego,seal ntlm,seal spnego,sign ntlm,sign; do
-    timeout 60 $PYTHON "$client" call "$ISTMD_PORT" "$opts" ||
+    with_timeout 60 $PYTHON "$client" call "$ISTMD_PORT" "$opts" ||
         { tail -20 "$tmp/istmd.log"; fail "Samba client with $opts"; }
 done
 grep -q "authenticated (context [0-9]*, provider 9, level 6)" "$tmp/istmd.log" ||
@@ -27,7 +27,7 @@ refused() # WHAT LOG-PATTERN CALL-ARGS...
 {
     local what=$1 pattern=$2 out
     shift 2
-    if out=$(timeout 60 $PYTHON "$client" call "$ISTMD_PORT" "$@"); then
+    if out=$(with_timeout 60 $PYTHON "$client" call "$ISTMD_PORT" "$@"); then
         fail "$what was accepted: $out"
     fi
     echo "$what: $out"
@@ -41,11 +41,11 @@ tampered() # WHERE OPTS LOG-PATTERN
 {
     local where=$1 opts=$2 pattern=$3 pport out
     rm -f "$tmp/proxy-port"
-    timeout 60 $PYTHON "$client" proxy "$tmp/proxy-port" "$ISTMD_PORT" "$where" > "$tmp/proxy.log" 2>&1 &
+    with_timeout 60 $PYTHON "$client" proxy "$tmp/proxy-port" "$ISTMD_PORT" "$where" > "$tmp/proxy.log" 2>&1 &
     local ppid=$!
     for _ in $(seq 50); do [ -s "$tmp/proxy-port" ] && break; sleep 0.1; done
     pport=$(cat "$tmp/proxy-port") || fail "proxy did not start"
-    if out=$(timeout 60 $PYTHON "$client" call "$pport" "$opts"); then
+    if out=$(with_timeout 60 $PYTHON "$client" call "$pport" "$opts"); then
         fail "tampered $where was accepted: $out"
     fi
     wait "$ppid" || true

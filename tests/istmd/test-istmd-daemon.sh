@@ -17,7 +17,7 @@ state-dir $tmp/state
 users $tmp/users
 storage-root $tmp/storage
 EOC
-timeout 10 "$ISTMD" --config "$tmp/istmd.conf" --test-interface || fail "istmd did not detach"
+with_timeout 10 "$ISTMD" --config "$tmp/istmd.conf" --test-interface || fail "istmd did not detach"
 
 # the daemon: the process whose command line names our config file
 daemon=

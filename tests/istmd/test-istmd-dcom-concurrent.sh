@@ -11,7 +11,7 @@ scenarios="$top_srcdir/tests/istmd/dcom_scenarios.py"
 istmd_start
 pids=()
 for i in $(seq 8); do
-    timeout 150 $PYTHON "$scenarios" "$ISTMD_PORT" calls 130 > "$tmp/client-$i.log" 2>&1 &
+    with_timeout 150 $PYTHON "$scenarios" "$ISTMD_PORT" calls 130 > "$tmp/client-$i.log" 2>&1 &
     pids+=($!)
 done
 failed=0

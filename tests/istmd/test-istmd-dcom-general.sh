@@ -15,19 +15,19 @@
 
 scenarios="$top_srcdir/tests/istmd/dcom_scenarios.py"
 istmd_start
-timeout 120 $PYTHON "$scenarios" "$ISTMD_PORT" general 6 "$tmp/state" ||
+with_timeout 120 $PYTHON "$scenarios" "$ISTMD_PORT" general 6 "$tmp/state" ||
     { tail -30 "$tmp/istmd.log"; fail "IWTGeneral at packet privacy"; }
-timeout 120 $PYTHON "$scenarios" "$ISTMD_PORT" integrity "$tmp/state" ||
+with_timeout 120 $PYTHON "$scenarios" "$ISTMD_PORT" integrity "$tmp/state" ||
     { tail -30 "$tmp/istmd.log"; fail "IWTGeneral at packet integrity"; }
 grep -q "below packet privacy" "$tmp/istmd.log" || fail "no refusal logged for packet integrity"
-timeout 120 $PYTHON "$scenarios" "$ISTMD_PORT" remote_activation ||
+with_timeout 120 $PYTHON "$scenarios" "$ISTMD_PORT" remote_activation ||
     { tail -30 "$tmp/istmd.log"; fail "IRemoteActivation and the advertised providers"; }
-timeout 120 $PYTHON "$scenarios" "$ISTMD_PORT" activations ||
+with_timeout 120 $PYTHON "$scenarios" "$ISTMD_PORT" activations ||
     { tail -30 "$tmp/istmd.log"; fail "several activations on one connection"; }
-first=$(timeout 60 $PYTHON "$scenarios" "$ISTMD_PORT" guid) || fail "reading the server GUID"
+first=$(with_timeout 60 $PYTHON "$scenarios" "$ISTMD_PORT" guid) || fail "reading the server GUID"
 istmd_stop
 istmd_start
-second=$(timeout 60 $PYTHON "$scenarios" "$ISTMD_PORT" guid) || fail "reading the server GUID again"
+second=$(with_timeout 60 $PYTHON "$scenarios" "$ISTMD_PORT" guid) || fail "reading the server GUID again"
 [ "$first" = "$second" ] || fail "server GUID changed across a restart: $first, $second"
 [ "$first" = "$(istmd_setting server_guid)" ] || fail "server GUID $first is not the stored one"
 echo "server GUID $first kept across a restart"

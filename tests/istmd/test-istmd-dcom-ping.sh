@@ -11,9 +11,9 @@
 
 scenarios="$top_srcdir/tests/istmd/dcom_scenarios.py"
 istmd_start --ping-period 1
-timeout 60 $PYTHON "$scenarios" "$ISTMD_PORT" ping 1 6 &
+with_timeout 60 $PYTHON "$scenarios" "$ISTMD_PORT" ping 1 6 &
 pinger=$!
-timeout 60 $PYTHON "$scenarios" "$ISTMD_PORT" collect 5 ||
+with_timeout 60 $PYTHON "$scenarios" "$ISTMD_PORT" collect 5 ||
     { tail -20 "$tmp/istmd.log"; fail "an object nobody pings was not collected"; }
 wait "$pinger" || { tail -20 "$tmp/istmd.log"; fail "a pinged object was collected"; }
 kill -0 "$ISTMD_PID" || fail "istmd died"

@@ -16,5 +16,5 @@ if ss -ltnH 2>/dev/null | awk '{print $4}' | grep -Eq '(^|:|\])135$'; then
 fi
 istmd_start --listen 127.0.0.1:135
 [ "$ISTMD_PORT" = 135 ] || fail "istmd did not take port 135 (got $ISTMD_PORT)"
-timeout 120 $PYTHON "$top_srcdir/tests/istmd/dcom_scenarios.py" 135 general 6 "$tmp/state" ||
+with_timeout 120 $PYTHON "$top_srcdir/tests/istmd/dcom_scenarios.py" 135 general 6 "$tmp/state" ||
     { tail -20 "$tmp/istmd.log"; fail "IWTGeneral through port 135"; }

@@ -10,7 +10,7 @@
 echo_bin="$top_builddir/tests/istmd/ndr-echo"
 requires test -x "$echo_bin"
 requires test -f "$top_builddir/contrib/istm/wire.py"
-PYTHONPATH="$top_srcdir/contrib:$top_builddir/contrib" timeout 300 $PYTHON \
+PYTHONPATH="$top_srcdir/contrib:$top_builddir/contrib" with_timeout 300 $PYTHON \
     "$top_srcdir/tests/istmd/idl_roundtrip.py" "$echo_bin" > "$tmp/out" 2>&1 ||
     { cat "$tmp/out"; fail "the generated Python client and C tables disagree"; }
 tail -1 "$tmp/out"

@@ -61,7 +61,7 @@ grep -q "^Target [0-9]*: $WEB_IQN\$" "$tmp/tgt0" || { cat "$tmp/tgt0"; fail "tgt
 grep -q "Backing store path: $STORAGE/vm/b.vhd\$" "$tmp/tgt0" || fail "b.vhd not served"
 
 url="iscsi://webchap%WebSecret123@127.0.0.1:$TGT_PORT/$WEB_IQN/4"     # ISTM LUN 3
-pat() { timeout 60 "$ISCSI_PATTERN" "$@"; }
+pat() { with_timeout 60 "$ISCSI_PATTERN" "$@"; }
 pat --initiator "$INI" "$url" write 77 100 500 || fail "write before the restart"
 pat --initiator "$INI" "$url" sync
 

@@ -46,7 +46,7 @@ grep -q "^        $CHAP_USER\$" "$tmp/tgt1" || fail "no CHAP account $CHAP_USER"
 
 # the initiator: allowed by IQN, with CHAP, writes and reads LUN 1
 url="iscsi://$CHAP_USER%$CHAP_SECRET@127.0.0.1:$TGT_PORT/$IQN/1"
-pat() { timeout 60 "$ISCSI_PATTERN" "$@"; }
+pat() { with_timeout 60 "$ISCSI_PATTERN" "$@"; }
 [ "$(pat --initiator "$INITIATOR" "$url" capacity)" = $((16 << 20)) ] || fail "LUN 1 size"
 pat --initiator "$INITIATOR" "$url" write 41 0 2048 || fail "write through tgtd"
 pat --initiator "$INITIATOR" "$url" sync || fail "sync"

@@ -39,7 +39,7 @@ done
 # three initiators, each on its own target (tgt LUN 1 = ISTM LUN 0)
 url() { echo "iscsi://127.0.0.1:$TGT_PORT/iqn.2026-11.org.vhdtarget.test:boot$1/1"; }
 ini() { echo "iqn.2026-11.org.vhdtarget.test:client$1"; }
-pat() { timeout 60 "$ISCSI_PATTERN" "$@"; }
+pat() { with_timeout 60 "$ISCSI_PATTERN" "$@"; }
 for i in 1 2 3; do
     # client i boots: its first 64 KiB are the base's, then it writes its own
     # data at a different place each

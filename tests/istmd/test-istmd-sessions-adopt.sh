@@ -22,7 +22,7 @@ stop_hold()
 {
     if [ -n "$HOLD" ]; then
         kill "$HOLD" 2>/dev/null || true
-        timeout 10 tail --pid="$HOLD" -f /dev/null || kill -9 "$HOLD" 2>/dev/null || true
+        with_timeout 10 tail --pid="$HOLD" -f /dev/null || kill -9 "$HOLD" 2>/dev/null || true
         wait "$HOLD" 2>/dev/null || true
     fi
     HOLD=

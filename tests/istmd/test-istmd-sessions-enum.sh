@@ -23,7 +23,7 @@ stop_holds()
     local p
     for p in $HOLDS; do
         kill "$p" 2>/dev/null || true
-        timeout 10 tail --pid="$p" -f /dev/null || kill -9 "$p" 2>/dev/null || true
+        with_timeout 10 tail --pid="$p" -f /dev/null || kill -9 "$p" 2>/dev/null || true
         wait "$p" 2>/dev/null || true
     done
     HOLDS=

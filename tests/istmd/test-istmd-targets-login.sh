@@ -21,7 +21,7 @@ iqn=$(istm_py "$py" setup) || { tail -20 "$tmp/istmd.log"; fail "setting the tar
 # login INITIATOR USER%SECRET [URL ARGS]: iscsi-inq of the controller LUN
 login()
 {
-    timeout 30 iscsi-inq -i "$1" "iscsi://$2@127.0.0.1:$TGT_PORT/$iqn/0${3:+?$3}" > "$tmp/inq" 2>&1
+    with_timeout 30 iscsi-inq -i "$1" "iscsi://$2@127.0.0.1:$TGT_PORT/$iqn/0${3:+?$3}" > "$tmp/inq" 2>&1
 }
 allowed() { login "$@" || { cat "$tmp/inq"; fail "refused: $*"; }; }
 refused() { if login "$@"; then cat "$tmp/inq"; fail "logged in: $*"; fi; }

@@ -24,7 +24,7 @@ CONF
 admin() { tgt-admin -C "$TGT_C" -c "$tmp/targets.conf" "$@" > "$tmp/admin.out" 2>&1 ||
               { cat "$tmp/admin.out"; fail "tgt-admin $*"; }; }
 INI=iqn.2026-11.org.vhdtarget.test:tgtconf
-pat() { timeout 60 "$ISCSI_PATTERN" "$@"; }
+pat() { with_timeout 60 "$ISCSI_PATTERN" "$@"; }
 
 mkdir -p "$STORAGE/vm"
 "$VHDTOOL" create -q --type dynamic --size 16M "$STORAGE/vm/base.vhd"

@@ -3,7 +3,7 @@
 # Copyright (C) 2026 The vhdtarget authors
 # test-packaging-deb.sh: debian/ builds the packages the README names, as a
 # Debian packager would: dpkg-buildpackage -b in a fresh clone of this
-# checkout's HEAD (committed work only; nocheck, -j2), lintian with no
+# checkout's HEAD (committed work only), lintian with no
 # error, then every package unpacked (dpkg-deb -x) and each part checked
 # where Debian's tools look for it: the library and its symlinks in the
 # multiarch directory (a program compiles and links against the unpacked
@@ -12,34 +12,18 @@
 # installed, istmd's unit, sysusers and tmpfiles entries and conffile, and
 # no RUNPATH in any ELF file.
 #
-# tgt's headers come from this build tree's tgt source (the clone is told
-# --with-tgt-source), so the test fetches nothing.  Skips (77) outside a git
-# checkout (a release tarball) or without dpkg-dev, debhelper or lintian.
+# The packages are built once per commit by build_debs (packaging-functions.sh).
+# Skips (77) outside a git checkout (a release tarball) or without dpkg-dev,
+# debhelper or lintian.
 . "$(dirname "$0")/../functions.sh"
-requires command -v dpkg-buildpackage
-requires command -v dh
+. "$(dirname "$0")/packaging-functions.sh"
 requires command -v lintian
-requires command -v git
-# the source tree itself must be a git checkout (a release tarball unpacked
-# inside another checkout, as make distcheck does, is not)
-[ "$(git -C "$top_srcdir" rev-parse --show-toplevel 2>/dev/null)" = "$(cd "$top_srcdir" && pwd -P)" ] ||
-    { echo "$0: skipped: $top_srcdir is not a git checkout"; exit 77; }
-[ -f "$top_srcdir/debian/control" ] || fail "no debian/control in $top_srcdir"
 
-tgt_source=$(sed -n 's/^TGT_SOURCE = //p' "$top_builddir/tgt-backend/Makefile")
-tgt_source=${tgt_source//'$(abs_top_builddir)'/$top_builddir}
-[ -f "$tgt_source/usr/tgtd.h" ] ||
-    { echo "$0: skipped: no tgt source tree in this build ($tgt_source)"; exit 77; }
 tgt_version=$(dpkg-query -W -f='${Version}' tgt)
 ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+build_debs
 
-git clone -q "$top_srcdir" "$tmp/src"
-(cd "$tmp/src" &&
-    DEB_BUILD_OPTIONS="nocheck parallel=2" TGT_SOURCE="$tgt_source" \
-    dpkg-buildpackage -b -us -uc) > "$tmp/build.log" 2>&1 ||
-    { tail -n 60 "$tmp/build.log"; fail "dpkg-buildpackage failed"; }
-
-changes=$(ls "$tmp"/*.changes)
+changes=$(ls "$DEBS"/*.changes)
 lintian --no-tag-display-limit "$changes" > "$tmp/lintian.log" 2>&1 || true
 if grep -q '^E: ' "$tmp/lintian.log"; then
     cat "$tmp/lintian.log"
@@ -49,7 +33,7 @@ echo "lintian: $(grep -c '^W: ' "$tmp/lintian.log") warnings, no errors"
 
 mkdir -p "$tmp/x"
 for p in libvhd0 libvhd-dev vhdfs tgt-vhd istmd; do
-    deb=$(ls "$tmp"/${p}_*.deb 2>/dev/null) || fail "no package $p"
+    deb=$(ls "$DEBS"/${p}_*.deb 2>/dev/null) || fail "no package $p"
     dpkg-deb -x "$deb" "$tmp/x/$p"
     dpkg-deb -e "$deb" "$tmp/x/$p/DEBIAN"
 done

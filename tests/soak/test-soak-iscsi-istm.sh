@@ -172,7 +172,7 @@ ctl()
         # istmd's port changes when it is restarted; an istmctl whose
         # server was killed under it may never return (impacket keeps
         # trying): give up on an attempt after 120 s
-        PYTHONPATH="$ISTM_PYTHONPATH" timeout 120 $PYTHON "$ISTMCTL" --host 127.0.0.1 \
+        PYTHONPATH="$ISTM_PYTHONPATH" with_timeout 120 $PYTHON "$ISTMCTL" --host 127.0.0.1 \
             --port "$(cat "$tmp/istmd.port")" --user alice --password 'Passw0rd!' "$@" \
             >/dev/null 2>"$tmp/mgmt/err$k" || rc=$?
         [ $rc = 0 ] && return 0
@@ -280,7 +280,7 @@ run()
                 --vhdfs "$top_builddir/vhdfs/vhdfs"
             echo "$ISTMD_PORT" > "$tmp/istmd.port"
             echo "soak: istmd serves on port $ISTMD_PORT" >&2
-            for _ in $(seq 120); do
+            for _ in $(seq $((120 * TEST_TIMEOUT_SCALE))); do
                 [ "$(tgt_adm --mode target --op show | grep -c '^Target [0-9]*: iqn.2026-11.org.vhdtarget:soak')" = 4 ] &&
                     [ "$(tgt_adm --mode target --op show | grep -c 'Backing store path: .*/soak/lun')" = 16 ] && break
                 sleep 1

@@ -31,7 +31,7 @@ run_cu()
 {
     local name=$1 url=$2 rc=0
     shift 2
-    timeout 170 iscsi-test-cu --dataloss -n "$@" "$url" > "$tmp/$name.out" 2>&1 || rc=$?
+    with_timeout 170 iscsi-test-cu --dataloss -n "$@" "$url" > "$tmp/$name.out" 2>&1 || rc=$?
     [ $rc -eq 124 ] && { echo "$name: iscsi-test-cu did not finish" >&2; return 1; }
     grep -E '^ +tests +[0-9]' "$tmp/$name.out" | awk '{print $2, $3, $4, $5}' > "$tmp/$name.sum"
     [ -s "$tmp/$name.sum" ] || { tail "$tmp/$name.out" >&2; echo "$name: no summary" >&2; return 1; }

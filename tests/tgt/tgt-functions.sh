@@ -91,7 +91,7 @@ tgt_start()
 _tgt_wait_ready()
 {
     local i
-    for i in $(seq 100); do
+    for i in $(seq $((100 * TEST_TIMEOUT_SCALE))); do
         kill -0 "$TGT_PID" 2>/dev/null || { cat "$TGT_LOG" >&2; fail "tgtd exited at start-up"; }
         tgtadm -C "$TGT_C" --mode system --op show >/dev/null 2>&1 && return 0
         sleep 0.1
