@@ -18,6 +18,7 @@ struct priv_parent_conf {
 	const int *listen_fds;       /* sockets passed to the child as fd 4.. */
 	size_t n_listen;             /* how many */
 	const struct svc_conf *svc;  /* ISTM operations; NULL: settings only (unit tests) */
+	char *const *notify_argv;    /* argv of the notifier (role flag included), or NULL */
 };
 int priv_parent_init(const struct priv_parent_conf *conf);
 int priv_parent_run(void);

@@ -72,6 +72,11 @@ ANSWER(session_enum_conns);
 ANSWER(session_get_conn);
 ANSWER(session_enum_initiators);
 
+/* svc_notify.c (proto/notify.h) */
+ANSWER(notify_register);
+ANSWER(notify_unregister);
+ANSWER(notify_drop_owner);
+
 #undef ANSWER
 
 #endif /* ISTMD_SVC_ANSWERS_H */
