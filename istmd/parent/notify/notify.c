@@ -188,7 +188,8 @@ void notify_read(void)
 
 				if (f.err == -EREMOTEIO)
 					snprintf(why, sizeof(why), "it answered %s (0x%08x)",
-						 hresult_name(f.status), f.status);
+						 hresult_name(f.status) ? hresult_name(f.status)
+						 : "an error", f.status);
 				else
 					snprintf(why, sizeof(why), "calling it failed: %s",
 						 strerror(f.err < 0 ? -f.err : EPROTO));
