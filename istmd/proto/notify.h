@@ -25,7 +25,7 @@ enum svc_notify_verb {
 	SVC_NOTIFY_DROP_OWNER = 702,     /* struct svc_notify_owner_req -> nothing */
 };
 
-#define NOTIFY_BINDINGS_MAX 4        /* ncacn_ip_tcp string bindings kept per pointer */
+#define NOTIFY_BINDINGS_MAX 8        /* ncacn_ip_tcp string bindings kept per pointer */
 #define NOTIFY_BINDING_LEN 64        /* "address[port]" with its NUL */
 
 /* A client's IStatusNotify interface pointer: its OBJREF_STANDARD

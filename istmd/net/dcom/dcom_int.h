@@ -152,7 +152,7 @@ int dcom_objref_standard(struct ndr_arena *a, const struct ndr_guid *iid,
  * OXID resolver, ASCII, in the client's order (other towers are skipped;
  * more than DCOM_OBJREF_TCP_MAX are dropped).  -EINVAL: not a complete,
  * well-formed standard OBJREF with at least one such binding. */
-#define DCOM_OBJREF_TCP_MAX 4
+#define DCOM_OBJREF_TCP_MAX 8
 #define DCOM_OBJREF_TCP_LEN 64
 struct dcom_objref_in {
 	struct ndr_guid iid;           /* the interface the pointer is of */

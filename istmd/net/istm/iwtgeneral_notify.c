@@ -24,6 +24,9 @@
 #include "istm/istm.h"
 #include "proto/notify.h"
 
+_Static_assert(DCOM_OBJREF_TCP_MAX <= NOTIFY_BINDINGS_MAX &&
+	       DCOM_OBJREF_TCP_LEN == NOTIFY_BINDING_LEN, "an OBJREF's bindings fit a notify_ref");
+
 /* IID_IStatusNotify 312cc019-d5cd-4ca7-8c10-9e0a661f147e, wire order */
 static const struct ndr_guid iid_istatusnotify = { {
 	0x19, 0xc0, 0x2c, 0x31, 0xcd, 0xd5, 0xa7, 0x4c,
