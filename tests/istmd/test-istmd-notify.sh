@@ -42,12 +42,13 @@ grep -q 'Seccomp:[[:space:]]*2' "/proc/$notifier/status" || fail "the notifier h
 # registration, every event, bad pointers, unregistration
 notify_target serve one
 istm_py "$top_srcdir/tests/istmd/notify_client.py" events "$TARGET_PORT" "$tmp/one.log" "$STORAGE" \
-    --ping 1 || { grep -iE 'notif|registration' "$tmp/istmd.log" | tail -30; fail "notifications of LUN events"; }
+    --ping 1 || { echo "client exit status $?"; grep -iE 'notif|registration' "$tmp/istmd.log" | tail -30
+                  fail "notifications of LUN events"; }
 
 # a client that vanishes: notified while it pings... then dropped
 notify_target serve two
 istm_py "$top_srcdir/tests/istmd/notify_client.py" vanish "$TARGET_PORT" "$tmp/two.log" "$STORAGE" \
-    > "$tmp/vanish.out" || { tail -30 "$tmp/istmd.log"; fail "the vanishing client"; }
+    > "$tmp/vanish.out" || { echo "client exit status $?"; tail -30 "$tmp/istmd.log"; fail "the vanishing client"; }
 for i in $(seq 100); do
     grep -q "registration .*cookie 21.*dropped: its client's IWTGeneral object is gone" \
         "$tmp/istmd.log" && break
@@ -65,7 +66,8 @@ sleep 2
 # a callback target that hangs: management calls still answer
 notify_target hang three
 istm_py "$top_srcdir/tests/istmd/notify_client.py" hang "$TARGET_PORT" "$tmp/three.log" "$STORAGE" \
-    --ping 1 || { tail -30 "$tmp/istmd.log"; fail "management calls while a callback hangs"; }
+    --ping 1 || { echo "client exit status $?"; tail -30 "$tmp/istmd.log"
+                  fail "management calls while a callback hangs"; }
 uptime
 for i in $(seq 150); do
     grep -q "cookie 31.*dropped: calling it failed: Connection timed out" "$tmp/istmd.log" && break
