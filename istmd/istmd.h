@@ -7,6 +7,9 @@
 /* netchild.c: main() of the network child (--role=net) */
 int netchild_main(int argc, char **argv);
 
+/* notify/notifier.c: main() of the notifier (--role=notify) */
+int notifier_main(int argc, char **argv);
+
 /* rpc/rpc_testif.c: a test interface, registered with --test-interface */
 int rpc_testif_register(void);
 int rpc_testif_echo_register(void);

@@ -341,13 +341,15 @@ int main(int argc, char **argv)
 	struct settings s = { 0 };
 	const char *config = NULL;
 	char host[256], self[4096], nbuf[16];
-	char *child_argv[16];
+	char *child_argv[16], *notify_argv[8];
 	unsigned port, xport = 0, tport = 0, ping;
 	int fds[2], c, n, rc;
 	struct stat st;
 	ssize_t sl;
 	size_t i;
 
+	if (argc > 1 && !strcmp(argv[1], "--role=notify"))
+		return notifier_main(argc, argv);
 	if (argc > 1 && !strncmp(argv[1], "--role=", 7))
 		return netchild_main(argc, argv);
 	while ((c = getopt_long(argc, argv, "fvhV", opts, NULL)) != -1) {
@@ -427,6 +429,17 @@ int main(int argc, char **argv)
 	if (s.ping_period && asprintf(&child_argv[n++], "--ping-period=%s", s.ping_period) < 0)
 		fatalx("out of memory");
 	child_argv[n] = NULL;
+	/* the notifier: the same sandbox directory and user, no sockets */
+	notify_argv[0] = child_argv[0];
+	notify_argv[1] = (char *)"--role=notify";
+	notify_argv[2] = child_argv[3];   /* --chroot= */
+	notify_argv[3] = child_argv[4];   /* --run-as= */
+	i = 4;
+	if (s.foreground)
+		notify_argv[i++] = (char *)"-f";
+	if (s.verbose)
+		notify_argv[i++] = (char *)"-v";
+	notify_argv[i] = NULL;
 
 	if (s.tgt_conf && *s.tgt_conf && strcmp(s.tgt_conf, "none") != 0) {
 		char *abs_conf = absolute(s.tgt_conf);
@@ -445,6 +458,7 @@ int main(int argc, char **argv)
 		.state_dir = s.state_dir, .users_file = s.users, .self_exe = self,
 		.child_argv = child_argv, .listen_fds = fds, .n_listen = 2, .svc = &sc,
 		.keytab = s.keytab, .principal = s.principal,
+		.notify_argv = notify_argv,
 	};
 	/* errors in the users file or state directory reach the terminal */
 	log_init(1, s.verbose, "istmd");

@@ -24,6 +24,15 @@ RemQueryInterface2Response = _answer('RemQueryInterface2Response',
                                      (('phr', DWORD_ARRAY), ('ppMIF', PMInterfacePointer_ARRAY)))
 
 
+def _set_mip(req, name, objref):
+    """An [in] interface pointer: NULL, or an MInterfacePointer of OBJREF's bytes."""
+    if objref is None:
+        req[name] = NULL
+    else:
+        req[name]['ulCntData'] = len(objref)
+        req[name]['abData'] = list(objref)
+
+
 class IWTGeneral(IRemUnknown2):
     IID = IID_IWTGeneral
 
@@ -63,15 +72,16 @@ class IWTGeneral(IRemUnknown2):
     def is_snapshots_supported(self):
         return _status(lambda: self._req(wire.IWTGeneral_IsSnapshotsSupported()))
 
-    def register_notification(self, cookie):
+    def register_notification(self, cookie, objref=None):
+        """OBJREF: the bytes of the client's IStatusNotify OBJREF (None: NULL)."""
         req = wire.IWTGeneral_RegisterNotification()
-        req['pStatusNotify'] = NULL
+        _set_mip(req, 'pStatusNotify', objref)
         req['lCookie'] = cookie
         return _status(lambda: self._req(req))
 
-    def unregister_notification(self):
+    def unregister_notification(self, objref=None):
         req = wire.IWTGeneral_UnregisterNotification()
-        req['pStatusNotify'] = NULL
+        _set_mip(req, 'pStatusNotify', objref)
         return _status(lambda: self._req(req))
 
     def get_schedule(self):

@@ -35,6 +35,7 @@
 #include "common/io.h"
 #include "auth/users.h"
 #include "log.h"
+#include "parent/notify/notify.h"
 #include "parent/parent.h"
 #include "parent/svc/svc.h"
 #include "parent/sync/sync_tgtconf.h"
@@ -110,8 +111,10 @@ static int serve_one(struct parent *p)
 	} else {
 		p->svc.req_len = h.len;
 		status = v->answer(&p->svc, req.b, reply.b, &rlen);
-		if (v->flags & VERB_ISTM)
+		if (v->flags & VERB_ISTM) {
 			sync_tgtconf_update(p->svc.st, p->svc.bstype); /* tgt-admin's copy follows */
+			notify_after_operation(p->svc.st);   /* registered clients hear of LUNs */
+		}
 	}
 	memset(req.b, 0, h.len);
 	if (status == -EBADMSG) {
@@ -175,6 +178,7 @@ static int start_child(struct parent *p)
 	p->svc.authenticated = false;
 	p->n_once = 0;
 	krb5_accept_forget();
+	notify_drop_all();   /* the old child's objects, and their registrations, are gone */
 	log_debug("network child %ld started", (long)pid);
 	return 0;
 }
@@ -280,14 +284,17 @@ int priv_parent_run(void)
 	}
 	if ((rc = start_child(&p)) < 0)
 		goto out_sfd;
+	if (p.conf->notify_argv && p.svc.ready)
+		notify_start(p.conf->self_exe, p.conf->notify_argv);
 	log_info("started");
 	for (;;) {
-		struct pollfd pfd[2] = { { sfd, POLLIN, 0 }, { p.sock, POLLIN, 0 } };
+		struct pollfd pfd[3] = { { sfd, POLLIN, 0 }, { p.sock, POLLIN, 0 },
+					 { notify_fd(), POLLIN, 0 } };
 
 		/* the snapshot schedule's timer is this poll's timeout */
 		int timeout = p.svc.ready ? (int)svc_snapshot_tick(&p.svc) : -1;
 
-		if (poll(pfd, 2, timeout) < 0) {
+		if (poll(pfd, 3, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_warn("poll failed");
@@ -319,8 +326,10 @@ int priv_parent_run(void)
 				pid_t pid;
 
 				while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-					if (pid != p.child)
+					if (pid != p.child) {
+						notify_reaped(pid);
 						continue;
+					}
 					log_warnx("network child %ld exited (status %d)", (long)pid, st);
 					close(p.sock);
 					p.sock = -1;
@@ -328,6 +337,8 @@ int priv_parent_run(void)
 				}
 			}
 		}
+		if (pfd[2].fd >= 0 && (pfd[2].revents & POLLIN))
+			notify_read();
 		if (p.child > 0 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))) {
 			if (serve_one(&p) < 0) {
 				log_warnx("network child %ld misbehaved: restarting it", (long)p.child);
@@ -354,6 +365,7 @@ int priv_parent_run(void)
 		}
 	}
 	stop_child(&p, SIGTERM);
+	notify_stop();
 out_sfd:
 	close(sfd);
 out:

@@ -20,6 +20,7 @@ struct priv_parent_conf {
 	const struct svc_conf *svc;  /* ISTM operations; NULL: settings only (unit tests) */
 	const char *keytab;          /* Kerberos keys, or NULL: no Kerberos */
 	const char *principal;       /* service principal, NULL: host/<host name> */
+	char *const *notify_argv;    /* argv of the notifier (role flag included), or NULL */
 };
 int priv_parent_init(const struct priv_parent_conf *conf);
 int priv_parent_run(void);

@@ -16,6 +16,7 @@
 #include "proto/device.h"
 #include "proto/disk.h"
 #include "proto/general.h"
+#include "proto/notify.h"
 #include "proto/session.h"
 #include "proto/snapshot.h"
 #include "proto/target.h"
@@ -145,6 +146,13 @@ static const struct verb verbs[] = {
 	  answer_snapshot_disk },
 	{ SVC_SNAPSHOT_SHADOW, "snapshot shadow", FIXED(struct svc_snapshot_shadow_req), ISTM,
 	  answer_snapshot_shadow },
+	/* status notifications */
+	{ SVC_NOTIFY_REGISTER, "notify register", FIXED(struct svc_notify_register_req), ISTM,
+	  answer_notify_register },
+	{ SVC_NOTIFY_UNREGISTER, "notify unregister", FIXED(struct svc_notify_unregister_req), ISTM,
+	  answer_notify_unregister },
+	{ SVC_NOTIFY_DROP_OWNER, "notify drop owner", FIXED(struct svc_notify_owner_req), AUTH,
+	  answer_notify_drop_owner },
 };
 
 const struct verb *verb_find(uint32_t verb)

@@ -20,6 +20,7 @@
 #include "proto/device.h"
 #include "proto/disk.h"
 #include "proto/general.h"
+#include "proto/notify.h"
 #include "proto/proto.h"
 #include "proto/session.h"
 #include "proto/snapshot.h"
@@ -122,5 +123,10 @@ uint32_t ask_snapshot_shadow(const struct svc_snapshot_shadow_req *rq,
  * has room for CAP bytes, *GOT is what came (at least the header on S_OK). */
 uint32_t ask_enum(uint32_t verb, const struct svc_enum_req *rq, void *reply, size_t cap,
 		  size_t *got);
+
+/* notify.h */
+uint32_t ask_notify_register(const struct svc_notify_register_req *rq);
+uint32_t ask_notify_unregister(const struct svc_notify_unregister_req *rq);
+int ask_notify_drop_owner(uint64_t owner);
 
 #endif /* ISTMD_PROTO_ASK_H */

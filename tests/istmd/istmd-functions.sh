@@ -71,10 +71,27 @@ istmd_stop()
     fi
 }
 
-# istmd_child_pid: the network child's pid (the parent's only child)
+# istmd_child_pid: the network child's pid (the parent's child started
+# with --role=net; the other one is the notifier, --role=notify)
 istmd_child_pid()
 {
-    cat "/proc/$ISTMD_PID/task/$ISTMD_PID/children" | awk '{print $1}'
+    local p
+    for p in $(cat "/proc/$ISTMD_PID/task/$ISTMD_PID/children"); do
+        tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -q -- '--role=net' &&
+            { echo "$p"; return 0; }
+    done
+    return 1
+}
+
+# istmd_notifier_pid: the notifier's pid (the child started with --role=notify)
+istmd_notifier_pid()
+{
+    local p
+    for p in $(cat "/proc/$ISTMD_PID/task/$ISTMD_PID/children"); do
+        tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -q -- '--role=notify' &&
+            { echo "$p"; return 0; }
+    done
+    return 1
 }
 
 # istmd_setting KEY: a server-wide setting as the store holds it (read-only

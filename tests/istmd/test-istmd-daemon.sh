@@ -39,11 +39,15 @@ for i in $(seq 50); do
     sleep 0.2
 done
 ISTMD_PORT=$port rpcclient echo privacy || fail "daemon does not serve"
-child=$(awk '{print $1}' "/proc/$daemon/task/$daemon/children")
+children=$(cat "/proc/$daemon/task/$daemon/children")   # the network child and the notifier
 kill "$daemon"
 for i in $(seq 50); do
-    kill -0 "$daemon" 2>/dev/null || kill -0 "$child" 2>/dev/null || break
+    alive=
+    for p in $daemon $children; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ -n "$alive" ] || break
     sleep 0.1
 done
 ! kill -0 "$daemon" 2>/dev/null || fail "daemon did not stop"
-! kill -0 "$child" 2>/dev/null || fail "network child outlived the daemon"
+for p in $children; do
+    ! kill -0 "$p" 2>/dev/null || fail "child $p (network child or notifier) outlived the daemon"
+done

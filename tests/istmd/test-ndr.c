@@ -531,13 +531,14 @@ START_TEST(test_iwtgeneral_methods)
 	n = orpc_stub(stub, NULL, 0);
 	ck_assert_uint_eq(call(&iid_iwtgeneral, 10, &ipid, stub, n, &out), 0);
 	ck_assert_uint_eq(last_u32(&out), S_FALSE);
-	/* RegisterNotification(NULL, 7), UnregisterNotification(NULL) */
+	/* RegisterNotification(NULL, 7), UnregisterNotification(NULL): no
+	 * interface pointer is E_INVALIDARG, before the parent is asked */
 	n = orpc_stub(stub, "\0\0\0\0\7\0\0\0", 8);
 	ck_assert_uint_eq(call(&iid_iwtgeneral, 11, &ipid, stub, n, &out), 0);
-	ck_assert_uint_eq(last_u32(&out), E_NOTIMPL);
+	ck_assert_uint_eq(last_u32(&out), E_INVALIDARG);
 	n = orpc_stub(stub, "\0\0\0\0", 4);
 	ck_assert_uint_eq(call(&iid_iwtgeneral, 12, &ipid, stub, n, &out), 0);
-	ck_assert_uint_eq(last_u32(&out), E_NOTIMPL);
+	ck_assert_uint_eq(last_u32(&out), E_INVALIDARG);
 	/* set then get the schedule */
 	n = orpc_stub(stub, sched, sizeof(sched));
 	ck_assert_uint_eq(call(&iid_iwtgeneral, 14, &ipid, stub, n, &out), 0);
@@ -754,6 +755,57 @@ START_TEST(test_resolver_misc)
 }
 END_TEST
 
+/* The OBJREFs clients send (IStatusNotify pointers): what istmd writes
+ * reads back; every truncation, another form, a lying DUALSTRINGARRAY or
+ * one without an ncacn_ip_tcp binding is refused. */
+START_TEST(test_objref_parse)
+{
+	struct ndr_arena a = { 0 };
+	struct dcom_stdobjref std = { 0, 5, 0x1122334455667788ull, 0x99, { { 7 } } };
+	struct ndr_guid iid = { { 0x19, 0xc0, 0x2c, 0x31 } };
+	struct dcom_objref_in in;
+	struct ndr_blob *blob, cut;
+	struct dcom_dsa dsa;
+	uint8_t buf[512];
+	uint32_t n;
+
+	ndr_arena_init(&a);
+	ck_assert_int_eq(dcom_dsa_build(&a, "127.0.0.1", 4242, &dsa), 0);
+	ck_assert_int_eq(dcom_objref_standard(&a, &iid, &std, &dsa, &blob), 0);
+	ck_assert_int_eq(dcom_objref_parse(blob, &in), 0);
+	ck_assert(memcmp(in.iid.b, iid.b, 16) == 0);
+	ck_assert(in.std.oxid == std.oxid && in.std.oid == std.oid && in.std.public_refs == 5);
+	ck_assert(memcmp(in.std.ipid.b, std.ipid.b, 16) == 0);
+	ck_assert_uint_eq(in.n_tcp, 1);
+	ck_assert_str_eq(in.tcp[0], "127.0.0.1[4242]");
+	ck_assert_uint_lt(blob->len, sizeof(buf));
+	for (n = 0; n < blob->len; n++) {
+		cut = (struct ndr_blob){ n, blob->data };
+		ck_assert_int_eq(dcom_objref_parse(&cut, &in), -EINVAL);
+	}
+	ck_assert_int_eq(dcom_objref_parse(NULL, &in), -EINVAL);
+	memcpy(buf, blob->data, blob->len);
+	cut = (struct ndr_blob){ blob->len, buf };
+	buf[4] = 4;                                   /* OBJREF_CUSTOM */
+	ck_assert_int_eq(dcom_objref_parse(&cut, &in), -EINVAL);
+	buf[4] = 1;
+	buf[66] = 0xff;                               /* wSecurityOffset past the end */
+	ck_assert_int_eq(dcom_objref_parse(&cut, &in), -EINVAL);
+	buf[66] = blob->data[66];
+	buf[64]++;                                    /* wNumEntries one too many */
+	ck_assert_int_eq(dcom_objref_parse(&cut, &in), -EINVAL);
+	buf[64]--;
+	buf[68] = 8;                                  /* not ncacn_ip_tcp: nothing to call */
+	ck_assert_int_eq(dcom_objref_parse(&cut, &in), -EINVAL);
+	buf[68] = 7;
+	buf[70] = ' ';                                /* not an address */
+	ck_assert_int_eq(dcom_objref_parse(&cut, &in), -EINVAL);
+	buf[70] = blob->data[70];
+	ck_assert_int_eq(dcom_objref_parse(&cut, &in), 0);
+	ndr_arena_release(&a);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ndr");
@@ -777,6 +829,7 @@ int main(void)
 	tcase_add_test(d, test_resolver_misc);
 	tcase_add_test(d, test_orpcthis_extensions);
 	tcase_add_test(d, test_object_state_freed_with_object);
+	tcase_add_test(h, test_objref_parse);
 	tcase_set_timeout(d, 30);
 	suite_add_tcase(s, rt);
 	suite_add_tcase(s, h);

@@ -147,6 +147,20 @@ int dcom_dsa_build(struct ndr_arena *a, const char *addr, uint16_t port, struct 
 int dcom_objref_standard(struct ndr_arena *a, const struct ndr_guid *iid,
 			 const struct dcom_stdobjref *std, const struct dcom_dsa *dsa,
 			 struct ndr_blob **out);
+/* An OBJREF_STANDARD a client sent (an MInterfacePointer's bytes): the
+ * interface, the reference and the ncacn_ip_tcp string bindings of its
+ * OXID resolver, ASCII, in the client's order (other towers are skipped;
+ * more than DCOM_OBJREF_TCP_MAX are dropped).  -EINVAL: not a complete,
+ * well-formed standard OBJREF with at least one such binding. */
+#define DCOM_OBJREF_TCP_MAX 8
+#define DCOM_OBJREF_TCP_LEN 64
+struct dcom_objref_in {
+	struct ndr_guid iid;           /* the interface the pointer is of */
+	struct dcom_stdobjref std;     /* OXID, OID, IPID, references */
+	unsigned n_tcp;                /* entries of tcp */
+	char tcp[DCOM_OBJREF_TCP_MAX][DCOM_OBJREF_TCP_LEN]; /* "address" or "address[port]" */
+};
+int dcom_objref_parse(const struct ndr_blob *mip, struct dcom_objref_in *out);
 /* Raw little-endian helpers for the byte formats (OBJREF, blobs). */
 int dcom_put16(struct rpc_buf *b, uint16_t v);
 int dcom_put32(struct rpc_buf *b, uint32_t v);

@@ -5,7 +5,10 @@
  * string/security bindings a client uses to reach the exporter.
  *
  * These are not NDR (an OBJREF is an MInterfacePointer's byte array), so
- * they are written with plain little-endian appenders.
+ * they are written with plain little-endian appenders, and the OBJREFs
+ * clients send (IStatusNotify pointers) are read with a bounds-checked
+ * cursor; only the standard form is accepted (a handler, custom or
+ * extended OBJREF names no endpoint istmd could call).
  */
 #include <config.h>
 
@@ -123,4 +126,91 @@ int dcom_objref_standard(struct ndr_arena *a, const struct ndr_guid *iid,
 	}
 	rpc_buf_release(&b);
 	return rc;
+}
+
+static uint16_t le16_at(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t le32_at(const uint8_t *p)
+{
+	return le16_at(p) | (uint32_t)le16_at(p + 2) << 16;
+}
+
+/* One string binding's address at W[*I..]: wide characters up to a NUL,
+ * kept when it is printable ASCII of a sane length.  -EINVAL: no NUL
+ * before END. */
+static int binding_take(const uint8_t *w, size_t end, size_t *i, char *out, size_t cap, int *ok)
+{
+	size_t n = 0;
+	uint16_t ch;
+
+	*ok = 1;
+	for (;;) {
+		if (*i >= end)
+			return -EINVAL;
+		ch = le16_at(w + 2 * *i);
+		(*i)++;
+		if (ch == 0)
+			break;
+		if (ch < 0x21 || ch > 0x7e || n + 1 >= cap)
+			*ok = 0;
+		else
+			out[n++] = (char)ch;
+	}
+	out[n] = 0;
+	if (n == 0)
+		*ok = 0;
+	return 0;
+}
+
+int dcom_objref_parse(const struct ndr_blob *mip, struct dcom_objref_in *out)
+{
+	/* signature, flags, iid, STDOBJREF (40), wNumEntries, wSecurityOffset */
+	enum { HEAD = 4 + 4 + 16 + 40 + 4 };
+	const uint8_t *p, *w;
+	uint16_t n_entries, sec_off, tower = 1;
+	size_t i = 0;
+	int ok;
+
+	memset(out, 0, sizeof(*out));
+	if (!mip || !mip->data || mip->len < HEAD)
+		return -EINVAL;
+	p = mip->data;
+	if (le32_at(p) != OBJREF_SIGNATURE || le32_at(p + 4) != OBJREF_STANDARD)
+		return -EINVAL;
+	memcpy(out->iid.b, p + 8, 16);
+	out->std.flags = le32_at(p + 24);
+	out->std.public_refs = le32_at(p + 28);
+	out->std.oxid = le32_at(p + 32) | (uint64_t)le32_at(p + 36) << 32;
+	out->std.oid = le32_at(p + 40) | (uint64_t)le32_at(p + 44) << 32;
+	memcpy(out->std.ipid.b, p + 48, 16);
+	n_entries = le16_at(p + 64);
+	sec_off = le16_at(p + 66);
+	/* the DUALSTRINGARRAY is the rest of the OBJREF, exactly */
+	if ((size_t)mip->len - HEAD != 2u * n_entries || sec_off > n_entries || sec_off < 2)
+		return -EINVAL;
+	w = p + HEAD;
+	/* string bindings: {wTowerId, address NUL} ... then an empty one */
+	while (i < sec_off) {
+		tower = le16_at(w + 2 * i++);
+		if (tower == 0)
+			break;
+		if (out->n_tcp < DCOM_OBJREF_TCP_MAX) {
+			if (binding_take(w, sec_off, &i, out->tcp[out->n_tcp], DCOM_OBJREF_TCP_LEN,
+					 &ok) < 0)
+				return -EINVAL;
+			if (ok && tower == TOWER_NCACN_IP_TCP)
+				out->n_tcp++;
+		} else {
+			char skip[DCOM_OBJREF_TCP_LEN];
+
+			if (binding_take(w, sec_off, &i, skip, sizeof(skip), &ok) < 0)
+				return -EINVAL;
+		}
+	}
+	if (i != sec_off || tower != 0)
+		return -EINVAL;
+	return out->n_tcp ? 0 : -EINVAL;
 }

@@ -11,8 +11,8 @@
  * survives restarts; default: the host name, as <124> says Windows does).
  * Choices where the spec leaves room:
  * License answers a real LICENSE (not demo, no seat limit) rather than
- * Windows' E_NOTIMPL; AddLicense, RegisterNotification and
- * UnregisterNotification are E_NOTIMPL (notifications come later);
+ * Windows' E_NOTIMPL; AddLicense is E_NOTIMPL; RegisterNotification and
+ * UnregisterNotification are in iwtgeneral_notify.c;
  * IsSnapshotsSupported is S_OK (ISnapshotMgr serves snapshots, and the
  * schedule DVSetSnapshotSchedule stores is run by the parent);
  * IsClustered is S_FALSE (no HA cluster support).

@@ -220,3 +220,14 @@ uint32_t ask_enum(uint32_t verb, const struct svc_enum_req *rq, void *reply, siz
 		return ERROR_NOT_READY;
 	return h.hr;
 }
+
+/* notify.h */
+ASK_HR(notify_register, SVC_NOTIFY_REGISTER, svc_notify_register_req)
+ASK_HR(notify_unregister, SVC_NOTIFY_UNREGISTER, svc_notify_unregister_req)
+
+int ask_notify_drop_owner(uint64_t owner)
+{
+	struct svc_notify_owner_req rq = { owner };
+
+	return ask_exact(SVC_NOTIFY_DROP_OWNER, &rq, sizeof(rq), NULL, 0);
+}

@@ -9,8 +9,12 @@
 
 /* ---- priv_child.c */
 int priv_child_sandbox(const char *chroot_dir, const char *user);
+/* The same sandbox for the notifier (istmd/notify/), whose filter also
+ * lets it make AF_INET/AF_INET6 sockets and connect them. */
+int priv_child_sandbox_outbound(const char *chroot_dir, const char *user);
 
 /* ---- priv_seccomp.c */
 int priv_child_seccomp(void);
+int priv_child_seccomp_outbound(void);
 
 #endif /* ISTMD_NET_PRIV_H */

@@ -57,7 +57,7 @@ int priv_call(uint32_t verb, const void *req, size_t req_len, void *reply, size_
  * privileges and new processes, then allow only the system calls the
  * poll loop needs (priv_seccomp.c).  Not root (a developer's run): skipped
  * with a warning, so the code paths stay the same. */
-int priv_child_sandbox(const char *chroot_dir, const char *user)
+static int sandbox(const char *chroot_dir, const char *user, int (*seccomp)(void))
 {
 	struct rlimit zero = { 0, 0 };
 	struct passwd *pw;
@@ -68,7 +68,7 @@ int priv_child_sandbox(const char *chroot_dir, const char *user)
 		log_warnx("not running as root: network child keeps its privileges");
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 			return -errno;
-		return priv_child_seccomp();
+		return seccomp();
 	}
 	pw = getpwnam(user);
 	if (!pw && strcmp(user, "nobody"))
@@ -98,5 +98,15 @@ int priv_child_sandbox(const char *chroot_dir, const char *user)
 		log_warn("restricting the network child failed");
 		return -errno;
 	}
-	return priv_child_seccomp();
+	return seccomp();
+}
+
+int priv_child_sandbox(const char *chroot_dir, const char *user)
+{
+	return sandbox(chroot_dir, user, priv_child_seccomp);
+}
+
+int priv_child_sandbox_outbound(const char *chroot_dir, const char *user)
+{
+	return sandbox(chroot_dir, user, priv_child_seccomp_outbound);
 }

@@ -198,4 +198,15 @@ int state_setting_get(struct state *st, const char *key, char *value, size_t cap
 int state_setting_set(struct state *st, const char *key, const char *value);
 int state_setting_delete(struct state *st, const char *key);
 
+/* --- the LUN view of status notifications (state_lunview.c) --- */
+struct state_lun_view_row {
+	int64_t wtd;                 /* a saved disk's index */
+	bool enabled;                /* its Enable */
+	bool in_use;                 /* mapped to a saved target, or mounted locally */
+};
+/* The saved disks by index (*ROWS malloc'd, *N of them) and a digest of
+ * the saved targets' mappings and enabled flags. */
+int state_lun_view(struct state *st, struct state_lun_view_row **rows, size_t *n,
+		   uint64_t *mappings_digest);
+
 #endif /* ISTMD_STATE_H */

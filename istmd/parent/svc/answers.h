@@ -89,6 +89,11 @@ ANSWER(snapshot_save);
 ANSWER(snapshot_disk);
 ANSWER(snapshot_shadow);
 
+/* svc_notify.c (proto/notify.h) */
+ANSWER(notify_register);
+ANSWER(notify_unregister);
+ANSWER(notify_drop_owner);
+
 #undef ANSWER
 
 #endif /* ISTMD_SVC_ANSWERS_H */
