@@ -12,7 +12,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 
 #include "vhdtool.h"
@@ -30,10 +29,7 @@ static const char usage[] =
 	"top, vhdfs -o ro); the merge is refused while LAYER or CHILD is open for\n"
 	"writing or another merge uses them.  Interrupted, it leaves every chain\n"
 	"reading as before; run it again to finish (it exits 0 at once when the\n"
-	"merge was already done).\n"
-	"\n"
-	"  -q, --quiet   no progress line\n"
-	"  -h, --help    this help\n";
+	"merge was already done).\n";
 
 static int merge_progress(uint64_t done, uint64_t total, void *arg)
 {
@@ -43,29 +39,21 @@ static int merge_progress(uint64_t done, uint64_t total, void *arg)
 
 int cmd_merge(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help",  no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const struct tool_opt opts[] = { { 0 } };
+	const struct tool_verb verb = {
+		"merge", usage, "no progress line", opts, 2, 2, "LAYER and CHILD are needed", 0,
 	};
 	struct tool_progress prog;
-	int c, r;
+	char **args;
+	int nargs, r;
 
-	while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'q': tool_quiet = 1; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: return tool_option_error("merge", c, argv);
-		}
-	}
-	if (optind != argc - 2)
-		return tool_usage_error("merge", optind + 2 > argc ? "LAYER and CHILD are needed"
-		                                                   : "too many arguments");
+	if ((r = tool_parse_args(&verb, argc, argv, &args, &nargs)) != TOOL_PARSED)
+		return r;
 	tool_progress_init(&prog, "merging");
-	r = vhd_merge_layer(argv[optind], argv[optind + 1], 0, merge_progress, &prog);
+	r = vhd_merge_layer(args[0], args[1], 0, merge_progress, &prog);
 	tool_progress_end(&prog);
 	if (r < 0) {
-		tool_fail("merge", argv[optind], r);
+		tool_fail("merge", args[0], r);
 		return EXIT_ERROR;
 	}
 	return EXIT_OK;
