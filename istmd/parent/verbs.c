@@ -18,6 +18,7 @@
 #include "proto/general.h"
 #include "proto/session.h"
 #include "proto/target.h"
+#include "proto/serving.h"
 
 #define FIXED(t) sizeof(t), sizeof(t)
 #define NONE 0, 0
@@ -112,6 +113,9 @@ static const struct verb verbs[] = {
 	  answer_session_get_conn },
 	{ SVC_SESSION_ENUM_INITIATORS, "session enum initiators", FIXED(struct svc_enum_req), ISTM,
 	  answer_session_enum_initiators },
+	/* how tgtd serves: parent caches, portals, iSNS */
+	{ SVC_SERVING_CACHE_PARENT, "serving cache parent", FIXED(struct svc_cache_parent_req),
+	  ISTM, answer_serving_cache_parent },
 };
 
 const struct verb *verb_find(uint32_t verb)

@@ -23,6 +23,7 @@
 #include "proto/proto.h"
 #include "proto/session.h"
 #include "proto/target.h"
+#include "proto/serving.h"
 
 /* --- general.h ------------------------------------------------------------ */
 /* The server's identity: asked of the parent once (the verb is VERB_ONCE),
@@ -91,6 +92,9 @@ uint32_t ask_device_list_dir(const struct svc_device_dir_req *rq,
 /* session.h */
 uint32_t ask_session_get(const struct svc_session_req *rq, struct svc_session_reply *rp);
 uint32_t ask_session_get_conn(const struct svc_session_req *rq, struct svc_conn_reply *rp);
+
+/* serving.h */
+uint32_t ask_serving_cache_parent(const struct svc_cache_parent_req *rq);
 
 /* Every enumeration verb (the kinds' .verb) takes struct svc_enum_req and
  * answers struct svc_enum_reply then items, so they share one stub: REPLY

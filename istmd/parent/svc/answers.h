@@ -72,6 +72,9 @@ ANSWER(session_enum_conns);
 ANSWER(session_get_conn);
 ANSWER(session_enum_initiators);
 
+/* svc_cache_parent.c, svc_portal.c, svc_isns.c (proto/serving.h) */
+ANSWER(serving_cache_parent);
+
 #undef ANSWER
 
 #endif /* ISTMD_SVC_ANSWERS_H */

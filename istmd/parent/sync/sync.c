@@ -82,6 +82,13 @@ static int ensure_account(struct tgt *t, const struct tgt_show *show, int tid, c
 	return 0;
 }
 
+const char *sync_lu_bsopts(const struct state_disk *d, const char *bstype)
+{
+	if ((d->flags & STATE_CACHE_PARENT) && strcmp(bstype, "vhd") == 0)
+		return "cache_parent=1";
+	return NULL;
+}
+
 static int apply_lus(struct state *st, struct tgt *t, const struct state_target *tg,
 		     const struct tgt_show_target *cur, const char *bstype, struct sync_report *r)
 {
@@ -109,7 +116,8 @@ static int apply_lus(struct state *st, struct tgt *t, const struct state_target 
 		for (size_t j = 0; cur && j < cur->nlus; j++)
 			if (cur->lus[j].lun == lun)
 				have = &cur->lus[j];
-		spec = (struct tgt_lu_spec){ .bstype = bstype, .path = d.path, .readonly = d.read_only };
+		spec = (struct tgt_lu_spec){ .bstype = bstype, .path = d.path, .readonly = d.read_only,
+					     .bsopts = sync_lu_bsopts(&d, bstype) };
 		if (have && strcmp(have->bstype, bstype) != 0) {
 			err = tgt_lu_delete(t, tg->tid, lun);
 			have = NULL;
