@@ -116,6 +116,8 @@ static const struct verb verbs[] = {
 	/* how tgtd serves: parent caches, portals, iSNS */
 	{ SVC_SERVING_CACHE_PARENT, "serving cache parent", FIXED(struct svc_cache_parent_req),
 	  ISTM, answer_serving_cache_parent },
+	{ SVC_SERVING_PORTAL, "serving portal", FIXED(struct svc_portal_req), ISTM,
+	  answer_serving_portal },
 };
 
 const struct verb *verb_find(uint32_t verb)

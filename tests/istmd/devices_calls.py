@@ -24,6 +24,7 @@ E_POINTER = 0x80004003
 E_FAIL = 0x80004005
 E_ACCESSDENIED = 0x80070005
 ERROR_FILE_NOT_FOUND = 0x80070002
+ERROR_NOT_SUPPORTED = 0x80070032
 ERROR_PATH_NOT_FOUND = 0x80070003
 ERROR_INVALID_HANDLE = 0x80070006
 ERROR_INVALID_DATA = 0x8007000D
@@ -322,8 +323,10 @@ def step_volumes(d, storage, other):
     check('SetPortalConfig port 65536', hr_of(d.set_portal_config, addr, 65536, True), E_INVALIDARG)
     check('SetPortalConfig unknown address', hr_of(d.set_portal_config, '10.9.9.9', 3260, True),
           ERROR_FILE_NOT_FOUND)
-    check('SetPortalConfig moving tgtd\'s portal', hr_of(d.set_portal_config, addr, port + 1, True),
-          E_NOTIMPL)
+    check('SetPortalConfig not an address', hr_of(d.set_portal_config, 'portal.example', port,
+                                                   True), E_INVALIDARG)
+    check('SetPortalConfig closing the last portal', hr_of(d.set_portal_config, addr, port, False),
+          ERROR_NOT_SUPPORTED)
 
 
 def step_directory(d, storage, expected_json):

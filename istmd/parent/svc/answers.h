@@ -74,6 +74,7 @@ ANSWER(session_enum_initiators);
 
 /* svc_cache_parent.c, svc_portal.c, svc_isns.c (proto/serving.h) */
 ANSWER(serving_cache_parent);
+ANSWER(serving_portal);
 
 #undef ANSWER
 

@@ -94,6 +94,7 @@ int svc_open(struct svc *s, const struct svc_conf *conf)
 		s->st = NULL;
 		goto fail;
 	}
+	(void)svc_portals_apply(s);
 	memset(&rep, 0, sizeof(rep));
 	rc = sync_apply_all(s->st, &s->tgt, s->bstype, &rep);
 	if (rc < 0)

@@ -164,4 +164,12 @@ uint32_t svc_disk_dismount(struct svc *s, struct state_disk *d);
  * or EnumCachedInitiators.  0 or a negative errno (tgtd not answering). */
 int svc_session_refresh(struct svc *s);
 
+/* A portal's GUID: the same for the same address and port (svc_target.c). */
+void svc_portal_guid(const char *address, uint32_t port, uint8_t guid[16]);
+
+/* svc_portal.c: make tgtd listen, or not, where the store's portals rows
+ * say (ILocalDeviceMgr::SetPortalConfig's changes); at every start.  0 or
+ * the first error (logged, the others still applied). */
+int svc_portals_apply(struct svc *s);
+
 #endif /* ISTMD_SVC_H */
