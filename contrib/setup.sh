@@ -13,7 +13,8 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
   resource-agents libxml2-utils
   qemu-utils qemu-block-extra libvhdi-utils python3-impacket
   fio clang libclang-rt-14-dev jq bzip2 e2fsprogs util-linux
-  fdisk qemu-system-common python3 python3-samba"
+  fdisk qemu-system-common python3 python3-samba
+  open-isns-server open-isns-utils strace"
 
 missing=""
 for p in $PACKAGES; do

@@ -118,6 +118,12 @@ static const struct verb verbs[] = {
 	  ISTM, answer_serving_cache_parent },
 	{ SVC_SERVING_PORTAL, "serving portal", FIXED(struct svc_portal_req), ISTM,
 	  answer_serving_portal },
+	{ SVC_SERVING_SNS_ADD, "serving sns add", FIXED(struct svc_sns_req), ISTM,
+	  answer_serving_sns_add },
+	{ SVC_SERVING_SNS_REMOVE, "serving sns remove", FIXED(struct svc_sns_req), ISTM,
+	  answer_serving_sns_remove },
+	{ SVC_SERVING_SNS_ENUM, "serving sns enum", FIXED(struct svc_enum_req), ISTM,
+	  answer_serving_sns_enum },
 };
 
 const struct verb *verb_find(uint32_t verb)

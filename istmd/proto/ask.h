@@ -96,6 +96,8 @@ uint32_t ask_session_get_conn(const struct svc_session_req *rq, struct svc_conn_
 /* serving.h */
 uint32_t ask_serving_cache_parent(const struct svc_cache_parent_req *rq);
 uint32_t ask_serving_portal(const struct svc_portal_req *rq);
+uint32_t ask_serving_sns_add(const struct svc_sns_req *rq);
+uint32_t ask_serving_sns_remove(const struct svc_sns_req *rq);
 
 /* Every enumeration verb (the kinds' .verb) takes struct svc_enum_req and
  * answers struct svc_enum_reply then items, so they share one stub: REPLY

@@ -289,8 +289,15 @@ def step_volumes(d, storage, other):
         check(name + ' count-only', en.count(), 0)
         check(name + ' Next: S_FALSE at once', en.next(1)[0], S_FALSE)
         check(name + ' Clone', en.clone()[0], S_OK)
-    check('EnumResourceGroup', hr_of(d.enum_resource_group), E_NOTIMPL)
-    check('EnumLocalResourceGroup', hr_of(d.enum_local_resource_group), E_NOTIMPL)
+    # not a cluster: one empty list of resource groups, reachable both ways
+    for name, fn in (('EnumResourceGroup', d.enum_resource_group),
+                     ('EnumLocalResourceGroup', d.enum_local_resource_group)):
+        hr, en = fn()
+        check(name, hr, S_OK)
+        check(name + ' count-only', en.count(), 0)
+        check(name + ' Next: S_FALSE at once', en.next(1)[0], S_FALSE)
+        check(name + ' Skip(1): S_FALSE', en.skip(1), S_FALSE)
+        check(name + ' Clone', en.clone()[0], S_OK)
     check('GetResourceGroupGuid', hr_of(d.get_resource_group_guid, 'grp'), ERROR_INVALID_HANDLE)
     check('GetResourceGroupGuid ""', hr_of(d.get_resource_group_guid, ''), E_INVALIDARG)
     check('GetResourceGroupFromPath', d.get_resource_group_from_path('C:\\x.vhd'), (S_OK, ''))

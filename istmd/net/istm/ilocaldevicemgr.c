@@ -6,10 +6,11 @@
  * sent it (svc/svc_device.h); the parent's sandbox (paths/) decides what
  * it names and the parent picks the HRESULT, so this file only converts.
  *
- * Not a cluster: EnumResourceGroup / EnumLocalResourceGroup are E_NOTIMPL
- * and RenameResourceGroup / GetResourceGroupOwner / GetResourceGroupGuid
- * ERROR_INVALID_HANDLE, the codes 3.32.4 gives for "not configured in an
- * HA cluster"; GetResourceGroupFromPath answers "" for a path in a root.
+ * Not a cluster, so no resource groups: EnumResourceGroup /
+ * EnumLocalResourceGroup hand out an empty IEnumResourceGroup, and
+ * RenameResourceGroup / GetResourceGroupOwner / GetResourceGroupGuid answer
+ * ERROR_INVALID_HANDLE (no such group, 3.32.4's code for "not configured in
+ * an HA cluster"); GetResourceGroupFromPath answers "" for a path in a root.
  * E_NOTIMPL as on Windows: CreateVolume (<59>), GetProcessors (<64>).
  * Portals are the ones tgtd listens on (the targets area's
  * SVC_TARGET_ENUM_PORTALS and IEnumPortal): EnumPortals/EnumLocalPortals
@@ -302,6 +303,20 @@ uint32_t ILocalDeviceMgr2_GetVolumeInfo(struct dcom_call *c,
 	if (hr == S_OK)
 		istm_volume2_fill(&out->pVolumeInfo, &v);
 	return hr;
+}
+
+uint32_t ILocalDeviceMgr2_EnumResourceGroup(struct dcom_call *c,
+					    struct ILocalDeviceMgr2_EnumResourceGroup_out *out)
+{
+	return istm_enum_new(c, &istm_kind_resource_group, -1, 0, NULL,
+			     &out->ppEnumResourceGroup);
+}
+
+uint32_t ILocalDeviceMgr2_EnumLocalResourceGroup(
+	struct dcom_call *c, struct ILocalDeviceMgr2_EnumLocalResourceGroup_out *out)
+{
+	return istm_enum_new(c, &istm_kind_resource_group, -1, 0, NULL,
+			     &out->ppEnumResourceGroup);
 }
 
 uint32_t ILocalDeviceMgr2_GetResourceGroupGuid(

@@ -75,6 +75,9 @@ ANSWER(session_enum_initiators);
 /* svc_cache_parent.c, svc_portal.c, svc_isns.c (proto/serving.h) */
 ANSWER(serving_cache_parent);
 ANSWER(serving_portal);
+ANSWER(serving_sns_add);
+ANSWER(serving_sns_remove);
+ANSWER(serving_sns_enum);
 
 #undef ANSWER
 

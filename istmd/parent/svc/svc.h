@@ -172,4 +172,8 @@ void svc_portal_guid(const char *address, uint32_t port, uint8_t guid[16]);
  * the first error (logged, the others still applied). */
 int svc_portals_apply(struct svc *s);
 
+/* svc_isns.c: give tgtd's iSNS client the stored server (or none), when
+ * the store has ever held one; before the targets.  0 or the error, logged. */
+int svc_isns_apply(struct svc *s);
+
 #endif /* ISTMD_SVC_H */
