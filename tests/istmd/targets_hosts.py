@@ -105,7 +105,8 @@ def create():
     check(h.check_target_redirect('127.0.0.1') == S_FALSE, 'CheckTargetRedirect is S_FALSE')
     # tgt serves a target on every portal: TRUE, and setting it TRUE is no change
     check(h.get('ListenAllNetworkAdapters') == 1, 'ListenAllNetworkAdapters is TRUE')
-    expect('put ListenAllNetworkAdapters TRUE', lambda: h.put('ListenAllNetworkAdapters', 1), 'S_OK')
+    expect('put ListenAllNetworkAdapters TRUE', lambda: h.put('ListenAllNetworkAdapters', 1),
+           'S_OK')
 
     # CHAP and reverse CHAP (secrets 12..16 bytes to validate, <42>)
     h.put('CHAPUserName', 'user1')

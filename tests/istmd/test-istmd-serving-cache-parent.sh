@@ -9,7 +9,8 @@
 # the base's descriptor, counted with strace), where three children made
 # without CacheParent read them three times.  Bad input changes nothing;
 # the setting survives istmd's restart and a tgtd crash (the LUs made again
-# from the store carry cache_parent=1 again).
+# from the store carry cache_parent=1 again, and so does tgt-admin's copy
+# of the targets, --tgt-conf).
 # tgtadm cannot show it: tgt 1.0.85 prints no backing-store options, so
 # bs_vhd's own log line is what shows the option reached the LU.
 . "$(dirname "$0")/../functions.sh"
@@ -30,7 +31,11 @@ stop_strace()
 }
 cleanup_fn stop_strace
 
-cp_py() { istm_py "$PY" "$@" > "$tmp/py.out" 2>&1 || { cat "$tmp/py.out"; fail "$*"; }; cat "$tmp/py.out"; }
+cp_py()
+{
+    istm_py "$PY" "$@" > "$tmp/py.out" 2>&1 || { cat "$tmp/py.out"; fail "$*"; }
+    cat "$tmp/py.out"
+}
 
 # base_reads PREFIX: bytes tgtd preads from base.vhd while every LUN of
 # targets PREFIX1..3 is read whole
@@ -70,17 +75,20 @@ cp_py make n 0
 cp_py badinput c
 tgt_adm --mode target --op show > "$tmp/show"
 for p in c1 c2 c3 n1 n2 n3; do
-    grep -q "Backing store path: $STORAGE/$p.vhd\$" "$tmp/show" || { cat "$tmp/show"; fail "$p not served"; }
+    grep -q "Backing store path: $STORAGE/$p.vhd\$" "$tmp/show" ||
+        { cat "$tmp/show"; fail "$p not served"; }
 done
 grep -q "bs_vhd: '$STORAGE/c3.vhd' shares the cache of parent '$STORAGE/base.vhd' (3 users)" \
     "$TGT_LOG" || { grep bs_vhd "$TGT_LOG"; fail "c1..c3 do not share one cache of the base"; }
-grep -q "bs_vhd: '$STORAGE/n.\.vhd' shares" "$TGT_LOG" && fail "a child without CacheParent shares a cache"
+grep -q "bs_vhd: '$STORAGE/n.\.vhd' shares" "$TGT_LOG" &&
+    fail "a child without CacheParent shares a cache"
 
 cached=$(base_reads c)
 uncached=$(base_reads n)
 echo "base bytes read for three whole LUs: with CacheParent $cached, without $uncached" \
      "(virtual size $SIZE; load $(cut -d' ' -f1-3 /proc/loadavg))"
-[ "$uncached" -ge $((3 * SIZE)) ] || fail "without CacheParent the base was read $uncached bytes, not 3 x $SIZE"
+[ "$uncached" -ge $((3 * SIZE)) ] ||
+    fail "without CacheParent the base was read $uncached bytes, not 3 x $SIZE"
 [ "$cached" -ge "$SIZE" ] && [ "$cached" -lt $((SIZE + SIZE / 4)) ] ||
     fail "with CacheParent the base was read $cached bytes, not once ($SIZE)"
 
@@ -90,11 +98,18 @@ istmd_kill
 tgt_kill
 : > "$TGT_LOG"
 tgt_restart
-istm_restart
+istm_restart --tgt-conf "$tmp/istmd-tgt.conf"
 cp_py check c 1
 cp_py check n 0
+# tgt-admin's copy of the targets carries the option too
+grep -A4 "<backing-store $STORAGE/c1.vhd>" "$tmp/istmd-tgt.conf" |
+    grep -q 'bsopts "cache_parent=1"' ||
+    { cat "$tmp/istmd-tgt.conf"; fail "the tgt-admin file lacks cache_parent=1 for c1"; }
+grep -A4 "<backing-store $STORAGE/n1.vhd>" "$tmp/istmd-tgt.conf" | grep -q bsopts &&
+    fail "the tgt-admin file has backing-store options for n1"
 grep -q "bs_vhd: '$STORAGE/c3.vhd' shares the cache of parent '$STORAGE/base.vhd' (3 users)" \
-    "$TGT_LOG" || { grep bs_vhd "$TGT_LOG"; fail "after tgtd's restart c1..c3 lost cache_parent=1"; }
+    "$TGT_LOG" ||
+    { grep bs_vhd "$TGT_LOG"; fail "after tgtd's restart c1..c3 lost cache_parent=1"; }
 grep -q "bs_vhd: '$STORAGE/n.\.vhd' shares" "$TGT_LOG" && fail "n1..n3 gained cache_parent"
 cached=$(base_reads c)
 echo "after the restart, with CacheParent: $cached"

@@ -131,7 +131,8 @@ tgt_restart
 tgt_adm --mode sys --op show | grep -q "iSNS=Off" || fail "a new tgtd has iSNS on"
 istm_restart
 servers "$SERVER 0"
-tgt_adm --mode sys --op show | grep -q "iSNSServerIP=127.0.0.1" || fail "no iSNS server after the restart"
+tgt_adm --mode sys --op show | grep -q "iSNSServerIP=127.0.0.1" ||
+    fail "no iSNS server after the restart"
 tgt_adm --mode sys --op show | grep -q "iSNS=On" || fail "iSNS off after the restart"
 si target isns-c "$IQN:isns-reader"
 expect_registered isns-a isns-c

@@ -116,7 +116,8 @@ static int apply_lus(struct state *st, struct tgt *t, const struct state_target 
 		for (size_t j = 0; cur && j < cur->nlus; j++)
 			if (cur->lus[j].lun == lun)
 				have = &cur->lus[j];
-		spec = (struct tgt_lu_spec){ .bstype = bstype, .path = d.path, .readonly = d.read_only,
+		spec = (struct tgt_lu_spec){ .bstype = bstype, .path = d.path,
+					     .readonly = d.read_only,
 					     .bsopts = sync_lu_bsopts(&d, bstype) };
 		if (have && strcmp(have->bstype, bstype) != 0) {
 			err = tgt_lu_delete(t, tg->tid, lun);
