@@ -180,6 +180,11 @@ class IEnumDisk2(_Enum):
     PFX = 'IEnumDisk2'
 
 
+class IEnumResourceGroup(_Enum):
+    IID = IID_IEnumResourceGroup
+    PFX = 'IEnumResourceGroup'
+
+
 class IDirectoryEnum(_Obj):
     IID = IID_IDirectoryEnum
 
@@ -348,10 +353,12 @@ class ILocalDeviceMgr2(ILocalDeviceMgr):
             return hresult_of(e), None
 
     def enum_resource_group(self):
-        self._req(EnumResourceGroup())
+        """(HRESULT, IEnumResourceGroup): the cluster's resource groups."""
+        return self._mip_call(EnumResourceGroup(), IEnumResourceGroup)
 
     def enum_local_resource_group(self):
-        self._req(EnumLocalResourceGroup())
+        """(HRESULT, IEnumResourceGroup): the groups this node owns."""
+        return self._mip_call(EnumLocalResourceGroup(), IEnumResourceGroup)
 
     def get_resource_group_guid(self, name):
         self._req(_bstr_req(GetResourceGroupGuid, ResourceGroup=name))

@@ -20,6 +20,7 @@
 #include "proto/session.h"
 #include "proto/snapshot.h"
 #include "proto/target.h"
+#include "proto/serving.h"
 
 #define FIXED(t) sizeof(t), sizeof(t)
 #define NONE 0, 0
@@ -153,6 +154,17 @@ static const struct verb verbs[] = {
 	  answer_notify_unregister },
 	{ SVC_NOTIFY_DROP_OWNER, "notify drop owner", FIXED(struct svc_notify_owner_req), AUTH,
 	  answer_notify_drop_owner },
+	/* how tgtd serves: parent caches, portals, iSNS */
+	{ SVC_SERVING_CACHE_PARENT, "serving cache parent", FIXED(struct svc_cache_parent_req),
+	  ISTM, answer_serving_cache_parent },
+	{ SVC_SERVING_PORTAL, "serving portal", FIXED(struct svc_portal_req), ISTM,
+	  answer_serving_portal },
+	{ SVC_SERVING_SNS_ADD, "serving sns add", FIXED(struct svc_sns_req), ISTM,
+	  answer_serving_sns_add },
+	{ SVC_SERVING_SNS_REMOVE, "serving sns remove", FIXED(struct svc_sns_req), ISTM,
+	  answer_serving_sns_remove },
+	{ SVC_SERVING_SNS_ENUM, "serving sns enum", FIXED(struct svc_enum_req), ISTM,
+	  answer_serving_sns_enum },
 };
 
 const struct verb *verb_find(uint32_t verb)

@@ -25,6 +25,7 @@
 #include "proto/session.h"
 #include "proto/snapshot.h"
 #include "proto/target.h"
+#include "proto/serving.h"
 
 /* --- general.h ------------------------------------------------------------ */
 /* The server's identity: asked of the parent once (the verb is VERB_ONCE),
@@ -117,6 +118,12 @@ uint32_t ask_snapshot_disk(const struct svc_snapshot_disk_req *rq,
 			   struct svc_snapshot_disk_reply *rp);
 uint32_t ask_snapshot_shadow(const struct svc_snapshot_shadow_req *rq,
 			     struct svc_snapshot_shadow_reply *rp);
+
+/* serving.h */
+uint32_t ask_serving_cache_parent(const struct svc_cache_parent_req *rq);
+uint32_t ask_serving_portal(const struct svc_portal_req *rq);
+uint32_t ask_serving_sns_add(const struct svc_sns_req *rq);
+uint32_t ask_serving_sns_remove(const struct svc_sns_req *rq);
 
 /* Every enumeration verb (the kinds' .verb) takes struct svc_enum_req and
  * answers struct svc_enum_reply then items, so they share one stub: REPLY

@@ -65,6 +65,7 @@ struct svc_disk_info {
 	uint8_t persistent;          /* saved (0: CreateWTDiskNonPersistent, until Save) */
 	uint8_t file_ok;             /* the VHD file is there and opens (IsAlive) */
 	char drive;                  /* storage root letter the file is on */
+	uint8_t cache_parent;        /* IWTDisk3::CacheParent (proto/serving.h) */
 };
 
 struct svc_disk_reply {

@@ -25,6 +25,7 @@
  *   200..299   disk.h      virtual disks (IWTDiskMgr, IWTDisk, ...)
  *   300..399   device.h    local devices (ILocalDeviceMgr, volumes, files)
  *   400..499   session.h   sessions and connections (ISessionManager)
+ *   600..699   serving.h   how tgtd serves: parent caches, portals, iSNS
  * The ISTM verbs' reply bodies start with the operation's HRESULT
  * (struct svc_reply_hdr).  Request structs are fixed-size (the table's
  * bounds are their sizes), strings NUL-terminated inside fixed arrays.

@@ -21,6 +21,8 @@
 
 /* Flags on targets and disks. */
 #define STATE_PENDING 0x1u            /* placeholder, not yet saved */
+#define STATE_CACHE_PARENT 0x2u       /* disks: tgtd shares one cache of the parent
+                                       * (IWTDisk3::CacheParent, bs_vhd cache_parent=1) */
 
 /* [MS-ISTM] 2.2.3.5 IDMethod */
 enum state_id_method {
@@ -102,7 +104,7 @@ struct state_disk {
 	uint32_t lm_type;            /* MountType of a local (vhdfs) mount */
 	char lm_mount_point[1024];   /* where it is mounted locally, "" */
 	char resource_group[STATE_NAME_MAX + 1];   /* ResourceGroupName, "" */
-	unsigned flags;              /* STATE_PENDING */
+	unsigned flags;              /* STATE_PENDING, STATE_CACHE_PARENT */
 };
 
 /* One IEnumWTDiskLunMapping element (LUN_MAPPING). */

@@ -24,6 +24,7 @@ E_POINTER = 0x80004003
 E_FAIL = 0x80004005
 E_ACCESSDENIED = 0x80070005
 ERROR_FILE_NOT_FOUND = 0x80070002
+ERROR_NOT_SUPPORTED = 0x80070032
 ERROR_PATH_NOT_FOUND = 0x80070003
 ERROR_INVALID_HANDLE = 0x80070006
 ERROR_INVALID_DATA = 0x8007000D
@@ -288,8 +289,15 @@ def step_volumes(d, storage, other):
         check(name + ' count-only', en.count(), 0)
         check(name + ' Next: S_FALSE at once', en.next(1)[0], S_FALSE)
         check(name + ' Clone', en.clone()[0], S_OK)
-    check('EnumResourceGroup', hr_of(d.enum_resource_group), E_NOTIMPL)
-    check('EnumLocalResourceGroup', hr_of(d.enum_local_resource_group), E_NOTIMPL)
+    # not a cluster: one empty list of resource groups, reachable both ways
+    for name, fn in (('EnumResourceGroup', d.enum_resource_group),
+                     ('EnumLocalResourceGroup', d.enum_local_resource_group)):
+        hr, en = fn()
+        check(name, hr, S_OK)
+        check(name + ' count-only', en.count(), 0)
+        check(name + ' Next: S_FALSE at once', en.next(1)[0], S_FALSE)
+        check(name + ' Skip(1): S_FALSE', en.skip(1), S_FALSE)
+        check(name + ' Clone', en.clone()[0], S_OK)
     check('GetResourceGroupGuid', hr_of(d.get_resource_group_guid, 'grp'), ERROR_INVALID_HANDLE)
     check('GetResourceGroupGuid ""', hr_of(d.get_resource_group_guid, ''), E_INVALIDARG)
     check('GetResourceGroupFromPath', d.get_resource_group_from_path('C:\\x.vhd'), (S_OK, ''))
@@ -322,8 +330,10 @@ def step_volumes(d, storage, other):
     check('SetPortalConfig port 65536', hr_of(d.set_portal_config, addr, 65536, True), E_INVALIDARG)
     check('SetPortalConfig unknown address', hr_of(d.set_portal_config, '10.9.9.9', 3260, True),
           ERROR_FILE_NOT_FOUND)
-    check('SetPortalConfig moving tgtd\'s portal', hr_of(d.set_portal_config, addr, port + 1, True),
-          E_NOTIMPL)
+    check('SetPortalConfig not an address', hr_of(d.set_portal_config, 'portal.example', port,
+                                                   True), E_INVALIDARG)
+    check('SetPortalConfig closing the last portal', hr_of(d.set_portal_config, addr, port, False),
+          ERROR_NOT_SUPPORTED)
 
 
 def step_directory(d, storage, expected_json):

@@ -8,12 +8,15 @@
 #   sessions_initiators.py ... IQN=LAST_LOGIN ...
 # The enumeration must list exactly these initiators with these times, one
 # per Next; count-only Next, Skip, Reset and Clone behave as for every
-# IEnum*; the iSNS methods answer E_NOTIMPL.  Exits 1 on the first mismatch.
+# IEnum*; removing an iSNS server never added is ERROR_FILE_NOT_FOUND.
+# Exits 1 on the first mismatch.
 import argparse
 import sys
 
 from istm import base, wire
-from istm.base import E_NOTIMPL, S_FALSE, S_OK
+from istm.base import S_FALSE, S_OK
+
+ERROR_FILE_NOT_FOUND = 0x80070002
 
 
 class IEnumCachedInitiator(base.IstmEnum):
@@ -63,9 +66,9 @@ def main():
         check(copy.all() == got[1:], 'a Clone continues where its enumerator is')
         copy.release()
     check(enum.skip(len(want) + 1) == S_FALSE, 'Skip past the end is S_FALSE')
-    req = wire.ISnsMgr_AddSnsServer()
+    req = wire.ISnsMgr_RemoveSnsServer()
     req['SnsServerName']['asData'] = 'isns.example'
-    check(mgr._hr(req) == E_NOTIMPL, 'AddSnsServer is E_NOTIMPL')
+    check(mgr._hr(req) == ERROR_FILE_NOT_FOUND, 'RemoveSnsServer of a server never added')
     enum.release()
     mgr.release()
     try:

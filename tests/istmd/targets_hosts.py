@@ -88,13 +88,13 @@ def create():
     for what, fn, want in (
             ('put Status', lambda: h.put('Status', 1), 'E_NOTIMPL'),
             ('put LastLogIn', lambda: h.put('LastLogIn', 5), 'E_NOTIMPL'),
-            ('get ListenAllNetworkAdapters', lambda: h.get('ListenAllNetworkAdapters'), 'E_NOTIMPL'),
-            ('put ListenAllNetworkAdapters', lambda: h.put('ListenAllNetworkAdapters', 1), 'E_NOTIMPL'),
+            ('put ListenAllNetworkAdapters FALSE', lambda: h.put('ListenAllNetworkAdapters', 0),
+             'E_NOTIMPL'),
             ('get Processor', lambda: h.get('Processor'), 'E_NOTIMPL'),
             ('put Processor', lambda: h.put('Processor', 1), 'E_NOTIMPL'),
             ('AddPortal', lambda: h.add_portal('127.0.0.1'), 'E_NOTIMPL'),
-            ('RemovePortal', lambda: h.remove_portal('127.0.0.1'), 'S_OK'),
-            ('RemoveAllPortals', lambda: h.remove_all_portals(), 'S_OK'),
+            ('RemovePortal', lambda: h.remove_portal('127.0.0.1'), 'E_NOTIMPL'),
+            ('RemoveAllPortals', lambda: h.remove_all_portals(), 'E_NOTIMPL'),
             ('SetCHAPInfoByBlob', lambda: h.set_chap_info_by_blob(b'abc'), 'E_NOTIMPL'),
             ('put ResourceGroupName', lambda: h.put('ResourceGroupName', 'g'), 'E_NOTIMPL'),
             ('put ResourceState', lambda: h.put('ResourceState', 2), 'E_NOTIMPL'),
@@ -103,6 +103,10 @@ def create():
             ('SaveToStream', lambda: h.save_to_stream(), 'ERROR_INVALID_FUNCTION')):
         expect(what, fn, want)
     check(h.check_target_redirect('127.0.0.1') == S_FALSE, 'CheckTargetRedirect is S_FALSE')
+    # tgt serves a target on every portal: TRUE, and setting it TRUE is no change
+    check(h.get('ListenAllNetworkAdapters') == 1, 'ListenAllNetworkAdapters is TRUE')
+    expect('put ListenAllNetworkAdapters TRUE', lambda: h.put('ListenAllNetworkAdapters', 1),
+           'S_OK')
 
     # CHAP and reverse CHAP (secrets 12..16 bytes to validate, <42>)
     h.put('CHAPUserName', 'user1')

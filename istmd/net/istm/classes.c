@@ -99,7 +99,7 @@ const struct dcom_class *const istm_inner_classes[] = {
 
 	/* sessions */
 	&istm_class_ienumsession, &istm_class_ienumsession2, &istm_class_ienumconnection,
-	&istm_class_ienumcachedinitiator,
+	&istm_class_ienumcachedinitiator, &istm_class_ienumsnsserver,
 
 	/* snapshots */
 	&istm_class_snapshot_object, &istm_class_ienumsnapshot,

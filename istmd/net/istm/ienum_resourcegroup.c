@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  * Copyright (C) 2026 The vhdtarget authors */
 /* ienum_resourcegroup.c: IEnumResourceGroup ([MS-ISTM] 3.12).  istmd is
- * never part of an HA cluster, so ILocalDeviceMgr2::EnumResourceGroup /
- * EnumLocalResourceGroup answer E_NOTIMPL ("the machine is not configured
- * in an HA cluster", 3.32.4.4) and hand no enumerator out; the interface
- * is served, over an always empty collection, so that the class tables are
- * complete and a future cluster mode only has to fill the verb.
+ * never part of an HA cluster: it has no resource groups, so
+ * ILocalDeviceMgr2::EnumResourceGroup and EnumLocalResourceGroup hand out
+ * this enumerator over an always empty collection (count 0, Next S_FALSE
+ * at once), every method naming a group answers ERROR_INVALID_HANDLE (no
+ * such group) and GetResourceGroupFromPath "" (in no group).  One answer
+ * for "not clustered" everywhere, and a future cluster mode only has to
+ * fill the verb.
  */
 #include <config.h>
 

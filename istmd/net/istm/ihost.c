@@ -10,7 +10,8 @@
  * the store at once (and tgtd, for a saved target).  Names and IQNs are
  * checked by the parent (svc/svc_target.c), which knows the other targets.
  * Choices where the spec leaves room (README "Targets"): the Windows
- * behaviour of <20>, <21>, <31>..<34>, <38>..<41>, <44>, <47>, <51>;
+ * behaviour of <20>, <21>, <31>..<34>, <41>, <44>, <47>, <51>; a target
+ * is on every portal of the server (tgt cannot narrow it);
  * IHost2's cluster methods answer as a server outside an HA cluster;
  * EnumSessions lists the target's sessions (the sessions part's IEnumSession2).
  */
@@ -358,9 +359,11 @@ uint32_t IHost_SetWTDiskLunMapping(struct dcom_call *c,
 	return change_lun(c, SVC_TARGET_OP_SET_LUN, in->nWTD, in->nNewLun);
 }
 
-/* ---- portals: the ones tgtd listens on; tgt cannot bind a target to some
- * of them, so Add is not implemented and Remove changes nothing, as on
- * Windows (<38>..<40>) ---- */
+/* ---- portals: tgt serves every target on every portal tgtd listens on,
+ * so a target lists them all and ListenAllNetworkAdapters is TRUE; binding
+ * a target to some of them (AddPortal, RemovePortal, RemoveAllPortals,
+ * ListenAllNetworkAdapters FALSE) is E_NOTIMPL (istm.acf): the server's
+ * portals are ILocalDeviceMgr::SetPortalConfig's ---- */
 
 uint32_t IHost_EnumPortals(struct dcom_call *c, struct IHost_EnumPortals_out *out)
 {
@@ -369,17 +372,23 @@ uint32_t IHost_EnumPortals(struct dcom_call *c, struct IHost_EnumPortals_out *ou
 	return istm_enum_new(c, &istm_kind_ienumportal, h->t.id, 0, NULL, &out->ppEnumPortal);
 }
 
-uint32_t IHost_RemovePortal(struct dcom_call *c, const struct IHost_RemovePortal_in *in)
+uint32_t IHost_get_ListenAllNetworkAdapters(struct dcom_call *c,
+					    struct IHost_get_ListenAllNetworkAdapters_out *out)
 {
-	(void)c;
-	(void)in;
+	HOST_OR_FAIL(h);
+
+	(void)h;
+	out->pListenAll = 1;
 	return S_OK;
 }
 
-uint32_t IHost_RemoveAllPortals(struct dcom_call *c)
+uint32_t IHost_put_ListenAllNetworkAdapters(struct dcom_call *c,
+					    const struct IHost_put_ListenAllNetworkAdapters_in *in)
 {
-	(void)c;
-	return S_OK;
+	HOST_OR_FAIL(h);
+
+	(void)h;
+	return in->bListenAll ? S_OK : E_NOTIMPL;
 }
 
 /* ---- Save and the secret checks ---- */

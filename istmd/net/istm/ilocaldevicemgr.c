@@ -6,16 +6,16 @@
  * sent it (svc/svc_device.h); the parent's sandbox (paths/) decides what
  * it names and the parent picks the HRESULT, so this file only converts.
  *
- * Not a cluster: EnumResourceGroup / EnumLocalResourceGroup are E_NOTIMPL
- * and RenameResourceGroup / GetResourceGroupOwner / GetResourceGroupGuid
- * ERROR_INVALID_HANDLE, the codes 3.32.4 gives for "not configured in an
- * HA cluster"; GetResourceGroupFromPath answers "" for a path in a root.
+ * Not a cluster, so no resource groups: EnumResourceGroup /
+ * EnumLocalResourceGroup hand out an empty IEnumResourceGroup, and
+ * RenameResourceGroup / GetResourceGroupOwner / GetResourceGroupGuid answer
+ * ERROR_INVALID_HANDLE (no such group, 3.32.4's code for "not configured in
+ * an HA cluster"); GetResourceGroupFromPath answers "" for a path in a root.
  * E_NOTIMPL as on Windows: CreateVolume (<59>), GetProcessors (<64>).
  * Portals are the ones tgtd listens on (the targets area's
  * SVC_TARGET_ENUM_PORTALS and IEnumPortal): EnumPortals/EnumLocalPortals
- * enumerate them, GetPortal finds one by address; SetPortalConfig checks
- * its arguments and accepts what is already so, but cannot move tgtd's
- * portals (they are set where tgtd is started): E_NOTIMPL otherwise.
+ * enumerate them, GetPortal finds one by address; SetPortalConfig opens,
+ * moves or closes one in tgtd and the store (parent/svc/svc_portal.c).
  * IsDiskPartAvailable answers FALSE (istmd partitions nothing).
  */
 #include <config.h>
@@ -24,6 +24,7 @@
 
 #include "istm/istm.h"
 #include "proto/device.h"
+#include "proto/serving.h"
 #include "proto/target.h"
 
 /* ---- helpers ---- */
@@ -148,15 +149,19 @@ uint32_t ILocalDeviceMgr_GetPortal(struct dcom_call *c, const struct ILocalDevic
 uint32_t ILocalDeviceMgr_SetPortalConfig(struct dcom_call *c,
 					 const struct ILocalDeviceMgr_SetPortalConfig_in *in)
 {
-	struct svc_target_portal p;
-	uint32_t hr;
+	struct svc_portal_req rq;
+	char *addr;
 
+	if (!in->IpAddress || ndr_bstr_to_utf8(&c->arena, in->IpAddress, &addr) < 0 || !addr ||
+	    !addr[0] || strlen(addr) >= sizeof(rq.address))
+		return E_INVALIDARG;
 	if (in->nPort == 0 || in->nPort > 65535)
 		return E_INVALIDARG;
-	hr = find_portal(c, in->IpAddress, &p);
-	if (hr != S_OK)
-		return hr;
-	return in->bUse && in->nPort == p.port ? S_OK : E_NOTIMPL;
+	memset(&rq, 0, sizeof(rq));
+	memcpy(rq.address, addr, strlen(addr) + 1);
+	rq.port = in->nPort;
+	rq.use = in->bUse ? 1 : 0;
+	return ask_serving_portal(&rq);
 }
 
 /* ---- ILocalDeviceMgr ---- */
@@ -298,6 +303,20 @@ uint32_t ILocalDeviceMgr2_GetVolumeInfo(struct dcom_call *c,
 	if (hr == S_OK)
 		istm_volume2_fill(&out->pVolumeInfo, &v);
 	return hr;
+}
+
+uint32_t ILocalDeviceMgr2_EnumResourceGroup(struct dcom_call *c,
+					    struct ILocalDeviceMgr2_EnumResourceGroup_out *out)
+{
+	return istm_enum_new(c, &istm_kind_resource_group, -1, 0, NULL,
+			     &out->ppEnumResourceGroup);
+}
+
+uint32_t ILocalDeviceMgr2_EnumLocalResourceGroup(
+	struct dcom_call *c, struct ILocalDeviceMgr2_EnumLocalResourceGroup_out *out)
+{
+	return istm_enum_new(c, &istm_kind_resource_group, -1, 0, NULL,
+			     &out->ppEnumResourceGroup);
 }
 
 uint32_t ILocalDeviceMgr2_GetResourceGroupGuid(

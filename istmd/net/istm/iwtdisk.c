@@ -16,8 +16,9 @@
  * snapshot storage is the folder of layers beside the disk, which
  * cannot be moved or sized (E_INVALIDARG for types the spec names,
  * VSS_E_VOLUME_NOT_SUPPORTED for the rest of the puts); the cluster
- * properties answer as a non-clustered server; CacheParent is kept by the
- * object (libvhd always reads parents through the page cache).
+ * properties answer as a non-clustered server; CacheParent is the
+ * parent's (stored, applied as bs_vhd's cache_parent=1 on the disk's LUs,
+ * svc_cache_parent.c) and changes at once, before the disk is assigned.
  */
 #include <config.h>
 
@@ -34,7 +35,6 @@
 
 struct wtdisk {
 	struct svc_disk_info info;   /* the disk, with this object's edits */
-	uint8_t cache_parent;        /* CacheParent */
 };
 
 /* ---- the object ---- */
@@ -76,6 +76,7 @@ static uint32_t refresh(struct wtdisk *w)
 		w->info.size = r->info.size;
 		w->info.persistent = r->info.persistent;
 		memcpy(w->info.parent_path, r->info.parent_path, sizeof(w->info.parent_path));
+		w->info.cache_parent = r->info.cache_parent;
 	}
 	free(r);
 	return hr;
@@ -515,18 +516,26 @@ uint32_t IWTDisk3_get_CacheParent(struct dcom_call *c, struct IWTDisk3_get_Cache
 {
 	DISK(w);
 
-	out->CacheParent = w->cache_parent;
+	REFRESH(w);
+	out->CacheParent = w->info.cache_parent;
 	return S_OK;
 }
 
 uint32_t IWTDisk3_put_CacheParent(struct dcom_call *c, const struct IWTDisk3_put_CacheParent_in *in)
 {
+	struct svc_cache_parent_req rq;
+	uint32_t hr;
 	DISK(w);
 
 	if (w->info.vhd_type != 2)
 		return E_INVALIDARG;
-	w->cache_parent = in->CacheParent ? 1 : 0;
-	return S_OK;
+	memset(&rq, 0, sizeof(rq));
+	rq.wtd = w->info.wtd;
+	rq.on = in->CacheParent ? 1 : 0;
+	hr = ask_serving_cache_parent(&rq);
+	if (hr == S_OK)
+		w->info.cache_parent = rq.on;
+	return hr;
 }
 
 uint32_t IWTDisk3_get_ResourceState(struct dcom_call *c,

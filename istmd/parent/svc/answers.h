@@ -94,6 +94,13 @@ ANSWER(notify_register);
 ANSWER(notify_unregister);
 ANSWER(notify_drop_owner);
 
+/* svc_cache_parent.c, svc_portal.c, svc_isns.c (proto/serving.h) */
+ANSWER(serving_cache_parent);
+ANSWER(serving_portal);
+ANSWER(serving_sns_add);
+ANSWER(serving_sns_remove);
+ANSWER(serving_sns_enum);
+
 #undef ANSWER
 
 #endif /* ISTMD_SVC_ANSWERS_H */

@@ -95,6 +95,8 @@ int svc_open(struct svc *s, const struct svc_conf *conf)
 		goto fail;
 	}
 	svc_snapshot_check(s);
+	(void)svc_portals_apply(s);
+	(void)svc_isns_apply(s);
 	memset(&rep, 0, sizeof(rep));
 	rc = sync_apply_all(s->st, &s->tgt, s->bstype, &rep);
 	if (rc < 0)

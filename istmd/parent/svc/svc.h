@@ -186,4 +186,16 @@ void svc_snapshot_schedule_set(struct svc *s);
  * or EnumCachedInitiators.  0 or a negative errno (tgtd not answering). */
 int svc_session_refresh(struct svc *s);
 
+/* A portal's GUID: the same for the same address and port (svc_target.c). */
+void svc_portal_guid(const char *address, uint32_t port, uint8_t guid[16]);
+
+/* svc_portal.c: make tgtd listen, or not, where the store's portals rows
+ * say (ILocalDeviceMgr::SetPortalConfig's changes); at every start.  0 or
+ * the first error (logged, the others still applied). */
+int svc_portals_apply(struct svc *s);
+
+/* svc_isns.c: give tgtd's iSNS client the stored server (or none), when
+ * the store has ever held one; before the targets.  0 or the error, logged. */
+int svc_isns_apply(struct svc *s);
+
 #endif /* ISTMD_SVC_H */

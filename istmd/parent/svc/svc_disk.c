@@ -100,6 +100,7 @@ static void to_info(struct svc *s, struct state_disk *d, struct svc_disk_info *o
 	out->enabled = d->enabled;
 	out->read_only = d->read_only;
 	out->persistent = !(d->flags & STATE_PENDING);
+	out->cache_parent = !!(d->flags & STATE_CACHE_PARENT);
 	out->drive = drive_of(s, d->path);
 	if (state_disk_usage(s->st, d->wtd, &u) == 0) {
 		out->mappings = (uint32_t)u.mappings;

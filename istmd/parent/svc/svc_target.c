@@ -940,7 +940,7 @@ static int fetch_luns(struct svc *s, const struct svc_enum_req *rq, int64_t *cur
 }
 
 /* A portal's GUID: the same for the same address and port (FNV-1a, twice). */
-static void portal_guid(const char *address, uint32_t port, uint8_t guid[16])
+void svc_portal_guid(const char *address, uint32_t port, uint8_t guid[16])
 {
 	uint64_t h[2] = { 0xcbf29ce484222325ull, 0x84222325cbf29ce4ull };
 	char key[160];
@@ -971,7 +971,7 @@ static int fetch_portals(struct svc *s, const struct svc_enum_req *rq, int64_t *
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < count; i++) {
-		portal_guid(p[i].address, p[i].port, items[i].guid);
+		svc_portal_guid(p[i].address, p[i].port, items[i].guid);
 		snprintf(items[i].address, sizeof(items[i].address), "%s", p[i].address);
 		items[i].port = p[i].port;
 	}

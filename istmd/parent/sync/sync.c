@@ -83,6 +83,13 @@ static int ensure_account(struct tgt *t, const struct tgt_show *show, int tid, c
 	return 0;
 }
 
+const char *sync_lu_bsopts(const struct state_disk *d, const char *bstype)
+{
+	if ((d->flags & STATE_CACHE_PARENT) && strcmp(bstype, "vhd") == 0)
+		return "cache_parent=1";
+	return NULL;
+}
+
 static int apply_lus(struct state *st, struct tgt *t, const struct state_target *tg,
 		     const struct tgt_show_target *cur, const char *bstype, struct sync_report *r)
 {
@@ -114,7 +121,9 @@ static int apply_lus(struct state *st, struct tgt *t, const struct state_target 
 		/* a disk with snapshots is served from its top layer */
 		if (state_disk_top_get(st, d.wtd, top, sizeof(top)) < 0)
 			snprintf(top, sizeof(top), "%s", d.path);
-		spec = (struct tgt_lu_spec){ .bstype = bstype, .path = top, .readonly = d.read_only };
+		spec = (struct tgt_lu_spec){ .bstype = bstype, .path = top,
+					     .readonly = d.read_only,
+					     .bsopts = sync_lu_bsopts(&d, bstype) };
 		if (have && strcmp(have->bstype, bstype) != 0) {
 			err = tgt_lu_delete(t, tg->tid, lun);
 			have = NULL;

@@ -61,6 +61,11 @@ int sync_apply_target(struct state *st, struct tgt *t, int64_t id, const char *b
 int sync_apply_all(struct state *st, struct tgt *t, const char *bstype,
 		   struct sync_report *report);
 
+/* The backing-store options an LU of disk D gets from istmd: bs_vhd's
+ * "cache_parent=1" for IWTDisk3::CacheParent, or NULL (nothing to pass,
+ * or a backing store that would refuse it). */
+const char *sync_lu_bsopts(const struct state_disk *d, const char *bstype);
+
 /* --- sync_adopt.c ---------------------------------------------------------
  * Insert every tgtd target the store does not have (by IQN) as a saved
  * target: Name from the IQN's last part (after the last ':'; "-tidN" added

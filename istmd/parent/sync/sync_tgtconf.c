@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "parent/sync/sync.h"
 #include "parent/sync/sync_tgtconf.h"
 #include "parent/tgt/tgt.h"
 
@@ -74,6 +75,7 @@ static int put_lus(struct state *st, const struct state_target *tg, const char *
 
 	for (size_t i = 0; err == 0 && i < n; i++) {
 		struct state_disk d;
+		const char *opts;
 
 		if ((err = state_disk_get(st, m[i].wtd, &d)) < 0)
 			break;
@@ -82,12 +84,15 @@ static int put_lus(struct state *st, const struct state_target *tg, const char *
 		put(b, "\t<backing-store %s>\n", d.path, d.path);
 		put(b, "\t\tbs-type %s\n", bstype, bstype);
 		put(b, "\t\tlun %u\n", NULL, TGT_LUN_FROM_ISTM(m[i].lun));
-		if (d.read_only) {
-			/* opened read-only from the start (bs_vhd takes shared
-			 * locks), and shown read-only by tgtadm */
-			put(b, "\t\tbsopts \"readonly=1\"\n", NULL);
+		/* read-only: opened so from the start (bs_vhd takes shared
+		 * locks), and shown read-only by tgtadm; tgt-admin takes one
+		 * bsopts line, so the options travel together */
+		opts = sync_lu_bsopts(&d, bstype);
+		if (d.read_only || opts)
+			put(b, "\t\tbsopts \"%s%s%s\"\n", NULL, d.read_only ? "readonly=1" : "",
+			    d.read_only && opts ? ";" : "", opts ? opts : "");
+		if (d.read_only)
 			put(b, "\t\treadonly 1\n", NULL);
-		}
 		put(b, "\t</backing-store>\n", NULL);
 	}
 	free(m);

@@ -160,6 +160,16 @@ struct tgt_portal {
 int tgt_portal_list(struct tgt *t, struct tgt_portal **out, size_t *n);
 int tgt_portal_new(struct tgt *t, const char *address, uint32_t port);
 int tgt_portal_delete(struct tgt *t, const char *address, uint32_t port);
+/* tgtd's iSNS client (tgt_isns.c): whether it is on and which server. */
+struct tgt_isns {
+	bool on;                     /* iSNS=On */
+	char address[256];           /* iSNSServerIP */
+	uint32_t port;               /* iSNSServerPort */
+};
+int tgt_isns_show(struct tgt *t, struct tgt_isns *out);
+/* Register tgtd's targets with the server at ADDRESS:PORT (moving them
+ * from another server), or with none (ADDRESS NULL: iSNS Off). */
+int tgt_isns_set(struct tgt *t, const char *address, uint32_t port);
 /* Ask tgtd to exit (refused while targets exist: -EBUSY / -EINVAL). */
 int tgt_system_delete(struct tgt *t);
 

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 The vhdtarget authors */
+/* svc_portal.c: the portals tgtd listens on, as ILocalDeviceMgr::
+ * SetPortalConfig ([MS-ISTM] 3.30.4.17) changes them: bUse TRUE makes
+ * tgtd listen on IpAddress:nPort (moving the address's portal when it had
+ * another port), bUse FALSE stops the portal at IpAddress:nPort.  Each
+ * change is a row of the store's portals table (listen 1: listen there,
+ * listen 0: do not), applied again at every start (svc_portals_apply), so
+ * a tgtd restarted with its command-line portal loses it again when a
+ * client closed it.
+ *
+ * tgt serves every target on every portal, so portals are the server's
+ * (IHost's own portal methods are E_NOTIMPL).  The last portal is never
+ * closed: a tgtd listening nowhere could only be reached again by hand.
+ */
+#include <config.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "parent/svc/answers.h"
+#include "proto/serving.h"
+
+/* The stored row for ADDRESS:PORT into *OUT; -ENOENT when none. */
+static int stored(struct state *st, const char *address, uint32_t port, struct state_portal *out)
+{
+	struct state_cursor cur = { 0 };
+	struct state_portal p[8];
+	size_t n;
+	int err;
+
+	do {
+		err = state_portal_next(st, &cur, p, 8, &n);
+		for (size_t i = 0; err == 0 && i < n; i++)
+			if (strcmp(p[i].address, address) == 0 && p[i].port == port) {
+				*out = p[i];
+				return 0;
+			}
+	} while (err == 0 && n == 8);
+	return err < 0 ? err : -ENOENT;
+}
+
+/* Record that tgtd listens (LISTEN) or not at ADDRESS:PORT. */
+static int record(struct state *st, const char *address, uint32_t port, bool listen)
+{
+	struct state_portal p;
+	int err = stored(st, address, port, &p);
+
+	if (err == 0 && p.listen == listen)
+		return 0;
+	if (err == 0)
+		err = state_portal_delete(st, p.id);
+	else if (err == -ENOENT)
+		err = 0;
+	if (err < 0)
+		return err;
+	memset(&p, 0, sizeof(p));
+	svc_portal_guid(address, port, p.guid);
+	snprintf(p.address, sizeof(p.address), "%s", address);
+	p.port = port;
+	p.listen = listen;
+	p.valid = true;
+	return state_portal_add(st, &p);
+}
+
+static bool is_address(const char *a)
+{
+	uint8_t buf[16];
+
+	return inet_pton(AF_INET, a, buf) == 1 || inet_pton(AF_INET6, a, buf) == 1;
+}
+
+/* Whether this host has ADDRESS: bind a TCP socket to it, port 0.  0,
+ * -EADDRNOTAVAIL, or another negative errno. */
+static int probe(const char *address)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+	socklen_t len;
+	int fd, err = 0;
+
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, address, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		len = sizeof(*in4);
+	} else if (inet_pton(AF_INET6, address, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		len = sizeof(*in6);
+	} else {
+		return -EINVAL;
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* Do what RQ asks of tgtd given its portals P[N]; an HRESULT. */
+static uint32_t change(struct svc *s, const struct svc_portal_req *rq, const struct tgt_portal *p,
+		       size_t n)
+{
+	const struct tgt_portal *same = NULL, *moved = NULL;
+	int err = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(p[i].address, rq->address) != 0)
+			continue;
+		if (p[i].port == rq->port)
+			same = &p[i];
+		else
+			moved = &p[i];
+	}
+	if (!rq->use && !same)
+		return ERROR_FILE_NOT_FOUND;   /* no such portal */
+	if (!rq->use && n == 1)
+		return ERROR_NOT_SUPPORTED;    /* the last one */
+	if (!rq->use)
+		err = tgt_portal_delete(&s->tgt, rq->address, rq->port);
+	else if (!same)
+		err = tgt_portal_new(&s->tgt, rq->address, rq->port);
+	if (err < 0)
+		goto tgt_failed;
+	if ((err = record(s->st, rq->address, rq->port, rq->use)) < 0)
+		goto store_failed;
+	if (rq->use && !same && moved) {
+		if ((err = tgt_portal_delete(&s->tgt, moved->address, moved->port)) < 0)
+			goto tgt_failed;
+		if ((err = record(s->st, moved->address, moved->port, false)) < 0)
+			goto store_failed;
+	}
+	log_info("portal %s:%u %s", rq->address, rq->port, rq->use ? "listens" : "closed");
+	return S_OK;
+tgt_failed:
+	/* tgtadm says "invalid request" for every refusal: a bind of our own
+	 * tells an address this host does not have (the portal the client
+	 * names does not exist) from one tgtd cannot use */
+	log_warnx("SetPortalConfig %s:%u: %s", rq->address, rq->port, tgt_errmsg(&s->tgt));
+	if (err == -ENOMEM)
+		return E_OUTOFMEMORY;
+	return rq->use && probe(rq->address) == -EADDRNOTAVAIL ? ERROR_FILE_NOT_FOUND
+		: ERROR_NOT_SUPPORTED;
+store_failed:
+	log_warnx("SetPortalConfig %s:%u: %s", rq->address, rq->port, state_errmsg(s->st));
+	return svc_hresult(err);
+}
+
+int answer_serving_portal(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
+{
+	struct svc_portal_req rq;
+	struct tgt_portal *p = NULL;
+	size_t n = 0;
+	uint32_t hr;
+
+	memcpy(&rq, req, sizeof(rq));
+	if (!SVC_STR_OK(rq.address) || rq.use > 1)
+		return -EBADMSG;
+	if (!is_address(rq.address) || rq.port == 0 || rq.port > 65535)
+		return svc_reply_hr(reply, reply_len, E_INVALIDARG);
+	if (tgt_portal_list(&s->tgt, &p, &n) < 0)
+		return svc_reply_hr(reply, reply_len, ERROR_NOT_READY);
+	hr = change(s, &rq, p, n);
+	free(p);
+	return svc_reply_hr(reply, reply_len, hr);
+}
+
+int svc_portals_apply(struct svc *s)
+{
+	struct state_cursor cur = { 0 };
+	struct state_portal p[8];
+	unsigned opened = 0, closed = 0;
+	size_t n;
+	int err, first = 0;
+
+	do {
+		err = state_portal_next(s->st, &cur, p, 8, &n);
+		for (size_t i = 0; err == 0 && i < n; i++) {
+			int e = p[i].listen ? tgt_portal_new(&s->tgt, p[i].address, p[i].port)
+				: tgt_portal_delete(&s->tgt, p[i].address, p[i].port);
+
+			if (e == 0)
+				p[i].listen ? opened++ : closed++;
+			else if (e != (p[i].listen ? -EEXIST : -ENOENT)) {
+				log_warnx("portal %s:%u: %s", p[i].address, p[i].port,
+					  tgt_errmsg(&s->tgt));
+				if (!first)
+					first = e;
+			}
+		}
+	} while (err == 0 && n == 8);
+	if (err < 0) {
+		log_warnx("reading the stored portals failed: %s", state_errmsg(s->st));
+		return err;
+	}
+	if (opened || closed)
+		log_info("tgtd portals: %u opened, %u closed as stored", opened, closed);
+	return first;
+}
