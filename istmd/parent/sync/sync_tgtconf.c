@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "parent/state/state_snapshot.h"
 #include "parent/sync/sync.h"
 #include "parent/sync/sync_tgtconf.h"
 #include "parent/tgt/tgt.h"
@@ -75,13 +76,18 @@ static int put_lus(struct state *st, const struct state_target *tg, const char *
 
 	for (size_t i = 0; err == 0 && i < n; i++) {
 		struct state_disk d;
+		char top[sizeof(d.path)];
 		const char *opts;
 
 		if ((err = state_disk_get(st, m[i].wtd, &d)) < 0)
 			break;
 		if (!d.enabled || (d.flags & STATE_PENDING))
 			continue;
-		put(b, "\t<backing-store %s>\n", d.path, d.path);
+		/* a disk with snapshots is served from its top layer (as sync.c
+		 * does): its own file is then a frozen snapshot */
+		if (state_disk_top_get(st, d.wtd, top, sizeof(top)) < 0)
+			snprintf(top, sizeof(top), "%s", d.path);
+		put(b, "\t<backing-store %s>\n", top, top);
 		put(b, "\t\tbs-type %s\n", bstype, bstype);
 		put(b, "\t\tlun %u\n", NULL, TGT_LUN_FROM_ISTM(m[i].lun));
 		/* read-only: opened so from the start (bs_vhd takes shared
