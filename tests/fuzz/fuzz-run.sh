@@ -12,6 +12,8 @@
 #   FUZZ_MAX_TIME  seconds a harness may run at most (default 0: until FUZZ_RUNS)
 #   FUZZ_OUT       where corpora, crashes, logs and the table go
 #                  (default tests/fuzz/fuzz-out in the build tree)
+#   FUZZ_TMP       where the harnesses write their scratch images (default
+#                  /dev/shm when writable: vhd-open writes one per execution)
 # Corpora are kept in FUZZ_OUT/corpus/<harness> from run to run, seeded
 # from tests/fuzz/corpus/<harness>; crashes are saved in
 # FUZZ_OUT/crashes/<harness>/ and make the run fail.  To keep what a run
@@ -23,6 +25,10 @@ set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
 : "${FUZZ_RUNS:=10000000}" "${FUZZ_JOBS:=1}" "${FUZZ_MAX_TIME:=0}"
 : "${FUZZ_OUT:=$top_builddir/tests/fuzz/fuzz-out}"
+if [ -z "${FUZZ_TMP:-}" ]; then
+    FUZZ_TMP=$FUZZ_OUT/tmp
+    [ -d /dev/shm ] && [ -w /dev/shm ] && FUZZ_TMP=/dev/shm/vhdtarget-fuzz.$$
+fi
 bin=$FUZZ_OUT/bin
 mkdir -p "$bin" "$FUZZ_OUT/corpus" "$FUZZ_OUT/crashes" "$FUZZ_OUT/logs"
 
@@ -56,20 +62,23 @@ run_one() {
         cp "$top_srcdir/tests/fuzz/corpus/$h"/* "$corpus/"
     fi
     # the harnesses write their temporary files under TMPDIR
-    mkdir -p "$FUZZ_OUT/tmp/$h"
-    (cd "$FUZZ_OUT/tmp/$h" &&
-     TMPDIR=$FUZZ_OUT/tmp/$h FUZZ_INTERFACE=$iface nice -n 19 "$bin/fuzz-$exe" \
+    mkdir -p "$FUZZ_TMP/$h"
+    (cd "$FUZZ_TMP/$h" &&
+     TMPDIR=$FUZZ_TMP/$h FUZZ_INTERFACE=$iface nice -n 19 "$bin/fuzz-$exe" \
         -runs="$FUZZ_RUNS" -max_total_time="$FUZZ_MAX_TIME" -max_len=$maxlen -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$crashes/" \
         "$corpus" > "$log" 2>&1)
     echo "$h: exit $? ($(date -u +%H:%M:%S))"
+    rm -rf "${FUZZ_TMP:?}/$h"
 }
 export -f run_one
-export FUZZ_OUT FUZZ_RUNS FUZZ_MAX_TIME bin top_srcdir
+export FUZZ_OUT FUZZ_TMP FUZZ_RUNS FUZZ_MAX_TIME bin top_srcdir
 echo "fuzz-run: $(wc -w <<< "$harnesses") harnesses, FUZZ_RUNS=$FUZZ_RUNS FUZZ_JOBS=$FUZZ_JOBS" \
      "FUZZ_MAX_TIME=$FUZZ_MAX_TIME, load $(cut -d' ' -f1-3 /proc/loadavg)"
 # shellcheck disable=SC2086
 printf '%s\n' $harnesses | xargs -P "$FUZZ_JOBS" -I{} bash -c 'run_one "$1"' _ {}
+
+rmdir "$FUZZ_TMP" 2>/dev/null
 
 # the table, from each log's final statistics and last coverage line
 table=$FUZZ_OUT/summary.txt
