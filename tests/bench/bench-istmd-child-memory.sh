@@ -6,12 +6,11 @@
 # (list targets and disks, create a target and a disk, assign, list
 # sessions, unassign, delete both) for ROUNDS cycles each (default 12)
 # against a private tgtd and istmd; after each cycle the child's resident
-# memory, its heap in use (glibc's malloc_info through /proc is not
-# readable, so the heap is read as the [heap] mapping's Rss plus anonymous
-# mappings) and open fds are printed.  A leak shows as growth that goes on
-# cycle after cycle; a warm-up (allocator arenas, SQLite-free caches, the
-# first objects of each class) shows as growth that stops.  Prints figures;
-# asserts nothing (not part of make check).
+# memory, its anonymous part (RssAnon: the heap, where a leak would show)
+# and its open fds are printed.  A leak shows as growth that goes on cycle
+# after cycle; a warm-up (allocator arenas, objects awaiting collection)
+# as growth that stops.  Prints figures; asserts nothing (not part of make
+# check).
 . "$(dirname "$0")/../functions.sh"
 . "$top_srcdir/tests/istmd/istm-functions.sh"
 : "${CLIENTS:=4}" "${ROUNDS:=12}" "${BENCH_PORT:=32751}" "${PING:=120}"

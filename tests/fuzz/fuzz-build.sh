@@ -83,6 +83,7 @@ link() {
     clang $cflags $flags -o "$out/fuzz-$name" "$@"
     built+=("$name")
 }
+# shellcheck disable=SC2046,SC2086  # library flags are lists
 for h in $want; do
     case $h in
     vhd-open|vhdx-open)

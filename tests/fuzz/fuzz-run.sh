@@ -75,14 +75,13 @@ export -f run_one
 export FUZZ_OUT FUZZ_TMP FUZZ_RUNS FUZZ_MAX_TIME bin top_srcdir
 echo "fuzz-run: $(wc -w <<< "$harnesses") harnesses, FUZZ_RUNS=$FUZZ_RUNS FUZZ_JOBS=$FUZZ_JOBS" \
      "FUZZ_MAX_TIME=$FUZZ_MAX_TIME, load $(cut -d' ' -f1-3 /proc/loadavg)"
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086,SC2016
 printf '%s\n' $harnesses | xargs -P "$FUZZ_JOBS" -I{} bash -c 'run_one "$1"' _ {}
 
 rmdir "$FUZZ_TMP" 2>/dev/null
 
 # the table, from each log's final statistics and last coverage line
 table=$FUZZ_OUT/summary.txt
-found=0
 {
     printf '%-34s %12s %8s %7s %8s %7s\n' harness execs exec/s edges features crashes
     for h in $harnesses; do
@@ -93,12 +92,12 @@ found=0
         edges=$(echo "$cov" | awk '{print $2}')
         ft=$(echo "$cov" | awk '{print $4}')
         n=$(find "$FUZZ_OUT/crashes/$h" -type f 2>/dev/null | wc -l)
-        found=$((found + n))
         printf '%-34s %12s %8s %7s %8s %7s\n' "$h" "${execs:--}" "${rate:--}" "${edges:--}" \
             "${ft:--}" "$n"
     done
     echo "load $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M) UTC"
 } | tee "$table"
+found=$(find "$FUZZ_OUT/crashes" -type f | wc -l)
 if [ "$found" -gt 0 ]; then
     echo "fuzz-run: $found crash(es) saved under $FUZZ_OUT/crashes (reproduce: fuzz-<h> FILE)"
     find "$FUZZ_OUT/crashes" -type f
