@@ -2,30 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Copyright (C) 2026 The vhdtarget authors
 # Build a libvhd open-path harness with clang's libFuzzer, ASan and UBSan
-# and fuzz for FUZZ_TIME seconds (25 in make check) from its corpus.  Any
-# crash, leak, sanitizer report or timeout fails the test.  `make -C
-# tests/fuzz fuzz` runs it for an hour and keeps what it finds.
+# (fuzz-build.sh) and fuzz for FUZZ_TIME seconds (default 25) from its
+# corpus.  Any crash, leak, sanitizer report or timeout fails the test.
+# `make fuzz` runs every harness at length (fuzz-run.sh).
 # FUZZ_HARNESS=vhdx-open picks the VHDX harness (default vhd-open).
 . "$(dirname "$0")/../functions.sh"
 requires clang --version
 : "${FUZZ_TIME:=25}"
 : "${FUZZ_HARNESS:=vhd-open}"
 
-src="$top_srcdir/libvhd"
-cat > "$tmp/probe.c" <<'C'
-#include <stdint.h>
-#include <stddef.h>
-int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }
-C
-if ! clang -fsanitize=fuzzer "$tmp/probe.c" -o "$tmp/probe" 2>/dev/null; then
-    echo "skipped: clang cannot build libFuzzer programs (libclang-rt-dev missing?)"
-    exit 77
-fi
-clang -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -I"$top_builddir" -I"$top_srcdir" -I"$src" \
-    "$src"/*.c "$top_srcdir"/common/io.c "$top_srcdir"/common/utf16.c \
-    "$top_srcdir/tests/fuzz/fuzz-$FUZZ_HARNESS.c" -lpthread -o "$tmp/fuzz-$FUZZ_HARNESS" ||
-    fail "cannot build the fuzzer"
+rc=0
+"$top_srcdir/tests/fuzz/fuzz-build.sh" "$tmp" "$FUZZ_HARNESS" || rc=$?
+[ "$rc" != 77 ] || exit 77
+[ "$rc" = 0 ] || fail "cannot build the fuzzer"
 
 out="${FUZZ_CORPUS_OUT:-$tmp/new}"
 mkdir -p "$out" "$tmp/work"

@@ -26,28 +26,17 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "model-support.h"
 
 #define DEPTH 64
 #define DISK ((4u << 20) + 1536u) /* not a multiple of any block size */
 
-static char dir[256];
 static uint8_t *model, *below; /* the disk; what the layers under the top hold */
 
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-static void fill(uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		p[i] = (uint8_t)rnd();
-}
+static const struct model_params params = {
+	.seed = 0x9E3779B97F4A7C15ull, .prefix = "vhddeep", .disk = DISK,
+	.mid_percent = 85, .big = 300000,
+};
 
 static void path_of(char *out, int layer)
 {
@@ -59,39 +48,9 @@ static void path_of(char *out, int layer)
 
 static void setup(void)
 {
-	snprintf(dir, sizeof(dir), "%s/vhddeep.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	model = calloc(1, DISK);
-	below = calloc(1, DISK);
-	ck_assert_ptr_nonnull(model);
-	ck_assert_ptr_nonnull(below);
-}
-
-static void teardown(void)
-{
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-	free(model);
-	free(below);
-}
-
-static void random_range(uint64_t *off, size_t *len)
-{
-	uint64_t r = rnd() % 100;
-	size_t n;
-
-	if (r < 40)
-		n = 1 + rnd() % 700;
-	else if (r < 85)
-		n = 1 + rnd() % 9000;
-	else
-		n = 1 + rnd() % 300000;
-	*off = rnd() % DISK;
-	if (n > DISK - *off)
-		n = DISK - *off;
-	*len = n;
+	model_setup(&params);
+	model = model_alloc(DISK);
+	below = model_alloc(DISK);
 }
 
 /* N random writes and discards on the top of C, mirrored in MODEL. */
@@ -311,7 +270,7 @@ int main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, model_teardown);
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_depth64);
 	tcase_add_test(tc, test_nolock_has_no_map);

@@ -31,57 +31,35 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "model-support.h"
 
 #define DISK (8u << 20)
 
-static char dir[256], base_path[512], top_path[512], saved_path[512];
+static char base_path[512], top_path[512], saved_path[512];
 static uint8_t *flushed, *expect, *bufs[3];
 
-static uint64_t rng_state = 0x2545F4914F6CDD1Dull;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-static void fill(uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		p[i] = (uint8_t)rnd();
-}
+static const struct model_params params = {
+	.seed = 0x2545F4914F6CDD1Dull, .prefix = "vhdfaults", .disk = DISK,
+};
 
 static void setup(void)
 {
-	snprintf(dir, sizeof(dir), "%s/vhdfaults.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	model_setup(&params);
 	snprintf(base_path, sizeof(base_path), "%s/base.vhd", dir);
 	snprintf(top_path, sizeof(top_path), "%s/top.vhd", dir);
 	snprintf(saved_path, sizeof(saved_path), "%s/top.saved", dir);
-	flushed = calloc(1, DISK);
-	expect = calloc(1, DISK);
-	ck_assert_ptr_nonnull(flushed);
-	ck_assert_ptr_nonnull(expect);
+	flushed = model_alloc(DISK);
+	expect = model_alloc(DISK);
 	for (int i = 0; i < 3; i++) {
-		bufs[i] = malloc(65536);
-		ck_assert_ptr_nonnull(bufs[i]);
+		bufs[i] = model_alloc(65536);
 		fill(bufs[i], 65536);
 	}
 }
 
 static void teardown(void)
 {
-	char cmd[600];
-
 	vhd_fault_disarm();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-	free(flushed);
-	free(expect);
-	for (int i = 0; i < 3; i++)
-		free(bufs[i]);
+	model_teardown();
 }
 
 /* The writes of the sequence: offset, length, source. */

@@ -23,27 +23,16 @@
 
 #include "common/checkrun.h"
 #include "vhd.h"
+#include "model-support.h"
 
 #define DISK ((6u << 20) + 3584u) /* not a multiple of any block size */
 
-static char dir[256];
 static uint8_t *model, *below; /* what the disk holds; what the layers under the top hold */
 
-static uint64_t rng_state = 88172645463325252ull;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-static void fill(uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		p[i] = (uint8_t)rnd();
-}
+static const struct model_params params = {
+	.seed = 88172645463325252ull, .prefix = "vhdmodel", .disk = DISK,
+	.mid_percent = 80, .big = 200000,
+};
 
 static void path_of(char *out, const char *name)
 {
@@ -52,40 +41,9 @@ static void path_of(char *out, const char *name)
 
 static void setup(void)
 {
-	snprintf(dir, sizeof(dir), "%s/vhdmodel.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	model = calloc(1, DISK);
-	below = calloc(1, DISK);
-	ck_assert_ptr_nonnull(model);
-	ck_assert_ptr_nonnull(below);
-}
-
-static void teardown(void)
-{
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-	free(model);
-	free(below);
-}
-
-/* A random range: mostly small and unaligned, sometimes several blocks. */
-static void random_range(uint64_t *off, size_t *len)
-{
-	uint64_t r = rnd() % 100;
-	size_t n;
-
-	if (r < 40)
-		n = 1 + rnd() % 700;           /* sector fragments */
-	else if (r < 80)
-		n = 1 + rnd() % 9000;          /* a few sectors, crossing 4 KiB blocks */
-	else
-		n = 1 + rnd() % 200000;        /* many blocks */
-	*off = rnd() % DISK;
-	if (n > DISK - *off)
-		n = DISK - *off;
-	*len = n;
+	model_setup(&params);
+	model = model_alloc(DISK);
+	below = model_alloc(DISK);
 }
 
 static void compare_all(vhd_chain *c)
@@ -328,7 +286,7 @@ int main(void)
 {
 	TCase *tc = tcase_create("model");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, model_teardown);
 	tcase_set_timeout(tc, 150);
 	tcase_add_test(tc, test_model_depth4);
 	tcase_add_test(tc, test_threads);

@@ -1,0 +1,105 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
+# fuzz-run.sh: what `make fuzz` runs.  Builds every libFuzzer harness
+# (fuzz-build.sh), then runs each for FUZZ_RUNS executions (default 10^7)
+# under nice, FUZZ_JOBS at a time (default 1), and prints a table: harness,
+# executions, executions per second, edges and features reached, crashes.
+# The NDR harness runs once per ISTM interface (the list comes from the
+# tables generated from the IDL: FUZZ_INTERFACE=list), each with its own
+# corpus, seeded with one filled stub per method.
+#   FUZZ_HARNESS   harnesses to run (default all; ndr-istm-<Interface> for one interface)
+#   FUZZ_MAX_TIME  seconds a harness may run at most (default 0: until FUZZ_RUNS)
+#   FUZZ_OUT       where corpora, crashes, logs and the table go
+#                  (default tests/fuzz/fuzz-out in the build tree)
+#   FUZZ_TMP       where the harnesses write their scratch images (default
+#                  /dev/shm when writable: vhd-open writes one per execution)
+# Corpora are kept in FUZZ_OUT/corpus/<harness> from run to run, seeded
+# from tests/fuzz/corpus/<harness>; crashes are saved in
+# FUZZ_OUT/crashes/<harness>/ and make the run fail.  To keep what a run
+# found in the source tree, minimize it there:
+#   fuzz-<h> -merge=1 tests/fuzz/corpus/<h> FUZZ_OUT/corpus/<h>
+# Trade-off: one process per harness (no -fork): a crash stops that
+# harness's run, is reported, and the others go on.
+set -u
+: "${top_srcdir:?}" "${top_builddir:?}"
+: "${FUZZ_RUNS:=10000000}" "${FUZZ_JOBS:=1}" "${FUZZ_MAX_TIME:=0}"
+: "${FUZZ_OUT:=$top_builddir/tests/fuzz/fuzz-out}"
+if [ -z "${FUZZ_TMP:-}" ]; then
+    FUZZ_TMP=$FUZZ_OUT/tmp
+    [ -d /dev/shm ] && [ -w /dev/shm ] && FUZZ_TMP=/dev/shm/vhdtarget-fuzz.$$
+fi
+bin=$FUZZ_OUT/bin
+mkdir -p "$bin" "$FUZZ_OUT/corpus" "$FUZZ_OUT/crashes" "$FUZZ_OUT/logs"
+
+nice -n 19 "$top_srcdir/tests/fuzz/fuzz-build.sh" "$bin" || exit $?
+
+harnesses=${FUZZ_HARNESS:-}
+if [ -z "$harnesses" ]; then
+    harnesses="vhd-open vhdx-open rpc-pdu rpc-vtrailer ntlmssp spnego ndr-activation
+               ndr-iwtgeneral objref parent-verbs"
+    for i in $(FUZZ_INTERFACE=list "$bin/fuzz-ndr-istm" -runs=1 2>/dev/null); do
+        harnesses="$harnesses ndr-istm-$i"
+    done
+fi
+
+run_one() {
+    local h=$1 exe=$1 corpus=$FUZZ_OUT/corpus/$1 crashes=$FUZZ_OUT/crashes/$1
+    local log=$FUZZ_OUT/logs/$1.log maxlen=8192 iface=
+    mkdir -p "$corpus" "$crashes"
+    case $h in
+    ndr-istm-*)
+        exe=ndr-istm iface=${h#ndr-istm-} maxlen=4096
+        [ -n "$(ls -A "$corpus")" ] ||
+            FUZZ_INTERFACE=$iface FUZZ_SEEDS=$corpus "$bin/fuzz-ndr-istm" -runs=1 >/dev/null 2>&1 ;;
+    parent-verbs)
+        [ -n "$(ls -A "$corpus")" ] ||
+            FUZZ_SEEDS=$corpus "$bin/fuzz-parent-verbs" -runs=1 >/dev/null 2>&1 ;;
+    vhd-open) maxlen=262144 ;;
+    ndr-*|objref) maxlen=4096 ;;
+    esac
+    if [ -d "$top_srcdir/tests/fuzz/corpus/$h" ] && [ -z "$(ls -A "$corpus")" ]; then
+        cp "$top_srcdir/tests/fuzz/corpus/$h"/* "$corpus/"
+    fi
+    # the harnesses write their temporary files under TMPDIR
+    mkdir -p "$FUZZ_TMP/$h"
+    (cd "$FUZZ_TMP/$h" &&
+     TMPDIR=$FUZZ_TMP/$h FUZZ_INTERFACE=$iface nice -n 19 "$bin/fuzz-$exe" \
+        -runs="$FUZZ_RUNS" -max_total_time="$FUZZ_MAX_TIME" -max_len=$maxlen -timeout=10 \
+        -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$crashes/" \
+        "$corpus" > "$log" 2>&1)
+    echo "$h: exit $? ($(date -u +%H:%M:%S))"
+    rm -rf "${FUZZ_TMP:?}/$h"
+}
+export -f run_one
+export FUZZ_OUT FUZZ_TMP FUZZ_RUNS FUZZ_MAX_TIME bin top_srcdir
+echo "fuzz-run: $(wc -w <<< "$harnesses") harnesses, FUZZ_RUNS=$FUZZ_RUNS FUZZ_JOBS=$FUZZ_JOBS" \
+     "FUZZ_MAX_TIME=$FUZZ_MAX_TIME, load $(cut -d' ' -f1-3 /proc/loadavg)"
+# shellcheck disable=SC2086,SC2016
+printf '%s\n' $harnesses | xargs -P "$FUZZ_JOBS" -I{} bash -c 'run_one "$1"' _ {}
+
+rmdir "$FUZZ_TMP" 2>/dev/null
+
+# the table, from each log's final statistics and last coverage line
+table=$FUZZ_OUT/summary.txt
+{
+    printf '%-34s %12s %8s %7s %8s %7s\n' harness execs exec/s edges features crashes
+    for h in $harnesses; do
+        log=$FUZZ_OUT/logs/$h.log
+        execs=$(sed -n 's/^stat::number_of_executed_units: //p' "$log" 2>/dev/null | tail -1)
+        rate=$(sed -n 's/^stat::average_exec_per_sec: //p' "$log" 2>/dev/null | tail -1)
+        cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" 2>/dev/null | tail -1)
+        edges=$(echo "$cov" | awk '{print $2}')
+        ft=$(echo "$cov" | awk '{print $4}')
+        n=$(find "$FUZZ_OUT/crashes/$h" -type f 2>/dev/null | wc -l)
+        printf '%-34s %12s %8s %7s %8s %7s\n' "$h" "${execs:--}" "${rate:--}" "${edges:--}" \
+            "${ft:--}" "$n"
+    done
+    echo "load $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M) UTC"
+} | tee "$table"
+found=$(find "$FUZZ_OUT/crashes" -type f | wc -l)
+if [ "$found" -gt 0 ]; then
+    echo "fuzz-run: $found crash(es) saved under $FUZZ_OUT/crashes (reproduce: fuzz-<h> FILE)"
+    find "$FUZZ_OUT/crashes" -type f
+    exit 1
+fi
