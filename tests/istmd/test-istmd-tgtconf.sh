@@ -77,6 +77,21 @@ pat --initiator "$INI" "$url" check 41 0 300 || fail "data after tgtd's restart 
 expect_fail pat --initiator iqn.2026-11.org.vhdtarget.test:other "$url" capacity
 expect_fail pat --initiator "$INI" "iscsi://webchap%WrongSecret99@127.0.0.1:$TGT_PORT/$web_iqn/1" capacity
 
+# --- a snapshot moves the disk to a new top layer: the file follows it --
+istmctl -q snapshots create 'C:\vm\other.vhd' || fail "snapshot of other.vhd"
+served=$(tgt_adm --mode target --op show | sed -n 's/^ *Backing store path: \(\/.*\)$/\1/p' |
+             grep -v '/vm/child\.vhd$' || true)
+[ -n "$served" ] && [ "$served" != "$STORAGE/vm/other.vhd" ] ||
+    fail "tgtd does not serve a new top layer of other.vhd after a snapshot: '$served'"
+for _ in $(seq 50); do grep -qF "<backing-store $served>" "$conf" && break; sleep 0.1; done
+grep -qF "<backing-store $served>" "$conf" || { cat "$conf"; fail "$conf does not name the top layer $served"; }
+grep -qF "<backing-store $STORAGE/vm/other.vhd>" "$conf" &&
+    { cat "$conf"; fail "$conf still serves the frozen snapshot other.vhd"; }
+tgt_view > "$tmp/tgt3"
+admin --update ALL
+tgt_view > "$tmp/tgt4"
+diff -u "$tmp/tgt3" "$tmp/tgt4" || fail "tgt-admin --update ALL changed the snapshotted disk's LU"
+
 # --- the file follows the store -----------------------------------------
 istmctl -q unassign web 'C:\vm\other.vhd' || fail "unassign"
 grep -qF "other.vhd" "$conf" && { cat "$conf"; fail "unassigned disk still in $conf"; }
