@@ -80,7 +80,7 @@ istmd_child_pid()
         tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -q -- '--role=net' &&
             { echo "$p"; return 0; }
     done
-    return 1
+    return 0  # none (being restarted): empty, which callers test; set -e must not end them
 }
 
 # istmd_notifier_pid: the notifier's pid (the child started with --role=notify)

@@ -64,8 +64,15 @@ for round in 1 2 3; do
     yurl="iscsi://127.0.0.1:$TGT_PORT/$iqn/$((round + 1))"
     "$PAT" "$yurl" check $((20 + round)) 0 2048 >/dev/null || fail "round $round: Y's first MiB"
     "$PAT" "$yurl" check $((10 + round)) 2048 63488 >/dev/null || fail "round $round: Y's X blocks"
-    # asking again completes the delete; nothing changes for the readers
-    expect_rc 0 istmctl snapshots delete "$X"
+    # asking again completes the delete (or finds it done: the kill came
+    # after it, which a quiet machine makes likely for the longer delays);
+    # nothing changes for the readers
+    rc=0
+    istmctl snapshots delete "$X" >"$tmp/out" 2>"$tmp/err" || rc=$?
+    if [ $rc != 0 ]; then
+        grep -q 'ERROR_FILE_NOT_FOUND' "$tmp/err" || { cat "$tmp/err"; fail "round $round: asking again: exit $rc"; }
+        echo "round $round: the delete was done before the kill"
+    fi
     expect_hr ERROR_FILE_NOT_FOUND istmctl snapshots rollback "$X"
     "$PAT" "$yurl" check $((10 + round)) 2048 63488 >/dev/null || fail "round $round: Y after the delete"
     "$PAT" "$url" check $((10 + round)) 2048 63488 >/dev/null || fail "round $round: live after the delete"
