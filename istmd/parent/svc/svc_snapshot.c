@@ -76,6 +76,15 @@ uint32_t svc_snapshot_load(struct svc *s, const uint8_t guid[16], struct state_s
 	return S_OK;
 }
 
+uint32_t svc_snapshot_load_ref(struct svc *s, const uint8_t *req, struct state_snapshot **sn)
+{
+	struct svc_snapshot_ref_req rq;
+
+	memcpy(&rq, req, sizeof(rq));
+	*sn = malloc(sizeof(**sn));
+	return *sn ? svc_snapshot_load(s, rq.guid, *sn) : E_OUTOFMEMORY;
+}
+
 uint32_t svc_snapshot_disk(struct svc *s, const struct state_snapshot *sn, struct state_disk *d)
 {
 	int err = state_disk_get(s->st, sn->wtd, d);
@@ -469,14 +478,9 @@ int answer_snapshot_prepare(struct svc *s, const uint8_t *req, uint8_t *reply, s
 
 int answer_snapshot_create(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
-	struct svc_snapshot_ref_req rq;
-	struct state_snapshot *sn = malloc(sizeof(*sn));
-	uint32_t hr;
+	struct state_snapshot *sn;
+	uint32_t hr = svc_snapshot_load_ref(s, req, &sn);
 
-	memcpy(&rq, req, sizeof(rq));
-	if (!sn)
-		return svc_reply_hr(reply, reply_len, E_OUTOFMEMORY);
-	hr = svc_snapshot_load(s, rq.guid, sn);
 	if (hr == S_OK && sn->taken)
 		hr = S_OK;            /* done already: creating again changes nothing */
 	else if (hr == S_OK)
@@ -487,14 +491,9 @@ int answer_snapshot_create(struct svc *s, const uint8_t *req, uint8_t *reply, si
 
 int answer_snapshot_end(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
-	struct svc_snapshot_ref_req rq;
-	struct state_snapshot *sn = malloc(sizeof(*sn));
-	uint32_t hr;
+	struct state_snapshot *sn;
+	uint32_t hr = svc_snapshot_load_ref(s, req, &sn);
 
-	memcpy(&rq, req, sizeof(rq));
-	if (!sn)
-		return svc_reply_hr(reply, reply_len, E_OUTOFMEMORY);
-	hr = svc_snapshot_load(s, rq.guid, sn);
 	if (hr == S_OK && !sn->taken)
 		hr = VSS_E_BAD_STATE;         /* DoCreateSnapshot did not run (or failed) */
 	free(sn);
@@ -503,14 +502,9 @@ int answer_snapshot_end(struct svc *s, const uint8_t *req, uint8_t *reply, size_
 
 int answer_snapshot_get(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
-	struct svc_snapshot_ref_req rq;
-	struct state_snapshot *sn = malloc(sizeof(*sn));
-	uint32_t hr;
+	struct state_snapshot *sn;
+	uint32_t hr = svc_snapshot_load_ref(s, req, &sn);
 
-	memcpy(&rq, req, sizeof(rq));
-	if (!sn)
-		return svc_reply_hr(reply, reply_len, E_OUTOFMEMORY);
-	hr = svc_snapshot_load(s, rq.guid, sn);
 	if (hr == S_OK)
 		reply_snapshot(sn, reply, reply_len);
 	else
@@ -522,14 +516,9 @@ int answer_snapshot_get(struct svc *s, const uint8_t *req, uint8_t *reply, size_
 /* Save: every taken snapshot is in the store already. */
 int answer_snapshot_save(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
-	struct svc_snapshot_ref_req rq;
-	struct state_snapshot *sn = malloc(sizeof(*sn));
-	uint32_t hr;
+	struct state_snapshot *sn;
+	uint32_t hr = svc_snapshot_load_ref(s, req, &sn);
 
-	memcpy(&rq, req, sizeof(rq));
-	if (!sn)
-		return svc_reply_hr(reply, reply_len, E_OUTOFMEMORY);
-	hr = svc_snapshot_load(s, rq.guid, sn);
 	free(sn);
 	return svc_reply_hr(reply, reply_len, hr);
 }

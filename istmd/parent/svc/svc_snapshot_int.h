@@ -21,6 +21,9 @@
 
 /* The snapshot GUID names, ERROR_FILE_NOT_FOUND when unknown. */
 uint32_t svc_snapshot_load(struct svc *s, const uint8_t guid[16], struct state_snapshot *sn);
+/* The snapshot a struct svc_snapshot_ref_req names, into a new *SN (NULL
+ * when out of memory; the caller frees it whatever the answer). */
+uint32_t svc_snapshot_load_ref(struct svc *s, const uint8_t *req, struct state_snapshot **sn);
 /* The snapshot's disk, ERROR_FILE_NOT_FOUND when it is gone. */
 uint32_t svc_snapshot_disk(struct svc *s, const struct state_snapshot *sn, struct state_disk *d);
 /* D's layer directory (made when MAKE) into BUF. */

@@ -61,15 +61,11 @@ static uint64_t vhd_size_of(const char *path)
 static uint32_t load_both(struct svc *s, const uint8_t *req, struct state_snapshot **sn,
 			  struct state_disk **d)
 {
-	struct svc_snapshot_ref_req rq;
-	uint32_t hr;
+	uint32_t hr = svc_snapshot_load_ref(s, req, sn);
 
-	memcpy(&rq, req, sizeof(rq));
-	*sn = malloc(sizeof(**sn));
 	*d = malloc(sizeof(**d));
-	if (!*sn || !*d)
+	if (!*d)
 		return E_OUTOFMEMORY;
-	hr = svc_snapshot_load(s, rq.guid, *sn);
 	if (hr == S_OK && !(*sn)->taken)
 		hr = VSS_E_BAD_STATE;        /* prepared, never created: nothing to use */
 	if (hr == S_OK)
