@@ -15,7 +15,8 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
   fio clang libclang-rt-14-dev jq bzip2 e2fsprogs util-linux
   fdisk qemu-system-common python3 python3-samba
   libkrb5-dev krb5-kdc krb5-admin-server krb5-user
-  open-isns-server open-isns-utils strace"
+  open-isns-server open-isns-utils strace
+  xorriso"
 
 missing=""
 for p in $PACKAGES; do

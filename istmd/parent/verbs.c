@@ -21,6 +21,7 @@
 #include "proto/snapshot.h"
 #include "proto/target.h"
 #include "proto/serving.h"
+#include "proto/dvd.h"
 
 #define FIXED(t) sizeof(t), sizeof(t)
 #define NONE 0, 0
@@ -165,6 +166,8 @@ static const struct verb verbs[] = {
 	  answer_serving_sns_remove },
 	{ SVC_SERVING_SNS_ENUM, "serving sns enum", FIXED(struct svc_enum_req), ISTM,
 	  answer_serving_sns_enum },
+	/* virtual DVDs (proto/dvd.h) */
+	{ SVC_DVD_MEDIUM, "dvd medium", FIXED(struct svc_dvd_req), ISTM, answer_dvd_medium },
 };
 
 const struct verb *verb_find(uint32_t verb)

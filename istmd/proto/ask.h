@@ -26,6 +26,7 @@
 #include "proto/snapshot.h"
 #include "proto/target.h"
 #include "proto/serving.h"
+#include "proto/dvd.h"
 
 /* --- general.h ------------------------------------------------------------ */
 /* The server's identity: asked of the parent once (the verb is VERB_ONCE),
@@ -124,6 +125,9 @@ uint32_t ask_serving_cache_parent(const struct svc_cache_parent_req *rq);
 uint32_t ask_serving_portal(const struct svc_portal_req *rq);
 uint32_t ask_serving_sns_add(const struct svc_sns_req *rq);
 uint32_t ask_serving_sns_remove(const struct svc_sns_req *rq);
+
+/* dvd.h */
+uint32_t ask_dvd_medium(const struct svc_dvd_req *rq, struct svc_dvd_reply *rp);
 
 /* Every enumeration verb (the kinds' .verb) takes struct svc_enum_req and
  * answers struct svc_enum_reply then items, so they share one stub: REPLY

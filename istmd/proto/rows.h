@@ -23,6 +23,9 @@
 #define STATE_PENDING 0x1u            /* placeholder, not yet saved */
 #define STATE_CACHE_PARENT 0x2u       /* disks: tgtd shares one cache of the parent
                                        * (IWTDisk3::CacheParent, bs_vhd cache_parent=1) */
+#define STATE_DVD 0x4u                /* disks: an ISO 9660/UDF image served as a
+                                       * read-only CD/DVD LU (tgt's mmc type) */
+#define STATE_DVD_EJECTED 0x8u        /* disks: that DVD's drive holds no medium */
 
 /* [MS-ISTM] 2.2.3.5 IDMethod */
 enum state_id_method {

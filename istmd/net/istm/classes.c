@@ -45,6 +45,7 @@ const struct dcom_class istm_class_local_device = {
 /* --- LUN Management: IWTDiskMgr, 2, 3, 4 --- */
 static const struct dcom_iface *const disk_ifaces[] = {
 	&istm_if_iwtdiskmgr4,          /* derives from IWTDiskMgr3, 2, IWTDiskMgr */
+	&istm_if_ivhdtargetdvd,        /* the project's own: DVD media (vhdtarget.idl) */
 };
 const struct dcom_class istm_class_disk = {
 	.name = "IWTDiskMgr",

@@ -192,6 +192,7 @@ ASK_REPLY(disk_get, SVC_DISK_GET, svc_disk_ref_req, svc_disk_reply)
 ASK_REPLY(disk_volume, SVC_DISK_VOLUME, svc_disk_volume_req, svc_disk_volume_reply)
 ASK_REPLY(device_volume_info, SVC_DEVICE_VOLUME_INFO, svc_device_path_req, svc_device_volume_reply)
 ASK_REPLY(device_drive_info, SVC_DEVICE_DRIVE_INFO, svc_device_path_req, svc_device_volume_reply)
+ASK_REPLY(dvd_medium, SVC_DVD_MEDIUM, svc_dvd_req, svc_dvd_reply)
 /* snapshot.h */
 ASK_HR(snapshot_create, SVC_SNAPSHOT_CREATE, svc_snapshot_ref_req)
 ASK_HR(snapshot_end, SVC_SNAPSHOT_END, svc_snapshot_ref_req)

@@ -101,6 +101,9 @@ ANSWER(serving_sns_add);
 ANSWER(serving_sns_remove);
 ANSWER(serving_sns_enum);
 
+/* svc_dvd.c (proto/dvd.h) */
+ANSWER(dvd_medium);
+
 #undef ANSWER
 
 #endif /* ISTMD_SVC_ANSWERS_H */

@@ -165,6 +165,17 @@ uint32_t svc_vhdfs_unmount(struct svc *s, const char *name, const char *mp);
 /* MP is a live vhdfs mount (a dead one is detached). */
 bool svc_vhdfs_live(const char *mp);
 
+/* svc_disk.c: make tgtd serve disk WTD's new state on every saved target
+ * that maps it (sync_apply_target).  HRESULT. */
+uint32_t svc_disk_apply_targets(struct svc *s, int64_t wtd);
+
+/* svc_dvd.c: whether the regular file ABS (resolved inside the roots) is
+ * an ISO 9660 or UDF image tgt's mmc LU can serve: a volume recognition
+ * sequence at 32 KiB and a whole number of 2048-byte sectors.  0 with its
+ * size, -EMEDIUMTYPE for any other file (why logged when SAY_WHY), other
+ * -errno. */
+int svc_dvd_image_check(const char *abs, uint64_t *size, bool say_why);
+
 /* svc_snapshot.c: the file disk D is served from (its top layer once it
  * has snapshots, else its path) into BUF. */
 void svc_disk_served_path(struct svc *s, const struct state_disk *d, char *buf, size_t cap);

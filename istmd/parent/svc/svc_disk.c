@@ -302,7 +302,21 @@ int answer_disk_create(struct svc *s, const uint8_t *req, uint8_t *reply, size_t
 	}
 	state_disk_init(d, abs);
 	snprintf(d->description, sizeof(d->description), "%s", rq.description);
-	hr = inspect(s, abs, d, parent, sizeof(parent));
+	err = svc_dvd_image_check(abs, &d->size, false);   /* most files are VHDs */
+	if (err == 0) {
+		/* an ISO image: a virtual DVD, only ever read (svc_dvd.c) */
+		d->flags |= STATE_DVD;
+		d->read_only = true;
+		d->vhd_type = STATE_VHD_INVALID;
+		parent[0] = 0;
+	} else if (err != -EMEDIUMTYPE) {
+		hr = svc_hresult(err);
+		goto out;
+	} else {
+		hr = inspect(s, abs, d, parent, sizeof(parent));
+		if (hr == E_INVALIDARG)         /* neither: say why it is no image either */
+			svc_dvd_image_check(abs, &d->size, true);
+	}
 	if (hr != S_OK)
 		goto out;
 	if (parent[0] && state_disk_get_by_path(s->st, parent, p) == 0) {
@@ -348,7 +362,8 @@ int answer_disk_create(struct svc *s, const uint8_t *req, uint8_t *reply, size_t
 		goto out;
 	}
 	log_info("disk %lld registered: '%s' (%s%s)", (long long)d->wtd, abs,
-		 d->vhd_type == STATE_VHD_DIFF ? "differencing" : d->vhd_type == STATE_VHD_DYNAMIC
+		 d->flags & STATE_DVD ? "ISO image, a virtual DVD"
+		 : d->vhd_type == STATE_VHD_DIFF ? "differencing" : d->vhd_type == STATE_VHD_DYNAMIC
 		 ? "dynamic" : "fixed", d->flags & STATE_PENDING ? ", not persistent" : "");
 	reply_info(s, d, reply, reply_len);
 	free(d);
@@ -449,7 +464,7 @@ int answer_disk_get(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *r
 /* --- IWTDisk::Save ---------------------------------------------------------- */
 
 /* Re-apply every saved target that maps disk WTD. */
-static uint32_t apply_targets(struct svc *s, int64_t wtd)
+uint32_t svc_disk_apply_targets(struct svc *s, int64_t wtd)
 {
 	struct state_lun_mapping *m = NULL;
 	struct state_target *t;
@@ -512,6 +527,10 @@ int answer_disk_save(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *
 		if (hr != S_OK)
 			goto out;
 	}
+	if (!(rq.wtd_flags & SVC_WTD_FLAG_READ_ONLY) && (d->flags & STATE_DVD)) {
+		hr = E_INVALIDARG;              /* an ISO image is never written */
+		goto out;
+	}
 	if (!(rq.wtd_flags & SVC_WTD_FLAG_READ_ONLY) && d->read_only && d->lm_mount_point[0]) {
 		hr = ERROR_SHARING_VIOLATION;   /* mounted read-only: dismount first */
 		goto out;
@@ -529,7 +548,7 @@ int answer_disk_save(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *
 		goto out;
 	}
 	if (changed)
-		hr = apply_targets(s, d->wtd);
+		hr = svc_disk_apply_targets(s, d->wtd);
 out:
 	free(d);
 	return svc_reply_hr(reply, reply_len, hr);

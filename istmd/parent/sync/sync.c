@@ -90,6 +90,53 @@ const char *sync_lu_bsopts(const struct state_disk *d, const char *bstype)
 	return NULL;
 }
 
+const char *sync_lu_bstype(const struct state_disk *d, const char *bstype)
+{
+	/* tgt serves every mmc LU with its "mmc" backing store (bs_rdwr.c's
+	 * code under another name) whatever --bstype says; naming it keeps
+	 * tgtadm's listing equal to what was asked (istmd/README.md,
+	 * "Virtual DVDs") */
+	return (d->flags & STATE_DVD) ? "mmc" : bstype;
+}
+
+/* A DVD LU whose medium is not the stored one, or is in when it should be
+ * out.  tgt's mmc has no eject an administrator can ask for: an LU taken
+ * offline still reads its file (mmc_rw looks at the medium profile, not at
+ * "online"), so an empty drive is an LU made again without a backing
+ * store (no profile: NOT READY, MEDIUM NOT PRESENT to every command).
+ * Going offline first is what refuses the eject while an initiator holds
+ * PREVENT ALLOW MEDIUM REMOVAL.  A path update opens a medium and puts it
+ * online (mmc_lu_online); tgt changes a file only while the LU is offline. */
+static int apply_dvd_medium(struct tgt *t, int tid, uint32_t lun, const struct tgt_show_lu *have,
+			    const struct tgt_lu_spec *spec, bool present, struct sync_report *r)
+{
+	struct tgt_lu_spec empty = *spec;
+	int err = 0;
+
+	if (!present) {
+		if (!have->path[0])
+			return 0;
+		r->lus++;
+		empty.path = NULL;
+		if (have->online)
+			err = tgt_lu_set_online(t, tid, lun, false);
+		if (err == 0)
+			err = tgt_lu_delete(t, tid, lun);
+		return err < 0 ? err : tgt_lu_new(t, tid, lun, &empty);
+	}
+	if (strcmp(have->path, spec->path) != 0) {
+		r->lus++;
+		if (have->path[0] && have->online)
+			err = tgt_lu_set_online(t, tid, lun, false);
+		return err < 0 ? err : tgt_lu_set_path(t, tid, lun, spec->path);
+	}
+	if (!have->online) {
+		r->lus++;
+		err = tgt_lu_set_online(t, tid, lun, true);
+	}
+	return err;
+}
+
 static int apply_lus(struct state *st, struct tgt *t, const struct state_target *tg,
 		     const struct tgt_show_target *cur, const char *bstype, struct sync_report *r)
 {
@@ -105,7 +152,9 @@ static int apply_lus(struct state *st, struct tgt *t, const struct state_target 
 		uint32_t lun = TGT_LUN_FROM_ISTM(m[i].lun);
 		const struct tgt_show_lu *have = NULL;
 		struct tgt_lu_spec spec;
+		const char *lu_bstype;
 		char top[4096];
+		bool dvd;
 
 		err = state_disk_get(st, m[i].wtd, &d);
 		if (err < 0) {
@@ -121,17 +170,26 @@ static int apply_lus(struct state *st, struct tgt *t, const struct state_target 
 		/* a disk with snapshots is served from its top layer */
 		if (state_disk_top_get(st, d.wtd, top, sizeof(top)) < 0)
 			snprintf(top, sizeof(top), "%s", d.path);
-		spec = (struct tgt_lu_spec){ .bstype = bstype, .path = top,
-					     .readonly = d.read_only,
-					     .bsopts = sync_lu_bsopts(&d, bstype) };
-		if (have && strcmp(have->bstype, bstype) != 0) {
+		dvd = d.flags & STATE_DVD;
+		lu_bstype = sync_lu_bstype(&d, bstype);
+		spec = (struct tgt_lu_spec){ .bstype = lu_bstype, .path = top,
+					     .readonly = d.read_only || dvd,
+					     .bsopts = sync_lu_bsopts(&d, bstype),
+					     .device_type = dvd ? "cd" : NULL };
+		if (have && (strcmp(have->bstype, lu_bstype) != 0 ||
+			     dvd != (strcmp(have->type, "cd/dvd") == 0))) {
 			err = tgt_lu_delete(t, tg->tid, lun);
 			have = NULL;
 			r->lus++;
 		}
+		if (dvd && (d.flags & STATE_DVD_EJECTED) && !have)
+			spec.path = NULL;       /* made as an empty drive */
 		if (err == 0 && !have) {
 			err = tgt_lu_new(t, tg->tid, lun, &spec);
 			r->lus++;
+		} else if (err == 0 && dvd) {
+			err = apply_dvd_medium(t, tg->tid, lun, have, &spec,
+					       !(d.flags & STATE_DVD_EJECTED), r);
 		} else if (err == 0) {
 			if (strcmp(have->path, top) != 0) {
 				err = tgt_lu_set_path(t, tg->tid, lun, top);

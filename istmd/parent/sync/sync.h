@@ -66,6 +66,10 @@ int sync_apply_all(struct state *st, struct tgt *t, const char *bstype,
  * or a backing store that would refuse it). */
 const char *sync_lu_bsopts(const struct state_disk *d, const char *bstype);
 
+/* The backing store an LU of disk D uses: tgt's "mmc" (its rdwr code) for
+ * a virtual DVD (an ISO image, STATE_DVD), BSTYPE (bs_vhd) otherwise. */
+const char *sync_lu_bstype(const struct state_disk *d, const char *bstype);
+
 /* --- sync_adopt.c ---------------------------------------------------------
  * Insert every tgtd target the store does not have (by IQN) as a saved
  * target: Name from the IQN's last part (after the last ':'; "-tidN" added

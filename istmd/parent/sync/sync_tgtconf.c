@@ -88,8 +88,16 @@ static int put_lus(struct state *st, const struct state_target *tg, const char *
 		if (state_disk_top_get(st, d.wtd, top, sizeof(top)) < 0)
 			snprintf(top, sizeof(top), "%s", d.path);
 		put(b, "\t<backing-store %s>\n", top, top);
-		put(b, "\t\tbs-type %s\n", bstype, bstype);
+		put(b, "\t\tbs-type %s\n", sync_lu_bstype(&d, bstype), sync_lu_bstype(&d, bstype));
 		put(b, "\t\tlun %u\n", NULL, TGT_LUN_FROM_ISTM(m[i].lun));
+		if (d.flags & STATE_DVD) {
+			/* tgt-admin knows no empty drive: the last medium is
+			 * written, and istmd's apply ejects it again */
+			put(b, "\t\tdevice-type cd\n", NULL);
+			put(b, "\t\treadonly 1\n", NULL);
+			put(b, "\t</backing-store>\n", NULL);
+			continue;
+		}
 		/* read-only: opened so from the start (bs_vhd takes shared
 		 * locks), and shown read-only by tgtadm; tgt-admin takes one
 		 * bsopts line, so the options travel together */

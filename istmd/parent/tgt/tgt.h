@@ -136,9 +136,12 @@ int tgt_account_unbind(struct tgt *t, int tid, const char *user, bool outgoing);
 
 struct tgt_lu_spec {
 	const char *bstype;          /* "vhd" (bs_vhd), "rdwr", ... */
-	const char *path;            /* absolute backing-store path */
+	const char *path;            /* absolute backing-store path; NULL only
+	                              * with a device_type: a drive without a
+	                              * medium (tgt's mmc) */
 	const char *bsopts;          /* module options, ';'-separated, or NULL */
 	bool readonly;               /* set right after creation (see below) */
+	const char *device_type;     /* tgtadm --device-type ("cd"), NULL: disk */
 };
 /* LUN is tgt's number (1..255): use TGT_LUN_FROM_ISTM.  tgtadm cannot set
  * readonly at creation; it is set by an update just after, so create LUs

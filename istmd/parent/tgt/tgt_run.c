@@ -74,6 +74,7 @@ static const struct {
 	{ "already exists", -EEXIST },
 	{ "already has an outgoing account", -EEXIST },
 	{ "still active", -EBUSY },
+	{ "Prevent Removal set", -EBUSY },  /* an initiator holds the medium */
 	{ "too many accounts", -ENOSPC },
 	{ "isn't supported", -EOPNOTSUPP },
 	{ "not allowed/supported", -EINVAL },

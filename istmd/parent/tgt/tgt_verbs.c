@@ -414,8 +414,9 @@ int tgt_lu_new(struct tgt *t, int tid, uint32_t lun, const struct tgt_lu_spec *s
 
 	if ((err = check_tid(t, tid)) < 0 || (err = check_lun(t, lun)) < 0 ||
 	    (err = check_value(t, "backing-store type", spec->bstype, 32)) < 0 ||
-	    (err = check_path(t, spec->path)) < 0 ||
-	    (spec->bsopts && (err = check_value(t, "backing-store options", spec->bsopts, 1024)) < 0))
+	    ((spec->path || !spec->device_type) && (err = check_path(t, spec->path)) < 0) ||
+	    (spec->bsopts && (err = check_value(t, "backing-store options", spec->bsopts, 1024)) < 0) ||
+	    (spec->device_type && (err = check_value(t, "device type", spec->device_type, 16)) < 0))
 		return err;
 	snprintf(stid, sizeof(stid), "%d", tid);
 	snprintf(slun, sizeof(slun), "%u", lun);
@@ -430,11 +431,17 @@ int tgt_lu_new(struct tgt *t, int tid, uint32_t lun, const struct tgt_lu_spec *s
 	args[a++] = slun;
 	args[a++] = "--bstype";
 	args[a++] = spec->bstype;
-	args[a++] = "--backing-store";
-	args[a++] = spec->path;
+	if (spec->path) {
+		args[a++] = "--backing-store";
+		args[a++] = spec->path;
+	}
 	if (spec->bsopts) {
 		args[a++] = "--bsopts";
 		args[a++] = spec->bsopts;
+	}
+	if (spec->device_type) {
+		args[a++] = "--device-type";
+		args[a++] = spec->device_type;
 	}
 	args[a] = NULL;
 	err = tgt_run(t, what, args, NULL, NULL);
