@@ -127,7 +127,7 @@ measure()
 
 # BENCH_COST=1: per-command cost instead of the wall clock.
 cost_tests=()
-for t in rr rw sr sw; do want $t && cost_tests+=($t); done
+for t in rr rw sr sw; do want $t && cost_tests+=("$t"); done
 cost_args()   # cost_args TEST: iscsi-load's options for TEST
 {
     case $1 in
