@@ -242,21 +242,41 @@ uint32_t vhd_bitmap_size(uint32_t block_size)
 uint32_t vhd_bit_run(const uint8_t *bm, uint32_t i, uint32_t n, bool *set)
 {
 	bool v = vhd_bit_test(bm, i);
-	uint32_t j = i + 1, end = i + n;
-	uint8_t whole = v ? 0xff : 0x00;
+	uint8_t flip = v ? 0xff : 0x00; /* XOR with it turns the run's bits to 0 */
+	uint64_t flip64 = v ? ~(uint64_t)0 : 0;
+	uint32_t j = i, end = i + n;
 
 	*set = v;
+	/* A byte at a time, its bits from J on shifted to the top so that the
+	 * first differing bit is the leading one; whole words of the same
+	 * value are skipped, as runs are usually long (a 4 KiB read is one
+	 * byte of bitmap, a 2 MiB block 512). */
 	while (j < end) {
-		/* Skip whole bytes of the same value: runs are usually long. */
-		if ((j & 7) == 0 && j + 8 <= end && bm[j >> 3] == whole) {
-			j += 8;
-			continue;
+		uint32_t sh = j & 7;
+		uint8_t x;
+
+		if (sh == 0) {
+			uint64_t w;
+
+			while (end - j >= 64) {
+				memcpy(&w, bm + (j >> 3), sizeof(w));
+				if (w != flip64)
+					break;
+				j += 64;
+			}
+			while (end - j >= 8 && bm[j >> 3] == flip)
+				j += 8;
+			if (j >= end)
+				break;
 		}
-		if (vhd_bit_test(bm, j) != v)
+		x = (uint8_t)((bm[j >> 3] ^ flip) << sh);
+		if (x) {
+			j += (uint32_t)__builtin_clz((unsigned)x) - 24;
 			break;
-		j++;
+		}
+		j += 8 - sh;
 	}
-	return j - i;
+	return (j < end ? j : end) - i;
 }
 
 void vhd_bits_set(uint8_t *bm, uint32_t first, uint32_t count)

@@ -415,6 +415,11 @@ int vhd_layer_lookup(struct vhd_layer *l, uint64_t off, uint64_t len, struct vhd
 	r = vhd_layer_bitmap(l, b, &bm);
 	if (r < 0)
 		return r;
+	if (bm == vhd_bitmap_full) { /* every block this library allocates in a dynamic disk */
+		*run = (struct vhd_run){ len, VHD_RUN_DATA,
+		                         (uint64_t)e * VHD_SECTOR + l->bitmap_size + in_block };
+		return 0;
+	}
 	s = (uint32_t)(in_block / VHD_SECTOR);
 	nsec = (uint32_t)((in_block + len + VHD_SECTOR - 1) / VHD_SECTOR) - s;
 	bits = vhd_bit_run(bm, s, nsec, &set);

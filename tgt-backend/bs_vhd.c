@@ -57,21 +57,25 @@
 _Static_assert(offsetof(struct bs_vhd_lu, threads) == 0,
 	       "tgt's bs_thread_info must start the per-LU area");
 
+/* The count of commands in flight is atomic, so a command costs no lock;
+ * the mutex and condition serve only a drain, which sets draining before it
+ * looks at the count (both sequentially consistent: either the last command
+ * sees draining and wakes the drain, or the drain sees the count at 0). */
 void bs_vhd_cmd_finished(struct bs_vhd_lu *vlu)
 {
-	pthread_mutex_lock(&vlu->lock);
-	if (--vlu->inflight == 0)
+	if (__atomic_sub_fetch(&vlu->inflight, 1, __ATOMIC_SEQ_CST) == 0 &&
+	    __atomic_load_n(&vlu->draining, __ATOMIC_SEQ_CST)) {
+		pthread_mutex_lock(&vlu->lock);
 		pthread_cond_broadcast(&vlu->drained);
-	pthread_mutex_unlock(&vlu->lock);
+		pthread_mutex_unlock(&vlu->lock);
+	}
 }
 
 static int bs_vhd_cmd_submit(struct scsi_cmd *cmd)
 {
 	struct bs_vhd_lu *vlu = bs_vhd_lu_of(cmd->dev);
 
-	pthread_mutex_lock(&vlu->lock);
-	vlu->inflight++;
-	pthread_mutex_unlock(&vlu->lock);
+	__atomic_add_fetch(&vlu->inflight, 1, __ATOMIC_SEQ_CST);
 	/* bs_thread_cmd_submit only queues; it cannot fail in tgt 1.0.85, but
 	 * if a later tgt makes it fail the command never reaches a worker. */
 	int ret = bs_thread_cmd_submit(cmd);
@@ -84,8 +88,10 @@ static int bs_vhd_cmd_submit(struct scsi_cmd *cmd)
 static void bs_vhd_drain(struct bs_vhd_lu *vlu)
 {
 	pthread_mutex_lock(&vlu->lock);
-	while (vlu->inflight)
+	__atomic_store_n(&vlu->draining, true, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&vlu->inflight, __ATOMIC_SEQ_CST))
 		pthread_cond_wait(&vlu->drained, &vlu->lock);
+	__atomic_store_n(&vlu->draining, false, __ATOMIC_SEQ_CST);
 	pthread_mutex_unlock(&vlu->lock);
 }
 
@@ -355,6 +361,7 @@ static tgtadm_err bs_vhd_init(struct scsi_lu *lu, char *bsopts)
 	}
 	vlu->gls_fd = -1;
 	vlu->inflight = 0;
+	vlu->draining = false;
 	pthread_mutex_init(&vlu->lock, NULL);
 	pthread_cond_init(&vlu->drained, NULL);
 	err = bs_thread_open(&vlu->threads, bs_vhd_request, nr_iothreads);

@@ -19,6 +19,7 @@
 #define BS_VHD_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -48,17 +49,21 @@ struct bs_vhd_cache;
 /* Per-LU state, in the bs_datasize area tgt allocates after struct scsi_lu.
  *
  * Locking: tgtd's main thread submits commands and opens/closes the chain;
- * tgt's worker threads run bs_vhd_request().  lock protects inflight and
- * is what bs_vhd_close() waits on; chain, below, caches and nr_caches are
+ * tgt's worker threads run bs_vhd_request().  inflight is atomic (no lock
+ * per command); lock and drained serve bs_vhd_drain() only, which sets
+ * draining so that the last command to finish wakes it; chain, below, caches and nr_caches are
  * written only by the main thread while inflight is 0 (bs_vhd_close drains
  * first) and read by workers, which are ordered after the write by tgt's
  * own queue lock. */
 struct bs_vhd_lu {
 	struct bs_thread_info threads; /* tgt's worker pool; must be first:
 	                                * bs_thread_cmd_submit() finds it there */
-	pthread_mutex_t lock;          /* protects inflight */
-	pthread_cond_t drained;        /* signalled when inflight drops to 0 */
-	unsigned inflight;             /* commands submitted, not yet finished */
+	pthread_mutex_t lock;          /* with drained: a drain's wait */
+	pthread_cond_t drained;        /* signalled when inflight drops to 0
+	                                * while draining */
+	unsigned inflight;             /* commands submitted, not yet finished
+	                                * (atomic) */
+	bool draining;                 /* a drain waits (atomic) */
 	vhd_chain *chain;              /* the open chain; NULL while closed */
 	vhd_chain *below;              /* differencing: the chain from the first
 	                                * parent down (read-only), to learn what

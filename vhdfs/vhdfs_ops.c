@@ -265,7 +265,10 @@ static void vhdfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
 	(void)ino;
-	vhdfs_io_read(req, (struct vhdfs_file *)(uintptr_t)fi->fh, size, off, fi->direct_io);
+	/* libfuse fills only fh, flags and lock_owner for a read (direct_io
+	 * is an answer to open, not kept); flags are the file's open flags. */
+	vhdfs_io_read(req, (struct vhdfs_file *)(uintptr_t)fi->fh, size, off,
+		      (fi->flags & O_DIRECT) != 0);
 }
 
 /* A disk shown as several files (whole disk and partitions) has one page

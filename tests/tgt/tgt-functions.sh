@@ -101,7 +101,9 @@ _tgt_wait_ready()
 
 # _tgt_launch: start tgtd in the background; sets TGT_PID.  A sanitizer
 # build's module needs its sanitizer runtimes loaded before anything else,
-# so they are preloaded into tgtd (and only into tgtd).
+# so they are preloaded into tgtd (and only into tgtd).  TGTD_PREFIX, if
+# set, is a command line tgtd runs under (a benchmark's valgrind), which
+# must exec tgtd in its own process so that TGT_PID stays tgtd's.
 _tgt_launch()
 {
     local preload
@@ -116,10 +118,11 @@ _tgt_launch()
         unshare -m --propagation private sh -c \
             'awk '\''$3 ~ /^fuse/ || $1 ~ /^\/dev\/loop/ { print $2 }'\'' /proc/self/mounts |
                  sort -r | while read -r m; do umount -l "$(printf "%b" "$m")" 2>/dev/null; done
-             mount --bind "$0" "$1" && LD_PRELOAD="$3" exec tgtd -f -C "$2" --iscsi portal=127.0.0.1:"$2"' \
-            "$tmp/modules" "$TGT_MODDIR" "$TGT_C" "$preload" >>"$TGT_LOG" 2>&1 &
+             mount --bind "$0" "$1" && LD_PRELOAD="$3" exec $4 tgtd -f -C "$2" --iscsi portal=127.0.0.1:"$2"' \
+            "$tmp/modules" "$TGT_MODDIR" "$TGT_C" "$preload" "${TGTD_PREFIX:-}" >>"$TGT_LOG" 2>&1 &
     else
-        LD_PRELOAD="$preload" tgtd -f -C "$TGT_C" --iscsi portal=127.0.0.1:"$TGT_C" >>"$TGT_LOG" 2>&1 &
+        # shellcheck disable=SC2086 # TGTD_PREFIX is a command line
+        LD_PRELOAD="$preload" ${TGTD_PREFIX:-} tgtd -f -C "$TGT_C" --iscsi portal=127.0.0.1:"$TGT_C" >>"$TGT_LOG" 2>&1 &
     fi
     TGT_PID=$!
 }
