@@ -429,7 +429,8 @@ int main(void)
 	TCase *tc = tcase_create("crash");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 400);
+	/* about 1.5 s a round for a VHDX with qemu on a loaded machine */
+	tcase_set_timeout(tc, 100 + 5 * rounds_wanted(200));
 	/* loop index 0: VHD, 1: VHDX */
 	tcase_add_loop_test(tc, test_crash_dynamic, 0, 2);
 	tcase_add_loop_test(tc, test_crash_differencing, 0, 2);
