@@ -97,8 +97,7 @@ write_case()
     touch "$work/filled.$fmt"
     cold
     t0=$(now)
-    dd if="$work/data.raw" of="$work/m/disk" bs=1M conv=notrunc,fsync status=none || { echo fail; return; }
-    mbps "$t0"
+    if dd if="$work/data.raw" of="$work/m/disk" bs=1M conv=notrunc,fsync status=none; then mbps "$t0"; else echo fail; fi
     umount_vhdfs >/dev/null
 }
 read_case()
@@ -107,8 +106,7 @@ read_case()
     mount_vhdfs "$work/disk.$1"
     cold
     t0=$(now)
-    dd if="$work/m/disk" of=/dev/null bs=1M iflag=direct status=none || { echo fail; return; }
-    mbps "$t0"
+    if dd if="$work/m/disk" of=/dev/null bs=1M iflag=direct status=none; then mbps "$t0"; else echo fail; fi
     umount_vhdfs >/dev/null
 }
 convert_case()
