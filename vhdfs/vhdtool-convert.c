@@ -11,14 +11,11 @@
  * to be zeros is not written either: a raw output stays sparse, and a VHD
  * output allocates only blocks that hold something.  The trade-off is a
  * scan of every buffer for zeros, which costs far less than the disk.
- * Reading runs in a thread of its own, a ring of buffers ahead of the
- * writing (see copy()): 24 MiB of memory instead of 8, for overlap.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,7 +74,7 @@ struct dest {
 
 /* The last failure came from libvhd (its message is current) rather than
  * from a system call (strerror is the reason). */
-static _Thread_local int err_from_lib;
+static int err_from_lib;
 
 /* One run of the source: either zeros or LENGTH bytes readable at
  * FD/FILE_OFFSET (raw: the source fd at the same offset). */
@@ -227,6 +224,8 @@ static int read_full(int fd, uint8_t *buf, size_t len, uint64_t off)
 	return r == -ENODATA ? -EIO : r;
 }
 
+/* The copy loop: returns 0 or a negative errno; *IN_SOURCE says whether
+ * the failure was reading (1) or writing (0), for the message. */
 /* Ask the kernel to start reading what comes after the chunk we are about
  * to read (POSIX_FADV_WILLNEED queues the I/O and returns), so the disk
  * always has the next request while we scan and write the current one,
@@ -251,173 +250,57 @@ static void prefetch(struct source *s, uint64_t *upto, uint64_t target)
 /* How far ahead of the copy prefetch() keeps the disk busy. */
 #define PREFETCH_AHEAD (16ull << 20)
 
-/* The copy is two threads joined by a ring of COPY_SLOTS buffers: a reader
- * that maps the source and reads it (waiting for the disk, copying out of
- * the page cache) and the caller's thread, which scans for zeros and writes
- * (copying into the page cache, waiting for writeback).  In one thread
- * these alternated, so each half's waits and copies stood still while the
- * other ran; qemu-img overlaps them with requests in flight on a thread
- * pool, and on an idle machine with a second CPU that made it faster
- * (README.md, "Performance: vhdtool convert").  Three slots: one being read, one being
- * written, one to absorb the difference. */
-#define COPY_SLOTS 3
-
-struct chunk {
-	uint64_t off;         /* virtual offset */
-	uint64_t len;         /* bytes */
-	int data;             /* 1: the slot's buffer holds them; 0: zeros */
-};
-
-struct ring {
-	pthread_mutex_t lock;
-	pthread_cond_t changed;
-	struct source *src;
-	uint8_t *buf[COPY_SLOTS];
-	struct chunk chunk[COPY_SLOTS];
-	unsigned filled;      /* chunks the reader queued (slot = n % COPY_SLOTS) */
-	unsigned taken;       /* chunks the writer finished */
-	int done;             /* the reader queued everything */
-	int read_err;         /* the reader's failure (negative errno) */
-	int read_err_lib;     /* ... came from libvhd, whose message is below */
-	char read_msg[1024];
-	int stop;             /* the writer failed: the reader quits */
-};
-
-static void *reader_main(void *arg)
+static int copy(struct source *s, struct dest *d, uint8_t *buf, int *in_source)
 {
-	struct ring *g = arg;
-	struct source *s = g->src;
-	uint64_t off = 0, prefetched = 0;
+	uint64_t prefetched = 0;
+	struct tool_progress prog;
+	uint64_t off = 0;
 	int last_fd = -1, r = 0;
-	struct run run = { 0 };
-	uint64_t done = 0;
+	struct run run;
 
+	tool_progress_init(&prog, "converting");
 	while (off < s->size) {
-		struct chunk c = { off, 0, 0 };
-		unsigned slot;
-
-		if (done == run.length) {
-			r = source_map(s, off, s->size - off, &run);
+		*in_source = 1;
+		r = source_map(s, off, s->size - off, &run);
+		if (r < 0)
+			break;
+		if (run.fd < 0) {
+			*in_source = 0;
+			r = dest_write_zeros(d, off, run.length);
 			if (r < 0)
 				break;
-			done = 0;
-		}
-		pthread_mutex_lock(&g->lock);
-		while (g->filled - g->taken == COPY_SLOTS && !g->stop)
-			pthread_cond_wait(&g->changed, &g->lock);
-		slot = g->filled % COPY_SLOTS;
-		if (g->stop) {
-			pthread_mutex_unlock(&g->lock);
-			return NULL;
-		}
-		pthread_mutex_unlock(&g->lock);
-		if (run.fd < 0) {
-			c.len = run.length;
+			off += run.length;
 		} else {
-			size_t n = run.length - done < COPY_BUF ? (size_t)(run.length - done) : COPY_BUF;
+			uint64_t done = 0;
 
 			if (run.fd != last_fd) {
 				/* Doubles readahead on the layer we now stream. */
 				posix_fadvise(run.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 				last_fd = run.fd;
 			}
-			prefetch(s, &prefetched, off + n + PREFETCH_AHEAD);
-			r = read_full(run.fd, g->buf[slot], n, run.file_offset + done);
-			if (r < 0)
-				break;
-			c.len = n;
-			c.data = 1;
-		}
-		done += c.len;
-		off += c.len;
-		pthread_mutex_lock(&g->lock);
-		g->chunk[slot] = c;
-		g->filled++;
-		pthread_cond_broadcast(&g->changed);
-		pthread_mutex_unlock(&g->lock);
-	}
-	pthread_mutex_lock(&g->lock);
-	if (r < 0) {
-		g->read_err = r;
-		g->read_err_lib = err_from_lib;
-		snprintf(g->read_msg, sizeof(g->read_msg), "%s", err_from_lib ? vhd_errmsg() : strerror(-r));
-	}
-	g->done = 1;
-	pthread_cond_broadcast(&g->changed);
-	pthread_mutex_unlock(&g->lock);
-	return NULL;
-}
+			while (done < run.length) {
+				size_t n = run.length - done < COPY_BUF ? (size_t)(run.length - done) : COPY_BUF;
 
-/* Write one chunk the reader queued. */
-static int write_chunk(struct dest *d, const struct chunk *c, const uint8_t *buf)
-{
-	if (!c->data)
-		return dest_write_zeros(d, c->off, c->len);
-	return dest_write_sparse(d, buf, (size_t)c->len, c->off);
-}
-
-/* The copy: returns 0 or a negative errno.  A read failure (or one to
- * start) is reported here, with *REPORTED set; a write failure is left to
- * the caller, whose thread it happened in (libvhd's message is per thread). */
-static int copy(struct source *s, struct dest *d, int *reported)
-{
-	struct ring g = { .lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER, .src = s };
-	struct tool_progress prog;
-	pthread_t reader;
-	int r = 0, i;
-
-	for (i = 0; i < COPY_SLOTS; i++) {
-		g.buf[i] = malloc(COPY_BUF);
-		if (!g.buf[i])
-			r = -ENOMEM;
-	}
-	if (r == 0 && (r = -pthread_create(&reader, NULL, reader_main, &g)) == 0) {
-		tool_progress_init(&prog, "converting");
-		for (;;) {
-			struct chunk c;
-			unsigned slot;
-
-			pthread_mutex_lock(&g.lock);
-			while (g.filled == g.taken && !g.done)
-				pthread_cond_wait(&g.changed, &g.lock);
-			if (g.filled == g.taken || g.read_err) {
-				pthread_mutex_unlock(&g.lock);
-				break;
+				prefetch(s, &prefetched, off + done + n + PREFETCH_AHEAD);
+				*in_source = 1;
+				r = read_full(run.fd, buf, n, run.file_offset + done);
+				if (r < 0)
+					break;
+				*in_source = 0;
+				r = dest_write_sparse(d, buf, n, off + done);
+				if (r < 0)
+					break;
+				done += n;
+				writeback_progress(d, off + done);
+				tool_progress_update(off + done, s->size, &prog);
 			}
-			slot = g.taken % COPY_SLOTS;
-			c = g.chunk[slot];
-			pthread_mutex_unlock(&g.lock);
-			r = write_chunk(d, &c, g.buf[slot]);
-			pthread_mutex_lock(&g.lock);
-			if (r < 0)
-				g.stop = 1;
-			else
-				g.taken++;
-			pthread_cond_broadcast(&g.changed);
-			pthread_mutex_unlock(&g.lock);
 			if (r < 0)
 				break;
-			writeback_progress(d, c.off + c.len);
-			tool_progress_update(c.off + c.len, s->size, &prog);
+			off += run.length;
 		}
-		pthread_join(reader, NULL);
-		tool_progress_end(&prog);
-		if (r == 0 && g.read_err) {
-			*reported = 1;
-			r = g.read_err;
-			if (g.read_err_lib)
-				tool_failx("convert", s->path, "%s", g.read_msg);
-			else
-				tool_failx("convert", s->path, "read error: %s", g.read_msg);
-		}
-	} else {
-		*reported = 1;
-		tool_failx("convert", s->path, "cannot start copying: %s", strerror(-r));
+		tool_progress_update(off, s->size, &prog);
 	}
-	pthread_cond_destroy(&g.changed);
-	pthread_mutex_destroy(&g.lock);
-	for (i = 0; i < COPY_SLOTS; i++)
-		free(g.buf[i]);
+	tool_progress_end(&prog);
 	return r;
 }
 
@@ -588,8 +471,9 @@ int cmd_convert(int argc, char **argv)
 	struct dest dst = { .fd = -1 };
 	enum vhd_type type = VHD_TYPE_DYNAMIC;
 	const char *to = NULL, *from = NULL, *type_arg = NULL;
-	int have_from = 0, have_type = 0, reported = 0, nargs, r, rc = EXIT_ERROR;
+	int have_from = 0, have_type = 0, in_source = 0, nargs, r, rc = EXIT_ERROR;
 	uint64_t block_size = 0, vsize;
+	uint8_t *buf = NULL;
 	const struct tool_opt opts[] = {
 		{ "to", 'O', TOOL_STRING, &to, "raw|vhd|vhdx", "output format (default raw)", NULL, 0 },
 		{ "from", 'f', TOOL_STRING, &from, "raw|vhd",
@@ -659,15 +543,23 @@ int cmd_convert(int argc, char **argv)
 			goto out;
 		}
 	}
+	buf = malloc(COPY_BUF);
+	if (!buf) {
+		tool_failx("convert", src.path, "out of memory");
+		goto out;
+	}
 	if (open_dest(&dst, vsize, type, (uint32_t)block_size) < 0)
 		goto fail_dest;
 
-	r = copy(&src, &dst, &reported);
+	r = copy(&src, &dst, buf, &in_source);
 	if (r < 0) {
-		if (!reported && err_from_lib)
-			tool_fail("convert", dst.path, r);
-		else if (!reported)
-			tool_failx("convert", dst.path, "write error: %s", strerror(-r));
+		const char *path = in_source ? src.path : dst.path;
+
+		if (err_from_lib)
+			tool_fail("convert", path, r);
+		else
+			tool_failx("convert", path, "%s: %s", in_source ? "read error" : "write error",
+			           strerror(-r));
 		goto fail_dest;
 	}
 	if (close_dest(&dst) < 0)
@@ -680,6 +572,7 @@ fail_dest:
 	if (dst.created)
 		unlink(dst.path);
 out:
+	free(buf);
 	free(dst.zeros);
 	if (src.chain)
 		vhd_chain_close(src.chain);
