@@ -18,7 +18,7 @@
  * (bitmaps and partial-sector copies from the parent in play), in VHD and
  * in VHDX, CRASH_ROUNDS kills each (default 200, the issue's figure, as in
  * make soak; make check sets 50: 3.4 minutes at load 13-15, where 200 per
- * disk took 21 minutes).  The dynamic disk
+ * disk took 19 minutes).  The dynamic disk
  * starts over, empty, every 4th round: a disk whose blocks are all
  * allocated changes no metadata, and the kills must keep landing in
  * block allocation (VHD: BAT and footer; VHDX: the log).  For
