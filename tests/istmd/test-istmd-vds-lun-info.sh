@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 The vhdtarget authors
+# [MS-VDS] VDS_LUN_INFORMATION from istmd against what an initiator sees:
+#  - a disk on a target and a snapshot exported with ISnapshot::ExportAsWTDisk
+#    (pWTD is the new disk, ExportedWTD says the same) and then mapped;
+#  - IWTDisk::GetVdsLunInfo of both and ISnapshot::GetVdsLunInfo, decoded by
+#    hand-written impacket NDR (vds_lun_info.py), name the same vendor,
+#    product, revision and serial number libiscsi's iscsi-inq reads from
+#    the LU (standard INQUIRY, VPD page 0x80), and a storage identifier
+#    that is one of the LU's page 0x83 designators, byte for byte;
+#  - refusals: a disk on no target and a snapshot never exported
+#    (ERROR_NOT_FOUND), a second export (E_ABORT, nothing changed).
+. "$(dirname "$0")/../functions.sh"
+. "$(dirname "$0")/istm-functions.sh"
+requires_vhdtool
+requires command -v iscsi-inq
+lock_port 32697    # one tgtd per port, also across worktrees
+
+py="$top_srcdir/tests/istmd/vds_lun_info.py"
+mkdir -p "$STORAGE" "$tmp/state"
+for f in d0 lone; do
+    "$VHDTOOL" --quiet create --type dynamic --size 8M "$STORAGE/$f.vhd"
+done
+
+istm_start 32697
+istm_py "$py" setup > "$tmp/setup" || { tail -20 "$tmp/istmd.log"; fail "setting up"; }
+read -r iqn d0 exported sid < <(tail -1 "$tmp/setup")
+[ -n "$sid" ] || { cat "$tmp/setup"; fail "no setup line"; }
+
+istm_py "$py" info "$d0" > "$tmp/d0.json" || fail "GetVdsLunInfo of disk $d0"
+istm_py "$py" info "$exported" > "$tmp/export.json" || fail "GetVdsLunInfo of disk $exported"
+istm_py "$py" snapinfo "$sid" > "$tmp/snap.json" || fail "ISnapshot::GetVdsLunInfo"
+cat "$tmp/d0.json" "$tmp/export.json"
+cmp -s "$tmp/export.json" "$tmp/snap.json" ||
+    { cat "$tmp/snap.json"; fail "the snapshot's LUN is not its exported disk's"; }
+
+# what libiscsi reads from the same LUs (ISTM LUN n is tgt LUN n + 1)
+for l in 1 2; do
+    url="iscsi://127.0.0.1:$TGT_PORT/$iqn/$l"
+    iscsi-inq "$url" > "$tmp/inq$l" 2>&1 || { cat "$tmp/inq$l"; fail "iscsi-inq LUN $l"; }
+    iscsi-inq -e 1 -c 0x80 "$url" > "$tmp/inq$l-80" 2>&1 || fail "iscsi-inq page 0x80 LUN $l"
+    iscsi-inq -e 1 -c 0x83 "$url" > "$tmp/inq$l-83" 2>&1 || fail "iscsi-inq page 0x83 LUN $l"
+done
+cat "$tmp/inq1" "$tmp/inq1-80" "$tmp/inq1-83"
+$PYTHON "$top_srcdir/tests/istmd/vds_inq_compare.py" "$tmp/d0.json" "$tmp/inq1" \
+    "$tmp/inq1-80" "$tmp/inq1-83" || fail "disk $d0 against iscsi-inq"
+$PYTHON "$top_srcdir/tests/istmd/vds_inq_compare.py" "$tmp/export.json" "$tmp/inq2" \
+    "$tmp/inq2-80" "$tmp/inq2-83" || fail "disk $exported against iscsi-inq"
+cmp -s "$tmp/d0.json" "$tmp/export.json" && fail "two LUs with the same identity"
+
+istm_py "$py" bad "$d0" "$sid" || { tail -20 "$tmp/istmd.log"; fail "refusals"; }
+istmd_stop
+echo "VDS_LUN_INFORMATION agrees with iscsi-inq for a disk and an exported snapshot"
