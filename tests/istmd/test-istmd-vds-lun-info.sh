@@ -18,6 +18,7 @@ requires command -v iscsi-inq
 lock_port 32697    # one tgtd per port, also across worktrees
 
 py="$top_srcdir/tests/istmd/vds_lun_info.py"
+INIT=iqn.2000-01.com.example:vds-init    # the initiator vds_lun_info.py allows
 mkdir -p "$STORAGE" "$tmp/state"
 for f in d0 lone; do
     "$VHDTOOL" --quiet create --type dynamic --size 8M "$STORAGE/$f.vhd"
@@ -38,9 +39,10 @@ cmp -s "$tmp/export.json" "$tmp/snap.json" ||
 # what libiscsi reads from the same LUs (ISTM LUN n is tgt LUN n + 1)
 for l in 1 2; do
     url="iscsi://127.0.0.1:$TGT_PORT/$iqn/$l"
-    iscsi-inq "$url" > "$tmp/inq$l" 2>&1 || { cat "$tmp/inq$l"; fail "iscsi-inq LUN $l"; }
-    iscsi-inq -e 1 -c 0x80 "$url" > "$tmp/inq$l-80" 2>&1 || fail "iscsi-inq page 0x80 LUN $l"
-    iscsi-inq -e 1 -c 0x83 "$url" > "$tmp/inq$l-83" 2>&1 || fail "iscsi-inq page 0x83 LUN $l"
+    inq() { with_timeout 60 iscsi-inq -i "$INIT" "$@" "$url"; }
+    inq > "$tmp/inq$l" 2>&1 || { cat "$tmp/inq$l"; fail "iscsi-inq LUN $l"; }
+    inq -e 1 -c 128 > "$tmp/inq$l-80" 2>&1 || { cat "$tmp/inq$l-80"; fail "page 0x80, LUN $l"; }
+    inq -e 1 -c 131 > "$tmp/inq$l-83" 2>&1 || { cat "$tmp/inq$l-83"; fail "page 0x83, LUN $l"; }
 done
 cat "$tmp/inq1" "$tmp/inq1-80" "$tmp/inq1-83"
 $PYTHON "$top_srcdir/tests/istmd/vds_inq_compare.py" "$tmp/d0.json" "$tmp/inq1" \

@@ -132,11 +132,20 @@ def blank(req):
     return req
 
 
-def text(p):
-    """An LPSTR's string (None for NULL), without its terminator."""
-    if p['ReferentID'] == 0:
+def deref(st, field):
+    """The pointee of unique pointer FIELD of ST, None for NULL (impacket
+    unwraps a pointer's Data when the field is read, and gives b'' for
+    NULL, so the referent id is looked at on the pointer itself)."""
+    if st.fields[field]['ReferentID'] == 0:
         return None
-    s = p['Data']
+    return st[field]
+
+
+def text(st, field):
+    """An LPSTR's string (None for NULL), without its terminator."""
+    s = deref(st, field)
+    if s is None:
+        return None
     s = s.decode('latin-1') if isinstance(s, bytes) else s
     return s[:-1] if s.endswith('\0') else s
 
@@ -149,16 +158,18 @@ def raw(b):
 def decode(info):
     ids = []
     d = info['deviceIdDescriptor']
-    if d['rgIdentifiers']['ReferentID']:
-        for e in d['rgIdentifiers']['Data']:
-            ids.append({'codeset': e['CodeSet'], 'type': e['Type'],
-                        'hex': raw(e['rgbIdentifier']['Data']).hex()[:2 * e['cbIdentifier']]})
-    sig = d = info['diskSignature']
+    for e in deref(d, 'rgIdentifiers') or []:
+        b = raw(deref(e, 'rgbIdentifier') or b'')
+        check(len(b) == e['cbIdentifier'], 'an identifier of %d bytes says %d'
+              % (len(b), e['cbIdentifier']))
+        ids.append({'codeset': e['CodeSet'], 'type': e['Type'], 'hex': b.hex()})
+    sig = info['diskSignature']
     return {'version': info['version'], 'device_type': info['DeviceType'],
             'modifier': info['DeviceTypeModifier'], 'queueing': info['bCommandQueueing'],
-            'bus': info['BusType'], 'vendor': text(info['szVendorId']),
-            'product': text(info['szProductId']), 'revision': text(info['szProductRevision']),
-            'serial': text(info['szSerialNumber']), 'signature': raw(sig['Data']).hex(),
+            'bus': info['BusType'], 'vendor': text(info, 'szVendorId'),
+            'product': text(info, 'szProductId'),
+            'revision': text(info, 'szProductRevision'),
+            'serial': text(info, 'szSerialNumber'), 'signature': raw(sig).hex(),
             'id_version': info['deviceIdDescriptor']['version'],
             'id_count': info['deviceIdDescriptor']['cIdentifiers'], 'ids': ids,
             'interconnects': info['cInterconnects']}
