@@ -62,10 +62,15 @@ def blank_lun_info(req):
     if 'pVdsLunInfo' not in [f for f, _ in req.structure]:
         return req
     info = wire.VDS_LUN_INFORMATION()
+    for f in ('m_version', 'm_DeviceType', 'm_DeviceTypeModifier', 'm_bCommandQueueing',
+              'm_BusType', 'm_cInterconnects'):
+        info[f] = 0
     for f in ('m_szVendorId', 'm_szProductId', 'm_szProductRevision', 'm_szSerialNumber',
               'm_rgInterconnects'):
         info[f] = NULL
-    info['m_deviceIdDescriptor']['m_rgIdentifiers'] = NULL
+    ids = info['m_deviceIdDescriptor']
+    ids['m_version'] = ids['m_cIdentifiers'] = 0
+    ids['m_rgIdentifiers'] = NULL
     info['m_diskSignature'] = _guid(b'\0' * 16)
     req['pVdsLunInfo'] = info
     return req
