@@ -141,7 +141,8 @@ uint32_t ISnapshot_AbortRollback(struct dcom_call *c)
 	return act(c, ask_snapshot_abort_rollback);
 }
 
-uint32_t ISnapshot_ExportAsWTDisk(struct dcom_call *c, const struct ISnapshot_ExportAsWTDisk_in *in,
+uint32_t ISnapshot_ExportAsWTDisk(struct dcom_call *c,
+				  const struct ISnapshot_ExportAsWTDisk_in *in,
 				  struct ISnapshot_ExportAsWTDisk_out *out)
 {
 	struct snapshot *sn = c->obj ? dcom_object_state(c->obj) : NULL;

@@ -76,7 +76,8 @@ uint32_t istm_vds_lun_info(struct dcom_call *c, int64_t wtd, bool need_lu,
 	n = strnlen(r->scsi_id, sizeof(r->scsi_id));
 	n = n < TGT_SCSI_ID_LEN ? TGT_SCSI_ID_LEN : n;
 	id = ndr_arena_zalloc(&c->arena, sizeof(*id));
-	if (!out->m_szSerialNumber || !id || !(id->m_rgbIdentifier = ndr_arena_zalloc(&c->arena, n)))
+	if (!out->m_szSerialNumber || !id ||
+	    !(id->m_rgbIdentifier = ndr_arena_zalloc(&c->arena, n)))
 		return E_OUTOFMEMORY;
 	id->m_CodeSet = VDS_STORAGE_IDENTIFIER_CODE_SET_VDSStorageIdCodeSetAscii;
 	id->m_Type = VDS_STORAGE_IDENTIFIER_TYPE_VDSStorageIdTypeVendorId;
