@@ -107,6 +107,7 @@ struct svc_snapshot_shadow_reply {
 struct svc_lun_info_reply {
 	uint32_t hr;                 /* struct svc_reply_hdr */
 	uint32_t pad;                /* explicit */
+	uint8_t signature[16];       /* m_diskSignature: MBR signature or GPT disk GUID, 0 */
 	char vendor[9];              /* INQUIRY T10 vendor identification, trimmed */
 	char product[17];            /* INQUIRY product identification, trimmed */
 	char revision[5];            /* INQUIRY product revision level, trimmed */

@@ -8,7 +8,8 @@
 #    hand-written impacket NDR (vds_lun_info.py), name the same vendor,
 #    product, revision and serial number libiscsi's iscsi-inq reads from
 #    the LU (standard INQUIRY, VPD page 0x80), and a storage identifier
-#    that is one of the LU's page 0x83 designators, byte for byte;
+#    that is one of the LU's page 0x83 designators, byte for byte, and the
+#    disk signature of the MBR the disk starts with;
 #  - refusals: a disk on no target and a snapshot never exported
 #    (ERROR_NOT_FOUND), a second export (E_ABORT, nothing changed).
 . "$(dirname "$0")/../functions.sh"
@@ -20,9 +21,17 @@ lock_port 32697    # one tgtd per port, also across worktrees
 py="$top_srcdir/tests/istmd/vds_lun_info.py"
 INIT=iqn.2000-01.com.example:vds-init    # the initiator vds_lun_info.py allows
 mkdir -p "$STORAGE" "$tmp/state"
-for f in d0 lone; do
-    "$VHDTOOL" --quiet create --type dynamic --size 8M "$STORAGE/$f.vhd"
-done
+# d0 starts with an MBR whose disk signature is a1b2c3d4 (little-endian at
+# byte 440): m_diskSignature is it in its first 32 bits
+$PYTHON -c "
+import sys
+b = bytearray(8 << 20)
+b[440:444] = (0xa1b2c3d4).to_bytes(4, 'little')
+b[446 + 4] = 0x83                      # one Linux partition
+b[510:512] = b'\x55\xaa'
+open(sys.argv[1], 'wb').write(b)" "$tmp/d0.raw"
+"$VHDTOOL" --quiet convert --to vhd --type dynamic "$tmp/d0.raw" "$STORAGE/d0.vhd"
+"$VHDTOOL" --quiet create --type dynamic --size 8M "$STORAGE/lone.vhd"
 
 istm_start 32697
 istm_py "$py" setup > "$tmp/setup" || { tail -20 "$tmp/istmd.log"; fail "setting up"; }
@@ -50,6 +59,10 @@ $PYTHON "$top_srcdir/tests/istmd/vds_inq_compare.py" "$tmp/d0.json" "$tmp/inq1" 
 $PYTHON "$top_srcdir/tests/istmd/vds_inq_compare.py" "$tmp/export.json" "$tmp/inq2" \
     "$tmp/inq2-80" "$tmp/inq2-83" || fail "disk $exported against iscsi-inq"
 cmp -s "$tmp/d0.json" "$tmp/export.json" && fail "two LUs with the same identity"
+for j in d0 export; do
+    $PYTHON -c "import json, sys; sys.exit(json.load(open('$tmp/$j.json'))['signature'] !=
+                'd4c3b2a1' + '00' * 12)" || fail "$j: m_diskSignature is not the MBR's"
+done
 
 istm_py "$py" bad "$d0" "$sid" || { tail -20 "$tmp/istmd.log"; fail "refusals"; }
 istmd_stop

@@ -11,11 +11,10 @@
  * Filled: version 1; SCSI device type 0 (direct access), no modifier;
  * command queueing TRUE (tgt's INQUIRY sets CmdQue); bus type iSCSI; the
  * INQUIRY vendor, product and revision and the page 0x80 serial number,
- * trimmed of their padding; one storage identifier, page 0x83's T10
- * vendor ID designator (ASCII, the SCSI ID).  Left empty: the disk
- * signature (zero: "the provider cannot retrieve it", which saves reading
- * the disk's partition table here) and the interconnects (VDS has no
- * address type for an iSCSI portal).  Trade-off: tgt's page 0x83 also
+ * trimmed of their padding; the disk signature (MBR signature or GPT
+ * disk GUID, read by the parent); one storage identifier, page 0x83's T10
+ * vendor ID designator (ASCII, the SCSI ID).  Left empty: the
+ * interconnects (VDS has no address type for an iSCSI portal).  Trade-off: tgt's page 0x83 also
  * carries NAA designators built from a number tgtd keeps to itself; they
  * are not reported rather than guessed.
  */
@@ -64,6 +63,7 @@ uint32_t istm_vds_lun_info(struct dcom_call *c, int64_t wtd, bool need_lu,
 	out->m_DeviceType = 0;
 	out->m_bCommandQueueing = 1;
 	out->m_BusType = VDS_STORAGE_BUS_TYPE_VDSBusTypeiScsi;
+	memcpy(out->m_diskSignature.b, r->signature, 16);
 	out->m_szVendorId = trimmed(c, r->vendor, sizeof(r->vendor));
 	out->m_szProductId = trimmed(c, r->product, sizeof(r->product));
 	out->m_szProductRevision = trimmed(c, r->revision, sizeof(r->revision));

@@ -11,16 +11,24 @@
  * LU its own SCSI ID and SN from its target and LUN numbers, so a disk
  * mapped to no target has no identity yet (empty SCSI ID and SN), and one
  * mapped twice is described by its first LU.
+ *
+ * The disk signature is read from the disk's first two sectors as tgtd
+ * serves them (the chain's top, opened read-only without locks, as an
+ * inspection of a disk in use): the MBR's signature, or the GPT's disk
+ * GUID behind a protective MBR; zero for anything else ([MS-VDS]: "the
+ * disk is not initialized").
  */
 #include <config.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 #include "parent/svc/answers.h"
 #include "parent/svc/svc_snapshot_int.h"
+#include "vhd.h"
 
 /* tgt's INQUIRY defaults (usr/target.c: vendor_id, product_id, product_rev) */
 #define TGT_VENDOR "IET"
@@ -65,6 +73,30 @@ static uint32_t first_lu(struct svc *s, const struct state_disk *d, struct svc_l
 	return S_OK;
 }
 
+/* m_diskSignature of the disk whose served chain top is TOP into SIG
+ * (zeroed first): the MBR signature in the first 32 bits, or the GPT disk
+ * GUID ([MS-VDS] 2.2.1.3.15). */
+static void disk_signature(const char *top, uint8_t sig[16])
+{
+	uint8_t s[1024];
+	vhd_chain *c;
+	int err;
+
+	memset(sig, 0, 16);
+	if (vhd_chain_open(top, VHD_OPEN_RDONLY | VHD_OPEN_NOLOCK, &c) < 0)
+		return;
+	err = vhd_chain_pread(c, s, sizeof(s), 0);
+	vhd_chain_close(c);
+	if (err < 0 || s[510] != 0x55 || s[511] != 0xaa)
+		return;
+	if (s[446 + 4] == 0xee) {          /* protective MBR: the GPT header at LBA 1 */
+		if (memcmp(s + 512, "EFI PART", 8) == 0)
+			memcpy(sig, s + 512 + 56, 16);
+		return;
+	}
+	memcpy(sig, s + 440, 4);
+}
+
 int answer_snapshot_lun_info(struct svc *s, const uint8_t *req, uint8_t *reply,
 			     size_t *reply_len)
 {
@@ -81,6 +113,12 @@ int answer_snapshot_lun_info(struct svc *s, const uint8_t *req, uint8_t *reply,
 	r->hr = err == -ENOENT ? ERROR_FILE_NOT_FOUND : err < 0 ? svc_hresult(err) : S_OK;
 	if (r->hr == S_OK)
 		r->hr = first_lu(s, d, r);
+	if (r->hr == S_OK) {
+		char top[PATH_MAX];
+
+		svc_disk_served_path(s, d, top, sizeof(top));
+		disk_signature(top, r->signature);
+	}
 	free(d);
 	if (r->hr != S_OK)
 		return svc_reply_hr(reply, reply_len, r->hr);
