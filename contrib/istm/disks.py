@@ -114,6 +114,9 @@ class IWTDisk(_Object):
             _put_bstr(req, fin, value)
         elif tin is PMInterfacePointer:
             req[fin] = NULL
+        elif tin is wire.VDS_LUN_INFORMATION:
+            from istm.snapshots import blank_lun_info
+            blank_lun_info(req)
         elif tin is LONG:       # ResourceState: a DWORD to callers
             req[fin] = value - (1 << 32) if value > 0x7fffffff else value
         elif tin is not None:

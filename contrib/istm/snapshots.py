@@ -55,6 +55,27 @@ def _hr(fn):
         return code, None
 
 
+def blank_lun_info(req):
+    """REQ with an empty [MS-VDS] VDS_LUN_INFORMATION as its [in]
+    pVdsLunInfo (GetVdsLunInfo, ExportAsWTDisk), zeros and NULL pointers:
+    the server fills the [out] one."""
+    if 'pVdsLunInfo' not in [f for f, _ in req.structure]:
+        return req
+    info = wire.VDS_LUN_INFORMATION()
+    for f in ('m_version', 'm_DeviceType', 'm_DeviceTypeModifier', 'm_bCommandQueueing',
+              'm_BusType', 'm_cInterconnects'):
+        info[f] = 0
+    for f in ('m_szVendorId', 'm_szProductId', 'm_szProductRevision', 'm_szSerialNumber',
+              'm_rgInterconnects'):
+        info[f] = NULL
+    ids = info['m_deviceIdDescriptor']
+    ids['m_version'] = ids['m_cIdentifiers'] = 0
+    ids['m_rgIdentifiers'] = NULL
+    info['m_diskSignature'] = _guid(b'\0' * 16)
+    req['pVdsLunInfo'] = info
+    return req
+
+
 class ISnapshot(IstmObject):
     IID = IID_ISnapshot
 
@@ -67,7 +88,7 @@ class ISnapshot(IstmObject):
         return v
 
     def call(self, name):
-        return self._req(getattr(wire, 'ISnapshot_' + name)())
+        return self._req(blank_lun_info(getattr(wire, 'ISnapshot_' + name)()))
 
     def call_hr(self, name):
         return _hr(lambda: self.call(name))[0]

@@ -17,8 +17,11 @@
 # interprets tables, so nothing here writes marshalling code.  Trade-off:
 # it understands the IDL that [MS-ISTM] uses (constants, enums, structs with
 # fixed arrays, object interfaces, [in]/[out]/[retval]/[size_is] on
-# parameters, [propget]/[propput]) and refuses anything else by name, so a
-# new construct is a deliberate change here rather than a silent guess.
+# parameters, [propget]/[propput]) and the structures of [MS-VDS] it
+# carries (embedded unique pointers: [string] char * and [size_is(m)] T *
+# sized by an earlier member, T a primitive or a structure), and refuses
+# anything else by name, so a new construct is a deliberate change here
+# rather than a silent guess.
 # Standard library only.
 
 import argparse
@@ -283,8 +286,9 @@ def struct_body(idl, p):
     members = []
     while p.peek() != '}':
         attrs = p.attrs()
-        if attrs:
-            p.fail('member attributes are not supported')
+        for a in attrs:
+            if a not in ('string', 'size_is'):
+                p.fail('member attribute [%s] is not supported' % a)
         typ = p.typename()
         ptr = 0
         while p.peek() == '*':
@@ -300,9 +304,18 @@ def struct_body(idl, p):
             p.take(']')
             dims.append(evaluate(idl, expr, p))
         p.take(';')
-        if ptr:
-            p.fail('pointer members are not supported (%s)' % name)
-        members.append(Member(typ, name, dims))
+        if ptr > 1 or (ptr and dims):
+            p.fail('only one level of pointer, without array bounds (%s)' % name)
+        if ptr and len(attrs) != 1:
+            p.fail('a pointer member is [string] or [size_is(m)] (%s)' % name)
+        if 'string' in attrs and (typ != 'char' or not ptr):
+            p.fail('[string] is supported on char * only (%s)' % name)
+        if 'size_is' in attrs:
+            if not ptr:
+                p.fail('[size_is] is supported on pointers only (%s)' % name)
+            if attrs['size_is'][0] not in [m.name for m in members]:
+                p.fail('size_is(%s) names no earlier member' % attrs['size_is'][0])
+        members.append(Member(typ, name, dims, ptr, attrs))
     p.take('}')
     return members
 
@@ -400,6 +413,7 @@ class Model:
     def __init__(self, idl, acf):
         self.idl, self.acf = idl, acf
         self.arrays = {}           # descriptor name -> (elem ndr, count, C element type)
+        self.pointers = {}         # descriptor name -> pointee ndr (unique pointers)
 
     def base(self, typ):
         if typ in PRIMITIVES:
@@ -425,8 +439,19 @@ class Model:
             elem = name
         return elem
 
-    def member(self, m):
+    def member(self, m, siblings=None):
+        """A structure member; SIBLINGS (the members before it) size a
+        [size_is] pointer: Wire.size_is is the sibling's index."""
         b = self.base(m.typ)
+        if m.ptr and 'string' in m.attrs:
+            return Wire('&ndr_t_unique_cstring', 'char *' + m.name, 'LPSTR')
+        if m.ptr:
+            if b is IFACE_PTR or b.ndr in ('ndr_t_bstr',):
+                raise SystemExit('%s: a sized pointer to %s' % (m.name, m.typ))
+            name = 'ptr_' + b.ndr.replace('istm_ndr_', '').replace('ndr_t_', '')
+            self.pointers.setdefault(name, b.ndr)
+            idx = [q.name for q in siblings].index(m.attrs['size_is'][0])
+            return Wire('&' + name, decl(b.ctype + ' *', m.name), b.py, idx)
         dims = ''.join('[%d]' % d for d in m.dims)
         ndr = self.fixed_array(b, m.dims) if m.dims else b.ndr
         return Wire('&' + ndr, decl(b.ctype, m.name + dims), b.py)
@@ -509,7 +534,8 @@ def c_header(model, sources):
             out.append('};')
         else:
             out.append('struct %s {' % name)
-            out += ['\t%s;' % model.member(m).cdecl for m in idl.structs[name]]
+            ms = idl.structs[name]
+            out += ['\t%s;' % model.member(m, ms[:k]).cdecl for k, m in enumerate(ms)]
             out.append('};')
             out.append('extern const struct ndr_type istm_ndr_%s;' % name)
         out.append('')
@@ -587,8 +613,15 @@ def c_source(model, sources):
     for kind, name in idl.order:
         if kind != 'struct':
             continue
-        fields = ['\tNDR_FIELD(struct %s, %s, %s),' % (name, m.name, model.member(m).ndr)
-                  for m in idl.structs[name]]
+        fields = []
+        ms = idl.structs[name]
+        for k, m in enumerate(ms):
+            w = model.member(m, ms[:k])
+            if w.size_is is not None:
+                fields.append('\tNDR_FIELD_SIZED(struct %s, %s, %s, %d),'
+                              % (name, m.name, w.ndr, w.size_is))
+            else:
+                fields.append('\tNDR_FIELD(struct %s, %s, %s),' % (name, m.name, w.ndr))
         body += ['static const struct ndr_field %s_fields[] = {' % name] + fields + ['};',
                  'NDR_STRUCT_TYPE(istm_ndr_%s, struct %s, %s_fields);' % (name, name, name), '']
     # parameter lists
@@ -623,6 +656,8 @@ def c_source(model, sources):
         out.append('static NDR_FIXED_ARRAY_TYPE(%s, &%s, %d, %s);' % (name, elem, n, ctype))
     for c in sorted(conf):
         out.append('static NDR_CONF_ARRAY_TYPE(%s, &ndr_t_%s);' % (c, c[len('conf_'):]))
+    for name, pointee in sorted(model.pointers.items()):
+        out.append('static NDR_PTR_TYPE(%s, NDR_PTR_UNIQUE, &%s);' % (name, pointee))
     out.append('')
     out += body
     out += ['const struct istm_ndr_method istm_ndr_methods[] = {'] + table + ['};',
@@ -680,9 +715,10 @@ the answer class up by name in the request's module).  PARAMS maps
 from impacket.dcerpc.v5.dcom.oaut import BSTR
 from impacket.dcerpc.v5.dcomrt import DCOMANSWER, DCOMCALL, PMInterfacePointer
 from impacket.dcerpc.v5.dtypes import (BOOL, BOOLEAN, BYTE, CHAR, DWORD, GUID,  # noqa: F401
-                                       HRESULT, LONG, LONGLONG, SHORT, UCHAR, ULONG, ULONGLONG,
-                                       USHORT, WCHAR, WORD)
-from impacket.dcerpc.v5.ndr import NDRENUM, NDRSTRUCT, NDRUniConformantArray, NDRUniFixedArray
+                                       HRESULT, LONG, LONGLONG, LPSTR, SHORT, UCHAR, ULONG,
+                                       ULONGLONG, USHORT, WCHAR, WORD)
+from impacket.dcerpc.v5.ndr import (NDRENUM, NDRPOINTER, NDRSTRUCT, NDRUniConformantArray,
+                                    NDRUniFixedArray)
 from impacket.dcerpc.v5.rpcrt import DCERPCException
 from impacket.uuid import uuidtup_to_bin
 
@@ -711,6 +747,18 @@ class CHAR_ARRAY(NDRUniConformantArray):
     item = 'c'
 
 
+def sized_pointer(item):
+    """A unique pointer to a conformant array of ITEM ([size_is(m)] T *
+    inside a structure; ITEM a class, or 'c' for bytes)."""
+    class Array(NDRUniConformantArray):
+        pass
+    Array.item = item
+
+    class Pointer(NDRPOINTER):
+        referent = (('Data', Array),)
+    return Pointer
+
+
 PARAMS = {}
 
 
@@ -729,6 +777,10 @@ PY_SIZES = {'ndr_t_u8': 1, 'ndr_t_u16': 2, 'ndr_t_u32': 4, 'ndr_t_u64': 8, 'ndr_
 def py_member(model, m):
     """The impacket class of a struct member."""
     b = model.base(m.typ)
+    if m.ptr and 'string' in m.attrs:
+        return 'LPSTR'
+    if m.ptr:
+        return "sized_pointer(%s)" % ("'c'" if b.ndr == 'ndr_t_u8' else b.py)
     if not m.dims:
         return b.py
     n = 1

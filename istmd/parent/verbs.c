@@ -148,6 +148,8 @@ static const struct verb verbs[] = {
 	  answer_snapshot_disk },
 	{ SVC_SNAPSHOT_SHADOW, "snapshot shadow", FIXED(struct svc_snapshot_shadow_req), ISTM,
 	  answer_snapshot_shadow },
+	{ SVC_SNAPSHOT_LUN_INFO, "snapshot lun info", FIXED(struct svc_snapshot_disk_req), ISTM,
+	  answer_snapshot_lun_info },
 	/* status notifications */
 	{ SVC_NOTIFY_REGISTER, "notify register", FIXED(struct svc_notify_register_req), ISTM,
 	  answer_notify_register },

@@ -119,6 +119,8 @@ uint32_t ask_snapshot_disk(const struct svc_snapshot_disk_req *rq,
 			   struct svc_snapshot_disk_reply *rp);
 uint32_t ask_snapshot_shadow(const struct svc_snapshot_shadow_req *rq,
 			     struct svc_snapshot_shadow_reply *rp);
+uint32_t ask_snapshot_lun_info(const struct svc_snapshot_disk_req *rq,
+			       struct svc_lun_info_reply *rp);
 
 /* serving.h */
 uint32_t ask_serving_cache_parent(const struct svc_cache_parent_req *rq);

@@ -32,6 +32,7 @@ enum svc_snapshot_verb {
 	SVC_SNAPSHOT_SAVE = 511,     /* svc_snapshot_ref_req -> hr */
 	SVC_SNAPSHOT_DISK = 512,     /* svc_snapshot_disk_req -> svc_snapshot_disk_reply */
 	SVC_SNAPSHOT_SHADOW = 513,   /* svc_snapshot_shadow_req -> svc_snapshot_shadow_reply */
+	SVC_SNAPSHOT_LUN_INFO = 514, /* svc_snapshot_disk_req -> svc_lun_info_reply */
 };
 
 /* [MS-ISTM] 3.1.1.5 Status flags */
@@ -96,6 +97,23 @@ struct svc_snapshot_shadow_reply {
 	uint32_t hr;                 /* struct svc_reply_hdr */
 	uint32_t pad;                /* explicit */
 	int64_t wtd;                 /* the new disk */
+};
+
+/* The identity of the LU tgtd presents for a disk ([MS-VDS]
+ * VDS_LUN_INFORMATION, GetVdsLunInfo): the SCSI INQUIRY strings and what
+ * "--op show" prints of the first LU serving it (tgt's device
+ * identification page 0x83 starts with a T10 vendor ID designator holding
+ * the SCSI ID; its serial number page 0x80 is the SCSI SN). */
+struct svc_lun_info_reply {
+	uint32_t hr;                 /* struct svc_reply_hdr */
+	uint32_t pad;                /* explicit */
+	uint8_t signature[16];       /* m_diskSignature: MBR signature or GPT disk GUID, 0 */
+	char vendor[9];              /* INQUIRY T10 vendor identification, trimmed */
+	char product[17];            /* INQUIRY product identification, trimmed */
+	char revision[5];            /* INQUIRY product revision level, trimmed */
+	char pad2[1];                /* explicit */
+	char scsi_id[64];            /* "IET     00010001" (page 0x83, T10 designator) */
+	char scsi_sn[64];            /* "beaf11" (page 0x80) */
 };
 
 #endif /* ISTMD_PROTO_SNAPSHOT_H */

@@ -47,20 +47,20 @@ run_one() {
     local h=$1 exe=$1 corpus=$FUZZ_OUT/corpus/$1 crashes=$FUZZ_OUT/crashes/$1
     local log=$FUZZ_OUT/logs/$1.log maxlen=8192 iface=
     mkdir -p "$corpus" "$crashes"
-    case $h in
-    ndr-istm-*)
-        exe=ndr-istm iface=${h#ndr-istm-} maxlen=4096
-        [ -n "$(ls -A "$corpus")" ] ||
-            FUZZ_INTERFACE=$iface FUZZ_SEEDS=$corpus "$bin/fuzz-ndr-istm" -runs=1 >/dev/null 2>&1 ;;
-    parent-verbs)
-        [ -n "$(ls -A "$corpus")" ] ||
-            FUZZ_SEEDS=$corpus "$bin/fuzz-parent-verbs" -runs=1 >/dev/null 2>&1 ;;
-    vhd-open) maxlen=262144 ;;
-    ndr-*|objref) maxlen=4096 ;;
-    esac
     if [ -d "$top_srcdir/tests/fuzz/corpus/$h" ] && [ -z "$(ls -A "$corpus")" ]; then
         cp "$top_srcdir/tests/fuzz/corpus/$h"/* "$corpus/"
     fi
+    # the seeds (one file per method or verb, named after it) are written at
+    # every run, so a method or verb added since the corpus was made is seeded
+    case $h in
+    ndr-istm-*)
+        exe=ndr-istm iface=${h#ndr-istm-} maxlen=4096
+        FUZZ_INTERFACE=$iface FUZZ_SEEDS=$corpus "$bin/fuzz-ndr-istm" -runs=1 >/dev/null 2>&1 ;;
+    parent-verbs)
+        FUZZ_SEEDS=$corpus "$bin/fuzz-parent-verbs" -runs=1 >/dev/null 2>&1 ;;
+    vhd-open) maxlen=262144 ;;
+    ndr-*|objref) maxlen=4096 ;;
+    esac
     # the harnesses write their temporary files under TMPDIR
     mkdir -p "$FUZZ_TMP/$h"
     (cd "$FUZZ_TMP/$h" &&

@@ -124,9 +124,10 @@ def create(dcom, mgr, storage, out):
                         ('PutDevicePath', 'C:\\x.vhd'), ('PutLMType', 2),
                         ('LMWTManageMountPoint', None), ('PutLMWTManageMountPoint', 1),
                         ('PutLMMountPoint', 'C:\\m'), ('PutLMCurrMountDeviceId', 'x'),
-                        ('PutResourceGroupName', 'g'), ('PutResourceState', 1),
-                        ('GetVdsLunInfo', None)):
+                        ('PutResourceGroupName', 'g'), ('PutResourceState', 1)):
         expect_hr(z.hr(name, value), E_NOTIMPL, name)
+    expect_hr(z.hr('GetVdsLunInfo'), 0x80070490, 'GetVdsLunInfo of a disk on no target: '
+              'ERROR_NOT_FOUND')
     expect_hr(z.hr('PutFlags', 0x2), E_INVALIDARG, 'put Flags WTDFlagShadowLun')
     expect_hr(z.hr('PutFlags', 0x80), E_INVALIDARG, 'put Flags unknown bit')
     expect_hr(z.hr('PutSnapshotStoragePath', 'C:\\snap'), E_INVALIDARG,

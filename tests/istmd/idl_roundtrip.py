@@ -20,11 +20,21 @@ import sys
 
 from impacket.dcerpc.v5.dcom.oaut import BSTR
 from impacket.dcerpc.v5.dcomrt import PMInterfacePointer
-from impacket.dcerpc.v5.dtypes import GUID
+from impacket.dcerpc.v5.dtypes import GUID, LPSTR
 from impacket.dcerpc.v5.ndr import (NDR, NDRCALL, NDRENUM, NDRPOINTER, NDRSTRUCT,
-                                    NDRUniFixedArray)
+                                    NDRUniConformantArray, NDRUniFixedArray)
 
 from istm import wire
+
+
+def sized_item(typ):
+    """The element of a [size_is] T * member (wire.sized_pointer), or None."""
+    if not (isinstance(typ, type) and issubclass(typ, NDRPOINTER) and typ.referent):
+        return None
+    arr = typ.referent[0][1]
+    if isinstance(arr, type) and issubclass(arr, NDRUniConformantArray):
+        return arr.item
+    return None
 
 
 def fill(obj, structure, k):
@@ -32,7 +42,19 @@ def fill(obj, structure, k):
     return the next K."""
     for name, typ in structure:
         k += 1
-        if typ is BSTR:
+        item = sized_item(typ)
+        if typ is LPSTR:
+            obj[name] = 'c%d\0' % k       # [string] carries its NUL; impacket adds none
+        elif item == 'c':
+            obj[name] = [b'p', b'q', bytes([k % 256])]
+        elif item is not None:
+            elems = []
+            for _ in range(3):
+                e = item()
+                k = fill(e, item.structure, k)
+                elems.append(e)
+            obj[name] = elems
+        elif typ is BSTR:
             obj[name]['asData'] = 's%d' % k
         elif typ is PMInterfacePointer:
             obj[name]['ulCntData'] = 3
@@ -50,11 +72,11 @@ def fill(obj, structure, k):
         else:
             size = struct.calcsize(typ.structure[0][1].split('=')[0])
             obj[name] = (k * 0x01010101) & ((1 << (8 * min(size, 4) - 1)) - 1)
-    # a conformant array is sized by the parameter before it
-    # (SetCHAPInfoByBlob's nBlobSize, the only one in the IDL)
+    # a conformant array is sized by the member before it (SetCHAPInfoByBlob's
+    # nBlobSize; [MS-VDS]'s counts before their [size_is] pointers)
     names = [n for n, _ in structure]
     for i, (name, typ) in enumerate(structure):
-        if typ is wire.CHAR_ARRAY and i > 0:
+        if (typ is wire.CHAR_ARRAY or sized_item(typ) is not None) and i > 0:
             obj[names[i - 1]] = 3
     return k
 

@@ -78,6 +78,11 @@ static void fill_fields(struct fill *f, const struct ndr_type *t, uint8_t *base)
 				n = (n + fl->size_round - 1) & ~(uint32_t)(fl->size_round - 1);
 			arr = fill_array(f, fl->type->elem, n);
 			memcpy(dst, &arr, sizeof(arr));
+		} else if (fl->type->kind == NDR_PTR && fl->size_is >= 0) {
+			/* [size_is] T *: the pointee is an array of the sibling's count */
+			void *arr = fill_array(f, fl->type->elem, FILL_SIZE);
+
+			memcpy(dst, &arr, sizeof(arr));
 		} else if (!(fl->flags & NDR_F_LOCAL)) {
 			fill_value(f, fl->type, dst);
 		}
@@ -116,8 +121,9 @@ static void fill_value(struct fill *f, const struct ndr_type *t, void *dst)
 	case NDR_CONF_ARRAY: case NDR_VARY_ARRAY:
 		/* only as a sized member (fill_fields) */
 		break;
-	case NDR_WSTRING:
-		snprintf(s, sizeof(s), "w%u", (unsigned)f->k++);
+	case NDR_WSTRING: case NDR_CSTRING:
+		snprintf(s, sizeof(s), "%c%u", t->kind == NDR_WSTRING ? 'w' : 'c',
+			 (unsigned)f->k++);
 		str = ndr_arena_zalloc(f->a, strlen(s) + 1);
 		if (!str) {
 			f->failed = 1;
@@ -127,7 +133,8 @@ static void fill_value(struct fill *f, const struct ndr_type *t, void *dst)
 		memcpy(dst, &str, sizeof(str));
 		break;
 	case NDR_PTR:
-		if (t->elem->kind == NDR_WSTRING) {   /* the char * itself */
+		if (t->elem->kind == NDR_WSTRING || t->elem->kind == NDR_CSTRING) {
+			/* the char * itself */
 			fill_value(f, t->elem, dst);
 			break;
 		}

@@ -21,6 +21,7 @@ from istm.general import activate_general  # noqa: E402
 from istm.snapshots import activate_snapshot_mgr, NOT_EXPORTED  # noqa: E402
 
 ERROR_FILE_NOT_FOUND = 0x80070002
+ERROR_NOT_FOUND = 0x80070490
 ERROR_INVALID_FUNCTION = 0x80070001
 VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED = 0x80042317
 UNKNOWN = bytes(range(1, 17))
@@ -90,7 +91,7 @@ def api(dcom):
         else:
             req[field] = 1
         expect(snap._hr(req), E_NOTIMPL, 'ISnapshot::' + name)
-    expect(snap.call_hr('GetVdsLunInfo'), E_NOTIMPL, 'ISnapshot::GetVdsLunInfo')
+    expect(snap.call_hr('GetVdsLunInfo'), ERROR_NOT_FOUND, 'GetVdsLunInfo of a snapshot not exported')
     expect(snap.call_hr('Save'), S_OK, 'ISnapshot::Save')
     expect(snap.call_hr('AbortRollback'), S_OK, 'AbortRollback with none in progress')
     expect(snap.call_hr('DVDismount'), ERROR_FILE_NOT_FOUND, 'DVDismount of what is not mounted')

@@ -364,6 +364,78 @@ START_TEST(test_strings_and_varying)
 }
 END_TEST
 
+/* [MS-VDS]'s shapes: [string] char * and a [size_is(n)] pointer to
+ * structures that hold pointers themselves, inside a structure. */
+struct cstr_item {
+	uint32_t cb;                 /* size_is of bytes */
+	uint8_t *bytes;              /* [size_is(cb)] byte * */
+};
+static NDR_PTR_TYPE(cstr_ptr_u8, NDR_PTR_UNIQUE, &ndr_t_u8);
+static const struct ndr_field cstr_item_fields[] = {
+	NDR_FIELD(struct cstr_item, cb, &ndr_t_u32),
+	NDR_FIELD_SIZED(struct cstr_item, bytes, &cstr_ptr_u8, 0),
+};
+static NDR_STRUCT_TYPE(cstr_item_t, struct cstr_item, cstr_item_fields);
+struct cstr_outer {
+	char *name;                  /* [string] char * (unique) */
+	uint32_t n;                  /* size_is of items */
+	struct cstr_item *items;     /* [size_is(n)] struct cstr_item * */
+};
+static NDR_PTR_TYPE(cstr_ptr_item, NDR_PTR_UNIQUE, &cstr_item_t);
+static const struct ndr_field cstr_outer_fields[] = {
+	NDR_FIELD(struct cstr_outer, name, &ndr_t_unique_cstring),
+	NDR_FIELD(struct cstr_outer, n, &ndr_t_u32),
+	NDR_FIELD_SIZED(struct cstr_outer, items, &cstr_ptr_item, 1),
+};
+static NDR_STRUCT_TYPE(cstr_outer_t, struct cstr_outer, cstr_outer_fields);
+
+START_TEST(test_cstring_and_sized_structs)
+{
+	uint8_t b0[3] = { 1, 2, 3 }, b1[1] = { 9 };
+	struct cstr_item items[2] = { { 3, b0 }, { 1, b1 } };
+	struct cstr_outer in = { "IET", 2, items }, *back;
+	struct rpc_buf out = { 0 };
+	struct ndr_arena a;
+	struct ndr_pull pull;
+	struct ndr_push push;
+	const size_t name_at = 12;   /* after the scalars: name id, n, items id */
+
+	ndr_arena_init(&a);
+	ndr_push_init(&push, &out);
+	ck_assert_int_eq(ndr_push(&push, &cstr_outer_t, &in), 0);
+	/* "IET\0": max 4, offset 0, actual 4, the bytes with their NUL */
+	ck_assert_uint_eq(out.data[name_at], 4);
+	ck_assert_uint_eq(out.data[name_at + 8], 4);
+	ck_assert_int_eq(memcmp(out.data + name_at + 12, "IET", 4), 0);
+	/* then the items: conformance 2 */
+	ck_assert_uint_eq(out.data[name_at + 16], 2);
+	back = ndr_arena_zalloc(&a, sizeof(*back));
+	ndr_pull_init(&pull, out.data, out.len, &a);
+	ck_assert_int_eq(ndr_pull(&pull, &cstr_outer_t, back), 0);
+	ck_assert_uint_eq(pull.off, out.len);
+	ck_assert_str_eq(back->name, "IET");
+	ck_assert_uint_eq(back->n, 2);
+	ck_assert_uint_eq(back->items[0].cb, 3);
+	ck_assert_uint_eq(back->items[0].bytes[2], 3);
+	ck_assert_uint_eq(back->items[1].bytes[0], 9);
+	/* no terminator, or a NUL inside: refused */
+	out.data[name_at + 12 + 3] = 'X';
+	ndr_pull_init(&pull, out.data, out.len, &a);
+	ck_assert_int_eq(ndr_pull(&pull, &cstr_outer_t, back), -EBADMSG);
+	out.data[name_at + 12 + 3] = 0;
+	out.data[name_at + 12 + 1] = 0;
+	ndr_pull_init(&pull, out.data, out.len, &a);
+	ck_assert_int_eq(ndr_pull(&pull, &cstr_outer_t, back), -EBADMSG);
+	out.data[name_at + 12 + 1] = 'E';
+	/* a conformance other than the count that sizes it: refused */
+	out.data[name_at + 16] = 3;
+	ndr_pull_init(&pull, out.data, out.len, &a);
+	ck_assert_int_eq(ndr_pull(&pull, &cstr_outer_t, back), -EBADMSG);
+	rpc_buf_release(&out);
+	ndr_arena_release(&a);
+}
+END_TEST
+
 /* ----------------------------------------------------------- hostile */
 
 START_TEST(test_every_truncation_faults)
@@ -820,6 +892,7 @@ int main(void)
 	tcase_add_test(rt, test_roundtrip_create_instance);
 	tcase_add_test(rt, test_roundtrip_create_instance_reply);
 	tcase_add_test(rt, test_strings_and_varying);
+	tcase_add_test(rt, test_cstring_and_sized_structs);
 	tcase_add_test(h, test_every_truncation_faults);
 	tcase_add_test(h, test_huge_counts_fault);
 	tcase_add_test(h, test_activation_blob_lies_fault);

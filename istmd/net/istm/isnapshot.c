@@ -7,8 +7,11 @@
  * parent on each call, because Status and ExportedWTD change under the
  * object (an export, a mount, a deletion of the exported disk).  A
  * snapshot deleted under the object answers ERROR_FILE_NOT_FOUND.
- * The setters are E_NOTIMPL (istm.acf); ExportAsWTDisk answers its
- * HRESULT only (istm.acf "noparams"): ExportedWTD gives the new index.
+ * The setters are E_NOTIMPL (istm.acf).  A snapshot's LUN is the disk it
+ * is exported as: GetVdsLunInfo describes that disk's LU (ERROR_NOT_FOUND
+ * while the snapshot is not exported or its disk is mapped to no target),
+ * and ExportAsWTDisk answers the new disk's index and what is known of its
+ * LU before any target maps it (vds_lun_info.c).
  */
 #include <config.h>
 
@@ -138,16 +141,37 @@ uint32_t ISnapshot_AbortRollback(struct dcom_call *c)
 	return act(c, ask_snapshot_abort_rollback);
 }
 
-uint32_t ISnapshot_ExportAsWTDisk(struct dcom_call *c)
+uint32_t ISnapshot_ExportAsWTDisk(struct dcom_call *c,
+				  const struct ISnapshot_ExportAsWTDisk_in *in,
+				  struct ISnapshot_ExportAsWTDisk_out *out)
 {
 	struct snapshot *sn = c->obj ? dcom_object_state(c->obj) : NULL;
 	struct svc_snapshot_ref_req rq;
 	struct svc_snapshot_reply r;
+	uint32_t hr;
 
+	(void)in;                    /* [in, out]: what the client sent is replaced */
 	if (!sn)
 		return E_POINTER;
 	memcpy(rq.guid, sn->guid, 16);
-	return ask_snapshot_export(&rq, &r);
+	if ((hr = ask_snapshot_export(&rq, &r)) != S_OK)
+		return hr;
+	out->pWTD = (uint32_t)r.info.exported_wtd;
+	return istm_vds_lun_info(c, r.info.exported_wtd, false, &out->pVdsLunInfo);
+}
+
+uint32_t ISnapshot_GetVdsLunInfo(struct dcom_call *c, const struct ISnapshot_GetVdsLunInfo_in *in,
+				 struct ISnapshot_GetVdsLunInfo_out *out)
+{
+	struct svc_snapshot_info i;
+	uint32_t hr = get(c, &i);
+
+	(void)in;
+	if (hr != S_OK)
+		return hr;
+	if (i.exported_wtd < 0)
+		return ERROR_NOT_FOUND;
+	return istm_vds_lun_info(c, i.exported_wtd, true, &out->pVdsLunInfo);
 }
 
 uint32_t ISnapshot_DVMount(struct dcom_call *c)

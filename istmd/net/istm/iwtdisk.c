@@ -118,6 +118,17 @@ uint32_t IWTDisk_get_SerialNumber(struct dcom_call *c, struct IWTDisk_get_Serial
 	return put_bstr(c, w->info.serial, &out->pSerialNumber);
 }
 
+/* The LU tgtd presents for the disk (vds_lun_info.c); ERROR_NOT_FOUND
+ * while no target maps it. */
+uint32_t IWTDisk_GetVdsLunInfo(struct dcom_call *c, const struct IWTDisk_GetVdsLunInfo_in *in,
+			       struct IWTDisk_GetVdsLunInfo_out *out)
+{
+	DISK(w);
+
+	(void)in;
+	return istm_vds_lun_info(c, w->info.wtd, true, &out->pVdsLunInfo);
+}
+
 uint32_t IWTDisk_get_WTD(struct dcom_call *c, struct IWTDisk_get_WTD_out *out)
 {
 	DISK(w);

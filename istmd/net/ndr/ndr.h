@@ -14,7 +14,7 @@
  * Trade-offs: the engine handles the NDR that DCOM and [MS-ISTM] use
  * (primitives, GUID, hyper, structures with embedded pointers, fixed,
  * conformant and conformant-varying arrays, unique/ref/full pointers,
- * [string] wchar_t*, and through ordinary types BSTR and MInterfacePointer);
+ * [string] wchar_t* and [string] char*, and through ordinary types BSTR and MInterfacePointer);
  * it has no unions or pipes yet.  Full pointers are marshalled like unique
  * ones (no aliasing is ever produced, and aliasing received is refused as
  * bad stub data), which is what DCOM needs.  Pulling is defensive: every
@@ -55,6 +55,7 @@ enum ndr_kind {
 	NDR_VARY_ARRAY,   /* [size_is(f), length_is(g)] elem[]: conformant varying */
 	NDR_PTR,          /* pointer to elem (unique/ref/full per ptr_kind): C pointer */
 	NDR_WSTRING,      /* [string] wchar_t*: C char * UTF-8, NUL-terminated */
+	NDR_CSTRING,      /* [string] char*: C char *, NUL-terminated, no NUL inside */
 };
 
 enum ndr_ptr_kind {
@@ -140,6 +141,7 @@ const struct ndr_field *ndr_type_field(const struct ndr_type *t, const char *nam
 /* Primitive and common types (ndr_types.c). */
 extern const struct ndr_type ndr_t_u8, ndr_t_u16, ndr_t_u32, ndr_t_u64;
 extern const struct ndr_type ndr_t_guid, ndr_t_wstring, ndr_t_unique_wstring;
+extern const struct ndr_type ndr_t_cstring, ndr_t_unique_cstring;
 extern const struct ndr_type ndr_t_no_params;  /* NDR_PARAMS without parameters */
 
 /* MInterfacePointer ([MS-DCOM] 2.2.14): an opaque OBJREF. */

@@ -23,9 +23,15 @@
 #define PHASE_SCALARS 1
 #define PHASE_BUFFERS 2
 
-/* A pointer to an NDR_WSTRING is the char * itself (no extra level); while
- * its pointee is pending between the phases it holds this marker. */
+/* A pointer to an NDR_WSTRING or NDR_CSTRING is the char * itself (no
+ * extra level); while its pointee is pending between the phases it holds
+ * this marker. */
 static char wstring_pending[1];
+
+static bool is_string(const struct ndr_type *t)
+{
+	return t->kind == NDR_WSTRING || t->kind == NDR_CSTRING;
+}
 
 static size_t type_align(const struct ndr_type *t)
 {
@@ -35,7 +41,8 @@ static size_t type_align(const struct ndr_type *t)
 	switch (t->kind) {
 	case NDR_U8: return 1;
 	case NDR_U16: return 2;
-	case NDR_U32: case NDR_GUID: case NDR_PTR: case NDR_WSTRING: return 4;
+	case NDR_U32: case NDR_GUID: case NDR_PTR: case NDR_WSTRING: case NDR_CSTRING:
+		return 4;
 	case NDR_U64: return 8;
 	case NDR_FIXED_ARRAY: return type_align(t->elem);
 	case NDR_CONF_ARRAY: case NDR_VARY_ARRAY:
@@ -206,6 +213,31 @@ static int pull_wstring(struct ndr_pull *p, char **out)
 	return ndr_utf16_to_utf8(p->arena, u, actual - 1, out) < 0 ? -EBADMSG : 0;
 }
 
+/* [string] char *: [max][offset actual] bytes, the last one NUL and no
+ * other (a C string cannot carry one). */
+static int pull_cstring(struct ndr_pull *p, char **out)
+{
+	uint32_t max, actual;
+	char *s;
+
+	NDR_CHECK(ndr_pull_u32(p, &max));
+	NDR_CHECK(pull_variance(p, max, &actual));
+	if (actual == 0 || actual > NDR_MAX_COUNT || actual > p->len - p->off)
+		return -EBADMSG;
+	if (!(s = ndr_arena_zalloc(p->arena, actual)))
+		return -E2BIG;
+	NDR_CHECK(ndr_pull_bytes(p, s, actual));
+	if (memchr(s, 0, actual) != s + actual - 1)
+		return -EBADMSG;
+	*out = s;
+	return 0;
+}
+
+static int pull_string(struct ndr_pull *p, const struct ndr_type *t, char **out)
+{
+	return t->kind == NDR_CSTRING ? pull_cstring(p, out) : pull_wstring(p, out);
+}
+
 /* A sized pointer's pointee or a top-level array: [max][offset actual] elems. */
 static int pull_array(struct ndr_pull *p, void *base, const struct ndr_type *owner, int idx,
 		      const struct ndr_type *arr_t, const struct ndr_type *elem, uint8_t **dst)
@@ -246,7 +278,7 @@ static int pull_pointer(struct ndr_pull *p, const struct ndr_type *t, void **pp,
 		}
 		*pp = NULL;
 		if (id) {
-			if (t->elem->kind == NDR_WSTRING || sized)
+			if (is_string(t->elem) || sized)
 				*pp = wstring_pending;  /* allocated when pulled */
 			else if (!(*pp = ndr_arena_zalloc(p->arena, t->elem->csize)))
 				return -E2BIG;
@@ -263,8 +295,8 @@ static int pull_pointer(struct ndr_pull *p, const struct ndr_type *t, void **pp,
 		return 0;
 	if (++p->depth > NDR_MAX_DEPTH)
 		return -E2BIG;
-	if (t->elem->kind == NDR_WSTRING)
-		NDR_CHECK(pull_wstring(p, (char **)pp));
+	if (is_string(t->elem))
+		NDR_CHECK(pull_string(p, t->elem, (char **)pp));
 	else if (sized)
 		NDR_CHECK(pull_array(p, base, owner, idx, NULL, t->elem, (uint8_t **)pp));
 	else
@@ -289,8 +321,8 @@ static int pull_field(struct ndr_pull *p, void *base, const struct ndr_type *own
 			return 0;
 		return pull_array(p, base, owner, idx, t, t->elem, (uint8_t **)m);
 	}
-	if (t->kind == NDR_WSTRING)
-		return (phases & PHASE_SCALARS) ? pull_wstring(p, (char **)m) : 0;
+	if (is_string(t))
+		return (phases & PHASE_SCALARS) ? pull_string(p, t, (char **)m) : 0;
 	return pull_value(p, t, m, phases);
 }
 
@@ -401,7 +433,7 @@ static int pull_value(struct ndr_pull *p, const struct ndr_type *t, void *dst, i
 	case NDR_PTR:
 		/* an array element: never sized, never top-level */
 		return pull_pointer(p, t, (void **)dst, phases, false, NULL, NULL, -1);
-	case NDR_CONF_ARRAY: case NDR_VARY_ARRAY: case NDR_WSTRING:
+	case NDR_CONF_ARRAY: case NDR_VARY_ARRAY: case NDR_WSTRING: case NDR_CSTRING:
 		/* Only meaningful as members: they need a sibling or a pointer slot. */
 		return -EINVAL;
 	}
@@ -452,6 +484,23 @@ static int push_wstring(struct ndr_push *p, const char *s)
 	return rc;
 }
 
+static int push_cstring(struct ndr_push *p, const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	if (n > NDR_MAX_COUNT)
+		return -E2BIG;
+	NDR_CHECK(ndr_push_u32(p, (uint32_t)n));
+	NDR_CHECK(ndr_push_u32(p, 0));
+	NDR_CHECK(ndr_push_u32(p, (uint32_t)n));
+	return ndr_push_bytes(p, s, n);
+}
+
+static int push_string(struct ndr_push *p, const struct ndr_type *t, const char *s)
+{
+	return t->kind == NDR_CSTRING ? push_cstring(p, s) : push_wstring(p, s);
+}
+
 static int push_array(struct ndr_push *p, const void *base, const struct ndr_type *owner,
 		      const struct ndr_field *f, const struct ndr_type *arr_t,
 		      const struct ndr_type *elem, const uint8_t *arr)
@@ -488,8 +537,8 @@ static int push_pointer(struct ndr_push *p, const struct ndr_type *t, const void
 		return 0;
 	if (++p->depth > NDR_MAX_DEPTH)
 		return -E2BIG;
-	if (t->elem->kind == NDR_WSTRING)
-		NDR_CHECK(push_wstring(p, ptr));
+	if (is_string(t->elem))
+		NDR_CHECK(push_string(p, t->elem, ptr));
 	else if (f && f->size_is >= 0)
 		NDR_CHECK(push_array(p, base, owner, f, NULL, t->elem, ptr));
 	else
@@ -515,11 +564,11 @@ static int push_field(struct ndr_push *p, const void *base, const struct ndr_typ
 		memcpy(&ptr, m, sizeof(ptr));
 		return push_array(p, base, owner, f, t, t->elem, ptr);
 	}
-	if (t->kind == NDR_WSTRING) {
+	if (is_string(t)) {
 		memcpy(&ptr, m, sizeof(ptr));
 		if (!ptr)
 			return -EINVAL;
-		return (phases & PHASE_SCALARS) ? push_wstring(p, ptr) : 0;
+		return (phases & PHASE_SCALARS) ? push_string(p, t, ptr) : 0;
 	}
 	return push_value(p, t, m, phases);
 }
@@ -638,7 +687,7 @@ static int push_value(struct ndr_push *p, const struct ndr_type *t, const void *
 		memcpy(&ptr, s, sizeof(ptr));
 		return push_pointer(p, t, ptr, phases, false, NULL, NULL, NULL);
 	}
-	case NDR_CONF_ARRAY: case NDR_VARY_ARRAY: case NDR_WSTRING:
+	case NDR_CONF_ARRAY: case NDR_VARY_ARRAY: case NDR_WSTRING: case NDR_CSTRING:
 		return -EINVAL;
 	}
 	return -EINVAL;

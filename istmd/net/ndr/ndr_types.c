@@ -2,7 +2,7 @@
  * Copyright (C) 2026 The vhdtarget authors */
 /* ndr_types.c: descriptors of the primitive types and of the few
  * constructed types every interface shares (BSTR, MInterfacePointer,
- * [string] wchar_t *).  Interface-specific types live with their interface.
+ * [string] wchar_t *, [string] char *).  Interface-specific types live with their interface.
  */
 #include <config.h>
 
@@ -18,6 +18,10 @@ const struct ndr_type ndr_t_guid = { .name = "GUID", .kind = NDR_GUID, .csize = 
 const struct ndr_type ndr_t_wstring = { .name = "[string] wchar_t *", .kind = NDR_WSTRING,
 	.csize = sizeof(char *) };
 NDR_PTR_TYPE(ndr_t_unique_wstring, NDR_PTR_UNIQUE, &ndr_t_wstring);
+/* [string] char * ([MS-VDS]'s VDS_LUN_INFORMATION): bytes as they are */
+const struct ndr_type ndr_t_cstring = { .name = "[string] char *", .kind = NDR_CSTRING,
+	.csize = sizeof(char *) };
+NDR_PTR_TYPE(ndr_t_unique_cstring, NDR_PTR_UNIQUE, &ndr_t_cstring);
 
 /* [MS-DCOM] 2.2.14 MInterfacePointer: ulCntData, [size_is(ulCntData)] byte abData[] */
 static NDR_CONF_ARRAY_TYPE(byte_conf_array, &ndr_t_u8);

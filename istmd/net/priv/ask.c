@@ -207,6 +207,7 @@ ASK_REPLY(snapshot_get, SVC_SNAPSHOT_GET, svc_snapshot_ref_req, svc_snapshot_rep
 ASK_REPLY(snapshot_export, SVC_SNAPSHOT_EXPORT, svc_snapshot_ref_req, svc_snapshot_reply)
 ASK_REPLY(snapshot_disk, SVC_SNAPSHOT_DISK, svc_snapshot_disk_req, svc_snapshot_disk_reply)
 ASK_REPLY(snapshot_shadow, SVC_SNAPSHOT_SHADOW, svc_snapshot_shadow_req, svc_snapshot_shadow_reply)
+ASK_REPLY(snapshot_lun_info, SVC_SNAPSHOT_LUN_INFO, svc_snapshot_disk_req, svc_lun_info_reply)
 ASK_REPLY(device_list_dir, SVC_DEVICE_LIST_DIR, svc_device_dir_req, svc_device_dir_reply)
 ASK_REPLY(session_get, SVC_SESSION_GET, svc_session_req, svc_session_reply)
 ASK_REPLY(session_get_conn, SVC_SESSION_GET_CONN, svc_session_req, svc_conn_reply)

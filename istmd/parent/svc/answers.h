@@ -88,6 +88,8 @@ ANSWER(snapshot_dismount);
 ANSWER(snapshot_save);
 ANSWER(snapshot_disk);
 ANSWER(snapshot_shadow);
+/* svc_snapshot_lun_info.c (proto/snapshot.h) */
+ANSWER(snapshot_lun_info);
 
 /* svc_notify.c (proto/notify.h) */
 ANSWER(notify_register);
