@@ -14,6 +14,9 @@
 #                  (default tests/fuzz/fuzz-out in the build tree)
 #   FUZZ_TMP       where the harnesses write their scratch images (default
 #                  /dev/shm when writable: vhd-open writes one per execution)
+# A harness with a dictionary beside it (tests/fuzz/<harness>.dict) runs
+# with -dict=.  The table goes to FUZZ_OUT/summary.txt, and as Markdown
+# (the README's table) to FUZZ_OUT/summary.md, with the load average.
 # Corpora are kept in FUZZ_OUT/corpus/<harness> from run to run, seeded
 # from tests/fuzz/corpus/<harness>; crashes are saved in
 # FUZZ_OUT/crashes/<harness>/ and make the run fail.  To keep what a run
@@ -45,7 +48,7 @@ fi
 
 run_one() {
     local h=$1 exe=$1 corpus=$FUZZ_OUT/corpus/$1 crashes=$FUZZ_OUT/crashes/$1
-    local log=$FUZZ_OUT/logs/$1.log maxlen=8192 iface=
+    local log=$FUZZ_OUT/logs/$1.log maxlen=8192 iface= dict=()
     mkdir -p "$corpus" "$crashes"
     case $h in
     ndr-istm-*)
@@ -61,13 +64,14 @@ run_one() {
     if [ -d "$top_srcdir/tests/fuzz/corpus/$h" ] && [ -z "$(ls -A "$corpus")" ]; then
         cp "$top_srcdir/tests/fuzz/corpus/$h"/* "$corpus/"
     fi
+    [ -f "$top_srcdir/tests/fuzz/$h.dict" ] && dict=(-dict="$top_srcdir/tests/fuzz/$h.dict")
     # the harnesses write their temporary files under TMPDIR
     mkdir -p "$FUZZ_TMP/$h"
     (cd "$FUZZ_TMP/$h" &&
      TMPDIR=$FUZZ_TMP/$h FUZZ_INTERFACE=$iface nice -n 19 "$bin/fuzz-$exe" \
         -runs="$FUZZ_RUNS" -max_total_time="$FUZZ_MAX_TIME" -max_len=$maxlen -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$crashes/" \
-        "$corpus" > "$log" 2>&1)
+        "${dict[@]}" "$corpus" > "$log" 2>&1)
     echo "$h: exit $? ($(date -u +%H:%M:%S))"
     rm -rf "${FUZZ_TMP:?}/$h"
 }
@@ -81,7 +85,9 @@ printf '%s\n' $harnesses | xargs -P "$FUZZ_JOBS" -I{} bash -c 'run_one "$1"' _ {
 rmdir "$FUZZ_TMP" 2>/dev/null
 
 # the table, from each log's final statistics and last coverage line
-table=$FUZZ_OUT/summary.txt
+table=$FUZZ_OUT/summary.txt md=$FUZZ_OUT/summary.md
+echo "| harness | execs | exec/s | edges | features | crashes |" > "$md"
+echo "|---|---|---|---|---|---|" >> "$md"
 {
     printf '%-34s %12s %8s %7s %8s %7s\n' harness execs exec/s edges features crashes
     for h in $harnesses; do
@@ -94,9 +100,11 @@ table=$FUZZ_OUT/summary.txt
         n=$(find "$FUZZ_OUT/crashes/$h" -type f 2>/dev/null | wc -l)
         printf '%-34s %12s %8s %7s %8s %7s\n' "$h" "${execs:--}" "${rate:--}" "${edges:--}" \
             "${ft:--}" "$n"
+        echo "| \`$h\` | ${execs:--} | ${rate:--} | ${edges:--} | ${ft:--} | $n |" >> "$md"
     done
     echo "load $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M) UTC"
 } | tee "$table"
+echo "load $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M) UTC" >> "$md"
 found=$(find "$FUZZ_OUT/crashes" -type f | wc -l)
 if [ "$found" -gt 0 ]; then
     echo "fuzz-run: $found crash(es) saved under $FUZZ_OUT/crashes (reproduce: fuzz-<h> FILE)"
