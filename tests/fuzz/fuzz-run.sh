@@ -14,6 +14,7 @@
 #                  (default tests/fuzz/fuzz-out in the build tree)
 #   FUZZ_TMP       where the harnesses write their scratch images (default
 #                  /dev/shm when writable: vhd-open writes one per execution)
+#   ASAN_OPTIONS   default quarantine_size_mb=16 (see below)
 # A harness with a dictionary beside it (tests/fuzz/<harness>.dict) runs
 # with -dict=.  The table goes to FUZZ_OUT/summary.txt, and as Markdown
 # (the README's table) to FUZZ_OUT/summary.md, with the load average.
@@ -33,6 +34,13 @@ if [ -z "${FUZZ_TMP:-}" ]; then
     [ -d /dev/shm ] && [ -w /dev/shm ] && FUZZ_TMP=/dev/shm/vhdtarget-fuzz.$$
 fi
 bin=$FUZZ_OUT/bin
+# ASan keeps freed memory in a 256 MiB quarantine, so until it is full
+# every allocation lands on pages never touched, and on this kind of VM a
+# page fault costs more than an execution: rpc-pdu ran 3-5x and vhd-open
+# 2x faster with 16 MiB.  Trade-off: a use after free is caught only
+# within the last 16 MiB freed, which is still many executions.
+: "${ASAN_OPTIONS:=quarantine_size_mb=16}"
+export ASAN_OPTIONS
 mkdir -p "$bin" "$FUZZ_OUT/corpus" "$FUZZ_OUT/crashes" "$FUZZ_OUT/logs"
 
 nice -n 19 "$top_srcdir/tests/fuzz/fuzz-build.sh" "$bin" || exit $?
