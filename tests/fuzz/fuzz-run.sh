@@ -13,7 +13,7 @@
 #   FUZZ_OUT       where corpora, crashes, logs and the table go
 #                  (default tests/fuzz/fuzz-out in the build tree)
 #   FUZZ_TMP       where the harnesses write their scratch images (default
-#                  /dev/shm when writable: vhd-open writes one per execution)
+#                  /dev/shm when writable: vhdx-open writes one per execution)
 #   ASAN_OPTIONS   default quarantine_size_mb=16 (see below)
 # A harness with a dictionary beside it (tests/fuzz/<harness>.dict) runs
 # with -dict=.  The table goes to FUZZ_OUT/summary.txt, and as Markdown
