@@ -96,7 +96,8 @@ for h in $want; do
     rpc-vtrailer)
         link "$h" "$rpc_inc" "$s/tests/fuzz/fuzz-$h.c" "$out/rpc.a" $gssapi ;;
     ntlmssp)
-        link "$h" "$rpc_inc" "$s/tests/fuzz/fuzz-$h.c" "$out/rpc.a" "$out/auth.a" $nettle $gssapi ;;
+        link "$h" "$rpc_inc" "$s/tests/fuzz/fuzz-$h.c" "$s/tests/fuzz/fuzz-priv-stub.c" \
+            "$out/rpc.a" "$out/auth.a" $nettle $gssapi ;;
     ndr-activation|ndr-iwtgeneral|objref|ndr-istm)
         link "$h" "$ndr_inc" "$s/tests/fuzz/fuzz-$h.c" "$out/objects.a" ;;
     parent-verbs)

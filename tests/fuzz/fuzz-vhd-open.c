@@ -2,11 +2,15 @@
  * Copyright (C) 2026 The vhdtarget authors */
 /* fuzz-vhd-open.c: libFuzzer harness for libvhd's open and read paths.
  *
- * Each input is written to a private temporary file and opened the way
- * every user opens images (vhd_chain_open with parent resolution, so the
- * locator and unicode-name parsing run too), then read at the start, the
- * middle and the end, mapped, and checked with vhd_check().  Whatever the
- * input, libvhd must return an error or data, never crash, hang or leak.
+ * Each input is written to a memory file (memfd, rewritten in place for
+ * every input: no file is created or removed per execution) and opened by
+ * its /proc/self/fd path the way every user opens images (vhd_chain_open
+ * with parent resolution, so the locator and unicode-name parsing run
+ * too), then read at the start, the middle and the end, mapped, and
+ * checked with vhd_check().  Whatever the input, libvhd must return an
+ * error or data, never crash, hang or leak.  Trade-off: a relative parent
+ * locator resolves under /proc/self/fd, where no parent is found; a
+ * temporary directory found none either.
  *
  * Built two ways: with clang -fsanitize=fuzzer for fuzzing, and with the
  * normal compiler plus fuzz-replay.c (a main() that feeds files) so that
@@ -19,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "vhd.h"
@@ -32,12 +37,8 @@ static void quiet(int level, const char *msg, void *arg)
 	(void)arg;
 }
 
-static char dir[256];
-
-static void remove_dir(void)
-{
-	rmdir(dir);
-}
+static int mem = -1;          /* the memory file inputs are written to */
+static char path[64];
 
 static void ignore_problem(const char *path, const char *problem, void *arg)
 {
@@ -48,22 +49,18 @@ static void ignore_problem(const char *path, const char *problem, void *arg)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char path[300];
 	vhd_chain *c;
-	int fd, n = 0;
+	int n = 0;
 
-	if (!dir[0]) {
-		snprintf(dir, sizeof(dir), "%s/fuzzvhd.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-		if (!mkdtemp(dir))
+	if (mem < 0) {
+		mem = memfd_create("fuzz-vhd-open", MFD_CLOEXEC);
+		if (mem < 0)
 			abort();
-		atexit(remove_dir);
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", mem);
 		vhd_set_logger(quiet, NULL);
 	}
-	snprintf(path, sizeof(path), "%s/input.vhd", dir);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0 || write(fd, data, size) != (ssize_t)size)
+	if (ftruncate(mem, 0) < 0 || pwrite(mem, data, size, 0) != (ssize_t)size)
 		abort();
-	close(fd);
 
 	if (vhd_chain_open(path, VHD_OPEN_RDONLY, &c) == 0) {
 		uint64_t sz = vhd_chain_size(c);
@@ -85,6 +82,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		vhd_chain_close(c);
 	}
 	(void)vhd_check(path, ignore_problem, &n);
-	unlink(path);
 	return 0;
 }

@@ -53,11 +53,9 @@ static int pull_push(const struct ndr_type *t, const uint8_t *data, size_t len,
 	return rc;
 }
 
-int istm_method_roundtrip(const struct istm_method_ref *r, const uint8_t *stub, size_t len)
+int istm_method_in_roundtrip(const struct istm_method_ref *r, const uint8_t *stub, size_t len)
 {
-	struct rpc_buf b1 = { 0 }, b2 = { 0 }, z = { 0 };
-	struct ndr_push q;
-	void *zero;
+	struct rpc_buf b1 = { 0 }, b2 = { 0 };
 	int rc, result = 0;
 
 	rc = pull_push(r->m->in, stub, len, &b1, NULL);
@@ -74,7 +72,18 @@ int istm_method_roundtrip(const struct istm_method_ref *r, const uint8_t *stub, 
 			result = -1;
 		}
 	}
-	zero = calloc(1, r->m->out->csize ? r->m->out->csize : 1);
+	rpc_buf_release(&b1);
+	rpc_buf_release(&b2);
+	return result;
+}
+
+int istm_method_out_zero_push(const struct istm_method_ref *r)
+{
+	struct rpc_buf z = { 0 };
+	struct ndr_push q;
+	void *zero = calloc(1, r->m->out->csize ? r->m->out->csize : 1);
+	int result = 0;
+
 	ndr_push_init(&q, &z);
 	if (zero && ndr_push(&q, r->m->out, zero) < 0) {
 		fprintf(stderr, "%s::%s: a zeroed [out] list does not push\n", r->iface->name,
@@ -82,8 +91,13 @@ int istm_method_roundtrip(const struct istm_method_ref *r, const uint8_t *stub, 
 		result = -1;
 	}
 	free(zero);
-	rpc_buf_release(&b1);
-	rpc_buf_release(&b2);
 	rpc_buf_release(&z);
 	return result;
+}
+
+int istm_method_roundtrip(const struct istm_method_ref *r, const uint8_t *stub, size_t len)
+{
+	int result = istm_method_in_roundtrip(r, stub, len);
+
+	return istm_method_out_zero_push(r) < 0 ? -1 : result;
 }
