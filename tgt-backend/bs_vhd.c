@@ -204,7 +204,19 @@ static int bs_vhd_make_snapshot(struct bs_vhd_lu *vlu, const char *path)
 	return 0;
 }
 
+static int bs_vhd_open_chain(struct scsi_lu *lu, char *path, int *fd, uint64_t *size);
+
+/* Open the chain at PATH; then sync the previous top, if its close left
+ * that pending (bs_vhd_settle.c). */
 static int bs_vhd_open(struct scsi_lu *lu, char *path, int *fd, uint64_t *size)
+{
+	int ret = bs_vhd_open_chain(lu, path, fd, size);
+
+	bs_vhd_settle_kick(bs_vhd_lu_of(lu));
+	return ret;
+}
+
+static int bs_vhd_open_chain(struct scsi_lu *lu, char *path, int *fd, uint64_t *size)
 {
 	struct bs_vhd_lu *vlu = bs_vhd_lu_of(lu);
 	struct vhd_info *info = NULL;
@@ -280,10 +292,11 @@ static void bs_vhd_close(struct scsi_lu *lu)
 		/* A VHD top is synced after the switch, by a thread of its
 		 * own (bs_vhd_settle.c); a VHDX top, or one that cannot be
 		 * handed over, now. */
-		if (!vhd_chain_read_only(vlu->chain) &&
-		    (!vlu->prev_top || vlu->prev_format != VHD_FORMAT_VHD ||
-		     bs_vhd_settle_start(vlu, vlu->prev_top) < 0) &&
-		    vhd_chain_flush(vlu->chain) < 0)
+		if (!vhd_chain_read_only(vlu->chain) && vlu->prev_top &&
+		    vlu->prev_format == VHD_FORMAT_VHD)
+			vlu->settle_pending = 1;
+		else if (!vhd_chain_read_only(vlu->chain) &&
+			 vhd_chain_flush(vlu->chain) < 0)
 			eprintf("bs_vhd: %s\n", vhd_errmsg());
 		free(info);
 	}
@@ -389,6 +402,7 @@ static void bs_vhd_exit(struct scsi_lu *lu)
 
 	bs_vhd_drain(vlu);
 	bs_thread_close(&vlu->threads);
+	bs_vhd_settle_kick(vlu);
 	bs_vhd_settle_join(vlu);
 	bs_vhd_release_chain(vlu);
 	free(vlu->prev_top);

@@ -85,6 +85,8 @@ struct bs_vhd_lu {
 	int settle_err;                /* its failure (-errno), for the next flush */
 	pthread_t settler;             /* the thread syncing it */
 	int settler_running;           /* settler must be joined */
+	int settle_pending;            /* prev_top is to be synced once the new
+	                                * chain is open (main thread only) */
 	tgtadm_err (*lu_config)(struct scsi_lu *lu, char *params);
 	                               /* the device type's own lu_config, which
 	                                * bs_vhd_lu_config() calls first */
@@ -103,6 +105,7 @@ void bs_vhd_cmd_finished(struct bs_vhd_lu *vlu);
 int bs_vhd_settle_start(struct bs_vhd_lu *vlu, const char *path);
 int bs_vhd_settle_wait(struct bs_vhd_lu *vlu);
 void bs_vhd_settle_join(struct bs_vhd_lu *vlu);
+void bs_vhd_settle_kick(struct bs_vhd_lu *vlu);
 int bs_vhd_flush(struct bs_vhd_lu *vlu);
 
 /* bs_vhd.c */

