@@ -299,9 +299,46 @@ static int parse_locator(struct vhd_layer *l, struct vhdx_layer *x, const uint8_
 	return 0;
 }
 
+/* Read into M (zeroed, meta_length bytes) the metadata table and the part
+ * of the region its items use, through the log.  The region is usually
+ * 1 MiB with a few hundred bytes of items: reading all of it made every
+ * open of a VHDX (each layer of a chain, at every snapshot switch) copy
+ * a megabyte for nothing.  What lies past the last item is never looked
+ * at: read_metadata() refuses items outside the region, and an item
+ * reaching past what was read would lie past every entry's end. */
+static int read_metadata_used(struct vhd_layer *l, struct vhdx_layer *x, uint8_t *m)
+{
+	uint32_t table = x->meta_length < VHDX_META_TABLE_SIZE ? x->meta_length : VHDX_META_TABLE_SIZE;
+	uint64_t end = table;
+	uint16_t count;
+	int r = vhd_layer_pread(l, m, table, x->meta_offset);
+
+	if (r < 0)
+		return r;
+	vhdx_log_overlay(l, m, table, x->meta_offset);
+	count = vhdx_le16(m + 10);
+	for (uint32_t i = 0; i < count && 32 + 32 * (i + 1) <= table; i++) {
+		const uint8_t *e = m + 32 + 32 * i;
+		uint64_t item_end = (uint64_t)vhdx_le32(e + 16) + vhdx_le32(e + 20);
+
+		if (item_end > end)
+			end = item_end;
+	}
+	end = vhd_round_up(end, VHDX_LOG_SECTOR);
+	if (end > x->meta_length)
+		end = x->meta_length;
+	if (end > table) {
+		r = vhd_layer_pread(l, m + table, end - table, x->meta_offset + table);
+		if (r < 0)
+			return r;
+		vhdx_log_overlay(l, m + table, end - table, x->meta_offset + table);
+	}
+	return 0;
+}
+
 static int read_metadata(struct vhd_layer *l, struct vhdx_layer *x, struct vhd_validator *v)
 {
-	uint8_t *m = malloc(x->meta_length);
+	uint8_t *m = calloc(1, x->meta_length);
 	uint16_t count;
 	uint32_t seen = 0;
 	int r;
@@ -317,10 +354,9 @@ static int read_metadata(struct vhd_layer *l, struct vhdx_layer *x, struct vhd_v
 
 	if (!m)
 		return vhd_error(-ENOMEM, "'%s': out of memory", l->path);
-	r = vhd_layer_pread(l, m, x->meta_length, x->meta_offset);
+	r = read_metadata_used(l, x, m);
 	if (r < 0)
 		goto out;
-	vhdx_log_overlay(l, m, x->meta_length, x->meta_offset);
 	if (memcmp(m, "metadata", 8) != 0) {
 		r = vhd_validate_problem(v, true, "no VHDX metadata table (bad signature)");
 		goto out;
@@ -479,10 +515,20 @@ static int read_bat(struct vhd_layer *l, struct vhdx_layer *x, uint64_t file_siz
 		return vhd_error(-ENOMEM, "'%s': out of memory for a BAT of %u entries", l->path,
 		                 x->bat_entries);
 	}
-	r = vhd_layer_pread(l, x->bat_raw, x->bat_length, x->bat_offset);
-	if (r < 0)
-		goto out;
-	vhdx_log_overlay(l, x->bat_raw, x->bat_length, x->bat_offset);
+	/* Only the pages holding entries: the region is often far larger than
+	 * the table (1 MiB or more for a few KiB of entries), and the rest is
+	 * never read or written (vhdx_alloc.c stages whole pages of entries). */
+	{
+		uint64_t used = vhd_round_up(need, VHDX_LOG_SECTOR);
+
+		if (used > x->bat_length)
+			used = x->bat_length;
+		memset(x->bat_raw + used, 0, x->bat_length - used);
+		r = vhd_layer_pread(l, x->bat_raw, used, x->bat_offset);
+		if (r < 0)
+			goto out;
+		vhdx_log_overlay(l, x->bat_raw, used, x->bat_offset);
+	}
 	/* Each bad entry is one problem (check reports them up to a cap) and
 	 * takes no part in the overlap check. */
 	for (uint32_t i = 0; i < x->bat_entries && r == 0; i++) {

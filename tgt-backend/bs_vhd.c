@@ -148,21 +148,37 @@ static int bs_vhd_attach_caches(struct bs_vhd_lu *vlu, const char *path,
 	return 0;
 }
 
-/* The format of the image at PATH, read from the file itself. */
-static int parent_format(const char *path, enum vhd_format *format)
+/* The chain below the top (layers 1..), opened read-only the first time a
+ * command needs it (UNMAP of a differencing disk), by a worker thread:
+ * opening it at every switch cost one more open of every parent on tgtd's
+ * main thread, for a command most initiators never send. */
+int bs_vhd_below(struct bs_vhd_lu *vlu, vhd_chain **below)
 {
-	struct vhd_info *info = malloc(sizeof(*info));
-	vhd_chain *c;
-	int ret = -ENOMEM;
+	struct vhd_info *info;
+	vhd_chain *c = __atomic_load_n(&vlu->below, __ATOMIC_ACQUIRE);
+	int ret;
 
-	if (info && (ret = vhd_chain_open(path, VHD_OPEN_RDONLY | VHD_OPEN_NOPARENT |
-					  VHD_OPEN_NOLOCK, &c)) == 0) {
-		ret = vhd_chain_layer_info(c, 0, info);
-		if (ret == 0)
-			*format = info->format;
-		vhd_chain_close(c);
+	if (c || vlu->depth < 2) {
+		*below = c;
+		return 0;
 	}
-	free(info);
+	pthread_mutex_lock(&vlu->below_lock);
+	c = vlu->below;
+	ret = 0;
+	if (!c) {
+		info = malloc(sizeof(*info));
+		ret = info ? vhd_chain_layer_info(vlu->chain, 1, info) : -ENOMEM;
+		if (ret == 0)
+			ret = vhd_chain_open(info->path, VHD_OPEN_RDONLY, &c);
+		if (ret < 0)
+			eprintf("bs_vhd: cannot open the parents of '%s': %s\n",
+				info ? info->path : "?", vhd_errmsg());
+		else
+			__atomic_store_n(&vlu->below, c, __ATOMIC_RELEASE);
+		free(info);
+	}
+	pthread_mutex_unlock(&vlu->below_lock);
+	*below = c;
 	return ret;
 }
 
@@ -184,7 +200,8 @@ static int bs_vhd_make_snapshot(struct bs_vhd_lu *vlu, const char *path)
 		return -EINVAL;
 	}
 	/* the child takes its parent's format (a chain is VHD or VHDX only) */
-	if (parent_format(vlu->prev_top, &opts.format) < 0 || vhd_create(path, &opts) < 0) {
+	opts.format = vlu->prev_format;
+	if (vhd_create(path, &opts) < 0) {
 		eprintf("bs_vhd: %s\n", vhd_errmsg());
 		return -EIO;
 	}
@@ -193,7 +210,19 @@ static int bs_vhd_make_snapshot(struct bs_vhd_lu *vlu, const char *path)
 	return 0;
 }
 
+static int bs_vhd_open_chain(struct scsi_lu *lu, char *path, int *fd, uint64_t *size);
+
+/* Open the chain at PATH; then sync the previous top, if its close left
+ * that pending (bs_vhd_settle.c). */
 static int bs_vhd_open(struct scsi_lu *lu, char *path, int *fd, uint64_t *size)
+{
+	int ret = bs_vhd_open_chain(lu, path, fd, size);
+
+	bs_vhd_settle_kick(bs_vhd_lu_of(lu));
+	return ret;
+}
+
+static int bs_vhd_open_chain(struct scsi_lu *lu, char *path, int *fd, uint64_t *size)
 {
 	struct bs_vhd_lu *vlu = bs_vhd_lu_of(lu);
 	struct vhd_info *info = NULL;
@@ -237,20 +266,9 @@ static int bs_vhd_open(struct scsi_lu *lu, char *path, int *fd, uint64_t *size)
 			goto fail;
 		}
 	}
-	if (vlu->depth > 1) {
-		ret = vhd_chain_layer_info(vlu->chain, 1, info);
-		if (ret == 0)
-			ret = vhd_chain_open(info->path, VHD_OPEN_RDONLY, &vlu->below);
-		if (ret < 0) {
-			eprintf("bs_vhd: cannot open the parents of '%s': %s\n",
-				path, vhd_errmsg());
-			vlu->below = NULL;
-			goto fail;
-		}
-		if (vlu->opts.cache_parent &&
-		    bs_vhd_attach_caches(vlu, path, info) < 0)
-			goto fail;
-	}
+	if (vlu->depth > 1 && vlu->opts.cache_parent &&
+	    bs_vhd_attach_caches(vlu, path, info) < 0)
+		goto fail;
 	free(info);
 
 	*fd = vlu->gls_fd;
@@ -268,16 +286,24 @@ static void bs_vhd_close(struct scsi_lu *lu)
 	struct bs_vhd_lu *vlu = bs_vhd_lu_of(lu);
 
 	bs_vhd_drain(vlu);
-	if (vlu->chain && !vhd_chain_read_only(vlu->chain) &&
-	    vhd_chain_flush(vlu->chain) < 0)
-		eprintf("bs_vhd: %s\n", vhd_errmsg());
 	if (vlu->chain) {
 		struct vhd_info *info = malloc(sizeof(*info));
 
 		free(vlu->prev_top);
 		vlu->prev_top = NULL;
-		if (info && vhd_chain_layer_info(vlu->chain, 0, info) == 0)
+		if (info && vhd_chain_layer_info(vlu->chain, 0, info) == 0) {
 			vlu->prev_top = strdup(info->path);
+			vlu->prev_format = info->format;
+		}
+		/* A VHD top is synced after the switch, by a thread of its
+		 * own (bs_vhd_settle.c); a VHDX top, or one that cannot be
+		 * handed over, now. */
+		if (!vhd_chain_read_only(vlu->chain) && vlu->prev_top &&
+		    vlu->prev_format == VHD_FORMAT_VHD)
+			vlu->settle_pending = 1;
+		else if (!vhd_chain_read_only(vlu->chain) &&
+			 vhd_chain_flush(vlu->chain) < 0)
+			eprintf("bs_vhd: %s\n", vhd_errmsg());
 		free(info);
 	}
 	bs_vhd_release_chain(vlu);
@@ -360,13 +386,18 @@ static tgtadm_err bs_vhd_init(struct scsi_lu *lu, char *bsopts)
 		lu->dev_type_template.lu_config = bs_vhd_lu_config;
 	}
 	vlu->gls_fd = -1;
+	vlu->settle_fd = -1;
 	vlu->inflight = 0;
 	vlu->draining = false;
 	pthread_mutex_init(&vlu->lock, NULL);
+	pthread_mutex_init(&vlu->below_lock, NULL);
 	pthread_cond_init(&vlu->drained, NULL);
+	pthread_cond_init(&vlu->settled, NULL);
 	err = bs_thread_open(&vlu->threads, bs_vhd_request, nr_iothreads);
 	if (err != TGTADM_SUCCESS) {
+		pthread_cond_destroy(&vlu->settled);
 		pthread_cond_destroy(&vlu->drained);
+		pthread_mutex_destroy(&vlu->below_lock);
 		pthread_mutex_destroy(&vlu->lock);
 	}
 	return err;
@@ -378,10 +409,14 @@ static void bs_vhd_exit(struct scsi_lu *lu)
 
 	bs_vhd_drain(vlu);
 	bs_thread_close(&vlu->threads);
+	bs_vhd_settle_kick(vlu);
+	bs_vhd_settle_join(vlu);
 	bs_vhd_release_chain(vlu);
 	free(vlu->prev_top);
 	vlu->prev_top = NULL;
+	pthread_cond_destroy(&vlu->settled);
 	pthread_cond_destroy(&vlu->drained);
+	pthread_mutex_destroy(&vlu->below_lock);
 	pthread_mutex_destroy(&vlu->lock);
 }
 

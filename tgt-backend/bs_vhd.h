@@ -67,7 +67,9 @@ struct bs_vhd_lu {
 	vhd_chain *chain;              /* the open chain; NULL while closed */
 	vhd_chain *below;              /* differencing: the chain from the first
 	                                * parent down (read-only), to learn what
-	                                * UNMAP would expose; NULL otherwise */
+	                                * UNMAP would expose; opened by the first
+	                                * UNMAP (bs_vhd_below), not at every
+	                                * switch; NULL until then */
 	int depth;                     /* layers in chain */
 	int gls_fd;                    /* what lu->fd is (see bs_vhd_open) */
 	struct bs_vhd_cache *caches[BS_VHD_MAX_CACHED]; /* layer i+1's cache */
@@ -75,6 +77,21 @@ struct bs_vhd_lu {
 	struct bs_vhd_opts opts;       /* parsed --bsopts */
 	char *prev_top;                /* the top bs_vhd_close() closed last: the
 	                                * parent of a snapshot placeholder */
+	enum vhd_format prev_format;   /* and its format, which the child takes */
+	pthread_mutex_t below_lock;    /* serialises opening below on first use */
+	/* The previous top's writes not yet made durable (bs_vhd_settle.c):
+	 * a VHD top is not synced while the LU is switched (that sync is most
+	 * of a switch's time under load); a thread syncs it right after, and
+	 * every flush of the new chain waits for it first, so SYNCHRONIZE
+	 * CACHE still covers every write acknowledged before it.  Protected
+	 * by lock; settled signalled when a sync ends. */
+	pthread_cond_t settled;
+	int settle_fd;                 /* the file being synced, or -1 */
+	int settle_err;                /* its failure (-errno), for the next flush */
+	pthread_t settler;             /* the thread syncing it */
+	int settler_running;           /* settler must be joined */
+	int settle_pending;            /* prev_top is to be synced once the new
+	                                * chain is open (main thread only) */
 	tgtadm_err (*lu_config)(struct scsi_lu *lu, char *params);
 	                               /* the device type's own lu_config, which
 	                                * bs_vhd_lu_config() calls first */
@@ -88,6 +105,16 @@ static inline struct bs_vhd_lu *bs_vhd_lu_of(struct scsi_lu *lu)
 
 /* bs_vhd.c */
 void bs_vhd_cmd_finished(struct bs_vhd_lu *vlu);
+
+/* bs_vhd_settle.c */
+int bs_vhd_settle_start(struct bs_vhd_lu *vlu, const char *path);
+int bs_vhd_settle_wait(struct bs_vhd_lu *vlu);
+void bs_vhd_settle_join(struct bs_vhd_lu *vlu);
+void bs_vhd_settle_kick(struct bs_vhd_lu *vlu);
+int bs_vhd_flush(struct bs_vhd_lu *vlu);
+
+/* bs_vhd.c */
+int bs_vhd_below(struct bs_vhd_lu *vlu, vhd_chain **below);
 
 /* bs_vhd_io.c */
 void bs_vhd_request(struct scsi_cmd *cmd);

@@ -130,7 +130,7 @@ static int do_write(struct scsi_cmd *cmd, struct bs_vhd_lu *vlu,
 	int ret = vhd_chain_pwrite(vlu->chain, buf, len, off);
 
 	if (ret == 0 && (wants_fua(cmd) || !write_cache_enabled(cmd)))
-		ret = vhd_chain_flush(vlu->chain);
+		ret = bs_vhd_flush(vlu);
 	if (ret < 0)
 		cmd_error(cmd, ret, 1);
 	return ret;
@@ -219,11 +219,16 @@ static int write_zeros(struct bs_vhd_lu *vlu, uint64_t off, uint64_t len)
 static int unmap_range(struct bs_vhd_lu *vlu, uint64_t off, uint64_t len,
 		       int zero_rest)
 {
-	if (!vlu->below)
+	vhd_chain *below;
+	int err = bs_vhd_below(vlu, &below);
+
+	if (err < 0)
+		return err;
+	if (!below)
 		return vhd_chain_discard(vlu->chain, off, len);
 	while (len) {
 		struct vhd_extent ext;
-		int ret = vhd_chain_map(vlu->below, off, len, &ext);
+		int ret = vhd_chain_map(below, off, len, &ext);
 
 		if (ret < 0)
 			return ret;
@@ -381,7 +386,7 @@ static void cmd_write_same(struct scsi_cmd *cmd, struct bs_vhd_lu *vlu)
 	free(block);
 done:
 	if (ret == 0 && (wants_fua(cmd) || !write_cache_enabled(cmd)))
-		ret = vhd_chain_flush(vlu->chain);
+		ret = bs_vhd_flush(vlu);
 	if (ret < 0)
 		cmd_error(cmd, ret, 1);
 }
@@ -484,11 +489,11 @@ void bs_vhd_request(struct scsi_cmd *cmd)
 		break;
 	case SYNCHRONIZE_CACHE:
 	case SYNCHRONIZE_CACHE_16:
-		if (!vhd_chain_read_only(vlu->chain)) {
-			ret = vhd_chain_flush(vlu->chain);
-			if (ret < 0)
-				cmd_error(cmd, ret, 1);
-		}
+		/* also on a read-only chain: a switch to it may have left the
+		 * previous, writable top syncing (bs_vhd_settle.c) */
+		ret = bs_vhd_flush(vlu);
+		if (ret < 0)
+			cmd_error(cmd, ret, 1);
 		break;
 	case PRE_FETCH_10:
 	case PRE_FETCH_16:

@@ -5,7 +5,10 @@
 # end (PrepareCreateSnapshot + DoCreateSnapshot + DoEndSnapshot through
 # ISTM, istmd switching the LU in tgtd) while an initiator writes at queue
 # depth 32 (tests/tgt/iscsi-load), BENCH_RUNS snapshots (default 10): p50
-# and max, with the load average; and the load's own figures.  The disk is
+# and max, with the load average; then istmd's own time for each step of
+# the freeze (checks, placeholder file, store transaction, the switch in
+# tgtd: one tgtadm request) and what remains (the ISTM calls); and the
+# load's own figures.  The disk is
 # dynamic, so its size costs nothing: the switch does not depend on it.
 # Not part of make check.
 . "$(dirname "$0")/../functions.sh"
@@ -46,5 +49,18 @@ wait $load || { cat "$tmp/load"; fail "the load saw failed commands"; }
 sort -n "$tmp/times" | awk -v la="$(cut -d' ' -f1-3 /proc/loadavg)" '{ v[NR] = $1 } END {
     printf "snapshot of a 64 GiB disk under QD32 writes, %d runs: p50 %.1f ms, max %.1f ms (load %s)\n",
         NR, v[int((NR + 1) / 2)], v[NR], la }'
+# istmd's own breakdown of each freeze (svc_disk_freeze logs its steps):
+# what is left of the end-to-end time is the ISTM calls themselves
+# (PrepareCreateSnapshot, DoCreateSnapshot, DoEndSnapshot and the store
+# work around them) and the client.
+grep -o 'freeze of disk [0-9]* took: .*' "$tmp/istmd.log" | tail -n "$runs" |
+    sed -E 's/.*checks ([0-9.]+) ms, placeholder ([0-9.]+) ms, store ([0-9.]+) ms, [^0-9]*([0-9.]+) ms.*/\1 \2 \3 \4/' > "$tmp/steps"
+for col in 1:checks 2:placeholder 3:store 4:switch; do
+    n=${col%%:*}
+    cut -d' ' -f"$n" "$tmp/steps" | sort -n | awk -v name="${col#*:}" '{ v[NR] = $1 }
+        END { if (NR) printf "  istmd step %-12s p50 %7.1f ms, max %7.1f ms\n", name, v[int((NR + 1) / 2)], v[NR] }'
+done
+paste "$tmp/times" <(awk '{ print $1 + $2 + $3 + $4 }' "$tmp/steps") | sort -n | awk '{ v[NR] = $1 - $2 }
+    END { if (NR) printf "  rest (ISTM calls, store reads, client) p50 %7.1f ms\n", v[int((NR + 1) / 2)] }'
 cat "$tmp/load"
 istmd_stop

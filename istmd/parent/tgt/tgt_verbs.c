@@ -511,6 +511,24 @@ int tgt_lu_set_path(struct tgt *t, int tid, uint32_t lun, const char *path)
 	return lu_update(t, tid, lun, params, what);
 }
 
+int tgt_lu_switch(struct tgt *t, int tid, uint32_t lun, const char *path)
+{
+	char what[64], params[4100];
+	int err;
+
+	if ((err = check_tid(t, tid)) < 0 || (err = check_lun(t, lun)) < 0 ||
+	    (err = check_path(t, path)) < 0)
+		return err;
+	if (strchr(path, ','))
+		return tgt_fail(t, -EINVAL, "invalid backing-store path '%s': tgt splits "
+				"parameters on commas", path);
+	/* tgt applies the parameters in order: offline, then the new path,
+	 * after which tgt_device_path_update() brings the LU online itself */
+	snprintf(params, sizeof(params), "online=0,path=%s", path);
+	snprintf(what, sizeof(what), "switch LUN %u of target %d to a new file", lun, tid);
+	return lu_update(t, tid, lun, params, what);
+}
+
 /* --- portals and the daemon ------------------------------------------------- */
 
 static int portal_op(struct tgt *t, const char *op, const char *address, uint32_t port)
