@@ -47,6 +47,10 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 uint64_t svc_filetime_now(void);
 /* Take a snapshot of disk WTD now (the schedule's): prepare and create. */
 uint32_t svc_snapshot_take(struct svc *s, int64_t wtd, uint8_t guid[16]);
+/* Log the files of each disk's layer directory that no chain uses. */
+void svc_snapshot_report_orphans(struct svc *s);
+/* Empty regular file (a placeholder no one has made a VHD yet). */
+bool svc_empty_file(const char *path);
 /* The row as the child sees it. */
 void svc_snapshot_to_info(const struct state_snapshot *sn, struct svc_snapshot_info *out);
 

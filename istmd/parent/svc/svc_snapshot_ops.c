@@ -92,6 +92,7 @@ int answer_snapshot_rollback(struct svc *s, const uint8_t *req, uint8_t *reply,
 	struct vhd_create_opts o = { .type = VHD_TYPE_DIFF };
 	size_t switched = 0;
 	uint32_t hr = load_both(s, req, &sn, &d);
+	bool drop_old;
 	int err;
 
 	if (hr != S_OK)
@@ -108,25 +109,52 @@ int answer_snapshot_rollback(struct svc *s, const uint8_t *req, uint8_t *reply,
 	svc_disk_served_path(s, d, old_top, sizeof(old_top));
 	if ((err = svc_layer_new_name(d, "", top, sizeof(top))) < 0)
 		return done(reply, reply_len, E_FAIL, sn, d);
+	/* journal first: a new top cut off before the commit is removed at start */
+	if ((err = state_journal_add(s->st, d->wtd, top, sn->layer)) < 0)
+		return done(reply, reply_len, svc_hresult(err), sn, d);
 	o.parent = sn->layer;
 	if (vhd_create(top, &o) < 0) {
 		log_warnx("rollback of disk %lld failed: %s", (long long)d->wtd, vhd_errmsg());
+		state_journal_drop(s->st, top);
 		return done(reply, reply_len, ERROR_FILE_NOT_FOUND, sn, d);
 	}
-	err = state_disk_top_set(s->st, d->wtd, top);
+	svc_test_pause("rollback-created");
+	/* the data written since the last snapshot is what a rollback drops;
+	 * a layer that is a snapshot's or the disk's own file stays.  The old
+	 * top is journalled with the new top's record, so a restart removes it
+	 * (after sync has moved tgtd off it) when this call cannot */
+	drop_old = strcmp(old_top, d->path) != 0 &&
+		   state_snapshot_get_by_layer(s->st, old_top, &other) == -ENOENT;
+	err = state_begin(s->st);
+	if (err == 0)
+		err = state_disk_top_set(s->st, d->wtd, top);
+	if (err == 0 && drop_old)
+		err = state_journal_add(s->st, d->wtd, old_top, NULL);
+	if (err == 0)
+		err = state_journal_drop(s->st, top);
+	if (err == 0)
+		err = state_commit(s->st);
+	else
+		state_rollback(s->st);
 	if (err < 0) {
 		unlink(top);
+		state_journal_drop(s->st, top);
 		return done(reply, reply_len, svc_hresult(err), sn, d);
 	}
+	svc_test_pause("rollback-recorded");
 	err = svc_disk_switch(s, d, top, &switched);
 	if (err < 0)
 		log_warnx("rollback of disk %lld: tgtd still serves the old top; the next sync "
 			  "switches it", (long long)d->wtd);
-	/* the data written since the last snapshot is what a rollback drops;
-	 * a layer that is a snapshot's or the disk's own file stays */
-	if (err == 0 && strcmp(old_top, d->path) != 0 &&
-	    state_snapshot_get_by_layer(s->st, old_top, &other) == -ENOENT && unlink(old_top) < 0)
-		log_warnx("rollback of disk %lld: cannot remove '%s'", (long long)d->wtd, old_top);
+	else
+		svc_test_pause("rollback-switched");
+	if (err == 0 && drop_old) {
+		if (unlink(old_top) < 0 && errno != ENOENT)
+			log_warnx("rollback of disk %lld: cannot remove '%s'", (long long)d->wtd,
+				  old_top);
+		else
+			state_journal_drop(s->st, old_top);
+	}
 	log_info("disk %lld rolled back to its snapshot of layer '%s'", (long long)d->wtd,
 		 sn->layer);
 	return done(reply, reply_len, S_OK, sn, d);
@@ -165,14 +193,20 @@ int answer_snapshot_export(struct svc *s, const uint8_t *req, uint8_t *reply, si
 		hr = E_OUTOFMEMORY;
 	if (hr == S_OK && svc_layer_new_name(d, "export-", path, sizeof(path)) < 0)
 		hr = E_FAIL;
+	/* journal first: an export cut off before it is registered is removed at start */
+	if (hr == S_OK && (err = state_journal_add(s->st, d->wtd, path, NULL)) < 0)
+		hr = svc_hresult(err);
 	if (hr == S_OK) {
 		o.parent = sn->layer;
 		if (vhd_create(path, &o) < 0) {
 			log_warnx("exporting a snapshot of disk %lld failed: %s", (long long)d->wtd,
 				  vhd_errmsg());
+			state_journal_drop(s->st, path);
 			hr = ERROR_FILE_NOT_FOUND;
 		}
 	}
+	if (hr == S_OK)
+		svc_test_pause("export-created");
 	if (hr != S_OK) {
 		free(e);
 		return done(reply, reply_len, hr, sn, d);
@@ -192,6 +226,8 @@ int answer_snapshot_export(struct svc *s, const uint8_t *req, uint8_t *reply, si
 		err = state_snapshot_update(s->st, sn);
 	}
 	if (err == 0)
+		err = state_journal_drop(s->st, path);
+	if (err == 0)
 		err = state_commit(s->st);
 	else
 		state_rollback(s->st);
@@ -199,6 +235,7 @@ int answer_snapshot_export(struct svc *s, const uint8_t *req, uint8_t *reply, si
 		log_warnx("registering the export of a snapshot of disk %lld failed: %s",
 			  (long long)d->wtd, state_errmsg(s->st));
 		unlink(path);
+		state_journal_drop(s->st, path);
 		free(e);
 		return done(reply, reply_len, svc_hresult(err), sn, d);
 	}
@@ -408,11 +445,24 @@ out:
 	return n;
 }
 
+/* The merge's progress: the crash test's step half way through the copy. */
+static int merge_progress(uint64_t done, uint64_t total, void *arg)
+{
+	bool *paused = arg;
+
+	if (!*paused && done * 2 >= total && done < total) {
+		*paused = true;
+		svc_test_pause("delete-merging");
+	}
+	return 0;
+}
+
 /* Take the layer of SN out of D's chains (see the top of the file). */
 static uint32_t reclaim(struct svc *s, struct state_disk *d, const struct state_snapshot *sn,
 			bool *remove)
 {
 	char child[PATH_MAX], top[PATH_MAX], new_top[PATH_MAX];
+	bool paused = false;
 	size_t n;
 	int err;
 
@@ -433,15 +483,45 @@ static uint32_t reclaim(struct svc *s, struct state_disk *d, const struct state_
 
 		if (hr != S_OK)
 			return hr;
+		svc_test_pause("delete-frozen");
 	}
-	err = vhd_merge_layer(sn->layer, child, 0, NULL, NULL);
+	err = vhd_merge_layer(sn->layer, child, 0, merge_progress, &paused);
 	if (err < 0) {
 		log_warnx("merging '%s' into '%s' failed: %s", sn->layer, child, vhd_errmsg());
 		return err == -EBUSY ? ERROR_SHARING_VIOLATION : svc_hresult(err);
 	}
 	log_info("layer '%s' merged into '%s'", sn->layer, child);
+	svc_test_pause("delete-merged");
 	*remove = true;
 	return S_OK;
+}
+
+/* Drop the record that names PATH (disk WTD's row, an export, when
+ * SNAPSHOT_ID < 0; else that snapshot's row) and, when REMOVE, journal PATH
+ * in the same transaction, then remove the file: killed in between, the
+ * start-up check removes it (the record that named it is gone). */
+static int forget_file(struct svc *s, int64_t wtd, const char *path, bool remove,
+		       int64_t snapshot_id)
+{
+	int err = state_begin(s->st);
+
+	if (err == 0)
+		err = snapshot_id < 0 ? state_disk_delete(s->st, wtd)
+				      : state_snapshot_delete(s->st, snapshot_id);
+	if (err == 0 && remove)
+		err = state_journal_add(s->st, wtd, path, NULL);
+	if (err == 0)
+		err = state_commit(s->st);
+	else
+		state_rollback(s->st);
+	if (err < 0 || !remove)
+		return err;
+	svc_test_pause(snapshot_id < 0 ? "delete-export-recorded" : "delete-recorded");
+	if (unlink(path) < 0 && errno != ENOENT)
+		log_warnx("removing '%s' failed: %s", path, strerror(errno));
+	else
+		state_journal_drop(s->st, path);
+	return 0;
 }
 
 int answer_snapshot_delete(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
@@ -475,20 +555,16 @@ int answer_snapshot_delete(struct svc *s, const uint8_t *req, uint8_t *reply, si
 			if (state_disk_usage(s->st, e->wtd, &u) < 0 || u.mappings || u.children ||
 			    svc_disk_mount_live(s, e))
 				hr = ERROR_SHARING_VIOLATION;
-			else if ((err = state_disk_delete(s->st, e->wtd)) < 0)
+			else if ((err = forget_file(s, e->wtd, e->path, true, -1)) < 0)
 				hr = svc_hresult(err);
-			else if (unlink(e->path) < 0)
-				log_warnx("removing the exported disk's file '%s' failed", e->path);
 			else
 				log_info("disk %lld, the export of the snapshot, deleted",
 					 (long long)e->wtd);
 		}
 		if (hr == S_OK)
 			hr = reclaim(s, d, sn, &remove);
-		if (hr == S_OK && (err = state_snapshot_delete(s->st, sn->id)) < 0)
+		if (hr == S_OK && (err = forget_file(s, d->wtd, sn->layer, remove, sn->id)) < 0)
 			hr = svc_hresult(err);
-		if (hr == S_OK && remove && unlink(sn->layer) < 0)
-			log_warnx("removing layer '%s' failed", sn->layer);
 		if (hr == S_OK)
 			log_info("snapshot of disk %lld deleted (layer '%s' %s)", (long long)d->wtd,
 				 sn->layer, remove ? "removed" : "kept in the chain");
