@@ -13,13 +13,14 @@
  * closed, between two commands.  When nothing serves the disk, istmd makes
  * the child itself with libvhd.
  *
- * Crash safety: the placeholder is made, then the store records the
+ * Crash safety: a layer journal row (the placeholder, its parent: the old
+ * top) is written, the placeholder is made, then the store records the
  * snapshot and the new top in one transaction, then the LU is switched.
- * Killed before the commit: an empty file nobody names (reported at start).
+ * Killed before the commit: the journal's empty file, removed at start.
  * Killed after it: the store names a top tgtd does not serve yet; at start
- * an empty top is made a child of its snapshot's layer when nothing holds
- * that layer, or sync switches the LU to it (bs_vhd makes the child then).
- * Either way the frozen layer was never written after the snapshot.
+ * the empty top is made a child of the journal's parent when nothing holds
+ * it, or sync switches the LU to it (bs_vhd makes the child then).  Either
+ * way the frozen layer was never written after the snapshot.
  *
  * Trade-off: DoCreateSnapshot does the whole work (a switch is a few
  * milliseconds), so DoEndSnapshot only checks that it happened.
@@ -739,6 +740,10 @@ static void report_orphans(struct svc *s, const struct state_disk *d)
 				       strcmp(info.path, path) == 0;
 			vhd_chain_close(c);
 		}
+		/* a layer below a snapshot's (a top a delete froze, now on the
+		 * branch a rollback left) is in no top's chain but is read */
+		if (!used)
+			used = svc_layer_is_parent(d, path);
 		if (!used)
 			log_warnx("disk %lld: '%s' is no layer of its snapshots or of the disk "
 				  "(left in place; delete it by hand if it is not needed)",

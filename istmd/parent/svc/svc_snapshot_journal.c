@@ -71,17 +71,34 @@ out:
 	return found;
 }
 
+bool svc_layer_is_parent(const struct state_disk *d, const char *path)
+{
+	struct vhd_info *me = malloc(sizeof(*me));
+	vhd_chain *c;
+	bool used = false;
+
+	if (me && vhd_chain_open(path, VHD_OPEN_RDONLY | VHD_OPEN_NOLOCK | VHD_OPEN_NOPARENT,
+				 &c) == 0) {
+		int err = vhd_chain_layer_info(c, 0, me);
+
+		vhd_chain_close(c);
+		used = err == 0 && has_child(d, path, me->uuid);
+	}
+	free(me);
+	return used;
+}
+
 /* PATH is a layer below the top of disk WTD, or the parent of a file in
  * that disk's layer directory. */
 static bool read_by_a_chain(struct svc *s, int64_t wtd, const char *path)
 {
 	struct state_disk *d = malloc(sizeof(*d));
-	struct vhd_info *info = malloc(sizeof(*info)), *me = malloc(sizeof(*me));
+	struct vhd_info *info = malloc(sizeof(*info));
 	char top[PATH_MAX];
 	vhd_chain *c;
 	bool used = false;
 
-	if (!d || !info || !me || state_disk_get(s->st, wtd, d) < 0)
+	if (!d || !info || state_disk_get(s->st, wtd, d) < 0)
 		goto out;
 	svc_disk_served_path(s, d, top, sizeof(top));
 	if (vhd_chain_open(top, VHD_OPEN_RDONLY | VHD_OPEN_NOLOCK, &c) == 0) {
@@ -89,17 +106,11 @@ static bool read_by_a_chain(struct svc *s, int64_t wtd, const char *path)
 			used = vhd_chain_layer_info(c, i, info) == 0 && strcmp(info->path, path) == 0;
 		vhd_chain_close(c);
 	}
-	if (!used && vhd_chain_open(path, VHD_OPEN_RDONLY | VHD_OPEN_NOLOCK | VHD_OPEN_NOPARENT,
-				    &c) == 0) {
-		int err = vhd_chain_layer_info(c, 0, me);
-
-		vhd_chain_close(c);
-		used = err == 0 && has_child(d, path, me->uuid);
-	}
+	if (!used)
+		used = svc_layer_is_parent(d, path);
 out:
 	free(d);
 	free(info);
-	free(me);
 	return used;
 }
 

@@ -21,9 +21,11 @@
  * (a switch to a new empty child, as a snapshot is taken) so the merge
  * writes only layers no one writes.  A layer that is the disk's own file
  * (its first snapshot) or has several children (after a rollback) stays
- * as a plain layer of the chain: only the record goes.  Order for crash
- * safety: merge (re-runnable), then the record, then the file: killed in
- * between, the next delete finds the layer already out of every chain.
+ * as a plain layer of the chain: only the record goes (istmd/README.md
+ * says why).  Order for crash safety: merge (re-runnable), then the record
+ * and a layer journal row for the file in one transaction, then the file:
+ * killed in between, the start-up check removes the file.  Rollback and
+ * export journal the file they make before making it, for the same reason.
  */
 #include <config.h>
 
@@ -83,16 +85,59 @@ static int done(uint8_t *reply, size_t *reply_len, uint32_t hr, struct state_sna
 
 /* --- Rollback, AbortRollback ------------------------------------------------------ */
 
+#define ROLLBACK_DROP_MAX 64   /* a disk has at most 64 snapshots, so fewer frozen layers */
+
+static size_t children_of(const struct state_disk *d, const char *layer, char *child,
+			  size_t cap);
+
+/* The layers a rollback of D drops, top first: the old top, and below it
+ * each layer only the one above reads that nothing names (a top a delete
+ * froze), up to a snapshot's layer, the disk's file or a fork.  Else the
+ * end of the branch the rollback leaves would stay with no chain using it. */
+static size_t dropped_layers(struct svc *s, const struct state_disk *d, const char *old_top,
+			     char (*out)[PATH_MAX])
+{
+	struct state_snapshot *other = malloc(sizeof(*other));
+	struct state_disk *named = malloc(sizeof(*named));
+	struct vhd_info *info = malloc(sizeof(*info));
+	char child[PATH_MAX], dir[PATH_MAX];
+	vhd_chain *c;
+	size_t n = 0;
+
+	if (!other || !named || !info || svc_layer_dir(d, false, dir, sizeof(dir)) < 0 ||
+	    strcmp(old_top, d->path) == 0 ||
+	    state_snapshot_get_by_layer(s->st, old_top, other) != -ENOENT)
+		goto out;
+	snprintf(out[n++], PATH_MAX, "%s", old_top);
+	if (vhd_chain_open(old_top, VHD_OPEN_RDONLY | VHD_OPEN_NOLOCK, &c) < 0)
+		goto out;
+	for (int i = 1; i < vhd_chain_depth(c) && n < ROLLBACK_DROP_MAX; i++) {
+		if (vhd_chain_layer_info(c, i, info) < 0 ||
+		    strncmp(info->path, dir, strlen(dir)) != 0 || strcmp(info->path, d->path) == 0 ||
+		    state_snapshot_get_by_layer(s->st, info->path, other) != -ENOENT ||
+		    state_disk_get_by_path(s->st, info->path, named) == 0 ||
+		    children_of(d, info->path, child, sizeof(child)) != 1)
+			break;
+		snprintf(out[n++], PATH_MAX, "%s", info->path);
+	}
+	vhd_chain_close(c);
+out:
+	free(other);
+	free(named);
+	free(info);
+	return n;
+}
+
 int answer_snapshot_rollback(struct svc *s, const uint8_t *req, uint8_t *reply,
 			     size_t *reply_len)
 {
-	struct state_snapshot *sn, other;
+	struct state_snapshot *sn;
 	struct state_disk *d;
 	char old_top[PATH_MAX], top[PATH_MAX];
+	char (*drop)[PATH_MAX] = NULL;
 	struct vhd_create_opts o = { .type = VHD_TYPE_DIFF };
-	size_t switched = 0;
+	size_t switched = 0, ndrop = 0;
 	uint32_t hr = load_both(s, req, &sn, &d);
-	bool drop_old;
 	int err;
 
 	if (hr != S_OK)
@@ -120,16 +165,17 @@ int answer_snapshot_rollback(struct svc *s, const uint8_t *req, uint8_t *reply,
 	}
 	svc_test_pause("rollback-created");
 	/* the data written since the last snapshot is what a rollback drops;
-	 * a layer that is a snapshot's or the disk's own file stays.  The old
-	 * top is journalled with the new top's record, so a restart removes it
-	 * (after sync has moved tgtd off it) when this call cannot */
-	drop_old = strcmp(old_top, d->path) != 0 &&
-		   state_snapshot_get_by_layer(s->st, old_top, &other) == -ENOENT;
-	err = state_begin(s->st);
+	 * a layer that is a snapshot's or the disk's own file stays.  The
+	 * dropped layers are journalled with the new top's record, so a restart
+	 * removes them (after sync has moved tgtd off them) when this call cannot */
+	drop = calloc(ROLLBACK_DROP_MAX, sizeof(*drop));
+	if (drop)
+		ndrop = dropped_layers(s, d, old_top, drop);
+	err = drop ? state_begin(s->st) : -ENOMEM;
 	if (err == 0)
 		err = state_disk_top_set(s->st, d->wtd, top);
-	if (err == 0 && drop_old)
-		err = state_journal_add(s->st, d->wtd, old_top, NULL);
+	for (size_t i = 0; i < ndrop && err == 0; i++)
+		err = state_journal_add(s->st, d->wtd, drop[i], NULL);
 	if (err == 0)
 		err = state_journal_drop(s->st, top);
 	if (err == 0)
@@ -139,6 +185,7 @@ int answer_snapshot_rollback(struct svc *s, const uint8_t *req, uint8_t *reply,
 	if (err < 0) {
 		unlink(top);
 		state_journal_drop(s->st, top);
+		free(drop);
 		return done(reply, reply_len, svc_hresult(err), sn, d);
 	}
 	svc_test_pause("rollback-recorded");
@@ -148,13 +195,14 @@ int answer_snapshot_rollback(struct svc *s, const uint8_t *req, uint8_t *reply,
 			  "switches it", (long long)d->wtd);
 	else
 		svc_test_pause("rollback-switched");
-	if (err == 0 && drop_old) {
-		if (unlink(old_top) < 0 && errno != ENOENT)
+	for (size_t i = 0; i < ndrop && err == 0; i++) {
+		if (unlink(drop[i]) < 0 && errno != ENOENT)
 			log_warnx("rollback of disk %lld: cannot remove '%s'", (long long)d->wtd,
-				  old_top);
+				  drop[i]);
 		else
-			state_journal_drop(s->st, old_top);
+			state_journal_drop(s->st, drop[i]);
 	}
+	free(drop);
 	log_info("disk %lld rolled back to its snapshot of layer '%s'", (long long)d->wtd,
 		 sn->layer);
 	return done(reply, reply_len, S_OK, sn, d);
