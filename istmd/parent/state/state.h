@@ -74,7 +74,7 @@
 #include "proto/rows.h"
 
 #define STATE_DB_NAME "istmd.db"      /* file name inside the state dir */
-#define STATE_SCHEMA_VERSION 2        /* PRAGMA user_version written */
+#define STATE_SCHEMA_VERSION 3        /* PRAGMA user_version written */
 
 struct state;
 

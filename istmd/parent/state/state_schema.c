@@ -127,6 +127,16 @@ static const char *const migrations[] = {
 	"  path TEXT NOT NULL UNIQUE CHECK (substr(path, 1, 1) = '/'"
 	"       AND length(CAST(path AS BLOB)) <= 4095)"
 	");",
+	/* 2 -> 3: the layer files a snapshot operation is making or removing,
+	 * written before the file step, so a restart finishes or undoes it
+	 * (state_snapshot.h, "layer journal") */
+	"CREATE TABLE layer_journal ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  path TEXT NOT NULL UNIQUE CHECK (substr(path, 1, 1) = '/'"
+	"       AND length(CAST(path AS BLOB)) <= 4095),"
+	"  wtd INTEGER NOT NULL,"
+	"  parent TEXT NOT NULL DEFAULT '' CHECK (length(CAST(parent AS BLOB)) <= 4095)"
+	");",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

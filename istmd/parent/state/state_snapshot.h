@@ -59,4 +59,27 @@ int state_disk_top_get(struct state *st, int64_t wtd, char *path, size_t cap);
 /* Set (PATH non-NULL) or clear the top of WTD. */
 int state_disk_top_set(struct state *st, int64_t wtd, const char *path);
 
+/* The layer journal: a row names a layer file a snapshot operation is
+ * about to make (PARENT: the layer an empty placeholder must become a
+ * child of) or to remove; it is written before the file step and dropped
+ * after it.  At start istmd finishes or undoes what a row names
+ * (svc_snapshot_journal.c), so a kill at any step leaves no file the store
+ * does not account for. */
+struct state_journal {
+	int64_t seq;                 /* row key, journal order */
+	char path[4096];             /* the layer file */
+	int64_t wtd;                 /* its disk */
+	char parent[4096];           /* "" or the parent a placeholder gets */
+};
+
+/* Add (or replace) the row of PATH. */
+int state_journal_add(struct state *st, int64_t wtd, const char *path, const char *parent);
+/* Drop the row of PATH (none: 0). */
+int state_journal_drop(struct state *st, const char *path);
+/* The row of PATH; -ENOENT. */
+int state_journal_get(struct state *st, const char *path, struct state_journal *out);
+/* The row after CUR (journal order); *N is 0 at the end. */
+int state_journal_next(struct state *st, struct state_cursor *cur, struct state_journal *out,
+		       size_t *n);
+
 #endif /* ISTMD_STATE_SNAPSHOT_H */

@@ -104,6 +104,7 @@ int svc_open(struct svc *s, const struct svc_conf *conf)
 	else if (rep.targets)
 		log_info("tgtd serves %u saved targets (%u created, %u LUs, %u ACLs changed)",
 			 rep.targets, rep.created, rep.lus, rep.acls);
+	svc_snapshot_check_after_sync(s);
 	s->ready = true;
 	return 0;
 fail:

@@ -182,6 +182,9 @@ void svc_disk_served_path(struct svc *s, const struct state_disk *d, char *buf, 
 /* At start, before tgtd is synced: drop prepared snapshots, finish a top
  * cut off by a crash, report layers and records that disagree. */
 void svc_snapshot_check(struct svc *s);
+/* svc_snapshot_journal.c: after tgtd is synced at start, finish or undo
+ * what the layer journal names, then report the files no chain uses. */
+void svc_snapshot_check_after_sync(struct svc *s);
 /* svc_snapshot_sched.c: run the snapshot schedule when it is due; the
  * parent's loop calls it about once a second.  Returns milliseconds until
  * it wants to run again. */
@@ -208,5 +211,10 @@ int svc_portals_apply(struct svc *s);
 /* svc_isns.c: give tgtd's iSNS client the stored server (or none), when
  * the store has ever held one; before the targets.  0 or the error, logged. */
 int svc_isns_apply(struct svc *s);
+
+/* svc_test_pause.c: stop this process (SIGSTOP) at STEP when the
+ * environment's ISTMD_TEST_PAUSE_AT names it, so a crash test can kill
+ * tgtd or istmd at that exact step; nothing otherwise. */
+void svc_test_pause(const char *step);
 
 #endif /* ISTMD_SVC_H */

@@ -13,13 +13,14 @@
  * closed, between two commands.  When nothing serves the disk, istmd makes
  * the child itself with libvhd.
  *
- * Crash safety: the placeholder is made, then the store records the
+ * Crash safety: a layer journal row (the placeholder, its parent: the old
+ * top) is written, the placeholder is made, then the store records the
  * snapshot and the new top in one transaction, then the LU is switched.
- * Killed before the commit: an empty file nobody names (reported at start).
+ * Killed before the commit: the journal's empty file, removed at start.
  * Killed after it: the store names a top tgtd does not serve yet; at start
- * an empty top is made a child of its snapshot's layer when nothing holds
- * that layer, or sync switches the LU to it (bs_vhd makes the child then).
- * Either way the frozen layer was never written after the snapshot.
+ * the empty top is made a child of the journal's parent when nothing holds
+ * it, or sync switches the LU to it (bs_vhd makes the child then).  Either
+ * way the frozen layer was never written after the snapshot.
  *
  * Trade-off: DoCreateSnapshot does the whole work (a switch is a few
  * milliseconds), so DoEndSnapshot only checks that it happened.
@@ -202,6 +203,7 @@ int svc_disk_switch(struct svc *s, const struct state_disk *d, const char *path,
 		 * online after; commands that arrive meanwhile wait in bs_vhd
 		 * (tgt-backend/README.md, live snapshots).  One request; only a
 		 * failed one can leave the LU offline. */
+		svc_test_pause("switch-request");
 		err = tgt_lu_switch(&s->tgt, t->tid, TGT_LUN_FROM_ISTM(m[i].lun), path);
 		if (err < 0 && err != -ENOENT)
 			tgt_lu_set_online(&s->tgt, t->tid, TGT_LUN_FROM_ISTM(m[i].lun), true);
@@ -224,6 +226,11 @@ static bool empty_file(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0;
+}
+
+bool svc_empty_file(const char *path)
+{
+	return empty_file(path);
 }
 
 /* Make PATH a new empty file, durable (the directory entry too). */
@@ -318,12 +325,20 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 	if (svc_disk_mount_live(s, d))
 		return ERROR_SHARING_VIOLATION;    /* vhdfs holds the top for writing */
 	ms_check = step_ms(&t);
+	/* journal first: a placeholder cut off before the commit is removed at
+	 * start, one cut off after it becomes a child of OLD_TOP */
+	if ((err = state_journal_add(s->st, d->wtd, new_top, old_top)) < 0) {
+		log_warnx("freezing disk %lld failed: %s", (long long)d->wtd, state_errmsg(s->st));
+		return svc_hresult(err);
+	}
 	if ((err = make_placeholder(new_top)) < 0) {
 		log_warnx("freezing disk %lld failed: cannot make '%s': %s", (long long)d->wtd,
 			  new_top, strerror(-err));
+		state_journal_drop(s->st, new_top);
 		return svc_hresult(err);
 	}
 	ms_placeholder = step_ms(&t);
+	svc_test_pause("freeze-placeholder");
 	err = state_begin(s->st);
 	if (err == 0 && sn) {
 		snprintf(sn->layer, sizeof(sn->layer), "%s", old_top);
@@ -341,8 +356,10 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 		log_warnx("recording the snapshot of disk %lld failed: %s", (long long)d->wtd,
 			  state_errmsg(s->st));
 		unlink(new_top);
+		state_journal_drop(s->st, new_top);
 		return svc_hresult(err);
 	}
+	svc_test_pause("freeze-recorded");
 	/* from here the store says NEW_TOP: make it real */
 	ms_store = step_ms(&t);
 	err = svc_disk_switch(s, d, new_top, &switched);
@@ -366,10 +383,12 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 			e2 = state_commit(s->st);
 		else
 			state_rollback(s->st);
-		if (e2 == 0)
-			unlink(new_top);
+		if (e2 == 0 && unlink(new_top) == 0)
+			state_journal_drop(s->st, new_top);
 		return err == -EBUSY || err == -EAGAIN ? ERROR_SHARING_VIOLATION : E_FAIL;
 	}
+	if (!empty_file(new_top))
+		state_journal_drop(s->st, new_top);   /* else the start-up check finishes it */
 	log_info("disk %lld frozen at '%s'; it continues on '%s'%s", (long long)d->wtd, old_top,
 		 new_top, switched ? " (switched live in tgtd)" : "");
 	log_info("freeze of disk %lld took: checks %.1f ms, placeholder %.1f ms, store %.1f ms, "
@@ -389,6 +408,8 @@ static uint32_t disk_snapshottable(struct svc *s, struct state_disk *d)
 		return ERROR_FILE_NOT_FOUND;      /* "not found or was disabled" */
 	if (d->wtd_type != STATE_WTD_FILE || d->vhd_type == STATE_VHD_DIFF)
 		return ERROR_INVALID_FUNCTION;    /* <80>: not of a differencing disk */
+	if (d->flags & STATE_DVD)
+		return ERROR_INVALID_FUNCTION;    /* an ISO image is read-only: nothing to keep */
 	if (state_disk_usage(s->st, d->wtd, &u) < 0)
 		return E_FAIL;
 	if (u.children)
@@ -592,6 +613,36 @@ int answer_snapshot_enum(struct svc *s, const uint8_t *req, uint8_t *reply, size
 
 /* --- IWTDisk's snapshot properties ------------------------------------------- */
 
+/* SnapshotStorageUsedSize: the bytes of every layer istmd made for D other
+ * than its live top (that is the disk's data) and its exports (other
+ * disks): the snapshots' layers, and the layers that stay in a chain
+ * without a snapshot of their own (a deleted snapshot's layer a rollback
+ * left with two children, a top a delete froze).  The disk's own file is
+ * the disk's storage even when it is a snapshot's layer. */
+static uint64_t layers_used(const struct state_disk *d, const char *top)
+{
+	char dir[PATH_MAX], prefix[48], path[PATH_MAX];
+	struct dirent *e;
+	uint64_t used = 0;
+	DIR *dh;
+
+	if (svc_layer_dir(d, false, dir, sizeof(dir)) < 0 || !(dh = opendir(dir)))
+		return 0;
+	snprintf(prefix, sizeof(prefix), "%lld-", (long long)d->wtd);
+	while ((e = readdir(dh))) {
+		struct stat st;
+
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0 ||
+		    strncmp(e->d_name + strlen(prefix), "export-", 7) == 0 ||
+		    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path) ||
+		    strcmp(path, top) == 0 || lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		used += (uint64_t)st.st_blocks * 512u;
+	}
+	closedir(dh);
+	return used;
+}
+
 int answer_snapshot_disk(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_snapshot_disk_req rq;
@@ -616,15 +667,11 @@ int answer_snapshot_disk(struct svc *s, const uint8_t *req, uint8_t *reply, size
 	if (r->hr != S_OK)
 		goto out;
 	served(s, d, top, sizeof(top));
+	r->used = layers_used(d, top);
 	while (state_snapshot_next(s->st, &cur, d->wtd, sn, 1, &got) == 0 && got) {
-		struct stat st;
-
 		if (!sn->taken)
 			continue;
 		r->count++;
-		/* the layers istmd made; the disk's own file is the disk's storage */
-		if (strcmp(sn->layer, d->path) != 0 && stat(sn->layer, &st) == 0)
-			r->used += (uint64_t)st.st_blocks * 512u;
 		if (sn->mount_point[0]) {
 			memcpy(r->lm_guid, sn->guid, 16);
 			r->lm_timestamp = sn->timestamp;
@@ -653,14 +700,26 @@ out:
 static void finish_top(struct svc *s, const struct state_disk *d)
 {
 	struct state_snapshot *sn = malloc(sizeof(*sn)), *last = malloc(sizeof(*last));
+	struct state_journal *j = malloc(sizeof(*j));
 	struct state_cursor cur = STATE_CURSOR_INIT;
 	char top[PATH_MAX];
 	size_t got;
 	bool have = false;
 
+	if (!j)
+		goto out;
+
 	if (!sn || !last || state_disk_top_get(s->st, d->wtd, top, sizeof(top)) < 0 ||
 	    !empty_file(top))
 		goto out;
+	/* the journal names the top it froze (a delete's freeze records no
+	 * snapshot, so the newest snapshot's layer is not always the parent) */
+	if (state_journal_get(s->st, top, j) == 0 && j->parent[0]) {
+		if (make_child(top, j->parent) == 0)
+			log_info("disk %lld: its top '%s' is made now, a child of '%s'",
+				 (long long)d->wtd, top, j->parent);
+		goto out;
+	}
 	while (state_snapshot_next(s->st, &cur, d->wtd, sn, 1, &got) == 0 && got)
 		if (sn->taken) {
 			*last = *sn;
@@ -672,6 +731,7 @@ static void finish_top(struct svc *s, const struct state_disk *d)
 out:
 	free(sn);
 	free(last);
+	free(j);
 }
 
 /* Report files of D's layer directory that no chain of D uses. */
@@ -706,6 +766,10 @@ static void report_orphans(struct svc *s, const struct state_disk *d)
 				       strcmp(info.path, path) == 0;
 			vhd_chain_close(c);
 		}
+		/* a layer below a snapshot's (a top a delete froze, now on the
+		 * branch a rollback left) is in no top's chain but is read */
+		if (!used)
+			used = svc_layer_is_parent(d, path);
 		if (!used)
 			log_warnx("disk %lld: '%s' is no layer of its snapshots or of the disk "
 				  "(left in place; delete it by hand if it is not needed)",
@@ -734,11 +798,20 @@ void svc_snapshot_check(struct svc *s)
 				  "keeps the record", (long long)sn->wtd, sn->layer, strerror(errno));
 	}
 	cur = (struct state_cursor)STATE_CURSOR_INIT;
-	while (state_disk_next(s->st, &cur, true, d, 1, &got) == 0 && got) {
+	while (state_disk_next(s->st, &cur, true, d, 1, &got) == 0 && got)
 		finish_top(s, d);
-		report_orphans(s, d);
-	}
 out:
 	free(sn);
+	free(d);
+}
+
+void svc_snapshot_report_orphans(struct svc *s)
+{
+	struct state_cursor cur = STATE_CURSOR_INIT;
+	struct state_disk *d = malloc(sizeof(*d));
+	size_t got;
+
+	while (d && state_disk_next(s->st, &cur, true, d, 1, &got) == 0 && got)
+		report_orphans(s, d);
 	free(d);
 }

@@ -47,6 +47,14 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 uint64_t svc_filetime_now(void);
 /* Take a snapshot of disk WTD now (the schedule's): prepare and create. */
 uint32_t svc_snapshot_take(struct svc *s, int64_t wtd, uint8_t guid[16]);
+/* Some other file of D's layer directory is a differencing child of PATH
+ * (a chain reads PATH: a snapshot's, an export's or a branch a rollback
+ * left). */
+bool svc_layer_is_parent(const struct state_disk *d, const char *path);
+/* Log the files of each disk's layer directory that no chain uses. */
+void svc_snapshot_report_orphans(struct svc *s);
+/* Empty regular file (a placeholder no one has made a VHD yet). */
+bool svc_empty_file(const char *path);
 /* The row as the child sees it. */
 void svc_snapshot_to_info(const struct state_snapshot *sn, struct svc_snapshot_info *out);
 

@@ -21,9 +21,11 @@
  * (a switch to a new empty child, as a snapshot is taken) so the merge
  * writes only layers no one writes.  A layer that is the disk's own file
  * (its first snapshot) or has several children (after a rollback) stays
- * as a plain layer of the chain: only the record goes.  Order for crash
- * safety: merge (re-runnable), then the record, then the file: killed in
- * between, the next delete finds the layer already out of every chain.
+ * as a plain layer of the chain: only the record goes (istmd/README.md
+ * says why).  Order for crash safety: merge (re-runnable), then the record
+ * and a layer journal row for the file in one transaction, then the file:
+ * killed in between, the start-up check removes the file.  Rollback and
+ * export journal the file they make before making it, for the same reason.
  */
 #include <config.h>
 
@@ -83,14 +85,58 @@ static int done(uint8_t *reply, size_t *reply_len, uint32_t hr, struct state_sna
 
 /* --- Rollback, AbortRollback ------------------------------------------------------ */
 
+#define ROLLBACK_DROP_MAX 64   /* a disk has at most 64 snapshots, so fewer frozen layers */
+
+static size_t children_of(const struct state_disk *d, const char *layer, char *child,
+			  size_t cap);
+
+/* The layers a rollback of D drops, top first: the old top, and below it
+ * each layer only the one above reads that nothing names (a top a delete
+ * froze), up to a snapshot's layer, the disk's file or a fork.  Else the
+ * end of the branch the rollback leaves would stay with no chain using it. */
+static size_t dropped_layers(struct svc *s, const struct state_disk *d, const char *old_top,
+			     char (*out)[PATH_MAX])
+{
+	struct state_snapshot *other = malloc(sizeof(*other));
+	struct state_disk *named = malloc(sizeof(*named));
+	struct vhd_info *info = malloc(sizeof(*info));
+	char child[PATH_MAX], dir[PATH_MAX];
+	vhd_chain *c;
+	size_t n = 0;
+
+	if (!other || !named || !info || svc_layer_dir(d, false, dir, sizeof(dir)) < 0 ||
+	    strcmp(old_top, d->path) == 0 ||
+	    state_snapshot_get_by_layer(s->st, old_top, other) != -ENOENT)
+		goto out;
+	snprintf(out[n++], PATH_MAX, "%s", old_top);
+	if (vhd_chain_open(old_top, VHD_OPEN_RDONLY | VHD_OPEN_NOLOCK, &c) < 0)
+		goto out;
+	for (int i = 1; i < vhd_chain_depth(c) && n < ROLLBACK_DROP_MAX; i++) {
+		if (vhd_chain_layer_info(c, i, info) < 0 ||
+		    strncmp(info->path, dir, strlen(dir)) != 0 || strcmp(info->path, d->path) == 0 ||
+		    state_snapshot_get_by_layer(s->st, info->path, other) != -ENOENT ||
+		    state_disk_get_by_path(s->st, info->path, named) == 0 ||
+		    children_of(d, info->path, child, sizeof(child)) != 1)
+			break;
+		snprintf(out[n++], PATH_MAX, "%s", info->path);
+	}
+	vhd_chain_close(c);
+out:
+	free(other);
+	free(named);
+	free(info);
+	return n;
+}
+
 int answer_snapshot_rollback(struct svc *s, const uint8_t *req, uint8_t *reply,
 			     size_t *reply_len)
 {
-	struct state_snapshot *sn, other;
+	struct state_snapshot *sn;
 	struct state_disk *d;
 	char old_top[PATH_MAX], top[PATH_MAX];
+	char (*drop)[PATH_MAX] = NULL;
 	struct vhd_create_opts o = { .type = VHD_TYPE_DIFF };
-	size_t switched = 0;
+	size_t switched = 0, ndrop = 0;
 	uint32_t hr = load_both(s, req, &sn, &d);
 	int err;
 
@@ -108,25 +154,55 @@ int answer_snapshot_rollback(struct svc *s, const uint8_t *req, uint8_t *reply,
 	svc_disk_served_path(s, d, old_top, sizeof(old_top));
 	if ((err = svc_layer_new_name(d, "", top, sizeof(top))) < 0)
 		return done(reply, reply_len, E_FAIL, sn, d);
+	/* journal first: a new top cut off before the commit is removed at start */
+	if ((err = state_journal_add(s->st, d->wtd, top, sn->layer)) < 0)
+		return done(reply, reply_len, svc_hresult(err), sn, d);
 	o.parent = sn->layer;
 	if (vhd_create(top, &o) < 0) {
 		log_warnx("rollback of disk %lld failed: %s", (long long)d->wtd, vhd_errmsg());
+		state_journal_drop(s->st, top);
 		return done(reply, reply_len, ERROR_FILE_NOT_FOUND, sn, d);
 	}
-	err = state_disk_top_set(s->st, d->wtd, top);
+	svc_test_pause("rollback-created");
+	/* the data written since the last snapshot is what a rollback drops;
+	 * a layer that is a snapshot's or the disk's own file stays.  The
+	 * dropped layers are journalled with the new top's record, so a restart
+	 * removes them (after sync has moved tgtd off them) when this call cannot */
+	drop = calloc(ROLLBACK_DROP_MAX, sizeof(*drop));
+	if (drop)
+		ndrop = dropped_layers(s, d, old_top, drop);
+	err = drop ? state_begin(s->st) : -ENOMEM;
+	if (err == 0)
+		err = state_disk_top_set(s->st, d->wtd, top);
+	for (size_t i = 0; i < ndrop && err == 0; i++)
+		err = state_journal_add(s->st, d->wtd, drop[i], NULL);
+	if (err == 0)
+		err = state_journal_drop(s->st, top);
+	if (err == 0)
+		err = state_commit(s->st);
+	else
+		state_rollback(s->st);
 	if (err < 0) {
 		unlink(top);
+		state_journal_drop(s->st, top);
+		free(drop);
 		return done(reply, reply_len, svc_hresult(err), sn, d);
 	}
+	svc_test_pause("rollback-recorded");
 	err = svc_disk_switch(s, d, top, &switched);
 	if (err < 0)
 		log_warnx("rollback of disk %lld: tgtd still serves the old top; the next sync "
 			  "switches it", (long long)d->wtd);
-	/* the data written since the last snapshot is what a rollback drops;
-	 * a layer that is a snapshot's or the disk's own file stays */
-	if (err == 0 && strcmp(old_top, d->path) != 0 &&
-	    state_snapshot_get_by_layer(s->st, old_top, &other) == -ENOENT && unlink(old_top) < 0)
-		log_warnx("rollback of disk %lld: cannot remove '%s'", (long long)d->wtd, old_top);
+	else
+		svc_test_pause("rollback-switched");
+	for (size_t i = 0; i < ndrop && err == 0; i++) {
+		if (unlink(drop[i]) < 0 && errno != ENOENT)
+			log_warnx("rollback of disk %lld: cannot remove '%s'", (long long)d->wtd,
+				  drop[i]);
+		else
+			state_journal_drop(s->st, drop[i]);
+	}
+	free(drop);
 	log_info("disk %lld rolled back to its snapshot of layer '%s'", (long long)d->wtd,
 		 sn->layer);
 	return done(reply, reply_len, S_OK, sn, d);
@@ -165,14 +241,20 @@ int answer_snapshot_export(struct svc *s, const uint8_t *req, uint8_t *reply, si
 		hr = E_OUTOFMEMORY;
 	if (hr == S_OK && svc_layer_new_name(d, "export-", path, sizeof(path)) < 0)
 		hr = E_FAIL;
+	/* journal first: an export cut off before it is registered is removed at start */
+	if (hr == S_OK && (err = state_journal_add(s->st, d->wtd, path, NULL)) < 0)
+		hr = svc_hresult(err);
 	if (hr == S_OK) {
 		o.parent = sn->layer;
 		if (vhd_create(path, &o) < 0) {
 			log_warnx("exporting a snapshot of disk %lld failed: %s", (long long)d->wtd,
 				  vhd_errmsg());
+			state_journal_drop(s->st, path);
 			hr = ERROR_FILE_NOT_FOUND;
 		}
 	}
+	if (hr == S_OK)
+		svc_test_pause("export-created");
 	if (hr != S_OK) {
 		free(e);
 		return done(reply, reply_len, hr, sn, d);
@@ -192,6 +274,8 @@ int answer_snapshot_export(struct svc *s, const uint8_t *req, uint8_t *reply, si
 		err = state_snapshot_update(s->st, sn);
 	}
 	if (err == 0)
+		err = state_journal_drop(s->st, path);
+	if (err == 0)
 		err = state_commit(s->st);
 	else
 		state_rollback(s->st);
@@ -199,6 +283,7 @@ int answer_snapshot_export(struct svc *s, const uint8_t *req, uint8_t *reply, si
 		log_warnx("registering the export of a snapshot of disk %lld failed: %s",
 			  (long long)d->wtd, state_errmsg(s->st));
 		unlink(path);
+		state_journal_drop(s->st, path);
 		free(e);
 		return done(reply, reply_len, svc_hresult(err), sn, d);
 	}
@@ -408,11 +493,24 @@ out:
 	return n;
 }
 
+/* The merge's progress: the crash test's step half way through the copy. */
+static int merge_progress(uint64_t done, uint64_t total, void *arg)
+{
+	bool *paused = arg;
+
+	if (!*paused && done * 2 >= total && done < total) {
+		*paused = true;
+		svc_test_pause("delete-merging");
+	}
+	return 0;
+}
+
 /* Take the layer of SN out of D's chains (see the top of the file). */
 static uint32_t reclaim(struct svc *s, struct state_disk *d, const struct state_snapshot *sn,
 			bool *remove)
 {
 	char child[PATH_MAX], top[PATH_MAX], new_top[PATH_MAX];
+	bool paused = false;
 	size_t n;
 	int err;
 
@@ -433,15 +531,45 @@ static uint32_t reclaim(struct svc *s, struct state_disk *d, const struct state_
 
 		if (hr != S_OK)
 			return hr;
+		svc_test_pause("delete-frozen");
 	}
-	err = vhd_merge_layer(sn->layer, child, 0, NULL, NULL);
+	err = vhd_merge_layer(sn->layer, child, 0, merge_progress, &paused);
 	if (err < 0) {
 		log_warnx("merging '%s' into '%s' failed: %s", sn->layer, child, vhd_errmsg());
 		return err == -EBUSY ? ERROR_SHARING_VIOLATION : svc_hresult(err);
 	}
 	log_info("layer '%s' merged into '%s'", sn->layer, child);
+	svc_test_pause("delete-merged");
 	*remove = true;
 	return S_OK;
+}
+
+/* Drop the record that names PATH (disk WTD's row, an export, when
+ * SNAPSHOT_ID < 0; else that snapshot's row) and, when REMOVE, journal PATH
+ * in the same transaction, then remove the file: killed in between, the
+ * start-up check removes it (the record that named it is gone). */
+static int forget_file(struct svc *s, int64_t wtd, const char *path, bool remove,
+		       int64_t snapshot_id)
+{
+	int err = state_begin(s->st);
+
+	if (err == 0)
+		err = snapshot_id < 0 ? state_disk_delete(s->st, wtd)
+				      : state_snapshot_delete(s->st, snapshot_id);
+	if (err == 0 && remove)
+		err = state_journal_add(s->st, wtd, path, NULL);
+	if (err == 0)
+		err = state_commit(s->st);
+	else
+		state_rollback(s->st);
+	if (err < 0 || !remove)
+		return err;
+	svc_test_pause(snapshot_id < 0 ? "delete-export-recorded" : "delete-recorded");
+	if (unlink(path) < 0 && errno != ENOENT)
+		log_warnx("removing '%s' failed: %s", path, strerror(errno));
+	else
+		state_journal_drop(s->st, path);
+	return 0;
 }
 
 int answer_snapshot_delete(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
@@ -475,20 +603,16 @@ int answer_snapshot_delete(struct svc *s, const uint8_t *req, uint8_t *reply, si
 			if (state_disk_usage(s->st, e->wtd, &u) < 0 || u.mappings || u.children ||
 			    svc_disk_mount_live(s, e))
 				hr = ERROR_SHARING_VIOLATION;
-			else if ((err = state_disk_delete(s->st, e->wtd)) < 0)
+			else if ((err = forget_file(s, e->wtd, e->path, true, -1)) < 0)
 				hr = svc_hresult(err);
-			else if (unlink(e->path) < 0)
-				log_warnx("removing the exported disk's file '%s' failed", e->path);
 			else
 				log_info("disk %lld, the export of the snapshot, deleted",
 					 (long long)e->wtd);
 		}
 		if (hr == S_OK)
 			hr = reclaim(s, d, sn, &remove);
-		if (hr == S_OK && (err = state_snapshot_delete(s->st, sn->id)) < 0)
+		if (hr == S_OK && (err = forget_file(s, d->wtd, sn->layer, remove, sn->id)) < 0)
 			hr = svc_hresult(err);
-		if (hr == S_OK && remove && unlink(sn->layer) < 0)
-			log_warnx("removing layer '%s' failed", sn->layer);
 		if (hr == S_OK)
 			log_info("snapshot of disk %lld deleted (layer '%s' %s)", (long long)d->wtd,
 				 sn->layer, remove ? "removed" : "kept in the chain");

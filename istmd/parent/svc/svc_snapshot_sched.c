@@ -106,7 +106,8 @@ static void run(struct svc *s, uint64_t when)
 	while (d && state_disk_next(s->st, &cur, false, d, 1, &got) == 0 && got) {
 		uint32_t hr;
 
-		if (!d->enabled || d->wtd_type != STATE_WTD_FILE || d->vhd_type == STATE_VHD_DIFF)
+		if (!d->enabled || d->wtd_type != STATE_WTD_FILE || d->vhd_type == STATE_VHD_DIFF ||
+		    (d->flags & STATE_DVD))
 			continue;
 		hr = svc_snapshot_take(s, d->wtd, guid);
 		if (hr == S_OK) {

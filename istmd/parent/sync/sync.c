@@ -191,13 +191,29 @@ static int apply_lus(struct state *st, struct tgt *t, const struct state_target 
 			err = apply_dvd_medium(t, tg->tid, lun, have, &spec,
 					       !(d.flags & STATE_DVD_EJECTED), r);
 		} else if (err == 0) {
+			/* an LU istmd took offline to switch it and was killed
+			 * before it came back (a snapshot cut off) */
+			bool offline = !have->online;
+
 			if (strcmp(have->path, top) != 0) {
-				err = tgt_lu_set_path(t, tg->tid, lun, top);
+				/* tgt changes the path of an offline LU only (a top a
+				 * snapshot recorded but had not switched to yet) */
+				if (have->online)
+					err = tgt_lu_set_online(t, tg->tid, lun, false);
+				if (err == 0)
+					err = tgt_lu_set_path(t, tg->tid, lun, top);
+				offline = true;
 				r->lus++;
 			}
 			if (err == 0 && have->readonly != d.read_only) {
 				err = tgt_lu_set_readonly(t, tg->tid, lun, d.read_only);
 				r->lus++;
+			}
+			if (offline) {
+				int e2 = tgt_lu_set_online(t, tg->tid, lun, true);
+
+				if (err == 0)
+					err = e2;
 			}
 		}
 		if (err < 0)
