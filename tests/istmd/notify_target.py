@@ -16,6 +16,8 @@
 #          istmd's), requests are unsealed and their signatures checked,
 #          responses sealed; anything else is refused with a fault
 #          (access denied) and the reason appended to LOG.auth
+#   plain  as auth, but the responses go back unsealed (a broken or
+#          hostile server istmd must not believe)
 # Hand-rolled connection-oriented DCE/RPC ([C706] 12.6); the NTLM
 # arithmetic is impacket's (impacket.ntlm, Cryptodome's ARC4).
 import json
@@ -184,7 +186,7 @@ def serve(conn, port):
                 b += b'\0' * (-(16 + len(b)) % 4)
                 b += struct.pack('<B3xHH', 1, 0, 0) + NDR32
                 auth = b''
-                if trailer and mode == 'auth' and trailer[0] == 10:
+                if trailer and mode in ('auth', 'plain') and trailer[0] == 10:
                     ctx = Ntlm(value)
                     auth = trailer[:2] + b'\0\0' + trailer[4:] + ctx.challenge_message()
                 conn.sendall(pdu(12, call_id, b, auth))
@@ -196,7 +198,7 @@ def serve(conn, port):
                 obj = body[8:24] if flags & 0x80 else None
                 head = 24 if obj else 8
                 stub = body[head:]
-                if abstract == IID_STATUS_NOTIFY and mode == 'auth':
+                if abstract == IID_STATUS_NOTIFY and mode in ('auth', 'plain'):
                     why = None
                     if not ctx or not ctx.ok:
                         why = 'no authenticated context'

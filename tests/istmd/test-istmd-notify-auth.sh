@@ -14,9 +14,14 @@
 #  - wrong password: the target refuses the call (access denied), the
 #    registration is dropped, and management calls stay fast (latencies
 #    printed, not asserted);
+#  - a target that authenticates istmd but answers in clear is not
+#    believed: the registration is dropped;
 #  - pings: the target's resolver sees a ComplexPing adding the object's
-#    OID, then SimplePings of that set every ping period; when the
-#    resolver goes away, the registration is dropped for that reason.
+#    OID, then SimplePings of that set every ping period, and a new set
+#    from a restarted notifier (SIGKILL); when the resolver goes away, the
+#    registration is dropped for that reason;
+#  - --callback-user without --callback-password-file, or with a file that
+#    cannot be read, stops istmd at start.
 . "$(dirname "$0")/../functions.sh"
 . "$(dirname "$0")/istm-functions.sh"
 
@@ -92,6 +97,15 @@ grep -q '"refused": "NTLMv2 response does not verify"' "$tmp/two.log.auth" ||
     fail "the target did not see a wrong NTLMv2 response"
 [ ! -s "$tmp/two.log" ] || { cat "$tmp/two.log"; fail "a call was served with the wrong password"; }
 
+# answers in clear after authenticating: not believed
+notify_target plain four "$password"
+istm_py "$top_srcdir/tests/istmd/notify_client.py" plain "$TARGET_PORT" "$tmp/four.log" "$STORAGE" \
+    --ping 1 || { echo "client exit status $?"; tail -30 "$tmp/istmd.log"
+                  fail "management calls while the callback answers in clear"; }
+wait_log 'cookie 61.*dropped: calling it failed: Permission denied' "$tmp/istmd.log" ||
+    { grep "cookie 61" "$tmp/istmd.log"; fail "an unsealed answer was believed"; }
+grep -q '"authenticated": "callback"' "$tmp/four.log.auth" || fail "the clear target did not authenticate istmd"
+
 # the client's resolver goes away: pings fail, the registration is dropped
 notify_target serve three
 PYTHONPATH="$ISTM_PYTHONPATH" with_timeout 120 $PYTHON "$top_srcdir/tests/istmd/notify_client.py" \
@@ -101,6 +115,20 @@ holder=$!
 cleanup_fn "kill $holder 2>/dev/null; true"
 wait_log '"ping": "simple"' "$tmp/three.log.pings" 100 ||
     { cat "$tmp/hold.out"; fail "the held registration was not pinged"; }
+# a notifier that dies is replaced; the new one gets the account (it does
+# nothing before) and pings the held object again, in a new set
+notifier=$(istmd_notifier_pid) || fail "no notifier process"
+kill -9 "$notifier"
+for i in $(seq 50); do
+    n=$(istmd_notifier_pid) && [ "$n" != "$notifier" ] && break
+    sleep 0.1
+done
+for i in $(seq 50); do
+    [ "$(grep -c '"ping": "complex", .*"add": \[81\]' "$tmp/three.log.pings")" -ge 2 ] && break
+    sleep 0.1
+done
+[ "$(grep -c '"ping": "complex", .*"add": \[81\]' "$tmp/three.log.pings")" -ge 2 ] ||
+    { cat "$tmp/three.log.pings"; fail "the restarted notifier did not ping the held object"; }
 kill "$TARGET_PID"
 wait "$TARGET_PID" 2>/dev/null || true
 wait_log "cookie 51.*dropped: pinging its resolver failed: Connection refused" "$tmp/istmd.log" 60 ||
@@ -108,4 +136,14 @@ wait_log "cookie 51.*dropped: pinging its resolver failed: Connection refused" "
 grep 'cookie 51' "$tmp/istmd.log"
 wait "$holder" || { cat "$tmp/hold.out"; fail "the holding client"; }
 istmd_stop
+
+# bad settings stop istmd at start
+mkdir -p "$tmp/bad"
+expect_rc 2 "$ISTMD" -f --state-dir "$tmp/bad" --users "$tmp/users" --storage-root "$STORAGE" \
+    --listen 127.0.0.1:0 --callback-user callback
+grep -q 'go together' "$tmp/err" || { cat "$tmp/err"; fail "no message for a missing password file"; }
+expect_rc 1 "$ISTMD" -f --state-dir "$tmp/bad" --users "$tmp/users" --storage-root "$STORAGE" \
+    --listen 127.0.0.1:0 --callback-user callback --callback-password-file "$tmp/nonexistent"
+grep -q "reading callback password file '$tmp/nonexistent' failed" "$tmp/err" ||
+    { cat "$tmp/err"; fail "no message for an unreadable password file"; }
 echo "status notifications: sealed callbacks as the configured account, refusal, pings checked"
