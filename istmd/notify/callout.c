@@ -223,6 +223,9 @@ static int authenticate(struct conn *c, const struct rpc_pdu *ack)
 	if (!ack->has_auth || ack->auth.auth_type != RPC_AUTHN_WINNT ||
 	    ntlmssp_challenge_parse(ack->auth_value, ack->hdr.auth_len, &chal) < 0)
 		return -EPROTO;
+	/* packet privacy needs both; a server that will not seal is not called */
+	if (!(chal.flags & NTLMSSP_NEGOTIATE_SEAL) || !(chal.flags & NTLMSSP_NEGOTIATE_SIGN))
+		return -EPROTONOSUPPORT;
 	if (getrandom(cc, sizeof(cc), 0) != sizeof(cc) || getrandom(key, sizeof(key), 0) != sizeof(key))
 		return -EIO;
 	memset(&c->auth, 0, sizeof(c->auth));
