@@ -23,9 +23,9 @@
  * Trade-offs: one connection per call, closed after it (notifications are
  * rare; nothing is cached that a client restart could make stale); one
  * fragment per request (the stubs are under 100 bytes); numeric addresses
- * only (the notifier is chrooted without a resolver).  Every read and write is bounded by one
- * deadline per call, so a client that accepts and never answers costs
- * NOTIFY_CALL_TIMEOUT_MS and no more. */
+ * only (the notifier is chrooted without a resolver).  Every read and
+ * write is bounded by one deadline per call, so a client that accepts and
+ * never answers costs NOTIFY_CALL_TIMEOUT_MS and no more. */
 #include <config.h>
 
 #include <errno.h>
@@ -68,7 +68,6 @@ struct conn {
 	const struct ntlm_creds *creds; /* NTLM at privacy, or NULL: unauthenticated */
 	struct rpc_auth auth;        /* the NTLM session once bound */
 };
-
 
 static int wait_fd(struct conn *c, short events)
 {
@@ -226,7 +225,8 @@ static int authenticate(struct conn *c, const struct rpc_pdu *ack)
 	/* packet privacy needs both; a server that will not seal is not called */
 	if (!(chal.flags & NTLMSSP_NEGOTIATE_SEAL) || !(chal.flags & NTLMSSP_NEGOTIATE_SIGN))
 		return -EPROTONOSUPPORT;
-	if (getrandom(cc, sizeof(cc), 0) != sizeof(cc) || getrandom(key, sizeof(key), 0) != sizeof(key))
+	if (getrandom(cc, sizeof(cc), 0) != sizeof(cc) ||
+	    getrandom(key, sizeof(key), 0) != sizeof(key))
 		return -EIO;
 	memset(&c->auth, 0, sizeof(c->auth));
 	c->auth.auth_type = RPC_AUTHN_WINNT;
@@ -234,8 +234,8 @@ static int authenticate(struct conn *c, const struct rpc_pdu *ack)
 	rc = rc ? rc : rpc_push_u32(&b, 0);          /* rpc_auth_3's pad */
 	at = b.len;
 	rc = rc ? rc : rpc_trailer_push(&b, &trailer);
-	rc = rc ? rc : ntlmssp_authenticate_build(&b, c->creds, &chal, cc, ntlmssp_filetime_now(), key,
-						  &c->auth.sess);
+	rc = rc ? rc : ntlmssp_authenticate_build(&b, c->creds, &chal, cc, ntlmssp_filetime_now(),
+						  key, &c->auth.sess);
 	explicit_bzero(key, sizeof(key));
 	if (rc == 0) {
 		rpc_put_le16(b.data + 10, (uint16_t)(b.len - at - RPC_TRAILER_LEN));
@@ -395,7 +395,7 @@ static int request(struct conn *c, uint16_t opnum, const uint8_t *object, const 
 		if ((rc = open_response(c, buf, &pdu)) < 0)
 			break;
 		if ((rc = rpc_buf_append(&resp, buf + pdu.body_off + 8,
-					 pdu.body_len - 8 - (pdu.has_auth ? pdu.auth.auth_pad_len
+					 pdu.body_len - 8 - (c->creds ? pdu.auth.auth_pad_len
 							     : 0))) < 0)
 			break;
 		if (resp.len > MAX_RESPONSE) {
