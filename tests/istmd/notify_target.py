@@ -106,6 +106,9 @@ class Ntlm:
             return
         flags = a['flags']
         base = ntlm.hmac_md5(key, proof)
+        # impacket 0.10's fromString places every payload field by its
+        # offset except the session key, which it takes in its own field
+        # order: read it by offset, as [MS-NLMP] 2.2.1.3 says
         enc = token[a['session_key_offset']:][:a['session_key_len']]
         exported = ntlm.generateEncryptedSessionKey(base, enc) \
             if flags & ntlm.NTLMSSP_NEGOTIATE_KEY_EXCH else base
