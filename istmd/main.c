@@ -554,5 +554,6 @@ int main(int argc, char **argv)
 		free(s.roots[i]);
 	free(s.tgtadm); free(s.bstype); free(s.vhdfs); free(s.tgt_conf);
 	free(s.tgt_control_port); free(s.exporter_port); free(s.run_as); free(s.ping_period);
+	free(s.callback_user); free(s.callback_password_file);
 	return rc < 0 ? 1 : 0;
 }
