@@ -92,9 +92,8 @@ static void ping_control(const struct notify_job *j)
 	unsigned i;
 
 	for (i = 0; i < NOTIFY_REGS_MAX; i++) {
-		if (pings[i].reg == j->reg) {
+		if (pings[i].reg == j->reg)
 			memset(&pings[i], 0, sizeof(pings[i]));
-		}
 		if (!pings[i].reg && !free_slot)
 			free_slot = &pings[i];
 	}
