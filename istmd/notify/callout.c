@@ -14,8 +14,9 @@
  * call binds with NTLMSSP (net/rpc/ntlmssp_client.c) at packet privacy:
  * bind carries NEGOTIATE, bind_ack CHALLENGE, auth3 AUTHENTICATE, and the
  * request and response are sealed and signed by rpc_auth_protect /
- * rpc_auth_unprotect, the server's own code.  Without one, the call is
- * unauthenticated (auth level none).  The resolver calls (ResolveOxid2,
+ * rpc_auth_unprotect, the server's own code.  Without one, or when the
+ * client's exporter lists no security binding (it takes no
+ * authentication), the call is unauthenticated (auth level none).  The resolver calls (ResolveOxid2,
  * the pings) are unauthenticated either way, as the resolver serves them
  * to anyone ([MS-DCOM] 3.1.2.5.1: the OXID resolver's calls need no
  * security).
@@ -413,9 +414,10 @@ static int request(struct conn *c, uint16_t opnum, const uint8_t *object, const 
 }
 
 /* ResolveOxid2 at BINDING: the first numeric ncacn_ip_tcp binding with a
- * port of the OXID's object exporter, into EP. */
+ * port of the OXID's object exporter, into EP; *SECURED 0 when the answer
+ * lists no security binding (the exporter takes no authentication). */
 static int resolve(const char *binding, uint64_t oxid, uint64_t deadline, char *ep, size_t cap,
-		   uint32_t *status)
+		   int *secured, uint32_t *status)
 {
 	struct conn c = { .fd = -1, .deadline = deadline };
 	uint8_t stub[18] = { 0 }, *r = NULL;
@@ -482,6 +484,8 @@ static int resolve(const char *binding, uint64_t oxid, uint64_t deadline, char *
 			}
 		}
 	}
+	/* the security bindings: wAuthnSvc first, 0 ends the (empty) list */
+	*secured = sec < n_entries && rpc_le16(r + 12 + 2 * sec) != 0;
 out:
 	free(r);
 	return rc;
@@ -521,15 +525,20 @@ int callout_run(const struct notify_job *job, const struct ntlm_creds *creds, ui
 	uint8_t stub[52], *r = NULL;
 	size_t rlen = 0, n;
 	uint32_t i;
-	int rc = -ENOENT;
+	int rc = -ENOENT, secured = 1;
 
 	for (i = 0; i < job->ref.n_bindings && i < NOTIFY_BINDINGS_MAX; i++) {
-		rc = resolve(job->ref.bindings[i], job->ref.oxid, deadline, ep, sizeof(ep), status);
+		rc = resolve(job->ref.bindings[i], job->ref.oxid, deadline, ep, sizeof(ep), &secured,
+			     status);
 		if (rc == 0 || rc == -ETIMEDOUT)
 			break;
 	}
 	if (rc != 0)
 		return rc;
+	/* an exporter that lists no authentication service takes none: an
+	 * authenticated bind would only be refused ([MS-DCOM] 2.2.19.4) */
+	if (!secured)
+		c.creds = NULL;
 	if ((rc = conn_open(&c, ep)) < 0)
 		return rc;
 	n = stub_build(job, stub);

@@ -9,6 +9,8 @@
 # LOG.pings as a JSON line), and implements IStatusNotify ([MS-ISTM]
 # 3.41): every LunListChanged / LunStatusUpdate is appended to LOG.
 #   serve  answer everything (S_OK), unauthenticated
+#   anon   as serve, and ResolveOxid2 lists no security binding (an
+#          exporter that takes no authentication)
 #   hang   accept connections and read, never answer (a client that hangs)
 #   auth   IStatusNotify only over NTLM at packet privacy, as the account
 #          "callback" with PASSWORD: the NTLMv2 response is verified with
@@ -139,7 +141,7 @@ class Ntlm:
 def resolve_oxid2(port):
     text = '127.0.0.1[%d]' % port
     strings = [7] + [ord(c) for c in text] + [0, 0]
-    arr = strings + [10, 0xffff, 0, 0]
+    arr = strings + ([0, 0] if mode == 'anon' else [10, 0xffff, 0, 0])
     stub = struct.pack('<IIHH', 0x20000, len(arr), len(arr), len(strings))
     stub += struct.pack('<%dH' % len(arr), *arr)
     stub += b'\0' * (-len(stub) % 4)

@@ -14,6 +14,8 @@
 #  - wrong password: the target refuses the call (access denied), the
 #    registration is dropped, and management calls stay fast (latencies
 #    printed, not asserted);
+#  - a client whose resolver lists no security binding (it takes no
+#    authentication) is called unauthenticated, and hears everything;
 #  - a target that authenticates istmd but answers in clear is not
 #    believed: the registration is dropped;
 #  - pings: the target's resolver sees a ComplexPing adding the object's
@@ -83,6 +85,15 @@ grep -q '"ping": "complex", .*"add": \[153\]' "$tmp/one.log.pings" ||
     fail "no ComplexPing adding the registered object's OID"
 grep -q '"ping": "simple", .*"known": true' "$tmp/one.log.pings" ||
     fail "no SimplePing of the set"
+
+# a client that takes no authentication (no security binding): called without
+notify_target anon five
+rm -f "$STORAGE/notify1.vhd"            # the events phase makes its disk anew
+istm_py "$top_srcdir/tests/istmd/notify_client.py" events "$TARGET_PORT" "$tmp/five.log" "$STORAGE" \
+    --ping 1 || { echo "client exit status $?"; grep -iE 'notif|registration' "$tmp/istmd.log" | tail
+                  fail "notifications to a client without security bindings"; }
+[ "$(grep -c '"sealed": false' "$tmp/five.log")" = "$(wc -l < "$tmp/five.log")" ] ||
+    { cat "$tmp/five.log"; fail "a client without security bindings was called authenticated"; }
 
 # a wrong password: refused by the target, the registration dropped, management fast
 notify_target auth two 'not-the-password'
