@@ -24,6 +24,7 @@
 #include "auth/ntlmv2.h"
 #include "istmd.h"
 #include "log.h"
+#include "parent/notify/notify.h"
 #include "parent/parent.h"
 #include "parent/paths/paths.h"
 #include "parent/svc/svc.h"
@@ -47,6 +48,8 @@ struct settings {
 	char *ping_period;           /* DCOM ping period in seconds, for tests */
 	char *keytab;                /* Kerberos keytab (parent only), absolute */
 	char *principal;             /* Kerberos service principal */
+	char *callback_user;         /* [DOMAIN\]user status notification callbacks use */
+	char *callback_password_file; /* its password, one line (read as root) */
 	int foreground;              /* -f */
 	int verbose;                 /* -v */
 	int test_interface;          /* --test-interface */
@@ -60,6 +63,7 @@ static void usage(FILE *f)
 "             [--tgtadm PATH] [--bstype NAME] [--vhdfs PATH]\n"
 "             [--config FILE] [--run-as USER] [--ping-period N] [--tgt-conf FILE]\n"
 "             [--keytab FILE [--principal NAME]]\n"
+"             [--callback-user [DOMAIN\\]USER --callback-password-file FILE]\n"
 "       istmd --nt-hash < password\n"
 "       istmd --help | --version\n"
 "\n"
@@ -83,6 +87,9 @@ static void usage(FILE *f)
 "      --keytab FILE         accept Kerberos with the keys in FILE (read by the\n"
 "                            privileged process only)\n"
 "      --principal NAME      Kerberos service principal (default host/<host name>)\n"
+"      --callback-user [DOMAIN\\]USER  account status notification callbacks\n"
+"                            authenticate as (NTLMv2, packet privacy)\n"
+"      --callback-password-file FILE  its password (first line; read as root)\n"
 "      --config FILE         read settings (same names as the options) from FILE\n"
 "      --run-as USER         user of the network process (default _istmd, else nobody)\n"
 "      --ping-period N       DCOM ping period in seconds (default 120; objects are\n"
@@ -145,6 +152,8 @@ static int set_value(struct settings *s, const char *key, const char *val, int f
 		{ "exporter-port", &s->exporter_port, 0 }, { "run-as", &s->run_as, 0 },
 		{ "ping-period", &s->ping_period, 0 }, { "tgt-conf", &s->tgt_conf, 0 },
 		{ "keytab", &s->keytab, 1 }, { "principal", &s->principal, 0 },
+		{ "callback-user", &s->callback_user, 0 },
+		{ "callback-password-file", &s->callback_password_file, 1 },
 	};
 	size_t i;
 
@@ -234,6 +243,58 @@ static int nt_hash_main(void)
 		printf("%02x", h[i]);
 	printf("\n");
 	return 0;
+}
+
+/* The callback account: USER as [DOMAIN\]name, the password the first
+ * line of FILE, kept as its NT hash only.  Messages name the file, never
+ * its contents. */
+static int load_callback_account(const char *user, const char *file, struct ntlm_creds *c)
+{
+	const char *bs = strchr(user, '\\');
+	struct rpc_buf u = { 0 }, d = { 0 }, p = { 0 };
+	char line[1024], *dom = NULL;
+	size_t n;
+	FILE *f;
+	int rc = -EINVAL;
+
+	if (!(f = fopen(file, "re"))) {
+		fprintf(stderr, "istmd: reading callback password file '%s' failed: %s\n", file,
+			strerror(errno));
+		return -errno;
+	}
+	if (!fgets(line, sizeof(line), f))
+		line[0] = 0;
+	fclose(f);
+	n = strlen(line);
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = 0;
+	if (bs && !(dom = strndup(user, (size_t)(bs - user)))) {
+		explicit_bzero(line, sizeof(line));
+		return -ENOMEM;
+	}
+	if (n && ntlmssp_utf8_to_utf16(line, &p) == 0 &&
+	    ntlmssp_utf8_to_utf16(bs ? bs + 1 : user, &u) == 0 &&
+	    (!dom || ntlmssp_utf8_to_utf16(dom, &d) == 0) &&
+	    u.len > 0 && u.len <= sizeof(c->user) && d.len <= sizeof(c->domain)) {
+		memcpy(c->user, u.data, u.len);
+		c->user_len = (uint32_t)u.len;
+		if (d.len)
+			memcpy(c->domain, d.data, d.len);
+		c->domain_len = (uint32_t)d.len;
+		ntlm_nt_hash(p.data, p.len, c->nt_hash);
+		rc = 0;
+	}
+	explicit_bzero(line, sizeof(line));
+	if (p.data)
+		explicit_bzero(p.data, p.len);
+	rpc_buf_release(&p);
+	rpc_buf_release(&u);
+	rpc_buf_release(&d);
+	free(dom);
+	if (rc < 0)
+		fprintf(stderr, "istmd: bad callback account: '%s' needs a user name and '%s' a "
+			"password line (UTF-8)\n", user, file);
+	return rc;
 }
 
 static int parse_port(const char *s, unsigned *port)
@@ -330,6 +391,8 @@ int main(int argc, char **argv)
 		{ "tgt-conf", required_argument, NULL, 15 },
 		{ "keytab", required_argument, NULL, 16 },
 		{ "principal", required_argument, NULL, 17 },
+		{ "callback-user", required_argument, NULL, 18 },
+		{ "callback-password-file", required_argument, NULL, 19 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -337,11 +400,12 @@ int main(int argc, char **argv)
 	static const char *keys[] = { NULL, "listen", "state-dir", "users", "storage-root",
 				      "tgt-control-port", "exporter-port", NULL, "run-as",
 				      NULL, NULL, "ping-period", "tgtadm", "bstype", "vhdfs", "tgt-conf",
-				      "keytab", "principal" };
+				      "keytab", "principal", "callback-user", "callback-password-file" };
 	struct settings s = { 0 };
 	const char *config = NULL;
 	char host[256], self[4096], nbuf[16];
-	char *child_argv[16], *notify_argv[8];
+	char *child_argv[16], *notify_argv[10];
+	struct ntlm_creds creds = { 0 };
 	unsigned port, xport = 0, tport = 0, ping;
 	int fds[2], c, n, rc;
 	struct stat st;
@@ -357,7 +421,7 @@ int main(int argc, char **argv)
 		case 'f': s.foreground = 1; break;
 		case 'v': s.verbose = 1; break;
 		case 1: case 2: case 3: case 4: case 5: case 6: case 8: case 11:
-		case 12: case 13: case 14: case 15: case 16: case 17:
+		case 12: case 13: case 14: case 15: case 16: case 17: case 18: case 19:
 			if (set_value(&s, keys[c], optarg, 0) < 0)
 				return 1;
 			break;
@@ -385,6 +449,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "istmd: --principal needs --keytab\n");
 		return 2;
 	}
+	if (!s.callback_user != !s.callback_password_file) {
+		fprintf(stderr, "istmd: --callback-user and --callback-password-file go together\n");
+		return 2;
+	}
+	if (s.callback_user &&
+	    load_callback_account(s.callback_user, s.callback_password_file, &creds) < 0)
+		return 1;
 	if (split_listen(s.listen, host, sizeof(host), &port) < 0) {
 		fprintf(stderr, "istmd: bad listen address '%s': want ADDR:PORT\n", s.listen);
 		return 2;
@@ -439,7 +510,11 @@ int main(int argc, char **argv)
 		notify_argv[i++] = (char *)"-f";
 	if (s.verbose)
 		notify_argv[i++] = (char *)"-v";
+	if (s.ping_period)
+		notify_argv[i++] = child_argv[n - 1];  /* --ping-period=, the last one */
 	notify_argv[i] = NULL;
+	notify_set_credentials(&creds);
+	explicit_bzero(&creds, sizeof(creds));
 
 	if (s.tgt_conf && *s.tgt_conf && strcmp(s.tgt_conf, "none") != 0) {
 		char *abs_conf = absolute(s.tgt_conf);
@@ -479,5 +554,6 @@ int main(int argc, char **argv)
 		free(s.roots[i]);
 	free(s.tgtadm); free(s.bstype); free(s.vhdfs); free(s.tgt_conf);
 	free(s.tgt_control_port); free(s.exporter_port); free(s.run_as); free(s.ping_period);
+	free(s.callback_user); free(s.callback_password_file);
 	return rc < 0 ? 1 : 0;
 }

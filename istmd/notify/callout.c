@@ -6,14 +6,27 @@
  * OBJREF names, then IStatusNotify::LunListChanged / LunStatusUpdate at
  * the endpoint it returns, with ORPCTHIS and the IPID as object UUID.
  *
+ * Also the pings that keep the client's object alive while it is
+ * registered: IObjectExporter::ComplexPing adding the OID to a new set,
+ * then SimplePing of that set ([MS-DCOM] 3.2.6.1, 3.1.2.5.1.2-3).
+ *
+ * Security: with a callback account (struct ntlm_creds), the IStatusNotify
+ * call binds with NTLMSSP (net/rpc/ntlmssp_client.c) at packet privacy:
+ * bind carries NEGOTIATE, bind_ack CHALLENGE, auth3 AUTHENTICATE, and the
+ * request and response are sealed and signed by rpc_auth_protect /
+ * rpc_auth_unprotect, the server's own code.  Without one, or when the
+ * client's exporter lists no security binding (it takes no
+ * authentication), the call is unauthenticated (auth level none).  The resolver calls (ResolveOxid2,
+ * the pings) are unauthenticated either way, as the resolver serves them
+ * to anyone ([MS-DCOM] 3.1.2.5.1: the OXID resolver's calls need no
+ * security).
+ *
  * Trade-offs: one connection per call, closed after it (notifications are
  * rare; nothing is cached that a client restart could make stale); one
- * fragment per request (the stubs are under 100 bytes); no authentication
- * (auth level none: istmd holds no credentials a client would accept, see
- * README "Status notifications"); numeric addresses only (the notifier is
- * chrooted without a resolver).  Every read and write is bounded by one
- * deadline per call, so a client that accepts and never answers costs
- * NOTIFY_CALL_TIMEOUT_MS and no more. */
+ * fragment per request (the stubs are under 100 bytes); numeric addresses
+ * only (the notifier is chrooted without a resolver).  Every read and
+ * write is bounded by one deadline per call, so a client that accepts and
+ * never answers costs NOTIFY_CALL_TIMEOUT_MS and no more. */
 #include <config.h>
 
 #include <errno.h>
@@ -29,11 +42,15 @@
 
 #include "common/now.h"
 #include "notify/callout.h"
+#include "rpc/rpc_auth.h"
 #include "rpc/rpc_int.h"
 
 #define OR_PORT 135u                 /* the resolver when a binding names no port */
 #define TOWER_NCACN_IP_TCP 7u
+#define OPNUM_SIMPLE_PING 1u
+#define OPNUM_COMPLEX_PING 2u
 #define OPNUM_RESOLVE_OXID2 4u
+#define OR_INVALID_SET 1915u         /* [MS-DCOM] 2.2.28: the resolver forgot the set */
 #define MAX_RESPONSE 65536u          /* a resolver's or a callback's answer */
 
 /* IObjectExporter 99fcfec4-5260-101b-bbcb-00aa0021347a v0.0 */
@@ -49,6 +66,8 @@ struct conn {
 	int fd;                      /* the connection */
 	uint64_t deadline;           /* now_ms() after which everything fails */
 	uint32_t call_id;            /* last call id used */
+	const struct ntlm_creds *creds; /* NTLM at privacy, or NULL: unauthenticated */
+	struct rpc_auth auth;        /* the NTLM session once bound */
 };
 
 static int wait_fd(struct conn *c, short events)
@@ -188,9 +207,53 @@ static int push_syntax(struct rpc_buf *b, const struct rpc_syntax *s)
 	return rpc_push_u16(b, s->vers_minor);
 }
 
+/* The bind_ack's CHALLENGE answered with auth3 AUTHENTICATE; the session
+ * in C->auth then signs and seals.  A server that refuses the account
+ * says so only when the request comes (a fault): auth3 has no answer. */
+static int authenticate(struct conn *c, const struct rpc_pdu *ack)
+{
+	const struct rpc_sec_trailer trailer = { RPC_AUTHN_WINNT, RPC_AUTHN_LEVEL_PKT_PRIVACY,
+						 0, 0, 0 };
+	struct ntlmssp_challenge_msg chal;
+	struct rpc_buf b = { 0 };
+	uint8_t cc[8], key[16];
+	size_t at;
+	int rc;
+
+	if (!ack->has_auth || ack->auth.auth_type != RPC_AUTHN_WINNT ||
+	    ntlmssp_challenge_parse(ack->auth_value, ack->hdr.auth_len, &chal) < 0)
+		return -EPROTO;
+	/* packet privacy needs both; a server that will not seal is not called */
+	if (!(chal.flags & NTLMSSP_NEGOTIATE_SEAL) || !(chal.flags & NTLMSSP_NEGOTIATE_SIGN))
+		return -EPROTONOSUPPORT;
+	if (getrandom(cc, sizeof(cc), 0) != sizeof(cc) ||
+	    getrandom(key, sizeof(key), 0) != sizeof(key))
+		return -EIO;
+	memset(&c->auth, 0, sizeof(c->auth));
+	c->auth.auth_type = RPC_AUTHN_WINNT;
+	rc = push_hdr(&b, RPC_PT_AUTH3, RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG, c->call_id);
+	rc = rc ? rc : rpc_push_u32(&b, 0);          /* rpc_auth_3's pad */
+	at = b.len;
+	rc = rc ? rc : rpc_trailer_push(&b, &trailer);
+	rc = rc ? rc : ntlmssp_authenticate_build(&b, c->creds, &chal, cc, ntlmssp_filetime_now(),
+						  key, &c->auth.sess);
+	explicit_bzero(key, sizeof(key));
+	if (rc == 0) {
+		rpc_put_le16(b.data + 10, (uint16_t)(b.len - at - RPC_TRAILER_LEN));
+		finish_pdu(&b);
+		rc = send_all(c, b.data, b.len);
+	}
+	rpc_buf_release(&b);
+	if (rc == 0)
+		c->auth.phase = RPC_AUTH_COMPLETE;
+	return rc;
+}
+
 /* Bind one presentation context (id 0) of ABSTRACT over NDR32. */
 static int rpc_bind_to(struct conn *c, const struct rpc_syntax *abstract)
 {
+	const struct rpc_sec_trailer trailer = { RPC_AUTHN_WINNT, RPC_AUTHN_LEVEL_PKT_PRIVACY,
+						 0, 0, 0 };
 	struct rpc_buf b = { 0 };
 	uint8_t buf[1024];
 	struct rpc_pdu pdu;
@@ -210,6 +273,14 @@ static int rpc_bind_to(struct conn *c, const struct rpc_syntax *abstract)
 	rc = rc ? rc : rpc_push_u16(&b, 1);          /* one transfer syntax, reserved */
 	rc = rc ? rc : push_syntax(&b, abstract);
 	rc = rc ? rc : push_syntax(&b, &rpc_ndr32_syntax);
+	if (rc == 0 && c->creds) {
+		size_t at = b.len;
+
+		rc = rpc_trailer_push(&b, &trailer);
+		rc = rc ? rc : ntlmssp_negotiate_build(&b);
+		if (rc == 0)
+			rpc_put_le16(b.data + 10, (uint16_t)(b.len - at - RPC_TRAILER_LEN));
+	}
 	if (rc == 0) {
 		finish_pdu(&b);
 		rc = send_all(c, b.data, b.len);
@@ -219,6 +290,8 @@ static int rpc_bind_to(struct conn *c, const struct rpc_syntax *abstract)
 	RPC_CHECK(recv_pdu(c, buf, sizeof(buf), &pdu));
 	if (pdu.hdr.ptype != RPC_PT_BIND_ACK)
 		return -ECONNREFUSED;
+	if (c->creds)
+		RPC_CHECK(authenticate(c, &pdu));
 	/* max_xmit, max_recv, assoc_group, sec_addr, pad to 4, results */
 	rpc_cursor_init(&cur, buf + pdu.body_off, pdu.body_len);
 	RPC_CHECK(rpc_pull_bytes(&cur, 8, &skip));
@@ -230,6 +303,51 @@ static int rpc_bind_to(struct conn *c, const struct rpc_syntax *abstract)
 	RPC_CHECK(rpc_pull_bytes(&cur, 3, &skip));
 	RPC_CHECK(rpc_pull_u16(&cur, &result));
 	return n_results >= 1 && result == RPC_RESULT_ACCEPT ? 0 : -ECONNREFUSED;
+}
+
+/* Pad the stub in B (which starts at STUB_OFF) to 16 bytes, add the
+ * sec_trailer and the verifier, fill in the lengths, then seal the stub
+ * and sign the PDU ([MS-RPCE] 2.2.2.11, 3.3.1.5.2.2). */
+static int seal_request(struct conn *c, struct rpc_buf *b, size_t stub_off)
+{
+	size_t pad = (16 - (b->len - stub_off) % 16) % 16, body, trailer_at;
+	struct rpc_sec_trailer t = { RPC_AUTHN_WINNT, RPC_AUTHN_LEVEL_PKT_PRIVACY, (uint8_t)pad,
+				     0, 0 };
+	struct iovec pre, post;
+
+	RPC_CHECK(rpc_push_zeros(b, pad));
+	trailer_at = b->len;
+	body = trailer_at - stub_off;
+	RPC_CHECK(rpc_trailer_push(b, &t));
+	RPC_CHECK(rpc_push_zeros(b, RPC_SIG_LEN));
+	if (b->len > 0xffff)
+		return -EMSGSIZE;
+	rpc_put_le16(b->data + 10, RPC_SIG_LEN);
+	finish_pdu(b);
+	pre = (struct iovec){ b->data, stub_off };
+	post = (struct iovec){ b->data + trailer_at, RPC_TRAILER_LEN };
+	return rpc_auth_protect(&c->auth, RPC_AUTHN_LEVEL_PKT_PRIVACY, 0, &pre, b->data + stub_off,
+				body, &post, b->data + trailer_at + RPC_TRAILER_LEN, RPC_SIG_LEN);
+}
+
+/* Unseal and check a response in BUF (PDU parsed from it) when the call
+ * is authenticated: a response that is not sealed, or does not check,
+ * is -EACCES (nothing of it is used). */
+static int open_response(struct conn *c, uint8_t *buf, const struct rpc_pdu *pdu)
+{
+	struct iovec pre, post;
+
+	if (!c->creds)
+		return 0;
+	if (!pdu->has_auth || pdu->auth.auth_type != RPC_AUTHN_WINNT ||
+	    pdu->auth.auth_level != RPC_AUTHN_LEVEL_PKT_PRIVACY || pdu->body_len < 8 ||
+	    pdu->auth.auth_pad_len > pdu->body_len - 8)
+		return -EACCES;
+	pre = (struct iovec){ buf, pdu->body_off + 8 };
+	post = (struct iovec){ buf + pdu->trailer_off, RPC_TRAILER_LEN };
+	return rpc_auth_unprotect(&c->auth, RPC_AUTHN_LEVEL_PKT_PRIVACY, 0, &pre,
+				  buf + pdu->body_off + 8, pdu->body_len - 8, &post,
+				  pdu->auth_value, pdu->hdr.auth_len);
 }
 
 /* One request on context 0 (OBJECT: the object UUID, or NULL) and its
@@ -251,10 +369,12 @@ static int request(struct conn *c, uint16_t opnum, const uint8_t *object, const 
 	rc = rc ? rc : rpc_push_u16(&b, opnum);
 	rc = rc ? rc : (object ? rpc_buf_append(&b, object, 16) : 0);
 	rc = rc ? rc : rpc_buf_append(&b, stub, stub_len);
-	if (rc == 0) {
+	if (rc == 0 && c->creds)
+		rc = seal_request(c, &b, object ? 40 : 24);
+	else if (rc == 0)
 		finish_pdu(&b);
+	if (rc == 0)
 		rc = send_all(c, b.data, b.len);
-	}
 	rpc_buf_release(&b);
 	RPC_CHECK(rc);
 	for (;;) {
@@ -273,7 +393,11 @@ static int request(struct conn *c, uint16_t opnum, const uint8_t *object, const 
 			rc = -EPROTO;
 			break;
 		}
-		if ((rc = rpc_buf_append(&resp, buf + pdu.body_off + 8, pdu.body_len - 8)) < 0)
+		if ((rc = open_response(c, buf, &pdu)) < 0)
+			break;
+		if ((rc = rpc_buf_append(&resp, buf + pdu.body_off + 8,
+					 pdu.body_len - 8 - (c->creds ? pdu.auth.auth_pad_len
+							     : 0))) < 0)
 			break;
 		if (resp.len > MAX_RESPONSE) {
 			rc = -EMSGSIZE;
@@ -290,11 +414,12 @@ static int request(struct conn *c, uint16_t opnum, const uint8_t *object, const 
 }
 
 /* ResolveOxid2 at BINDING: the first numeric ncacn_ip_tcp binding with a
- * port of the OXID's object exporter, into EP. */
+ * port of the OXID's object exporter, into EP; *SECURED 0 when the answer
+ * lists no security binding (the exporter takes no authentication). */
 static int resolve(const char *binding, uint64_t oxid, uint64_t deadline, char *ep, size_t cap,
-		   uint32_t *status)
+		   int *secured, uint32_t *status)
 {
-	struct conn c = { -1, deadline, 0 };
+	struct conn c = { .fd = -1, .deadline = deadline };
 	uint8_t stub[18] = { 0 }, *r = NULL;
 	size_t rlen = 0, i, k, n_entries, sec;
 	int rc;
@@ -359,6 +484,8 @@ static int resolve(const char *binding, uint64_t oxid, uint64_t deadline, char *
 			}
 		}
 	}
+	/* the security bindings: wAuthnSvc first, 0 ends the (empty) list */
+	*secured = sec < n_entries && rpc_le16(r + 12 + 2 * sec) != 0;
 out:
 	free(r);
 	return rc;
@@ -389,23 +516,29 @@ static size_t stub_build(const struct notify_job *job, uint8_t *s)
 	return n;
 }
 
-int callout_run(const struct notify_job *job, uint32_t *status)
+int callout_run(const struct notify_job *job, const struct ntlm_creds *creds, uint32_t *status)
 {
 	uint64_t deadline = now_ms() + NOTIFY_CALL_TIMEOUT_MS;
-	struct conn c = { -1, deadline, 0 };
+	struct conn c = { .fd = -1, .deadline = deadline,
+			  .creds = creds && creds->user_len ? creds : NULL };
 	char ep[NOTIFY_BINDING_LEN];
 	uint8_t stub[52], *r = NULL;
 	size_t rlen = 0, n;
 	uint32_t i;
-	int rc = -ENOENT;
+	int rc = -ENOENT, secured = 1;
 
 	for (i = 0; i < job->ref.n_bindings && i < NOTIFY_BINDINGS_MAX; i++) {
-		rc = resolve(job->ref.bindings[i], job->ref.oxid, deadline, ep, sizeof(ep), status);
+		rc = resolve(job->ref.bindings[i], job->ref.oxid, deadline, ep, sizeof(ep), &secured,
+			     status);
 		if (rc == 0 || rc == -ETIMEDOUT)
 			break;
 	}
 	if (rc != 0)
 		return rc;
+	/* an exporter that lists no authentication service takes none: an
+	 * authenticated bind would only be refused ([MS-DCOM] 2.2.19.4) */
+	if (!secured)
+		c.creds = NULL;
 	if ((rc = conn_open(&c, ep)) < 0)
 		return rc;
 	n = stub_build(job, stub);
@@ -413,6 +546,7 @@ int callout_run(const struct notify_job *job, uint32_t *status)
 	if (rc == 0)
 		rc = request(&c, (uint16_t)job->method, job->ref.ipid, stub, n, &r, &rlen, status);
 	close(c.fd);
+	rpc_auth_clear(&c.auth);
 	if (rc != 0)
 		return rc;
 	/* ORPCTHAT (flags, extensions), then the HRESULT, last */
@@ -422,5 +556,74 @@ int callout_run(const struct notify_job *job, uint32_t *status)
 		rc = *status == 0 ? 0 : -EREMOTEIO;
 	}
 	free(r);
+	return rc;
+}
+
+/* One ping at BINDING: ComplexPing adding OID to a new set when *SETID is
+ * 0 (which sets it), SimplePing of *SETID otherwise. */
+static int ping_at(const char *binding, uint64_t oid, uint64_t deadline, uint64_t *setid,
+		   uint16_t *seq, uint32_t *status)
+{
+	struct conn c = { .fd = -1, .deadline = deadline };
+	uint8_t stub[36] = { 0 }, *r = NULL;
+	size_t rlen = 0, n;
+	uint16_t opnum;
+	int rc, i;
+
+	if (*setid == 0) {
+		/* SETID 0; SequenceNum; cAddToSet 1; cDelFromSet 0; pad;
+		 * AddToSet: referent, conformance 1, the OID; DelFromSet NULL */
+		opnum = OPNUM_COMPLEX_PING;
+		rpc_put_le16(stub + 8, ++*seq);
+		rpc_put_le16(stub + 10, 1);
+		rpc_put_le32(stub + 16, 0x20000);
+		rpc_put_le32(stub + 20, 1);
+		for (i = 0; i < 8; i++)
+			stub[24 + i] = (uint8_t)(oid >> (8 * i));
+		n = 36;
+	} else {
+		opnum = OPNUM_SIMPLE_PING;
+		for (i = 0; i < 8; i++)
+			stub[i] = (uint8_t)(*setid >> (8 * i));
+		n = 8;
+	}
+	if ((rc = conn_open(&c, binding)) < 0)
+		return rc;
+	rc = rpc_bind_to(&c, &if_exporter);
+	if (rc == 0)
+		rc = request(&c, opnum, NULL, stub, n, &r, &rlen, status);
+	close(c.fd);
+	if (rc != 0)
+		return rc;
+	/* ComplexPing: SETID, PingBackoffFactor, pad, status; SimplePing: status */
+	rc = -EPROTO;
+	if (rlen >= (opnum == OPNUM_COMPLEX_PING ? 16u : 4u)) {
+		*status = rpc_le32(r + rlen - 4);
+		rc = *status == 0 ? 0 : -EREMOTEIO;
+		if (rc == 0 && opnum == OPNUM_COMPLEX_PING) {
+			*setid = (uint64_t)rpc_le32(r) | (uint64_t)rpc_le32(r + 4) << 32;
+			if (*setid == 0)
+				rc = -EPROTO;
+		}
+	}
+	free(r);
+	return rc;
+}
+
+int callout_ping(const struct notify_ref *ref, uint64_t *setid, uint16_t *seq, uint32_t *status)
+{
+	uint64_t deadline = now_ms() + NOTIFY_CALL_TIMEOUT_MS;
+	uint32_t i;
+	int rc = -ENOENT;
+
+	for (i = 0; i < ref->n_bindings && i < NOTIFY_BINDINGS_MAX; i++) {
+		rc = ping_at(ref->bindings[i], ref->oid, deadline, setid, seq, status);
+		if (rc == -EREMOTEIO && *status == OR_INVALID_SET && *setid) {
+			*setid = 0;          /* the resolver restarted: a new set */
+			rc = ping_at(ref->bindings[i], ref->oid, deadline, setid, seq, status);
+		}
+		if (rc == 0 || rc == -ETIMEDOUT || rc == -EREMOTEIO)
+			break;
+	}
 	return rc;
 }

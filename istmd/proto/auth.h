@@ -91,4 +91,16 @@ struct svc_krb5_reply {
 	char user[NTLMSSP_MAX_NAME]; /* COMPLETE: the user (name of name@REALM) */
 };
 
+/* An account istmd itself authenticates as, a client (the notifier's
+ * status notification callbacks, net/rpc/ntlmssp_client.c): the root
+ * parent reads the password file and hands the notifier only this, as
+ * the first message on its socket (proto/notify.h). */
+struct ntlm_creds {
+	uint32_t user_len;           /* UTF-16LE bytes of user; 0: no account */
+	uint32_t domain_len;         /* UTF-16LE bytes of domain, may be 0 */
+	uint8_t user[NTLMSSP_MAX_NAME];   /* UTF-16LE */
+	uint8_t domain[NTLMSSP_MAX_NAME]; /* UTF-16LE */
+	uint8_t nt_hash[16];         /* MD4 of the UTF-16LE password */
+};
+
 #endif /* ISTMD_PROTO_AUTH_H */

@@ -18,6 +18,8 @@
 
 #include <stdint.h>
 
+#include "proto/auth.h"
+
 enum svc_notify_verb {
 	SVC_NOTIFY_FIRST = 700,          /* verbs 700..799 */
 	SVC_NOTIFY_REGISTER = 700,       /* struct svc_notify_register_req -> struct svc_reply_hdr */
@@ -56,11 +58,16 @@ struct svc_notify_owner_req {
 	uint64_t owner;                /* as in svc_notify_register_req */
 };
 
-/* --- parent <-> notifier (SOCK_SEQPACKET, fd 3 of the notifier) --- */
+/* --- parent <-> notifier (SOCK_SEQPACKET, fd 3 of the notifier) ---
+ * The first message is a struct ntlm_creds (proto/auth.h): the callback
+ * account, user_len 0 for none; every other one a struct notify_job. */
 #define NOTIFY_JOBS_MAX 256          /* jobs the notifier holds; more are dropped */
+#define NOTIFY_REGS_MAX 64           /* registrations held at once (and pinged) */
 enum notify_method {
 	NOTIFY_LUN_LIST_CHANGED = 3,   /* IStatusNotify opnum 3 */
 	NOTIFY_LUN_STATUS_UPDATE = 4,  /* IStatusNotify opnum 4 */
+	NOTIFY_PING_START = 100,       /* keep REF's object alive: ping its resolver */
+	NOTIFY_PING_STOP = 101,        /* the registration went: stop pinging */
 };
 /* [MS-ISTM] 2.2.4.11 LUN_STATUS, host order. */
 struct notify_lun_status {
@@ -81,6 +88,7 @@ struct notify_failed {
 	uint32_t reg;                  /* registration whose call failed */
 	int32_t err;                   /* negative errno; -EREMOTEIO: the client answered STATUS */
 	uint32_t status;               /* the HRESULT or fault status it answered */
+	uint32_t method;               /* what failed: enum notify_method (a ping: START) */
 };
 
 #endif /* ISTMD_PROTO_NOTIFY_H */

@@ -13,7 +13,7 @@ out=$1
 shift
 : "${top_srcdir:?}" "${top_builddir:?}"
 all="vhd-open vhdx-open rpc-pdu rpc-vtrailer ntlmssp spnego ndr-activation ndr-iwtgeneral
-     objref ndr-istm parent-verbs"
+     objref ndr-istm parent-verbs ntlmssp-client"
 want=${*:-$all}
 mkdir -p "$out"
 
@@ -59,9 +59,9 @@ built=()
 if needs vhd-open || needs vhdx-open || needs parent-verbs; then
     group vhd "-I$s/libvhd" "$s"/libvhd/*.c "$s/common/io.c" "$s/common/utf16.c" "$s/common/now.c"
 fi
-if needs rpc-pdu || needs rpc-vtrailer || needs spnego || needs ntlmssp; then
+if needs rpc-pdu || needs rpc-vtrailer || needs spnego || needs ntlmssp || needs ntlmssp-client; then
     group rpc "$rpc_inc" "$i/log.c" "$i"/net/rpc/rpc_{buf,codec,pdu,iface,conn,vtrailer}.c \
-        "$i"/net/rpc/{ntlmssp_msg,ntlmssp_sign,rpc_auth_ntlm,rpc_auth_spnego,spnego}.c \
+        "$i"/net/rpc/{ntlmssp_msg,ntlmssp_sign,ntlmssp_client,rpc_auth_ntlm,rpc_auth_spnego,spnego}.c \
         "$i"/net/rpc/{rpc_auth_krb5,rpc_auth_wrap}.c \
         "$s/common/utf16.c"
     group auth "$rpc_inc" "$i/auth/ntlmv2.c"
@@ -98,6 +98,8 @@ for h in $want; do
     ntlmssp)
         link "$h" "$rpc_inc" "$s/tests/fuzz/fuzz-$h.c" "$s/tests/fuzz/fuzz-priv-stub.c" \
             "$out/rpc.a" "$out/auth.a" $nettle $gssapi ;;
+    ntlmssp-client)
+        link "$h" "$rpc_inc" "$s/tests/fuzz/fuzz-$h.c" "$out/rpc.a" "$out/auth.a" $nettle $gssapi ;;
     ndr-activation|ndr-iwtgeneral|objref|ndr-istm)
         link "$h" "$ndr_inc" "$s/tests/fuzz/fuzz-$h.c" "$out/objects.a" ;;
     parent-verbs)

@@ -48,7 +48,7 @@ nice -n 19 "$top_srcdir/tests/fuzz/fuzz-build.sh" "$bin" || exit $?
 harnesses=${FUZZ_HARNESS:-}
 if [ -z "$harnesses" ]; then
     harnesses="vhd-open vhdx-open rpc-pdu rpc-vtrailer ntlmssp spnego ndr-activation
-               ndr-iwtgeneral objref parent-verbs"
+               ndr-iwtgeneral objref parent-verbs ntlmssp-client"
     for i in $(FUZZ_INTERFACE=list "$bin/fuzz-ndr-istm" -runs=1 2>/dev/null); do
         harnesses="$harnesses ndr-istm-$i"
     done

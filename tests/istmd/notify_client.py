@@ -14,6 +14,11 @@
 #   hang     register a target that never answers, then time management
 #            calls while the notifier waits for it (latencies printed), and
 #            stay until the call has timed out
+#   refused  the same with a target that refuses istmd's callback account:
+#            time management calls, stay until the refusal has dropped it
+#   plain    the same with a target whose answers are not sealed
+#   hold     register, then stay (pinging istmd) for 12 s without a call:
+#            only istmd's pings of the target's resolver reach it
 import json
 import os
 import struct
@@ -157,22 +162,28 @@ elif a.phase == 'vanish':
     print(wtd)
     sys.stdout.flush()
     os._exit(0)                                          # no release, no goodbye
-elif a.phase == 'hang':
-    ref = objref(a.target_port, oid=0x31)
-    check(g.register_notification(31, ref) == S_OK, 'RegisterNotification (hanging target)')
-    path = vhd('hang.vhd')
+elif a.phase == 'hold':
+    ref = objref(a.target_port, oid=0x51)
+    check(g.register_notification(51, ref) == S_OK, 'RegisterNotification (held)')
+    time.sleep(12)
+elif a.phase in ('hang', 'refused', 'plain'):
+    cookie = {'hang': 31, 'refused': 41, 'plain': 61}[a.phase]
+    ref = objref(a.target_port, oid=0x31 if a.phase == "hang" else 0x41)
+    check(g.register_notification(cookie, ref) == S_OK, 'RegisterNotification (%s target)' % a.phase)
+    path = vhd(a.phase + '.vhd')
     for i in range(5):
         t = time.time()
         w = disks.create_wtdisk(path, 'hang %d' % i)
         t1 = time.time()
         disks.delete_wtdisk(w)
         t2 = time.time()
-        print('while the callback hangs: CreateWTDisk %.1f ms, DeleteWTDisk %.1f ms'
-              % ((t1 - t) * 1000, (t2 - t1) * 1000))
+        print('while the callback %s: CreateWTDisk %.1f ms, DeleteWTDisk %.1f ms'
+              % ({'hang': 'hangs', 'refused': 'is refused', 'plain': 'answers in clear'}[a.phase],
+                 (t1 - t) * 1000, (t2 - t1) * 1000))
     g.get_guid()
     # stay (and ping) until the notifier's call has timed out, so the
     # registration goes for that reason and not with this client
-    time.sleep(8)
+    time.sleep(8 if a.phase == 'hang' else 3)
 else:
     raise SystemExit('unknown phase ' + a.phase)
 dcom.disconnect()

@@ -10,7 +10,9 @@
 # nothing; a client that vanished (no pings) is dropped after the ping
 # expiry (--ping-period 1: 3 s) and hears nothing more; management calls
 # answer while a callback target hangs (latencies printed, not asserted)
-# and that registration is dropped when its call times out.  The calls
+# and that registration is dropped when its call (or its ping) times out;
+# without a callback account the log says once that callbacks are
+# unauthenticated.  The calls
 # come from the notifier process, not from the network child.
 . "$(dirname "$0")/../functions.sh"
 . "$(dirname "$0")/istm-functions.sh"
@@ -33,6 +35,9 @@ export VHDTOOL
 lock_port 32698
 istm_start 32698 --ping-period 1
 notifier=$(istmd_notifier_pid) || { tail -20 "$tmp/istmd.log"; fail "no notifier process"; }
+# no callback account: said once
+[ "$(grep -c 'callbacks are unauthenticated' "$tmp/istmd.log")" = 1 ] ||
+    fail "istmd did not say once that callbacks are unauthenticated"
 net=$(istmd_child_pid)
 # the notifier is its own process, sandboxed like the network child
 [ "$notifier" != "$net" ] || fail "the notifier is the network child"
@@ -70,10 +75,12 @@ istm_py "$top_srcdir/tests/istmd/notify_client.py" hang "$TARGET_PORT" "$tmp/thr
                   fail "management calls while a callback hangs"; }
 uptime
 for i in $(seq 150); do
-    grep -q "cookie 31.*dropped: calling it failed: Connection timed out" "$tmp/istmd.log" && break
+    grep -Eq "cookie 31.*dropped: (calling it|pinging its resolver) failed: Connection timed out" \
+        "$tmp/istmd.log" && break
     sleep 0.1
 done
-grep -q "cookie 31.*dropped: calling it failed: Connection timed out" "$tmp/istmd.log" ||
+grep -Eq "cookie 31.*dropped: (calling it|pinging its resolver) failed: Connection timed out" \
+    "$tmp/istmd.log" ||
     { grep "cookie 31" "$tmp/istmd.log"; fail "the hanging target's registration was not dropped"; }
 [ "$(istmd_notifier_pid)" = "$notifier" ] || fail "the notifier restarted"
 istmd_stop

@@ -6,7 +6,8 @@
  * 0123456789abcdef, client challenge aa..aa, time 0, random session key
  * 55..55), and sealing/signing of "Plaintext" (4.2.4.4); then the server
  * session checks the client's message, refuses a replay and a tampered
- * signature; plus the message codecs. */
+ * signature; plus the message codecs, and the client's AUTHENTICATE
+ * against the same 4.2.4 vectors. */
 #include <config.h>
 
 #include <check.h>
@@ -102,6 +103,64 @@ START_TEST(test_ntlmv2_verify)
 				       enc, 16, key), NTLM_REFUSED);
 	ck_assert_int_eq(ntlmv2_verify(hash, user, ul, dom, dl, chal, resp, rl, v2_flags,
 				       NULL, 0, key), NTLM_REFUSED);
+}
+END_TEST
+
+/* The client's side against the same vectors: a CHALLENGE carrying 4.2.4's
+ * flags, server challenge and AV pairs, answered as User/Domain/Password
+ * with client challenge aa..aa, time 0 and random session key 55..55, must
+ * carry exactly 4.2.4.2.2's NTLMv2 response and 4.2.4.2.3's encrypted
+ * session key; a CHALLENGE that lies about its AV pairs is refused. */
+START_TEST(test_client_authenticate_vectors)
+{
+	static const char chal_hex[] =
+		"4e544c4d5353500002000000" "0000000030000000" "33828ae2"
+		"0123456789abcdef" "0000000000000000" "24002400" "30000000"
+		"02000c0044006f006d00610069006e00"
+		"01000c00530065007200760065007200" "00000000";
+	struct ntlm_creds creds = { 0 };
+	struct ntlmssp_challenge_msg chal;
+	struct ntlmssp_session sess;
+	struct ntlmssp_auth_msg a;
+	struct rpc_buf out = { 0 }, neg = { 0 };
+	uint8_t msg[128], pw[32], cc[8], key[16], resp[128], enc[16];
+	size_t n = unhex(chal_hex, msg), rl = v2_response(resp);
+	uint32_t flags;
+
+	creds.user_len = (uint32_t)utf16("User", creds.user);
+	creds.domain_len = (uint32_t)utf16("Domain", creds.domain);
+	ntlm_nt_hash(pw, utf16("Password", pw), creds.nt_hash);
+	memset(cc, 0xaa, 8);
+	memset(key, 0x55, 16);
+	unhex("c5dad2544fc9799094ce1ce90bc9d03e", enc);
+	ck_assert_int_eq(ntlmssp_negotiate_build(&neg), 0);
+	ck_assert_int_eq(ntlmssp_negotiate_parse(neg.data, neg.len, &flags), 0);
+	ck_assert_uint_eq(flags, NTLMSSP_CLIENT_FLAGS);
+	rpc_buf_release(&neg);
+	ck_assert_int_eq(ntlmssp_challenge_parse(msg, n, &chal), 0);
+	ck_assert_uint_eq(chal.flags, v2_flags);
+	ck_assert_uint_eq(chal.target_info_len, 36);
+	ck_assert_int_eq(ntlmssp_authenticate_build(&out, &creds, &chal, cc, 0, key, &sess), 0);
+	ck_assert_int_eq(ntlmssp_authenticate_parse(out.data, out.len, &a), 0);
+	ck_assert_uint_eq(a.nt_len, rl);
+	ck_assert_mem_eq(a.nt, resp, rl);
+	ck_assert_uint_eq(a.enc_key_len, 16);
+	ck_assert_mem_eq(a.enc_key, enc, 16);
+	ck_assert_uint_eq(a.flags, v2_flags & NTLMSSP_CLIENT_FLAGS);
+	ck_assert_uint_eq(a.user_len, creds.user_len);
+	rpc_buf_release(&out);
+	/* AV pairs without their EOL; the field past the message; too short */
+	msg[40] = 0x20;
+	ck_assert_int_eq(ntlmssp_challenge_parse(msg, n, &chal), -EPROTO);
+	msg[40] = 0x24;
+	ck_assert_int_eq(ntlmssp_challenge_parse(msg, n - 4, &chal), -EPROTO);
+	ck_assert_int_eq(ntlmssp_challenge_parse(msg, 47, &chal), -EPROTO);
+	/* without extended session security the client will not answer */
+	ck_assert_int_eq(ntlmssp_challenge_parse(msg, n, &chal), 0);
+	chal.flags &= ~NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY;
+	ck_assert_int_eq(ntlmssp_authenticate_build(&out, &creds, &chal, cc, 0, key, &sess),
+			 -EPROTONOSUPPORT);
+	rpc_buf_release(&out);
 }
 END_TEST
 
@@ -257,6 +316,7 @@ int main(void)
 
 	tcase_add_test(tc, test_nt_hash);
 	tcase_add_test(tc, test_ntlmv2_verify);
+	tcase_add_test(tc, test_client_authenticate_vectors);
 	tcase_add_test(tc, test_seal_sign_vectors);
 	tcase_add_test(tc, test_sign_directions);
 	tcase_add_test(tc, test_challenge_and_authenticate);

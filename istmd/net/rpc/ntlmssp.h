@@ -2,7 +2,8 @@
  * Copyright (C) 2026 The vhdtarget authors */
 /* ntlmssp.h: the network child's side of NTLMSSP ([MS-NLMP]): message
  * codecs (ntlmssp_msg.c) and the session's signing and sealing
- * (ntlmssp_sign.c).  The NTLMv2 verification runs in the privileged
+ * (ntlmssp_sign.c); and the client's side the notifier calls back with
+ * (ntlmssp_client.c), over the same signing and sealing.  The NTLMv2 verification runs in the privileged
  * parent, which holds the NT hashes (auth/ntlmv2.c); what the two sides
  * exchange for it is proto/auth.h.  Only NTLMv2 with
  * extended session security is supported; NTLMv1 and LM are refused. */
@@ -68,6 +69,7 @@ struct ntlmssp_auth_msg {
 };
 
 /* ---- ntlmssp_msg.c */
+uint64_t ntlmssp_filetime_now(void); /* now as a FILETIME (MsvAvTimestamp) */
 int ntlmssp_negotiate_parse(const uint8_t *msg, size_t len, uint32_t *flags);
 uint32_t ntlmssp_challenge_flags(uint32_t client_flags);
 int ntlmssp_challenge_build(struct rpc_buf *out, uint32_t flags, const uint8_t challenge[8],
@@ -75,6 +77,41 @@ int ntlmssp_challenge_build(struct rpc_buf *out, uint32_t flags, const uint8_t c
 int ntlmssp_authenticate_parse(const uint8_t *msg, size_t len, struct ntlmssp_auth_msg *a);
 size_t ntlmssp_utf16_to_utf8(const uint8_t *in, size_t in_len, char *out, size_t out_size);
 int ntlmssp_utf8_to_utf16(const char *in, struct rpc_buf *out);
+
+/* ---- ntlmssp_client.c: the client's side (the notifier's callbacks), as
+ * the account in struct ntlm_creds (proto/auth.h). */
+struct ntlmssp_session;
+
+/* What a client uses of a CHALLENGE_MESSAGE (pointers into it). */
+struct ntlmssp_challenge_msg {
+	uint32_t flags;              /* NegotiateFlags the server chose */
+	uint8_t challenge[8];        /* ServerChallenge */
+	const uint8_t *target_info;  /* AV pairs, ending with MsvAvEOL; NULL if none */
+	size_t target_info_len;      /* bytes */
+	uint64_t timestamp;          /* MsvAvTimestamp, 0 when absent */
+};
+
+/* The flags a client offers (NEGOTIATE). */
+#define NTLMSSP_CLIENT_FLAGS (NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_REQUEST_TARGET | \
+			      NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL | \
+			      NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_NEGOTIATE_ALWAYS_SIGN | \
+			      NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | \
+			      NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_KEY_EXCH | \
+			      NTLMSSP_NEGOTIATE_56)
+
+int ntlmssp_negotiate_build(struct rpc_buf *out);
+/* Parse a server's CHALLENGE: 0, or -EPROTO for anything malformed (every
+ * offset checked, AV pairs walked to their EOL within the field). */
+int ntlmssp_challenge_parse(const uint8_t *msg, size_t len, struct ntlmssp_challenge_msg *c);
+/* AUTHENTICATE for CHALLENGE as CREDS: an NTLMv2 response over the
+ * server's AV pairs with CLIENT_CHALLENGE, and (KEY_EXCH) EXPORTED_KEY
+ * sent encrypted.  SESSION is set up for the client's direction.
+ * -EPROTONOSUPPORT when the server refused extended session security or
+ * 128-bit keys; -EINVAL for bad credentials; -ENOMEM. */
+int ntlmssp_authenticate_build(struct rpc_buf *out, const struct ntlm_creds *creds,
+			       const struct ntlmssp_challenge_msg *chal,
+			       const uint8_t client_challenge[8], uint64_t filetime,
+			       const uint8_t exported_key[16], struct ntlmssp_session *session);
 
 /* ---- ntlmssp_sign.c
  * One side of an established session.  "in" is what the peer sends us,

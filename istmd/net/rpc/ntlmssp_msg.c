@@ -10,12 +10,22 @@
 
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/utf16.h"
 #include "ntlmssp.h"
 #include "rpc_int.h"
 
 static const uint8_t ntlmssp_sig[8] = { 'N', 'T', 'L', 'M', 'S', 'S', 'P', 0 };
+
+uint64_t ntlmssp_filetime_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return 116444736000000000ull + (uint64_t)ts.tv_sec * 10000000ull +
+	       (uint64_t)ts.tv_nsec / 100;
+}
 
 int ntlmssp_negotiate_parse(const uint8_t *msg, size_t len, uint32_t *flags)
 {

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/random.h>
-#include <time.h>
 
 #include "log.h"
 #include "proto/ask.h"
@@ -21,15 +20,6 @@ static const struct ntlmssp_names default_names = {
 	"ISTMD", "WORKGROUP", "istmd", "",
 };
 const struct ntlmssp_names *rpc_auth_names = &default_names;
-
-static uint64_t filetime_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return 116444736000000000ull + (uint64_t)ts.tv_sec * 10000000ull +
-	       (uint64_t)ts.tv_nsec / 100;
-}
 
 int rpc_auth_ntlm_challenge(struct rpc_auth *a, const uint8_t *negotiate, size_t len,
 			    struct rpc_buf *out)
@@ -42,7 +32,7 @@ int rpc_auth_ntlm_challenge(struct rpc_auth *a, const uint8_t *negotiate, size_t
 	if (getrandom(a->challenge, sizeof(a->challenge), 0) != sizeof(a->challenge))
 		return -EIO;
 	if (ntlmssp_challenge_build(out, ntlmssp_challenge_flags(cflags), a->challenge,
-				    rpc_auth_names, filetime_now()) < 0)
+				    rpc_auth_names, ntlmssp_filetime_now()) < 0)
 		return -ENOMEM;
 	a->phase = RPC_AUTH_WANT_AUTHENTICATE;
 	return RPC_AUTH_CONTINUE;

@@ -13,7 +13,12 @@
  * SOCK_SEQPACKET pair): when its queue and the socket are full, jobs are
  * dropped and counted, and the management call that caused them is not
  * slowed.  Trade-off: one diff of the whole view per operation instead of
- * a hook per operation; it costs two queries, only while registered. */
+ * a hook per operation; it costs two queries, only while registered.
+ *
+ * The notifier gets the callback account (names and NT hash, set by
+ * main.c from the password file) as its first message, and a ping job
+ * when a registration comes and goes: it keeps the client's object alive
+ * at the client's resolver, and a failed ping drops the registration. */
 #include <config.h>
 
 #include <errno.h>
@@ -63,7 +68,43 @@ static struct {
 	uint64_t digest;             /* its mappings digest */
 	bool have_view;              /* view is valid */
 	unsigned long dropped;       /* jobs the notifier could not take */
+	struct ntlm_creds creds;     /* the callback account; user_len 0: none */
 } nt = { .pid = -1, .fd = -1 };
+
+void notify_set_credentials(const struct ntlm_creds *creds)
+{
+	nt.creds = *creds;
+}
+
+/* Hand the notifier METHOD for R, without waiting. */
+static void job_send(const struct notify_reg *r, uint32_t method,
+		     const struct notify_lun_status *lun)
+{
+	struct notify_job j;
+
+	memset(&j, 0, sizeof(j));
+	j.reg = r->id;
+	j.method = method;
+	j.cookie = r->cookie;
+	if (lun)
+		j.lun = *lun;
+	j.ref = r->ref;
+	if (nt.fd < 0 || send(nt.fd, &j, sizeof(j), MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+		if (nt.dropped++ % 100 == 0)
+			log_warnx("status notification not queued (%lu so far): notifier %s",
+				  nt.dropped, nt.fd < 0 ? "not running" : "busy");
+	}
+}
+
+/* A new notifier pings every registration held. */
+static void ping_all(void)
+{
+	unsigned i;
+
+	for (i = 0; i < NOTIFY_REGS_MAX; i++)
+		if (nt.regs[i].id)
+			job_send(&nt.regs[i], NOTIFY_PING_START, NULL);
+}
 
 static int spawn(void)
 {
@@ -94,14 +135,21 @@ static int spawn(void)
 	}
 	close(sv[1]);
 	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+	/* its first message: the account (an empty socket: this cannot block) */
+	if (send(sv[0], &nt.creds, sizeof(nt.creds), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		log_warn("handing the notifier its callback account failed");
 	nt.fd = sv[0];
 	nt.pid = pid;
+	ping_all();
 	log_debug("notifier %ld started", (long)pid);
 	return 0;
 }
 
 int notify_start(const char *self, char *const *argv)
 {
+	if (nt.creds.user_len == 0)
+		log_info("status notification callbacks are unauthenticated: "
+			 "no callback-user is configured");
 	nt.self = self;
 	nt.argv = argv;
 	nt.starts[0] = time(NULL);
@@ -163,6 +211,8 @@ static void reg_drop(struct notify_reg *r, const char *why)
 {
 	log_info("status notification registration %u (cookie %u) dropped: %s", r->id, r->cookie,
 		 why);
+	if (nt.fd >= 0)
+		job_send(r, NOTIFY_PING_STOP, NULL);
 	memset(r, 0, sizeof(*r));
 	nt.n_regs--;
 	if (nt.n_regs == 0) {
@@ -186,12 +236,15 @@ void notify_read(void)
 			if (nt.regs[i].id && nt.regs[i].id == f.reg) {
 				char why[64];
 
+				const char *what = f.method == NOTIFY_PING_START
+						   ? "pinging its resolver" : "calling it";
+
 				if (f.err == -EREMOTEIO)
-					snprintf(why, sizeof(why), "it answered %s (0x%08x)",
+					snprintf(why, sizeof(why), "%s: it answered %s (0x%08x)", what,
 						 hresult_name(f.status) ? hresult_name(f.status)
 						 : "an error", f.status);
 				else
-					snprintf(why, sizeof(why), "calling it failed: %s",
+					snprintf(why, sizeof(why), "%s failed: %s", what,
 						 strerror(f.err < 0 ? -f.err : EPROTO));
 				reg_drop(&nt.regs[i], why);
 			}
@@ -243,6 +296,7 @@ int notify_register(struct state *st, const struct svc_notify_register_req *rq)
 	nt.n_regs++;
 	log_info("status notification registration %u (cookie %u) added", free_slot->id,
 		 rq->cookie);
+	job_send(free_slot, NOTIFY_PING_START, NULL);
 	return 0;
 }
 
@@ -279,25 +333,11 @@ void notify_drop_all(void)
 /* One job per registration. */
 static void send_all(uint32_t method, const struct notify_lun_status *lun)
 {
-	struct notify_job j;
 	unsigned i;
 
-	for (i = 0; i < NOTIFY_REGS_MAX; i++) {
-		if (!nt.regs[i].id)
-			continue;
-		memset(&j, 0, sizeof(j));
-		j.reg = nt.regs[i].id;
-		j.method = method;
-		j.cookie = nt.regs[i].cookie;
-		if (lun)
-			j.lun = *lun;
-		j.ref = nt.regs[i].ref;
-		if (nt.fd < 0 || send(nt.fd, &j, sizeof(j), MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
-			if (nt.dropped++ % 100 == 0)
-				log_warnx("status notification not queued (%lu so far): notifier %s",
-					  nt.dropped, nt.fd < 0 ? "not running" : "busy");
-		}
-	}
+	for (i = 0; i < NOTIFY_REGS_MAX; i++)
+		if (nt.regs[i].id)
+			job_send(&nt.regs[i], method, lun);
 }
 
 static void status_of(const struct state_lun_view_row *r, struct notify_lun_status *s)

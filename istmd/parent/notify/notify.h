@@ -20,8 +20,9 @@
 
 struct state;
 
-#define NOTIFY_REGS_MAX 64           /* registrations held at once */
-
+/* The account callbacks authenticate as (before notify_start; user_len
+ * 0, the default: unauthenticated, logged once at start). */
+void notify_set_credentials(const struct ntlm_creds *creds);
 /* Start the notifier: SELF re-executed with ARGV (role flag included),
  * its end of a SOCK_SEQPACKET pair on fd 3.  A failure is logged; the
  * server runs on without notifications. */
