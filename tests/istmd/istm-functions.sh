@@ -75,3 +75,20 @@ expect_hr()
 
 # json PYTHON-EXPR MESSAGE: run PYTHON-EXPR with d = the JSON in $tmp/out.
 json() { $PYTHON -c "import json, sys; d = json.load(open('$tmp/out')); $1" || { cat "$tmp/out"; fail "$2"; }; }
+
+# istm_target_iqn NAME: print target NAME's IQN (from istmctl's JSON).
+istm_target_iqn()
+{
+    expect_rc 0 istmctl --json targets show "$1"
+    json "print(d['iqn'])" "no IQN for target '$1'"
+}
+
+# istm_serve_disk TARGET WINPATH: register the existing image WINPATH, make
+# TARGET, map the disk (index 0) as its LUN 0 and let 127.0.0.1 in.
+istm_serve_disk()
+{
+    expect_rc 0 istmctl -q disks create "$2" --existing
+    expect_rc 0 istmctl -q targets create "$1"
+    expect_rc 0 istmctl assign "$1" 0 --lun 0
+    expect_rc 0 istmctl targets allow "$1" --ip 127.0.0.1
+}

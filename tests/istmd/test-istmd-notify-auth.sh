@@ -26,21 +26,7 @@
 #    cannot be read, stops istmd at start.
 . "$(dirname "$0")/../functions.sh"
 . "$(dirname "$0")/istm-functions.sh"
-
-target_pids=
-stop_targets() { for p in $target_pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; true; }
-cleanup_fn stop_targets
-
-# notify_target MODE NAME [PASSWORD]: start notify_target.py; sets TARGET_PORT, TARGET_PID
-notify_target()
-{
-    local i
-    $PYTHON "$top_srcdir/tests/istmd/notify_target.py" "$1" "$tmp/$2.port" "$tmp/$2.log" ${3:+"$3"} &
-    TARGET_PID=$!
-    target_pids="$target_pids $!"
-    for i in $(seq 100); do [ -s "$tmp/$2.port" ] && break; sleep 0.1; done
-    TARGET_PORT=$(cat "$tmp/$2.port") || fail "notify target '$2' did not start"
-}
+. "$(dirname "$0")/notify-functions.sh"
 
 # wait_log PATTERN FILE [TENTHS]: wait until FILE has a line matching PATTERN
 wait_log()

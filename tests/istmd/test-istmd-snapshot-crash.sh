@@ -18,12 +18,8 @@ mkdir -p "$STORAGE/c"
 "$VHDTOOL" create -q --type dynamic --size 128M "$STORAGE/c/live.vhd"
 lock_port 32691
 istm_start 32691
-expect_rc 0 istmctl -q disks create 'C:\c\live.vhd' --existing
-expect_rc 0 istmctl -q targets create crash
-expect_rc 0 istmctl assign crash 0 --lun 0
-expect_rc 0 istmctl targets allow crash --ip 127.0.0.1
-expect_rc 0 istmctl --json targets show crash
-iqn=$($PYTHON -c "import json; print(json.load(open('$tmp/out'))['iqn'])")
+istm_serve_disk crash 'C:\c\live.vhd'
+iqn=$(istm_target_iqn crash)
 url="iscsi://127.0.0.1:$TGT_PORT/$iqn/1"
 
 kill_istmd()

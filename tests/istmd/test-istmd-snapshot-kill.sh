@@ -35,12 +35,8 @@ mkdir -p "$STORAGE/k"
 "$VHDTOOL" create -q --type dynamic --size 16M "$STORAGE/k/live.vhd"
 lock_port 32681
 istm_start 32681
-expect_rc 0 istmctl -q disks create 'C:\k\live.vhd' --existing
-expect_rc 0 istmctl -q targets create kill
-expect_rc 0 istmctl assign kill 0 --lun 0
-expect_rc 0 istmctl targets allow kill --ip 127.0.0.1
-expect_rc 0 istmctl --json targets show kill
-iqn=$($PYTHON -c "import json; print(json.load(open('$tmp/out'))['iqn'])")
+istm_serve_disk kill 'C:\k\live.vhd'
+iqn=$(istm_target_iqn kill)
 url="iscsi://127.0.0.1:$TGT_PORT/$iqn/1"
 
 declare -A LIVE=()         # region -> seed of the live disk

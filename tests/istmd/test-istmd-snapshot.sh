@@ -46,16 +46,11 @@ mkdir -p "$STORAGE/s"
 lock_port 32690
 istm_start 32690
 
-expect_rc 0 istmctl -q disks create 'C:\s\live.vhd' --existing
-expect_rc 0 istmctl -q targets create snap
+istm_serve_disk snap 'C:\s\live.vhd'
 expect_rc 0 istmctl -q targets create exports
-expect_rc 0 istmctl assign snap 0 --lun 0
-expect_rc 0 istmctl targets allow snap --ip 127.0.0.1
 expect_rc 0 istmctl targets allow exports --ip 127.0.0.1
-expect_rc 0 istmctl --json targets show snap
-iqn=$($PYTHON -c "import json; print(json.load(open('$tmp/out'))['iqn'])")
-expect_rc 0 istmctl --json targets show exports
-xiqn=$($PYTHON -c "import json; print(json.load(open('$tmp/out'))['iqn'])")
+iqn=$(istm_target_iqn snap)
+xiqn=$(istm_target_iqn exports)
 url="iscsi://127.0.0.1:$TGT_PORT/$iqn/1"
 
 # what the snapshots must show: seed N over the first MiB at moment N
