@@ -70,7 +70,7 @@ static int choose_footer(struct vhd_validator *v, struct vhd_footer *f, uint8_t 
 		vhd_validate_problem(v, false, "bad footer checksum (stored 0x%08x, computed 0x%08x)",
 		                     f->checksum, vhd_checksum(end_raw, VHD_FOOTER_SIZE, 64));
 	if (!*copy_ok || copy.type == VHD_TYPE_FIXED) {
-		if (memcmp(copy_raw, "vhdxfile", 8) == 0)
+		if (vhd_head_is_vhdx(copy_raw, VHD_FOOTER_SIZE))
 			vhd_validate_problem(v, false, "this is a VHDX image, not VHD");
 		return 0;
 	}
@@ -102,7 +102,7 @@ int vhd_check(const char *path, vhd_problem_fn fn, void *arg)
 		              errno == EWOULDBLOCK ? "it is open for writing elsewhere" : strerror(errno));
 		goto out;
 	}
-	if (pread(v.fd, copy_raw, 8, 0) == 8 && memcmp(copy_raw, "vhdxfile", 8) == 0) {
+	if (pread(v.fd, copy_raw, 8, 0) == 8 && vhd_head_is_vhdx(copy_raw, 8)) {
 		close(v.fd);
 		return vhdx_check(path, fn, arg);
 	}

@@ -255,7 +255,7 @@ static int layer_open(const char *path, bool read_only, bool transparent, struct
 	r = vhd_layer_pread(l, copy_raw, VHD_FOOTER_SIZE, 0);
 	if (r < 0)
 		goto fail;
-	if (memcmp(copy_raw, "vhdxfile", 8) == 0) {
+	if (vhd_head_is_vhdx(copy_raw, VHD_FOOTER_SIZE)) {
 		/* the content, not the name, says which format this is */
 		r = vhdx_layer_load(l, (uint64_t)size);
 		if (r < 0)

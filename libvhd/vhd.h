@@ -256,6 +256,11 @@ void vhd_uuid_format(const uint8_t uuid[16], char out[37]);
 const char *vhd_type_name(enum vhd_type type); /* "fixed", "dynamic", "differencing" */
 const char *vhd_format_name(enum vhd_format format); /* "vhd", "vhdx" */
 
+/* Whether an image's first LEN bytes (HEAD; 8 are enough) say VHDX: the
+ * file type identifier "vhdxfile" ([MS-VHDX] 2.2.1).  A VHD has no mark at
+ * its start, so this is how the format is told by content. */
+int vhd_head_is_vhdx(const void *head, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -94,6 +94,11 @@ const vhdx_guid vhdx_guid_parent_locator =
 const vhdx_guid vhdx_guid_locator_type =
 	GUID(0xb04aefb7, 0xd19e, 0x4a81, 0xb7, 0x89, 0x25, 0xb8, 0xe9, 0x44, 0x59, 0x13);
 
+int vhd_head_is_vhdx(const void *head, size_t len)
+{
+	return len >= 8 && memcmp(head, "vhdxfile", 8) == 0;
+}
+
 uint16_t vhdx_le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 uint32_t vhdx_le32(const uint8_t *p)
 {

@@ -6,20 +6,24 @@
 # ISTM, istmd switching the LU in tgtd) while an initiator writes at queue
 # depth 32 (tests/tgt/iscsi-load), BENCH_RUNS snapshots (default 10): p50
 # and max, with the load average; then istmd's own time for each step of
-# the freeze (checks, placeholder file, store transaction, the switch in
+# the freeze (checks, the flush of a VHDX top before, placeholder file,
+# store transaction, the switch in
 # tgtd: one tgtadm request) and what remains (the ISTM calls); and the
 # load's own figures.  The disk is
 # dynamic, so its size costs nothing: the switch does not depend on it.
+# BENCH_FORMAT=vhdx makes it a VHDX (default vhd).
 # Not part of make check.
 . "$(dirname "$0")/../functions.sh"
 . "$top_srcdir/tests/istmd/istm-functions.sh"
 
 runs=${BENCH_RUNS:-10}
+fmt=${BENCH_FORMAT:-vhd}      # vhd or vhdx: the disk's format
+case $fmt in vhd|vhdx) ;; *) fail "BENCH_FORMAT is vhd or vhdx" ;; esac
 mkdir -p "$STORAGE/b"
-"$top_builddir/vhdfs/vhdtool" create -q --type dynamic --size 64G "$STORAGE/b/big.vhd"
+"$top_builddir/vhdfs/vhdtool" create -q --type dynamic --size 64G "$STORAGE/b/big.$fmt"
 lock_port 32692
 istm_start 32692
-istmctl -q disks create 'C:\b\big.vhd' --existing || fail "register the disk"
+istmctl -q disks create "C:\\b\\big.$fmt" --existing || fail "register the disk"
 istmctl -q targets create bench || fail "create the target"
 istmctl assign bench 0 --lun 0 || fail "assign"
 istmctl targets allow bench --ip 127.0.0.1 || fail "allow"
@@ -54,13 +58,13 @@ sort -n "$tmp/times" | awk -v la="$(cut -d' ' -f1-3 /proc/loadavg)" '{ v[NR] = $
 # (PrepareCreateSnapshot, DoCreateSnapshot, DoEndSnapshot and the store
 # work around them) and the client.
 grep -o 'freeze of disk [0-9]* took: .*' "$tmp/istmd.log" | tail -n "$runs" |
-    sed -E 's/.*checks ([0-9.]+) ms, placeholder ([0-9.]+) ms, store ([0-9.]+) ms, [^0-9]*([0-9.]+) ms.*/\1 \2 \3 \4/' > "$tmp/steps"
-for col in 1:checks 2:placeholder 3:store 4:switch; do
+    sed -E 's/.*checks ([0-9.]+) ms, flush before ([0-9.]+) ms, placeholder ([0-9.]+) ms, store ([0-9.]+) ms, [^0-9]*([0-9.]+) ms.*/\1 \2 \3 \4 \5/' > "$tmp/steps"
+for col in 1:checks 2:flush-before 3:placeholder 4:store 5:switch; do
     n=${col%%:*}
     cut -d' ' -f"$n" "$tmp/steps" | sort -n | awk -v name="${col#*:}" '{ v[NR] = $1 }
         END { if (NR) printf "  istmd step %-12s p50 %7.1f ms, max %7.1f ms\n", name, v[int((NR + 1) / 2)], v[NR] }'
 done
-paste "$tmp/times" <(awk '{ print $1 + $2 + $3 + $4 }' "$tmp/steps") | sort -n | awk '{ v[NR] = $1 - $2 }
+paste "$tmp/times" <(awk '{ print $1 + $2 + $3 + $4 + $5 }' "$tmp/steps") | sort -n | awk '{ v[NR] = $1 - $2 }
     END { if (NR) printf "  rest (ISTM calls, store reads, client) p50 %7.1f ms\n", v[int((NR + 1) / 2)] }'
 cat "$tmp/load"
 istmd_stop

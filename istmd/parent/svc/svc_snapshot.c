@@ -300,6 +300,29 @@ static double step_ms(struct timespec *t)
 	return ms;
 }
 
+/* Flush a VHDX OLD_TOP's dirty pages while initiators still run.  The
+ * switch closes the old top between two commands, and a VHDX close must
+ * sync (three times: data, log, applied metadata) before the frozen layer
+ * is complete, so under a steady writer that sync is most of the pause.
+ * An fdatasync of any descriptor of the file flushes its pages, tgtd's
+ * writes included, which leaves the close what arrives in the few
+ * milliseconds before the switch.  A VHD top is synced by bs_vhd after
+ * the switch, outside the pause (tgt-backend/README.md), so flushing it
+ * here would only lengthen the call.  Only a saving: failures change
+ * nothing. */
+static void presync_top(const char *old_top)
+{
+	char head[8];
+	int fd = open(old_top, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return;
+	if (pread(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head) &&
+	    vhd_head_is_vhdx(head, sizeof(head)) && fdatasync(fd) < 0)
+		log_debug("flushing '%s' before the switch failed: %s", old_top, strerror(errno));
+	close(fd);
+}
+
 uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snapshot *sn,
 			 char *new_top, size_t cap)
 {
@@ -308,7 +331,7 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 	uint32_t hr;
 	int err;
 	struct timespec t;
-	double ms_check, ms_placeholder, ms_store, ms_switch;
+	double ms_check, ms_presync, ms_placeholder, ms_store, ms_switch;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 
@@ -325,6 +348,8 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 	if (svc_disk_mount_live(s, d))
 		return ERROR_SHARING_VIOLATION;    /* vhdfs holds the top for writing */
 	ms_check = step_ms(&t);
+	presync_top(old_top);
+	ms_presync = step_ms(&t);
 	/* journal first: a placeholder cut off before the commit is removed at
 	 * start, one cut off after it becomes a child of OLD_TOP */
 	if ((err = state_journal_add(s->st, d->wtd, new_top, old_top)) < 0) {
@@ -391,8 +416,9 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 		state_journal_drop(s->st, new_top);   /* else the start-up check finishes it */
 	log_info("disk %lld frozen at '%s'; it continues on '%s'%s", (long long)d->wtd, old_top,
 		 new_top, switched ? " (switched live in tgtd)" : "");
-	log_info("freeze of disk %lld took: checks %.1f ms, placeholder %.1f ms, store %.1f ms, "
-		 "%s %.1f ms", (long long)d->wtd, ms_check, ms_placeholder, ms_store,
+	log_info("freeze of disk %lld took: checks %.1f ms, flush before %.1f ms, placeholder "
+		 "%.1f ms, store %.1f ms, %s %.1f ms", (long long)d->wtd, ms_check, ms_presync,
+		 ms_placeholder, ms_store,
 		 switched ? "switch in tgtd (one tgtadm request)" : "child made here", ms_switch);
 	return S_OK;
 }
