@@ -23,6 +23,7 @@ from istm.snapshots import activate_snapshot_mgr, NOT_EXPORTED  # noqa: E402
 ERROR_FILE_NOT_FOUND = 0x80070002
 ERROR_NOT_FOUND = 0x80070490
 ERROR_INVALID_FUNCTION = 0x80070001
+ERROR_INVALID_HANDLE = 0x80070006
 VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED = 0x80042317
 UNKNOWN = bytes(range(1, 17))
 
@@ -94,6 +95,12 @@ def api(dcom):
     expect(snap.call_hr('GetVdsLunInfo'), ERROR_NOT_FOUND, 'GetVdsLunInfo of a snapshot not exported')
     expect(snap.call_hr('Save'), S_OK, 'ISnapshot::Save')
     expect(snap.call_hr('AbortRollback'), S_OK, 'AbortRollback with none in progress')
+    d.put('Enable', 0)
+    d.call('Save')
+    expect(snap.call_hr('AbortRollback'), E_INVALIDARG, 'AbortRollback on a disabled disk')
+    expect(snap.call_hr('Rollback'), ERROR_INVALID_HANDLE, 'Rollback of a disabled disk')
+    d.put('Enable', 1)
+    d.call('Save')
     expect(snap.call_hr('DVDismount'), ERROR_FILE_NOT_FOUND, 'DVDismount of what is not mounted')
 
     # CreateShadowWTDiskNonPersistent: a new disk starting as the snapshot

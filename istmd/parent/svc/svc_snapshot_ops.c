@@ -215,9 +215,12 @@ int answer_snapshot_abort_rollback(struct svc *s, const uint8_t *req, uint8_t *r
 	struct state_disk *d;
 	uint32_t hr = load_both(s, req, &sn, &d);
 
-	/* a rollback completes within its call: nothing is ever in progress */
-	if (hr == ERROR_FILE_NOT_FOUND && sn && sn->taken)
-		hr = E_INVALIDARG;          /* "the LUN ... referenced by this snapshot is invalid" */
+	/* a rollback completes within its call: nothing is ever in progress,
+	 * so there is nothing to stop once the LUN is found valid; a disk
+	 * gone or disabled is "the LUN implicitly referenced by this snapshot
+	 * is invalid" (3.36.4.15; Rollback answers ERROR_INVALID_HANDLE) */
+	if ((hr == ERROR_FILE_NOT_FOUND && sn && sn->taken) || (hr == S_OK && !d->enabled))
+		hr = E_INVALIDARG;
 	return done(reply, reply_len, hr, sn, d);
 }
 
