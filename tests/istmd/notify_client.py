@@ -54,9 +54,9 @@ def objref(port, iid=IID_STATUS_NOTIFY, ipid=None, oxid=0x1122334455667788, oid=
             struct.pack('<HH', len(arr), len(strings)) + struct.pack('<%dH' % len(arr), *arr))
 
 
-def received():
+def received(path=None):
     try:
-        with open(a.log) as f:
+        with open(path or a.log) as f:
             return [json.loads(line) for line in f if line.strip()]
     except FileNotFoundError:
         return []
@@ -145,6 +145,13 @@ if a.phase == 'events':
     step('delete', lambda: disks.delete_wtdisk(wtd[0]), [wtd[0], IDLE, 0, GONE])
     for what, took in steps:
         print('%s answered in %.1f ms' % (what, took * 1000))
+    # hold the registration until the notifier has pinged the set it made
+    # (ComplexPing, then a SimplePing a ping period later), which ends with
+    # the registration; the shell test checks the pings the target logged
+    end = time.time() + 15
+    while time.time() < end and not any(e.get('ping') == 'simple'
+                                        for e in received(a.log + '.pings')):
+        time.sleep(0.1)
     # unregistered: no more
     check(g.unregister_notification(ref) == S_OK, 'UnregisterNotification')
     check(g.unregister_notification(ref) == E_INVALIDARG, 'UnregisterNotification twice')

@@ -65,12 +65,14 @@ grep -q refused "$tmp/one.log.auth" && fail "the target refused a callback with 
     { cat "$tmp/one.log"; fail "a notification arrived without privacy"; }
 [ "$(wc -l < "$tmp/one.log")" -ge 10 ] || { cat "$tmp/one.log"; fail "too few notifications"; }
 grep -qF "$password" "$tmp/istmd.log" && fail "the callback password is in istmd's log"
-# pings: a set with the OID (0x99), then SimplePings of it
+# pings: a set with the OID (0x99), then SimplePings of it, one each ping
+# period (1 s) after the first: waited for, since the events above can all
+# arrive within the first period
+wait_log '"ping": "complex", .*"add": \[153\]' "$tmp/one.log.pings" 100 ||
+    { cat "$tmp/one.log.pings"; fail "no ComplexPing adding the registered object's OID"; }
+wait_log '"ping": "simple", .*"known": true' "$tmp/one.log.pings" 100 ||
+    { cat "$tmp/one.log.pings"; fail "no SimplePing of the set"; }
 head -3 "$tmp/one.log.pings"
-grep -q '"ping": "complex", .*"add": \[153\]' "$tmp/one.log.pings" ||
-    fail "no ComplexPing adding the registered object's OID"
-grep -q '"ping": "simple", .*"known": true' "$tmp/one.log.pings" ||
-    fail "no SimplePing of the set"
 
 # a client that takes no authentication (no security binding): called without
 notify_target anon five
