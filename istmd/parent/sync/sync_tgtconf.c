@@ -47,6 +47,21 @@ static bool shell_safe(const char *s)
 	return true;
 }
 
+/* An LU's identity, which tgt-admin passes inside double quotes
+ * (--params scsi_id="..."): spaces are kept there, but not at either end
+ * (the configuration parser trims them), and nothing the shell expands. */
+static bool identity_safe(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || s[0] == ' ' || s[n - 1] == ' ')
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr(" ._:-", *s))
+			return false;
+	return true;
+}
+
 struct block {
 	FILE *f;
 	const char *unsafe;          /* the first value that is not shell_safe */
@@ -90,6 +105,12 @@ static int put_lus(struct state *st, const struct state_target *tg, const char *
 		put(b, "\t<backing-store %s>\n", top, top);
 		put(b, "\t\tbs-type %s\n", sync_lu_bstype(&d, bstype), sync_lu_bstype(&d, bstype));
 		put(b, "\t\tlun %u\n", NULL, TGT_LUN_FROM_ISTM(m[i].lun));
+		/* the disk's identity, as sync.c gives it (tgt-admin sets it
+		 * with one update per value after making the LU) */
+		if ((!identity_safe(d.scsi_id) || !identity_safe(d.serial)) && !b->unsafe)
+			b->unsafe = "an LU identity";
+		put(b, "\t\tscsi_id %s\n", NULL, d.scsi_id);
+		put(b, "\t\tscsi_sn %s\n", NULL, d.serial);
 		if (d.flags & STATE_DVD) {
 			/* tgt-admin knows no empty drive: the last medium is
 			 * written, and istmd's apply ejects it again */
