@@ -133,7 +133,8 @@ static int disk_conflict(struct state *st, int err, const char *verb,
 {
 	if (err == -EEXIST)
 		return state_fail(st, err, "cannot %s disk '%s': the path, GUID, serial "
-				  "number or SCSI designator is already used by another disk", verb, d->path);
+				  "number or SCSI designator is already used by another disk",
+				  verb, d->path);
 	if (err == -EBUSY)
 		return state_fail(st, -ENOENT, "cannot %s disk '%s': parent disk %lld does "
 				  "not exist", verb, d->path, (long long)d->parent_wtd);
@@ -204,7 +205,8 @@ int state_disk_add(struct state *st, struct state_disk *d)
 	}
 	err = state_prepare(st, "INSERT INTO disks (" DISK_COLS ") VALUES ("
 			    " coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'disks'), -1) + 1,"
-			    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)", &s);
+			    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+			    " ?17)", &s);
 	if (err < 0)
 		return err;
 	if (err < 0) {
@@ -244,7 +246,8 @@ int state_disk_update(struct state *st, const struct state_disk *d)
 		err = state_prepare(st, "UPDATE disks SET guid = ?2, serial = ?3, path = ?4, size = ?5,"
 			    " description = ?6, wtd_flags = ?7, enabled = ?8, read_only = ?9,"
 			    " wtd_type = ?10, vhd_type = ?11, parent_wtd = ?12, lm_type = ?13,"
-			    " lm_mount_point = ?14, resource_group = ?15, flags = ?16, scsi_id = ?17"
+			    " lm_mount_point = ?14, resource_group = ?15, flags = ?16,"
+			    " scsi_id = ?17"
 			    " WHERE wtd = ?1", &s);
 	if (err < 0) {
 		state_rollback(st);

@@ -82,6 +82,17 @@ static void put(struct block *b, const char *fmt, const char *value, ...)
 	va_end(ap);
 }
 
+/* The disk's identity, as sync.c gives it (tgt-admin sets it with one
+ * update per value after making the LU), and the end of the LU's block. */
+static void put_identity(struct block *b, const struct state_disk *d)
+{
+	if ((!identity_safe(d->scsi_id) || !identity_safe(d->serial)) && !b->unsafe)
+		b->unsafe = "an LU identity";
+	put(b, "\t\tscsi_id %s\n", NULL, d->scsi_id);
+	put(b, "\t\tscsi_sn %s\n", NULL, d->serial);
+	put(b, "\t</backing-store>\n", NULL);
+}
+
 static int put_lus(struct state *st, const struct state_target *tg, const char *bstype,
 		   struct block *b)
 {
@@ -105,18 +116,12 @@ static int put_lus(struct state *st, const struct state_target *tg, const char *
 		put(b, "\t<backing-store %s>\n", top, top);
 		put(b, "\t\tbs-type %s\n", sync_lu_bstype(&d, bstype), sync_lu_bstype(&d, bstype));
 		put(b, "\t\tlun %u\n", NULL, TGT_LUN_FROM_ISTM(m[i].lun));
-		/* the disk's identity, as sync.c gives it (tgt-admin sets it
-		 * with one update per value after making the LU) */
-		if ((!identity_safe(d.scsi_id) || !identity_safe(d.serial)) && !b->unsafe)
-			b->unsafe = "an LU identity";
-		put(b, "\t\tscsi_id %s\n", NULL, d.scsi_id);
-		put(b, "\t\tscsi_sn %s\n", NULL, d.serial);
 		if (d.flags & STATE_DVD) {
 			/* tgt-admin knows no empty drive: the last medium is
 			 * written, and istmd's apply ejects it again */
 			put(b, "\t\tdevice-type cd\n", NULL);
 			put(b, "\t\treadonly 1\n", NULL);
-			put(b, "\t</backing-store>\n", NULL);
+			put_identity(b, &d);
 			continue;
 		}
 		/* read-only: opened so from the start (bs_vhd takes shared
@@ -128,7 +133,7 @@ static int put_lus(struct state *st, const struct state_target *tg, const char *
 			    d.read_only && opts ? ";" : "", opts ? opts : "");
 		if (d.read_only)
 			put(b, "\t\treadonly 1\n", NULL);
-		put(b, "\t</backing-store>\n", NULL);
+		put_identity(b, &d);
 	}
 	free(m);
 	return err;
