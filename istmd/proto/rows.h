@@ -18,6 +18,7 @@
 #define STATE_TEXT_MAX 1023           /* descriptions, ID values, paths'
                                        * longest parts are PATH_MAX */
 #define STATE_SECRET_MAX 255          /* CHAP secrets (bytes) */
+#define STATE_SCSI_ID_MAX 36          /* tgt's scsi_id and scsi_sn (SCSI_ID_LEN) */
 
 /* Flags on targets and disks. */
 #define STATE_PENDING 0x1u            /* placeholder, not yet saved */
@@ -94,7 +95,10 @@ struct state_id {
 struct state_disk {
 	int64_t wtd;                 /* WTD index, >= 0, never reused; -1 = not inserted */
 	uint8_t guid[16];            /* IWTDisk::Guid */
-	char serial[64];             /* IWTDisk::SerialNumber (unique) */
+	char serial[64];             /* IWTDisk::SerialNumber (unique); also the
+	                              * LU's unit serial number (VPD page 0x80) */
+	char scsi_id[STATE_SCSI_ID_MAX + 1]; /* the LU's T10 vendor ID designator
+	                              * (VPD page 0x83, tgt's scsi_id; unique) */
 	char path[4096];             /* absolute POSIX path inside a storage root */
 	uint64_t size;               /* virtual size in bytes */
 	char description[STATE_TEXT_MAX + 1]; /* IWTDisk::Description */

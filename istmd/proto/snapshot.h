@@ -99,11 +99,12 @@ struct svc_snapshot_shadow_reply {
 	int64_t wtd;                 /* the new disk */
 };
 
-/* The identity of the LU tgtd presents for a disk ([MS-VDS]
- * VDS_LUN_INFORMATION, GetVdsLunInfo): the SCSI INQUIRY strings and what
- * "--op show" prints of the first LU serving it (tgt's device
- * identification page 0x83 starts with a T10 vendor ID designator holding
- * the SCSI ID; its serial number page 0x80 is the SCSI SN). */
+/* The identity a disk's LUs present ([MS-VDS] VDS_LUN_INFORMATION,
+ * GetVdsLunInfo): the SCSI INQUIRY strings, the SCSI ID and SN ("--op
+ * show" of the first LU serving it, or the disk's own when none does; tgt's
+ * device identification page 0x83 starts with a T10 vendor ID designator
+ * holding the SCSI ID; its serial number page 0x80 is the SCSI SN), and the
+ * NAA IEEE Registered Extended designator tgt derives from the SCSI ID. */
 struct svc_lun_info_reply {
 	uint32_t hr;                 /* struct svc_reply_hdr */
 	uint32_t pad;                /* explicit */
@@ -114,6 +115,7 @@ struct svc_lun_info_reply {
 	char pad2[1];                /* explicit */
 	char scsi_id[64];            /* "IET     00010001" (page 0x83, T10 designator) */
 	char scsi_sn[64];            /* "beaf11" (page 0x80) */
+	uint8_t naa[16];             /* page 0x83, NAA 6, binary */
 };
 
 #endif /* ISTMD_PROTO_SNAPSHOT_H */

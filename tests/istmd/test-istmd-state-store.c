@@ -557,6 +557,47 @@ START_TEST(test_newer_schema_refused)
 }
 END_TEST
 
+/* Schema 4 gives every disk a SCSI designator: a store of schema 3 (made
+ * here by removing the column) gets for each disk the one
+ * state_disk_scsi_id() makes from its GUID, and new disks differ. */
+START_TEST(test_scsi_id_migrated)
+{
+	struct state_disk a, b, got;
+	char path[PATH_MAX + 16], want[STATE_SCSI_ID_MAX + 1];
+	sqlite3 *db;
+
+	state_disk_init(&a, "/srv/iscsi/a.vhd");
+	state_disk_init(&b, "/srv/iscsi/b.vhd");
+	ck_assert_int_eq(state_disk_add(st, &a), 0);
+	ck_assert_int_eq(state_disk_add(st, &b), 0);
+	ck_assert_uint_eq(strlen(a.scsi_id), STATE_SCSI_ID_MAX);
+	ck_assert_str_ne(a.scsi_id, b.scsi_id);
+	ck_assert_int_eq(memcmp(a.scsi_id, "IET     ", 8), 0);
+	state_close(st);
+	st = NULL;
+	snprintf(path, sizeof(path), "%s/%s", dir, STATE_DB_NAME);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "DROP INDEX disks_scsi_id;"
+				      "ALTER TABLE disks DROP COLUMN scsi_id;"
+				      "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(state_open(dir, &st), 0);
+	ck_assert_int_eq(pragma_int("PRAGMA user_version"), STATE_SCHEMA_VERSION);
+	ck_assert_int_eq(state_disk_get(st, a.wtd, &got), 0);
+	state_disk_scsi_id(a.guid, want);
+	ck_assert_str_eq(got.scsi_id, want);
+	ck_assert_str_eq(got.scsi_id, a.scsi_id);
+	ck_assert_int_eq(state_disk_get(st, b.wtd, &got), 0);
+	ck_assert_str_eq(got.scsi_id, b.scsi_id);
+	/* a designator is one disk's */
+	state_disk_init(&got, "/srv/iscsi/c.vhd");
+	memcpy(got.scsi_id, a.scsi_id, sizeof(got.scsi_id));
+	ck_assert_int_eq(state_disk_add(st, &got), -EEXIST);
+	got.scsi_id[0] = '\0';
+	ck_assert_int_eq(state_disk_add(st, &got), -EINVAL);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("istmd-state-store");
@@ -576,6 +617,7 @@ int main(void)
 	tcase_add_test(tc, test_enumeration);
 	tcase_add_test(tc, test_portals_initiators_settings);
 	tcase_add_test(tc, test_newer_schema_refused);
+	tcase_add_test(tc, test_scsi_id_migrated);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -157,6 +157,59 @@ START_TEST(test_logical_units)
 }
 END_TEST
 
+/* An LU made with an identity presents it at once, read-only or not; a
+ * live LU takes another; values tgt cannot keep are refused. */
+START_TEST(test_lu_identity)
+{
+	const char *a = raw("id-a.raw", 4 << 20);
+	const char *id = "IET     0123456789ABCDEF0123456789AB";   /* 36 bytes */
+	struct tgt_lu_spec spec = { .bstype = bstype, .path = a, .scsi_id = id,
+				    .scsi_sn = "0123456789ABCDEF" };
+	struct tgt_show *s;
+	const struct tgt_show_target *st;
+
+	ck_assert_int_eq(tgt_target_new(&t, 18, "iqn.2026-11.org.vhdtarget:adapter18"), 0);
+	ck_assert_int_eq(tgt_lu_new(&t, 18, 1, &spec), 0);
+	spec.readonly = true;
+	spec.scsi_sn = "FEDCBA9876543210";
+	ck_assert_int_eq(tgt_lu_new(&t, 18, 2, &spec), 0);
+	spec.readonly = false;
+	spec.scsi_id = spec.scsi_sn = NULL;    /* tgt's own */
+	ck_assert_int_eq(tgt_lu_new(&t, 18, 3, &spec), 0);
+	st = show_target(&s, 18);
+	ck_assert_uint_eq(st->nlus, 4);
+	ck_assert_str_eq(st->lus[1].scsi_id, id);
+	ck_assert_str_eq(st->lus[1].scsi_sn, "0123456789ABCDEF");
+	ck_assert(!st->lus[1].readonly);
+	ck_assert_str_eq(st->lus[2].scsi_id, id);
+	ck_assert_str_eq(st->lus[2].scsi_sn, "FEDCBA9876543210");
+	ck_assert(st->lus[2].readonly);
+	ck_assert_str_eq(st->lus[3].scsi_id, "IET     00120003");
+	tgt_show_free(s);
+
+	ck_assert_int_eq(tgt_lu_set_identity(&t, 18, 3, "IET     42", "serial42"), 0);
+	st = show_target(&s, 18);
+	ck_assert_str_eq(st->lus[3].scsi_id, "IET     42");
+	ck_assert_str_eq(st->lus[3].scsi_sn, "serial42");
+	tgt_show_free(s);
+
+	/* refused before tgtadm runs: too long for tgt, a comma, empty */
+	ck_assert_int_eq(tgt_lu_set_identity(&t, 18, 3, "IET     0123456789ABCDEF0123456789ABC",
+					     NULL), -EINVAL);
+	ck_assert_int_eq(tgt_lu_set_identity(&t, 18, 3, NULL, "a,readonly=1"), -EINVAL);
+	ck_assert_int_eq(tgt_lu_set_identity(&t, 18, 3, "", NULL), -EINVAL);
+	spec.scsi_sn = "x,online=0";
+	ck_assert_int_eq(tgt_lu_new(&t, 18, 4, &spec), -EINVAL);
+	st = show_target(&s, 18);
+	ck_assert_uint_eq(st->nlus, 4);        /* nothing was made */
+	ck_assert_str_eq(st->lus[3].scsi_sn, "serial42");
+	tgt_show_free(s);
+	for (uint32_t lun = 1; lun <= 3; lun++)
+		ck_assert_int_eq(tgt_lu_delete(&t, 18, lun), 0);
+	ck_assert_int_eq(tgt_target_delete(&t, 18, false), 0);
+}
+END_TEST
+
 START_TEST(test_vhd_backing_store)
 {
 	const char *vhd = getenv("TGT_VHD_FILE");
@@ -404,6 +457,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_targets);
 	tcase_add_test(tc, test_logical_units);
+	tcase_add_test(tc, test_lu_identity);
 	tcase_add_test(tc, test_vhd_backing_store);
 	tcase_add_test(tc, test_acls);
 	tcase_add_test(tc, test_accounts_and_params);

@@ -5,8 +5,8 @@
 # (--tgt-conf, here in $tmp instead of /etc/tgt/conf.d), so tgt's own tools
 # keep them: a tgt.service reload ("tgt-admin --update ALL") leaves them
 # serving, and after tgtd restarts empty a tgt.service start ("tgt-admin
-# -e") brings them back at the same tid with bs_vhd LUs, the same ACLs and
-# CHAP; a target opened to one initiator name stays closed to others
+# -e") brings them back at the same tid with bs_vhd LUs, the same SCSI
+# identities, ACLs and CHAP; a target opened to one initiator name stays closed to others
 # (tgt-admin would bind "ALL" to it otherwise).  The file follows istmd's
 # store (unassign, delete).  tgt-admin talks to the private tgtd (-C N).
 . "$(dirname "$0")/../functions.sh"
@@ -51,6 +51,11 @@ for want in "<target $web_iqn>" "controller_tid $tid" "<backing-store $STORAGE/v
     grep -qF -- "$want" "$conf" || { cat "$conf"; fail "no '$want' in $conf"; }
 done
 [ "$(grep -c '^<target ' "$conf")" = 2 ] || { cat "$conf"; fail "not two targets in $conf"; }
+# each LU with its disk's identity (tgt-admin -e below must give it back:
+# tgt_view shows SCSI ID and SN)
+[ "$(grep -cE '^		scsi_id IET     [0-9A-F]{28}$' "$conf")" = 2 ] &&
+    [ "$(grep -cE '^		scsi_sn [0-9A-F]{16}$' "$conf")" = 2 ] ||
+    { cat "$conf"; fail "not an identity for each LU in $conf"; }
 
 url="iscsi://webchap%WebSecret123@127.0.0.1:$TGT_PORT/$web_iqn/1"
 pat --initiator "$INI" "$url" write 41 0 300 || fail "write through istmd's target"

@@ -7,11 +7,14 @@
 # test-istmd-vds-lun-info.sh.
 #   vendor, product, revision  the INQUIRY fields without their padding
 #   serial                     page 0x80's serial number without its padding
-#   identifiers                each is one of page 0x83's designators: same
-#                              code set and type, and its bytes are the
-#                              designator iscsi-inq prints (which stops at
-#                              the first NUL: the NUL padding of tgt's T10
-#                              designator is checked to be padding only)
+#   identifiers                each ASCII one is one of page 0x83's
+#                              designators: same code set and type, and its
+#                              bytes are the designator iscsi-inq prints
+#                              (which stops at the first NUL: NUL padding is
+#                              checked to be padding only); binary ones
+#                              (NAA) iscsi-inq prints as C strings, so
+#                              lu_identity.py compares them with the raw
+#                              page instead
 #   the rest                   version 1, direct access, queueing as
 #                              CmdQue says, bus type iSCSI
 import json
@@ -67,6 +70,8 @@ def main():
     if not info['ids']:
         bad.append('no storage identifier')
     for i in info['ids']:
+        if i['codeset'] == 1:
+            continue
         b = bytes.fromhex(i['hex'])
         text = b.rstrip(b'\0')
         if b'\0' in text:

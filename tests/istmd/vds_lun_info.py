@@ -12,13 +12,16 @@
 # shows as a decoding failure or a wrong field here.
 #
 #   setup            disk d0 on a target (ISTM LUN 0), a snapshot of it
-#                    exported (ExportAsWTDisk: pWTD is ExportedWTD, the new
-#                    disk's LU is not there yet), the export mapped at ISTM
-#                    LUN 1; prints "IQN D0 EXPORTED SNAPSHOT-ID"
+#                    exported (ExportAsWTDisk: pWTD is ExportedWTD; its
+#                    pVdsLunInfo, the new disk's identity before any target
+#                    maps it, is written to the file named by --export-info),
+#                    the export mapped at ISTM LUN 1; prints
+#                    "IQN D0 EXPORTED SNAPSHOT-ID"
 #   info WTD         GetVdsLunInfo of disk WTD as JSON
 #   snapinfo ID      ISnapshot::GetVdsLunInfo of snapshot ID as JSON
-#   bad D0 ID        the refusals: an unmapped disk, a snapshot never
-#                    exported, an export again (E_ABORT)
+#   bad D0 ID        a disk on no target is described (its identity), the
+#                    refusals: a snapshot never exported, an export again
+#                    (E_ABORT)
 import argparse
 import json
 import os
@@ -188,6 +191,7 @@ def main():
     p = argparse.ArgumentParser()
     for o in ('--port', '--user', '--password', '--portal'):
         p.add_argument(o, required=True)
+    p.add_argument('--export-info', help='setup: where to write the export\'s pVdsLunInfo')
     p.add_argument('phase')
     p.add_argument('args', nargs='*')
     a = p.parse_args()
@@ -209,10 +213,12 @@ def main():
               % (wtd, snap.get('ExportedWTD')))
         info = decode(ans['pVdsLunInfo'])
         print('export: %s' % json.dumps(info), file=sys.stderr)
-        # the new disk is on no target yet: no serial number, no identifier
+        # the new disk is on no target yet, and has its identity already
         check(info['version'] == 1 and info['bus'] == VDS_BUS_TYPE_ISCSI and
-              info['vendor'] and info['serial'] is None and info['id_count'] == 0,
+              info['vendor'] and info['serial'] and info['id_count'] == 2,
               'ExportAsWTDisk LUN information %r' % info)
+        with open(a.export_info, 'w') as f:
+            f.write(json.dumps(info) + '\n')
         h.add_wtdisk(wtd)
         h.save()
         print(h.get('TargetIQN'), d0, wtd, guid_text(sid))
@@ -226,8 +232,11 @@ def main():
         d0, sid = int(a.args[0]), guid_bytes(a.args[1])
         lone = disks.create_wtdisk('C:\\lone.vhd', 'on no target')
         d = disks.get_wtdisk(lone)
-        expect(hr_of(lambda: d._req(blank(DiskGetVdsLunInfo())))[0], ERROR_NOT_FOUND,
-               'GetVdsLunInfo of a disk on no target')
+        hr, ans = hr_of(lambda: d._req(blank(DiskGetVdsLunInfo())))
+        expect(hr, S_OK, 'GetVdsLunInfo of a disk on no target')
+        info = decode(ans['pVdsLunInfo'])
+        check(info['serial'] == d.get('SerialNumber') and info['id_count'] == 2,
+              'GetVdsLunInfo of a disk on no target: %r' % info)
         other = snaps.get(snaps.create(d0))
         expect(hr_of(lambda: other._req(blank(SnapGetVdsLunInfo())))[0], ERROR_NOT_FOUND,
                'GetVdsLunInfo of a snapshot never exported')

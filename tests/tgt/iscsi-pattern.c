@@ -3,7 +3,7 @@
 /* iscsi-pattern.c: a libiscsi initiator for the tgt tests: writes
  * recognisable per-block patterns to an iSCSI LUN, reads and checks them,
  * and issues the other commands the tests exercise (SYNCHRONIZE CACHE,
- * UNMAP, WRITE SAME, VERIFY, a whole-LUN dump).
+ * UNMAP, WRITE SAME, VERIFY, a whole-LUN dump, a VPD page in hex).
  *
  * The pattern of a block depends only on (seed, LBA), so a reader needs no
  * record of what was written, and a block written with another seed, or not
@@ -38,6 +38,7 @@ static const char *usage_text =
 	"  sync                          SYNCHRONIZE CACHE (10) of the whole LUN\n"
 	"  unmap LBA COUNT               UNMAP one range\n"
 	"  writesame BYTE LBA COUNT [unmap]  WRITE SAME (16) of a block of BYTE\n"
+	"  vpd PAGE                      print VPD page PAGE (e.g. 0x83) in hex\n"
 	"  verify SEED LBA COUNT         VERIFY (16) with BYTCHK against the pattern;\n"
 	"                                exit 2 on MISCOMPARE\n"
 	"  dump FILE                     read the whole LUN into FILE\n"
@@ -338,6 +339,19 @@ int main(int argc, char **argv)
 			scsi_free_scsi_task(t);
 	} else if (!strcmp(cmd, "dump") && na == 1) {
 		ret = do_dump(iscsi, lun, a[0]);
+	} else if (!strcmp(cmd, "vpd") && na == 1) {
+		/* the page as the LU sends it: binary designators are read
+		 * by the caller, not by libiscsi's unmarshalling (which
+		 * keeps them as C strings) */
+		t = iscsi_inquiry_sync(iscsi, lun, 1, (int)num(a[0]), 255);
+		if (task_ok(iscsi, t, "INQUIRY (VPD)")) {
+			for (int i = 0; i < t->datain.size; i++)
+				printf("%02x", t->datain.data[i]);
+			printf("\n");
+			ret = 0;
+		}
+		if (t)
+			scsi_free_scsi_task(t);
 	} else {
 		fputs(usage_text, stderr);
 	}

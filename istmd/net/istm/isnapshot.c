@@ -157,7 +157,7 @@ uint32_t ISnapshot_ExportAsWTDisk(struct dcom_call *c,
 	if ((hr = ask_snapshot_export(&rq, &r)) != S_OK)
 		return hr;
 	out->pWTD = (uint32_t)r.info.exported_wtd;
-	return istm_vds_lun_info(c, r.info.exported_wtd, false, &out->pVdsLunInfo);
+	return istm_vds_lun_info(c, r.info.exported_wtd, &out->pVdsLunInfo);
 }
 
 uint32_t ISnapshot_GetVdsLunInfo(struct dcom_call *c, const struct ISnapshot_GetVdsLunInfo_in *in,
@@ -171,7 +171,7 @@ uint32_t ISnapshot_GetVdsLunInfo(struct dcom_call *c, const struct ISnapshot_Get
 		return hr;
 	if (i.exported_wtd < 0)
 		return ERROR_NOT_FOUND;
-	return istm_vds_lun_info(c, i.exported_wtd, true, &out->pVdsLunInfo);
+	return istm_vds_lun_info(c, i.exported_wtd, &out->pVdsLunInfo);
 }
 
 uint32_t ISnapshot_DVMount(struct dcom_call *c)

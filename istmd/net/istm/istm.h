@@ -161,12 +161,11 @@ uint32_t istm_snapshot_export(struct dcom_call *c, const struct svc_snapshot_inf
 			      struct ndr_blob **mip);
 /* Export an IEnumSnapshot over the snapshots of disk WTD (-1: all). */
 uint32_t istm_enum_snapshot_new(struct dcom_call *c, int64_t wtd, struct ndr_blob **mip);
-/* vds_lun_info.c: [MS-VDS] VDS_LUN_INFORMATION of the LU tgtd presents for
- * disk WTD into *OUT (allocated from the call's arena).  HRESULT;
- * ERROR_NOT_FOUND when NEED_LU and no target maps the disk. */
+/* vds_lun_info.c: [MS-VDS] VDS_LUN_INFORMATION of the LUs disk WTD
+ * presents (mapped or not) into *OUT (allocated from the call's arena).
+ * HRESULT. */
 struct VDS_LUN_INFORMATION;
-uint32_t istm_vds_lun_info(struct dcom_call *c, int64_t wtd, bool need_lu,
-			   struct VDS_LUN_INFORMATION *out);
+uint32_t istm_vds_lun_info(struct dcom_call *c, int64_t wtd, struct VDS_LUN_INFORMATION *out);
 
 /* --- the classes (classes.c) ---------------------------------------------- */
 /* The seven activatable classes ([MS-ISTM] 1.9). */

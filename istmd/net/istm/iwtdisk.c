@@ -126,7 +126,7 @@ uint32_t IWTDisk_GetVdsLunInfo(struct dcom_call *c, const struct IWTDisk_GetVdsL
 	DISK(w);
 
 	(void)in;
-	return istm_vds_lun_info(c, w->info.wtd, true, &out->pVdsLunInfo);
+	return istm_vds_lun_info(c, w->info.wtd, &out->pVdsLunInfo);
 }
 
 uint32_t IWTDisk_get_WTD(struct dcom_call *c, struct IWTDisk_get_WTD_out *out)

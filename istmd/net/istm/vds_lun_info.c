@@ -2,21 +2,23 @@
  * Copyright (C) 2026 The vhdtarget authors */
 /* vds_lun_info.c: [MS-VDS] VDS_LUN_INFORMATION (2.2.1.3.15) of a disk, as
  * IWTDisk::GetVdsLunInfo, ISnapshot::GetVdsLunInfo and
- * ISnapshot::ExportAsWTDisk answer it: the LU tgtd presents for the disk,
- * described as an initiator sees it (the parent reads tgtd:
- * svc_snapshot_lun_info.c).  A disk no target maps has no LU, so no
- * serial number or identifier yet: GetVdsLunInfo answers ERROR_NOT_FOUND
- * for it, ExportAsWTDisk (whose new disk is never mapped yet) the rest.
+ * ISnapshot::ExportAsWTDisk answer it: the identity the disk's LUs present,
+ * described as an initiator sees it (the parent reads tgtd, or the store
+ * for a disk no target maps: svc_snapshot_lun_info.c).  Every disk has it
+ * from its registration on, so a disk on no target, and an export made a
+ * moment ago, are described as they will be once mapped.
  *
  * Filled: version 1; SCSI device type 0 (direct access), no modifier;
  * command queueing TRUE (tgt's INQUIRY sets CmdQue); bus type iSCSI; the
  * INQUIRY vendor, product and revision and the page 0x80 serial number,
  * trimmed of their padding; the disk signature (MBR signature or GPT
- * disk GUID, read by the parent); one storage identifier, page 0x83's T10
- * vendor ID designator (ASCII, the SCSI ID).  Left empty: the
- * interconnects (VDS has no address type for an iSCSI portal).  Trade-off: tgt's page 0x83 also
- * carries NAA designators built from a number tgtd keeps to itself; they
- * are not reported rather than guessed.
+ * disk GUID, read by the parent); two storage identifiers, page 0x83's T10
+ * vendor ID designator (ASCII, the SCSI ID) and its NAA IEEE Registered
+ * Extended designator (binary, derived from the SCSI ID).  Left empty: the
+ * interconnects (VDS has no address type for an iSCSI portal).  Trade-off:
+ * tgt's page 0x83 also carries an NAA locally assigned designator made of
+ * the tid and LUN, which differs per LU of the same disk; it is not
+ * reported, as it says nothing about the disk.
  */
 #include <config.h>
 
@@ -26,8 +28,8 @@
 #include "proto/snapshot.h"
 
 /* tgt's T10 vendor ID designator: the SCSI ID in a field of this many
- * bytes, NUL-padded (usr/spc.c, SCSI_ID_LEN). */
-#define TGT_SCSI_ID_LEN 24
+ * bytes, NUL-padded (usr/tgtd.h, SCSI_ID_LEN). */
+#define TGT_SCSI_ID_LEN 36
 
 /* A copy of S without trailing spaces in the call's arena, or NULL. */
 static char *trimmed(struct dcom_call *c, const char *s, size_t cap)
@@ -43,8 +45,7 @@ static char *trimmed(struct dcom_call *c, const char *s, size_t cap)
 	return out;
 }
 
-uint32_t istm_vds_lun_info(struct dcom_call *c, int64_t wtd, bool need_lu,
-			   struct VDS_LUN_INFORMATION *out)
+uint32_t istm_vds_lun_info(struct dcom_call *c, int64_t wtd, struct VDS_LUN_INFORMATION *out)
 {
 	struct svc_snapshot_disk_req rq = { wtd };
 	struct svc_lun_info_reply *r = ndr_arena_zalloc(&c->arena, sizeof(*r));
@@ -56,8 +57,6 @@ uint32_t istm_vds_lun_info(struct dcom_call *c, int64_t wtd, bool need_lu,
 		return E_OUTOFMEMORY;
 	if ((hr = ask_snapshot_lun_info(&rq, r)) != S_OK)
 		return hr;
-	if (need_lu && !r->scsi_id[0])
-		return ERROR_NOT_FOUND;
 	memset(out, 0, sizeof(*out));
 	out->m_version = VER_VDS_LUN_INFORMATION;
 	out->m_DeviceType = 0;
@@ -67,23 +66,25 @@ uint32_t istm_vds_lun_info(struct dcom_call *c, int64_t wtd, bool need_lu,
 	out->m_szVendorId = trimmed(c, r->vendor, sizeof(r->vendor));
 	out->m_szProductId = trimmed(c, r->product, sizeof(r->product));
 	out->m_szProductRevision = trimmed(c, r->revision, sizeof(r->revision));
-	out->m_deviceIdDescriptor.m_version = 1;
-	if (!out->m_szVendorId || !out->m_szProductId || !out->m_szProductRevision)
-		return E_OUTOFMEMORY;
-	if (!r->scsi_id[0])
-		return S_OK;         /* no LU yet: no serial number, no identifier */
 	out->m_szSerialNumber = trimmed(c, r->scsi_sn, sizeof(r->scsi_sn));
+	out->m_deviceIdDescriptor.m_version = 1;
 	n = strnlen(r->scsi_id, sizeof(r->scsi_id));
 	n = n < TGT_SCSI_ID_LEN ? TGT_SCSI_ID_LEN : n;
-	id = ndr_arena_zalloc(&c->arena, sizeof(*id));
-	if (!out->m_szSerialNumber || !id ||
-	    !(id->m_rgbIdentifier = ndr_arena_zalloc(&c->arena, n)))
+	id = ndr_arena_zalloc(&c->arena, 2 * sizeof(*id));
+	if (!out->m_szVendorId || !out->m_szProductId || !out->m_szProductRevision ||
+	    !out->m_szSerialNumber || !id ||
+	    !(id[0].m_rgbIdentifier = ndr_arena_zalloc(&c->arena, n)) ||
+	    !(id[1].m_rgbIdentifier = ndr_arena_zalloc(&c->arena, sizeof(r->naa))))
 		return E_OUTOFMEMORY;
-	id->m_CodeSet = VDS_STORAGE_IDENTIFIER_CODE_SET_VDSStorageIdCodeSetAscii;
-	id->m_Type = VDS_STORAGE_IDENTIFIER_TYPE_VDSStorageIdTypeVendorId;
-	id->m_cbIdentifier = (uint32_t)n;
-	memcpy(id->m_rgbIdentifier, r->scsi_id, strnlen(r->scsi_id, sizeof(r->scsi_id)));
-	out->m_deviceIdDescriptor.m_cIdentifiers = 1;
+	id[0].m_CodeSet = VDS_STORAGE_IDENTIFIER_CODE_SET_VDSStorageIdCodeSetAscii;
+	id[0].m_Type = VDS_STORAGE_IDENTIFIER_TYPE_VDSStorageIdTypeVendorId;
+	id[0].m_cbIdentifier = (uint32_t)n;
+	memcpy(id[0].m_rgbIdentifier, r->scsi_id, strnlen(r->scsi_id, sizeof(r->scsi_id)));
+	id[1].m_CodeSet = VDS_STORAGE_IDENTIFIER_CODE_SET_VDSStorageIdCodeSetBinary;
+	id[1].m_Type = VDS_STORAGE_IDENTIFIER_TYPE_VDSStorageIdTypeFCPHName;
+	id[1].m_cbIdentifier = sizeof(r->naa);
+	memcpy(id[1].m_rgbIdentifier, r->naa, sizeof(r->naa));
+	out->m_deviceIdDescriptor.m_cIdentifiers = 2;
 	out->m_deviceIdDescriptor.m_rgIdentifiers = id;
 	return S_OK;
 }

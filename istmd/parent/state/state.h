@@ -16,7 +16,9 @@
  *   portals          PORTAL rows: GUID, address, port, listen/secure/valid.
  *   target_portals   which portals serve which target; dropped with either.
  *   disks            one row per IWTDisk: WTD index (the "dwWTD" clients
- *                    see; never reused), GUID, serial number, path (absolute
+ *                    see; never reused), GUID, serial number, SCSI
+ *                    designator (schema 4: the identity its LUs present,
+ *                    state_disk_scsi_id), path (absolute
  *                    POSIX path inside a storage root, unique), size,
  *                    description, Flags (WTDFlag*), enabled, read-only,
  *                    WTDType, VhdType, parent WTD index (differencing disks;
@@ -74,7 +76,7 @@
 #include "proto/rows.h"
 
 #define STATE_DB_NAME "istmd.db"      /* file name inside the state dir */
-#define STATE_SCHEMA_VERSION 3        /* PRAGMA user_version written */
+#define STATE_SCHEMA_VERSION 4        /* PRAGMA user_version written */
 
 struct state;
 
@@ -152,6 +154,12 @@ int state_lun_list_for_disk(struct state *st, int64_t wtd, struct state_lun_mapp
 /* Defaults for a new file-based disk at PATH (fresh GUID and serial, enabled,
  * STATE_WTD_FLAG_ENABLE_LUN_MAPPING, no parent). */
 void state_disk_init(struct state_disk *d, const char *path);
+/* The SCSI designator of a disk with GUID: "IET     " and 28 hex digits,
+ * 36 bytes (tgt's scsi_id: VPD page 0x83's T10 vendor ID designator, and
+ * the NAA IEEE Registered Extended designator tgt derives from it).  Made
+ * once, when the disk is registered, and kept; the serial number (page
+ * 0x80) is the disk's SerialNumber. */
+void state_disk_scsi_id(const uint8_t guid[16], char out[STATE_SCSI_ID_MAX + 1]);
 /* Insert D and give it the next WTD index (never reused). */
 int state_disk_add(struct state *st, struct state_disk *d);
 int state_disk_update(struct state *st, const struct state_disk *d);

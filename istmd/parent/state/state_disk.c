@@ -18,7 +18,13 @@
 
 #define DISK_COLS \
 	"wtd, guid, serial, path, size, description, wtd_flags, enabled, read_only," \
-	" wtd_type, vhd_type, parent_wtd, lm_type, lm_mount_point, resource_group, flags"
+	" wtd_type, vhd_type, parent_wtd, lm_type, lm_mount_point, resource_group, flags," \
+	" scsi_id"
+
+/* The T10 vendor identification a disk's designator starts with: the one
+ * tgt's standard INQUIRY answers (its VENDOR_ID, which istmd never
+ * changes), padded to 8 bytes as SPC-4 7.8.6.4 wants. */
+#define SCSI_ID_VENDOR "IET     "
 
 void state_disk_init(struct state_disk *d, const char *path)
 {
@@ -31,11 +37,21 @@ void state_disk_init(struct state_disk *d, const char *path)
 	 * numbers are ASCII; 16 hex digits fit every initiator) */
 	for (int i = 0; i < 8; i++)
 		snprintf(d->serial + 2 * i, 3, "%02X", d->guid[i] ^ d->guid[i + 8]);
+	state_disk_scsi_id(d->guid, d->scsi_id);
 	d->wtd_flags = STATE_WTD_FLAG_ENABLE_LUN_MAPPING;
 	d->enabled = true;
 	d->wtd_type = STATE_WTD_FILE;
 	d->vhd_type = STATE_VHD_FIXED;
 	d->parent_wtd = -1;
+}
+
+void state_disk_scsi_id(const uint8_t guid[16], char out[STATE_SCSI_ID_MAX + 1])
+{
+	/* the vendor, then 14 of the GUID's 16 bytes: what fits in tgt's
+	 * 36 bytes.  The schema's step 3 -> 4 computes the same in SQL. */
+	memcpy(out, SCSI_ID_VENDOR, 8);
+	for (int i = 0; i < 14; i++)
+		snprintf(out + 8 + 2 * i, 3, "%02X", guid[i]);
 }
 
 static void read_disk(sqlite3_stmt *s, void *p)
@@ -59,6 +75,7 @@ static void read_disk(sqlite3_stmt *s, void *p)
 	state_col_text(s, 13, d->lm_mount_point, sizeof(d->lm_mount_point));
 	state_col_text(s, 14, d->resource_group, sizeof(d->resource_group));
 	d->flags = (unsigned)sqlite3_column_int(s, 15);
+	state_col_text(s, 16, d->scsi_id, sizeof(d->scsi_id));
 }
 
 static int check_disk(struct state *st, const struct state_disk *d)
@@ -76,6 +93,8 @@ static int check_disk(struct state *st, const struct state_disk *d)
 		return state_fail(st, -EINVAL, "invalid disk path '%s': not absolute", d->path);
 	if (!d->serial[0])
 		return state_fail(st, -EINVAL, "invalid disk '%s': no serial number", d->path);
+	if (!d->scsi_id[0] || strnlen(d->scsi_id, sizeof(d->scsi_id)) > STATE_SCSI_ID_MAX)
+		return state_fail(st, -EINVAL, "invalid disk '%s': no SCSI designator", d->path);
 	if (memcmp(d->guid, zero, 16) == 0)
 		return state_fail(st, -EINVAL, "invalid disk '%s': no GUID", d->path);
 	if (d->size > INT64_MAX)
@@ -85,7 +104,7 @@ static int check_disk(struct state *st, const struct state_disk *d)
 	return 0;
 }
 
-/* Bind ?2..?16 in DISK_COLS order (wtd is ?1, bound by the caller). */
+/* Bind ?2..?17 in DISK_COLS order (wtd is ?1, bound by the caller). */
 static void bind_disk(sqlite3_stmt *s, const struct state_disk *d)
 {
 	sqlite3_bind_blob(s, 2, d->guid, 16, SQLITE_TRANSIENT);
@@ -106,14 +125,16 @@ static void bind_disk(sqlite3_stmt *s, const struct state_disk *d)
 	sqlite3_bind_text(s, 14, d->lm_mount_point, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 15, d->resource_group, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(s, 16, (int)d->flags);
+	sqlite3_bind_text(s, 17, d->scsi_id, -1, SQLITE_TRANSIENT);
 }
 
 static int disk_conflict(struct state *st, int err, const char *verb,
 			 const struct state_disk *d)
 {
 	if (err == -EEXIST)
-		return state_fail(st, err, "cannot %s disk '%s': the path, GUID or serial "
-				  "number is already used by another disk", verb, d->path);
+		return state_fail(st, err, "cannot %s disk '%s': the path, GUID, serial "
+				  "number or SCSI designator is already used by another disk",
+				  verb, d->path);
 	if (err == -EBUSY)
 		return state_fail(st, -ENOENT, "cannot %s disk '%s': parent disk %lld does "
 				  "not exist", verb, d->path, (long long)d->parent_wtd);
@@ -184,7 +205,8 @@ int state_disk_add(struct state *st, struct state_disk *d)
 	}
 	err = state_prepare(st, "INSERT INTO disks (" DISK_COLS ") VALUES ("
 			    " coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'disks'), -1) + 1,"
-			    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)", &s);
+			    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+			    " ?17)", &s);
 	if (err < 0)
 		return err;
 	if (err < 0) {
@@ -224,7 +246,8 @@ int state_disk_update(struct state *st, const struct state_disk *d)
 		err = state_prepare(st, "UPDATE disks SET guid = ?2, serial = ?3, path = ?4, size = ?5,"
 			    " description = ?6, wtd_flags = ?7, enabled = ?8, read_only = ?9,"
 			    " wtd_type = ?10, vhd_type = ?11, parent_wtd = ?12, lm_type = ?13,"
-			    " lm_mount_point = ?14, resource_group = ?15, flags = ?16"
+			    " lm_mount_point = ?14, resource_group = ?15, flags = ?16,"
+			    " scsi_id = ?17"
 			    " WHERE wtd = ?1", &s);
 	if (err < 0) {
 		state_rollback(st);

@@ -137,6 +137,13 @@ static const char *const migrations[] = {
 	"  wtd INTEGER NOT NULL,"
 	"  parent TEXT NOT NULL DEFAULT '' CHECK (length(CAST(parent AS BLOB)) <= 4095)"
 	");",
+	/* 3 -> 4: each disk's SCSI designator (tgt's scsi_id), kept so its
+	 * LUs present the same identity wherever they are mapped; existing
+	 * disks get it from their GUID as state_disk_scsi_id() makes it */
+	"ALTER TABLE disks ADD COLUMN scsi_id TEXT NOT NULL DEFAULT ''"
+	"  CHECK (length(CAST(scsi_id AS BLOB)) <= 36);"
+	"UPDATE disks SET scsi_id = 'IET     ' || substr(hex(guid), 1, 28);"
+	"CREATE UNIQUE INDEX disks_scsi_id ON disks (scsi_id) WHERE scsi_id <> '';",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -4,13 +4,20 @@
  * which IWTDisk::GetVdsLunInfo, ISnapshot::GetVdsLunInfo and
  * ISnapshot::ExportAsWTDisk turn into [MS-VDS]'s VDS_LUN_INFORMATION.
  *
- * What an initiator sees is what tgtd answers, so it is read from tgtd
- * ("--op show": the SCSI ID and SN of the first LU serving the disk), not
- * from the store.  The INQUIRY strings are tgt's defaults, which istmd
- * never changes (tgt has no way to show them).  Trade-off: tgt gives each
- * LU its own SCSI ID and SN from its target and LUN numbers, so a disk
- * mapped to no target has no identity yet (empty SCSI ID and SN), and one
- * mapped twice is described by its first LU.
+ * Every disk has its identity from its registration on (the store's SCSI
+ * designator and serial number, which sync gives each of its LUs), so a
+ * disk no target maps is described by the store.  A disk that is mapped is
+ * described by what tgtd answers ("--op show": the SCSI ID and SN of the
+ * first LU serving it), which is the store's unless an apply failed: what
+ * an initiator sees is what is reported.  The INQUIRY strings are tgt's
+ * defaults, which istmd never changes (tgt has no way to show them).
+ *
+ * Page 0x83's NAA IEEE Registered Extended designator is not shown by
+ * tgtd, but tgt 1.0.85 derives it from the SCSI ID alone (usr/spc.c,
+ * update_vpd_83): the last 32 characters, each read as one hex digit (0
+ * for any other character), right-aligned in 128 bits, with NAA 6 in the
+ * top four.  Its NAA locally assigned designator comes from the tid and
+ * LUN and is not reported.
  *
  * The disk signature is read from the disk's first two sectors as tgtd
  * serves them (the chain's top, opened read-only without locks, as an
@@ -20,8 +27,10 @@
  */
 #include <config.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,7 +45,7 @@
 #define TGT_REVISION "0001"
 
 /* The first LU of tgtd serving disk D into R (scsi_id, scsi_sn): S_OK,
- * also when none does (R's stay empty). */
+ * also when none does (the store's identity then). */
 static uint32_t first_lu(struct svc *s, const struct state_disk *d, struct svc_lun_info_reply *r)
 {
 	struct state_lun_mapping *m = NULL;
@@ -70,7 +79,38 @@ static uint32_t first_lu(struct svc *s, const struct state_disk *d, struct svc_l
 	tgt_show_free(show);
 	free(t);
 	free(m);
+	if (!found) {
+		snprintf(r->scsi_id, sizeof(r->scsi_id), "%s", d->scsi_id);
+		snprintf(r->scsi_sn, sizeof(r->scsi_sn), "%s", d->serial);
+	}
 	return S_OK;
+}
+
+/* C as tgt reads it: its hex value, 0 for anything else (strtoul). */
+static unsigned hex_value(char c)
+{
+	int l = tolower((unsigned char)c);
+
+	if (l >= '0' && l <= '9')
+		return (unsigned)(l - '0');
+	if (l >= 'a' && l <= 'f')
+		return (unsigned)(l - 'a' + 10);
+	return 0;
+}
+
+/* The NAA designator tgt builds from SCSI_ID (see the top of the file). */
+static void naa_of(const char *scsi_id, uint8_t naa[16])
+{
+	size_t n = strlen(scsi_id), from = n > 32 ? n - 32 : 0;
+
+	memset(naa, 0, 16);
+	for (size_t i = from; i < n; i++) {
+		size_t nib = 32 - (n - i);   /* its nibble, right-aligned */
+		unsigned v = hex_value(scsi_id[i]);
+
+		naa[nib / 2] |= (uint8_t)(nib % 2 ? v : v << 4);
+	}
+	naa[0] = (uint8_t)((naa[0] & 0x0f) | 0x60);
 }
 
 /* m_diskSignature of the disk whose served chain top is TOP into SIG
@@ -118,6 +158,7 @@ int answer_snapshot_lun_info(struct svc *s, const uint8_t *req, uint8_t *reply,
 
 		svc_disk_served_path(s, d, top, sizeof(top));
 		disk_signature(top, r->signature);
+		naa_of(r->scsi_id, r->naa);
 	}
 	free(d);
 	if (r->hr != S_OK)

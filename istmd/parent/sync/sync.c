@@ -175,11 +175,19 @@ static int apply_lus(struct state *st, struct tgt *t, const struct state_target 
 		spec = (struct tgt_lu_spec){ .bstype = lu_bstype, .path = top,
 					     .readonly = d.read_only || dvd,
 					     .bsopts = sync_lu_bsopts(&d, bstype),
-					     .device_type = dvd ? "cd" : NULL };
+					     .device_type = dvd ? "cd" : NULL,
+					     .scsi_id = d.scsi_id, .scsi_sn = d.serial };
 		if (have && (strcmp(have->bstype, lu_bstype) != 0 ||
 			     dvd != (strcmp(have->type, "cd/dvd") == 0))) {
 			err = tgt_lu_delete(t, tg->tid, lun);
 			have = NULL;
+			r->lus++;
+		}
+		/* the disk's identity wherever it is mapped (an LU made before
+		 * the store kept one, or by hand, has tgt's from tid and LUN) */
+		if (err == 0 && have && (strcmp(have->scsi_id, spec.scsi_id) != 0 ||
+					 strcmp(have->scsi_sn, spec.scsi_sn) != 0)) {
+			err = tgt_lu_set_identity(t, tg->tid, lun, spec.scsi_id, spec.scsi_sn);
 			r->lus++;
 		}
 		if (dvd && (d.flags & STATE_DVD_EJECTED) && !have)

@@ -13,8 +13,10 @@
  *                 is not touched (-EEXIST);
  *   LUs           each LUN mapping of an enabled disk becomes tgt LUN
  *                 TGT_LUN_FROM_ISTM(lun) with --bstype BSTYPE on the disk's
- *                 path, read-only when the disk is; tgt LUs the store does not
- *                 have are deleted;
+ *                 path, read-only when the disk is, presenting the disk's
+ *                 identity (scsi_id: its SCSI designator; scsi_sn: its
+ *                 serial number) whatever the target and LUN; tgt LUs the
+ *                 store does not have are deleted;
  *   CHAP          EnableCHAP binds the CHAPUserName account, EnableReverseCHAP
  *                 the ReverseCHAPUserName account as outgoing; an account is
  *                 (re)created with the stored secret, except one another

@@ -56,12 +56,32 @@ static void skip(struct sync_adopt_report *r, const char *fmt, ...)
 	r->skipped++;
 }
 
-/* The disk for the VHD at PATH (absolute, inside a root), registering it
- * and its parents (bottom first, so the base rule knows the chain) when
- * the store does not have them.  *WTD gets its index. */
-static int adopt_disk(struct state *st, struct paths *roots, const char *path, int64_t *wtd,
-		      const char **why)
+/* Register D, the disk LU serves, keeping the identity LU presents
+ * (scsi_id, scsi_sn): initiators already know the disk by it, and sync
+ * would otherwise give the LU the fresh one state_disk_init() made.  When
+ * another disk has that identity already, the fresh one is kept. */
+static int add_served_disk(struct state *st, struct state_disk *d, const struct tgt_show_lu *lu)
 {
+	struct state_disk with = *d;
+
+	if (lu->scsi_id[0] && lu->scsi_sn[0] && strlen(lu->scsi_id) <= STATE_SCSI_ID_MAX) {
+		snprintf(with.scsi_id, sizeof(with.scsi_id), "%s", lu->scsi_id);
+		snprintf(with.serial, sizeof(with.serial), "%s", lu->scsi_sn);
+		if (state_disk_add(st, &with) == 0) {
+			*d = with;
+			return 0;
+		}
+	}
+	return state_disk_add(st, d);
+}
+
+/* The disk for the VHD that LU serves (its path absolute, inside a root),
+ * registering it and its parents (bottom first, so the base rule knows the
+ * chain) when the store does not have them.  *WTD gets its index. */
+static int adopt_disk(struct state *st, struct paths *roots, const struct tgt_show_lu *lu,
+		      int64_t *wtd, const char **why)
+{
+	const char *path = lu->path;
 	struct vhd_info info;
 	struct state_disk d;
 	vhd_chain *chain = NULL;
@@ -100,7 +120,7 @@ static int adopt_disk(struct state *st, struct paths *roots, const char *path, i
 			     info.type == VHD_TYPE_DIFF ? STATE_VHD_DIFF : STATE_VHD_DYNAMIC;
 		d.parent_wtd = parent;
 		d.read_only = i > 0;   /* a base under a child is never written */
-		if ((err = state_disk_add(st, &d)) < 0) {
+		if ((err = i ? state_disk_add(st, &d) : add_served_disk(st, &d, lu)) < 0) {
 			*why = state_errmsg(st);
 			break;
 		}
@@ -186,7 +206,7 @@ static int adopt_one(struct state *st, struct paths *roots, const char *bstype,
 
 		if (lu->lun == 0)
 			continue;
-		if ((err = adopt_disk(st, roots, lu->path, &wtd, &why)) < 0) {
+		if ((err = adopt_disk(st, roots, lu, &wtd, &why)) < 0) {
 			log_warnx("target '%s' (tid %d): LUN %u ('%s') %s", tt->iqn, tt->tid,
 				  lu->lun, lu->path, why);
 			why = "a LUN ISTM cannot hold";

@@ -47,6 +47,21 @@ static bool shell_safe(const char *s)
 	return true;
 }
 
+/* An LU's identity, which tgt-admin passes inside double quotes
+ * (--params scsi_id="..."): spaces are kept there, but not at either end
+ * (the configuration parser trims them), and nothing the shell expands. */
+static bool identity_safe(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || s[0] == ' ' || s[n - 1] == ' ')
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr(" ._:-", *s))
+			return false;
+	return true;
+}
+
 struct block {
 	FILE *f;
 	const char *unsafe;          /* the first value that is not shell_safe */
@@ -65,6 +80,17 @@ static void put(struct block *b, const char *fmt, const char *value, ...)
 	va_start(ap, value);
 	vfprintf(b->f, fmt, ap);
 	va_end(ap);
+}
+
+/* The disk's identity, as sync.c gives it (tgt-admin sets it with one
+ * update per value after making the LU), and the end of the LU's block. */
+static void put_identity(struct block *b, const struct state_disk *d)
+{
+	if ((!identity_safe(d->scsi_id) || !identity_safe(d->serial)) && !b->unsafe)
+		b->unsafe = "an LU identity";
+	put(b, "\t\tscsi_id %s\n", NULL, d->scsi_id);
+	put(b, "\t\tscsi_sn %s\n", NULL, d->serial);
+	put(b, "\t</backing-store>\n", NULL);
 }
 
 static int put_lus(struct state *st, const struct state_target *tg, const char *bstype,
@@ -95,7 +121,7 @@ static int put_lus(struct state *st, const struct state_target *tg, const char *
 			 * written, and istmd's apply ejects it again */
 			put(b, "\t\tdevice-type cd\n", NULL);
 			put(b, "\t\treadonly 1\n", NULL);
-			put(b, "\t</backing-store>\n", NULL);
+			put_identity(b, &d);
 			continue;
 		}
 		/* read-only: opened so from the start (bs_vhd takes shared
@@ -107,7 +133,7 @@ static int put_lus(struct state *st, const struct state_target *tg, const char *
 			    d.read_only && opts ? ";" : "", opts ? opts : "");
 		if (d.read_only)
 			put(b, "\t\treadonly 1\n", NULL);
-		put(b, "\t</backing-store>\n", NULL);
+		put_identity(b, &d);
 	}
 	free(m);
 	return err;

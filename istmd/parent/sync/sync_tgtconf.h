@@ -10,7 +10,8 @@
  * to tgtd: controller_tid (so the tid istmd stored is kept), each LU with
  * "bs-type BSTYPE" (tgt-admin --dump loses it: this file, not a dump, is the
  * source of truth), read-only LUs with both bsopts "readonly=1" and
- * "readonly 1", ACLs, CHAP accounts and parameters.
+ * "readonly 1", each LU's identity (scsi_id, scsi_sn: the disk's), ACLs,
+ * CHAP accounts and parameters.
  *
  * tgt-admin runs its commands through a shell with the values pasted in:
  * a target whose IQN, path, ACL or CHAP text holds anything but

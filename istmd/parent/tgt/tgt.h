@@ -142,14 +142,28 @@ struct tgt_lu_spec {
 	const char *bsopts;          /* module options, ';'-separated, or NULL */
 	bool readonly;               /* set right after creation (see below) */
 	const char *device_type;     /* tgtadm --device-type ("cd"), NULL: disk */
+	const char *scsi_id;         /* the LU's designator, <= TGT_SCSI_ID_MAX
+	                              * bytes, or NULL: tgt's, from tid and LUN */
+	const char *scsi_sn;         /* its unit serial number, likewise */
 };
+/* tgt 1.0.85 keeps at most this many bytes of scsi_id and of scsi_sn
+ * (usr/tgtd.h SCSI_ID_LEN, SCSI_SN_LEN); longer values are refused. */
+#define TGT_SCSI_ID_MAX 36
 /* LUN is tgt's number (1..255): use TGT_LUN_FROM_ISTM.  tgtadm cannot set
- * readonly at creation; it is set by an update just after, so create LUs
- * on a target no initiator is allowed into yet when that window matters. */
+ * readonly, scsi_id or scsi_sn at creation ("--op new" takes no
+ * --params); they are set by one update just after, so create LUs on a
+ * target no initiator is allowed into yet when that window matters. */
 int tgt_lu_new(struct tgt *t, int tid, uint32_t lun, const struct tgt_lu_spec *spec);
 int tgt_lu_delete(struct tgt *t, int tid, uint32_t lun);
 int tgt_lu_set_online(struct tgt *t, int tid, uint32_t lun, bool online);
 int tgt_lu_set_readonly(struct tgt *t, int tid, uint32_t lun, bool readonly);
+/* Give a live LU another identity: VPD page 0x83's T10 vendor ID
+ * designator and the NAA IEEE Registered Extended one tgt derives from
+ * SCSI_ID, and page 0x80's serial number SCSI_SN.  tgt's NAA locally
+ * assigned designator stays what tgt made of the tid and LUN: no
+ * parameter reaches it in 1.0.85 (istmd/README.md, "LU identity"). */
+int tgt_lu_set_identity(struct tgt *t, int tid, uint32_t lun, const char *scsi_id,
+			const char *scsi_sn);
 /* Switch the LU to another backing file (snapshots: take it offline first). */
 int tgt_lu_set_path(struct tgt *t, int tid, uint32_t lun, const char *path);
 /* The same for a live LU in one tgtadm request ("online=0,path=PATH"),
@@ -186,8 +200,8 @@ int tgt_system_delete(struct tgt *t);
 struct tgt_show_lu {
 	uint32_t lun;                /* tgt LUN (0 = the controller) */
 	char type[32];               /* "controller", "disk", ... */
-	char scsi_id[64];            /* "IET     00010001" */
-	char scsi_sn[64];            /* "beaf11" */
+	char scsi_id[64];            /* "IET     00010001" (tgt's default) */
+	char scsi_sn[64];            /* "beaf11" (tgt's default) */
 	uint64_t size_mb;            /* "Size: N MB" (tgt rounds; 0 for LUN 0) */
 	uint32_t block_size;         /* bytes */
 	bool online;                 /* Online: Yes */

@@ -406,12 +406,46 @@ static int lu_update(struct tgt *t, int tid, uint32_t lun, const char *params, c
 		       "--tid", stid, "--lun", slun, "--params", params, NULL }, NULL, NULL);
 }
 
+/* "scsi_id=ID,scsi_sn=SN" (either may be NULL: left out) into BUF. */
+static int identity_params(struct tgt *t, const char *scsi_id, const char *scsi_sn, char *buf,
+			   size_t cap)
+{
+	int err;
+
+	if ((scsi_id && (err = check_value(t, "SCSI ID", scsi_id, TGT_SCSI_ID_MAX)) < 0) ||
+	    (scsi_sn && (err = check_value(t, "SCSI serial number", scsi_sn, TGT_SCSI_ID_MAX)) < 0))
+		return err;
+	snprintf(buf, cap, "%s%s%s%s%s", scsi_id ? "scsi_id=" : "", scsi_id ? scsi_id : "",
+		 scsi_id && scsi_sn ? "," : "", scsi_sn ? "scsi_sn=" : "", scsi_sn ? scsi_sn : "");
+	return 0;
+}
+
+int tgt_lu_set_identity(struct tgt *t, int tid, uint32_t lun, const char *scsi_id,
+			const char *scsi_sn)
+{
+	char what[64], params[2 * TGT_SCSI_ID_MAX + 32];
+	int err;
+
+	if ((err = check_tid(t, tid)) < 0 || (err = check_lun(t, lun)) < 0 ||
+	    (err = identity_params(t, scsi_id, scsi_sn, params, sizeof(params))) < 0)
+		return err;
+	if (!params[0])
+		return 0;
+	snprintf(what, sizeof(what), "set the identity of LUN %u of target %d", lun, tid);
+	return lu_update(t, tid, lun, params, what);
+}
+
 int tgt_lu_new(struct tgt *t, int tid, uint32_t lun, const struct tgt_lu_spec *spec)
 {
-	char what[96], stid[16], slun[16];
+	char what[96], stid[16], slun[16], params[2 * TGT_SCSI_ID_MAX + 48];
 	const char *args[20];
 	int err, a = 0;
 
+	if ((err = identity_params(t, spec->scsi_id, spec->scsi_sn, params, sizeof(params))) < 0)
+		return err;
+	if (spec->readonly)
+		snprintf(params + strlen(params), sizeof(params) - strlen(params), "%sreadonly=1",
+			 params[0] ? "," : "");
 	if ((err = check_tid(t, tid)) < 0 || (err = check_lun(t, lun)) < 0 ||
 	    (err = check_value(t, "backing-store type", spec->bstype, 32)) < 0 ||
 	    ((spec->path || !spec->device_type) && (err = check_path(t, spec->path)) < 0) ||
@@ -445,12 +479,17 @@ int tgt_lu_new(struct tgt *t, int tid, uint32_t lun, const struct tgt_lu_spec *s
 	}
 	args[a] = NULL;
 	err = tgt_run(t, what, args, NULL, NULL);
-	if (err < 0 || !spec->readonly)
+	if (err < 0 || !params[0])
 		return err;
-	snprintf(what, sizeof(what), "make LUN %u of target %d read-only", lun, tid);
-	err = lu_update(t, tid, lun, "readonly=1", what);
+	/* all in one request (tgtadm's "--op new" takes no --params) */
+	snprintf(what, sizeof(what), "set %s%s%s of LUN %u of target %d",
+		 spec->readonly ? "the read-only flag" : "",
+		 spec->readonly && params[0] != 'r' ? " and " : "",
+		 params[0] != 'r' ? "the identity" : "", lun, tid);
+	err = lu_update(t, tid, lun, params, what);
 	if (err < 0) {
-		/* never leave a writable LU behind that was asked to be read-only */
+		/* never leave a writable LU behind that was asked to be
+		 * read-only, nor one presenting another identity */
 		char keep[sizeof(t->err)];
 
 		memcpy(keep, t->err, sizeof(keep));
