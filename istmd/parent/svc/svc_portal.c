@@ -210,20 +210,40 @@ int answer_serving_portal(struct svc *s, const uint8_t *req, uint8_t *reply, siz
 	return svc_reply_hr(reply, reply_len, hr);
 }
 
+/* Whether tgtd's portals T[NT] include ADDRESS:PORT. */
+static bool has(const struct tgt_portal *t, size_t nt, const char *address, uint32_t port)
+{
+	for (size_t i = 0; i < nt; i++)
+		if (t[i].port == port && strcmp(t[i].address, address) == 0)
+			return true;
+	return false;
+}
+
 int svc_portals_apply(struct svc *s)
 {
 	struct state_cursor cur = { 0 };
 	struct state_portal p[8];
+	struct tgt_portal *t = NULL;
 	unsigned opened = 0, closed = 0;
-	size_t n;
+	size_t n, nt = 0;
 	int err, first = 0;
 
+	/* only what differs is asked of tgtd: tgtadm answers "invalid request"
+	 * for a portal it has or lacks alike, which would hide real refusals */
+	if ((err = tgt_portal_list(&s->tgt, &t, &nt)) < 0) {
+		log_warnx("listing tgtd's portals failed: %s", tgt_errmsg(&s->tgt));
+		return err;
+	}
 	do {
 		err = state_portal_next(s->st, &cur, p, 8, &n);
 		for (size_t i = 0; err == 0 && i < n; i++) {
-			int e = p[i].listen ? tgt_portal_new(&s->tgt, p[i].address, p[i].port)
-				: tgt_portal_delete(&s->tgt, p[i].address, p[i].port);
+			bool there = has(t, nt, p[i].address, p[i].port);
+			int e;
 
+			if (there == p[i].listen)
+				continue;
+			e = p[i].listen ? tgt_portal_new(&s->tgt, p[i].address, p[i].port)
+				: tgt_portal_delete(&s->tgt, p[i].address, p[i].port);
 			if (e == 0)
 				p[i].listen ? opened++ : closed++;
 			else if (e != (p[i].listen ? -EEXIST : -ENOENT)) {
@@ -234,6 +254,7 @@ int svc_portals_apply(struct svc *s)
 			}
 		}
 	} while (err == 0 && n == 8);
+	free(t);
 	if (err < 0) {
 		log_warnx("reading the stored portals failed: %s", state_errmsg(s->st));
 		return err;
