@@ -10,7 +10,8 @@
 # open until the last of them lets it go.  An istmd restart after a tgtd
 # crash opens the target's portals again.  Bad addresses, ports, a portal
 # the target does not have and a deleted target are refused with nothing
-# changed, in the store and in tgtd.  The portal helpers are shared with
+# changed, in the store and in tgtd.  istmctl's "targets portals" makes the
+# same calls.  The portal helpers are shared with
 # test-istmd-serving-portals.sh (serving_portals.py).
 . "$(dirname "$0")/../functions.sh"
 . "$top_srcdir/tests/istmd/istm-functions.sh"
@@ -164,5 +165,18 @@ expect S_OK hdelete hp
 tgtd_has "127.0.0.1:$P" "127.0.0.5:$Q"
 login "127.0.0.3:$P" && fail "a login through a deleted target's portal"
 expect S_OK hremoveall other
+tgtd_has "127.0.0.1:$P"
+
+# istmctl targets portals: the same calls from the command line
+istmctl targets portals other --add "127.0.0.6:$Q" >"$tmp/out" 2>&1 ||
+    { cat "$tmp/out"; fail "istmctl --add"; }
+tgtd_has "127.0.0.1:$P" "127.0.0.6:$Q"
+[ "$(istmctl --json targets portals other | $PYTHON -c 'import json, sys
+print(" ".join("%s:%d" % (r["address"], r["port"]) for r in json.load(sys.stdin)))')" = \
+  "127.0.0.6:$Q" ] || fail "istmctl targets portals does not list 127.0.0.6:$Q"
+istmctl targets portals other --remove 127.0.0.9 >"$tmp/out" 2>&1 &&
+    fail "istmctl removed a portal the target lacks"
+istmctl targets portals other --remove-all >"$tmp/out" 2>&1 ||
+    { cat "$tmp/out"; fail "istmctl --remove-all"; }
 tgtd_has "127.0.0.1:$P"
 istmd_stop
