@@ -151,10 +151,8 @@ static uint32_t add(struct svc *s, const struct state_target *t, struct where *w
 	}
 	if (err == 0)
 		err = state_target_add_portal(s->st, t->id, row.id);
-	if (err == -EEXIST) {           /* there already: nothing to do */
-		state_rollback(s->st);
-		return S_OK;
-	}
+	if (err == -EEXIST)     /* the target has it: S_OK, tgtd listening */
+		err = 0;
 	if (err < 0) {
 		state_rollback(s->st);
 		return store_hr(s, err, "adding a portal to a target");
