@@ -168,6 +168,9 @@ static const struct verb verbs[] = {
 	  answer_serving_sns_remove },
 	{ SVC_SERVING_SNS_ENUM, "serving sns enum", FIXED(struct svc_enum_req), ISTM,
 	  answer_serving_sns_enum },
+	/* a target's own portals (svc_host_portal.c) */
+	{ SVC_SERVING_HOST_PORTAL, "serving host portal", FIXED(struct svc_host_portal_req),
+	  ISTM, answer_serving_host_portal },
 	/* virtual DVDs (proto/dvd.h) */
 	{ SVC_DVD_MEDIUM, "dvd medium", FIXED(struct svc_dvd_req), ISTM, answer_dvd_medium },
 };

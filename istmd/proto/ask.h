@@ -127,6 +127,7 @@ uint32_t ask_serving_cache_parent(const struct svc_cache_parent_req *rq);
 uint32_t ask_serving_portal(const struct svc_portal_req *rq);
 uint32_t ask_serving_sns_add(const struct svc_sns_req *rq);
 uint32_t ask_serving_sns_remove(const struct svc_sns_req *rq);
+uint32_t ask_serving_host_portal(const struct svc_host_portal_req *rq);
 
 /* dvd.h */
 uint32_t ask_dvd_medium(const struct svc_dvd_req *rq, struct svc_dvd_reply *rp);

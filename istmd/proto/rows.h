@@ -129,6 +129,9 @@ struct state_portal {
 	bool listen;                 /* bListen */
 	bool secure;                 /* bSecure */
 	bool valid;                  /* bValid */
+	bool for_targets;            /* open only because targets name it (IHost::
+	                              * AddPortal), not SetPortalConfig: stored
+	                              * as listen 2 */
 };
 
 /* One CACHED_INITIATOR. */

@@ -3,7 +3,7 @@
 /* serving.h: the verbs for how tgtd serves what the store holds (verbs
  * 600..699): a differencing disk's shared parent cache (IWTDisk3::
  * CacheParent), the portals tgtd listens on (ILocalDeviceMgr::
- * SetPortalConfig) and the iSNS servers it registers its targets with
+ * SetPortalConfig, IHost::AddPortal/RemovePortal/RemoveAllPortals) and the iSNS servers it registers its targets with
  * (ISnsMgr).  Asked by istm/ in the child, answered by
  * parent/svc/svc_serving.c.  One header for the three because each is a
  * setting of tgtd's that the parent keeps in the store and applies again
@@ -23,6 +23,7 @@ enum svc_serving_verb {
 	SVC_SERVING_SNS_ADD = 620,      /* svc_sns_req -> hr */
 	SVC_SERVING_SNS_REMOVE = 621,   /* svc_sns_req -> hr */
 	SVC_SERVING_SNS_ENUM = 622,     /* svc_enum_req -> svc_sns_item items */
+	SVC_SERVING_HOST_PORTAL = 611,  /* svc_host_portal_req -> hr (IHost's portals) */
 };
 
 struct svc_cache_parent_req {
@@ -38,6 +39,23 @@ struct svc_portal_req {
 	uint32_t port;               /* nPort */
 	uint8_t use;                 /* bUse: 0 or 1 */
 	uint8_t pad[3];              /* explicit */
+};
+
+/* IHost::AddPortal(IpAddress), RemovePortal(IpAddress), RemoveAllPortals:
+ * the portals of target ID.  The address is the client's text: an IPv4 or
+ * IPv6 literal, with a port as "a.b.c.d:port" or "[v6]:port"; without one,
+ * tgtd's iSCSI port.  The parent parses it. */
+enum svc_host_portal_op {
+	SVC_HOST_PORTAL_ADD = 0,
+	SVC_HOST_PORTAL_REMOVE = 1,
+	SVC_HOST_PORTAL_REMOVE_ALL = 2,
+};
+
+struct svc_host_portal_req {
+	int64_t id;                  /* target row */
+	char address[128];           /* IpAddress ("" for REMOVE_ALL) */
+	uint32_t op;                 /* enum svc_host_portal_op */
+	uint32_t pad;                /* size a multiple of 8 */
 };
 
 #define SVC_SNS_NAME_MAX 255         /* DNS name or address, bytes */

@@ -8,6 +8,14 @@
 #   set ADDRESS PORT USE   SetPortalConfig; prints the HRESULT's name
 #   get ADDRESS            GetPortal; prints "HRESULT PORT"
 #   list                   EnumPortals; prints ADDRESS:PORT lines, sorted
+# and IHost's own portals ([MS-ISTM] 3.21) of target NAME:
+#   hadd NAME ADDRESS      AddPortal; prints the HRESULT's name
+#   hremove NAME ADDRESS   RemovePortal; prints the HRESULT's name
+#   hremoveall NAME        RemoveAllPortals; prints the HRESULT's name
+#   hlist NAME             IHost::EnumPortals; prints ADDRESS:PORT lines, sorted
+#   hdelete NAME           DeleteHost; prints the HRESULT's name
+#   hstale ADDRESS         a target made, then deleted while its IHost is
+#                          held: prints the three methods' HRESULTs on it
 import argparse
 import os
 import sys
@@ -23,7 +31,8 @@ def main():
     p.add_argument('--user', required=True)
     p.add_argument('--password', required=True)
     p.add_argument('--portal')
-    p.add_argument('op', choices=('setup', 'set', 'get', 'list'))
+    p.add_argument('op', choices=('setup', 'set', 'get', 'list', 'hadd', 'hremove',
+                                  'hremoveall', 'hlist', 'hdelete', 'hstale'))
     p.add_argument('args', nargs='*')
     a = p.parse_args()
     dcom = base.connect('127.0.0.1', a.user, a.password, port=a.port)
@@ -46,6 +55,28 @@ def main():
         elif a.op == 'get':
             hr, pt = ld.get_portal(a.args[0])
             print(hresults.name(hr), pt['dwPort'] if pt else 0)
+        elif a.op in ('hadd', 'hremove', 'hremoveall', 'hlist'):
+            h = hosts.activate_host_mgr(dcom).get_host(a.args[0])
+            if a.op == 'hlist':
+                for pt in sorted('%s:%d' % (x['address'], x['port'])
+                                 for x in h.enum_portals().all()):
+                    print(pt)
+            else:
+                fn = {'hadd': lambda: h.add_portal(a.args[1]),
+                      'hremove': lambda: h.remove_portal(a.args[1]),
+                      'hremoveall': h.remove_all_portals}[a.op]
+                print(hresults.name(hr_of(fn)[0]))
+        elif a.op == 'hdelete':
+            hm = hosts.activate_host_mgr(dcom)
+            print(hresults.name(hr_of(lambda: hm.delete_host(a.args[0]))[0]))
+        elif a.op == 'hstale':
+            hm = hosts.activate_host_mgr(dcom)
+            h = hm.new_host('stale')
+            h.save()
+            hm.delete_host('stale')
+            print(' '.join(hresults.name(hr_of(fn)[0]) for fn in (
+                lambda: h.add_portal(a.args[0]), lambda: h.remove_portal(a.args[0]),
+                h.remove_all_portals)))
         else:
             hr, pe = ld.open_enum_portals()
             for pt in sorted('%s:%d' % (x['address'], x['port']) for x in pe.all()):

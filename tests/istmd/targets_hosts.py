@@ -92,9 +92,11 @@ def create():
              'E_NOTIMPL'),
             ('get Processor', lambda: h.get('Processor'), 'E_NOTIMPL'),
             ('put Processor', lambda: h.put('Processor', 1), 'E_NOTIMPL'),
-            ('AddPortal', lambda: h.add_portal('127.0.0.1'), 'E_NOTIMPL'),
-            ('RemovePortal', lambda: h.remove_portal('127.0.0.1'), 'E_NOTIMPL'),
-            ('RemoveAllPortals', lambda: h.remove_all_portals(), 'E_NOTIMPL'),
+            # a target's own portals are test-istmd-serving-hostportal's; here
+            # only what changes nothing
+            ('AddPortal no literal', lambda: h.add_portal('portal.example'), 'E_INVALIDARG'),
+            ('RemovePortal not its own', lambda: h.remove_portal('127.0.0.1'),
+             'ERROR_FILE_NOT_FOUND'),
             ('SetCHAPInfoByBlob', lambda: h.set_chap_info_by_blob(b'abc'), 'E_NOTIMPL'),
             ('put ResourceGroupName', lambda: h.put('ResourceGroupName', 'g'), 'E_NOTIMPL'),
             ('put ResourceState', lambda: h.put('ResourceState', 2), 'E_NOTIMPL'),

@@ -514,6 +514,27 @@ START_TEST(test_portals_initiators_settings)
 	ck_assert_str_eq(list[0].address, "127.0.0.1");
 	ck_assert_uint_eq(list[0].port, 3260);
 	free(list);
+	{
+		/* who keeps it open changes in place: the target keeps naming it */
+		struct state_cursor pc = STATE_CURSOR_INIT;
+		struct state_portal row;
+		unsigned users = 9;
+
+		ck_assert_int_eq(state_portal_set_listen(st, p.id, true, true), 0);
+		ck_assert_int_eq(state_portal_next(st, &pc, &row, 1, &n), 0);
+		ck_assert(row.listen && row.for_targets);
+		ck_assert_int_eq(state_portal_count_targets(st, p.id, &users), 0);
+		ck_assert_uint_eq(users, 1);
+		ck_assert_int_eq(state_target_remove_all_portals(st, t.id), 0);
+		ck_assert_int_eq(state_portal_count_targets(st, p.id, &users), 0);
+		ck_assert_uint_eq(users, 0);
+		ck_assert_int_eq(state_portal_set_listen(st, p.id, false, false), 0);
+		pc = (struct state_cursor)STATE_CURSOR_INIT;
+		ck_assert_int_eq(state_portal_next(st, &pc, &row, 1, &n), 0);
+		ck_assert(!row.listen && !row.for_targets);
+		ck_assert_int_eq(state_portal_set_listen(st, p.id + 100, true, false), -ENOENT);
+		ck_assert_int_eq(state_target_add_portal(st, t.id, p.id), 0);
+	}
 	ck_assert_int_eq(state_portal_delete(st, p.id), 0);
 	ck_assert_int_eq(state_target_list_portals(st, t.id, &list, &n), 0);
 	ck_assert_uint_eq(n, 0);

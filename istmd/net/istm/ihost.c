@@ -11,7 +11,8 @@
  * checked by the parent (svc/svc_target.c), which knows the other targets.
  * Choices where the spec leaves room (README "Targets"): the Windows
  * behaviour of <20>, <21>, <31>..<34>, <41>, <44>, <47>, <51>; a target
- * is on every portal of the server (tgt cannot narrow it);
+ * is served on every portal of the server (tgt cannot narrow it), and its
+ * own portal list (AddPortal) says where tgtd must listen for it;
  * IHost2's cluster methods answer as a server outside an HA cluster;
  * EnumSessions lists the target's sessions (the sessions part's IEnumSession2).
  */
@@ -22,6 +23,7 @@
 #include <string.h>
 
 #include "istm/istm.h"
+#include "proto/serving.h"
 #include "proto/target.h"
 
 /* The object's state. */
@@ -359,11 +361,46 @@ uint32_t IHost_SetWTDiskLunMapping(struct dcom_call *c,
 	return change_lun(c, SVC_TARGET_OP_SET_LUN, in->nWTD, in->nNewLun);
 }
 
-/* ---- portals: tgt serves every target on every portal tgtd listens on,
- * so a target lists them all and ListenAllNetworkAdapters is TRUE; binding
- * a target to some of them (AddPortal, RemovePortal, RemoveAllPortals,
- * ListenAllNetworkAdapters FALSE) is E_NOTIMPL (istm.acf): the server's
- * portals are ILocalDeviceMgr::SetPortalConfig's ---- */
+/* ---- portals: AddPortal makes tgtd listen at the address and records it
+ * as the target's; RemovePortal and RemoveAllPortals take it off, and the
+ * portal closes once neither another target nor SetPortalConfig wants it
+ * (parent/svc/svc_host_portal.c).  tgt still serves every target on every
+ * portal tgtd listens on, so ListenAllNetworkAdapters answers TRUE (FALSE
+ * is E_NOTIMPL); EnumPortals lists the target's own portals, or all of
+ * tgtd's when it has none ---- */
+
+static uint32_t change_portal(struct dcom_call *c, uint32_t op, const struct ndr_bstr *address)
+{
+	struct svc_host_portal_req rq;
+	char *a = NULL;
+	HOST_OR_FAIL(h);
+
+	memset(&rq, 0, sizeof(rq));
+	if (op != SVC_HOST_PORTAL_REMOVE_ALL) {
+		if (!address || ndr_bstr_to_utf8(&c->arena, address, &a) < 0 || !a || !a[0] ||
+		    strlen(a) >= sizeof(rq.address))
+			return E_INVALIDARG;
+		memcpy(rq.address, a, strlen(a) + 1);
+	}
+	rq.id = h->t.id;
+	rq.op = op;
+	return ask_serving_host_portal(&rq);
+}
+
+uint32_t IHost_AddPortal(struct dcom_call *c, const struct IHost_AddPortal_in *in)
+{
+	return change_portal(c, SVC_HOST_PORTAL_ADD, in->IpAddress);
+}
+
+uint32_t IHost_RemovePortal(struct dcom_call *c, const struct IHost_RemovePortal_in *in)
+{
+	return change_portal(c, SVC_HOST_PORTAL_REMOVE, in->IpAddress);
+}
+
+uint32_t IHost_RemoveAllPortals(struct dcom_call *c)
+{
+	return change_portal(c, SVC_HOST_PORTAL_REMOVE_ALL, NULL);
+}
 
 uint32_t IHost_EnumPortals(struct dcom_call *c, struct IHost_EnumPortals_out *out)
 {

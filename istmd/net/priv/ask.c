@@ -181,6 +181,7 @@ ASK_HR(serving_cache_parent, SVC_SERVING_CACHE_PARENT, svc_cache_parent_req)
 ASK_HR(serving_portal, SVC_SERVING_PORTAL, svc_portal_req)
 ASK_HR(serving_sns_add, SVC_SERVING_SNS_ADD, svc_sns_req)
 ASK_HR(serving_sns_remove, SVC_SERVING_SNS_REMOVE, svc_sns_req)
+ASK_HR(serving_host_portal, SVC_SERVING_HOST_PORTAL, svc_host_portal_req)
 
 ASK_REPLY(target_new, SVC_TARGET_NEW, svc_target_new_req, svc_target_reply)
 ASK_REPLY(target_get, SVC_TARGET_GET, svc_target_get_req, svc_target_reply)

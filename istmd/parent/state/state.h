@@ -13,7 +13,8 @@
  *   target_ids       IEnumIDMethod rows of a target: (method, value), method
  *                    an IDMethod value (IDIQN, IDIPAddress, IDIPv6Address,
  *                    IDDNSName, ...); dropped with the target.
- *   portals          PORTAL rows: GUID, address, port, listen/secure/valid.
+ *   portals          PORTAL rows: GUID, address, port, listen/secure/valid;
+ *                    listen says who keeps it open (STATE_PORTAL_FOR_TARGETS).
  *   target_portals   which portals serve which target; dropped with either.
  *   disks            one row per IWTDisk: WTD index (the "dwWTD" clients
  *                    see; never reused), GUID, serial number, SCSI
@@ -184,12 +185,24 @@ int state_disk_usage(struct state *st, int64_t wtd, struct state_disk_usage *u);
 
 /* --- portals ------------------------------------------------------------ */
 
+/* A row's listen column holds who keeps the portal open: 0 nobody (closed
+ * by SetPortalConfig or by its last target), 1 the server (SetPortalConfig,
+ * or a portal tgtd had before a target named it), and this value: only the
+ * targets of target_portals that name it (IHost::AddPortal).  Read as
+ * struct state_portal's listen and for_targets. */
+#define STATE_PORTAL_FOR_TARGETS 2
+
 int state_portal_add(struct state *st, struct state_portal *p);
 int state_portal_delete(struct state *st, int64_t id);
+/* Change who keeps portal ID open, in place (its targets stay). */
+int state_portal_set_listen(struct state *st, int64_t id, bool listen, bool for_targets);
+/* How many targets name portal ID. */
+int state_portal_count_targets(struct state *st, int64_t id, unsigned *n);
 int state_portal_next(struct state *st, struct state_cursor *cur,
 		      struct state_portal *out, size_t max, size_t *n);
 int state_target_add_portal(struct state *st, int64_t target, int64_t portal);
 int state_target_remove_portal(struct state *st, int64_t target, int64_t portal);
+int state_target_remove_all_portals(struct state *st, int64_t target);
 int state_target_list_portals(struct state *st, int64_t target,
 			      struct state_portal **out, size_t *n);
 

@@ -585,8 +585,16 @@ static void read_portal(sqlite3_stmt *s, void *v)
 	state_col_text(s, 2, p->address, sizeof(p->address));
 	p->port = (uint32_t)sqlite3_column_int64(s, 3);
 	p->listen = sqlite3_column_int(s, 4) != 0;
+	p->for_targets = sqlite3_column_int(s, 4) == STATE_PORTAL_FOR_TARGETS;
 	p->secure = sqlite3_column_int(s, 5) != 0;
 	p->valid = sqlite3_column_int(s, 6) != 0;
+}
+
+/* The listen column: 0 closed, 1 the server's (SetPortalConfig), 2 open
+ * for the targets that name it only. */
+static int listen_value(bool listen, bool for_targets)
+{
+	return !listen ? 0 : for_targets ? STATE_PORTAL_FOR_TARGETS : 1;
 }
 
 int state_portal_add(struct state *st, struct state_portal *p)
@@ -603,7 +611,7 @@ int state_portal_add(struct state *st, struct state_portal *p)
 	sqlite3_bind_blob(s, 1, p->guid, 16, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, p->address, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 3, p->port);
-	sqlite3_bind_int(s, 4, p->listen);
+	sqlite3_bind_int(s, 4, listen_value(p->listen, p->for_targets));
 	sqlite3_bind_int(s, 5, p->secure);
 	sqlite3_bind_int(s, 6, p->valid);
 	err = state_step_done(st, s, "add portal");
@@ -633,6 +641,40 @@ int state_portal_delete(struct state *st, int64_t id)
 		return state_fail(st, -ENOENT, "cannot delete portal %lld: no such portal",
 				  (long long)id);
 	return 0;
+}
+
+int state_portal_set_listen(struct state *st, int64_t id, bool listen, bool for_targets)
+{
+	sqlite3_stmt *s;
+	int err = state_prepare(st, "UPDATE portals SET listen = ?2 WHERE id = ?1", &s);
+
+	if (err < 0)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, listen_value(listen, for_targets));
+	err = state_step_done(st, s, "change portal");
+	if (err < 0)
+		return err;
+	if (sqlite3_changes(st->db) == 0)
+		return state_fail(st, -ENOENT, "cannot change portal %lld: no such portal",
+				  (long long)id);
+	return 0;
+}
+
+int state_portal_count_targets(struct state *st, int64_t id, unsigned *n)
+{
+	sqlite3_stmt *s;
+	int err = state_prepare(st, "SELECT count(*) FROM target_portals WHERE portal_id = ?1", &s);
+
+	if (err < 0)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*n = (unsigned)sqlite3_column_int64(s, 0);
+	else
+		err = state_sqlerr(st, sqlite3_extended_errcode(st->db), "count portal's targets");
+	sqlite3_finalize(s);
+	return err;
 }
 
 int state_portal_next(struct state *st, struct state_cursor *cur,
@@ -699,6 +741,17 @@ int state_target_remove_portal(struct state *st, int64_t target, int64_t portal)
 		return state_fail(st, -ENOENT, "cannot remove portal %lld from target %lld: "
 				  "not there", (long long)portal, (long long)target);
 	return 0;
+}
+
+int state_target_remove_all_portals(struct state *st, int64_t target)
+{
+	sqlite3_stmt *s;
+	int err = state_prepare(st, "DELETE FROM target_portals WHERE target_id = ?1", &s);
+
+	if (err < 0)
+		return err;
+	sqlite3_bind_int64(s, 1, target);
+	return state_step_done(st, s, "remove portals from target");
 }
 
 int state_target_list_portals(struct state *st, int64_t target,

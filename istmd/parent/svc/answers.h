@@ -103,6 +103,9 @@ ANSWER(serving_sns_add);
 ANSWER(serving_sns_remove);
 ANSWER(serving_sns_enum);
 
+/* svc_host_portal.c (proto/serving.h) */
+ANSWER(serving_host_portal);
+
 /* svc_dvd.c (proto/dvd.h) */
 ANSWER(dvd_medium);
 

@@ -208,6 +208,18 @@ void svc_portal_guid(const char *address, uint32_t port, uint8_t guid[16]);
  * the first error (logged, the others still applied). */
 int svc_portals_apply(struct svc *s);
 
+/* svc_portal.c: the store's row for ADDRESS:PORT into *OUT, -ENOENT when
+ * none; whether this host has ADDRESS (a bind of a TCP socket to it, port
+ * 0: 0, -EADDRNOTAVAIL, -EINVAL for no literal, or another errno). */
+int svc_portal_stored(struct state *st, const char *address, uint32_t port,
+		      struct state_portal *out);
+int svc_portal_probe(const char *address);
+
+/* svc_host_portal.c: close the portals kept open for targets that no
+ * target names any more (after RemovePortal, RemoveAllPortals, DeleteHost,
+ * a discarded placeholder, and at start).  0 or the first error, logged. */
+int svc_host_portals_settle(struct svc *s);
+
 /* svc_isns.c: give tgtd's iSNS client the stored server (or none), when
  * the store has ever held one; before the targets.  0 or the error, logged. */
 int svc_isns_apply(struct svc *s);

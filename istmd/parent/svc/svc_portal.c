@@ -9,8 +9,10 @@
  * a tgtd restarted with its command-line portal loses it again when a
  * client closed it.
  *
- * tgt serves every target on every portal, so portals are the server's
- * (IHost's own portal methods are E_NOTIMPL).  The last portal is never
+ * Targets name portals too (IHost::AddPortal, svc_host_portal.c): a
+ * portal stays open while either SetPortalConfig or a target wants it, so
+ * bUse FALSE on a portal a target names leaves it listening, kept for the
+ * targets (listen 2), and their lists stay true.  The last portal is never
  * closed: a tgtd listening nowhere could only be reached again by hand.
  */
 #include <config.h>
@@ -28,8 +30,8 @@
 #include "parent/svc/answers.h"
 #include "proto/serving.h"
 
-/* The stored row for ADDRESS:PORT into *OUT; -ENOENT when none. */
-static int stored(struct state *st, const char *address, uint32_t port, struct state_portal *out)
+int svc_portal_stored(struct state *st, const char *address, uint32_t port,
+		      struct state_portal *out)
 {
 	struct state_cursor cur = { 0 };
 	struct state_portal p[8];
@@ -47,27 +49,60 @@ static int stored(struct state *st, const char *address, uint32_t port, struct s
 	return err < 0 ? err : -ENOENT;
 }
 
-/* Record that tgtd listens (LISTEN) or not at ADDRESS:PORT. */
-static int record(struct state *st, const char *address, uint32_t port, bool listen)
+/* Record that tgtd listens (LISTEN) or not at ADDRESS:PORT, for the server
+ * (FOR_TARGETS false) or for the targets naming it; a row that exists is
+ * changed in place, so the targets naming it keep it. */
+static int record(struct state *st, const char *address, uint32_t port, bool listen,
+		  bool for_targets)
 {
 	struct state_portal p;
-	int err = stored(st, address, port, &p);
+	int err = svc_portal_stored(st, address, port, &p);
 
-	if (err == 0 && p.listen == listen)
+	if (err == 0 && p.listen == listen && p.for_targets == for_targets)
 		return 0;
 	if (err == 0)
-		err = state_portal_delete(st, p.id);
-	else if (err == -ENOENT)
-		err = 0;
-	if (err < 0)
+		return state_portal_set_listen(st, p.id, listen, for_targets);
+	if (err != -ENOENT)
 		return err;
 	memset(&p, 0, sizeof(p));
 	svc_portal_guid(address, port, p.guid);
 	snprintf(p.address, sizeof(p.address), "%s", address);
 	p.port = port;
 	p.listen = listen;
+	p.for_targets = listen && for_targets;
 	p.valid = true;
 	return state_portal_add(st, &p);
+}
+
+/* How many targets name ADDRESS:PORT (0 when it has no row). */
+static int named_by_targets(struct state *st, const char *address, uint32_t port, unsigned *n)
+{
+	struct state_portal p;
+	int err = svc_portal_stored(st, address, port, &p);
+
+	*n = 0;
+	if (err == -ENOENT)
+		return 0;
+	return err < 0 ? err : state_portal_count_targets(st, p.id, n);
+}
+
+/* The server no longer wants ADDRESS:PORT: close it in tgtd and record
+ * that, unless targets name it: then it stays open, kept for them. */
+static int server_close(struct svc *s, const char *address, uint32_t port, bool *tgt_failed)
+{
+	unsigned targets;
+	int err = named_by_targets(s->st, address, port, &targets);
+
+	*tgt_failed = false;
+	if (err < 0)
+		return err;
+	if (targets > 0)
+		return record(s->st, address, port, true, true);
+	if ((err = tgt_portal_delete(&s->tgt, address, port)) < 0) {
+		*tgt_failed = true;
+		return err;
+	}
+	return record(s->st, address, port, false, false);
 }
 
 static bool is_address(const char *a)
@@ -77,9 +112,7 @@ static bool is_address(const char *a)
 	return inet_pton(AF_INET, a, buf) == 1 || inet_pton(AF_INET6, a, buf) == 1;
 }
 
-/* Whether this host has ADDRESS: bind a TCP socket to it, port 0.  0,
- * -EADDRNOTAVAIL, or another negative errno. */
-static int probe(const char *address)
+int svc_portal_probe(const char *address)
 {
 	struct sockaddr_storage ss;
 	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
@@ -111,6 +144,7 @@ static uint32_t change(struct svc *s, const struct svc_portal_req *rq, const str
 		       size_t n)
 {
 	const struct tgt_portal *same = NULL, *moved = NULL;
+	bool tgt_failed = false;
 	int err = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -125,34 +159,36 @@ static uint32_t change(struct svc *s, const struct svc_portal_req *rq, const str
 		return ERROR_FILE_NOT_FOUND;   /* no such portal */
 	if (!rq->use && n == 1)
 		return ERROR_NOT_SUPPORTED;    /* the last one */
-	if (!rq->use)
-		err = tgt_portal_delete(&s->tgt, rq->address, rq->port);
-	else if (!same)
-		err = tgt_portal_new(&s->tgt, rq->address, rq->port);
-	if (err < 0)
-		goto tgt_failed;
-	if ((err = record(s->st, rq->address, rq->port, rq->use)) < 0)
-		goto store_failed;
-	if (rq->use && !same && moved) {
-		if ((err = tgt_portal_delete(&s->tgt, moved->address, moved->port)) < 0)
-			goto tgt_failed;
-		if ((err = record(s->st, moved->address, moved->port, false)) < 0)
-			goto store_failed;
+	if (!rq->use) {
+		err = server_close(s, rq->address, rq->port, &tgt_failed);
+		if (err < 0)
+			goto failed;
+	} else {
+		if (!same && (err = tgt_portal_new(&s->tgt, rq->address, rq->port)) < 0) {
+			tgt_failed = true;
+			goto failed;
+		}
+		if ((err = record(s->st, rq->address, rq->port, true, false)) < 0)
+			goto failed;
 	}
+	if (rq->use && !same && moved &&
+	    (err = server_close(s, moved->address, moved->port, &tgt_failed)) < 0)
+		goto failed;
 	log_info("portal %s:%u %s", rq->address, rq->port, rq->use ? "listens" : "closed");
 	return S_OK;
-tgt_failed:
+failed:
+	if (!tgt_failed) {
+		log_warnx("SetPortalConfig %s:%u: %s", rq->address, rq->port, state_errmsg(s->st));
+		return svc_hresult(err);
+	}
 	/* tgtadm says "invalid request" for every refusal: a bind of our own
 	 * tells an address this host does not have (the portal the client
 	 * names does not exist) from one tgtd cannot use */
 	log_warnx("SetPortalConfig %s:%u: %s", rq->address, rq->port, tgt_errmsg(&s->tgt));
 	if (err == -ENOMEM)
 		return E_OUTOFMEMORY;
-	return rq->use && probe(rq->address) == -EADDRNOTAVAIL ? ERROR_FILE_NOT_FOUND
+	return rq->use && svc_portal_probe(rq->address) == -EADDRNOTAVAIL ? ERROR_FILE_NOT_FOUND
 		: ERROR_NOT_SUPPORTED;
-store_failed:
-	log_warnx("SetPortalConfig %s:%u: %s", rq->address, rq->port, state_errmsg(s->st));
-	return svc_hresult(err);
 }
 
 int answer_serving_portal(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
@@ -174,20 +210,40 @@ int answer_serving_portal(struct svc *s, const uint8_t *req, uint8_t *reply, siz
 	return svc_reply_hr(reply, reply_len, hr);
 }
 
+/* Whether tgtd's portals T[NT] include ADDRESS:PORT. */
+static bool has(const struct tgt_portal *t, size_t nt, const char *address, uint32_t port)
+{
+	for (size_t i = 0; i < nt; i++)
+		if (t[i].port == port && strcmp(t[i].address, address) == 0)
+			return true;
+	return false;
+}
+
 int svc_portals_apply(struct svc *s)
 {
 	struct state_cursor cur = { 0 };
 	struct state_portal p[8];
+	struct tgt_portal *t = NULL;
 	unsigned opened = 0, closed = 0;
-	size_t n;
+	size_t n, nt = 0;
 	int err, first = 0;
 
+	/* only what differs is asked of tgtd: tgtadm answers "invalid request"
+	 * for a portal it has or lacks alike, which would hide real refusals */
+	if ((err = tgt_portal_list(&s->tgt, &t, &nt)) < 0) {
+		log_warnx("listing tgtd's portals failed: %s", tgt_errmsg(&s->tgt));
+		return err;
+	}
 	do {
 		err = state_portal_next(s->st, &cur, p, 8, &n);
 		for (size_t i = 0; err == 0 && i < n; i++) {
-			int e = p[i].listen ? tgt_portal_new(&s->tgt, p[i].address, p[i].port)
-				: tgt_portal_delete(&s->tgt, p[i].address, p[i].port);
+			bool there = has(t, nt, p[i].address, p[i].port);
+			int e;
 
+			if (there == p[i].listen)
+				continue;
+			e = p[i].listen ? tgt_portal_new(&s->tgt, p[i].address, p[i].port)
+				: tgt_portal_delete(&s->tgt, p[i].address, p[i].port);
 			if (e == 0)
 				p[i].listen ? opened++ : closed++;
 			else if (e != (p[i].listen ? -EEXIST : -ENOENT)) {
@@ -198,11 +254,13 @@ int svc_portals_apply(struct svc *s)
 			}
 		}
 	} while (err == 0 && n == 8);
+	free(t);
 	if (err < 0) {
 		log_warnx("reading the stored portals failed: %s", state_errmsg(s->st));
 		return err;
 	}
 	if (opened || closed)
 		log_info("tgtd portals: %u opened, %u closed as stored", opened, closed);
-	return first;
+	err = svc_host_portals_settle(s);
+	return first ? first : err;
 }

@@ -575,6 +575,7 @@ int answer_target_delete(struct svc *s, const uint8_t *req, uint8_t *reply, size
 	if (err < 0)
 		return svc_reply_hr(reply, reply_len, store_hr(s, err, "deleting a target"));
 	log_info("target '%s' deleted", t.name);
+	(void)svc_host_portals_settle(s);   /* its own portals close (logged) */
 	return svc_reply_hr(reply, reply_len, S_OK);
 }
 
@@ -585,8 +586,10 @@ int answer_target_discard(struct svc *s, const uint8_t *req, uint8_t *reply, siz
 
 	memcpy(&rq, req, sizeof(rq));
 	if (state_target_get(s->st, rq.id, &t) == 0 && (t.flags & STATE_PENDING) &&
-	    state_target_delete(s->st, rq.id) == 0)
+	    state_target_delete(s->st, rq.id) == 0) {
 		log_info("placeholder target '%s' dropped: never saved", t.name);
+		(void)svc_host_portals_settle(s);
+	}
 	return svc_reply_hr(reply, reply_len, S_OK);
 }
 
@@ -954,29 +957,41 @@ void svc_portal_guid(const char *address, uint32_t port, uint8_t guid[16])
 	guid[8] = (uint8_t)((guid[8] & 0x3f) | 0x80);
 }
 
+/* IEnumPortal: a target's own portals (IHost::AddPortal) when SCOPE is a
+ * target that has some; otherwise every portal tgtd listens on, since tgt
+ * serves each target on all of them. */
 static int fetch_portals(struct svc *s, const struct svc_enum_req *rq, int64_t *cursor,
 			 void *out, size_t max, size_t *n)
 {
 	struct tgt_portal *p = NULL;
+	struct state_portal *own = NULL;
 	struct svc_target_portal *items;
-	size_t count = 0;
-	int err = tgt_portal_list(&s->tgt, &p, &count);
+	size_t count = 0, nown = 0;
+	int err = rq->scope > 0 ? state_target_list_portals(s->st, rq->scope, &own, &nown) : 0;
 
-	(void)rq;
 	if (err < 0)
+		return err;
+	if (nown == 0 && tgt_portal_list(&s->tgt, &p, &count) < 0)
 		return -EAGAIN;
+	if (nown)
+		count = nown;
 	items = calloc(count ? count : 1, sizeof(*items));
 	if (!items) {
 		free(p);
+		free(own);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < count; i++) {
-		svc_portal_guid(p[i].address, p[i].port, items[i].guid);
-		snprintf(items[i].address, sizeof(items[i].address), "%s", p[i].address);
-		items[i].port = p[i].port;
+		const char *address = nown ? own[i].address : p[i].address;
+		uint32_t port = nown ? own[i].port : p[i].port;
+
+		svc_portal_guid(address, port, items[i].guid);
+		snprintf(items[i].address, sizeof(items[i].address), "%s", address);
+		items[i].port = port;
 	}
 	walk_list(items, count, sizeof(*items), cursor, out, max, n);
 	free(items);
+	free(own);
 	free(p);
 	return 0;
 }
