@@ -11,7 +11,8 @@
 #    the NEGOTIATE flipped, and the MIC cut out of the message ("drop the
 #    MIC", CVE-2019-1040) are each refused, with the reason logged;
 #  - impacket (no MIC) is accepted by default, and refused with
-#    --ntlm-mic=require, under which Samba's client still works.
+#    "ntlm-mic require" (istmd.conf), under which Samba's client still
+#    works; a bad --ntlm-mic stops istmd.
 . "$(dirname "$0")/../functions.sh"
 . "$(dirname "$0")/istmd-functions.sh"
 
@@ -80,16 +81,18 @@ $PYTHON "$rpcclient" "$ISTMD_PORT" echo privacy ||
     { tail -20 "$tmp/istmd.log"; fail "impacket (no MIC) refused by default"; }
 istmd_stop
 
-# --ntlm-mic=require: no MIC, no entry; Samba's client still gets in
-istmd_start --ntlm-mic=require
+# ntlm-mic require (from a configuration file): no MIC, no entry; Samba's
+# client still gets in
+echo "ntlm-mic require" > "$tmp/mic.conf"
+istmd_start --config "$tmp/mic.conf"
 if out=$($PYTHON "$rpcclient" "$ISTMD_PORT" echo privacy 2>&1); then
-    fail "impacket (no MIC) accepted under --ntlm-mic=require: $out"
+    fail "impacket (no MIC) accepted under ntlm-mic require: $out"
 fi
 grep -q "refused for 'alice': no MIC" "$tmp/istmd.log" ||
     { tail -10 "$tmp/istmd.log"; fail "no 'no MIC' refusal in the log"; }
-echo "impacket under --ntlm-mic=require: refused"
+echo "impacket under ntlm-mic require: refused"
 with_timeout 60 $PYTHON "$client" call "$ISTMD_PORT" spnego,seal ||
-    { tail -20 "$tmp/istmd.log"; fail "Samba client refused under --ntlm-mic=require"; }
+    { tail -20 "$tmp/istmd.log"; fail "Samba client refused under ntlm-mic require"; }
 istmd_stop
 
 # a bad setting stops istmd before it serves
