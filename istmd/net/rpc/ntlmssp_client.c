@@ -14,7 +14,8 @@
  * (ntlmssp_mic.c) and MsvAvFlags says so, as Windows clients do
  * ([MS-NLMP] 3.1.5.1.2); the VERSION field before it is zero, since we
  * never negotiate NTLMSSP_NEGOTIATE_VERSION.  Without a timestamp there is
- * no MIC, and the message is exactly [MS-NLMP] 4.2.4's. */
+ * no MIC and the message is as before (test-ntlmssp: [MS-NLMP] 4.2.4's
+ * AUTHENTICATE byte for byte). */
 #include <config.h>
 
 #include <errno.h>
@@ -86,8 +87,6 @@ int ntlmssp_challenge_parse(const uint8_t *msg, size_t len, struct ntlmssp_chall
 		}
 		i += 4u + n;
 	}
-	c->msg = msg;
-	c->len = len;
 	c->target_info = msg + ti_off;
 	c->target_info_len = i + 4;      /* through the EOL */
 	return 0;
