@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ntlmssp_session client, server;
 	struct ntlmssp_auth_msg a;
 	static struct rpc_buf neg;       /* our NEGOTIATE, built once */
-	struct ntlmssp_client_av av;
+	struct ntlmssp_av av;
 	struct rpc_buf out = { 0 };
 	uint8_t exported[16], msg[32], sig[16];
 	struct iovec iov = { msg, sizeof(msg) };

@@ -159,6 +159,35 @@ START_TEST(test_client_authenticate_vectors)
 	msg[40] = 0x24;
 	ck_assert_int_eq(ntlmssp_challenge_parse(msg, n - 4, &chal), -EPROTO);
 	ck_assert_int_eq(ntlmssp_challenge_parse(msg, 47, &chal), -EPROTO);
+	/* pairs our response would copy and our server refuse: a second
+	 * NbDomainName is fine, a second MsvAvTimestamp or channel bindings of
+	 * 18 bytes are not (what the ntlmssp-client fuzzer found) */
+	{
+		static const char ts2_hex[] =
+			"4e544c4d5353500002000000" "0000000030000000" "33828ae2"
+			"0123456789abcdef" "0000000000000000" "28002800" "30000000"
+			"07000800" "0100000000000000" "07000800" "0200000000000000"
+			"0a001200" "000000000000000000000000000000000000" "00000000";
+		uint8_t bad[128];
+		size_t bn = unhex(ts2_hex, bad);
+
+		rpc_put_le16(bad + 40, (uint16_t)(bn - 48));
+		rpc_put_le16(bad + 42, (uint16_t)(bn - 48));
+		ck_assert_int_eq(ntlmssp_challenge_parse(bad, bn, &chal), -EPROTO);
+		/* without the second timestamp: the 18-byte bindings still refused */
+		memmove(bad + 60, bad + 72, bn - 72);
+		bn -= 12;
+		rpc_put_le16(bad + 40, (uint16_t)(bn - 48));
+		rpc_put_le16(bad + 42, (uint16_t)(bn - 48));
+		ck_assert_int_eq(ntlmssp_challenge_parse(bad, bn, &chal), -EPROTO);
+		/* and without those, the one timestamp is read */
+		memcpy(bad + 60, "\0\0\0\0", 4);
+		bn = 64;
+		rpc_put_le16(bad + 40, 16);
+		rpc_put_le16(bad + 42, 16);
+		ck_assert_int_eq(ntlmssp_challenge_parse(bad, bn, &chal), 0);
+		ck_assert_uint_eq(chal.timestamp, 1);
+	}
 	/* without extended session security the client will not answer */
 	ck_assert_int_eq(ntlmssp_challenge_parse(msg, n, &chal), 0);
 	chal.flags &= ~NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY;
@@ -180,7 +209,7 @@ static size_t av_response(const char *pairs, uint8_t *out)
  * lists refused (lengths, duplicates, cut-off pairs). */
 START_TEST(test_client_av_parse)
 {
-	struct ntlmssp_client_av av;
+	struct ntlmssp_av av;
 	uint8_t r[256];
 	size_t n;
 
@@ -233,7 +262,7 @@ END_TEST
 struct mic_run {
 	struct rpc_buf neg, chal, auth;
 	struct ntlmssp_auth_msg a;
-	struct ntlmssp_client_av av;
+	struct ntlmssp_av av;
 	uint8_t key[16];                 /* exported session key, as the server gets it */
 };
 
@@ -356,7 +385,7 @@ START_TEST(test_mic_absent)
 	struct ntlmssp_challenge_msg chal;
 	struct ntlmssp_session sess;
 	struct ntlmssp_auth_msg a;
-	struct ntlmssp_client_av av;
+	struct ntlmssp_av av;
 	struct rpc_buf out = { 0 }, neg = { 0 };
 	uint8_t msg[128], pw[32], cc[8], key[16];
 	size_t n = unhex(chal_hex, msg);

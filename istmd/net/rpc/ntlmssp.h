@@ -90,9 +90,9 @@ int ntlmssp_utf8_to_utf16(const char *in, struct rpc_buf *out);
 /* ---- ntlmssp_mic.c: the AV pairs of a client's NTLMv2 response and the
  * AUTHENTICATE's MIC ([MS-NLMP] 2.2.2.1, 3.1.5.1.2, 3.2.5.1.2). */
 
-/* What the server reads of the AV pairs a client put in its NTLMv2
- * response (pointers into the response). */
-struct ntlmssp_client_av {
+/* What an AV pair list says (pointers into it): a CHALLENGE's, or the
+ * one a client put in its NTLMv2 response. */
+struct ntlmssp_av {
 	uint32_t flags;              /* MsvAvFlags, 0 when absent */
 	uint64_t timestamp;          /* MsvAvTimestamp, 0 when absent */
 	const uint8_t *target_name;  /* MsvAvTargetName, UTF-16LE; NULL when absent */
@@ -100,10 +100,13 @@ struct ntlmssp_client_av {
 	const uint8_t *channel_bindings; /* MsvAvChannelBindings (16 bytes) or NULL */
 };
 
-/* Walk the AV pairs of the NTLMv2 response NT (NTProofStr included):
- * 0, or -EBADMSG for a pair past the end, a known pair of the wrong size
- * or given twice, or bytes left over that are not a pair. */
-int ntlmssp_client_av_parse(const uint8_t *nt, size_t nt_len, struct ntlmssp_client_av *av);
+/* Walk the AV pairs P..P+LEN up to MsvAvEOL (or the end): 0, or -EBADMSG
+ * for a pair past the end, a known pair of the wrong size or given twice,
+ * or bytes left over that are not a pair. */
+int ntlmssp_av_parse(const uint8_t *p, size_t len, struct ntlmssp_av *av);
+/* The same over the pairs of the NTLMv2 response NT (NTProofStr
+ * included; the pairs start 44 bytes in). */
+int ntlmssp_client_av_parse(const uint8_t *nt, size_t nt_len, struct ntlmssp_av *av);
 /* MIC = HMAC_MD5(KEY, NEGOTIATE || CHALLENGE || AUTHENTICATE with its MIC
  * field taken as zero); AUTH_LEN >= NTLMSSP_MIC_OFFSET + NTLMSSP_MIC_LEN. */
 void ntlmssp_mic(const uint8_t key[16], const uint8_t *neg, size_t neg_len,
@@ -118,7 +121,7 @@ void ntlmssp_mic(const uint8_t key[16], const uint8_t *neg, size_t neg_len,
  * it). */
 int ntlmssp_mic_check(const uint8_t key[16], const uint8_t *neg, size_t neg_len,
 		      const uint8_t *chal, size_t chal_len, const uint8_t *auth, size_t auth_len,
-		      const struct ntlmssp_auth_msg *m, const struct ntlmssp_client_av *av);
+		      const struct ntlmssp_auth_msg *m, const struct ntlmssp_av *av);
 
 /* ---- ntlmssp_client.c: the client's side (the notifier's callbacks), as
  * the account in struct ntlm_creds (proto/auth.h). */
@@ -145,7 +148,8 @@ struct ntlmssp_challenge_msg {
 
 int ntlmssp_negotiate_build(struct rpc_buf *out);
 /* Parse a server's CHALLENGE: 0, or -EPROTO for anything malformed (every
- * offset checked, AV pairs walked to their EOL within the field). */
+ * offset checked, AV pairs walked to their EOL within the field and held
+ * to ntlmssp_av_parse's rules: the response copies them). */
 int ntlmssp_challenge_parse(const uint8_t *msg, size_t len, struct ntlmssp_challenge_msg *c);
 /* AUTHENTICATE for CHALLENGE as CREDS: an NTLMv2 response over the
  * server's AV pairs with CLIENT_CHALLENGE, and (KEY_EXCH) EXPORTED_KEY

@@ -48,6 +48,7 @@ int ntlmssp_negotiate_build(struct rpc_buf *out)
 
 int ntlmssp_challenge_parse(const uint8_t *msg, size_t len, struct ntlmssp_challenge_msg *c)
 {
+	struct ntlmssp_av av;
 	size_t off, ti_off, ti_len, i;
 
 	memset(c, 0, sizeof(*c));
@@ -79,14 +80,13 @@ int ntlmssp_challenge_parse(const uint8_t *msg, size_t len, struct ntlmssp_chall
 			return -EPROTO;
 		if (id == MSV_AV_EOL)
 			break;
-		if (id == MSV_AV_TIMESTAMP) {
-			if (n != 8)
-				return -EPROTO;
-			c->timestamp = (uint64_t)rpc_le32(msg + ti_off + i + 4) |
-				       (uint64_t)rpc_le32(msg + ti_off + i + 8) << 32;
-		}
 		i += 4u + n;
 	}
+	/* our response copies these pairs: what our server would refuse in
+	 * it (a timestamp of 4 bytes, two MsvAvFlags) is refused here */
+	if (ntlmssp_av_parse(msg + ti_off, i + 4, &av) < 0)
+		return -EPROTO;
+	c->timestamp = av.timestamp;
 	c->target_info = msg + ti_off;
 	c->target_info_len = i + 4;      /* through the EOL */
 	return 0;

@@ -12,7 +12,8 @@
  * Trade-offs: the pairs the server acts on (flags, timestamp, target name,
  * channel bindings) may each appear once, and a second copy is refused
  * rather than guessing which one the client meant; unknown pairs are
- * skipped.  A response with no pairs at all (older NTLMv2 clients) parses
+ * skipped.  The client's side holds a server's CHALLENGE to the same rules
+ * (it copies those pairs into its response, which our server must read).  A response with no pairs at all (older NTLMv2 clients) parses
  * as "no MIC". */
 #include <config.h>
 
@@ -38,19 +39,17 @@ static int take_once(const uint8_t **seen, const uint8_t *val, uint16_t n, int w
 	return 0;
 }
 
-int ntlmssp_client_av_parse(const uint8_t *nt, size_t nt_len, struct ntlmssp_client_av *av)
+int ntlmssp_av_parse(const uint8_t *p, size_t len, struct ntlmssp_av *av)
 {
 	const uint8_t *flags = NULL, *ts = NULL;
-	size_t i = NTLMV2_AV_START;
+	size_t i = 0;
 
 	memset(av, 0, sizeof(*av));
-	if (nt_len < NTLMV2_AV_START)
-		return -EBADMSG;
-	while (nt_len - i >= 4) {
-		uint16_t id = rpc_le16(nt + i), n = rpc_le16(nt + i + 2);
-		const uint8_t *val = nt + i + 4;
+	while (len - i >= 4) {
+		uint16_t id = rpc_le16(p + i), n = rpc_le16(p + i + 2);
+		const uint8_t *val = p + i + 4;
 
-		if (n > nt_len - i - 4)
+		if (n > len - i - 4)
 			return -EBADMSG;
 		if (id == MSV_AV_EOL)
 			break;
@@ -69,13 +68,22 @@ int ntlmssp_client_av_parse(const uint8_t *nt, size_t nt_len, struct ntlmssp_cli
 		i += 4u + n;
 	}
 	/* what is left after the pairs (no EOL) must not be a cut-off pair */
-	if (nt_len - i < 4 && nt_len != i)
+	if (len - i < 4 && len != i)
 		return -EBADMSG;
 	if (flags)
 		av->flags = rpc_le32(flags);
 	if (ts)
 		av->timestamp = (uint64_t)rpc_le32(ts) | (uint64_t)rpc_le32(ts + 4) << 32;
 	return 0;
+}
+
+int ntlmssp_client_av_parse(const uint8_t *nt, size_t nt_len, struct ntlmssp_av *av)
+{
+	if (nt_len < NTLMV2_AV_START) {
+		memset(av, 0, sizeof(*av));
+		return -EBADMSG;
+	}
+	return ntlmssp_av_parse(nt + NTLMV2_AV_START, nt_len - NTLMV2_AV_START, av);
 }
 
 void ntlmssp_mic(const uint8_t key[16], const uint8_t *neg, size_t neg_len,
@@ -97,7 +105,7 @@ void ntlmssp_mic(const uint8_t key[16], const uint8_t *neg, size_t neg_len,
 
 int ntlmssp_mic_check(const uint8_t key[16], const uint8_t *neg, size_t neg_len,
 		      const uint8_t *chal, size_t chal_len, const uint8_t *auth, size_t auth_len,
-		      const struct ntlmssp_auth_msg *m, const struct ntlmssp_client_av *av)
+		      const struct ntlmssp_auth_msg *m, const struct ntlmssp_av *av)
 {
 	const size_t end = NTLMSSP_MIC_OFFSET + NTLMSSP_MIC_LEN;
 	uint8_t want[16];

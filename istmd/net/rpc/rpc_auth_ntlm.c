@@ -63,7 +63,7 @@ int rpc_auth_ntlm_challenge(struct rpc_auth *a, const uint8_t *negotiate, size_t
 static int check_mic(struct rpc_auth *a, const uint8_t *msg, size_t len,
 		     const struct ntlmssp_auth_msg *m, const uint8_t key[16])
 {
-	struct ntlmssp_client_av av;
+	struct ntlmssp_av av;
 	int rc;
 
 	if (ntlmssp_client_av_parse(m->nt, m->nt_len, &av) < 0) {
