@@ -50,6 +50,7 @@ struct settings {
 	char *principal;             /* Kerberos service principal */
 	char *callback_user;         /* [DOMAIN\]user status notification callbacks use */
 	char *callback_password_file; /* its password, one line (read as root) */
+	char *ntlm_mic;              /* "verify" (default) or "require" the NTLM MIC */
 	int foreground;              /* -f */
 	int verbose;                 /* -v */
 	int test_interface;          /* --test-interface */
@@ -64,6 +65,7 @@ static void usage(FILE *f)
 "             [--config FILE] [--run-as USER] [--ping-period N] [--tgt-conf FILE]\n"
 "             [--keytab FILE [--principal NAME]]\n"
 "             [--callback-user [DOMAIN\\]USER --callback-password-file FILE]\n"
+"             [--ntlm-mic verify|require]\n"
 "       istmd --nt-hash < password\n"
 "       istmd --help | --version\n"
 "\n"
@@ -90,6 +92,8 @@ static void usage(FILE *f)
 "      --callback-user [DOMAIN\\]USER  account status notification callbacks\n"
 "                            authenticate as (NTLMv2, packet privacy)\n"
 "      --callback-password-file FILE  its password (first line; read as root)\n"
+"      --ntlm-mic verify|require  check the MIC of NTLM clients that send one\n"
+"                            (default), or also refuse clients that send none\n"
 "      --config FILE         read settings (same names as the options) from FILE\n"
 "      --run-as USER         user of the network process (default _istmd, else nobody)\n"
 "      --ping-period N       DCOM ping period in seconds (default 120; objects are\n"
@@ -154,6 +158,7 @@ static int set_value(struct settings *s, const char *key, const char *val, int f
 		{ "keytab", &s->keytab, 1 }, { "principal", &s->principal, 0 },
 		{ "callback-user", &s->callback_user, 0 },
 		{ "callback-password-file", &s->callback_password_file, 1 },
+		{ "ntlm-mic", &s->ntlm_mic, 0 },
 	};
 	size_t i;
 
@@ -393,6 +398,7 @@ int main(int argc, char **argv)
 		{ "principal", required_argument, NULL, 17 },
 		{ "callback-user", required_argument, NULL, 18 },
 		{ "callback-password-file", required_argument, NULL, 19 },
+		{ "ntlm-mic", required_argument, NULL, 20 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -400,7 +406,8 @@ int main(int argc, char **argv)
 	static const char *keys[] = { NULL, "listen", "state-dir", "users", "storage-root",
 				      "tgt-control-port", "exporter-port", NULL, "run-as",
 				      NULL, NULL, "ping-period", "tgtadm", "bstype", "vhdfs", "tgt-conf",
-				      "keytab", "principal", "callback-user", "callback-password-file" };
+				      "keytab", "principal", "callback-user", "callback-password-file",
+				      "ntlm-mic" };
 	struct settings s = { 0 };
 	const char *config = NULL;
 	char host[256], self[4096], nbuf[16];
@@ -421,7 +428,7 @@ int main(int argc, char **argv)
 		case 'f': s.foreground = 1; break;
 		case 'v': s.verbose = 1; break;
 		case 1: case 2: case 3: case 4: case 5: case 6: case 8: case 11:
-		case 12: case 13: case 14: case 15: case 16: case 17: case 18: case 19:
+		case 12: case 13: case 14: case 15: case 16: case 17: case 18: case 19: case 20:
 			if (set_value(&s, keys[c], optarg, 0) < 0)
 				return 1;
 			break;
@@ -451,6 +458,10 @@ int main(int argc, char **argv)
 	}
 	if (!s.callback_user != !s.callback_password_file) {
 		fprintf(stderr, "istmd: --callback-user and --callback-password-file go together\n");
+		return 2;
+	}
+	if (s.ntlm_mic && strcmp(s.ntlm_mic, "verify") && strcmp(s.ntlm_mic, "require")) {
+		fprintf(stderr, "istmd: bad --ntlm-mic '%s': want verify or require\n", s.ntlm_mic);
 		return 2;
 	}
 	if (s.callback_user &&
@@ -497,6 +508,8 @@ int main(int argc, char **argv)
 		child_argv[n++] = (char *)"-v";
 	if (s.test_interface)
 		child_argv[n++] = (char *)"--test-interface";
+	if (s.ntlm_mic && !strcmp(s.ntlm_mic, "require"))
+		child_argv[n++] = (char *)"--ntlm-mic=require";
 	if (s.ping_period && asprintf(&child_argv[n++], "--ping-period=%s", s.ping_period) < 0)
 		fatalx("out of memory");
 	child_argv[n] = NULL;
@@ -554,6 +567,6 @@ int main(int argc, char **argv)
 		free(s.roots[i]);
 	free(s.tgtadm); free(s.bstype); free(s.vhdfs); free(s.tgt_conf);
 	free(s.tgt_control_port); free(s.exporter_port); free(s.run_as); free(s.ping_period);
-	free(s.callback_user); free(s.callback_password_file);
+	free(s.callback_user); free(s.callback_password_file); free(s.ntlm_mic);
 	return rc < 0 ? 1 : 0;
 }

@@ -56,6 +56,7 @@ int netchild_main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "test-interface", no_argument, NULL, 'T' },
 		{ "ping-period", required_argument, NULL, 'P' },
+		{ "ntlm-mic", required_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char nb_name[16], dns_domain[256];
@@ -76,6 +77,7 @@ int netchild_main(int argc, char **argv)
 		case 'v': verbose = 1; break;
 		case 'T': test_if = 1; break;
 		case 'P': ping_period = (unsigned)atoi(optarg); break;
+		case 'M': rpc_auth_ntlm_require_mic = !strcmp(optarg, "require"); break;
 		default: return 2;
 		}
 	}

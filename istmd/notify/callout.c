@@ -210,7 +210,7 @@ static int push_syntax(struct rpc_buf *b, const struct rpc_syntax *s)
 /* The bind_ack's CHALLENGE answered with auth3 AUTHENTICATE; the session
  * in C->auth then signs and seals.  A server that refuses the account
  * says so only when the request comes (a fault): auth3 has no answer. */
-static int authenticate(struct conn *c, const struct rpc_pdu *ack)
+static int authenticate(struct conn *c, const struct rpc_pdu *ack, const struct rpc_buf *neg)
 {
 	const struct rpc_sec_trailer trailer = { RPC_AUTHN_WINNT, RPC_AUTHN_LEVEL_PKT_PRIVACY,
 						 0, 0, 0 };
@@ -235,8 +235,8 @@ static int authenticate(struct conn *c, const struct rpc_pdu *ack)
 	rc = rc ? rc : rpc_push_u32(&b, 0);          /* rpc_auth_3's pad */
 	at = b.len;
 	rc = rc ? rc : rpc_trailer_push(&b, &trailer);
-	rc = rc ? rc : ntlmssp_authenticate_build(&b, c->creds, &chal, cc, ntlmssp_filetime_now(),
-						  key, &c->auth.sess);
+	rc = rc ? rc : ntlmssp_authenticate_build(&b, c->creds, neg->data, neg->len, &chal, cc,
+						  ntlmssp_filetime_now(), key, &c->auth.sess);
 	explicit_bzero(key, sizeof(key));
 	if (rc == 0) {
 		rpc_put_le16(b.data + 10, (uint16_t)(b.len - at - RPC_TRAILER_LEN));
@@ -254,7 +254,7 @@ static int rpc_bind_to(struct conn *c, const struct rpc_syntax *abstract)
 {
 	const struct rpc_sec_trailer trailer = { RPC_AUTHN_WINNT, RPC_AUTHN_LEVEL_PKT_PRIVACY,
 						 0, 0, 0 };
-	struct rpc_buf b = { 0 };
+	struct rpc_buf b = { 0 }, neg = { 0 };
 	uint8_t buf[1024];
 	struct rpc_pdu pdu;
 	struct rpc_cursor cur;
@@ -276,8 +276,10 @@ static int rpc_bind_to(struct conn *c, const struct rpc_syntax *abstract)
 	if (rc == 0 && c->creds) {
 		size_t at = b.len;
 
+		/* the NEGOTIATE is kept: the AUTHENTICATE's MIC covers it */
 		rc = rpc_trailer_push(&b, &trailer);
-		rc = rc ? rc : ntlmssp_negotiate_build(&b);
+		rc = rc ? rc : ntlmssp_negotiate_build(&neg);
+		rc = rc ? rc : rpc_buf_append(&b, neg.data, neg.len);
 		if (rc == 0)
 			rpc_put_le16(b.data + 10, (uint16_t)(b.len - at - RPC_TRAILER_LEN));
 	}
@@ -286,12 +288,13 @@ static int rpc_bind_to(struct conn *c, const struct rpc_syntax *abstract)
 		rc = send_all(c, b.data, b.len);
 	}
 	rpc_buf_release(&b);
+	rc = rc ? rc : recv_pdu(c, buf, sizeof(buf), &pdu);
+	if (rc == 0 && pdu.hdr.ptype != RPC_PT_BIND_ACK)
+		rc = -ECONNREFUSED;
+	if (rc == 0 && c->creds)
+		rc = authenticate(c, &pdu, &neg);
+	rpc_buf_release(&neg);
 	RPC_CHECK(rc);
-	RPC_CHECK(recv_pdu(c, buf, sizeof(buf), &pdu));
-	if (pdu.hdr.ptype != RPC_PT_BIND_ACK)
-		return -ECONNREFUSED;
-	if (c->creds)
-		RPC_CHECK(authenticate(c, &pdu));
 	/* max_xmit, max_recv, assoc_group, sec_addr, pad to 4, results */
 	rpc_cursor_init(&cur, buf + pdu.body_off, pdu.body_len);
 	RPC_CHECK(rpc_pull_bytes(&cur, 8, &skip));

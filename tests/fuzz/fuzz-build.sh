@@ -63,6 +63,7 @@ if needs rpc-pdu || needs rpc-vtrailer || needs spnego || needs ntlmssp || needs
     group rpc "$rpc_inc" "$i/log.c" "$i"/net/rpc/rpc_{buf,codec,pdu,iface,conn,vtrailer}.c \
         "$i"/net/rpc/{ntlmssp_msg,ntlmssp_sign,ntlmssp_client,rpc_auth_ntlm,rpc_auth_spnego,spnego}.c \
         "$i"/net/rpc/{rpc_auth_krb5,rpc_auth_wrap}.c \
+        "$i/net/rpc/ntlmssp_mic.c" \
         "$s/common/utf16.c"
     group auth "$rpc_inc" "$i/auth/ntlmv2.c"
 fi

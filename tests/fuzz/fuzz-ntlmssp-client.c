@@ -6,8 +6,10 @@
  * every offset and AV pair from the input.  What parses is answered as
  * the notifier would (AUTHENTICATE with a known account), and the answer
  * must then pass the server's own parser and NTLMv2 verification and
- * yield the same session keys on both ends: a round trip checked on every
- * input, so the fuzzer also hunts disagreements between the two sides. */
+ * yield the same session keys on both ends, and carry a MIC the server's
+ * check accepts exactly when the CHALLENGE has a timestamp: a round trip
+ * checked on every input, so the fuzzer also hunts disagreements between
+ * the two sides. */
 #include <config.h>
 
 #include <stddef.h>
@@ -36,6 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ntlmssp_challenge_msg chal;
 	struct ntlmssp_session client, server;
 	struct ntlmssp_auth_msg a;
+	static struct rpc_buf neg;       /* our NEGOTIATE, built once */
+	struct ntlmssp_av av;
 	struct rpc_buf out = { 0 };
 	uint8_t exported[16], msg[32], sig[16];
 	struct iovec iov = { msg, sizeof(msg) };
@@ -46,8 +50,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (chal.target_info &&
 	    (chal.target_info < data || chal.target_info + chal.target_info_len > data + size))
 		abort();                 /* the AV pairs must lie inside the message */
-	rc = ntlmssp_authenticate_build(&out, &creds, &chal, cc, 0x01d0000000000000ull, key,
-					&client);
+	if (!neg.len && ntlmssp_negotiate_build(&neg) < 0)
+		abort();
+	rc = ntlmssp_authenticate_build(&out, &creds, neg.data, neg.len, &chal, cc,
+					0x01d0000000000000ull, key, &client);
 	if (rc == 0) {
 		if (ntlmssp_authenticate_parse(out.data, out.len, &a) < 0)
 			abort();         /* the server cannot read what we send */
@@ -55,6 +61,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				  chal.challenge, a.nt, a.nt_len, a.flags, a.enc_key,
 				  a.enc_key_len, exported) != NTLM_OK)
 			abort();         /* nor verify it */
+		/* a MIC exactly when the CHALLENGE has a timestamp, and the
+		 * server's check accepts it */
+		if (ntlmssp_client_av_parse(a.nt, a.nt_len, &av) < 0 ||
+		    ntlmssp_mic_check(exported, neg.data, neg.len, data, size, out.data, out.len,
+				      &a, &av) != (chal.timestamp ? 0 : NTLMSSP_MIC_ABSENT))
+			abort();
 		ntlmssp_session_init(&server, a.flags, exported, 1);
 		memset(msg, 0x3c, sizeof(msg));
 		ntlmssp_seal(&client, msg, sizeof(msg));

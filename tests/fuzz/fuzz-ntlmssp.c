@@ -17,7 +17,10 @@
  * runs on the same bytes twice: as the client's first token (NEGOTIATE,
  * answered with a CHALLENGE) and as its AUTHENTICATE, with its parent
  * verification done here by ntlmv2_verify (this file's
- * ask_auth_ntlm_verify), as the real parent does it.
+ * ask_auth_ntlm_verify), as the real parent does it.  Past the proof,
+ * the provider walks the response's AV pairs and checks the MIC they
+ * announce (ntlmssp_mic.c) over a fixed NEGOTIATE and CHALLENGE; the
+ * harness also writes the right MIC over a copy, to reach acceptance.
  *
  * Why the coverage stalled before (79 edges): every input had to pass the
  * signature, type and six offset/length checks by chance, and then the
@@ -107,6 +110,43 @@ static void session(uint32_t flags, const uint8_t key[16], const uint8_t *data, 
 	free(copy);
 }
 
+/* The NEGOTIATE and CHALLENGE the provider is taken to have exchanged
+ * before an AUTHENTICATE (fixed, so a run is repeatable): the MIC covers
+ * them.  The CHALLENGE has a timestamp, as ours always do. */
+static struct rpc_buf kept_neg, kept_chal;
+
+static void kept_messages(void)
+{
+	static const struct ntlmssp_names names = { "ISTMD", "WORKGROUP", "istmd", "" };
+	uint32_t flags;
+
+	if (kept_neg.len)
+		return;
+	if (ntlmssp_negotiate_build(&kept_neg) < 0 ||
+	    ntlmssp_negotiate_parse(kept_neg.data, kept_neg.len, &flags) < 0 ||
+	    ntlmssp_challenge_build(&kept_chal, ntlmssp_challenge_flags(flags), chal, &names,
+				    0x01dc000000000000ull) < 0 ||
+	    kept_chal.len > RPC_AUTH_MAX_NTLM_CHALLENGE)
+		abort();
+}
+
+/* Write the MIC the exchange above gives over the AUTHENTICATE in MSG (a
+ * copy whose proof fix_proof made valid), so that the accepted-MIC path
+ * is reached too. */
+static void fix_mic(uint8_t *msg, size_t size)
+{
+	struct ntlmssp_auth_msg a;
+	uint8_t key[16];
+
+	if (size < NTLMSSP_MIC_OFFSET + NTLMSSP_MIC_LEN ||
+	    ntlmssp_authenticate_parse(msg, size, &a) < 0 ||
+	    ntlmv2_verify(hash, a.user, a.user_len, a.domain, a.domain_len, chal, a.nt, a.nt_len,
+			  a.flags, a.enc_key, a.enc_key_len, key) != NTLM_OK)
+		return;
+	ntlmssp_mic(key, kept_neg.data, kept_neg.len, kept_chal.data, kept_chal.len, msg, size,
+		    msg + NTLMSSP_MIC_OFFSET);
+}
+
 /* The network child's provider: DATA as the first token, then as the
  * AUTHENTICATE answering our CHALLENGE. */
 static void provider(const uint8_t *data, size_t size)
@@ -124,6 +164,10 @@ static void provider(const uint8_t *data, size_t size)
 	a.auth_type = RPC_AUTHN_WINNT_TYPE;
 	a.phase = RPC_AUTH_WANT_AUTHENTICATE;
 	memcpy(a.challenge, chal, sizeof(chal));
+	memcpy(a.ntlm_negotiate, kept_neg.data, kept_neg.len);
+	a.ntlm_negotiate_len = kept_neg.len;
+	memcpy(a.ntlm_challenge, kept_chal.data, kept_chal.len);
+	a.ntlm_challenge_len = kept_chal.len;
 	if (rpc_auth_next(&a, data, size, &out) == RPC_AUTH_DONE) {
 		uint8_t sig[16];
 		struct iovec iov = { (void *)data, size };
@@ -150,6 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!ready) {
 		log_init(-1, 0, "fuzz");
+		kept_messages();
 		ready = 1;
 	}
 	if (ntlmssp_negotiate_parse(data, size, &flags) == 0)
@@ -172,6 +217,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					  a.nt, a.nt_len, a.flags, a.enc_key, a.enc_key_len,
 					  key) == NTLM_OK)
 				session(a.flags, key, data, size);
+			provider(copy, size);
+			/* and with the MIC it announces (or not) made right */
+			fix_mic(copy, size);
 			provider(copy, size);
 			free(copy);
 		}

@@ -15,7 +15,8 @@
 #   auth   IStatusNotify only over NTLM at packet privacy, as the account
 #          "callback" with PASSWORD: the NTLMv2 response is verified with
 #          impacket's ntlm helpers (an implementation independent of
-#          istmd's), requests are unsealed and their signatures checked,
+#          istmd's), and so is the MIC when MsvAvFlags announces one;
+#          requests are unsealed and their signatures checked,
 #          responses sealed; anything else is refused with a fault
 #          (access denied) and the reason appended to LOG.auth
 #   plain  as auth, but the responses go back unsealed (a broken or
@@ -79,6 +80,7 @@ class Ntlm:
         self.flags = (neg['flags'] & self.FLAGS) | ntlm.NTLMSSP_NEGOTIATE_TARGET_INFO | \
             ntlm.NTLMSSP_REQUEST_TARGET
         self.challenge = os.urandom(8)
+        self.negotiate = bytes(negotiate)  # the MIC covers it, as sent
         self.ok = False
         self.seq_in = self.seq_out = 0
 
@@ -89,9 +91,24 @@ class Ntlm:
         now = 116444736000000000 + int(time.time() * 10000000)
         ti = (av(2, name) + av(1, 'NOTIFYCLIENT'.encode('utf-16le')) +
               av(7, struct.pack('<Q', now)) + av(0, b''))
-        return (b'NTLMSSP\0' + struct.pack('<IHHII', 2, len(name), len(name), 48, self.flags) +
-                self.challenge + b'\0' * 8 + struct.pack('<HHI', len(ti), len(ti), 48 + len(name)) +
-                name + ti)
+        self.challenge_msg = (b'NTLMSSP\0' +
+                              struct.pack('<IHHII', 2, len(name), len(name), 48, self.flags) +
+                              self.challenge + b'\0' * 8 +
+                              struct.pack('<HHI', len(ti), len(ti), 48 + len(name)) + name + ti)
+        return self.challenge_msg
+
+    @staticmethod
+    def announces_mic(nt):
+        """MsvAvFlags bit 0x2 among the response's AV pairs (44 bytes in)."""
+        i = 44
+        while i + 4 <= len(nt):
+            av_id, n = struct.unpack_from('<HH', nt, i)
+            if av_id == 0:
+                return False
+            if av_id == 6 and n == 4:
+                return bool(struct.unpack_from('<I', nt, i + 4)[0] & 2)
+            i += 4 + n
+        return False
 
     def authenticate(self, token):
         """Verify AUTHENTICATE: the NTLMv2 proof against the known password."""
@@ -114,13 +131,24 @@ class Ntlm:
         enc = token[a['session_key_offset']:][:a['session_key_len']]
         exported = ntlm.generateEncryptedSessionKey(base, enc) \
             if flags & ntlm.NTLMSSP_NEGOTIATE_KEY_EXCH else base
+        # [MS-NLMP] 3.2.5.1.2: the MIC our timestamped CHALLENGE asks for,
+        # HMAC_MD5(ExportedSessionKey, NEGOTIATE || CHALLENGE ||
+        # AUTHENTICATE with the MIC field zeroed), spelled out here
+        mic = 'absent'
+        if self.announces_mic(nt):
+            want = ntlm.hmac_md5(exported, self.negotiate + self.challenge_msg + token[:72] +
+                                 b'\0' * 16 + token[88:])
+            if len(token) < 88 or want != token[72:88]:
+                log({'refused': 'MIC does not verify', 'user': user}, '.auth')
+                return
+            mic = 'verified'
         self.flags = flags
         self.sign_in = ntlm.SIGNKEY(flags, exported, 'Client')
         self.sign_out = ntlm.SIGNKEY(flags, exported, 'Server')
         self.rc4_in = ARC4.new(ntlm.SEALKEY(flags, exported, 'Client')).encrypt
         self.rc4_out = ARC4.new(ntlm.SEALKEY(flags, exported, 'Server')).encrypt
         self.ok = True
-        log({'authenticated': user, 'domain': domain,
+        log({'authenticated': user, 'domain': domain, 'mic': mic,
              'flags': flags, 'key_exch': bool(flags & ntlm.NTLMSSP_NEGOTIATE_KEY_EXCH)}, '.auth')
 
     def unseal(self, hdr, body, trailer, verifier):

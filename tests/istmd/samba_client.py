@@ -16,7 +16,13 @@
 #       connection to TARGET_PORT, corrupting WHERE: 'mic' (last byte of the
 #       SPNEGO mechListMIC in the client's alter_context), 'ntproof' (a byte
 #       of NTProofStr in the NTLM AUTHENTICATE), 'stub' (a byte of the first
-#       request's sealed stub)
+#       request's sealed stub), 'ntlmmic' (one bit of the AUTHENTICATE's
+#       MIC), 'ntlmmic-zero' (the MIC zeroed; MsvAvFlags still announces
+#       it), 'negflags' (NTLMSSP_NEGOTIATE_OEM flipped in the NEGOTIATE of
+#       the bind), 'dropmic' (VERSION and MIC cut out of an auth3's
+#       AUTHENTICATE, offsets moved up: CVE-2019-1040's attack), or 'none'
+#       (forward as is); for every AUTHENTICATE it
+#       prints whether the response's MsvAvFlags announces a MIC
 import os
 import socket
 import struct
@@ -79,9 +85,72 @@ def read_pdu(s):
     return bytearray(hdr + body)
 
 
+def ntlm_message(pdu, start, msg_type):
+    """Where the NTLMSSP message of MSG_TYPE starts in PDU (raw, or inside
+    SPNEGO's DER, whose offsets are the message's own), or -1."""
+    i = pdu.find(b'NTLMSSP\0', start)
+    if i < 0 or struct.unpack_from('<I', pdu, i + 8)[0] != msg_type:
+        return -1
+    return i
+
+
+def announces_mic(pdu, i):
+    """Whether the NTLMv2 response of the AUTHENTICATE at I has MsvAvFlags
+    with 0x2 ([MS-NLMP] 2.2.2.1): the pairs start 44 bytes in."""
+    nt_len, _, nt_off = struct.unpack_from('<HHI', pdu, i + 20)
+    nt = bytes(pdu[i + nt_off:i + nt_off + nt_len])
+    j = 44
+    while j + 4 <= len(nt):
+        av_id, n = struct.unpack_from('<HH', nt, j)
+        if av_id == 0:
+            break
+        if av_id == 6 and n == 4 and struct.unpack_from('<I', nt, j + 4)[0] & 2:
+            return True
+        j += 4 + n
+    return False
+
+
 def corrupt(pdu, where, done):
     ptype, auth_len = pdu[2], struct.unpack_from('<H', pdu, 10)[0]
     auth = len(pdu) - auth_len
+    if ptype in (14, 16) and auth_len:
+        i = ntlm_message(pdu, auth, 3)
+        if i >= 0:
+            print('proxy: AUTHENTICATE %s a MIC' %
+                  ('announces' if announces_mic(pdu, i) else 'does not announce'), flush=True)
+            if where in ('ntlmmic', 'ntlmmic-zero'):
+                if not announces_mic(pdu, i):
+                    return False
+                if where == 'ntlmmic':
+                    pdu[i + 72 + 5] ^= 0x04
+                else:
+                    pdu[i + 72:i + 88] = bytes(16)
+                done.append(where)
+                return True
+    if where == 'dropmic' and ptype == 16 and auth_len:
+        # "drop the MIC" (CVE-2019-1040): cut VERSION and MIC out, move
+        # every payload offset up by 24, clear NEGOTIATE_VERSION; the
+        # response (and its MsvAvFlags) is left alone, as it must be
+        i = ntlm_message(pdu, auth, 3)
+        if i < 0 or not announces_mic(pdu, i):
+            return False
+        for field in (12, 20, 28, 36, 44, 52):
+            off = struct.unpack_from('<I', pdu, i + field + 4)[0]
+            struct.pack_into('<I', pdu, i + field + 4, off - 24)
+        flags = struct.unpack_from('<I', pdu, i + 60)[0] & ~0x02000000
+        struct.pack_into('<I', pdu, i + 60, flags)
+        del pdu[i + 64:i + 88]
+        struct.pack_into('<H', pdu, 8, len(pdu))
+        struct.pack_into('<H', pdu, 10, auth_len - 24)
+        done.append(where)
+        return True
+    if where == 'negflags' and ptype == 11 and auth_len:
+        i = ntlm_message(pdu, auth, 1)
+        if i < 0:
+            return False
+        pdu[i + 12] ^= 0x02
+        done.append(where)
+        return True
     if where == 'mic' and ptype == 14 and auth_len:
         pdu[-1] ^= 0x01
     elif where == 'ntproof' and ptype in (14, 16) and auth_len:
@@ -132,7 +201,7 @@ def proxy(port_file, target, where):
             break
     ss.close()
     print('proxy: corrupted %s' % (done[0] if done else 'nothing'))
-    return 0 if done else 1
+    return 0 if done or where == 'none' else 1
 
 
 if __name__ == '__main__':

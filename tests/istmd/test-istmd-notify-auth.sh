@@ -60,6 +60,8 @@ cat "$tmp/one.log.auth"
 grep -q '"authenticated": "callback", "domain": "WORKGROUP"' "$tmp/one.log.auth" ||
     fail "the target did not authenticate istmd's account"
 grep -q '"key_exch": true' "$tmp/one.log.auth" || fail "no key exchange"
+grep -q '"mic": "verified"' "$tmp/one.log.auth" ||
+    fail "istmd's AUTHENTICATE carried no MIC the target could verify"
 grep -q refused "$tmp/one.log.auth" && fail "the target refused a callback with the right password"
 [ "$(grep -c '"sealed": true' "$tmp/one.log")" = "$(wc -l < "$tmp/one.log")" ] ||
     { cat "$tmp/one.log"; fail "a notification arrived without privacy"; }

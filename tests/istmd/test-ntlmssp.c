@@ -7,13 +7,17 @@
  * 55..55), and sealing/signing of "Plaintext" (4.2.4.4); then the server
  * session checks the client's message, refuses a replay and a tampered
  * signature; plus the message codecs, and the client's AUTHENTICATE
- * against the same 4.2.4 vectors. */
+ * against the same 4.2.4 vectors (which have no MIC); then the MIC
+ * ([MS-NLMP] 3.1.5.1.2, 3.2.5.1.2) between our client and server, and the
+ * server's walk of hostile AV pair lists. */
 #include <config.h>
 
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <nettle/hmac.h>
 
 #include "common/utf16.h"
 #include "auth/ntlmv2.h"
@@ -140,7 +144,7 @@ START_TEST(test_client_authenticate_vectors)
 	ck_assert_int_eq(ntlmssp_challenge_parse(msg, n, &chal), 0);
 	ck_assert_uint_eq(chal.flags, v2_flags);
 	ck_assert_uint_eq(chal.target_info_len, 36);
-	ck_assert_int_eq(ntlmssp_authenticate_build(&out, &creds, &chal, cc, 0, key, &sess), 0);
+	ck_assert_int_eq(ntlmssp_authenticate_build(&out, &creds, NULL, 0, &chal, cc, 0, key, &sess), 0);
 	ck_assert_int_eq(ntlmssp_authenticate_parse(out.data, out.len, &a), 0);
 	ck_assert_uint_eq(a.nt_len, rl);
 	ck_assert_mem_eq(a.nt, resp, rl);
@@ -155,12 +159,253 @@ START_TEST(test_client_authenticate_vectors)
 	msg[40] = 0x24;
 	ck_assert_int_eq(ntlmssp_challenge_parse(msg, n - 4, &chal), -EPROTO);
 	ck_assert_int_eq(ntlmssp_challenge_parse(msg, 47, &chal), -EPROTO);
+	/* pairs our response would copy and our server refuse: a second
+	 * NbDomainName is fine, a second MsvAvTimestamp or channel bindings of
+	 * 18 bytes are not (what the ntlmssp-client fuzzer found) */
+	{
+		static const char ts2_hex[] =
+			"4e544c4d5353500002000000" "0000000030000000" "33828ae2"
+			"0123456789abcdef" "0000000000000000" "28002800" "30000000"
+			"07000800" "0100000000000000" "07000800" "0200000000000000"
+			"0a001200" "000000000000000000000000000000000000" "00000000";
+		uint8_t bad[128];
+		size_t bn = unhex(ts2_hex, bad);
+
+		rpc_put_le16(bad + 40, (uint16_t)(bn - 48));
+		rpc_put_le16(bad + 42, (uint16_t)(bn - 48));
+		ck_assert_int_eq(ntlmssp_challenge_parse(bad, bn, &chal), -EPROTO);
+		/* without the second timestamp: the 18-byte bindings still refused */
+		memmove(bad + 60, bad + 72, bn - 72);
+		bn -= 12;
+		rpc_put_le16(bad + 40, (uint16_t)(bn - 48));
+		rpc_put_le16(bad + 42, (uint16_t)(bn - 48));
+		ck_assert_int_eq(ntlmssp_challenge_parse(bad, bn, &chal), -EPROTO);
+		/* and without those, the one timestamp is read */
+		memcpy(bad + 60, "\0\0\0\0", 4);
+		bn = 64;
+		rpc_put_le16(bad + 40, 16);
+		rpc_put_le16(bad + 42, 16);
+		ck_assert_int_eq(ntlmssp_challenge_parse(bad, bn, &chal), 0);
+		ck_assert_uint_eq(chal.timestamp, 1);
+	}
 	/* without extended session security the client will not answer */
 	ck_assert_int_eq(ntlmssp_challenge_parse(msg, n, &chal), 0);
 	chal.flags &= ~NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY;
-	ck_assert_int_eq(ntlmssp_authenticate_build(&out, &creds, &chal, cc, 0, key, &sess),
+	ck_assert_int_eq(ntlmssp_authenticate_build(&out, &creds, NULL, 0, &chal, cc, 0, key, &sess),
 			 -EPROTONOSUPPORT);
 	rpc_buf_release(&out);
+}
+END_TEST
+
+/* An NTLMv2 response whose AV pairs are PAIRS (hex), after the fixed
+ * 44 bytes (proof and blob header, zero here: the parser does not look). */
+static size_t av_response(const char *pairs, uint8_t *out)
+{
+	memset(out, 0, 44);
+	return 44 + unhex(pairs, out + 44);
+}
+
+/* The server's walk of a client's pairs: what it acts on, and hostile
+ * lists refused (lengths, duplicates, cut-off pairs). */
+START_TEST(test_client_av_parse)
+{
+	struct ntlmssp_av av;
+	uint8_t r[256];
+	size_t n;
+
+	/* no pairs at all (older clients), and only an EOL */
+	ck_assert_int_eq(ntlmssp_client_av_parse(r, av_response("", r), &av), 0);
+	ck_assert_uint_eq(av.flags, 0);
+	ck_assert_int_eq(ntlmssp_client_av_parse(r, av_response("00000000", r), &av), 0);
+	/* names, flags 2, timestamp, target name, channel bindings, EOL, Z(4) */
+	n = av_response("02000400440030000600040002000000"
+			"07000800" "0102030405060708"
+			"09000400" "6800730010000000" /* "hs" (4 bytes), then bindings */
+			"00000000000000000000000000000000" "00000000" "00000000", r);
+	rpc_put_le16(r + 44 + 36 + 2, 16);               /* MsvAvChannelBindings, 16 */
+	rpc_put_le16(r + 44 + 36, MSV_AV_CHANNEL_BINDINGS);
+	ck_assert_int_eq(ntlmssp_client_av_parse(r, n, &av), 0);
+	ck_assert_uint_eq(av.flags, MSV_AV_FLAG_MIC);
+	ck_assert_uint_eq(av.timestamp, 0x0807060504030201ull);
+	ck_assert_uint_eq(av.target_name_len, 4);
+	ck_assert_ptr_nonnull(av.channel_bindings);
+	/* a pair after the EOL is not read */
+	ck_assert_int_eq(ntlmssp_client_av_parse(r, av_response("000000000600040002000000", r),
+						 &av), 0);
+	ck_assert_uint_eq(av.flags, 0);
+	/* MsvAvFlags twice, or of 2 bytes; a timestamp of 4 */
+	ck_assert_int_eq(ntlmssp_client_av_parse(r, av_response(
+		"06000400020000000600040000000000" "00000000", r), &av), -EBADMSG);
+	ck_assert_int_eq(ntlmssp_client_av_parse(r, av_response("060002000200" "00000000", r),
+						 &av), -EBADMSG);
+	ck_assert_int_eq(ntlmssp_client_av_parse(r, av_response("0700040001020304" "00000000", r),
+						 &av), -EBADMSG);
+	/* an odd target name; bindings of 15 bytes */
+	ck_assert_int_eq(ntlmssp_client_av_parse(r, av_response("09000300616263" "00000000", r),
+						 &av), -EBADMSG);
+	ck_assert_int_eq(ntlmssp_client_av_parse(r, av_response(
+		"0a000f00000000000000000000000000000000" "00000000", r), &av), -EBADMSG);
+	/* a pair longer than what is left; two stray bytes; too short a response */
+	ck_assert_int_eq(ntlmssp_client_av_parse(r, av_response("01000800aabb", r), &av), -EBADMSG);
+	ck_assert_int_eq(ntlmssp_client_av_parse(r, av_response("0100", r), &av), -EBADMSG);
+	ck_assert_int_eq(ntlmssp_client_av_parse(r, 43, &av), -EBADMSG);
+	/* without an EOL, complete pairs are still read */
+	ck_assert_int_eq(ntlmssp_client_av_parse(r, av_response("0600040002000000", r), &av), 0);
+	ck_assert_uint_eq(av.flags, MSV_AV_FLAG_MIC);
+}
+END_TEST
+
+/* The three messages as our client and server exchange them: a CHALLENGE
+ * with a timestamp gets an AUTHENTICATE with a MIC, which the server's
+ * check accepts with the exported key the parent's verification yields;
+ * it is refused when any of the three messages changed in flight. */
+struct mic_run {
+	struct rpc_buf neg, chal, auth;
+	struct ntlmssp_auth_msg a;
+	struct ntlmssp_av av;
+	uint8_t key[16];                 /* exported session key, as the server gets it */
+};
+
+static void mic_exchange(struct mic_run *r, uint32_t drop_flags)
+{
+	static const struct ntlmssp_names names = { "ISTMD", "WORKGROUP", "istmd", "" };
+	static const uint8_t server_chal[8] = { 8, 7, 6, 5, 4, 3, 2, 1 };
+	struct ntlm_creds creds = { 0 };
+	struct ntlmssp_challenge_msg chal;
+	struct ntlmssp_session sess;
+	uint8_t pw[32], cc[8], random_key[16];
+	uint32_t flags;
+
+	memset(r, 0, sizeof(*r));
+	creds.user_len = (uint32_t)utf16("alice", creds.user);
+	creds.domain_len = (uint32_t)utf16("WORKGROUP", creds.domain);
+	ntlm_nt_hash(pw, utf16("Passw0rd!", pw), creds.nt_hash);
+	memset(cc, 0x3a, 8);
+	memset(random_key, 0x5c, 16);
+	ck_assert_int_eq(ntlmssp_negotiate_build(&r->neg), 0);
+	ck_assert_int_eq(ntlmssp_negotiate_parse(r->neg.data, r->neg.len, &flags), 0);
+	ck_assert_int_eq(ntlmssp_challenge_build(&r->chal, ntlmssp_challenge_flags(flags) & ~drop_flags,
+						 server_chal, &names, 0x01dc000000000000ull), 0);
+	ck_assert_int_eq(ntlmssp_challenge_parse(r->chal.data, r->chal.len, &chal), 0);
+	ck_assert_uint_eq(chal.timestamp, 0x01dc000000000000ull);
+	ck_assert_int_eq(ntlmssp_authenticate_build(&r->auth, &creds, r->neg.data, r->neg.len,
+						    &chal, cc, 0, random_key, &sess), 0);
+	ck_assert_int_eq(ntlmssp_authenticate_parse(r->auth.data, r->auth.len, &r->a), 0);
+	ck_assert_int_eq(ntlmv2_verify(creds.nt_hash, r->a.user, r->a.user_len, r->a.domain,
+				       r->a.domain_len, server_chal, r->a.nt, r->a.nt_len,
+				       r->a.flags, r->a.enc_key, r->a.enc_key_len, r->key), NTLM_OK);
+	ck_assert_int_eq(ntlmssp_client_av_parse(r->a.nt, r->a.nt_len, &r->av), 0);
+}
+
+static int mic_check(struct mic_run *r)
+{
+	return ntlmssp_mic_check(r->key, r->neg.data, r->neg.len, r->chal.data, r->chal.len,
+				 r->auth.data, r->auth.len, &r->a, &r->av);
+}
+
+static void mic_release(struct mic_run *r)
+{
+	rpc_buf_release(&r->neg);
+	rpc_buf_release(&r->chal);
+	rpc_buf_release(&r->auth);
+}
+
+START_TEST(test_mic_round_trip)
+{
+	struct mic_run r;
+	uint8_t want[16];
+	struct hmac_md5_ctx h;
+	static const uint8_t zero[16];
+
+	mic_exchange(&r, 0);
+	ck_assert_uint_eq(r.av.flags, MSV_AV_FLAG_MIC);
+	ck_assert_uint_eq(r.av.timestamp, 0x01dc000000000000ull);
+	ck_assert_uint_eq(r.a.payload_start, NTLMSSP_MIC_OFFSET + NTLMSSP_MIC_LEN);
+	ck_assert_mem_eq(r.auth.data + 64, zero, 8);     /* VERSION: not negotiated, zero */
+	ck_assert_int_eq(mic_check(&r), 0);
+	/* the MIC is HMAC_MD5(key, NEGOTIATE || CHALLENGE || AUTHENTICATE
+	 * with a zero MIC), spelled out once more by hand */
+	hmac_md5_set_key(&h, 16, r.key);
+	hmac_md5_update(&h, r.neg.len, r.neg.data);
+	hmac_md5_update(&h, r.chal.len, r.chal.data);
+	hmac_md5_update(&h, 72, r.auth.data);
+	hmac_md5_update(&h, 16, zero);
+	hmac_md5_update(&h, r.auth.len - 88, r.auth.data + 88);
+	hmac_md5_digest(&h, 16, want);
+	ck_assert_mem_eq(r.auth.data + 72, want, 16);
+	/* one bit of the MIC; a zeroed MIC (MsvAvFlags still says present) */
+	r.auth.data[72 + 9] ^= 0x10;
+	ck_assert_int_eq(mic_check(&r), -EACCES);
+	memset(r.auth.data + 72, 0, 16);
+	ck_assert_int_eq(mic_check(&r), -EACCES);
+	memcpy(r.auth.data + 72, want, 16);
+	/* a NEGOTIATE flag dropped in flight (sealing), a CHALLENGE flag, the
+	 * AUTHENTICATE's own flags */
+	r.neg.data[12] ^= NTLMSSP_NEGOTIATE_SEAL;
+	ck_assert_int_eq(mic_check(&r), -EACCES);
+	r.neg.data[12] ^= NTLMSSP_NEGOTIATE_SEAL;
+	r.chal.data[20] ^= NTLMSSP_NEGOTIATE_SEAL;
+	ck_assert_int_eq(mic_check(&r), -EACCES);
+	r.chal.data[20] ^= NTLMSSP_NEGOTIATE_SEAL;
+	r.auth.data[60] ^= NTLMSSP_NEGOTIATE_SEAL;
+	ck_assert_int_eq(mic_check(&r), -EACCES);
+	r.auth.data[60] ^= NTLMSSP_NEGOTIATE_SEAL;
+	/* another exported key (as a wrong EncryptedRandomSessionKey gives) */
+	r.key[0] ^= 1;
+	ck_assert_int_eq(mic_check(&r), -EACCES);
+	r.key[0] ^= 1;
+	ck_assert_int_eq(mic_check(&r), 0);
+	/* a field overlapping the MIC: no room for it */
+	r.a.payload_start = 80;
+	ck_assert_int_eq(mic_check(&r), -EBADMSG);
+	r.a.payload_start = 88;
+	ck_assert_int_eq(mic_check(&r), 0);
+	ck_assert_int_eq(ntlmssp_mic_check(r.key, r.neg.data, r.neg.len, r.chal.data, r.chal.len,
+					   r.auth.data, 87, &r.a, &r.av), -EBADMSG);
+	mic_release(&r);
+
+	/* without key exchange the MIC is keyed with the session base key */
+	mic_exchange(&r, NTLMSSP_NEGOTIATE_KEY_EXCH);
+	ck_assert_uint_eq(r.a.enc_key_len, 0);
+	ck_assert_int_eq(mic_check(&r), 0);
+	mic_release(&r);
+}
+END_TEST
+
+/* No timestamp in the CHALLENGE (4.2.4's): no MIC, and the server's
+ * check reports it absent. */
+START_TEST(test_mic_absent)
+{
+	static const char chal_hex[] =
+		"4e544c4d5353500002000000" "0000000030000000" "33828ae2"
+		"0123456789abcdef" "0000000000000000" "24002400" "30000000"
+		"02000c0044006f006d00610069006e00"
+		"01000c00530065007200760065007200" "00000000";
+	struct ntlm_creds creds = { 0 };
+	struct ntlmssp_challenge_msg chal;
+	struct ntlmssp_session sess;
+	struct ntlmssp_auth_msg a;
+	struct ntlmssp_av av;
+	struct rpc_buf out = { 0 }, neg = { 0 };
+	uint8_t msg[128], pw[32], cc[8], key[16];
+	size_t n = unhex(chal_hex, msg);
+
+	creds.user_len = (uint32_t)utf16("User", creds.user);
+	ntlm_nt_hash(pw, utf16("Password", pw), creds.nt_hash);
+	memset(cc, 0xaa, 8);
+	memset(key, 0x55, 16);
+	ck_assert_int_eq(ntlmssp_negotiate_build(&neg), 0);
+	ck_assert_int_eq(ntlmssp_challenge_parse(msg, n, &chal), 0);
+	ck_assert_int_eq(ntlmssp_authenticate_build(&out, &creds, neg.data, neg.len, &chal, cc, 0,
+						    key, &sess), 0);
+	ck_assert_int_eq(ntlmssp_authenticate_parse(out.data, out.len, &a), 0);
+	ck_assert_uint_eq(a.payload_start, 64);
+	ck_assert_int_eq(ntlmssp_client_av_parse(a.nt, a.nt_len, &av), 0);
+	ck_assert_uint_eq(av.flags, 0);
+	ck_assert_int_eq(ntlmssp_mic_check(key, neg.data, neg.len, msg, n, out.data, out.len, &a,
+					   &av), NTLMSSP_MIC_ABSENT);
+	rpc_buf_release(&out);
+	rpc_buf_release(&neg);
 }
 END_TEST
 
@@ -321,6 +566,9 @@ int main(void)
 	tcase_add_test(tc, test_sign_directions);
 	tcase_add_test(tc, test_challenge_and_authenticate);
 	tcase_add_test(tc, test_utf);
+	tcase_add_test(tc, test_client_av_parse);
+	tcase_add_test(tc, test_mic_round_trip);
+	tcase_add_test(tc, test_mic_absent);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -42,7 +42,15 @@
 #define MSV_AV_NB_DOMAIN_NAME    2
 #define MSV_AV_DNS_COMPUTER_NAME 3
 #define MSV_AV_DNS_DOMAIN_NAME   4
+#define MSV_AV_FLAGS             6
 #define MSV_AV_TIMESTAMP         7
+#define MSV_AV_TARGET_NAME       9
+#define MSV_AV_CHANNEL_BINDINGS  10
+#define MSV_AV_FLAG_MIC          0x2u /* MsvAvFlags: the AUTHENTICATE carries a MIC */
+
+/* [MS-NLMP] 2.2.1.3: the MIC follows the 64-byte fixed part and VERSION */
+#define NTLMSSP_MIC_OFFSET       72u
+#define NTLMSSP_MIC_LEN          16u
 
 /* Names the CHALLENGE's target info carries (UTF-8, ASCII in practice). */
 struct ntlmssp_names {
@@ -66,6 +74,7 @@ struct ntlmssp_auth_msg {
 	size_t user_len;             /* bytes */
 	const uint8_t *enc_key;      /* EncryptedRandomSessionKey */
 	size_t enc_key_len;          /* 0 or 16 */
+	size_t payload_start;        /* lowest offset of a non-empty field (or the length) */
 };
 
 /* ---- ntlmssp_msg.c */
@@ -78,6 +87,42 @@ int ntlmssp_authenticate_parse(const uint8_t *msg, size_t len, struct ntlmssp_au
 size_t ntlmssp_utf16_to_utf8(const uint8_t *in, size_t in_len, char *out, size_t out_size);
 int ntlmssp_utf8_to_utf16(const char *in, struct rpc_buf *out);
 
+/* ---- ntlmssp_mic.c: the AV pairs of a client's NTLMv2 response and the
+ * AUTHENTICATE's MIC ([MS-NLMP] 2.2.2.1, 3.1.5.1.2, 3.2.5.1.2). */
+
+/* What an AV pair list says (pointers into it): a CHALLENGE's, or the
+ * one a client put in its NTLMv2 response. */
+struct ntlmssp_av {
+	uint32_t flags;              /* MsvAvFlags, 0 when absent */
+	uint64_t timestamp;          /* MsvAvTimestamp, 0 when absent */
+	const uint8_t *target_name;  /* MsvAvTargetName, UTF-16LE; NULL when absent */
+	size_t target_name_len;      /* bytes */
+	const uint8_t *channel_bindings; /* MsvAvChannelBindings (16 bytes) or NULL */
+};
+
+/* Walk the AV pairs P..P+LEN up to MsvAvEOL (or the end): 0, or -EBADMSG
+ * for a pair past the end, a known pair of the wrong size or given twice,
+ * or bytes left over that are not a pair. */
+int ntlmssp_av_parse(const uint8_t *p, size_t len, struct ntlmssp_av *av);
+/* The same over the pairs of the NTLMv2 response NT (NTProofStr
+ * included; the pairs start 44 bytes in). */
+int ntlmssp_client_av_parse(const uint8_t *nt, size_t nt_len, struct ntlmssp_av *av);
+/* MIC = HMAC_MD5(KEY, NEGOTIATE || CHALLENGE || AUTHENTICATE with its MIC
+ * field taken as zero); AUTH_LEN >= NTLMSSP_MIC_OFFSET + NTLMSSP_MIC_LEN. */
+void ntlmssp_mic(const uint8_t key[16], const uint8_t *neg, size_t neg_len,
+		 const uint8_t *chal, size_t chal_len, const uint8_t *auth, size_t auth_len,
+		 uint8_t mic[16]);
+#define NTLMSSP_MIC_ABSENT 1         /* ntlmssp_mic_check: MsvAvFlags names no MIC */
+/* The server's check of an AUTHENTICATE (AUTH, parsed as M, its response's
+ * pairs AV) answering NEG and CHAL, with the exported session KEY: 0 when
+ * the MIC matches, NTLMSSP_MIC_ABSENT when MsvAvFlags does not announce
+ * one, -EACCES when it differs (a zeroed MIC included), -EBADMSG when the
+ * message has no room for it (shorter than 88 bytes, or a field inside
+ * it). */
+int ntlmssp_mic_check(const uint8_t key[16], const uint8_t *neg, size_t neg_len,
+		      const uint8_t *chal, size_t chal_len, const uint8_t *auth, size_t auth_len,
+		      const struct ntlmssp_auth_msg *m, const struct ntlmssp_av *av);
+
 /* ---- ntlmssp_client.c: the client's side (the notifier's callbacks), as
  * the account in struct ntlm_creds (proto/auth.h). */
 struct ntlmssp_session;
@@ -86,6 +131,8 @@ struct ntlmssp_session;
 struct ntlmssp_challenge_msg {
 	uint32_t flags;              /* NegotiateFlags the server chose */
 	uint8_t challenge[8];        /* ServerChallenge */
+	const uint8_t *msg;          /* the whole message (the MIC covers it) */
+	size_t len;                  /* its length */
 	const uint8_t *target_info;  /* AV pairs, ending with MsvAvEOL; NULL if none */
 	size_t target_info_len;      /* bytes */
 	uint64_t timestamp;          /* MsvAvTimestamp, 0 when absent */
@@ -101,14 +148,19 @@ struct ntlmssp_challenge_msg {
 
 int ntlmssp_negotiate_build(struct rpc_buf *out);
 /* Parse a server's CHALLENGE: 0, or -EPROTO for anything malformed (every
- * offset checked, AV pairs walked to their EOL within the field). */
+ * offset checked, AV pairs walked to their EOL within the field and held
+ * to ntlmssp_av_parse's rules: the response copies them). */
 int ntlmssp_challenge_parse(const uint8_t *msg, size_t len, struct ntlmssp_challenge_msg *c);
 /* AUTHENTICATE for CHALLENGE as CREDS: an NTLMv2 response over the
  * server's AV pairs with CLIENT_CHALLENGE, and (KEY_EXCH) EXPORTED_KEY
- * sent encrypted.  SESSION is set up for the client's direction.
+ * sent encrypted.  When the CHALLENGE has a timestamp, the response's
+ * MsvAvFlags announces a MIC over NEGOTIATE (the bytes we sent, NEG_LEN
+ * of them), the CHALLENGE and this message, as Windows clients do.
+ * SESSION is set up for the client's direction.
  * -EPROTONOSUPPORT when the server refused extended session security or
  * 128-bit keys; -EINVAL for bad credentials; -ENOMEM. */
 int ntlmssp_authenticate_build(struct rpc_buf *out, const struct ntlm_creds *creds,
+			       const uint8_t *neg, size_t neg_len,
 			       const struct ntlmssp_challenge_msg *chal,
 			       const uint8_t client_challenge[8], uint64_t filetime,
 			       const uint8_t exported_key[16], struct ntlmssp_session *session);

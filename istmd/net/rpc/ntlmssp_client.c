@@ -8,12 +8,14 @@
  * with ntlmssp_sign.c, as the server side does.
  *
  * Trade-offs: NTLMv2 with extended session security and 128-bit keys
- * only (what Windows has required by default since Vista); no VERSION
- * field and no MIC (the MIC is optional: [MS-NLMP] 3.1.5.1.2 asks for it
- * only when the server's AV pairs carry a timestamp and the client wants
- * to prove the NEGOTIATE was not altered; a peer that demands it refuses
- * us, and the callback is dropped with the reason in the log); the LM
- * response is Z(24), as the spec says when a timestamp is present. */
+ * only (what Windows has required by default since Vista); the LM
+ * response is Z(24), as the spec says when a timestamp is present.  When
+ * the server's AV pairs carry a timestamp, the message carries a MIC
+ * (ntlmssp_mic.c) and MsvAvFlags says so, as Windows clients do
+ * ([MS-NLMP] 3.1.5.1.2); the VERSION field before it is zero, since we
+ * never negotiate NTLMSSP_NEGOTIATE_VERSION.  Without a timestamp there is
+ * no MIC and the message is as before (test-ntlmssp: [MS-NLMP] 4.2.4's
+ * AUTHENTICATE byte for byte). */
 #include <config.h>
 
 #include <errno.h>
@@ -26,6 +28,7 @@
 #include "rpc_int.h"
 
 #define AUTH_FIXED_LEN 64u           /* AUTHENTICATE without VERSION and MIC */
+#define AUTH_FIXED_LEN_MIC (NTLMSSP_MIC_OFFSET + NTLMSSP_MIC_LEN) /* with both */
 
 static const uint8_t ntlmssp_sig[8] = { 'N', 'T', 'L', 'M', 'S', 'S', 'P', 0 };
 
@@ -45,9 +48,12 @@ int ntlmssp_negotiate_build(struct rpc_buf *out)
 
 int ntlmssp_challenge_parse(const uint8_t *msg, size_t len, struct ntlmssp_challenge_msg *c)
 {
+	struct ntlmssp_av av;
 	size_t off, ti_off, ti_len, i;
 
 	memset(c, 0, sizeof(*c));
+	c->msg = msg;
+	c->len = len;
 	if (len < 48 || memcmp(msg, ntlmssp_sig, 8) || rpc_le32(msg + 8) != 2)
 		return -EPROTO;
 	/* TargetName: only checked to lie inside the message */
@@ -74,14 +80,13 @@ int ntlmssp_challenge_parse(const uint8_t *msg, size_t len, struct ntlmssp_chall
 			return -EPROTO;
 		if (id == MSV_AV_EOL)
 			break;
-		if (id == MSV_AV_TIMESTAMP) {
-			if (n != 8)
-				return -EPROTO;
-			c->timestamp = (uint64_t)rpc_le32(msg + ti_off + i + 4) |
-				       (uint64_t)rpc_le32(msg + ti_off + i + 8) << 32;
-		}
 		i += 4u + n;
 	}
+	/* our response copies these pairs: what our server would refuse in
+	 * it (a timestamp of 4 bytes, two MsvAvFlags) is refused here */
+	if (ntlmssp_av_parse(msg + ti_off, i + 4, &av) < 0)
+		return -EPROTO;
+	c->timestamp = av.timestamp;
 	c->target_info = msg + ti_off;
 	c->target_info_len = i + 4;      /* through the EOL */
 	return 0;
@@ -99,7 +104,36 @@ static int push_field(struct rpc_buf *b, size_t n, size_t *at)
 	return 0;
 }
 
+/* The response's AV pairs: the server's (challenge_parse checked them),
+ * with MsvAvFlags announcing a MIC when WANT_MIC, then MsvAvEOL. */
+static int push_pairs(struct rpc_buf *nt, const struct ntlmssp_challenge_msg *chal, int want_mic)
+{
+	const uint8_t *ti = chal->target_info;
+	uint32_t flags = want_mic ? MSV_AV_FLAG_MIC : 0;
+	size_t i = 0;
+
+	while (ti && chal->target_info_len - i >= 4) {
+		uint16_t id = rpc_le16(ti + i), n = rpc_le16(ti + i + 2);
+
+		if (id == MSV_AV_EOL)
+			break;
+		if (id == MSV_AV_FLAGS && n == 4)
+			/* sent again below; the MIC bit is ours to set */
+			flags |= rpc_le32(ti + i + 4) & ~MSV_AV_FLAG_MIC;
+		else
+			RPC_CHECK(rpc_buf_append(nt, ti + i, 4u + n));
+		i += 4u + n;
+	}
+	if (flags) {
+		RPC_CHECK(rpc_push_u16(nt, MSV_AV_FLAGS));
+		RPC_CHECK(rpc_push_u16(nt, 4));
+		RPC_CHECK(rpc_push_u32(nt, flags));
+	}
+	return rpc_push_u32(nt, MSV_AV_EOL);
+}
+
 int ntlmssp_authenticate_build(struct rpc_buf *out, const struct ntlm_creds *creds,
+			       const uint8_t *neg, size_t neg_len,
 			       const struct ntlmssp_challenge_msg *chal,
 			       const uint8_t client_challenge[8], uint64_t filetime,
 			       const uint8_t exported_key[16], struct ntlmssp_session *session)
@@ -109,7 +143,8 @@ int ntlmssp_authenticate_build(struct rpc_buf *out, const struct ntlm_creds *cre
 	struct rpc_buf nt = { 0 };
 	uint8_t proof[16], sbk[16], enc_key[16], ts[8];
 	struct arcfour_ctx rc4;
-	size_t at = AUTH_FIXED_LEN;
+	const int want_mic = chal->timestamp != 0;
+	size_t at = want_mic ? AUTH_FIXED_LEN_MIC : AUTH_FIXED_LEN, base = out->len;
 	int rc, i;
 
 	if (!(flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY) ||
@@ -130,10 +165,7 @@ int ntlmssp_authenticate_build(struct rpc_buf *out, const struct ntlm_creds *cre
 	rc = rc ? rc : rpc_buf_append(&nt, ts, 8);
 	rc = rc ? rc : rpc_buf_append(&nt, client_challenge, 8);
 	rc = rc ? rc : rpc_push_zeros(&nt, 4);
-	if (rc == 0 && chal->target_info_len)
-		rc = rpc_buf_append(&nt, chal->target_info, chal->target_info_len);
-	else if (rc == 0)
-		rc = rpc_push_u32(&nt, MSV_AV_EOL);
+	rc = rc ? rc : push_pairs(&nt, chal, want_mic);
 	rc = rc ? rc : rpc_push_zeros(&nt, 4);
 	rc = rc ? rc : ntlmv2_respond(creds->nt_hash, creds->user, creds->user_len,
 				      creds->domain, creds->domain_len, chal->challenge,
@@ -155,12 +187,18 @@ int ntlmssp_authenticate_build(struct rpc_buf *out, const struct ntlm_creds *cre
 	rc = rc ? rc : push_field(out, 0, &at);      /* Workstation: none */
 	rc = rc ? rc : push_field(out, flags & NTLMSSP_NEGOTIATE_KEY_EXCH ? 16 : 0, &at);
 	rc = rc ? rc : rpc_push_u32(out, flags);
+	if (want_mic)                                /* VERSION, MIC: filled below */
+		rc = rc ? rc : rpc_push_zeros(out, AUTH_FIXED_LEN_MIC - AUTH_FIXED_LEN);
 	rc = rc ? rc : rpc_buf_append(out, lm, sizeof(lm));
 	rc = rc ? rc : rpc_buf_append(out, nt.data, nt.len);
 	rc = rc ? rc : rpc_buf_append(out, creds->domain, creds->domain_len);
 	rc = rc ? rc : rpc_buf_append(out, creds->user, creds->user_len);
 	if (rc == 0 && (flags & NTLMSSP_NEGOTIATE_KEY_EXCH))
 		rc = rpc_buf_append(out, enc_key, 16);
+	if (rc == 0 && want_mic)
+		ntlmssp_mic(flags & NTLMSSP_NEGOTIATE_KEY_EXCH ? exported_key : sbk, neg, neg_len,
+			    chal->msg, chal->len, out->data + base, out->len - base,
+			    out->data + base + NTLMSSP_MIC_OFFSET);
 	if (rc == 0)
 		ntlmssp_session_init(session, flags, flags & NTLMSSP_NEGOTIATE_KEY_EXCH ?
 				     exported_key : sbk, 0);

@@ -145,6 +145,13 @@ static int field_pull(const uint8_t *msg, size_t len, size_t at, size_t cap,
 	return 0;
 }
 
+/* Lower *START to where field P (NULL when empty) begins in MSG. */
+static void payload_min(const uint8_t *msg, const uint8_t *p, size_t *start)
+{
+	if (p && (size_t)(p - msg) < *start)
+		*start = (size_t)(p - msg);
+}
+
 int ntlmssp_authenticate_parse(const uint8_t *msg, size_t len, struct ntlmssp_auth_msg *a)
 {
 	const uint8_t *ws;
@@ -162,5 +169,13 @@ int ntlmssp_authenticate_parse(const uint8_t *msg, size_t len, struct ntlmssp_au
 	a->flags = rpc_le32(msg + 60);
 	if ((a->domain_len | a->user_len) & 1)
 		return -EPROTO;
+	/* where the payload begins: a MIC (ntlmssp_mic.c) must end before it */
+	a->payload_start = len;
+	payload_min(msg, a->lm, &a->payload_start);
+	payload_min(msg, a->nt, &a->payload_start);
+	payload_min(msg, a->domain, &a->payload_start);
+	payload_min(msg, a->user, &a->payload_start);
+	payload_min(msg, ws, &a->payload_start);
+	payload_min(msg, a->enc_key, &a->payload_start);
 	return 0;
 }

@@ -38,6 +38,8 @@
 #define RPC_AUTHN_GSS_KERBEROS  16   /* Kerberos */
 #define RPC_AUTH_MAX_VERIFIER   1024u /* auth_len we accept on a request */
 #define RPC_AUTH_MAX_MECH_LIST  512u /* DER MechTypeList kept for the mechListMIC */
+#define RPC_AUTH_MAX_NTLM_NEGOTIATE 512u  /* NEGOTIATE kept for the MIC (Windows: 40) */
+#define RPC_AUTH_MAX_NTLM_CHALLENGE 2048u /* our CHALLENGE, kept likewise */
 
 enum rpc_auth_step {
 	RPC_AUTH_DONE = 0,           /* authenticated; OUT may hold a last token */
@@ -60,6 +62,11 @@ struct rpc_auth {
 	uint8_t mech_list[RPC_AUTH_MAX_MECH_LIST]; /* the client's MechTypeList, DER */
 	size_t mech_list_len;
 	uint8_t challenge[8];        /* NTLM ServerChallenge we sent */
+	/* the NTLM NEGOTIATE and CHALLENGE as sent: the MIC covers them */
+	uint8_t ntlm_negotiate[RPC_AUTH_MAX_NTLM_NEGOTIATE];
+	size_t ntlm_negotiate_len;
+	uint8_t ntlm_challenge[RPC_AUTH_MAX_NTLM_CHALLENGE];
+	size_t ntlm_challenge_len;
 	struct ntlmssp_session sess; /* NTLM keys, RC4 states, sequence numbers */
 	int krb5;                    /* the mechanism is Kerberos */
 	int krb5_mech;               /* enum spnego_mech the client named it with */
@@ -84,6 +91,10 @@ int rpc_auth_start(struct rpc_auth *a, uint8_t auth_type, const uint8_t *tok, si
 int rpc_auth_next(struct rpc_auth *a, const uint8_t *tok, size_t len, struct rpc_buf *out);
 /* Wipe keys (and delete an imported Kerberos context). */
 void rpc_auth_clear(struct rpc_auth *a);
+
+/* Refuse an NTLM AUTHENTICATE without a MIC (--ntlm-mic=require); by
+ * default a MIC is checked when the client announces one; set once. */
+extern int rpc_auth_ntlm_require_mic;
 
 /* Whether the parent serves Kerberos (it has a keytab); set once. */
 extern int rpc_auth_krb5_enabled;

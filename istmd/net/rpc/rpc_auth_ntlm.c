@@ -20,22 +20,70 @@ static const struct ntlmssp_names default_names = {
 	"ISTMD", "WORKGROUP", "istmd", "",
 };
 const struct ntlmssp_names *rpc_auth_names = &default_names;
+int rpc_auth_ntlm_require_mic;
 
 int rpc_auth_ntlm_challenge(struct rpc_auth *a, const uint8_t *negotiate, size_t len,
 			    struct rpc_buf *out)
 {
+	size_t at = out->len;
 	uint32_t cflags;
 
 	if (ntlmssp_negotiate_parse(negotiate, len, &cflags) < 0 ||
 	    !(cflags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY))
 		return -EPROTONOSUPPORT;
+	if (len > sizeof(a->ntlm_negotiate)) {
+		log_info("NTLM negotiate of %zu bytes refused (at most %u)", len,
+			 RPC_AUTH_MAX_NTLM_NEGOTIATE);
+		return -EBADMSG;
+	}
 	if (getrandom(a->challenge, sizeof(a->challenge), 0) != sizeof(a->challenge))
 		return -EIO;
+	/* the CHALLENGE carries MsvAvTimestamp: clients send a MIC only then */
 	if (ntlmssp_challenge_build(out, ntlmssp_challenge_flags(cflags), a->challenge,
 				    rpc_auth_names, ntlmssp_filetime_now()) < 0)
 		return -ENOMEM;
+	if (out->len - at > sizeof(a->ntlm_challenge))
+		return -ENOMEM;
+	memcpy(a->ntlm_negotiate, negotiate, len);
+	a->ntlm_negotiate_len = len;
+	memcpy(a->ntlm_challenge, out->data + at, out->len - at);
+	a->ntlm_challenge_len = out->len - at;
 	a->phase = RPC_AUTH_WANT_AUTHENTICATE;
 	return RPC_AUTH_CONTINUE;
+}
+
+/* [MS-NLMP] 3.2.5.1.2: once the parent has accepted the NTLMv2 response
+ * (so its AV pairs are the client's own), check the MIC it announces with
+ * the exported session KEY.  MsvAvChannelBindings is not compared: the
+ * application gives NTLM no channel to bind to (DCE/RPC over plain TCP),
+ * and the spec checks bindings only when it does.  MsvAvTargetName is not
+ * compared either (Windows checks it only under its "server SPN target
+ * name validation" policy; impacket names "cifs/<host>" whatever it
+ * calls).  0, or -EACCES logged. */
+static int check_mic(struct rpc_auth *a, const uint8_t *msg, size_t len,
+		     const struct ntlmssp_auth_msg *m, const uint8_t key[16])
+{
+	struct ntlmssp_av av;
+	int rc;
+
+	if (ntlmssp_client_av_parse(m->nt, m->nt_len, &av) < 0) {
+		log_info("authentication refused for '%s': malformed AV pairs in its NTLMv2 response",
+			 a->user);
+		return -EACCES;
+	}
+	rc = ntlmssp_mic_check(key, a->ntlm_negotiate, a->ntlm_negotiate_len, a->ntlm_challenge,
+			       a->ntlm_challenge_len, msg, len, m, &av);
+	if (rc == 0) {
+		log_debug("NTLM MIC of '%s' verified", a->user);
+		return 0;
+	}
+	if (rc == NTLMSSP_MIC_ABSENT && !rpc_auth_ntlm_require_mic)
+		return 0;
+	log_info("authentication refused for '%s': %s", a->user,
+		 rc == NTLMSSP_MIC_ABSENT ? "no MIC (--ntlm-mic=require)" :
+		 rc == -EBADMSG ? "MIC announced but the message has no room for it" :
+		 "MIC does not match (messages altered, or a client bug)");
+	return -EACCES;
 }
 
 int rpc_auth_ntlm_authenticate(struct rpc_auth *a, const uint8_t *msg, size_t len)
@@ -62,6 +110,10 @@ int rpc_auth_ntlm_authenticate(struct rpc_auth *a, const uint8_t *msg, size_t le
 		log_info("authentication failed for '%s': %s", a->user,
 			 res == NTLM_UNKNOWN_USER ? "unknown user" :
 			 res == NTLM_BAD_PROOF ? "wrong password" : "refused");
+		return -EACCES;
+	}
+	if (check_mic(a, msg, len, &m, key) < 0) {
+		explicit_bzero(key, sizeof(key));
 		return -EACCES;
 	}
 	ntlmssp_session_init(&a->sess, m.flags, key, 1);
