@@ -8,8 +8,10 @@
  * object (an export, a mount, a deletion of the exported disk).  A
  * snapshot deleted under the object answers ERROR_FILE_NOT_FOUND.
  * The setters are E_NOTIMPL (istm.acf).  A snapshot's LUN is the disk it
- * is exported as: GetVdsLunInfo describes that disk's LU (ERROR_NOT_FOUND
- * while the snapshot is not exported or its disk is mapped to no target),
+ * is exported as: GetVdsLunInfo describes that disk's LU (E_FAIL while
+ * the snapshot is not exported, 3.36.4.17; deleting the exported disk
+ * clears ExportedWTD, so "not exported" again; ERROR_NOT_FOUND while its
+ * disk is mapped to no target),
  * and ExportAsWTDisk answers the new disk's index and what is known of its
  * LU before any target maps it (vds_lun_info.c).
  */
@@ -170,7 +172,7 @@ uint32_t ISnapshot_GetVdsLunInfo(struct dcom_call *c, const struct ISnapshot_Get
 	if (hr != S_OK)
 		return hr;
 	if (i.exported_wtd < 0)
-		return ERROR_NOT_FOUND;
+		return E_FAIL;               /* "has not been previously exposed as a LUN" */
 	return istm_vds_lun_info(c, i.exported_wtd, true, &out->pVdsLunInfo);
 }
 
