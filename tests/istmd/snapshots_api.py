@@ -37,6 +37,7 @@ ERROR_INVALID_FUNCTION = 0x80070001
 ERROR_INVALID_HANDLE = 0x80070006
 ERROR_SHARING_VIOLATION = 0x80070020
 ERROR_DEPENDENT_RESOURCE_EXISTS = 0x80071389
+ERROR_NOT_SUPPORTED = 0x80070032
 E_ABORT = 0x80004004
 E_FAIL = 0x80004005
 E_UNEXPECTED = 0x8000FFFF
@@ -218,6 +219,7 @@ def api(dcom):
     expect(mgr.prepare_hr(small)[0], VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, '64 again')
     print('api: limit, enumerator, properties and bad input checked')
     out_of_order(disks, mgr, child)
+    parent_since_prepare(dcom, disks, mgr)
     enumerator_edges(mgr)
     print('api: every reachable row of SNAPSHOTS-HRESULTS.md checked')
 
@@ -253,6 +255,10 @@ def out_of_order(disks, mgr, child_wtd):
     refused(lambda: hr_of(lambda: disks.create_shadow_wtdisk_nonpersistent(
         'C:\\s\\shadow-z.vhd', '', ZERO))[0], ERROR_FILE_NOT_FOUND,
         'CreateShadowWTDiskNonPersistent of the zero snapshot id')
+    for wtd_type, want in ((0, ERROR_NOT_SUPPORTED), (2, ERROR_NOT_SUPPORTED), (7, E_INVALIDARG)):
+        refused(lambda: hr_of(lambda: disks.create_shadow_wtdisk_nonpersistent(
+            'C:\\s\\shadow-t.vhd', '', sid, device_type=wtd_type))[0], want,
+            'CreateShadowWTDiskNonPersistent of WTDType %d' % wtd_type)
 
     # its disk disabled between PrepareCreateSnapshot and DoCreateSnapshot
     enable(False)
@@ -344,7 +350,9 @@ def out_of_order(disks, mgr, child_wtd):
     # A second snapshot: its layer is a layer file whose other child is the
     # live top, so the delete merges after a freeze
     sid2 = mgr.create(other)
+    enable(False)       # silent: the snapshot's layer is read, not the disabled disk
     xwtd = mgr.get(sid2).call('ExportAsWTDisk')['pWTD']
+    enable(True)
     xpath = disks.get_wtdisk(xwtd).get('DevicePath')
     xfile = os.path.join(ARGS.storage, xpath[3:].replace('\\', '/'))
     check(xpath.startswith('C:\\') and os.path.exists(xfile), 'the export is %r' % xpath)
@@ -373,6 +381,33 @@ def out_of_order(disks, mgr, child_wtd):
         expect(call(), ERROR_FILE_NOT_FOUND, '%s of a deleted snapshot' % name)
     expect(mgr.delete_hr(sid), S_OK, 'DeleteSnapshot again')
     unchanged(w, 'the calls on a deleted snapshot')
+
+
+def parent_since_prepare(dcom, disks, mgr):
+    """A fixed disk: its snapshot-storage setters while disabled, and a
+    snapshot prepared before a differencing disk of it was registered."""
+    from istm.devices import activate_local_device
+    dev = activate_local_device(dcom)
+    dev.create_wt_file('C:\\s\\fixed.vhd', 8 << 20, sparse=True)
+    fx = disks.create_wtdisk('C:\\s\\fixed.vhd', 'fixed')
+    f = disks.get_wtdisk(fx)
+    f.put('Enable', 0)
+    f.call('Save')
+    refused(lambda: f.hr('PutSnapshotStoragePath', 'C:\\snap'), S_OK,
+            'put SnapshotStoragePath of a disabled fixed disk (3.43.4.19: S_OK, unchanged)')
+    refused(lambda: f.hr('PutSnapshotStorageSize', 1 << 30), S_OK,
+            'put SnapshotStorageSize of a disabled fixed disk (3.43.4.21)')
+    f.put('Enable', 1)
+    f.call('Save')
+    sid = mgr.prepare(fx)
+    dev.create_diff_wt_file('C:\\s\\fixed-child.vhd', 'C:\\s\\fixed.vhd')
+    disks.create_wtdisk('C:\\s\\fixed-child.vhd', 'fixed child')
+    refused(lambda: mgr.do_create_hr(sid), ERROR_INVALID_FUNCTION,
+            'DoCreateSnapshot of a disk that became a parent since PrepareCreateSnapshot')
+    refused(lambda: mgr.prepare_hr(fx)[0], ERROR_INVALID_FUNCTION,
+            'PrepareCreateSnapshot of the parent of a differencing disk')
+    expect(mgr.delete_hr(sid), S_OK, 'DeleteSnapshot of a prepared snapshot')
+    expect(mgr.get_hr(sid)[0], ERROR_FILE_NOT_FOUND, 'a deleted prepared snapshot')
 
 
 def enumerator_edges(mgr):
