@@ -10,8 +10,8 @@
 #    the LU (standard INQUIRY, VPD page 0x80), and a storage identifier
 #    that is one of the LU's page 0x83 designators, byte for byte, and the
 #    disk signature of the MBR the disk starts with;
-#  - refusals: a disk on no target and a snapshot never exported
-#    (ERROR_NOT_FOUND), a second export (E_ABORT, nothing changed).
+#  - refusals: a disk on no target (ERROR_NOT_FOUND), a snapshot never
+#    exported (E_FAIL, 3.36.4.17), a second export (E_ABORT, nothing changed).
 . "$(dirname "$0")/../functions.sh"
 . "$(dirname "$0")/istm-functions.sh"
 requires_vhdtool
