@@ -9,15 +9,15 @@
 #  - every snapshot, exported (a new disk on another target) or mounted
 #    (vhdfs), reads exactly its moment's data; an export is writable
 #    without changing the snapshot;
-#  - rollback is refused (ERROR_SHARING_VIOLATION) while an initiator is
-#    logged in and works after it logged out; the LU then reads the
-#    snapshot's data;
+#  - rollback is refused (ERROR_SHARING_VIOLATION, no record, layer or LU
+#    changed) while an initiator is logged in and works after it logged
+#    out; the LU then reads the snapshot's data;
 #  - delete merges a layer away: the other snapshots and the live disk
 #    read the same, every chain checks clean;
 #  - snapshots_api.py: 64 per disk and the 65th refused with
 #    VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, IEnumSnapshot Next/Skip/
 #    Reset/Clone, bad input for each method gets its HRESULT and changes
-#    nothing;
+#    nothing (every reachable row of istmd/SNAPSHOTS-HRESULTS.md);
 #  - the schedule set through IWTGeneral takes its snapshot after an istmd
 #    restart, and the snapshot is still there after another.
 . "$(dirname "$0")/../functions.sh"

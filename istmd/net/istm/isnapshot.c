@@ -159,7 +159,13 @@ uint32_t ISnapshot_ExportAsWTDisk(struct dcom_call *c,
 	if ((hr = ask_snapshot_export(&rq, &r)) != S_OK)
 		return hr;
 	out->pWTD = (uint32_t)r.info.exported_wtd;
-	return istm_vds_lun_info(c, r.info.exported_wtd, false, &out->pVdsLunInfo);
+	/* the export is made: a failure to describe its LU must not say it
+	 * was not (a retry would be E_ABORT); the description stays empty */
+	if (istm_vds_lun_info(c, r.info.exported_wtd, false, &out->pVdsLunInfo) != S_OK) {
+		memset(&out->pVdsLunInfo, 0, sizeof(out->pVdsLunInfo));
+		out->pVdsLunInfo.m_version = VER_VDS_LUN_INFORMATION;
+	}
+	return S_OK;
 }
 
 uint32_t ISnapshot_GetVdsLunInfo(struct dcom_call *c, const struct ISnapshot_GetVdsLunInfo_in *in,

@@ -30,8 +30,8 @@
 #include <sys/stat.h>
 
 #include "log.h"
-#include "parent/svc/answers.h"
 #include "parent/state/state_snapshot.h"
+#include "parent/svc/answers.h"
 #include "parent/svc/svc.h"
 #include "parent/sync/sync.h"
 #include "proto/disk.h"
