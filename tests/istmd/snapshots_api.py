@@ -219,7 +219,7 @@ def api(dcom):
     expect(mgr.prepare_hr(small)[0], VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, '64 again')
     print('api: limit, enumerator, properties and bad input checked')
     out_of_order(disks, mgr, child)
-    parent_since_prepare(dcom, disks, mgr)
+    other_kinds(dcom, disks, mgr)
     enumerator_edges(mgr)
     print('api: every reachable row of SNAPSHOTS-HRESULTS.md checked')
 
@@ -383,9 +383,10 @@ def out_of_order(disks, mgr, child_wtd):
     unchanged(w, 'the calls on a deleted snapshot')
 
 
-def parent_since_prepare(dcom, disks, mgr):
+def other_kinds(dcom, disks, mgr):
     """A fixed disk: its snapshot-storage setters while disabled, and a
-    snapshot prepared before a differencing disk of it was registered."""
+    snapshot prepared before a differencing disk of it was registered; a
+    non-persistent disk and a virtual DVD, which have no snapshots."""
     from istm.devices import activate_local_device
     dev = activate_local_device(dcom)
     dev.create_wt_file('C:\\s\\fixed.vhd', 8 << 20, sparse=True)
@@ -408,6 +409,20 @@ def parent_since_prepare(dcom, disks, mgr):
             'PrepareCreateSnapshot of the parent of a differencing disk')
     expect(mgr.delete_hr(sid), S_OK, 'DeleteSnapshot of a prepared snapshot')
     expect(mgr.get_hr(sid)[0], ERROR_FILE_NOT_FOUND, 'a deleted prepared snapshot')
+
+    # a non-persistent disk not yet saved is "not found" until IWTDisk::Save
+    dev.create_wt_file('C:\\s\\np.vhd', 8 << 20, sparse=True)
+    np = disks.create_wtdisk_nonpersistent('C:\\s\\np.vhd', 'not saved').get('WTD')
+    refused(lambda: mgr.prepare_hr(np)[0], ERROR_FILE_NOT_FOUND,
+            'PrepareCreateSnapshot of a non-persistent disk')
+    disks.close_wtdisk(np)
+    # a virtual DVD (an ISO 9660 image: a volume descriptor at 32 KiB) is
+    # read-only: nothing to keep
+    with open(os.path.join(ARGS.storage, 's', 'dvd.iso'), 'wb') as f:
+        f.write(bytes(32768) + (b'\x01CD001\x01').ljust(2048, b'\0') + bytes(2048))
+    dvd = disks.create_wtdisk('C:\\s\\dvd.iso', 'dvd')
+    refused(lambda: mgr.prepare_hr(dvd)[0], ERROR_INVALID_FUNCTION,
+            'PrepareCreateSnapshot of a virtual DVD')
 
 
 def enumerator_edges(mgr):
