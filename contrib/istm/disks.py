@@ -311,10 +311,11 @@ class IWTDiskMgr(_Object):
         _put_bstr(req, 'ResourceName', resource)
         return self._wrap(self._req(req)['ppWTDisk'], IWTDisk)
 
-    def create_shadow_wtdisk_nonpersistent(self, path, description='', snapshot=b'\0' * 16):
+    def create_shadow_wtdisk_nonpersistent(self, path, description='', snapshot=b'\0' * 16,
+                                           device_type=WTDTypeFileBased):
         req = wire.IWTDiskMgr2_CreateShadowWTDiskNonPersistent()
         req['nWTD'] = WTD_ANY
-        req['eDeviceType'] = WTDTypeFileBased
+        req['eDeviceType'] = device_type
         _put_bstr(req, 'DevicePath', path)
         _put_bstr(req, 'Description', description)
         req['SnapshotId'] = _guid_value(snapshot)

@@ -214,7 +214,8 @@ def create(dcom, mgr, storage, out):
     expect_hr(hr(lambda: mgr.create_shadow_wtdisk('C:\\disks\\np3.vhd')), E_NOTIMPL, 'CreateShadowWTDisk')
     expect_hr(hr(lambda: mgr.create_shadow_wtdisk_nonpersistent('C:\\disks\\np3.vhd')),
               0x80070002, 'CreateShadowWTDiskNonPersistent of no snapshot: ERROR_FILE_NOT_FOUND')
-    expect_hr(hr(mgr.dv_mount_selected_snapshot_now), E_NOTIMPL, 'DVMountSelectedWTDisksSnapshotNow')
+    expect_hr(hr(mgr.dv_mount_selected_snapshot_now), S_OK,
+              'DVMountSelectedWTDisksSnapshotNow (3.46.4.8: S_OK, no side effect)')
     expect_hr(hr(mgr.import_wtdisk), E_NOTIMPL, 'ImportWTDisk')
     expect_hr(hr(mgr.open_wtdisk), E_ACCESSDENIED, 'OpenWTDisk')
     expect_hr(hr(lambda: mgr.cluster_notify_deletion(base)), E_NOTIMPL, 'ClusterNotifyWTDiskDeletion')

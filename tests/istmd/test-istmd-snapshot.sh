@@ -9,15 +9,15 @@
 #  - every snapshot, exported (a new disk on another target) or mounted
 #    (vhdfs), reads exactly its moment's data; an export is writable
 #    without changing the snapshot;
-#  - rollback is refused (ERROR_SHARING_VIOLATION) while an initiator is
-#    logged in and works after it logged out; the LU then reads the
-#    snapshot's data;
+#  - rollback is refused (ERROR_SHARING_VIOLATION, no record, layer or LU
+#    changed) while an initiator is logged in and works after it logged
+#    out; the LU then reads the snapshot's data;
 #  - delete merges a layer away: the other snapshots and the live disk
 #    read the same, every chain checks clean;
 #  - snapshots_api.py: 64 per disk and the 65th refused with
 #    VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, IEnumSnapshot Next/Skip/
 #    Reset/Clone, bad input for each method gets its HRESULT and changes
-#    nothing;
+#    nothing (every reachable row of istmd/SNAPSHOTS-HRESULTS.md);
 #  - the schedule set through IWTGeneral takes its snapshot after an istmd
 #    restart, and the snapshot is still there after another.
 . "$(dirname "$0")/../functions.sh"
@@ -128,8 +128,21 @@ expect_rc 0 istmctl snapshots delete "$D"
     fail "deleting D left its layer: $(ls "$STORAGE"/s/.istmd-layers)"
 grep -q "merged into" "$tmp/istmd.log" || fail "no layer was merged"
 
-# rollback: refused while the initiator is logged in
+# rollback: refused while the initiator is logged in, and nothing changes
+# (the store's records, the layer files, what tgtd serves)
+snap_state()
+{
+    sqlite3 "$tmp/state/istmd.db" "SELECT * FROM snapshots ORDER BY id;
+        SELECT * FROM disk_tops ORDER BY wtd; SELECT * FROM layer_journal;
+        SELECT * FROM disks ORDER BY wtd"
+    ls "$STORAGE"/s/.istmd-layers
+    tgt_adm --mode target --op show | grep 'Backing store path'
+}
+snap_state > "$tmp/state-before"
 expect_hr ERROR_SHARING_VIOLATION istmctl snapshots rollback "$C"
+snap_state > "$tmp/state-after"
+cmp -s "$tmp/state-before" "$tmp/state-after" ||
+    { diff "$tmp/state-before" "$tmp/state-after"; fail "the refused rollback changed something"; }
 kill $vpid
 wait $vpid || { cat "$tmp/verify" "$tmp/verify.err"; fail "the initiator saw errors or mismatches"; }
 tail -1 "$tmp/verify"
@@ -155,7 +168,9 @@ istm_restart
 "$VHDTOOL" create -q --type dynamic --size 4M "$STORAGE/s/small.vhd"
 "$VHDTOOL" create -q --type dynamic --size 4M "$STORAGE/s/base.vhd"
 "$VHDTOOL" create -q --parent "$STORAGE/s/base.vhd" "$STORAGE/s/child.vhd"
-istm_py "$top_srcdir/tests/istmd/snapshots_api.py" api ||
+"$VHDTOOL" create -q --type dynamic --size 4M "$STORAGE/s/other.vhd"
+istm_py "$top_srcdir/tests/istmd/snapshots_api.py" api --db "$tmp/state/istmd.db" \
+    --storage "$STORAGE" --tgt-control "$TGT_C" ||
     { tail -30 "$tmp/istmd.log"; fail "the snapshot API"; }
 
 # the schedule: due 25 s from now; istmd restarts before it; it runs after

@@ -14,7 +14,7 @@
 #  - ExportAsWTDisk's pVdsLunInfo, given before any target maps the new
 #    disk, names the identity its LU has once mapped;
 #  - a disk on no target is described too (its serial number and
-#    designators); refusals: a snapshot never exported (ERROR_NOT_FOUND),
+#    designators); refusals: a snapshot never exported (E_FAIL, 3.36.4.17),
 #    a second export (E_ABORT, nothing changed).
 . "$(dirname "$0")/../functions.sh"
 . "$(dirname "$0")/istm-functions.sh"

@@ -39,6 +39,7 @@ from istm.snapshots import activate_snapshot_mgr, guid_bytes, guid_text  # noqa:
 
 S_OK = 0
 E_ABORT = 0x80004004
+E_FAIL = 0x80004005
 ERROR_NOT_FOUND = 0x80070490
 VDS_BUS_TYPE_ISCSI = 9
 VDS_CODE_SET_ASCII, VDS_ID_TYPE_VENDOR_ID = 2, 1
@@ -238,8 +239,8 @@ def main():
         check(info['serial'] == d.get('SerialNumber') and info['id_count'] == 2,
               'GetVdsLunInfo of a disk on no target: %r' % info)
         other = snaps.get(snaps.create(d0))
-        expect(hr_of(lambda: other._req(blank(SnapGetVdsLunInfo())))[0], ERROR_NOT_FOUND,
-               'GetVdsLunInfo of a snapshot never exported')
+        expect(hr_of(lambda: other._req(blank(SnapGetVdsLunInfo())))[0], E_FAIL,
+               'GetVdsLunInfo of a snapshot never exported (3.36.4.17)')
         s = snaps.get(sid)
         before = s.get('ExportedWTD')
         expect(hr_of(lambda: s._req(blank(SnapExportAsWTDisk())))[0], E_ABORT,

@@ -8,8 +8,10 @@
  * object (an export, a mount, a deletion of the exported disk).  A
  * snapshot deleted under the object answers ERROR_FILE_NOT_FOUND.
  * The setters are E_NOTIMPL (istm.acf).  A snapshot's LUN is the disk it
- * is exported as: GetVdsLunInfo describes that disk's LU (ERROR_NOT_FOUND
- * while the snapshot is not exported or its disk is mapped to no target),
+ * is exported as: GetVdsLunInfo describes that disk's LU (E_FAIL while
+ * the snapshot is not exported, 3.36.4.17; deleting the exported disk
+ * clears ExportedWTD, so "not exported" again; ERROR_NOT_FOUND while its
+ * disk is mapped to no target),
  * and ExportAsWTDisk answers the new disk's index and what is known of its
  * LU before any target maps it (vds_lun_info.c).
  */
@@ -157,7 +159,13 @@ uint32_t ISnapshot_ExportAsWTDisk(struct dcom_call *c,
 	if ((hr = ask_snapshot_export(&rq, &r)) != S_OK)
 		return hr;
 	out->pWTD = (uint32_t)r.info.exported_wtd;
-	return istm_vds_lun_info(c, r.info.exported_wtd, &out->pVdsLunInfo);
+	/* the export is made: a failure to describe its LU must not say it
+	 * was not (a retry would be E_ABORT); the description stays empty */
+	if (istm_vds_lun_info(c, r.info.exported_wtd, &out->pVdsLunInfo) != S_OK) {
+		memset(&out->pVdsLunInfo, 0, sizeof(out->pVdsLunInfo));
+		out->pVdsLunInfo.m_version = VER_VDS_LUN_INFORMATION;
+	}
+	return S_OK;
 }
 
 uint32_t ISnapshot_GetVdsLunInfo(struct dcom_call *c, const struct ISnapshot_GetVdsLunInfo_in *in,
@@ -170,7 +178,7 @@ uint32_t ISnapshot_GetVdsLunInfo(struct dcom_call *c, const struct ISnapshot_Get
 	if (hr != S_OK)
 		return hr;
 	if (i.exported_wtd < 0)
-		return ERROR_NOT_FOUND;
+		return E_FAIL;               /* "has not been previously exposed as a LUN" */
 	return istm_vds_lun_info(c, i.exported_wtd, &out->pVdsLunInfo);
 }
 

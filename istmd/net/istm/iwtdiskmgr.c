@@ -12,8 +12,11 @@
  * (istmd's are never reused): -1 or an index in use (ERROR_ALREADY_EXISTS),
  * anything else E_INVALIDARG.  CreateShadowWTDiskNonPersistent makes a
  * child of the snapshot's layer at DevicePath (svc_snapshot_ops.c);
- * CreateShadowWTDisk and DVMountSelectedWTDisksSnapshotNow are E_NOTIMPL
- * (istm.acf says why), as are ImportWTDisk (as on Windows) and OpenWTDisk /
+ * DVMountSelectedWTDisksSnapshotNow answers S_OK and does nothing, the
+ * one value 3.46.4.8 lists ("completed but it had no side effects", as
+ * Windows, <112>: no call selects disks; ISnapshot::DVMount mounts one);
+ * CreateShadowWTDisk is E_NOTIMPL (istm.acf says why), as are
+ * ImportWTDisk (as on Windows) and OpenWTDisk /
  * SaveToStream's counterpart for a remote caller (E_ACCESSDENIED).  The
  * cluster methods answer as a non-clustered server.
  */
@@ -107,6 +110,12 @@ static uint32_t get_disk(struct dcom_call *c, uint32_t wtd, struct svc_disk_repl
 		return E_OUTOFMEMORY;
 	hr = ask_disk_get(&rq, *r);
 	return hr;
+}
+
+uint32_t IWTDiskMgr_DVMountSelectedWTDisksSnapshotNow(struct dcom_call *c)
+{
+	(void)c;
+	return S_OK;
 }
 
 uint32_t IWTDiskMgr_GetWTDisk(struct dcom_call *c, const struct IWTDiskMgr_GetWTDisk_in *in,

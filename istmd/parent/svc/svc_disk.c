@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "parent/state/state_snapshot.h"
 #include "parent/svc/answers.h"
 #include "parent/svc/svc.h"
 #include "parent/sync/sync.h"
@@ -378,6 +379,7 @@ out:
 static uint32_t delete_disk(struct svc *s, struct state_disk *d)
 {
 	struct state_disk_usage u;
+	size_t n = 0;
 	int err;
 
 	if (d->lm_mount_point[0])
@@ -389,6 +391,8 @@ static uint32_t delete_disk(struct svc *s, struct state_disk *d)
 		return ERROR_DRIVE_LOCKED;            /* assigned: initiators may use it */
 	if (u.children)
 		return ERROR_DEPENDENT_RESOURCE_EXISTS;   /* differencing disks depend on it */
+	if (state_snapshot_count(s->st, d->wtd, &n) == 0 && n)
+		return ERROR_DEPENDENT_RESOURCE_EXISTS;   /* its snapshots read its layers */
 	err = state_disk_delete(s->st, d->wtd);
 	if (err == -ENOENT)
 		return S_OK;

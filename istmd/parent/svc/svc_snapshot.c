@@ -82,7 +82,7 @@ uint32_t svc_snapshot_load_ref(struct svc *s, const uint8_t *req, struct state_s
 	struct svc_snapshot_ref_req rq;
 
 	memcpy(&rq, req, sizeof(rq));
-	*sn = malloc(sizeof(**sn));
+	*sn = calloc(1, sizeof(**sn));      /* read (taken) even when not found */
 	return *sn ? svc_snapshot_load(s, rq.guid, *sn) : E_OUTOFMEMORY;
 }
 
@@ -708,6 +708,13 @@ int answer_snapshot_disk(struct svc *s, const uint8_t *req, uint8_t *reply, size
 			r->path[0] = 0;
 		if (statvfs(d->path, &v) == 0)
 			r->size = r->used + (uint64_t)v.f_bavail * v.f_frsize;
+	}
+	/* 3.43.4.18/20/22: a disabled disk, a shadow of another (an export or
+	 * a shadow disk is a differencing one) and a differencing disk answer
+	 * S_OK with an empty path and zero sizes; the local mount stays */
+	if (!d->enabled || d->vhd_type == STATE_VHD_DIFF) {
+		r->path[0] = 0;
+		r->size = r->used = 0;
 	}
 out:
 	memcpy(reply, r, sizeof(*r));

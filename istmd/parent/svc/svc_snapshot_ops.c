@@ -238,6 +238,8 @@ int answer_snapshot_export(struct svc *s, const uint8_t *req, uint8_t *reply, si
 
 	if (hr == ERROR_FILE_NOT_FOUND && sn && sn->taken)
 		hr = E_INVALIDARG;          /* the origin disk is gone */
+	if (hr == VSS_E_BAD_STATE)
+		hr = E_UNEXPECTED;          /* prepared, never created: "an invalid state" */
 	if (hr == S_OK && sn->exported_wtd >= 0)
 		hr = E_ABORT;               /* "already been exposed as a LUN" */
 	if (hr == S_OK && !(e = malloc(sizeof(*e))))
@@ -598,6 +600,11 @@ int answer_snapshot_delete(struct svc *s, const uint8_t *req, uint8_t *reply, si
 		hr = ERROR_SHARING_VIOLATION;
 	else if (hr == S_OK) {
 		hr = svc_snapshot_disk(s, sn, d);
+		/* the disk mounted here: the merge would change layers vhdfs
+		 * reads, or need a freeze vhdfs forbids; refused before the
+		 * export goes, so a refusal changes nothing */
+		if (hr == S_OK && svc_disk_mount_live(s, d))
+			hr = ERROR_SHARING_VIOLATION;
 		/* the exported LUN MUST go with it */
 		if (hr == S_OK && sn->exported_wtd >= 0 &&
 		    state_disk_get(s->st, sn->exported_wtd, e) == 0) {
