@@ -303,6 +303,11 @@ void vhd_relative_path(const char *from, const char *target, char *out, size_t o
  * FD and removing TMP on failure. */
 int vhd_create_tmpfile(const char *path, char *tmp, size_t tmpsz, int *fd);
 int vhd_create_publish(int fd, const char *tmp, const char *path, unsigned flags);
+/* Create PATH as a differencing child of PARENT, an open layer whose
+ * identity (id, timestamp or DataWriteGuid, size) is taken as it is in
+ * memory: no file of the parent is opened or locked (chain.c's
+ * vhd_chain_push_child, where the caller holds it). */
+int vhd_create_child_of(const char *path, const struct vhd_layer *parent, unsigned flags);
 
 /* ---- relink.c ---- */
 /* Point the open, writable differencing layer L at the parent PARENT_ABS

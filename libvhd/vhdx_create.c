@@ -128,6 +128,14 @@ struct parent_facts {
 	vhdx_guid data_write_guid;
 };
 
+static void facts_of(const struct vhd_layer *p, struct parent_facts *pf)
+{
+	pf->size = p->size;
+	pf->lsec = p->vhdx->lsec;
+	pf->psec = p->vhdx->psec;
+	memcpy(pf->data_write_guid, p->vhdx->hdr.data_write_guid, 16);
+}
+
 static int read_parent(const char *path, const char *parent, struct parent_facts *pf)
 {
 	struct vhd_layer *p;
@@ -142,14 +150,22 @@ static int read_parent(const char *path, const char *parent, struct parent_facts
 	if (r == 0 && !p->vhdx)
 		r = vhd_error(-EINVAL, "cannot create '%s': parent '%s' is a VHD; a VHDX child needs a VHDX parent",
 		              path, parent);
-	if (r == 0) {
-		pf->size = p->size;
-		pf->lsec = p->vhdx->lsec;
-		pf->psec = p->vhdx->psec;
-		memcpy(pf->data_write_guid, p->vhdx->hdr.data_write_guid, 16);
-	}
+	if (r == 0)
+		facts_of(p, pf);
 	vhd_layer_close(p);
 	return r;
+}
+
+/* The facts of LIVE, an open VHDX layer (its DataWriteGuid as it is now,
+ * which a later first write of a session would change: see
+ * vhd_chain_push_child for why that cannot happen to it). */
+static int live_parent(const char *path, const struct vhd_layer *live, struct parent_facts *pf)
+{
+	if (!realpath(live->path, pf->abs))
+		return vhd_error(-errno, "cannot create '%s': parent '%s': %s", path, live->path,
+		                 strerror(errno));
+	facts_of(live, pf);
+	return 0;
 }
 
 static int build(int fd, const char *path, const struct vhd_create_opts *o, uint32_t block_size,
@@ -277,7 +293,7 @@ out:
 	return r;
 }
 
-int vhdx_create(const char *path, const struct vhd_create_opts *o)
+int vhdx_create(const char *path, const struct vhd_create_opts *o, const struct vhd_layer *live)
 {
 	struct parent_facts pf = { 0 };
 	char tmp[PATH_MAX + 32];
@@ -288,7 +304,7 @@ int vhdx_create(const char *path, const struct vhd_create_opts *o)
 	if (o->type == VHD_TYPE_DIFF) {
 		if (!o->parent)
 			return vhd_error(-EINVAL, "cannot create '%s': a differencing disk needs a parent", path);
-		r = read_parent(path, o->parent, &pf);
+		r = live ? live_parent(path, live, &pf) : read_parent(path, o->parent, &pf);
 		if (r < 0)
 			return r;
 		size = pf.size;

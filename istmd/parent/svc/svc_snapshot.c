@@ -195,6 +195,9 @@ int svc_disk_switch(struct svc *s, const struct state_disk *d, const char *path,
 		free(m);
 		return -ENOMEM;
 	}
+	/* once per switch, not per LU: the kill test cuts here */
+	if (n)
+		svc_test_pause("switch-request");
 	for (size_t i = 0; i < n; i++) {
 		if (state_target_get(s->st, m[i].wtd, t) < 0 || t->tid <= 0 ||
 		    (t->flags & STATE_PENDING) || !d->enabled)
@@ -203,7 +206,6 @@ int svc_disk_switch(struct svc *s, const struct state_disk *d, const char *path,
 		 * online after; commands that arrive meanwhile wait in bs_vhd
 		 * (tgt-backend/README.md, live snapshots).  One request; only a
 		 * failed one can leave the LU offline. */
-		svc_test_pause("switch-request");
 		err = tgt_lu_switch(&s->tgt, t->tid, TGT_LUN_FROM_ISTM(m[i].lun), path);
 		if (err < 0 && err != -ENOENT)
 			tgt_lu_set_online(&s->tgt, t->tid, TGT_LUN_FROM_ISTM(m[i].lun), true);
