@@ -123,7 +123,11 @@ extern const uint8_t vhd_bitmap_full[VHD_MAX_BITMAP];
 struct vhd_layer {
 	char path[4096];            /* as opened (resolved for parents) */
 	int fd;                     /* the image file */
-	bool read_only;             /* opened O_RDONLY */
+	bool read_only;             /* opened O_RDONLY, or a parent now */
+	bool unsettled;             /* a VHDX top pushed under a child with
+	                             * VHD_PUSH_SETTLE_LATER: still locked
+	                             * exclusively, its log not yet committed
+	                             * (vhd_chain_settle_parents) */
 	dev_t dev;                  /* st_dev, for loop detection */
 	ino_t ino;                  /* st_ino, for loop detection */
 	struct vhd_footer footer;   /* the footer in use (end, or copy at 0) */

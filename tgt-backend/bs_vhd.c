@@ -167,6 +167,12 @@ int bs_vhd_below(struct bs_vhd_lu *vlu, vhd_chain **below)
 		*below = c;
 		return 0;
 	}
+	/* a VHDX parent still settling is locked exclusively (even against
+	 * this process's own second open): wait for it, not fail the UNMAP */
+	pthread_mutex_lock(&vlu->lock);
+	while (vlu->settling)
+		pthread_cond_wait(&vlu->settled, &vlu->lock);
+	pthread_mutex_unlock(&vlu->lock);
 	pthread_mutex_lock(&vlu->below_lock);
 	c = vlu->below;
 	ret = 0;
@@ -246,9 +252,11 @@ static int bs_vhd_continue(struct scsi_lu *lu, const char *path)
 	if (!kept)
 		return 0;
 	vlu->kept = NULL;
-	if (!lu->attrs.readonly && bs_vhd_placeholder(path)) {
-		if (vhd_chain_push_child(kept, path) == 0) {
+	if (!lu->attrs.readonly && bs_vhd_placeholder(path) && !getenv("BS_VHD_NO_PUSH")) {
+		if (vhd_chain_push_child(kept, path, VHD_PUSH_SETTLE_LATER) == 0) {
 			vlu->chain = kept;
+			/* a VHDX top settles after the switch (bs_vhd_settle.c) */
+			vlu->settle_parents = vlu->prev_format == VHD_FORMAT_VHDX;
 			return 1;
 		}
 		eprintf("bs_vhd: cannot continue the open chain on '%s', opening it "
@@ -350,6 +358,7 @@ static void bs_vhd_close(struct scsi_lu *lu)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	bs_vhd_drain(vlu);
+	bs_vhd_settle_quiesce(vlu); /* the last switch's VHDX top, if still settling */
 	vlu->drain_ms = bs_vhd_ms_since(&t);
 	if (vlu->kept) { /* an open that never came: not expected from tgt */
 		vhd_chain_close(vlu->kept);

@@ -5,7 +5,10 @@
  *
  * One chain stays open for writing throughout: random writes, then a push
  * onto an empty placeholder, eight times (the first top never written, to
- * cover a VHDX whose DataWriteGuid has not changed yet in this session).
+ * cover a VHDX whose DataWriteGuid has not changed yet in this session);
+ * every other push leaves the old top to vhd_chain_settle_parents(), and
+ * a VHDX one must then stay closed to other opens (-EBUSY) while the
+ * chain goes on writing, until the settle.
  * After each push the chain must read as before, writes must reach only
  * the new top, and the frozen layer must be complete in its file: another
  * chain opened on it read-only (shared lock, allowed now) reads exactly
@@ -94,6 +97,7 @@ static void run(enum vhd_format fmt)
 	struct vhd_create_opts o = { .type = VHD_TYPE_DYNAMIC, .size = DISK, .format = fmt };
 	char path[512], what[64];
 	vhd_chain *c, *ro;
+	bool later;
 	int fd;
 
 	layer_path(path, 0, ext);
@@ -109,13 +113,23 @@ static void run(enum vhd_format fmt)
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600); /* the placeholder */
 		ck_assert_int_ge(fd, 0);
 		close(fd);
-		ck_assert_msg(vhd_chain_push_child(c, path) == 0, "push %d: %s", i, vhd_errmsg());
+		later = i % 2 == 0;
+		ck_assert_msg(vhd_chain_push_child(c, path, later ? VHD_PUSH_SETTLE_LATER : 0) == 0,
+			      "push %d: %s", i, vhd_errmsg());
 		ck_assert_int_eq(vhd_chain_depth(c), i + 1);
-		snprintf(what, sizeof(what), "%s after push %d", ext, i);
+		snprintf(what, sizeof(what), "%s after push %d%s", ext, i, later ? " (settled later)" : "");
 		reads_as(c, model, what);
 
-		/* the frozen layer, from outside: complete, shared, clean */
 		layer_path(path, i - 1, ext);
+		if (later && fmt == VHD_FORMAT_VHDX) {
+			/* unsettled: kept from others while the chain works on */
+			ck_assert_int_eq(vhd_chain_open(path, VHD_OPEN_RDONLY, &ro), -EBUSY);
+			write_some(c, 10);
+			reads_as(c, model, what);
+		}
+		ck_assert_msg(vhd_chain_settle_parents(c) == 0, "%s: settle: %s", what, vhd_errmsg());
+		ck_assert_int_eq(vhd_chain_settle_parents(c), 0); /* nothing left */
+		/* the frozen layer, from outside: complete, shared, clean */
 		ck_assert_msg(vhd_chain_open(path, VHD_OPEN_RDONLY, &ro) == 0, "%s: open frozen: %s",
 			      what, vhd_errmsg());
 		reads_as(ro, moments[i - 1], what);
@@ -144,7 +158,7 @@ static void run(enum vhd_format fmt)
 	layer_path(path, PUSHES, ext);
 	ck_assert_int_eq(vhd_chain_open(path, VHD_OPEN_RDONLY, &ro), 0);
 	layer_path(path, PUSHES + 1, ext);
-	ck_assert_int_eq(vhd_chain_push_child(ro, path), -EROFS);
+	ck_assert_int_eq(vhd_chain_push_child(ro, path, 0), -EROFS);
 	ck_assert_int_eq(vhd_chain_depth(ro), PUSHES + 1);
 	vhd_chain_close(ro);
 }
