@@ -168,6 +168,32 @@ static int live_parent(const char *path, const struct vhd_layer *live, struct pa
 	return 0;
 }
 
+/* Write the 4 KiB pages of BUF (LEN bytes, a multiple of 4 KiB) that are
+ * not all zeros, at OFF: the rest stays a hole, which reads as zeros.  A
+ * new disk's regions are mostly zeros (1 MiB of metadata for a few
+ * hundred bytes of items, a BAT of a few entries), and a snapshot child is
+ * made while tgtd holds the LU still (bs_vhd): its sync then writes tens
+ * of KiB instead of megabytes. */
+static int write_pages(int fd, const char *path, const uint8_t *buf, uint64_t len, uint64_t off)
+{
+	static const uint8_t zero[4096];
+
+	for (uint64_t p = 0; p < len; p += sizeof(zero)) {
+		uint64_t run = p;
+
+		while (run < len && memcmp(buf + run, zero, sizeof(zero)) != 0)
+			run += sizeof(zero);
+		if (run > p) {
+			int r = vhd_write_at(fd, path, buf + p, run - p, off + p);
+
+			if (r < 0)
+				return r;
+			p = run;
+		}
+	}
+	return 0;
+}
+
 static int build(int fd, const char *path, const struct vhd_create_opts *o, uint32_t block_size,
                  uint64_t size, const struct parent_facts *pf)
 {
@@ -189,7 +215,7 @@ static int build(int fd, const char *path, const struct vhd_create_opts *o, uint
 	/* file identifier */
 	memcpy(buf, "vhdxfile", 8);
 	n = utf8_to_utf16(CREATOR, UTF16_LE, buf + 8, 512);
-	r = vhd_write_at(fd, path, buf, 64 * VHDX_KIB, 0);
+	r = write_pages(fd, path, buf, 64 * VHDX_KIB, 0);
 	if (r < 0)
 		goto out;
 	/* headers: the same contents, sequence 1 and 2 */
@@ -252,7 +278,7 @@ static int build(int fd, const char *path, const struct vhd_create_opts *o, uint
 		nmeta = 6;
 	}
 	vhdx_put_le16(buf + 10, (uint16_t)nmeta);
-	r = vhd_write_at(fd, path, buf, VHDX_MIB, META_OFF);
+	r = write_pages(fd, path, buf, VHDX_MIB, META_OFF);
 	if (r < 0)
 		goto out;
 	/* BAT */
@@ -276,7 +302,7 @@ static int build(int fd, const char *path, const struct vhd_create_opts *o, uint
 			vhdx_put_le64(bat + 8 * (k * (chunk_ratio + 1) + chunk_ratio),
 			              vhdx_bat_make(VHDX_SB_PRESENT, end));
 	}
-	r = vhd_write_at(fd, path, bat, bat_len, BAT_OFF);
+	r = write_pages(fd, path, bat, bat_len, BAT_OFF);
 	if (r < 0)
 		goto out;
 	if (fixed && !(o->flags & VHD_CREATE_SPARSE) &&

@@ -8,7 +8,8 @@
 # and max, with the load average; then istmd's own time for each step of
 # the freeze (checks, the flush of a VHDX top before, placeholder file,
 # store transaction, the switch in
-# tgtd: one tgtadm request) and what remains (the ISTM calls); bs_vhd's
+# tgtd: one tgtadm request, the wait for tgtd to settle a VHDX top after
+# it) and what remains (the ISTM calls); bs_vhd's
 # time for each step of the switch inside tgtd (drain, close, new child);
 # and the load's own figures.  The disk is
 # dynamic, so its size costs nothing: the switch does not depend on it.
@@ -59,8 +60,8 @@ sort -n "$tmp/times" | awk -v la="$(cut -d' ' -f1-3 /proc/loadavg)" '{ v[NR] = $
 # (PrepareCreateSnapshot, DoCreateSnapshot, DoEndSnapshot and the store
 # work around them) and the client.
 grep -o 'freeze of disk [0-9]* took: .*' "$tmp/istmd.log" | tail -n "$runs" |
-    sed -E 's/.*checks ([0-9.]+) ms, flush before ([0-9.]+) ms, placeholder ([0-9.]+) ms, store ([0-9.]+) ms, [^0-9]*([0-9.]+) ms.*/\1 \2 \3 \4 \5/' > "$tmp/steps"
-for col in 1:checks 2:flush-before 3:placeholder 4:store 5:switch; do
+    sed -E 's/.*checks ([0-9.]+) ms, flush before ([0-9.]+) ms, placeholder ([0-9.]+) ms, store ([0-9.]+) ms, [^0-9]*([0-9.]+) ms, frozen layer settled ([0-9.]+) ms.*/\1 \2 \3 \4 \5 \6/' > "$tmp/steps"
+for col in 1:checks 2:flush-before 3:placeholder 4:store 5:switch 6:settled-after; do
     n=${col%%:*}
     cut -d' ' -f"$n" "$tmp/steps" | sort -n | awk -v name="${col#*:}" '{ v[NR] = $1 }
         END { if (NR) printf "  istmd step %-12s p50 %7.1f ms, max %7.1f ms\n", name, v[int((NR + 1) / 2)], v[NR] }'
@@ -75,7 +76,7 @@ for col in 1:pause 2:drain 3:close 4:child/open; do
     cut -d' ' -f"$n" "$tmp/bsteps" | sort -n | awk -v name="${col#*:}" '{ v[NR] = $1 }
         END { if (NR) printf "  bs_vhd step %-11s p50 %7.1f ms, max %7.1f ms\n", name, v[int((NR + 1) / 2)], v[NR] }'
 done
-paste "$tmp/times" <(awk '{ print $1 + $2 + $3 + $4 + $5 }' "$tmp/steps") | sort -n | awk '{ v[NR] = $1 - $2 }
+paste "$tmp/times" <(awk '{ print $1 + $2 + $3 + $4 + $5 + $6 }' "$tmp/steps") | sort -n | awk '{ v[NR] = $1 - $2 }
     END { if (NR) printf "  rest (ISTM calls, store reads, client) p50 %7.1f ms\n", v[int((NR + 1) / 2)] }'
 cat "$tmp/load"
 istmd_stop
