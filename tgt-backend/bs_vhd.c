@@ -252,7 +252,7 @@ static int bs_vhd_continue(struct scsi_lu *lu, const char *path)
 	if (!kept)
 		return 0;
 	vlu->kept = NULL;
-	if (!lu->attrs.readonly && bs_vhd_placeholder(path) && !getenv("BS_VHD_NO_PUSH")) {
+	if (!lu->attrs.readonly && bs_vhd_placeholder(path)) {
 		if (vhd_chain_push_child(kept, path, VHD_PUSH_SETTLE_LATER) == 0) {
 			vlu->chain = kept;
 			/* a VHDX top settles after the switch (bs_vhd_settle.c) */
