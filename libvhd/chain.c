@@ -398,3 +398,94 @@ int vhd_chain_layer_info(const vhd_chain *c, int layer, struct vhd_info *info)
 		                 c->layers[0]->path, c->depth);
 	return vhd_layer_info(c->layers[layer], info);
 }
+
+/* The new chain is the old one with a child on top: no layer already open
+ * is opened, read or locked again, which is what keeps a live snapshot's
+ * switch short whatever the depth (bs_vhd calls this between two
+ * commands).  Order matters for what a failure leaves:
+ *   1. a VHDX top settles its log and writes a clean header, unless the
+ *      caller settles it later (its DataWriteGuid, which the child
+ *      records, is final either way: no write reaches it again through
+ *      this chain, and a settle keeps it);
+ *   2. the child is written beside PATH and renamed over it, synced
+ *      (vhd_create_publish), naming the top by its in-memory identity;
+ *   3. the child is opened and locked exclusively;
+ *   4. the top's lock becomes shared: flock(2) converts by dropping and
+ *      taking again, so another process could take the file in between;
+ *      that fails with -EBUSY, the top perhaps unlocked: the caller
+ *      closes the chain, and PATH, a complete child by then, opens.
+ * A failure before 4 leaves the chain as it was, PATH perhaps made.
+ * Deferred (VHD_PUSH_SETTLE_LATER, a VHDX top), 1 and 4 are left to
+ * vhd_chain_settle_parents: the old top is read through its in-memory
+ * BAT, which already holds what the log has yet to commit, exactly as
+ * when a flush runs beside reads; only other processes need the file
+ * settled, and its exclusive lock keeps them out until it is. */
+int vhd_chain_push_child(vhd_chain *c, const char *path, unsigned flags)
+{
+	struct vhd_layer *top = c->layers[0], *child = NULL;
+	bool later = (flags & VHD_PUSH_SETTLE_LATER) && top->vhdx;
+	int r;
+
+	vhd_clear_error();
+	if (c->read_only || c->noparent)
+		return vhd_error(-EROFS, "cannot put '%s' on '%s': the chain is not open for writing "
+		                 "with its parents", path, top->path);
+	if (c->depth >= VHD_MAX_DEPTH)
+		return vhd_error(-ELOOP, "cannot put '%s' on '%s': chain deeper than %d layers", path,
+		                 top->path, VHD_MAX_DEPTH);
+	if (top->vhdx && !later) {
+		r = vhdx_close_clean(top);
+		if (r < 0)
+			return r;
+	}
+	r = vhd_create_child_of(path, top, VHD_CREATE_OVERWRITE);
+	if (r < 0)
+		return r;
+	r = vhd_layer_open(path, false, &child);
+	if (r < 0)
+		return r;
+	r = vhd_layer_lock(child, true);
+	if (r == 0 && memcmp(child->header.parent_uuid, top->footer.uuid, 16) != 0)
+		r = vhd_error(-EINVAL, "'%s' changed while it was made a child of '%s'", path, top->path);
+	if (r == 0 && !later)
+		r = vhd_layer_lock(top, false);
+	if (r < 0) {
+		vhd_layer_close(child);
+		return r;
+	}
+	if (later)
+		top->unsettled = true; /* its close still settles it */
+	else
+		top->read_only = true; /* no clean close of a parent */
+	vhd_parent_map_detach(c);
+	memmove(&c->layers[1], &c->layers[0], (size_t)c->depth * sizeof(c->layers[0]));
+	c->layers[0] = child;
+	c->depth++;
+	/* without a map, reads walk the layers (parentmap.c): correct, slower */
+	if (vhd_parent_map_attach(c) < 0)
+		vhd_log(0, "%s", vhd_errmsg());
+	return 0;
+}
+
+int vhd_chain_settle_parents(vhd_chain *c)
+{
+	vhd_clear_error();
+	for (int i = 1; i < c->depth; i++) {
+		struct vhd_layer *l = c->layers[i];
+		int r;
+
+		if (!l->unsettled)
+			continue;
+		/* as a flush: under the allocation lock, beside readers */
+		pthread_mutex_lock(&l->alloc_lock);
+		r = vhdx_close_clean(l);
+		pthread_mutex_unlock(&l->alloc_lock);
+		if (r == 0)
+			r = vhd_layer_lock(l, false);
+		if (r < 0)
+			return r;
+		l->unsettled = false;
+		l->read_only = true;
+	}
+	return 0;
+}

@@ -290,7 +290,10 @@ fail:
 	return r;
 }
 
-int vhd_create(const char *path, const struct vhd_create_opts *opts)
+/* vhd_create(), for a VHD whose parent (if any) is LIVE when not NULL: the
+ * parent's identity is taken from that open layer instead of its file. */
+static int create_vhd(const char *path, const struct vhd_create_opts *opts,
+                      const struct vhd_layer *live)
 {
 	struct vhd_footer f, pf = { 0 };
 	struct vhd_layer *parent = NULL;
@@ -299,18 +302,17 @@ int vhd_create(const char *path, const struct vhd_create_opts *opts)
 	uint64_t size = opts->size;
 	int fd, r;
 
-	vhd_clear_error();
-	if (opts->type != VHD_TYPE_FIXED && opts->type != VHD_TYPE_DYNAMIC && opts->type != VHD_TYPE_DIFF)
-		return vhd_error(-EINVAL, "cannot create '%s': unknown disk type %d", path, (int)opts->type);
-	if (opts->format == VHD_FORMAT_VHDX)
-		return vhdx_create(path, opts);
-	if (opts->format != VHD_FORMAT_VHD)
-		return vhd_error(-EINVAL, "cannot create '%s': unknown format %d", path, (int)opts->format);
 	if (opts->type != VHD_TYPE_FIXED &&
 	    (!vhd_is_pow2(block_size) || block_size < 4096 || block_size > VHD_MAX_BLOCK_SIZE))
 		return vhd_error(-EINVAL, "cannot create '%s': block size %u is not a power of two from 4 KiB to 256 MiB",
 		                 path, block_size);
-	if (opts->type == VHD_TYPE_DIFF) {
+	if (opts->type == VHD_TYPE_DIFF && live) {
+		if (!realpath(live->path, parent_abs))
+			return vhd_error(-errno, "cannot create '%s': parent '%s': %s", path, live->path,
+			                 strerror(errno));
+		pf = live->footer;
+		size = live->size;
+	} else if (opts->type == VHD_TYPE_DIFF) {
 		if (!opts->parent)
 			return vhd_error(-EINVAL, "cannot create '%s': a differencing disk needs a parent", path);
 		if (!realpath(opts->parent, parent_abs))
@@ -356,4 +358,29 @@ fail:
 	close(fd);
 	unlink(tmp);
 	return r;
+}
+
+int vhd_create(const char *path, const struct vhd_create_opts *opts)
+{
+	vhd_clear_error();
+	if (opts->type != VHD_TYPE_FIXED && opts->type != VHD_TYPE_DYNAMIC && opts->type != VHD_TYPE_DIFF)
+		return vhd_error(-EINVAL, "cannot create '%s': unknown disk type %d", path, (int)opts->type);
+	if (opts->format == VHD_FORMAT_VHDX)
+		return vhdx_create(path, opts, NULL);
+	if (opts->format != VHD_FORMAT_VHD)
+		return vhd_error(-EINVAL, "cannot create '%s': unknown format %d", path, (int)opts->format);
+	return create_vhd(path, opts, NULL);
+}
+
+int vhd_create_child_of(const char *path, const struct vhd_layer *parent, unsigned flags)
+{
+	struct vhd_create_opts o = {
+		.type = VHD_TYPE_DIFF,
+		.format = parent->vhdx ? VHD_FORMAT_VHDX : VHD_FORMAT_VHD,
+		.parent = parent->path,
+		.flags = flags,
+	};
+
+	vhd_clear_error();
+	return parent->vhdx ? vhdx_create(path, &o, parent) : create_vhd(path, &o, parent);
 }

@@ -123,7 +123,11 @@ extern const uint8_t vhd_bitmap_full[VHD_MAX_BITMAP];
 struct vhd_layer {
 	char path[4096];            /* as opened (resolved for parents) */
 	int fd;                     /* the image file */
-	bool read_only;             /* opened O_RDONLY */
+	bool read_only;             /* opened O_RDONLY, or a parent now */
+	bool unsettled;             /* a VHDX top pushed under a child with
+	                             * VHD_PUSH_SETTLE_LATER: still locked
+	                             * exclusively, its log not yet committed
+	                             * (vhd_chain_settle_parents) */
 	dev_t dev;                  /* st_dev, for loop detection */
 	ino_t ino;                  /* st_ino, for loop detection */
 	struct vhd_footer footer;   /* the footer in use (end, or copy at 0) */
@@ -303,6 +307,11 @@ void vhd_relative_path(const char *from, const char *target, char *out, size_t o
  * FD and removing TMP on failure. */
 int vhd_create_tmpfile(const char *path, char *tmp, size_t tmpsz, int *fd);
 int vhd_create_publish(int fd, const char *tmp, const char *path, unsigned flags);
+/* Create PATH as a differencing child of PARENT, an open layer whose
+ * identity (id, timestamp or DataWriteGuid, size) is taken as it is in
+ * memory: no file of the parent is opened or locked (chain.c's
+ * vhd_chain_push_child, where the caller holds it). */
+int vhd_create_child_of(const char *path, const struct vhd_layer *parent, unsigned flags);
 
 /* ---- relink.c ---- */
 /* Point the open, writable differencing layer L at the parent PARENT_ABS

@@ -143,6 +143,24 @@ void vhd_set_logger(vhd_log_fn fn, void *arg);
 int vhd_chain_open(const char *path, unsigned flags, vhd_chain **out);
 void vhd_chain_close(vhd_chain *chain);
 
+/* Continue CHAIN (open for writing, with its parents) on a new empty
+ * differencing child at PATH (an empty or missing file; replaced), made
+ * from the top as it is open: the top becomes a read-only parent (its lock
+ * shared, a VHDX log settled first), the child the writable top, and no
+ * layer is opened or read again.  No I/O may run on CHAIN meanwhile.
+ * -EROFS for a read-only chain; on any failure close CHAIN (PATH may be a
+ * complete child by then, which vhd_chain_open() opens).
+ * VHD_PUSH_SETTLE_LATER leaves a VHDX top's settling (log commit, syncs,
+ * clean header) and its lock's conversion to vhd_chain_settle_parents(),
+ * which may run while CHAIN serves I/O; until then the old top stays
+ * locked exclusively, so nothing else opens it incomplete. */
+#define VHD_PUSH_SETTLE_LATER 0x1u
+int vhd_chain_push_child(vhd_chain *chain, const char *path, unsigned flags);
+/* Settle the parents a push left unsettled (see above): from any thread,
+ * I/O may run on CHAIN meanwhile, but no other call that changes CHAIN
+ * (push, close).  0 when there were none. */
+int vhd_chain_settle_parents(vhd_chain *chain);
+
 uint64_t vhd_chain_size(const vhd_chain *chain);       /* virtual size, bytes */
 int vhd_chain_depth(const vhd_chain *chain);            /* layers, >= 1 */
 int vhd_chain_read_only(const vhd_chain *chain);

@@ -128,6 +128,14 @@ struct parent_facts {
 	vhdx_guid data_write_guid;
 };
 
+static void facts_of(const struct vhd_layer *p, struct parent_facts *pf)
+{
+	pf->size = p->size;
+	pf->lsec = p->vhdx->lsec;
+	pf->psec = p->vhdx->psec;
+	memcpy(pf->data_write_guid, p->vhdx->hdr.data_write_guid, 16);
+}
+
 static int read_parent(const char *path, const char *parent, struct parent_facts *pf)
 {
 	struct vhd_layer *p;
@@ -142,14 +150,48 @@ static int read_parent(const char *path, const char *parent, struct parent_facts
 	if (r == 0 && !p->vhdx)
 		r = vhd_error(-EINVAL, "cannot create '%s': parent '%s' is a VHD; a VHDX child needs a VHDX parent",
 		              path, parent);
-	if (r == 0) {
-		pf->size = p->size;
-		pf->lsec = p->vhdx->lsec;
-		pf->psec = p->vhdx->psec;
-		memcpy(pf->data_write_guid, p->vhdx->hdr.data_write_guid, 16);
-	}
+	if (r == 0)
+		facts_of(p, pf);
 	vhd_layer_close(p);
 	return r;
+}
+
+/* The facts of LIVE, an open VHDX layer (its DataWriteGuid as it is now,
+ * which a later first write of a session would change: see
+ * vhd_chain_push_child for why that cannot happen to it). */
+static int live_parent(const char *path, const struct vhd_layer *live, struct parent_facts *pf)
+{
+	if (!realpath(live->path, pf->abs))
+		return vhd_error(-errno, "cannot create '%s': parent '%s': %s", path, live->path,
+		                 strerror(errno));
+	facts_of(live, pf);
+	return 0;
+}
+
+/* Write the 4 KiB pages of BUF (LEN bytes, a multiple of 4 KiB) that are
+ * not all zeros, at OFF: the rest stays a hole, which reads as zeros.  A
+ * new disk's regions are mostly zeros (1 MiB of metadata for a few
+ * hundred bytes of items, a BAT of a few entries), and a snapshot child is
+ * made while tgtd holds the LU still (bs_vhd): its sync then writes tens
+ * of KiB instead of megabytes. */
+static int write_pages(int fd, const char *path, const uint8_t *buf, uint64_t len, uint64_t off)
+{
+	static const uint8_t zero[4096];
+
+	for (uint64_t p = 0; p < len; p += sizeof(zero)) {
+		uint64_t run = p;
+
+		while (run < len && memcmp(buf + run, zero, sizeof(zero)) != 0)
+			run += sizeof(zero);
+		if (run > p) {
+			int r = vhd_write_at(fd, path, buf + p, run - p, off + p);
+
+			if (r < 0)
+				return r;
+			p = run;
+		}
+	}
+	return 0;
 }
 
 static int build(int fd, const char *path, const struct vhd_create_opts *o, uint32_t block_size,
@@ -173,7 +215,7 @@ static int build(int fd, const char *path, const struct vhd_create_opts *o, uint
 	/* file identifier */
 	memcpy(buf, "vhdxfile", 8);
 	n = utf8_to_utf16(CREATOR, UTF16_LE, buf + 8, 512);
-	r = vhd_write_at(fd, path, buf, 64 * VHDX_KIB, 0);
+	r = write_pages(fd, path, buf, 64 * VHDX_KIB, 0);
 	if (r < 0)
 		goto out;
 	/* headers: the same contents, sequence 1 and 2 */
@@ -236,7 +278,7 @@ static int build(int fd, const char *path, const struct vhd_create_opts *o, uint
 		nmeta = 6;
 	}
 	vhdx_put_le16(buf + 10, (uint16_t)nmeta);
-	r = vhd_write_at(fd, path, buf, VHDX_MIB, META_OFF);
+	r = write_pages(fd, path, buf, VHDX_MIB, META_OFF);
 	if (r < 0)
 		goto out;
 	/* BAT */
@@ -260,7 +302,7 @@ static int build(int fd, const char *path, const struct vhd_create_opts *o, uint
 			vhdx_put_le64(bat + 8 * (k * (chunk_ratio + 1) + chunk_ratio),
 			              vhdx_bat_make(VHDX_SB_PRESENT, end));
 	}
-	r = vhd_write_at(fd, path, bat, bat_len, BAT_OFF);
+	r = write_pages(fd, path, bat, bat_len, BAT_OFF);
 	if (r < 0)
 		goto out;
 	if (fixed && !(o->flags & VHD_CREATE_SPARSE) &&
@@ -277,7 +319,7 @@ out:
 	return r;
 }
 
-int vhdx_create(const char *path, const struct vhd_create_opts *o)
+int vhdx_create(const char *path, const struct vhd_create_opts *o, const struct vhd_layer *live)
 {
 	struct parent_facts pf = { 0 };
 	char tmp[PATH_MAX + 32];
@@ -288,7 +330,7 @@ int vhdx_create(const char *path, const struct vhd_create_opts *o)
 	if (o->type == VHD_TYPE_DIFF) {
 		if (!o->parent)
 			return vhd_error(-EINVAL, "cannot create '%s': a differencing disk needs a parent", path);
-		r = read_parent(path, o->parent, &pf);
+		r = live ? live_parent(path, live, &pf) : read_parent(path, o->parent, &pf);
 		if (r < 0)
 			return r;
 		size = pf.size;

@@ -230,7 +230,8 @@ int vhdx_parent_candidates(const struct vhd_layer *l, char ***out, int *n);
 int vhdx_check(const char *path, vhd_problem_fn fn, void *arg);
 
 /* ---- vhdx_create.c ---- */
-int vhdx_create(const char *path, const struct vhd_create_opts *o);
+/* LIVE, when not NULL, is the parent as open (vhd_create_child_of). */
+int vhdx_create(const char *path, const struct vhd_create_opts *o, const struct vhd_layer *live);
 /* The locator item of a child at CHILD_PATH for the parent PARENT_ABS
  * (absolute, resolved) whose DataWriteGuid is LINKAGE, into OUT (SPACE
  * bytes); returns its length or -errno with a message. */

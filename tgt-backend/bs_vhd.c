@@ -15,11 +15,16 @@
  * Snapshots: libvhd will not create a child of a disk open for writing (it
  * takes a shared lock on the parent), and tgt keeps the chain open while the
  * LU is offline.  So a live snapshot is a switch to a placeholder: an empty
- * (0-byte) file given as the new path.  Between closing the old chain and
- * opening the new one, with no command in flight, bs_vhd_open() makes the
- * placeholder a differencing child of the top it just closed.  An empty
- * file is never a valid VHD, so nothing else is read this way, and a typo
- * in the path still fails as a missing file.  Deleting a snapshot merges
+ * (0-byte) file given as the new path.  bs_vhd_close() drains and keeps the
+ * writable chain open; bs_vhd_open() then continues that chain on the
+ * placeholder (vhd_chain_push_child: the child is made from the top as it
+ * is open, the top's lock becomes shared), so the pause between two
+ * commands is the drain, one small file's creation and a pointer swap,
+ * whatever the depth: no parent is opened or read again.  Any other path
+ * closes the kept chain first and opens the new one whole; so does a
+ * failed push, which falls back to making the child from the closed top.
+ * An empty file is never a valid VHD, so nothing else is read this way,
+ * and a typo in the path still fails as a missing file.  Deleting a snapshot merges
  * its layer into its child while the chain is open here (vhd_merge_layer);
  * a switch to the same top afterwards reopens the chain through the new
  * link, so the merged layer's file is no longer held.
@@ -162,6 +167,12 @@ int bs_vhd_below(struct bs_vhd_lu *vlu, vhd_chain **below)
 		*below = c;
 		return 0;
 	}
+	/* a VHDX parent still settling is locked exclusively (even against
+	 * this process's own second open): wait for it, not fail the UNMAP */
+	pthread_mutex_lock(&vlu->lock);
+	while (vlu->settling)
+		pthread_cond_wait(&vlu->settled, &vlu->lock);
+	pthread_mutex_unlock(&vlu->lock);
 	pthread_mutex_lock(&vlu->below_lock);
 	c = vlu->below;
 	ret = 0;
@@ -182,7 +193,26 @@ int bs_vhd_below(struct bs_vhd_lu *vlu, vhd_chain **below)
 	return ret;
 }
 
-/* PATH is an empty placeholder: make it a child of the previous top. */
+static bool bs_vhd_placeholder(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0;
+}
+
+static double bs_vhd_ms_since(struct timespec *t)
+{
+	struct timespec now;
+	double ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (double)(now.tv_sec - t->tv_sec) * 1e3 + (double)(now.tv_nsec - t->tv_nsec) / 1e6;
+	*t = now;
+	return ms;
+}
+
+/* PATH is an empty placeholder: make it a child of the previous top, now
+ * closed (the fallback when the kept chain could not be continued). */
 static int bs_vhd_make_snapshot(struct bs_vhd_lu *vlu, const char *path)
 {
 	struct vhd_create_opts opts = {
@@ -190,9 +220,8 @@ static int bs_vhd_make_snapshot(struct bs_vhd_lu *vlu, const char *path)
 		.parent = vlu->prev_top,
 		.flags = VHD_CREATE_OVERWRITE,
 	};
-	struct stat st;
 
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size != 0)
+	if (!bs_vhd_placeholder(path))
 		return 0; /* not a placeholder: open it as it is */
 	if (!vlu->prev_top) {
 		eprintf("bs_vhd: cannot open '%s': an empty file is a snapshot "
@@ -212,13 +241,51 @@ static int bs_vhd_make_snapshot(struct bs_vhd_lu *vlu, const char *path)
 
 static int bs_vhd_open_chain(struct scsi_lu *lu, char *path, int *fd, uint64_t *size);
 
+/* Continue the chain bs_vhd_close() kept on the placeholder PATH; else
+ * close it, so that the new chain can take its locks.  1 when the LU now
+ * has its chain, 0 when it is still to be opened. */
+static int bs_vhd_continue(struct scsi_lu *lu, const char *path)
+{
+	struct bs_vhd_lu *vlu = bs_vhd_lu_of(lu);
+	vhd_chain *kept = vlu->kept;
+
+	if (!kept)
+		return 0;
+	vlu->kept = NULL;
+	if (!lu->attrs.readonly && bs_vhd_placeholder(path)) {
+		if (vhd_chain_push_child(kept, path, VHD_PUSH_SETTLE_LATER) == 0) {
+			vlu->chain = kept;
+			/* a VHDX top settles after the switch (bs_vhd_settle.c) */
+			vlu->settle_parents = vlu->prev_format == VHD_FORMAT_VHDX;
+			return 1;
+		}
+		eprintf("bs_vhd: cannot continue the open chain on '%s', opening it "
+			"whole: %s\n", path, vhd_errmsg());
+	}
+	vhd_chain_close(kept);
+	return 0;
+}
+
 /* Open the chain at PATH; then sync the previous top, if its close left
  * that pending (bs_vhd_settle.c). */
 static int bs_vhd_open(struct scsi_lu *lu, char *path, int *fd, uint64_t *size)
 {
+	struct bs_vhd_lu *vlu = bs_vhd_lu_of(lu);
+	bool timed = vlu->switch_start.tv_sec != 0;
+	bool pushed = bs_vhd_continue(lu, path) == 1;
 	int ret = bs_vhd_open_chain(lu, path, fd, size);
 
-	bs_vhd_settle_kick(bs_vhd_lu_of(lu));
+	/* one line per switch: which step of the pause costs what */
+	if (timed) {
+		double open_ms = bs_vhd_ms_since(&vlu->switch_start);
+
+		eprintf("bs_vhd: lun %" PRIu64 " switched to '%s' in %.1f ms: drain %.1f ms, "
+			"close %.1f ms, %s %.1f ms\n", lu->lun, path,
+			vlu->drain_ms + vlu->close_ms + open_ms, vlu->drain_ms, vlu->close_ms,
+			pushed ? "new child on the open chain" : "chain opened whole", open_ms);
+	}
+	memset(&vlu->switch_start, 0, sizeof(vlu->switch_start));
+	bs_vhd_settle_kick(vlu);
 	return ret;
 }
 
@@ -229,6 +296,8 @@ static int bs_vhd_open_chain(struct scsi_lu *lu, char *path, int *fd, uint64_t *
 	unsigned flags = 0;
 	int ret;
 
+	if (vlu->chain)
+		goto opened; /* continued by bs_vhd_continue */
 	if (bs_vhd_make_snapshot(vlu, path) < 0)
 		return -1;
 
@@ -247,6 +316,7 @@ static int bs_vhd_open_chain(struct scsi_lu *lu, char *path, int *fd, uint64_t *
 		vlu->chain = NULL;
 		return -1;
 	}
+opened:
 	vlu->depth = vhd_chain_depth(vlu->chain);
 
 	info = malloc(sizeof(*info));
@@ -284,10 +354,19 @@ fail:
 static void bs_vhd_close(struct scsi_lu *lu)
 {
 	struct bs_vhd_lu *vlu = bs_vhd_lu_of(lu);
+	struct timespec t;
 
+	clock_gettime(CLOCK_MONOTONIC, &t);
 	bs_vhd_drain(vlu);
+	bs_vhd_settle_quiesce(vlu); /* the last switch's VHDX top, if still settling */
+	vlu->drain_ms = bs_vhd_ms_since(&t);
+	if (vlu->kept) { /* an open that never came: not expected from tgt */
+		vhd_chain_close(vlu->kept);
+		vlu->kept = NULL;
+	}
 	if (vlu->chain) {
 		struct vhd_info *info = malloc(sizeof(*info));
+		bool writable = !vhd_chain_read_only(vlu->chain);
 
 		free(vlu->prev_top);
 		vlu->prev_top = NULL;
@@ -296,17 +375,23 @@ static void bs_vhd_close(struct scsi_lu *lu)
 			vlu->prev_format = info->format;
 		}
 		/* A VHD top is synced after the switch, by a thread of its
-		 * own (bs_vhd_settle.c); a VHDX top, or one that cannot be
-		 * handed over, now. */
-		if (!vhd_chain_read_only(vlu->chain) && vlu->prev_top &&
-		    vlu->prev_format == VHD_FORMAT_VHD)
+		 * own (bs_vhd_settle.c).  A writable chain stays open for the
+		 * open that follows: a VHDX top is settled by the push (or
+		 * by its close, when the next path is no placeholder); one
+		 * that cannot be handed over is flushed now. */
+		if (writable && vlu->prev_top && vlu->prev_format == VHD_FORMAT_VHD)
 			vlu->settle_pending = 1;
-		else if (!vhd_chain_read_only(vlu->chain) &&
-			 vhd_chain_flush(vlu->chain) < 0)
+		if (writable && vlu->prev_top) {
+			vlu->kept = vlu->chain;
+			vlu->chain = NULL;
+		} else if (writable && vhd_chain_flush(vlu->chain) < 0) {
 			eprintf("bs_vhd: %s\n", vhd_errmsg());
+		}
 		free(info);
 	}
 	bs_vhd_release_chain(vlu);
+	vlu->close_ms = bs_vhd_ms_since(&t);
+	vlu->switch_start = t; /* the open that follows times itself from here */
 }
 
 /* Reopen LU's chain (open, so lu->path is set) in the mode
@@ -409,6 +494,9 @@ static void bs_vhd_exit(struct scsi_lu *lu)
 
 	bs_vhd_drain(vlu);
 	bs_thread_close(&vlu->threads);
+	if (vlu->kept)
+		vhd_chain_close(vlu->kept);
+	vlu->kept = NULL;
 	bs_vhd_settle_kick(vlu);
 	bs_vhd_settle_join(vlu);
 	bs_vhd_release_chain(vlu);

@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "list.h"
 #include "util.h"
@@ -92,6 +93,19 @@ struct bs_vhd_lu {
 	int settler_running;           /* settler must be joined */
 	int settle_pending;            /* prev_top is to be synced once the new
 	                                * chain is open (main thread only) */
+	int settle_parents;            /* a VHDX prev_top, now layer 1 of chain,
+	                                * is to be settled by the settler
+	                                * (vhd_chain_settle_parents) instead
+	                                * (main thread only) */
+	vhd_chain *settling;           /* the chain the settler works on, or
+	                                * NULL; protected by lock */
+	vhd_chain *kept;               /* the writable chain bs_vhd_close() left
+	                               * open, for bs_vhd_open() to continue on
+	                               * a snapshot placeholder
+	                               * (vhd_chain_push_child); else closed
+	                               * there.  Main thread only. */
+	struct timespec switch_start;  /* when the last close began */
+	double drain_ms, close_ms;     /* its steps, logged by the open after */
 	tgtadm_err (*lu_config)(struct scsi_lu *lu, char *params);
 	                               /* the device type's own lu_config, which
 	                                * bs_vhd_lu_config() calls first */
@@ -111,6 +125,7 @@ int bs_vhd_settle_start(struct bs_vhd_lu *vlu, const char *path);
 int bs_vhd_settle_wait(struct bs_vhd_lu *vlu);
 void bs_vhd_settle_join(struct bs_vhd_lu *vlu);
 void bs_vhd_settle_kick(struct bs_vhd_lu *vlu);
+void bs_vhd_settle_quiesce(struct bs_vhd_lu *vlu);
 int bs_vhd_flush(struct bs_vhd_lu *vlu);
 
 /* bs_vhd.c */

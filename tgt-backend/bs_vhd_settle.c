@@ -17,10 +17,21 @@
  * that sync and reports its failure.  What a crash of the machine may lose
  * is what it could lose before: writes no flush was asked for.
  *
- * A VHDX top is still settled during the switch (vhd_chain_flush, then the
- * clean close): its new BAT entries live in the log until a flush commits
- * them, and another process (a merge, a mount of the snapshot) must find
- * the frozen layer complete in the file when tgtadm returns.
+ * A VHDX top's new BAT entries live in its log until a flush commits them,
+ * and another process (a merge, a mount of the snapshot) must find the
+ * frozen layer complete in the file.  When the switch continued the open
+ * chain (vhd_chain_push_child with VHD_PUSH_SETTLE_LATER), the old top is
+ * read through its in-memory BAT, so its settling (log commit, syncs,
+ * clean header) also runs here, after the switch: the settler calls
+ * vhd_chain_settle_parents() on the live chain, and the old top stays
+ * locked exclusively until that ends, so another process's open fails
+ * (EBUSY) instead of reading it incomplete; istmd waits for the lock
+ * before it calls the snapshot taken.  Nothing may push onto or close
+ * that chain meanwhile: bs_vhd_close() waits for the settler first
+ * (bs_vhd_settle_quiesce), which costs a switch time only when it follows
+ * the previous one before that one settled.  A VHDX top that is closed
+ * instead (no placeholder, or a failed push) settles in its close, during
+ * the switch, as before.
  *
  * Licence: GPL-2.0-or-later.
  */
@@ -36,16 +47,25 @@
 static void *settler_main(void *arg)
 {
 	struct bs_vhd_lu *vlu = arg;
+	vhd_chain *chain;
 	int fd, err = 0;
 
 	pthread_mutex_lock(&vlu->lock);
 	fd = vlu->settle_fd;
+	chain = vlu->settling;
 	pthread_mutex_unlock(&vlu->lock);
-	if (fdatasync(fd) < 0)
-		err = -errno;
-	close(fd);
+	if (chain) {
+		err = vhd_chain_settle_parents(chain);
+		if (err < 0)
+			eprintf("bs_vhd: %s\n", vhd_errmsg());
+	} else {
+		if (fdatasync(fd) < 0)
+			err = -errno;
+		close(fd);
+	}
 	pthread_mutex_lock(&vlu->lock);
 	vlu->settle_fd = -1;
+	vlu->settling = NULL;
 	if (err)
 		vlu->settle_err = err;
 	pthread_cond_broadcast(&vlu->settled);
@@ -62,7 +82,7 @@ int bs_vhd_settle_wait(struct bs_vhd_lu *vlu)
 	int err;
 
 	pthread_mutex_lock(&vlu->lock);
-	while (vlu->settle_fd >= 0)
+	while (vlu->settle_fd >= 0 || vlu->settling)
 		pthread_cond_wait(&vlu->settled, &vlu->lock);
 	err = vlu->settle_err;
 	vlu->settle_err = 0;
@@ -80,29 +100,48 @@ void bs_vhd_settle_join(struct bs_vhd_lu *vlu)
 }
 
 /* Main thread, nothing in flight: sync PATH (the top just drained) in the
- * background.  Fails (the caller then syncs at once) when the file cannot
- * be opened again or no thread can be started. */
+ * background, or with PATH NULL settle the parents of the LU's chain.
+ * Fails (the caller then does it at once) when the file cannot be opened
+ * again or no thread can be started. */
 int bs_vhd_settle_start(struct bs_vhd_lu *vlu, const char *path)
 {
-	int fd, err;
+	int fd = -1, err;
 
 	bs_vhd_settle_join(vlu); /* an earlier one, normally long done */
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	if (path) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+	}
 	pthread_mutex_lock(&vlu->lock);
 	vlu->settle_fd = fd;
+	vlu->settling = path ? NULL : vlu->chain;
 	pthread_mutex_unlock(&vlu->lock);
 	err = pthread_create(&vlu->settler, NULL, settler_main, vlu);
 	if (err) {
 		pthread_mutex_lock(&vlu->lock);
 		vlu->settle_fd = -1;
+		vlu->settling = NULL;
 		pthread_mutex_unlock(&vlu->lock);
-		close(fd);
+		if (fd >= 0)
+			close(fd);
 		return -err;
 	}
 	vlu->settler_running = 1;
 	return 0;
+}
+
+/* Main thread, before the chain is pushed onto or closed: no settler may
+ * work on it then. */
+void bs_vhd_settle_quiesce(struct bs_vhd_lu *vlu)
+{
+	bool busy;
+
+	pthread_mutex_lock(&vlu->lock);
+	busy = vlu->settling != NULL;
+	pthread_mutex_unlock(&vlu->lock);
+	if (busy)
+		bs_vhd_settle_join(vlu);
 }
 
 /* Main thread, after the new chain is open (or failed to open), and before
@@ -115,6 +154,16 @@ void bs_vhd_settle_kick(struct bs_vhd_lu *vlu)
 {
 	int fd;
 
+	if (vlu->settle_parents) {
+		vlu->settle_parents = 0;
+		if (vlu->chain && bs_vhd_settle_start(vlu, NULL) < 0 &&
+		    vhd_chain_settle_parents(vlu->chain) < 0) {
+			pthread_mutex_lock(&vlu->lock);
+			vlu->settle_err = -EIO;
+			pthread_mutex_unlock(&vlu->lock);
+			eprintf("bs_vhd: %s\n", vhd_errmsg());
+		}
+	}
 	if (!vlu->settle_pending)
 		return;
 	vlu->settle_pending = 0;

@@ -8,8 +8,10 @@
 # and max, with the load average; then istmd's own time for each step of
 # the freeze (checks, the flush of a VHDX top before, placeholder file,
 # store transaction, the switch in
-# tgtd: one tgtadm request) and what remains (the ISTM calls); and the
-# load's own figures.  The disk is
+# tgtd: one tgtadm request, the wait for tgtd to settle a VHDX top after
+# it) and what remains (the ISTM calls); bs_vhd's
+# time for each step of the switch inside tgtd (drain, close, new child);
+# and the load's own figures.  The disk is
 # dynamic, so its size costs nothing: the switch does not depend on it.
 # BENCH_FORMAT=vhdx makes it a VHDX (default vhd).
 # Not part of make check.
@@ -58,13 +60,23 @@ sort -n "$tmp/times" | awk -v la="$(cut -d' ' -f1-3 /proc/loadavg)" '{ v[NR] = $
 # (PrepareCreateSnapshot, DoCreateSnapshot, DoEndSnapshot and the store
 # work around them) and the client.
 grep -o 'freeze of disk [0-9]* took: .*' "$tmp/istmd.log" | tail -n "$runs" |
-    sed -E 's/.*checks ([0-9.]+) ms, flush before ([0-9.]+) ms, placeholder ([0-9.]+) ms, store ([0-9.]+) ms, [^0-9]*([0-9.]+) ms.*/\1 \2 \3 \4 \5/' > "$tmp/steps"
-for col in 1:checks 2:flush-before 3:placeholder 4:store 5:switch; do
+    sed -E 's/.*checks ([0-9.]+) ms, flush before ([0-9.]+) ms, placeholder ([0-9.]+) ms, store ([0-9.]+) ms, [^0-9]*([0-9.]+) ms, frozen layer settled ([0-9.]+) ms.*/\1 \2 \3 \4 \5 \6/' > "$tmp/steps"
+for col in 1:checks 2:flush-before 3:placeholder 4:store 5:switch 6:settled-after; do
     n=${col%%:*}
     cut -d' ' -f"$n" "$tmp/steps" | sort -n | awk -v name="${col#*:}" '{ v[NR] = $1 }
         END { if (NR) printf "  istmd step %-12s p50 %7.1f ms, max %7.1f ms\n", name, v[int((NR + 1) / 2)], v[NR] }'
 done
-paste "$tmp/times" <(awk '{ print $1 + $2 + $3 + $4 + $5 }' "$tmp/steps") | sort -n | awk '{ v[NR] = $1 - $2 }
+# bs_vhd's own breakdown of each switch inside tgtd (what the LU's pause is
+# made of): the drain of commands in flight, the close of the old chain,
+# then the new child (on the open chain) or the whole chain's open
+grep -o 'switched to .* in [0-9.]* ms: drain .*' "$TGT_LOG" | tail -n "$runs" |
+    sed -E 's/.* in ([0-9.]+) ms: drain ([0-9.]+) ms, close ([0-9.]+) ms, [^0-9]*([0-9.]+) ms.*/\1 \2 \3 \4/' > "$tmp/bsteps"
+for col in 1:pause 2:drain 3:close 4:child/open; do
+    n=${col%%:*}
+    cut -d' ' -f"$n" "$tmp/bsteps" | sort -n | awk -v name="${col#*:}" '{ v[NR] = $1 }
+        END { if (NR) printf "  bs_vhd step %-11s p50 %7.1f ms, max %7.1f ms\n", name, v[int((NR + 1) / 2)], v[NR] }'
+done
+paste "$tmp/times" <(awk '{ print $1 + $2 + $3 + $4 + $5 + $6 }' "$tmp/steps") | sort -n | awk '{ v[NR] = $1 - $2 }
     END { if (NR) printf "  rest (ISTM calls, store reads, client) p50 %7.1f ms\n", v[int((NR + 1) / 2)] }'
 cat "$tmp/load"
 istmd_stop

@@ -15,7 +15,8 @@
 # them (`--params online=0`, then `--params path=` an empty placeholder),
 # then one reopen of the same top (what follows a merge).  Printed per
 # format: the pause and the time of the path= request (p50 and max), and
-# the load average.
+# the load average; bs_vhd's own time for each step of the snapshot
+# switches (drain, close, the new child or the whole chain's open).
 #
 # Wall-clock figures depend on the machine's load, so one more switch of
 # each kind runs under `strace -f` and the system calls tgtd makes while
@@ -133,6 +134,14 @@ for fmt in ${BENCH_FORMATS:-vhd vhdx}; do
                 printf "%s %s switch, %d runs: longest pause p50 %.1f ms, max %.1f ms; path= request p50 %.1f ms, max %.1f ms (load %s)\n",
                     f, k, NR, p[int((NR + 1) / 2)], p[NR], rs[int((n + 1) / 2)], rs[n], la }'
     done
+    # bs_vhd's own times for the snapshot switches (its log line per switch)
+    grep -o "switched to '$d/s[0-9]*\.$fmt' in .*" "$TGT_LOG" | head -n "$runs" |
+        sed -E 's/.* in ([0-9.]+) ms: drain ([0-9.]+) ms, close ([0-9.]+) ms, ([^0-9]*) ([0-9.]+) ms.*/\1 \2 \3 \5 \4/' > "$tmp/bsteps"
+    for col in 1:pause 2:drain 3:close 4:child/open; do
+        cut -d' ' -f"${col%%:*}" "$tmp/bsteps" | sort -n | awk -v name="${col#*:}" '{ v[NR] = $1 }
+            END { if (NR) printf "  bs_vhd %-10s p50 %7.1f ms, max %7.1f ms\n", name, v[int((NR + 1) / 2)], v[NR] }'
+    done
+    cut -d' ' -f5- "$tmp/bsteps" | sort | uniq -c | sed 's/^/  bs_vhd switches: /'
     sed 's/^/  /' "$tmp/verify" "$tmp/load"
     if [ "$use_strace" = 1 ]; then
         "$ISCSI_LOAD" --rw write --pattern rand --qd 32 --seconds 8 --span $((1 << 30)) \

@@ -148,6 +148,10 @@ wait $vpid || { cat "$tmp/verify" "$tmp/verify.err"; fail "the initiator saw err
 tail -1 "$tmp/verify"
 grep -q 'errors=0 mismatches=0' "$tmp/verify" || fail "errors or mismatches"
 echo "longest pause seen by the initiator: $(sed -n 's/.*max_ms=\([0-9.]*\).*/\1/p' "$tmp/verify") ms"
+# what each switch cost inside tgtd (bs_vhd times its steps: drain, close,
+# the new child on the open chain), beside the initiator's longest pause
+# over the whole run (which also spans merges, the load average's stalls)
+grep -o "switched to '[^']*' in .*" "$TGT_LOG" | sed "s|'[^']*/|'|"
 for i in $(seq 50); do tgt_adm --mode conn --op show --tid 1 | grep -q Session || break; sleep 0.1; done
 expect_rc 0 istmctl snapshots rollback "$C"
 "$PAT" "$url" check 3 0 2048 >/dev/null || fail "after the rollback the LU does not read snapshot C's data"

@@ -28,16 +28,20 @@ now_us() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
 window() { echo "$1 $2 $3" >> "$tmp/windows"; }
 
 # switch_to TOP NAME: switch the LU to TOP (a new placeholder, or the same
-# top again), timing it.
+# top again), timing it; then wait until the old top is settled: a VHDX top
+# is committed after the switch, and tgtd holds it exclusively until then
+# (tgt-backend/README.md, live snapshots), as istmd waits before it opens it.
 switch_to()
 {
-    local a b
+    local a b old
+    old=$(tgt_adm --mode target --op show | sed -n 's/^ *Backing store path: \(\/.*\)$/\1/p' | head -n 1)
     a=$(now_us)
     tgt_adm --mode logicalunit --op update --tid 1 --lun 1 --params online=0
     tgt_adm --mode logicalunit --op update --tid 1 --lun 1 --params "path=$1"
     b=$(now_us)
     window "$2" "$a" "$b"
     tgt_adm --mode target --op show | grep -q "Backing store path: $1\$" || fail "the LU does not serve $1"
+    [ "$old" = "$1" ] || flock -s -w 60 "$old" true || fail "$old stays held exclusively after the switch"
 }
 
 depth() { "$VHDTOOL" info --json "$1" | jq '."chain-depth"'; }
@@ -94,6 +98,8 @@ for ext in vhd vhdx; do
             $2 >= a && $1 <= b { if ($2 - $1 > m) m = $2 - $1 }
             END { printf "%s %s: longest pause %.1f ms (switch took %.1f ms)\n", e, n, m / 1000, (b - a) / 1000 }' "$tmp/slow"
     done < "$tmp/windows"
+    # and what each switch cost inside tgtd (bs_vhd times its steps)
+    grep -o "switched to '$d/[^']*' in .*" "$TGT_LOG" | sed "s|$d/||; s|^|$ext |"
 done
 tgt_alive || fail "tgtd died"
 echo "ok: snapshots taken and one merged away online, nothing lost, nothing failed"

@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -195,6 +196,9 @@ int svc_disk_switch(struct svc *s, const struct state_disk *d, const char *path,
 		free(m);
 		return -ENOMEM;
 	}
+	/* once per switch, not per LU: the kill test cuts here */
+	if (n)
+		svc_test_pause("switch-request");
 	for (size_t i = 0; i < n; i++) {
 		if (state_target_get(s->st, m[i].wtd, t) < 0 || t->tid <= 0 ||
 		    (t->flags & STATE_PENDING) || !d->enabled)
@@ -203,7 +207,6 @@ int svc_disk_switch(struct svc *s, const struct state_disk *d, const char *path,
 		 * online after; commands that arrive meanwhile wait in bs_vhd
 		 * (tgt-backend/README.md, live snapshots).  One request; only a
 		 * failed one can leave the LU offline. */
-		svc_test_pause("switch-request");
 		err = tgt_lu_switch(&s->tgt, t->tid, TGT_LUN_FROM_ISTM(m[i].lun), path);
 		if (err < 0 && err != -ENOENT)
 			tgt_lu_set_online(&s->tgt, t->tid, TGT_LUN_FROM_ISTM(m[i].lun), true);
@@ -323,6 +326,32 @@ static void presync_top(const char *old_top)
 	close(fd);
 }
 
+/* Wait until tgtd has settled the frozen OLD_TOP.  A VHDX top's log is
+ * committed after the switch, by bs_vhd's settler, and tgtd keeps its
+ * exclusive lock until then (tgt-backend/bs_vhd_settle.c); so a shared
+ * lock of ours succeeds once the file is complete for every other reader
+ * (export, mount, merge, check).  A VHD top is shared at once.  Bounded:
+ * after SETTLE_WAIT_MS the snapshot is answered anyway (logged); an open
+ * of the layer meanwhile then fails with EBUSY, never reads it partial. */
+#define SETTLE_WAIT_MS 60000
+static void wait_settled(const char *old_top)
+{
+	const struct timespec tick = { 0, 2000000 };
+	int fd = open(old_top, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return;
+	for (int waited = 0; flock(fd, LOCK_SH | LOCK_NB) < 0; waited += 2) {
+		if (errno != EWOULDBLOCK || waited >= SETTLE_WAIT_MS) {
+			log_warnx("'%s' is still held exclusively after the switch: %s", old_top,
+				  errno == EWOULDBLOCK ? "not settled in time" : strerror(errno));
+			break;
+		}
+		nanosleep(&tick, NULL);
+	}
+	close(fd); /* and the lock with it */
+}
+
 uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snapshot *sn,
 			 char *new_top, size_t cap)
 {
@@ -331,7 +360,7 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 	uint32_t hr;
 	int err;
 	struct timespec t;
-	double ms_check, ms_presync, ms_placeholder, ms_store, ms_switch;
+	double ms_check, ms_presync, ms_placeholder, ms_store, ms_switch, ms_settle = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 
@@ -412,14 +441,19 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 			state_journal_drop(s->st, new_top);
 		return err == -EBUSY || err == -EAGAIN ? ERROR_SHARING_VIOLATION : E_FAIL;
 	}
+	if (switched) {
+		wait_settled(old_top);
+		ms_settle = step_ms(&t);
+	}
 	if (!empty_file(new_top))
 		state_journal_drop(s->st, new_top);   /* else the start-up check finishes it */
 	log_info("disk %lld frozen at '%s'; it continues on '%s'%s", (long long)d->wtd, old_top,
 		 new_top, switched ? " (switched live in tgtd)" : "");
 	log_info("freeze of disk %lld took: checks %.1f ms, flush before %.1f ms, placeholder "
-		 "%.1f ms, store %.1f ms, %s %.1f ms", (long long)d->wtd, ms_check, ms_presync,
-		 ms_placeholder, ms_store,
-		 switched ? "switch in tgtd (one tgtadm request)" : "child made here", ms_switch);
+		 "%.1f ms, store %.1f ms, %s %.1f ms, frozen layer settled %.1f ms after",
+		 (long long)d->wtd, ms_check, ms_presync, ms_placeholder, ms_store,
+		 switched ? "switch in tgtd (one tgtadm request)" : "child made here", ms_switch,
+		 ms_settle);
 	return S_OK;
 }
 
