@@ -465,7 +465,9 @@ int vhdx_log_overlay_check(struct vhd_layer *l)
 		bool ok = (p >= x->meta_offset && p < x->meta_offset + x->meta_length) ||
 		          (p >= x->bat_offset && p < x->bat_offset + x->bat_length);
 
-		for (uint32_t k = 0; !ok && k < x->sbm_blocks; k++) {
+		/* only a differencing disk has sector bitmap blocks (read_bat()):
+		 * a dynamic or fixed one's BAT need not even hold their entries */
+		for (uint32_t k = 0; !ok && x->has_parent && k < x->sbm_blocks; k++) {
 			uint64_t e = x->bat[vhdx_sbm_index(x, k)];
 
 			ok = vhdx_bat_state(e) == VHDX_SB_PRESENT && p >= vhdx_bat_offset(e) &&
