@@ -144,8 +144,8 @@ struct vhdx_layer {
 	 * loads (entries and bitmap pointers are published after the data they
 	 * describe is written). */
 	uint64_t *bat;              /* host-order entries, bat_entries of them */
-	uint8_t *bat_raw;           /* the BAT region as on disk, for log pages */
-	uint8_t **sbm;              /* per chunk: NULL or its 1 MiB bitmap */
+	uint8_t *bat_raw;           /* the BAT pages holding entries, as on disk, for log pages */
+	uint8_t **sbm;              /* per chunk: NULL or its bitmap (the pages covering the disk) */
 	uint64_t file_end;          /* next free MiB-aligned offset */
 	/* Write state (alloc_lock). */
 	bool writing;               /* headers updated for this session */

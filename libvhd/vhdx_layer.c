@@ -299,20 +299,27 @@ static int parse_locator(struct vhd_layer *l, struct vhdx_layer *x, const uint8_
 	return 0;
 }
 
-/* Read into M (zeroed, meta_length bytes) the metadata table and the part
- * of the region its items use, through the log.  The region is usually
- * 1 MiB with a few hundred bytes of items: reading all of it made every
- * open of a VHDX (each layer of a chain, at every snapshot switch) copy
- * a megabyte for nothing.  What lies past the last item is never looked
- * at: read_metadata() refuses items outside the region, and an item
+/* Read the metadata table and the part of the region its items use,
+ * through the log, into *OUT (allocated here: at least the table's 64 KiB,
+ * zeroed past what the region holds, so the entry loop may index the whole
+ * table whatever the region's length).  The region is usually 1 MiB with
+ * a few hundred bytes of items: reading, or even allocating, all of it made
+ * every open of a VHDX (each layer of a chain, at every snapshot switch)
+ * copy a megabyte for nothing.  What lies past the last item is never
+ * looked at: read_metadata() refuses items outside the region, and an item
  * reaching past what was read would lie past every entry's end. */
-static int read_metadata_used(struct vhd_layer *l, struct vhdx_layer *x, uint8_t *m)
+static int read_metadata_used(struct vhd_layer *l, struct vhdx_layer *x, uint8_t **out)
 {
 	uint32_t table = x->meta_length < VHDX_META_TABLE_SIZE ? x->meta_length : VHDX_META_TABLE_SIZE;
 	uint64_t end = table;
 	uint16_t count;
-	int r = vhd_layer_pread(l, m, table, x->meta_offset);
+	uint8_t *m = calloc(1, VHDX_META_TABLE_SIZE), *more;
+	int r;
 
+	if (!m)
+		return vhd_error(-ENOMEM, "'%s': out of memory", l->path);
+	*out = m;
+	r = vhd_layer_pread(l, m, table, x->meta_offset);
 	if (r < 0)
 		return r;
 	vhdx_log_overlay(l, m, table, x->meta_offset);
@@ -328,6 +335,11 @@ static int read_metadata_used(struct vhd_layer *l, struct vhdx_layer *x, uint8_t
 	if (end > x->meta_length)
 		end = x->meta_length;
 	if (end > table) {
+		/* table is the whole 64 KiB here: the region is longer */
+		more = realloc(m, end);
+		if (!more)
+			return vhd_error(-ENOMEM, "'%s': out of memory", l->path);
+		*out = m = more;
 		r = vhd_layer_pread(l, m + table, end - table, x->meta_offset + table);
 		if (r < 0)
 			return r;
@@ -338,7 +350,7 @@ static int read_metadata_used(struct vhd_layer *l, struct vhdx_layer *x, uint8_t
 
 static int read_metadata(struct vhd_layer *l, struct vhdx_layer *x, struct vhd_validator *v)
 {
-	uint8_t *m = calloc(1, x->meta_length);
+	uint8_t *m = NULL;
 	uint16_t count;
 	uint32_t seen = 0;
 	int r;
@@ -352,9 +364,7 @@ static int read_metadata(struct vhd_layer *l, struct vhdx_layer *x, struct vhd_v
 	const uint8_t *item[6] = { 0 };
 	uint32_t item_len[6] = { 0 };
 
-	if (!m)
-		return vhd_error(-ENOMEM, "'%s': out of memory", l->path);
-	r = read_metadata_used(l, x, m);
+	r = read_metadata_used(l, x, &m);
 	if (r < 0)
 		goto out;
 	if (memcmp(m, "metadata", 8) != 0) {
@@ -478,7 +488,7 @@ static int cmp_u64(const void *a, const void *b)
 static int read_bat(struct vhd_layer *l, struct vhdx_layer *x, uint64_t file_size,
                     struct vhd_validator *v)
 {
-	uint64_t need;
+	uint64_t need, raw_len, in_region;
 	uint64_t *used = NULL; /* start offsets of present blocks, for overlaps */
 	uint32_t nused = 0;
 	uint64_t max_end = x->bat_offset + x->bat_length;
@@ -506,7 +516,13 @@ static int read_bat(struct vhd_layer *l, struct vhdx_layer *x, uint64_t file_siz
 		max_end = x->meta_offset + x->meta_length;
 	if (x->hdr.log_offset + x->hdr.log_length > max_end)
 		max_end = x->hdr.log_offset + x->hdr.log_length;
-	x->bat_raw = malloc(x->bat_length);
+	/* Only the pages holding entries are read and kept: the region is
+	 * often far larger than the table (1 MiB or more for a few KiB of
+	 * entries), and the rest is never read or written (vhdx_alloc.c stages
+	 * whole pages of entries, which lie inside these). */
+	raw_len = vhd_round_up(need, VHDX_LOG_SECTOR);
+	in_region = raw_len < x->bat_length ? raw_len : x->bat_length;
+	x->bat_raw = calloc(1, raw_len);
 	x->bat = malloc(need);
 	x->sbm = calloc(x->sbm_blocks, sizeof(*x->sbm));
 	used = malloc(need);
@@ -515,20 +531,10 @@ static int read_bat(struct vhd_layer *l, struct vhdx_layer *x, uint64_t file_siz
 		return vhd_error(-ENOMEM, "'%s': out of memory for a BAT of %u entries", l->path,
 		                 x->bat_entries);
 	}
-	/* Only the pages holding entries: the region is often far larger than
-	 * the table (1 MiB or more for a few KiB of entries), and the rest is
-	 * never read or written (vhdx_alloc.c stages whole pages of entries). */
-	{
-		uint64_t used = vhd_round_up(need, VHDX_LOG_SECTOR);
-
-		if (used > x->bat_length)
-			used = x->bat_length;
-		memset(x->bat_raw + used, 0, x->bat_length - used);
-		r = vhd_layer_pread(l, x->bat_raw, used, x->bat_offset);
-		if (r < 0)
-			goto out;
-		vhdx_log_overlay(l, x->bat_raw, used, x->bat_offset);
-	}
+	r = vhd_layer_pread(l, x->bat_raw, in_region, x->bat_offset);
+	if (r < 0)
+		goto out;
+	vhdx_log_overlay(l, x->bat_raw, in_region, x->bat_offset);
 	/* Each bad entry is one problem (check reports them up to a cap) and
 	 * takes no part in the overlap check. */
 	for (uint32_t i = 0; i < x->bat_entries && r == 0; i++) {
@@ -666,6 +672,7 @@ int vhdx_layer_sbm(struct vhd_layer *l, uint32_t k, const uint8_t **out)
 	struct vhdx_layer *x = l->vhdx;
 	uint8_t *p = __atomic_load_n(&x->sbm[k], __ATOMIC_ACQUIRE), *fresh, *expected = NULL;
 	uint64_t e = __atomic_load_n(&x->bat[vhdx_sbm_index(x, k)], __ATOMIC_ACQUIRE);
+	uint64_t blocks, used;
 	int r;
 
 	if (p) {
@@ -676,15 +683,26 @@ int vhdx_layer_sbm(struct vhd_layer *l, uint32_t k, const uint8_t **out)
 		*out = sbm_zero;
 		return 0;
 	}
-	fresh = malloc(VHDX_SBM_BLOCK);
+	/* Only the pages holding the bits of the chunk's blocks inside the disk
+	 * are read and kept: lookups and change_bits() (vhdx_alloc.c, which
+	 * stages the pages it changes) touch only bits of sectors inside the
+	 * disk, and a 1 MiB bitmap covers 4 GiB or more; most disks are
+	 * smaller. */
+	blocks = x->payload_blocks - (uint64_t)k * x->chunk_ratio;
+	if (blocks > x->chunk_ratio)
+		blocks = x->chunk_ratio;
+	used = vhd_round_up((blocks * (x->block_size / x->lsec) + 7) / 8, VHDX_LOG_SECTOR);
+	if (used > VHDX_SBM_BLOCK)
+		used = VHDX_SBM_BLOCK;
+	fresh = malloc(used);
 	if (!fresh)
 		return vhd_error(-ENOMEM, "cannot cache a sector bitmap of '%s': out of memory", l->path);
-	r = vhd_layer_pread(l, fresh, VHDX_SBM_BLOCK, vhdx_bat_offset(e));
+	r = vhd_layer_pread(l, fresh, used, vhdx_bat_offset(e));
 	if (r < 0) {
 		free(fresh);
 		return r;
 	}
-	vhdx_log_overlay(l, fresh, VHDX_SBM_BLOCK, vhdx_bat_offset(e));
+	vhdx_log_overlay(l, fresh, used, vhdx_bat_offset(e));
 	if (!__atomic_compare_exchange_n(&x->sbm[k], &expected, fresh, false, __ATOMIC_ACQ_REL,
 	                                 __ATOMIC_ACQUIRE)) {
 		free(fresh);

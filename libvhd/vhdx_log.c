@@ -33,16 +33,38 @@
 
 #include "vhdx_internal.h"
 
-/* The LEN bytes of the circular log starting at O, made contiguous in TMP
- * when they wrap (else a pointer into LOG). */
-static const uint8_t *log_span(const uint8_t *log, uint32_t loglen, uint32_t o, uint32_t len,
-                               uint8_t *tmp)
+/* The log is scanned LOG_WINDOW bytes at a time for sectors that start a
+ * plausible entry header, and only those entries are read whole: an open
+ * of an image with a dirty log read (and allocated) the whole log, 1 MiB
+ * or more, where the entries are a few KiB. */
+#define LOG_WINDOW (64u << 10)
+
+/* Read the LEN bytes (at most the log's length) of the circular log that
+ * start at O into BUF, contiguous even when they wrap. */
+static int log_read(struct vhd_layer *l, uint32_t o, uint32_t len, uint8_t *buf)
 {
-	if ((uint64_t)o + len <= loglen)
-		return log + o;
-	memcpy(tmp, log + o, loglen - o);
-	memcpy(tmp + (loglen - o), log, len - (loglen - o));
-	return tmp;
+	const struct vhdx_layer *x = l->vhdx;
+	uint32_t first = len < x->hdr.log_length - o ? len : x->hdr.log_length - o;
+	int r = vhd_layer_pread(l, buf, first, x->hdr.log_offset + o);
+
+	if (r == 0 && len > first)
+		r = vhd_layer_pread(l, buf + first, len - first, x->hdr.log_offset);
+	return r;
+}
+
+/* Make *BUF (of *CAP bytes) hold at least LEN. */
+static int entry_room(struct vhd_layer *l, uint8_t **buf, uint32_t *cap, uint32_t len)
+{
+	uint8_t *p;
+
+	if (len <= *cap)
+		return 0;
+	p = realloc(*buf, len);
+	if (!p)
+		return vhd_error(-ENOMEM, "'%s': out of memory for the VHDX log", l->path);
+	*buf = p;
+	*cap = len;
+	return 0;
 }
 
 static uint32_t header_sectors(uint32_t ndesc)
@@ -51,13 +73,11 @@ static uint32_t header_sectors(uint32_t ndesc)
 	                  VHDX_LOG_SECTOR);
 }
 
-/* Is the entry at O valid (signature, checksum, guid, descriptors)? */
-static bool entry_valid(const struct vhdx_layer *x, const uint8_t *log, uint32_t loglen, uint32_t o,
-                        uint8_t *tmp, struct vhdx_log_entry *e)
+/* Does the sector at P start a plausible entry header (signature, guid,
+ * lengths)?  E is filled from it. */
+static bool entry_header_ok(const struct vhdx_layer *x, const uint8_t *p, uint32_t loglen,
+                            struct vhdx_log_entry *e)
 {
-	const uint8_t *p = log + o;
-	uint32_t hs, ndata = 0;
-
 	if (memcmp(p, "loge", 4) != 0)
 		return false;
 	vhdx_log_entry_decode(p, e);
@@ -66,10 +86,15 @@ static bool entry_valid(const struct vhdx_layer *x, const uint8_t *log, uint32_t
 	    memcmp(e->log_guid, x->hdr.log_guid, 16) != 0 ||
 	    e->desc_count > (loglen / VHDX_LOG_DESC))
 		return false;
-	hs = header_sectors(e->desc_count);
-	if ((uint64_t)hs * VHDX_LOG_SECTOR > e->entry_length)
-		return false;
-	p = log_span(log, loglen, o, e->entry_length, tmp);
+	return (uint64_t)header_sectors(e->desc_count) * VHDX_LOG_SECTOR <= e->entry_length;
+}
+
+/* Is the whole entry at P, whose header passed, valid (checksum,
+ * descriptors, data sectors)? */
+static bool entry_body_ok(const uint8_t *p, const struct vhdx_log_entry *e)
+{
+	uint32_t hs = header_sectors(e->desc_count), ndata = 0;
+
 	if (!vhdx_sealed_ok(p, e->entry_length))
 		return false;
 	for (uint32_t i = 0; i < e->desc_count; i++) {
@@ -93,6 +118,29 @@ static bool entry_valid(const struct vhdx_layer *x, const uint8_t *log, uint32_t
 		}
 	}
 	return true;
+}
+
+/* Read the entry E at sector K again into *BUF (the scan kept only its
+ * header) and check it is still the entry that was validated: an entry
+ * applied before it may have written over the log, and only what was
+ * validated is applied (the scan's copy is gone). */
+static int entry_reread(struct vhd_layer *l, uint32_t k, const struct vhdx_log_entry *e, uint8_t **buf,
+                        uint32_t *cap)
+{
+	const struct vhdx_layer *x = l->vhdx;
+	struct vhdx_log_entry now;
+	int r = entry_room(l, buf, cap, e->entry_length);
+
+	if (r == 0)
+		r = log_read(l, k * VHDX_LOG_SECTOR, e->entry_length, *buf);
+	if (r < 0)
+		return r;
+	if (!entry_header_ok(x, *buf, x->hdr.log_length, &now) || now.seq != e->seq ||
+	    now.entry_length != e->entry_length || now.desc_count != e->desc_count ||
+	    !entry_body_ok(*buf, e))
+		return vhd_error(-EINVAL, "'%s': VHDX log entry %llu changed during the replay (an entry before it wrote over the log)",
+		                 l->path, (unsigned long long)e->seq);
+	return 0;
 }
 
 /* Apply entry E (at P) to the file, or to the staged pages when IN_MEMORY
@@ -133,7 +181,8 @@ int vhdx_log_replay(struct vhd_layer *l, uint64_t file_size, bool writable)
 {
 	struct vhdx_layer *x = l->vhdx;
 	uint32_t loglen = x->hdr.log_length, nsec = loglen / VHDX_LOG_SECTOR;
-	uint8_t *log = malloc(loglen), *tmp = malloc(loglen);
+	uint8_t *win = malloc(LOG_WINDOW), *buf = NULL;
+	uint32_t cap = 0;
 	struct vhdx_log_entry *ent = calloc(nsec, sizeof(*ent));
 	bool *valid = calloc(nsec, sizeof(*valid));
 	uint64_t best_seq = 0;
@@ -141,15 +190,28 @@ int vhdx_log_replay(struct vhd_layer *l, uint64_t file_size, bool writable)
 	struct vhdx_header h;
 	int r;
 
-	if (!log || !tmp || !ent || !valid) {
+	if (!win || !ent || !valid) {
 		r = vhd_error(-ENOMEM, "'%s': out of memory for the VHDX log", l->path);
 		goto out;
 	}
-	r = vhd_layer_pread(l, log, loglen, x->hdr.log_offset);
-	if (r < 0)
-		goto out;
-	for (uint32_t i = 0; i < nsec; i++)
-		valid[i] = entry_valid(x, log, loglen, i * VHDX_LOG_SECTOR, tmp, &ent[i]);
+	for (uint32_t w = 0; w < loglen; w += LOG_WINDOW) {
+		uint32_t n = loglen - w < LOG_WINDOW ? loglen - w : LOG_WINDOW;
+
+		r = vhd_layer_pread(l, win, n, x->hdr.log_offset + w);
+		for (uint32_t o = 0; r == 0 && o + VHDX_LOG_SECTOR <= n; o += VHDX_LOG_SECTOR) {
+			uint32_t i = (w + o) / VHDX_LOG_SECTOR;
+
+			if (!entry_header_ok(x, win + o, loglen, &ent[i]))
+				continue;
+			r = entry_room(l, &buf, &cap, ent[i].entry_length);
+			if (r == 0)
+				r = log_read(l, w + o, ent[i].entry_length, buf);
+			if (r == 0)
+				valid[i] = entry_body_ok(buf, &ent[i]);
+		}
+		if (r < 0)
+			goto out;
+	}
 	/* The active sequence: the valid run of consecutive entries with the
 	 * highest head sequence number whose head's Tail lies inside it. */
 	for (uint32_t i = 0; i < nsec; i++) {
@@ -203,9 +265,9 @@ int vhdx_log_replay(struct vhd_layer *l, uint64_t file_size, bool writable)
 	}
 	if (!writable) {
 		for (uint32_t k = best_tail;; ) {
-			const uint8_t *p = log_span(log, loglen, k * VHDX_LOG_SECTOR, ent[k].entry_length, tmp);
-
-			r = apply_entry(l, p, &ent[k], true);
+			r = entry_reread(l, k, &ent[k], &buf, &cap);
+			if (r == 0)
+				r = apply_entry(l, buf, &ent[k], true);
 			if (r < 0)
 				goto out;
 			count++;
@@ -229,9 +291,9 @@ int vhdx_log_replay(struct vhd_layer *l, uint64_t file_size, bool writable)
 		goto out;
 	}
 	for (uint32_t k = best_tail;; ) {
-		const uint8_t *p = log_span(log, loglen, k * VHDX_LOG_SECTOR, ent[k].entry_length, tmp);
-
-		r = apply_entry(l, p, &ent[k], false);
+		r = entry_reread(l, k, &ent[k], &buf, &cap);
+		if (r == 0)
+			r = apply_entry(l, buf, &ent[k], false);
 		if (r < 0)
 			goto out;
 		count++;
@@ -256,8 +318,8 @@ int vhdx_log_replay(struct vhd_layer *l, uint64_t file_size, bool writable)
 		vhd_log(1, "'%s': replayed %u VHDX log entr%s (sequence %llu)", l->path, count,
 		        count == 1 ? "y" : "ies", (unsigned long long)best_seq);
 out:
-	free(log);
-	free(tmp);
+	free(win);
+	free(buf);
 	free(ent);
 	free(valid);
 	return r;
@@ -403,7 +465,9 @@ int vhdx_log_overlay_check(struct vhd_layer *l)
 		bool ok = (p >= x->meta_offset && p < x->meta_offset + x->meta_length) ||
 		          (p >= x->bat_offset && p < x->bat_offset + x->bat_length);
 
-		for (uint32_t k = 0; !ok && k < x->sbm_blocks; k++) {
+		/* only a differencing disk has sector bitmap blocks (read_bat()):
+		 * a dynamic or fixed one's BAT need not even hold their entries */
+		for (uint32_t k = 0; !ok && x->has_parent && k < x->sbm_blocks; k++) {
 			uint64_t e = x->bat[vhdx_sbm_index(x, k)];
 
 			ok = vhdx_bat_state(e) == VHDX_SB_PRESENT && p >= vhdx_bat_offset(e) &&
