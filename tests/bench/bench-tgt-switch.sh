@@ -126,6 +126,13 @@ for fmt in ${BENCH_FORMATS:-vhd vhdx}; do
             END { printf "%s %.1f %.1f\n", k, m / 1000, (c - b) / 1000 }' "$tmp/slow"
     done < "$tmp/windows" > "$tmp/figures"
     la=$(cut -d' ' -f1-3 /proc/loadavg)
+    # the same initiator's longest command that overlaps no switch: what the
+    # machine's load alone costs a command, to read the pauses against
+    awk 'NR == FNR { a[NR] = $2; c[NR] = $4; n = NR; next }
+         { for (i = 1; i <= n; i++) if ($2 >= a[i] && $1 <= c[i]) next
+           if ($2 - $1 > m) m = $2 - $1; k++ }
+         END { printf "%s: longest command outside any switch %.1f ms (%d commands over 1 ms)\n",
+                      f, m / 1000, k }' f="$fmt" "$tmp/windows" "$tmp/slow"
     for kind in snapshot reopen; do
         grep "^$kind " "$tmp/figures" | sort -k2,2n | awk -v f="$fmt" -v k="$kind" -v la="$la" '
             { p[NR] = $2; r[NR] = $3 }
