@@ -9,8 +9,16 @@
 #define COMMON_NOW_H
 
 #include <stdint.h>
+#include <time.h>
 
 /* Milliseconds of CLOCK_MONOTONIC (since an unspecified start, e.g. boot). */
 uint64_t now_ms(void);
+
+/* Milliseconds of CLOCK_MONOTONIC since *LAP, with sub-millisecond
+ * precision; *LAP becomes now.  For logging how long each step of an
+ * operation took: set *LAP with now_lap_start(), then call this after each
+ * step. */
+void now_lap_start(struct timespec *lap);
+double now_lap_ms(struct timespec *lap);
 
 #endif

@@ -58,6 +58,7 @@
 #include <unistd.h>
 
 #include "bs_vhd.h"
+#include "common/now.h"
 
 _Static_assert(offsetof(struct bs_vhd_lu, threads) == 0,
 	       "tgt's bs_thread_info must start the per-LU area");
@@ -200,17 +201,6 @@ static bool bs_vhd_placeholder(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0;
 }
 
-static double bs_vhd_ms_since(struct timespec *t)
-{
-	struct timespec now;
-	double ms;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (double)(now.tv_sec - t->tv_sec) * 1e3 + (double)(now.tv_nsec - t->tv_nsec) / 1e6;
-	*t = now;
-	return ms;
-}
-
 /* PATH is an empty placeholder: make it a child of the previous top, now
  * closed (the fallback when the kept chain could not be continued). */
 static int bs_vhd_make_snapshot(struct bs_vhd_lu *vlu, const char *path)
@@ -277,7 +267,7 @@ static int bs_vhd_open(struct scsi_lu *lu, char *path, int *fd, uint64_t *size)
 
 	/* one line per switch: which step of the pause costs what */
 	if (timed) {
-		double open_ms = bs_vhd_ms_since(&vlu->switch_start);
+		double open_ms = now_lap_ms(&vlu->switch_start);
 
 		eprintf("bs_vhd: lun %" PRIu64 " switched to '%s' in %.1f ms: drain %.1f ms, "
 			"close %.1f ms, %s %.1f ms\n", lu->lun, path,
@@ -356,10 +346,10 @@ static void bs_vhd_close(struct scsi_lu *lu)
 	struct bs_vhd_lu *vlu = bs_vhd_lu_of(lu);
 	struct timespec t;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	now_lap_start(&t);
 	bs_vhd_drain(vlu);
 	bs_vhd_settle_quiesce(vlu); /* the last switch's VHDX top, if still settling */
-	vlu->drain_ms = bs_vhd_ms_since(&t);
+	vlu->drain_ms = now_lap_ms(&t);
 	if (vlu->kept) { /* an open that never came: not expected from tgt */
 		vhd_chain_close(vlu->kept);
 		vlu->kept = NULL;
@@ -390,7 +380,7 @@ static void bs_vhd_close(struct scsi_lu *lu)
 		free(info);
 	}
 	bs_vhd_release_chain(vlu);
-	vlu->close_ms = bs_vhd_ms_since(&t);
+	vlu->close_ms = now_lap_ms(&t);
 	vlu->switch_start = t; /* the open that follows times itself from here */
 }
 

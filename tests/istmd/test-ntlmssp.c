@@ -110,6 +110,13 @@ START_TEST(test_ntlmv2_verify)
 }
 END_TEST
 
+/* [MS-NLMP] 4.2.4's CHALLENGE (NTLMv2, no timestamp: so no MIC). */
+static const char nlmp_424_challenge_hex[] =
+	"4e544c4d5353500002000000" "0000000030000000" "33828ae2"
+	"0123456789abcdef" "0000000000000000" "24002400" "30000000"
+	"02000c0044006f006d00610069006e00"
+	"01000c00530065007200760065007200" "00000000";
+
 /* The client's side against the same vectors: a CHALLENGE carrying 4.2.4's
  * flags, server challenge and AV pairs, answered as User/Domain/Password
  * with client challenge aa..aa, time 0 and random session key 55..55, must
@@ -117,18 +124,13 @@ END_TEST
  * session key; a CHALLENGE that lies about its AV pairs is refused. */
 START_TEST(test_client_authenticate_vectors)
 {
-	static const char chal_hex[] =
-		"4e544c4d5353500002000000" "0000000030000000" "33828ae2"
-		"0123456789abcdef" "0000000000000000" "24002400" "30000000"
-		"02000c0044006f006d00610069006e00"
-		"01000c00530065007200760065007200" "00000000";
 	struct ntlm_creds creds = { 0 };
 	struct ntlmssp_challenge_msg chal;
 	struct ntlmssp_session sess;
 	struct ntlmssp_auth_msg a;
 	struct rpc_buf out = { 0 }, neg = { 0 };
 	uint8_t msg[128], pw[32], cc[8], key[16], resp[128], enc[16];
-	size_t n = unhex(chal_hex, msg), rl = v2_response(resp);
+	size_t n = unhex(nlmp_424_challenge_hex, msg), rl = v2_response(resp);
 	uint32_t flags;
 
 	creds.user_len = (uint32_t)utf16("User", creds.user);
@@ -376,11 +378,6 @@ END_TEST
  * check reports it absent. */
 START_TEST(test_mic_absent)
 {
-	static const char chal_hex[] =
-		"4e544c4d5353500002000000" "0000000030000000" "33828ae2"
-		"0123456789abcdef" "0000000000000000" "24002400" "30000000"
-		"02000c0044006f006d00610069006e00"
-		"01000c00530065007200760065007200" "00000000";
 	struct ntlm_creds creds = { 0 };
 	struct ntlmssp_challenge_msg chal;
 	struct ntlmssp_session sess;
@@ -388,7 +385,7 @@ START_TEST(test_mic_absent)
 	struct ntlmssp_av av;
 	struct rpc_buf out = { 0 }, neg = { 0 };
 	uint8_t msg[128], pw[32], cc[8], key[16];
-	size_t n = unhex(chal_hex, msg);
+	size_t n = unhex(nlmp_424_challenge_hex, msg);
 
 	creds.user_len = (uint32_t)utf16("User", creds.user);
 	ntlm_nt_hash(pw, utf16("Password", pw), creds.nt_hash);

@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/now.h"
 #include "log.h"
 #include "parent/svc/answers.h"
 #include "parent/svc/svc_snapshot_int.h"
@@ -289,20 +290,6 @@ static uint32_t free_space_check(const char *dir)
 	return S_OK;
 }
 
-/* Milliseconds since T, which becomes now: the steps of a freeze are
- * logged with their times (bench-istmd-snapshot.sh prints them), since
- * "a snapshot takes 800 ms" says nothing of which step to make cheaper. */
-static double step_ms(struct timespec *t)
-{
-	struct timespec now;
-	double ms;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (double)(now.tv_sec - t->tv_sec) * 1e3 + (double)(now.tv_nsec - t->tv_nsec) / 1e6;
-	*t = now;
-	return ms;
-}
-
 /* Flush a VHDX OLD_TOP's dirty pages while initiators still run.  The
  * switch closes the old top between two commands, and a VHDX close must
  * sync (three times: data, log, applied metadata) before the frozen layer
@@ -362,7 +349,7 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 	struct timespec t;
 	double ms_check, ms_presync, ms_placeholder, ms_store, ms_switch, ms_settle = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	now_lap_start(&t);
 
 	served(s, d, old_top, sizeof(old_top));
 	if ((err = svc_layer_dir(d, true, dir, sizeof(dir))) < 0 ||
@@ -376,9 +363,9 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 		return hr;
 	if (svc_disk_mount_live(s, d))
 		return ERROR_SHARING_VIOLATION;    /* vhdfs holds the top for writing */
-	ms_check = step_ms(&t);
+	ms_check = now_lap_ms(&t);
 	presync_top(old_top);
-	ms_presync = step_ms(&t);
+	ms_presync = now_lap_ms(&t);
 	/* journal first: a placeholder cut off before the commit is removed at
 	 * start, one cut off after it becomes a child of OLD_TOP */
 	if ((err = state_journal_add(s->st, d->wtd, new_top, old_top)) < 0) {
@@ -391,7 +378,7 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 		state_journal_drop(s->st, new_top);
 		return svc_hresult(err);
 	}
-	ms_placeholder = step_ms(&t);
+	ms_placeholder = now_lap_ms(&t);
 	svc_test_pause("freeze-placeholder");
 	err = state_begin(s->st);
 	if (err == 0 && sn) {
@@ -415,11 +402,11 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 	}
 	svc_test_pause("freeze-recorded");
 	/* from here the store says NEW_TOP: make it real */
-	ms_store = step_ms(&t);
+	ms_store = now_lap_ms(&t);
 	err = svc_disk_switch(s, d, new_top, &switched);
 	if (err == 0 && empty_file(new_top))
 		err = make_child(new_top, old_top);
-	ms_switch = step_ms(&t);
+	ms_switch = now_lap_ms(&t);
 	if (err < 0 && empty_file(new_top)) {
 		/* nothing moved to it: undo, the disk stays on OLD_TOP */
 		int e2 = state_begin(s->st);
@@ -443,7 +430,7 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 	}
 	if (switched) {
 		wait_settled(old_top);
-		ms_settle = step_ms(&t);
+		ms_settle = now_lap_ms(&t);
 	}
 	if (!empty_file(new_top))
 		state_journal_drop(s->st, new_top);   /* else the start-up check finishes it */
