@@ -32,15 +32,13 @@ from impacket.dcerpc.v5.dcomrt import DCOMANSWER, DCOMCALL  # noqa: E402
 from impacket.dcerpc.v5.dtypes import BYTE, GUID, LONG, LPSTR, NULL, ULONG, USHORT  # noqa: E402
 from impacket.dcerpc.v5.ndr import NDRPOINTER, NDRSTRUCT, NDRUniConformantArray  # noqa: E402
 
-from istm.base import connect, DCERPCSessionError  # noqa: E402,F401  (impacket looks it up here)
+from istm.base import connect, DCERPCSessionError, S_OK  # noqa: E402,F401  (impacket looks it up here)
 from istm.disks import activate_disk_mgr, hr_of  # noqa: E402
 from istm.hosts import activate_hostmgr, IID_IHostMgr3  # noqa: E402
 from istm.snapshots import activate_snapshot_mgr, guid_bytes, guid_text  # noqa: E402
 
-S_OK = 0
 E_ABORT = 0x80004004
 E_FAIL = 0x80004005
-ERROR_NOT_FOUND = 0x80070490
 VDS_BUS_TYPE_ISCSI = 9
 VDS_CODE_SET_ASCII, VDS_ID_TYPE_VENDOR_ID = 2, 1
 

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/checkrun.h"
 #include "vhd.h"
 #include "model-support.h"
 
@@ -177,19 +178,11 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("push-child");
 	TCase *tc = tcase_create("push");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, push_vhd);
 	tcase_add_test(tc, push_vhdx);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run("push-child", tc);
 }

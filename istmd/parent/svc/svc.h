@@ -215,6 +215,11 @@ int svc_portal_stored(struct state *st, const char *address, uint32_t port,
 		      struct state_portal *out);
 int svc_portal_probe(const char *address);
 
+/* svc_host_portal.c: whether tgtd's portals P[N] include ADDRESS:PORT,
+ * addresses compared in canonical form (the store keeps what a client
+ * wrote, which need not be). */
+bool svc_portal_listed(const struct tgt_portal *p, size_t n, const char *address, uint32_t port);
+
 /* svc_host_portal.c: close the portals kept open for targets that no
  * target names any more (after RemovePortal, RemoveAllPortals, DeleteHost,
  * a discarded placeholder, and at start).  0 or the first error, logged. */

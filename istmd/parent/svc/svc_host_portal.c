@@ -107,7 +107,7 @@ static bool same_address(const char *a, const char *b)
 	return canonical(a, ca, sizeof(ca)) && canonical(b, cb, sizeof(cb)) && !strcmp(ca, cb);
 }
 
-static bool listening(const struct tgt_portal *p, size_t n, const char *address, uint32_t port)
+bool svc_portal_listed(const struct tgt_portal *p, size_t n, const char *address, uint32_t port)
 {
 	for (size_t i = 0; i < n; i++)
 		if (p[i].port == port && same_address(p[i].address, address))
@@ -143,7 +143,7 @@ static uint32_t add(struct svc *s, const struct state_target *t, struct where *w
 		snprintf(row.address, sizeof(row.address), "%s", w->address);
 		row.port = w->port;
 		row.listen = true;
-		row.for_targets = !listening(p, n, w->address, w->port);
+		row.for_targets = !svc_portal_listed(p, n, w->address, w->port);
 		row.valid = true;
 		err = state_portal_add(s->st, &row);
 	} else if (err == 0 && !row.listen) {
@@ -157,7 +157,7 @@ static uint32_t add(struct svc *s, const struct state_target *t, struct where *w
 		state_rollback(s->st);
 		return store_hr(s, err, "adding a portal to a target");
 	}
-	if (!listening(p, n, w->address, w->port)) {
+	if (!svc_portal_listed(p, n, w->address, w->port)) {
 		if ((err = tgt_portal_new(&s->tgt, w->address, w->port)) < 0) {
 			log_warnx("AddPortal %s:%u: %s", w->address, w->port, tgt_errmsg(&s->tgt));
 			state_rollback(s->st);
@@ -250,7 +250,7 @@ int answer_serving_host_portal(struct svc *s, const uint8_t *req, uint8_t *reply
 static int settle_one(struct svc *s, const struct state_portal *row, const struct tgt_portal *p,
 		      size_t n)
 {
-	bool there = listening(p, n, row->address, row->port);
+	bool there = svc_portal_listed(p, n, row->address, row->port);
 	int err;
 
 	if (there && n == 1)

@@ -210,15 +210,6 @@ int answer_serving_portal(struct svc *s, const uint8_t *req, uint8_t *reply, siz
 	return svc_reply_hr(reply, reply_len, hr);
 }
 
-/* Whether tgtd's portals T[NT] include ADDRESS:PORT. */
-static bool has(const struct tgt_portal *t, size_t nt, const char *address, uint32_t port)
-{
-	for (size_t i = 0; i < nt; i++)
-		if (t[i].port == port && strcmp(t[i].address, address) == 0)
-			return true;
-	return false;
-}
-
 int svc_portals_apply(struct svc *s)
 {
 	struct state_cursor cur = { 0 };
@@ -237,7 +228,7 @@ int svc_portals_apply(struct svc *s)
 	do {
 		err = state_portal_next(s->st, &cur, p, 8, &n);
 		for (size_t i = 0; err == 0 && i < n; i++) {
-			bool there = has(t, nt, p[i].address, p[i].port);
+			bool there = svc_portal_listed(t, nt, p[i].address, p[i].port);
 			int e;
 
 			if (there == p[i].listen)
