@@ -335,6 +335,7 @@ int vhd_chain_open(const char *path, unsigned flags, vhd_chain **out)
 		return vhd_error(-ENOMEM, "cannot open '%s': out of memory", path);
 	c->read_only = ro;
 	c->noparent = flags & VHD_OPEN_NOPARENT;
+	c->nolock = flags & VHD_OPEN_NOLOCK;
 	r = vhd_layer_open(path, ro, &c->layers[0]);
 	if (r < 0)
 		goto fail;

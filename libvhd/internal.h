@@ -249,6 +249,7 @@ struct vhd_chain {
 	int depth;                  /* layers, >= 1 */
 	bool read_only;             /* top opened read-only */
 	bool noparent;              /* opened with VHD_OPEN_NOPARENT */
+	bool nolock;                /* opened with VHD_OPEN_NOLOCK */
 	uint64_t size;              /* virtual size of the top */
 	struct vhd_layer *layers[VHD_MAX_DEPTH]; /* [0] = top */
 	struct vhd_parent_map *below; /* layers 1.., or NULL (parentmap.c) */

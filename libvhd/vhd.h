@@ -160,6 +160,19 @@ int vhd_chain_push_child(vhd_chain *chain, const char *path, unsigned flags);
  * I/O may run on CHAIN meanwhile, but no other call that changes CHAIN
  * (push, close).  0 when there were none. */
 int vhd_chain_settle_parents(vhd_chain *chain);
+/* Bring CHAIN (opened with its parents and locks) up to date with parent
+ * links changed on disk since it was opened, as vhd_merge_layer() leaves
+ * them: a layer relinked past merged layers gets them dropped from the
+ * chain (closed, unlocked) and is itself read again from its file; no
+ * other layer is opened or read again, and the top is not synced,
+ * settled or relocked.  No I/O may run on CHAIN meanwhile.  0 also when
+ * nothing changed.  On failure CHAIN is as it was (still correct for
+ * what it reads); close it and open it whole: -ESTALE when the top was
+ * relinked, a layer names a parent that is not below it in CHAIN, or a
+ * relinked file is no longer the disk that was open; -EBUSY for a VHDX
+ * with a log to replay; -EINVAL for a chain opened with VHD_OPEN_NOPARENT
+ * or VHD_OPEN_NOLOCK. */
+int vhd_chain_refresh(vhd_chain *chain);
 
 uint64_t vhd_chain_size(const vhd_chain *chain);       /* virtual size, bytes */
 int vhd_chain_depth(const vhd_chain *chain);            /* layers, >= 1 */
