@@ -26,8 +26,10 @@
  * An empty file is never a valid VHD, so nothing else is read this way,
  * and a typo in the path still fails as a missing file.  Deleting a snapshot merges
  * its layer into its child while the chain is open here (vhd_merge_layer);
- * a switch to the same top afterwards reopens the chain through the new
- * link, so the merged layer's file is no longer held.
+ * a switch to the same top afterwards brings the kept chain up to date
+ * with the new link (vhd_chain_refresh: the merged layer closed, its
+ * child read again, the top untouched), so the merged layer's file is no
+ * longer held; a refresh that fails falls back to the whole reopen.
  *
  * What lu->fd is: tgt answers GET LBA STATUS itself with SEEK_DATA/SEEK_HOLE
  * on lu->fd.  For a single fixed VHD the data area is the virtual disk at the
@@ -52,6 +54,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -231,29 +234,63 @@ static int bs_vhd_make_snapshot(struct bs_vhd_lu *vlu, const char *path)
 
 static int bs_vhd_open_chain(struct scsi_lu *lu, char *path, int *fd, uint64_t *size);
 
-/* Continue the chain bs_vhd_close() kept on the placeholder PATH; else
- * close it, so that the new chain can take its locks.  1 when the LU now
- * has its chain, 0 when it is still to be opened. */
-static int bs_vhd_continue(struct scsi_lu *lu, const char *path)
+/* Is PATH the file the kept chain's top is (prev_top)?  The switch that
+ * follows a merge names the same top again. */
+static bool bs_vhd_same_top(const struct bs_vhd_lu *vlu, const char *path)
+{
+	struct stat a, b;
+
+	return vlu->prev_top && stat(path, &a) == 0 && stat(vlu->prev_top, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* How bs_vhd_continue() gave the LU its chain, for the switch's log line. */
+enum bs_vhd_continued { BS_VHD_REOPEN, BS_VHD_PUSHED, BS_VHD_REFRESHED };
+
+/* Continue the chain bs_vhd_close() kept on the placeholder PATH, or bring
+ * it up to date when PATH is its own top (vhd_chain_refresh: after a merge,
+ * the merged layer is dropped and its child read again; the top is not
+ * touched, so a VHDX top does not settle inside the pause); else close
+ * it, so that the new chain can take its locks.  BS_VHD_REOPEN when the
+ * chain is still to be opened.  *DROPPED: layers a refresh dropped. */
+static enum bs_vhd_continued bs_vhd_continue(struct scsi_lu *lu, const char *path, int *dropped)
 {
 	struct bs_vhd_lu *vlu = bs_vhd_lu_of(lu);
 	vhd_chain *kept = vlu->kept;
 
+	*dropped = 0;
 	if (!kept)
-		return 0;
+		return BS_VHD_REOPEN;
 	vlu->kept = NULL;
 	if (!lu->attrs.readonly && bs_vhd_placeholder(path)) {
 		if (vhd_chain_push_child(kept, path, VHD_PUSH_SETTLE_LATER) == 0) {
 			vlu->chain = kept;
 			/* a VHDX top settles after the switch (bs_vhd_settle.c) */
 			vlu->settle_parents = vlu->prev_format == VHD_FORMAT_VHDX;
-			return 1;
+			return BS_VHD_PUSHED;
 		}
 		eprintf("bs_vhd: cannot continue the open chain on '%s', opening it "
 			"whole: %s\n", path, vhd_errmsg());
+	} else if (!lu->attrs.readonly && bs_vhd_same_top(vlu, path)) {
+		int depth = vhd_chain_depth(kept);
+
+		/* bs_vhd_close() already let go of the parents' caches and of
+		 * below (which held the merged layer too); bs_vhd_open_chain
+		 * takes the caches again by the files as they are now, so a
+		 * layer the merge wrote gets a new one (bs_vhd_cache.c) */
+		if (vhd_chain_refresh(kept) == 0) {
+			vlu->chain = kept;
+			/* the top goes on as the top: its writes are the chain's
+			 * to flush, no previous top is left to sync */
+			vlu->settle_pending = 0;
+			*dropped = depth - vhd_chain_depth(kept);
+			return BS_VHD_REFRESHED;
+		}
+		eprintf("bs_vhd: cannot bring the open chain of '%s' up to date, "
+			"opening it whole: %s\n", path, vhd_errmsg());
 	}
 	vhd_chain_close(kept);
-	return 0;
+	return BS_VHD_REOPEN;
 }
 
 /* Open the chain at PATH; then sync the previous top, if its close left
@@ -262,17 +299,25 @@ static int bs_vhd_open(struct scsi_lu *lu, char *path, int *fd, uint64_t *size)
 {
 	struct bs_vhd_lu *vlu = bs_vhd_lu_of(lu);
 	bool timed = vlu->switch_start.tv_sec != 0;
-	bool pushed = bs_vhd_continue(lu, path) == 1;
+	int dropped;
+	enum bs_vhd_continued how = bs_vhd_continue(lu, path, &dropped);
 	int ret = bs_vhd_open_chain(lu, path, fd, size);
 
 	/* one line per switch: which step of the pause costs what */
 	if (timed) {
 		double open_ms = now_lap_ms(&vlu->switch_start);
+		char step[64];
 
+		if (how == BS_VHD_REFRESHED)
+			snprintf(step, sizeof(step), "open chain refreshed (%d layer%s dropped)",
+				 dropped, dropped == 1 ? "" : "s");
+		else
+			snprintf(step, sizeof(step), "%s", how == BS_VHD_PUSHED ?
+				 "new child on the open chain" : "chain opened whole");
 		eprintf("bs_vhd: lun %" PRIu64 " switched to '%s' in %.1f ms: drain %.1f ms, "
 			"close %.1f ms, %s %.1f ms\n", lu->lun, path,
 			vlu->drain_ms + vlu->close_ms + open_ms, vlu->drain_ms, vlu->close_ms,
-			pushed ? "new child on the open chain" : "chain opened whole", open_ms);
+			step, open_ms);
 	}
 	memset(&vlu->switch_start, 0, sizeof(vlu->switch_start));
 	bs_vhd_settle_kick(vlu);

@@ -13,7 +13,8 @@
 # slowest command overlapping a switch is the pause an initiator sees.
 # BENCH_RUNS snapshot switches (default 8) are taken the way istmd takes
 # them (`--params online=0`, then `--params path=` an empty placeholder),
-# then one reopen of the same top (what follows a merge).  Printed per
+# then one snapshot is merged into its child (vhdtool merge, as DeleteSnapshot
+# does) and the same top reopened (what follows a merge).  Printed per
 # format: the pause and the time of the path= request (p50 and max), and
 # the load average; bs_vhd's own time for each step of the snapshot
 # switches (drain, close, the new child or the whole chain's open).
@@ -36,6 +37,7 @@ requires_vhdtool
     { echo "bench-tgt-switch: build tests/tgt first (make -C tests/tgt iscsi-load iscsi-verify)" >&2; exit 1; }
 
 runs=${BENCH_RUNS:-8}
+[ "$runs" -ge 3 ] || { echo "bench-tgt-switch: BENCH_RUNS must be 3 or more (a snapshot is merged)" >&2; exit 1; }
 use_strace=${BENCH_STRACE:-1}
 command -v strace >/dev/null || use_strace=0
 
@@ -51,6 +53,17 @@ switch_to()
     tgt_adm --mode logicalunit --op update --tid 1 --lun 1 --params "path=$1"
     c=$(now_us)
     echo "$a $b $c"
+}
+
+# merge_into LAYER CHILD: what DeleteSnapshot does before its reopen, once
+# CHILD (a VHDX top just frozen) is settled; prints the merge's time.
+merge_into()
+{
+    local a
+    flock -s -w 60 "$2" true || fail "$2 stays held exclusively after the switch"
+    a=$(now_us)
+    "$VHDTOOL" merge -q "$1" "$2" || fail "merging $1 into $2 failed"
+    echo "$fmt: merged $(basename "$1") into $(basename "$2") in $(( ($(now_us) - a) / 1000 )) ms" >&2
 }
 
 # traced TOP KIND: one switch under strace -f; prints the counts.
@@ -101,7 +114,7 @@ for fmt in ${BENCH_FORMATS:-vhd vhdx}; do
     mkdir "$d"
     "$VHDTOOL" create -q --type dynamic --size 64G "$d/s0.$fmt"
     tgt_lun 1 1 "$d/s0.$fmt" vhd "cache_parent=1"
-    secs=$((runs * 2 + 8))
+    secs=$((runs * 2 + 18)) # 10 s for the merge before the reopen
     "$ISCSI_LOAD" --rw write --pattern rand --qd 32 --seconds "$secs" --span $((1 << 30)) \
         --offset $((1 << 30)) "$u" > "$tmp/load" 2>&1 &
     load=$!
@@ -116,6 +129,9 @@ for fmt in ${BENCH_FORMATS:-vhd vhdx}; do
         echo "snapshot $(switch_to "$d/s$i.$fmt")" >> "$tmp/windows"
         sleep 1
     done
+    # delete snapshot s(runs-2) as istmd does: merge it into its frozen
+    # child (once settled), then reopen the same top
+    merge_into "$d/s$((runs - 2)).$fmt" "$d/s$((runs - 1)).$fmt"
     echo "reopen $(switch_to "$d/s$runs.$fmt")" >> "$tmp/windows"
     wait "$verify" || { cat "$tmp/verify"; fail "$fmt: the verifying initiator saw errors"; }
     wait "$load" || { cat "$tmp/load"; fail "$fmt: the load saw failed commands"; }
@@ -157,6 +173,7 @@ for fmt in ${BENCH_FORMATS:-vhd vhdx}; do
         sleep 1
         : > "$d/t1.$fmt"
         KIND="$fmt snapshot switch" traced "$d/t1.$fmt"
+        merge_into "$d/s$((runs - 1)).$fmt" "$d/s$runs.$fmt"
         KIND="$fmt reopen" traced "$d/t1.$fmt"
         wait "$load" || { cat "$tmp/load"; fail "$fmt: the load saw failed commands"; }
     fi
