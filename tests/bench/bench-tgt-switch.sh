@@ -165,6 +165,8 @@ for fmt in ${BENCH_FORMATS:-vhd vhdx}; do
             END { if (NR) printf "  bs_vhd %-10s p50 %7.1f ms, max %7.1f ms\n", name, v[int((NR + 1) / 2)], v[NR] }'
     done
     cut -d' ' -f5- "$tmp/bsteps" | sort | uniq -c | sed 's/^/  bs_vhd switches: /'
+    # and the reopen after the merge (the last switch to s$runs)
+    grep -o "switched to '$d/s$runs\.$fmt' in .*" "$TGT_LOG" | tail -n 1 | sed "s|$d/||; s|^|  bs_vhd reopen: |"
     sed 's/^/  /' "$tmp/verify" "$tmp/load"
     if [ "$use_strace" = 1 ]; then
         "$ISCSI_LOAD" --rw write --pattern rand --qd 32 --seconds 8 --span $((1 << 30)) \

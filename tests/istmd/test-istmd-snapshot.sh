@@ -13,7 +13,9 @@
 #    changed) while an initiator is logged in and works after it logged
 #    out; the LU then reads the snapshot's data;
 #  - delete merges a layer away: the other snapshots and the live disk
-#    read the same, every chain checks clean;
+#    read the same, every chain checks clean; tgtd drops the merged layer
+#    from its open chain (bs_vhd logs the refresh) and holds no descriptor
+#    of a removed layer;
 #  - snapshots_api.py: 64 per disk and the 65th refused with
 #    VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, IEnumSnapshot Next/Skip/
 #    Reset/Clone, bad input for each method gets its HRESULT and changes
@@ -127,6 +129,12 @@ expect_rc 0 istmctl snapshots delete "$D"
 [ "$(ls "$STORAGE"/s/.istmd-layers | wc -l)" -le $((nlayers + 1)) ] ||
     fail "deleting D left its layer: $(ls "$STORAGE"/s/.istmd-layers)"
 grep -q "merged into" "$tmp/istmd.log" || fail "no layer was merged"
+# after each merge istmd switched the LU to the same top: tgtd dropped the
+# merged layers from its open chain (no descriptor of a removed layer left)
+ls -l "/proc/$TGT_PID/fd" | grep -q "\.istmd-layers/.*(deleted)" &&
+    fail "tgtd still holds a merged layer: $(ls -l "/proc/$TGT_PID/fd" | grep '(deleted)')"
+[ "$(grep -c 'open chain refreshed (1 layer dropped)' "$TGT_LOG")" -ge 2 ] ||
+    fail "bs_vhd did not refresh its open chain after the two merges"
 
 # rollback: refused while the initiator is logged in, and nothing changes
 # (the store's records, the layer files, what tgtd serves)

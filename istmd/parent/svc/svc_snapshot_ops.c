@@ -19,7 +19,8 @@
  * into the older snapshot), with libvhd's crash-safe vhd_merge_layer, and
  * removes it.  When that child is the live top, the top is frozen first
  * (a switch to a new empty child, as a snapshot is taken) so the merge
- * writes only layers no one writes.  A layer that is the disk's own file
+ * writes only layers no one writes; after the merge, a switch to the same
+ * top lets tgtd drop the merged layer from its open chain.  A layer that is the disk's own file
  * (its first snapshot) or has several children (after a rollback) stays
  * as a plain layer of the chain: only the record goes (istmd/README.md
  * says why).  Order for crash safety: merge (re-runnable), then the record
@@ -510,6 +511,42 @@ static int merge_progress(uint64_t done, uint64_t total, void *arg)
 	return 0;
 }
 
+/* Switch D's LUs to the top they serve, so that bs_vhd drops LAYER,
+ * merged away, from their open chains. */
+static void let_go(struct svc *s, const struct state_disk *d, const char *layer)
+{
+	char top[PATH_MAX];
+	size_t switched;
+
+	svc_disk_served_path(s, d, top, sizeof(top));
+	if (svc_disk_switch(s, d, top, &switched) < 0)
+		log_warnx("disk %lld: tgtd may still hold the merged layer '%s'", (long long)d->wtd,
+			  layer);
+}
+
+/* tgtd still reads a merged layer through its descriptors: correctly, but
+ * it holds the file (its space) and each chain stays one layer deeper
+ * until it lets go.  A switch to the same top makes bs_vhd drop it from an
+ * open chain (vhd_chain_refresh: a millisecond between two commands,
+ * nothing to do for a chain without it; tgt-backend/README.md).  The
+ * chains through LAYER are D's and those of the exports of D's snapshots
+ * (an export of a newer snapshot reads through it too).  A failed switch
+ * leaves it to the next switch of that LU. */
+static void release_merged(struct svc *s, const struct state_disk *d, const char *layer)
+{
+	struct state_snapshot *sn = malloc(sizeof(*sn));
+	struct state_disk *e = malloc(sizeof(*e));
+	struct state_cursor cur = STATE_CURSOR_INIT;
+	size_t got;
+
+	let_go(s, d, layer);
+	while (sn && e && state_snapshot_next(s->st, &cur, d->wtd, sn, 1, &got) == 0 && got)
+		if (sn->exported_wtd >= 0 && state_disk_get(s->st, sn->exported_wtd, e) == 0)
+			let_go(s, e, layer);
+	free(e);
+	free(sn);
+}
+
 /* Take the layer of SN out of D's chains (see the top of the file). */
 static uint32_t reclaim(struct svc *s, struct state_disk *d, const struct state_snapshot *sn,
 			bool *remove)
@@ -545,6 +582,7 @@ static uint32_t reclaim(struct svc *s, struct state_disk *d, const struct state_
 	}
 	log_info("layer '%s' merged into '%s'", sn->layer, child);
 	svc_test_pause("delete-merged");
+	release_merged(s, d, sn->layer);
 	*remove = true;
 	return S_OK;
 }
