@@ -17,8 +17,9 @@
  * was not reopened); every byte reads as the model and as a fresh open of
  * the chain; writes go on; the frozen layers still read their moments.
  * A merge stopped half way (written, not relinked) changes nothing the
- * refresh does: no layer dropped, no descriptor changed.  A chain opened
- * without locks is refused.  Public API only.
+ * refresh does: no layer dropped, no descriptor changed.  Refused, the
+ * chain left as it was: a read-only chain whose own top a merge relinked
+ * (-ESTALE), a chain opened without locks (-EINVAL).  Public API only.
  */
 #include "config.h"
 
@@ -284,6 +285,17 @@ static void run(enum vhd_format fmt)
 	ck_assert_int_eq(vhd_chain_depth(c), 3);
 	reads_as(c, model, "reopened whole");
 	vhd_chain_close(c);
+
+	/* a read-only chain whose own top a merge relinked is refused and
+	 * left as it was (the caller reopens it whole) */
+	ck_assert_int_eq(vhd_chain_open(paths[4], VHD_OPEN_RDONLY, &nl), 0);
+	reads_as(nl, model, "read-only top");
+	ck_assert_msg(vhd_merge_layer(paths[3], paths[4], 0, NULL, NULL) == 0, "merge into the top: %s",
+		      vhd_errmsg());
+	ck_assert_int_eq(vhd_chain_refresh(nl), -ESTALE);
+	ck_assert_int_eq(vhd_chain_depth(nl), 3);
+	reads_as(nl, model, "read-only top, refresh refused");
+	vhd_chain_close(nl);
 
 	/* a chain opened without locks has no business being refreshed */
 	ck_assert_int_eq(vhd_chain_open(paths[4], VHD_OPEN_RDONLY | VHD_OPEN_NOLOCK, &nl), 0);
