@@ -28,6 +28,29 @@
 
 enum section { SEC_NONE, SEC_SYSTEM, SEC_NEXUS, SEC_LUN, SEC_ACCOUNT, SEC_ACL };
 
+/* The titles of a target's sections in a listing. */
+static const struct {
+	const char *title;
+	enum section sec;
+} section_titles[] = {
+	{ "System information:", SEC_SYSTEM },
+	{ "I_T nexus information:", SEC_NEXUS },
+	{ "LUN information:", SEC_LUN },
+	{ "Account information:", SEC_ACCOUNT },
+	{ "ACL information:", SEC_ACL },
+};
+
+/* Is TXT a section's title?  Then *SEC is that section. */
+static bool section_title(const char *txt, enum section *sec)
+{
+	for (size_t i = 0; i < sizeof(section_titles) / sizeof(section_titles[0]); i++)
+		if (strcmp(txt, section_titles[i].title) == 0) {
+			*sec = section_titles[i].sec;
+			return true;
+		}
+	return false;
+}
+
 struct parser {
 	const char *p;               /* next unread byte */
 	const char *end;             /* end of the text */
@@ -273,26 +296,8 @@ int tgt_show_parse(const char *text, size_t len, struct tgt_show **out, char *er
 			rc = bad(&ps, "indented line before any target");
 			break;
 		}
-		if (strcmp(txt, "System information:") == 0) {
-			sec = SEC_SYSTEM;
+		if (section_title(txt, &sec))
 			continue;
-		}
-		if (strcmp(txt, "I_T nexus information:") == 0) {
-			sec = SEC_NEXUS;
-			continue;
-		}
-		if (strcmp(txt, "LUN information:") == 0) {
-			sec = SEC_LUN;
-			continue;
-		}
-		if (strcmp(txt, "Account information:") == 0) {
-			sec = SEC_ACCOUNT;
-			continue;
-		}
-		if (strcmp(txt, "ACL information:") == 0) {
-			sec = SEC_ACL;
-			continue;
-		}
 		switch (sec) {
 		case SEC_NONE:
 			continue; /* a section this parser does not know */
