@@ -144,59 +144,48 @@ static uint32_t change(struct svc *s, const char *list, const char *what, const 
 	return S_OK;
 }
 
-/* What AddServer and RemoveServer start from: REQ decoded into RQ, its name
- * checked, the stored list in LIST ("" when never set).  -EBADMSG for a
- * malformed request; else *HR is S_OK or the HRESULT to answer. */
-static int read_request(struct svc *s, const uint8_t *req, struct svc_sns_req *rq,
-			char *list, size_t cap, uint32_t *hr)
-{
-	int err;
-
-	memcpy(rq, req, sizeof(*rq));
-	if (!SVC_STR_OK(rq->name))
-		return -EBADMSG;
-	*hr = checked(rq);
-	if (*hr != S_OK)
-		return 0;
-	err = load(s, list, cap);
-	if (err == -ENOENT)
-		list[0] = 0;
-	else if (err < 0)
-		*hr = svc_hresult(err);
-	return 0;
-}
-
-int answer_serving_sns_add(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
+/* AddSnsServer (ADD) or RemoveSnsServer.  tgt registers with one server,
+ * so the stored list holds one name or none ("" or never set). */
+static int answer_sns_change(struct svc *s, const uint8_t *req, uint8_t *reply,
+			     size_t *reply_len, bool add)
 {
 	struct svc_sns_req rq;
 	char list[4 * (SVC_SNS_NAME_MAX + 1)];
 	uint32_t hr;
-	int err = read_request(s, req, &rq, list, sizeof(list), &hr);
+	int err;
 
-	if (err < 0)
-		return err;
-	if (hr == S_OK && list[0])
+	memcpy(&rq, req, sizeof(rq));
+	if (!SVC_STR_OK(rq.name))
+		return -EBADMSG;
+	hr = checked(&rq);
+	if (hr != S_OK)
+		return svc_reply_hr(reply, reply_len, hr);
+	err = load(s, list, sizeof(list));
+	if (err == -ENOENT)
+		list[0] = 0;
+	else if (err < 0)
+		return svc_reply_hr(reply, reply_len, svc_hresult(err));
+	if (add && !list[0])
+		hr = change(s, rq.name, "adding", rq.name);
+	else if (add)
 		hr = strcasecmp(list, rq.name) == 0 ? ERROR_ALREADY_EXISTS
 			: ERROR_NOT_SUPPORTED;    /* tgt registers with one server */
-	else if (hr == S_OK)
-		hr = change(s, rq.name, "adding", rq.name);
+	else if (strcasecmp(list, rq.name) == 0)
+		hr = change(s, "", "removing", rq.name);
+	else
+		hr = ERROR_FILE_NOT_FOUND;        /* also when none is set */
 	return svc_reply_hr(reply, reply_len, hr);
+}
+
+int answer_serving_sns_add(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
+{
+	return answer_sns_change(s, req, reply, reply_len, true);
 }
 
 int answer_serving_sns_remove(struct svc *s, const uint8_t *req, uint8_t *reply,
 			      size_t *reply_len)
 {
-	struct svc_sns_req rq;
-	char list[4 * (SVC_SNS_NAME_MAX + 1)];
-	uint32_t hr;
-	int err = read_request(s, req, &rq, list, sizeof(list), &hr);
-
-	if (err < 0)
-		return err;
-	if (hr == S_OK)
-		hr = strcasecmp(list, rq.name) != 0 ? ERROR_FILE_NOT_FOUND  /* "" too: none set */
-			: change(s, "", "removing", rq.name);
-	return svc_reply_hr(reply, reply_len, hr);
+	return answer_sns_change(s, req, reply, reply_len, false);
 }
 
 static int fetch_servers(struct svc *s, const struct svc_enum_req *rq, int64_t *cursor,
