@@ -185,41 +185,11 @@ static int check_new_parent(struct state *st, const struct state_disk *d, const 
 	return 0;
 }
 
-int state_disk_add(struct state *st, struct state_disk *d)
+/* Add disk D (ADDED: where its new index goes) or, ADDED NULL, update the
+ * row of D->wtd: both after the same checks, in one transaction. */
+static int write_disk(struct state *st, const struct state_disk *d, int64_t *added)
 {
-	sqlite3_stmt *s;
-	int err = check_disk(st, d);
-
-	if (err < 0)
-		return err;
-	err = state_begin(st);
-	if (err < 0)
-		return err;
-	err = check_new_parent(st, d, "add");
-	if (err < 0) {
-		state_rollback(st);
-		return err;
-	}
-	err = state_prepare(st, "INSERT INTO disks (" DISK_COLS ") VALUES ("
-			    " coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'disks'), -1) + 1,"
-			    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-			    " ?17)", &s);
-	if (err < 0) {
-		state_rollback(st);
-		return err;
-	}
-	bind_disk(s, d);
-	err = disk_conflict(st, state_step_done(st, s, "add disk"), "add", d);
-	if (err < 0) {
-		state_rollback(st);
-		return err;
-	}
-	d->wtd = sqlite3_last_insert_rowid(st->db);
-	return state_commit(st);
-}
-
-int state_disk_update(struct state *st, const struct state_disk *d)
-{
+	const char *verb = added ? "add" : "update";
 	struct state_disk_usage u;
 	sqlite3_stmt *s;
 	int err = check_disk(st, d);
@@ -229,28 +199,32 @@ int state_disk_update(struct state *st, const struct state_disk *d)
 	err = state_begin(st);
 	if (err < 0)
 		return err;
-	err = check_new_parent(st, d, "update");
-	if (err == 0 && !d->read_only) {
+	err = check_new_parent(st, d, verb);
+	if (err == 0 && !added && !d->read_only) {
 		err = state_disk_usage(st, d->wtd, &u);
 		if (err == 0 && u.children && u.mappings)
 			err = state_fail(st, -EBUSY, "cannot make disk '%s' writable: it is "
 					 "assigned and the parent of %zu differencing disk(s)",
 					 d->path, u.children);
 	}
-	if (err == 0)
+	if (err == 0 && added)
+		err = state_prepare(st, "INSERT INTO disks (" DISK_COLS ") VALUES ("
+			    " coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'disks'), -1) + 1,"
+			    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+			    " ?17)", &s);
+	else if (err == 0)
 		err = state_prepare(st, "UPDATE disks SET guid = ?2, serial = ?3, path = ?4, size = ?5,"
 			    " description = ?6, wtd_flags = ?7, enabled = ?8, read_only = ?9,"
 			    " wtd_type = ?10, vhd_type = ?11, parent_wtd = ?12, lm_type = ?13,"
 			    " lm_mount_point = ?14, resource_group = ?15, flags = ?16,"
 			    " scsi_id = ?17"
 			    " WHERE wtd = ?1", &s);
-	if (err < 0) {
-		state_rollback(st);
-		return err;
+	if (err == 0) {
+		sqlite3_bind_int64(s, 1, d->wtd);     /* the INSERT has no ?1 */
+		bind_disk(s, d);
+		err = disk_conflict(st, state_step_done(st, s, added ? "add disk" : "update disk"),
+				    verb, d);
 	}
-	sqlite3_bind_int64(s, 1, d->wtd);
-	bind_disk(s, d);
-	err = disk_conflict(st, state_step_done(st, s, "update disk"), "update", d);
 	if (err == 0 && sqlite3_changes(st->db) == 0)
 		err = state_fail(st, -ENOENT, "cannot update disk %lld: no such disk",
 				 (long long)d->wtd);
@@ -258,7 +232,19 @@ int state_disk_update(struct state *st, const struct state_disk *d)
 		state_rollback(st);
 		return err;
 	}
+	if (added)
+		*added = sqlite3_last_insert_rowid(st->db);
 	return state_commit(st);
+}
+
+int state_disk_add(struct state *st, struct state_disk *d)
+{
+	return write_disk(st, d, &d->wtd);
+}
+
+int state_disk_update(struct state *st, const struct state_disk *d)
+{
+	return write_disk(st, d, NULL);
 }
 
 int state_disk_save(struct state *st, struct state_disk *d)
