@@ -96,3 +96,19 @@ def managers(dcom):
     clients' phases work with."""
     return (hosts.activate_host_mgr(dcom), disks.activate_disk_mgr(dcom),
             devices.activate_device_mgr(dcom))
+
+
+class Mismatch(Exception):
+    """A call of a scenario answered otherwise than the scenario says."""
+
+
+def run_phase(a, phase):
+    """PHASE(A, IHostMgr, IWTDiskMgr, ILocalDeviceMgr) on a connection:
+    the exit status, 1 with the first mismatch printed."""
+    with connected(a) as dcom:
+        try:
+            phase(a, *managers(dcom))
+        except Mismatch as e:
+            print('MISMATCH: %s' % e)
+            return 1
+    return 0

@@ -20,7 +20,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'contrib'))
 from impacket.dcerpc.v5.rpcrt import DCERPCException  # noqa: E402
 from istm import access as A, base, hresults  # noqa: E402
-from istm_client import args, connected, managers, S_OK, S_FALSE, E_FAIL  # noqa: E402
+from istm_client import args, run_phase, Mismatch, S_OK, S_FALSE, E_FAIL  # noqa: E402
 
 DIR = 'C:\\iSCSI_target_disks'
 VD1 = DIR + '\\VirtualDisk1.vhd'
@@ -29,10 +29,6 @@ TARGET, OLD_NAME = 'DatabaseTarget', 'ISTMTarget'
 NEW_IQN = 'iqn.1991-5.com.contoso:test-server-istmtarget-target'
 INITIATOR = 'iqn.1991-05.com.contoso:test-server'
 WTDTypeFileBased, IDIQN = 1, 4
-
-
-class Mismatch(Exception):
-    pass
 
 
 def run(label, want, fn, *args):
@@ -205,13 +201,7 @@ def main():
         p.add_argument('--chap-secret', default='DbSecret1234')
         p.add_argument('phase', choices=('setup', 'finish', 'alternative'))
     a = args(add)
-    with connected(a) as dcom:
-        try:
-            globals()[a.phase](a, *managers(dcom))
-        except Mismatch as e:
-            print('MISMATCH: %s' % e)
-            return 1
-    return 0
+    return run_phase(a, globals()[a.phase])
 
 
 if __name__ == '__main__':

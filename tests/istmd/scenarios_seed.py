@@ -18,17 +18,13 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'contrib'))
 from istm import access as A, disks, hresults  # noqa: E402
-from istm_client import args, connected, managers, S_OK  # noqa: E402
+from istm_client import args, run_phase, Mismatch, S_OK  # noqa: E402
 
 BASE = 'C:\\boot\\base.vhd'
 SIZE = 32 << 20
 CHILD = 'C:\\boot\\client%d.vhd'
 TARGET = 'boot%d'
 INITIATOR = 'iqn.2026-11.org.vhdtarget.test:client%d'
-
-
-class Mismatch(Exception):
-    pass
 
 
 def hr_of(fn, *args):
@@ -112,13 +108,7 @@ def phase_guard(a, hm, dm, ld):
 
 def main():
     a = args(lambda p: p.add_argument('phase', choices=('base', 'children', 'guard')))
-    with connected(a) as dcom:
-        try:
-            globals()['phase_' + a.phase](a, *managers(dcom))
-        except Mismatch as e:
-            print('MISMATCH: %s' % e)
-            return 1
-    return 0
+    return run_phase(a, globals()['phase_' + a.phase])
 
 
 if __name__ == '__main__':

@@ -15,8 +15,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'contrib'))
 from istm import access as A, hresults  # noqa: E402
-from istm_client import (args, connected, managers, E_INVALIDARG,  # noqa: E402
-                         ERROR_SHARING_VIOLATION)
+from istm_client import args, run_phase, E_INVALIDARG, ERROR_SHARING_VIOLATION  # noqa: E402
 
 IQN = 'iqn.2026-11.org.vhdtarget.test:'
 
@@ -79,9 +78,7 @@ def main():
         p.add_argument('prefix')
         p.add_argument('on', nargs='?', default='1')
     a = args(add)
-    with connected(a) as dcom:
-        globals()['phase_' + a.phase](a, *managers(dcom))
-    return 0
+    return run_phase(a, globals()['phase_' + a.phase])
 
 
 if __name__ == '__main__':
