@@ -478,7 +478,7 @@ int answer_device_grow(struct svc *s, const uint8_t *req, uint8_t *reply, size_t
  * nothing has open (libvhd users hold a flock on it). */
 int answer_device_delete(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
-	struct svc_device_path_req *rq;
+	struct svc_device_path_req rq;
 	char name[PATHS_NAME_MAX + 1];
 	struct vhd_info vi;
 	struct dev_file f;
@@ -486,15 +486,9 @@ int answer_device_delete(struct svc *s, const uint8_t *req, uint8_t *reply, size
 	int rc, fd = -1, dfd = -1;
 	uint32_t hr;
 
-	rq = malloc(sizeof(*rq));
-	if (!rq)
-		return svc_reply_hr(reply, reply_len, E_OUTOFMEMORY);
-	memcpy(rq, req, sizeof(*rq));
-	if (!SVC_STR_OK(rq->path)) {
-		free(rq);
+	if (dev_path_req(req, &rq) < 0)
 		return -EBADMSG;
-	}
-	hr = open_existing(s, rq->path, &f, &vi, E_INVALIDARG);
+	hr = open_existing(s, rq.path, &f, &vi, E_INVALIDARG);
 	if (hr == S_OK)
 		hr = check_unused(s, &f, &vi, 0, "deleting");
 	if (hr == S_OK) {
@@ -528,6 +522,5 @@ int answer_device_delete(struct svc *s, const uint8_t *req, uint8_t *reply, size
 	if (fd >= 0)
 		close(fd);
 	dev_file_close(&f);
-	free(rq);
 	return svc_reply_hr(reply, reply_len, hr);
 }
