@@ -7,33 +7,23 @@
 # it did to the files (qemu-img and vhdiinfo, which nobody here wrote, read
 # the VHDs).  Run by test-istmd-devices-*.sh through istm_py:
 #   devices_calls.py --port P --user U --password W --portal A STEP STORAGE [ARGS]
-import argparse
 import json
 import os
 import subprocess
 import sys
 import time
 
-from istm.base import connect, S_OK, S_FALSE, E_NOTIMPL, E_INVALIDARG, _status
+from istm.base import S_OK, S_FALSE, E_NOTIMPL, E_INVALIDARG, _status
 from istm import devices
 from istm.devices import activate_local_device, ERROR_NO_MORE_FILES
+from istm_client import (args, connected, E_POINTER, E_FAIL, E_ACCESSDENIED,
+                         ERROR_FILE_NOT_FOUND, ERROR_NOT_SUPPORTED, ERROR_PATH_NOT_FOUND,
+                         ERROR_INVALID_HANDLE, ERROR_INVALID_DATA, ERROR_INVALID_DRIVE,
+                         ERROR_BAD_LENGTH, ERROR_SHARING_VIOLATION, ERROR_FILE_EXISTS,
+                         ERROR_UNSUPPORTED_TYPE, ERROR_DEVICE_IN_USE)
 
 MiB = 1 << 20
 GiB = 1 << 30
-E_POINTER = 0x80004003
-E_FAIL = 0x80004005
-E_ACCESSDENIED = 0x80070005
-ERROR_FILE_NOT_FOUND = 0x80070002
-ERROR_NOT_SUPPORTED = 0x80070032
-ERROR_PATH_NOT_FOUND = 0x80070003
-ERROR_INVALID_HANDLE = 0x80070006
-ERROR_INVALID_DATA = 0x8007000D
-ERROR_INVALID_DRIVE = 0x8007000F
-ERROR_BAD_LENGTH = 0x80070018
-ERROR_SHARING_VIOLATION = 0x80070020
-ERROR_FILE_EXISTS = 0x80070050
-ERROR_UNSUPPORTED_TYPE = 0x8007065E
-ERROR_DEVICE_IN_USE = 0x80070964
 
 failures = []
 PORTAL = ''
@@ -498,19 +488,14 @@ def step_registered(d, storage, dcom):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--port', type=int, required=True)
-    ap.add_argument('--user', required=True)
-    ap.add_argument('--password', required=True)
-    ap.add_argument('--portal', default='')
-    ap.add_argument('step')
-    ap.add_argument('storage')
-    ap.add_argument('extra', nargs='*')
-    a = ap.parse_args()
+    def add(ap):
+        ap.add_argument('step')
+        ap.add_argument('storage')
+        ap.add_argument('extra', nargs='*')
+    a = args(add)
     global PORTAL
-    PORTAL = a.portal
-    dcom = connect('127.0.0.1', a.user, a.password, port=a.port)
-    try:
+    PORTAL = a.portal or ''
+    with connected(a) as dcom:
         d = activate_local_device(dcom)
         extra = [dcom] if a.step == 'registered' else a.extra
         globals()['step_' + a.step.replace('-', '_')](d, a.storage, *extra)
@@ -518,8 +503,6 @@ def main():
         if a.step == 'volumes':
             d1 = activate_local_device(dcom, devices.IID_ILocalDeviceMgr)
             check('ILocalDeviceMgr (v1) DoesFileExist', d1.does_file_exist('C:\\nothing'), E_FAIL)
-    finally:
-        dcom.disconnect()
     if failures:
         print('%d check(s) failed' % len(failures))
         sys.exit(1)

@@ -12,7 +12,6 @@
 #       non-persistent one is gone; the base rule still holds
 #   disks_basic.py [--port ...] badinput STORAGE
 #       bad paths, indexes, flags and types: a clear HRESULT, no change
-import argparse
 import json
 import os
 import sys
@@ -20,23 +19,16 @@ import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'contrib'))
 from istm.devices import activate_local_device  # noqa: E402
-from istm.base import connect, S_OK, S_FALSE, E_NOTIMPL, E_INVALIDARG  # noqa: E402
+from istm.base import S_OK, S_FALSE, E_NOTIMPL, E_INVALIDARG  # noqa: E402
 from istm.disks import (activate_disk_mgr, hr_of, IWTDiskMgr, IID_IWTDisk3,  # noqa: E402
                         FixedVhd, DynamicVhd, DifferencingVhd, WTDTypeFileBased,
                         WTDFlagEnableLunMapping, WTDFlagReadOnly, DoNotMount, Idle)
+from istm_client import (args, connected, E_POINTER, E_ACCESSDENIED, E_FAIL,  # noqa: E402
+                         ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND, ERROR_INVALID_FUNCTION,
+                         ERROR_ALREADY_EXISTS, ERROR_DEPENDENT_RESOURCE_EXISTS,
+                         ERROR_INVALID_OPERATION, ERROR_NOT_SUPPORTED,
+                         ERROR_DIRECTORY)
 
-E_POINTER = 0x80004003
-E_ACCESSDENIED = 0x80070005
-E_FAIL = 0x80004005
-ERROR_FILE_NOT_FOUND = 0x80070002
-ERROR_PATH_NOT_FOUND = 0x80070003
-ERROR_INVALID_FUNCTION = 0x80070001
-ERROR_ALREADY_EXISTS = 0x800700b7
-ERROR_DEPENDENT_RESOURCE_EXISTS = 0x80071389
-ERROR_INVALID_OPERATION = 0x800710dd
-ERROR_NOT_SUPPORTED = 0x80070032
-ERROR_SHARING_VIOLATION = 0x80070020
-ERROR_DIRECTORY = 0x8007010b
 VSS_E_VOLUME_NOT_SUPPORTED = 0x8004230c
 MiB = 1 << 20
 
@@ -330,17 +322,12 @@ def badinput(mgr, storage):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--port', type=int, required=True)
-    ap.add_argument('--user', required=True)
-    ap.add_argument('--password', required=True)
-    ap.add_argument('--portal')
-    ap.add_argument('mode')
-    ap.add_argument('storage')
-    ap.add_argument('file', nargs='?')
-    a = ap.parse_args()
-    dcom = connect('127.0.0.1', a.user, a.password, port=a.port)
-    try:
+    def add(ap):
+        ap.add_argument('mode')
+        ap.add_argument('storage')
+        ap.add_argument('file', nargs='?')
+    a = args(add)
+    with connected(a) as dcom:
         mgr = activate_disk_mgr(dcom)
         check(isinstance(mgr, IWTDiskMgr), 'activation')
         if a.mode == 'create':
@@ -351,8 +338,6 @@ def main():
             badinput(mgr, a.storage)
         else:
             raise SystemExit('unknown mode ' + a.mode)
-    finally:
-        dcom.disconnect()
 
 
 if __name__ == '__main__':

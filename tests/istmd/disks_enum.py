@@ -8,12 +8,12 @@
 # added during a walk, the per-volume enumerators.
 #
 #   disks_enum.py [--port ...] STORAGE N
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'contrib'))
-from istm.base import connect, S_OK, S_FALSE, E_INVALIDARG  # noqa: E402
+from istm.base import S_OK, S_FALSE, E_INVALIDARG  # noqa: E402
+from istm_client import args, connected  # noqa: E402
 from istm.disks import activate_disk_mgr  # noqa: E402
 
 
@@ -42,16 +42,11 @@ def left(e):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--port', type=int, required=True)
-    ap.add_argument('--user', required=True)
-    ap.add_argument('--password', required=True)
-    ap.add_argument('--portal')
-    ap.add_argument('storage')
-    ap.add_argument('n', type=int)
-    a = ap.parse_args()
-    dcom = connect('127.0.0.1', a.user, a.password, port=a.port)
-    try:
+    def add(ap):
+        ap.add_argument('storage')
+        ap.add_argument('n', type=int)
+    a = args(add)
+    with connected(a) as dcom:
         mgr = activate_disk_mgr(dcom)
         made = [mgr.create_wtdisk('C:\\many\\d%03d.vhd' % i, 'disk %d' % i) for i in range(a.n)]
         check(made == sorted(made) and len(set(made)) == a.n, 'indexes in creation order')
@@ -98,8 +93,6 @@ def main():
         check(walk(mgr.enum_all_cluster_wtdisks(), 1) == want, 'EnumAllClusterWTDisks')
         print('enumerated %d disks: Next(1), Next(50), Next(0), Skip, Reset, Clone, changes'
               % a.n)
-    finally:
-        dcom.disconnect()
 
 
 if __name__ == '__main__':

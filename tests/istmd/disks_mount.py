@@ -20,25 +20,21 @@
 #       tgtd (Enable, the read-only flag); the base rule through the
 #       interface (a child under a writable mapped parent, a mapped parent
 #       made writable, deleting a mapped disk or a parent)
-import argparse
 import hashlib
 import os
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'contrib'))
-from istm.base import connect, S_OK, S_FALSE  # noqa: E402
+from istm.base import S_OK, S_FALSE  # noqa: E402
 from istm.disks import (activate_disk_mgr, hr_of, MountDirect, DoNotMount, InUse, Idle,  # noqa: E402
                         WTDFlagEnableLunMapping, WTDFlagReadOnly)
 from istm.hosts import activate_host_mgr  # noqa: E402
+from istm_client import (args, connected, E_FAIL, ERROR_SHARING_VIOLATION,  # noqa: E402
+                         ERROR_INVALID_OPERATION, ERROR_INVALID_FUNCTION,
+                         ERROR_DELETE_PENDING, ERROR_DRIVE_LOCKED,
+                         ERROR_DEPENDENT_RESOURCE_EXISTS)
 
-E_FAIL = 0x80004005
-ERROR_SHARING_VIOLATION = 0x80070020
-ERROR_INVALID_OPERATION = 0x800710dd
-ERROR_INVALID_FUNCTION = 0x80070001
-ERROR_DELETE_PENDING = 0x8007012f
-ERROR_DRIVE_LOCKED = 0x8007006c
-ERROR_DEPENDENT_RESOURCE_EXISTS = 0x80071389
 MiB = 1 << 20
 
 
@@ -232,17 +228,12 @@ def apply(dcom, mgr, storage, port):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--port', type=int, required=True)
-    ap.add_argument('--user', required=True)
-    ap.add_argument('--password', required=True)
-    ap.add_argument('--portal')
-    ap.add_argument('mode')
-    ap.add_argument('storage')
-    ap.add_argument('files', nargs='*')
-    a = ap.parse_args()
-    dcom = connect('127.0.0.1', a.user, a.password, port=a.port)
-    try:
+    def add(ap):
+        ap.add_argument('mode')
+        ap.add_argument('storage')
+        ap.add_argument('files', nargs='*')
+    a = args(add)
+    with connected(a) as dcom:
         mgr = activate_disk_mgr(dcom)
         if a.mode == 'first':
             first(dcom, mgr, a.storage, a.files[0], a.files[1])
@@ -254,8 +245,6 @@ def main():
             apply(dcom, mgr, a.storage, a.portal.rsplit(':', 1)[1])
         else:
             raise SystemExit('unknown mode ' + a.mode)
-    finally:
-        dcom.disconnect()
 
 
 if __name__ == '__main__':

@@ -14,13 +14,13 @@
 #            already exists: the shell made it with vhdtool)
 # Prints one line per call; exits 1 with the call and its HRESULT on the
 # first difference.
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'contrib'))
 from impacket.dcerpc.v5.rpcrt import DCERPCException  # noqa: E402
-from istm import access as A, base, hosts, disks, devices, hresults  # noqa: E402
+from istm import access as A, base, hresults  # noqa: E402
+from istm_client import args, run_phase, Mismatch, S_OK, S_FALSE, E_FAIL  # noqa: E402
 
 DIR = 'C:\\iSCSI_target_disks'
 VD1 = DIR + '\\VirtualDisk1.vhd'
@@ -29,13 +29,6 @@ TARGET, OLD_NAME = 'DatabaseTarget', 'ISTMTarget'
 NEW_IQN = 'iqn.1991-5.com.contoso:test-server-istmtarget-target'
 INITIATOR = 'iqn.1991-05.com.contoso:test-server'
 WTDTypeFileBased, IDIQN = 1, 4
-S_OK, S_FALSE = 0x0, 0x1
-E_FAIL = 0x80004005
-ERROR_INVALID_DATA = 0x8007000d
-
-
-class Mismatch(Exception):
-    pass
 
 
 def run(label, want, fn, *args):
@@ -81,14 +74,6 @@ def check(cond, what):
     if not cond:
         raise Mismatch(what)
     print('%-60s ok' % what)
-
-
-def connect(a):
-    dcom = base.connect('127.0.0.1', a.user, a.password, port=a.port)
-    hm = hosts.activate_host_mgr(dcom)
-    dm = disks.activate_disk_mgr(dcom)
-    ld = devices.activate_device_mgr(dcom)
-    return dcom, hm, dm, ld
 
 
 def new_disk(dm, ld, path, size, desc):
@@ -211,24 +196,12 @@ def alternative(a, hm, dm, ld):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument('--port', type=int, required=True)
-    p.add_argument('--user', required=True)
-    p.add_argument('--password', required=True)
-    p.add_argument('--portal')
-    p.add_argument('--chap-user', default='dbinitiator')
-    p.add_argument('--chap-secret', default='DbSecret1234')
-    p.add_argument('phase', choices=('setup', 'finish', 'alternative'))
-    a = p.parse_args()
-    dcom, hm, dm, ld = connect(a)
-    try:
-        globals()[a.phase](a, hm, dm, ld)
-    except Mismatch as e:
-        print('MISMATCH: %s' % e)
-        return 1
-    finally:
-        dcom.disconnect()
-    return 0
+    def add(p):
+        p.add_argument('--chap-user', default='dbinitiator')
+        p.add_argument('--chap-secret', default='DbSecret1234')
+        p.add_argument('phase', choices=('setup', 'finish', 'alternative'))
+    a = args(add)
+    return run_phase(a, globals()[a.phase])
 
 
 if __name__ == '__main__':

@@ -13,35 +13,23 @@
 #             to a target (AddWTDisk + Save), nor deleted (DeleteWTDisk,
 #             DeleteWtFile); each refusal changes nothing
 # Exits 1 with the call and its HRESULT on the first difference.
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'contrib'))
-from impacket.dcerpc.v5.rpcrt import DCERPCException  # noqa: E402
-from istm import access as A, base, hosts, disks, devices, hresults  # noqa: E402
+from istm import access as A, disks, hresults  # noqa: E402
+from istm_client import args, run_phase, Mismatch, S_OK  # noqa: E402
 
 BASE = 'C:\\boot\\base.vhd'
 SIZE = 32 << 20
 CHILD = 'C:\\boot\\client%d.vhd'
 TARGET = 'boot%d'
 INITIATOR = 'iqn.2026-11.org.vhdtarget.test:client%d'
-S_OK = 0
-
-
-class Mismatch(Exception):
-    pass
 
 
 def hr_of(fn, *args):
     """(HRESULT, result) of FN(*ARGS)."""
-    try:
-        return S_OK, fn(*args)
-    except DCERPCException as e:
-        hr = base.hresult_of(e)
-        if hr is None:
-            raise
-        return hr, None
+    return disks.hr_of(lambda: fn(*args))
 
 
 def ok(label, fn, *args):
@@ -119,25 +107,8 @@ def phase_guard(a, hm, dm, ld):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument('--port', type=int, required=True)
-    p.add_argument('--user', required=True)
-    p.add_argument('--password', required=True)
-    p.add_argument('--portal')
-    p.add_argument('phase', choices=('base', 'children', 'guard'))
-    a = p.parse_args()
-    dcom = base.connect('127.0.0.1', a.user, a.password, port=a.port)
-    try:
-        hm = hosts.activate_host_mgr(dcom)
-        dm = disks.activate_disk_mgr(dcom)
-        ld = devices.activate_device_mgr(dcom)
-        globals()['phase_' + a.phase](a, hm, dm, ld)
-    except Mismatch as e:
-        print('MISMATCH: %s' % e)
-        return 1
-    finally:
-        dcom.disconnect()
-    return 0
+    a = args(lambda p: p.add_argument('phase', choices=('base', 'children', 'guard')))
+    return run_phase(a, globals()['phase_' + a.phase])
 
 
 if __name__ == '__main__':

@@ -10,16 +10,13 @@
 #                   assigned child (ERROR_SHARING_VIOLATION) change nothing
 #   check PREFIX ON the children still answer CacheParent=ON
 # Exits 1 with the call and its HRESULT on the first difference.
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'contrib'))
-from istm import access as A, base, hosts, disks, devices, hresults  # noqa: E402
-from istm.disks import hr_of  # noqa: E402
+from istm import access as A, hresults  # noqa: E402
+from istm_client import args, run_phase, E_INVALIDARG, ERROR_SHARING_VIOLATION  # noqa: E402
 
-E_INVALIDARG = 0x80070057
-ERROR_SHARING_VIOLATION = 0x80070020
 IQN = 'iqn.2026-11.org.vhdtarget.test:'
 
 
@@ -76,27 +73,12 @@ def phase_check(a, hm, dm, ld):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument('--port', type=int, required=True)
-    p.add_argument('--user', required=True)
-    p.add_argument('--password', required=True)
-    p.add_argument('--portal')
-    p.add_argument('phase', choices=('make', 'badinput', 'check'))
-    p.add_argument('prefix')
-    p.add_argument('on', nargs='?', default='1')
-    a = p.parse_args()
-    dcom = base.connect('127.0.0.1', a.user, a.password, port=a.port)
-    try:
-        hm = hosts.activate_host_mgr(dcom)
-        dm = disks.activate_disk_mgr(dcom)
-        ld = devices.activate_device_mgr(dcom)
-        globals()['phase_' + a.phase](a, hm, dm, ld)
-    finally:
-        try:
-            dcom.disconnect()
-        except KeyError:
-            pass
-    return 0
+    def add(p):
+        p.add_argument('phase', choices=('make', 'badinput', 'check'))
+        p.add_argument('prefix')
+        p.add_argument('on', nargs='?', default='1')
+    a = args(add)
+    return run_phase(a, globals()['phase_' + a.phase])
 
 
 if __name__ == '__main__':

@@ -10,13 +10,13 @@
 #                            Next, Reset and Clone agree
 #   target NAME INITIATOR    a target NAME with a fixed disk for INITIATOR
 #   delete NAME              DeleteHost
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'contrib'))
 from istm import access as A, base, disks, devices, hosts, hresults, wire  # noqa: E402
 from impacket.dcerpc.v5.dtypes import NULL  # noqa: E402
+from istm_client import args, connected  # noqa: E402
 
 
 class IEnumSnsServer(base.IstmEnum):
@@ -43,16 +43,11 @@ class ISnsMgr(base.IstmObject):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument('--port', type=int, required=True)
-    p.add_argument('--user', required=True)
-    p.add_argument('--password', required=True)
-    p.add_argument('--portal')
-    p.add_argument('op', choices=('add', 'remove', 'list', 'target', 'delete'))
-    p.add_argument('args', nargs='*')
-    a = p.parse_args()
-    dcom = base.connect('127.0.0.1', a.user, a.password, port=a.port)
-    try:
+    def add(p):
+        p.add_argument('op', choices=('add', 'remove', 'list', 'target', 'delete'))
+        p.add_argument('args', nargs='*')
+    a = args(add)
+    with connected(a) as dcom:
         mgr = ISnsMgr(dcom.CoCreateInstanceEx(base.CLSID_SnsMgr, wire.IID_ISnsMgr))
         if a.op in ('add', 'remove'):
             cls = wire.ISnsMgr_AddSnsServer if a.op == 'add' else wire.ISnsMgr_RemoveSnsServer
@@ -80,11 +75,6 @@ def main():
             h.save()
         else:
             hosts.activate_host_mgr(dcom).delete_host(a.args[0])
-    finally:
-        try:
-            dcom.disconnect()
-        except KeyError:
-            pass
     return 0
 
 

@@ -16,27 +16,22 @@
 #   hdelete NAME           DeleteHost; prints the HRESULT's name
 #   hstale ADDRESS         a target made, then deleted while its IHost is
 #                          held: prints the three methods' HRESULTs on it
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'contrib'))
-from istm import access as A, base, hosts, disks, devices, hresults  # noqa: E402
+from istm import access as A, hosts, disks, devices, hresults  # noqa: E402
 from istm.disks import hr_of  # noqa: E402
+from istm_client import args, connected  # noqa: E402
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument('--port', type=int, required=True)
-    p.add_argument('--user', required=True)
-    p.add_argument('--password', required=True)
-    p.add_argument('--portal')
-    p.add_argument('op', choices=('setup', 'set', 'get', 'list', 'hadd', 'hremove',
-                                  'hremoveall', 'hlist', 'hdelete', 'hstale'))
-    p.add_argument('args', nargs='*')
-    a = p.parse_args()
-    dcom = base.connect('127.0.0.1', a.user, a.password, port=a.port)
-    try:
+    def add(p):
+        p.add_argument('op', choices=('setup', 'set', 'get', 'list', 'hadd', 'hremove',
+                                      'hremoveall', 'hlist', 'hdelete', 'hstale'))
+        p.add_argument('args', nargs='*')
+    a = args(add)
+    with connected(a) as dcom:
         ld = devices.activate_local_device(dcom)
         if a.op == 'setup':
             name, ini = a.args
@@ -81,11 +76,6 @@ def main():
             hr, pe = ld.open_enum_portals()
             for pt in sorted('%s:%d' % (x['address'], x['port']) for x in pe.all()):
                 print(pt)
-    finally:
-        try:
-            dcom.disconnect()
-        except KeyError:
-            pass
     return 0
 
 

@@ -11,11 +11,11 @@
 #       exactly these sessions, by every method, each with one connection
 #       from 127.0.0.1 to the portal; Skip, Reset, Clone, count-only Next
 # Prints what it checked; exits 1 on the first mismatch.
-import argparse
 import sys
 
 from istm import base
 from istm import sessions as sm
+from istm_client import args, connected
 
 
 def check(cond, what):
@@ -112,24 +112,16 @@ def expect(mgr, specs, portal):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--port', type=int, required=True)
-    ap.add_argument('--user', required=True)
-    ap.add_argument('--password', required=True)
-    ap.add_argument('--portal', required=True)
-    ap.add_argument('what')
-    ap.add_argument('args', nargs='*')
-    a = ap.parse_args()
-    dcom = base.connect('127.0.0.1', a.user, a.password, port=a.port)
-    mgr = sm.activate_session_mgr(dcom)
-    if a.what == 'empty':
-        empty(mgr)
-    else:
-        expect(mgr, a.args, a.portal)
-    try:
-        dcom.disconnect()
-    except KeyError:
-        pass
+    def add(ap):
+        ap.add_argument('what')
+        ap.add_argument('args', nargs='*')
+    a = args(add, portal_required=True)
+    with connected(a) as dcom:
+        mgr = sm.activate_session_mgr(dcom)
+        if a.what == 'empty':
+            empty(mgr)
+        else:
+            expect(mgr, a.args, a.portal)
 
 
 if __name__ == '__main__':

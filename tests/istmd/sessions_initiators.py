@@ -10,13 +10,11 @@
 # per Next; count-only Next, Skip, Reset and Clone behave as for every
 # IEnum*; removing an iSNS server never added is ERROR_FILE_NOT_FOUND.
 # Exits 1 on the first mismatch.
-import argparse
 import sys
 
 from istm import base, wire
 from istm.base import S_FALSE, S_OK
-
-ERROR_FILE_NOT_FOUND = 0x80070002
+from istm_client import args, connected, ERROR_FILE_NOT_FOUND
 
 
 class IEnumCachedInitiator(base.IstmEnum):
@@ -42,19 +40,16 @@ def check(cond, what):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--port', type=int, required=True)
-    ap.add_argument('--user', required=True)
-    ap.add_argument('--password', required=True)
-    ap.add_argument('--portal', required=True)
-    ap.add_argument('expect', nargs='*')
-    a = ap.parse_args()
-    dcom = base.connect('127.0.0.1', a.user, a.password, port=a.port)
+    a = args(lambda ap: ap.add_argument('expect', nargs='*'), portal_required=True)
+    with connected(a) as dcom:
+        check_initiators(dcom, sorted(a.expect))
+
+
+def check_initiators(dcom, want):
     mgr = ISnsMgr(dcom.CoCreateInstanceEx(base.CLSID_SnsMgr, wire.IID_ISnsMgr))
     req = wire.ISnsMgr_EnumCachedInitiators()
     enum = mgr._wrap(mgr._req(req)['ppEnumCachedInitiator'], IEnumCachedInitiator)
     check(enum is not None, 'EnumCachedInitiators hands out an enumerator')
-    want = sorted(a.expect)
     check(enum.count() == len(want), 'count-only Next: %d left' % len(want))
     got = enum.all()
     check(sorted(got) == want, 'the cached initiators: %s' % ', '.join(got))
@@ -71,10 +66,6 @@ def main():
     check(mgr._hr(req) == ERROR_FILE_NOT_FOUND, 'RemoveSnsServer of a server never added')
     enum.release()
     mgr.release()
-    try:
-        dcom.disconnect()
-    except KeyError:
-        pass
 
 
 if __name__ == '__main__':

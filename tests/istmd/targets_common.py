@@ -2,7 +2,6 @@
 # Copyright (C) 2026 The vhdtarget authors
 # targets_common.py: what the targets tests' clients share: arguments,
 # connecting and activating IHostMgr, HRESULT assertions.
-import argparse
 import os
 import sys
 
@@ -10,14 +9,15 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 from istm.base import connect, call_status, S_OK, S_FALSE  # noqa: E402,F401
 from istm import hosts  # noqa: E402,F401
 from istm.hosts import activate_hostmgr  # noqa: E402,F401
+import istm_client  # noqa: E402
 
-NAMES = {0: 'S_OK', 1: 'S_FALSE', 0x80004001: 'E_NOTIMPL', 0x80070057: 'E_INVALIDARG',
-         0x80070002: 'ERROR_FILE_NOT_FOUND', 0x80070050: 'ERROR_FILE_EXISTS',
-         0x8007000d: 'ERROR_INVALID_DATA', 0x80070018: 'ERROR_BAD_LENGTH',
-         0x80070034: 'ERROR_DUP_NAME', 0x8007012f: 'ERROR_DELETE_PENDING',
-         0x80070026: 'ERROR_HANDLE_EOF', 0x80070001: 'ERROR_INVALID_FUNCTION',
-         0x80070005: 'E_ACCESSDENIED', 0x80070015: 'ERROR_NOT_READY', 0x80004005: 'E_FAIL'}
-HR = {v: k for k, v in NAMES.items()}
+# the HRESULTs the targets tests name, with istm_client's values
+HR = {n: getattr(istm_client, n) for n in (
+    'S_OK', 'S_FALSE', 'E_NOTIMPL', 'E_INVALIDARG', 'ERROR_FILE_NOT_FOUND',
+    'ERROR_FILE_EXISTS', 'ERROR_INVALID_DATA', 'ERROR_BAD_LENGTH', 'ERROR_DUP_NAME',
+    'ERROR_DELETE_PENDING', 'ERROR_HANDLE_EOF', 'ERROR_INVALID_FUNCTION', 'E_ACCESSDENIED',
+    'ERROR_NOT_READY', 'E_FAIL')}
+NAMES = {v: k for k, v in HR.items()}
 
 
 def hr_name(hr):
@@ -25,14 +25,7 @@ def hr_name(hr):
 
 
 def args(extra=None):
-    p = argparse.ArgumentParser()
-    p.add_argument('--port', type=int, required=True)
-    p.add_argument('--user', required=True)
-    p.add_argument('--password', required=True)
-    p.add_argument('--portal', required=True)
-    if extra:
-        extra(p)
-    return p.parse_args()
+    return istm_client.args(extra, portal_required=True)
 
 
 def session(a, iid=hosts.IID_IHostMgr3):

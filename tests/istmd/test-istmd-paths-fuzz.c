@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/checkrun.h"
 #include "parent/paths/paths.h"
 
 static uint64_t rng;
@@ -150,17 +151,9 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("istmd-paths-fuzz");
 	TCase *tc = tcase_create("fuzz");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_random_paths);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run("istmd-paths-fuzz", tc);
 }

@@ -23,6 +23,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "common/checkrun.h"
 #include "parent/paths/paths.h"
 
 static char tmp[256], root[512], other[512];
@@ -481,10 +482,7 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("istmd-paths");
 	TCase *tc = tcase_create("paths");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
@@ -496,10 +494,5 @@ int main(void)
 	tcase_add_test(tc, test_volume_view);
 	tcase_add_test(tc, test_root_config);
 	tcase_add_test(tc, test_hresult_names);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run("istmd-paths", tc);
 }

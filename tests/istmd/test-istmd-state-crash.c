@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/checkrun.h"
 #include "parent/state/state.h"
 
 static char dir[PATH_MAX];
@@ -157,17 +158,9 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("istmd-state-crash");
 	TCase *tc = tcase_create("crash");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_kill_mid_transaction);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run("istmd-state-crash", tc);
 }

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/checkrun.h"
 #include "parent/state/state.h"
 
 static char dir[PATH_MAX];
@@ -621,10 +622,7 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("istmd-state-store");
 	TCase *tc = tcase_create("store");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
@@ -639,10 +637,5 @@ int main(void)
 	tcase_add_test(tc, test_portals_initiators_settings);
 	tcase_add_test(tc, test_newer_schema_refused);
 	tcase_add_test(tc, test_scsi_id_migrated);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run("istmd-state-store", tc);
 }

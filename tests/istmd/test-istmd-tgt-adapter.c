@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/checkrun.h"
 #include "parent/tgt/tgt.h"
 
 #define SECRET "Sup3rSecret-1234"
@@ -448,10 +449,7 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("istmd-tgt-adapter");
 	TCase *tc = tcase_create("adapter");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_set_timeout(tc, 60);
@@ -464,10 +462,5 @@ int main(void)
 	tcase_add_test(tc, test_portals);
 	tcase_add_test(tc, test_sessions_and_chap);
 	tcase_add_test(tc, test_runner_failures);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run("istmd-tgt-adapter", tc);
 }

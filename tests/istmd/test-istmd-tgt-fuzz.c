@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/checkrun.h"
 #include "parent/tgt/tgt.h"
 
 static const char *const seeds[] = {
@@ -213,17 +214,9 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("istmd-tgt-fuzz");
 	TCase *tc = tcase_create("fuzz");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_mutations);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run("istmd-tgt-fuzz", tc);
 }

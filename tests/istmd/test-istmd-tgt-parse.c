@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/checkrun.h"
 #include "parent/tgt/tgt.h"
 
 /* tgtadm -C N --lld iscsi --op show --mode target, captured while
@@ -255,20 +256,12 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("istmd-tgt-parse");
 	TCase *tc = tcase_create("parse");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_show);
 	tcase_add_test(tc, test_conn);
 	tcase_add_test(tc, test_malformed);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_default_iqn);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run("istmd-tgt-parse", tc);
 }

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/checkrun.h"
 #include "parent/state/state.h"
 #include "parent/sync/sync.h"
 #include "parent/tgt/tgt.h"
@@ -232,10 +233,7 @@ END_TEST
 
 int main(int argc, char **argv)
 {
-	Suite *s = suite_create("istmd-tgt-sync");
 	TCase *tc = tcase_create("sync");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
@@ -243,10 +241,5 @@ int main(int argc, char **argv)
 		tcase_add_test(tc, test_restart);
 	else
 		tcase_add_test(tc, test_first);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run("istmd-tgt-sync", tc);
 }

@@ -19,6 +19,7 @@
 
 #include <nettle/hmac.h>
 
+#include "common/checkrun.h"
 #include "common/utf16.h"
 #include "auth/ntlmv2.h"
 #include "ntlmssp.h"
@@ -551,10 +552,7 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("ntlmssp");
 	TCase *tc = tcase_create("ms-nlmp-4.2");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_nt_hash);
 	tcase_add_test(tc, test_ntlmv2_verify);
@@ -566,10 +564,5 @@ int main(void)
 	tcase_add_test(tc, test_client_av_parse);
 	tcase_add_test(tc, test_mic_round_trip);
 	tcase_add_test(tc, test_mic_absent);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run("ntlmssp", tc);
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/checkrun.h"
 #include "ntlmssp.h"
 #include "rpc_int.h"
 
@@ -188,20 +189,12 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("rpc-pdu");
 	TCase *tc = tcase_create("codec");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_bind_pull);
 	tcase_add_test(tc, test_hdr_roundtrip);
 	tcase_add_test(tc, test_bind_ack_push);
 	tcase_add_test(tc, test_fault_and_nak_push);
 	tcase_add_test(tc, test_malformed);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run("rpc-pdu", tc);
 }

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/checkrun.h"
 #include "rpc_int.h"
 
 static const struct rpc_syntax iface = {
@@ -83,16 +84,8 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("vtrailer");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, trailer);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run("vtrailer", tc);
 }

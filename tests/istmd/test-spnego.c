@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/checkrun.h"
 #include "log.h"
 #include "rpc_auth.h"
 #include "rpc_int.h"
@@ -221,19 +222,11 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("spnego");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, init_parses);
 	tcase_add_test(tc, bad_der_refused);
 	tcase_add_test(tc, resp_round_trip);
 	tcase_add_test(tc, mech_switch_needs_mic);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run("spnego", tc);
 }

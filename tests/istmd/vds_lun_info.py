@@ -22,7 +22,6 @@
 #   bad D0 ID        a disk on no target is described (its identity), the
 #                    refusals: a snapshot never exported, an export again
 #                    (E_ABORT)
-import argparse
 import json
 import os
 import sys
@@ -37,8 +36,7 @@ from istm.disks import activate_disk_mgr, hr_of  # noqa: E402
 from istm.hosts import activate_hostmgr, IID_IHostMgr3  # noqa: E402
 from istm.snapshots import activate_snapshot_mgr, guid_bytes, guid_text  # noqa: E402
 
-E_ABORT = 0x80004004
-E_FAIL = 0x80004005
+from istm_client import args, E_ABORT, E_FAIL  # noqa: E402
 VDS_BUS_TYPE_ISCSI = 9
 VDS_CODE_SET_ASCII, VDS_ID_TYPE_VENDOR_ID = 2, 1
 
@@ -187,14 +185,12 @@ def expect(got, want, what):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    for o in ('--port', '--user', '--password', '--portal'):
-        p.add_argument(o, required=True)
-    p.add_argument('--export-info', help='setup: where to write the export\'s pVdsLunInfo')
-    p.add_argument('phase')
-    p.add_argument('args', nargs='*')
-    a = p.parse_args()
-    dcom = connect('127.0.0.1', a.user, a.password, port=int(a.port))
+    def add(p):
+        p.add_argument('--export-info', help='setup: where to write the export\'s pVdsLunInfo')
+        p.add_argument('phase')
+        p.add_argument('args', nargs='*')
+    a = args(add, portal_required=True)
+    dcom = connect('127.0.0.1', a.user, a.password, port=a.port)
     disks = activate_disk_mgr(dcom)
     snaps = activate_snapshot_mgr(dcom)
     if a.phase == 'setup':

@@ -400,3 +400,92 @@ int state_count_rows(struct state *st, const char *sql, int64_t arg, size_t *n)
 	sqlite3_finalize(s);
 	return err;
 }
+
+int state_fetch_one(struct state *st, sqlite3_stmt *s, void (*read)(sqlite3_stmt *, void *),
+		    void *out, const char *noun, const char *what)
+{
+	int rc = sqlite3_step(s);
+	int err = 0;
+
+	if (rc == SQLITE_ROW) {
+		read(s, out);
+	} else if (rc == SQLITE_DONE) {
+		err = state_fail(st, -ENOENT, "no %s %s", noun, what);
+	} else {
+		char act[64];
+
+		snprintf(act, sizeof(act), "read %s", noun);
+		err = state_sqlerr(st, sqlite3_extended_errcode(st->db), act);
+	}
+	sqlite3_finalize(s);
+	return err;
+}
+
+int state_page(struct state *st, const char *sql, int64_t arg, struct state_cursor *cur,
+	       void (*read)(sqlite3_stmt *, void *), void *out, size_t elem, size_t max,
+	       size_t *n, const char *what)
+{
+	sqlite3_stmt *s;
+	int err, rc;
+
+	*n = 0;
+	if (max == 0)
+		return 0;
+	err = state_prepare(st, sql, &s);
+	if (err < 0)
+		return err;
+	sqlite3_bind_int64(s, 1, cur->last);
+	sqlite3_bind_int64(s, 2, max > INT64_MAX ? INT64_MAX : (sqlite3_int64)max);
+	if (sqlite3_bind_parameter_count(s) >= 3)
+		sqlite3_bind_int64(s, 3, arg);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (out)
+			read(s, (char *)out + *n * elem);
+		cur->last = sqlite3_column_int64(s, 0);
+		(*n)++;
+	}
+	if (rc != SQLITE_DONE)
+		err = state_sqlerr(st, sqlite3_extended_errcode(st->db), what);
+	sqlite3_finalize(s);
+	return err;
+}
+
+int state_exec_id(struct state *st, const char *sql, int64_t id, const char *what)
+{
+	sqlite3_stmt *s;
+	int err = state_prepare(st, sql, &s);
+
+	if (err < 0)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	return state_step_done(st, s, what);
+}
+
+int state_delete_row(struct state *st, const char *sql, int64_t id, const char *noun)
+{
+	char what[64];
+	int err;
+
+	snprintf(what, sizeof(what), "delete %s", noun);
+	err = state_exec_id(st, sql, id, what);
+	if (err < 0)
+		return err;
+	if (sqlite3_changes(st->db) == 0)
+		return state_fail(st, -ENOENT, "cannot delete %s %lld: no such %s", noun,
+				  (long long)id, noun);
+	return 0;
+}
+
+int64_t state_col_ref(sqlite3_stmt *stmt, int col)
+{
+	return sqlite3_column_type(stmt, col) == SQLITE_NULL ? -1
+		: sqlite3_column_int64(stmt, col);
+}
+
+void state_bind_ref(sqlite3_stmt *stmt, int param, int64_t ref)
+{
+	if (ref >= 0)
+		sqlite3_bind_int64(stmt, param, ref);
+	else
+		sqlite3_bind_null(stmt, param);
+}

@@ -70,7 +70,7 @@ static void read_disk(sqlite3_stmt *s, void *p)
 	d->read_only = sqlite3_column_int(s, 8) != 0;
 	d->wtd_type = (enum state_wtd_type)sqlite3_column_int(s, 9);
 	d->vhd_type = (enum state_vhd_type)sqlite3_column_int(s, 10);
-	d->parent_wtd = sqlite3_column_type(s, 11) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 11);
+	d->parent_wtd = state_col_ref(s, 11);
 	d->lm_type = (uint32_t)sqlite3_column_int64(s, 12);
 	state_col_text(s, 13, d->lm_mount_point, sizeof(d->lm_mount_point));
 	state_col_text(s, 14, d->resource_group, sizeof(d->resource_group));
@@ -117,10 +117,7 @@ static void bind_disk(sqlite3_stmt *s, const struct state_disk *d)
 	sqlite3_bind_int(s, 9, d->read_only);
 	sqlite3_bind_int(s, 10, (int)d->wtd_type);
 	sqlite3_bind_int(s, 11, (int)d->vhd_type);
-	if (d->parent_wtd >= 0)
-		sqlite3_bind_int64(s, 12, d->parent_wtd);
-	else
-		sqlite3_bind_null(s, 12);
+	state_bind_ref(s, 12, d->parent_wtd);
 	sqlite3_bind_int64(s, 13, d->lm_type);
 	sqlite3_bind_text(s, 14, d->lm_mount_point, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 15, d->resource_group, -1, SQLITE_TRANSIENT);
@@ -188,43 +185,11 @@ static int check_new_parent(struct state *st, const struct state_disk *d, const 
 	return 0;
 }
 
-int state_disk_add(struct state *st, struct state_disk *d)
+/* Add disk D (ADDED: where its new index goes) or, ADDED NULL, update the
+ * row of D->wtd: both after the same checks, in one transaction. */
+static int write_disk(struct state *st, const struct state_disk *d, int64_t *added)
 {
-	sqlite3_stmt *s;
-	int err = check_disk(st, d);
-
-	if (err < 0)
-		return err;
-	err = state_begin(st);
-	if (err < 0)
-		return err;
-	err = check_new_parent(st, d, "add");
-	if (err < 0) {
-		state_rollback(st);
-		return err;
-	}
-	err = state_prepare(st, "INSERT INTO disks (" DISK_COLS ") VALUES ("
-			    " coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'disks'), -1) + 1,"
-			    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-			    " ?17)", &s);
-	if (err < 0)
-		return err;
-	if (err < 0) {
-		state_rollback(st);
-		return err;
-	}
-	bind_disk(s, d);
-	err = disk_conflict(st, state_step_done(st, s, "add disk"), "add", d);
-	if (err < 0) {
-		state_rollback(st);
-		return err;
-	}
-	d->wtd = sqlite3_last_insert_rowid(st->db);
-	return state_commit(st);
-}
-
-int state_disk_update(struct state *st, const struct state_disk *d)
-{
+	const char *verb = added ? "add" : "update";
 	struct state_disk_usage u;
 	sqlite3_stmt *s;
 	int err = check_disk(st, d);
@@ -234,28 +199,32 @@ int state_disk_update(struct state *st, const struct state_disk *d)
 	err = state_begin(st);
 	if (err < 0)
 		return err;
-	err = check_new_parent(st, d, "update");
-	if (err == 0 && !d->read_only) {
+	err = check_new_parent(st, d, verb);
+	if (err == 0 && !added && !d->read_only) {
 		err = state_disk_usage(st, d->wtd, &u);
 		if (err == 0 && u.children && u.mappings)
 			err = state_fail(st, -EBUSY, "cannot make disk '%s' writable: it is "
 					 "assigned and the parent of %zu differencing disk(s)",
 					 d->path, u.children);
 	}
-	if (err == 0)
+	if (err == 0 && added)
+		err = state_prepare(st, "INSERT INTO disks (" DISK_COLS ") VALUES ("
+			    " coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'disks'), -1) + 1,"
+			    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+			    " ?17)", &s);
+	else if (err == 0)
 		err = state_prepare(st, "UPDATE disks SET guid = ?2, serial = ?3, path = ?4, size = ?5,"
 			    " description = ?6, wtd_flags = ?7, enabled = ?8, read_only = ?9,"
 			    " wtd_type = ?10, vhd_type = ?11, parent_wtd = ?12, lm_type = ?13,"
 			    " lm_mount_point = ?14, resource_group = ?15, flags = ?16,"
 			    " scsi_id = ?17"
 			    " WHERE wtd = ?1", &s);
-	if (err < 0) {
-		state_rollback(st);
-		return err;
+	if (err == 0) {
+		sqlite3_bind_int64(s, 1, d->wtd);     /* the INSERT has no ?1 */
+		bind_disk(s, d);
+		err = disk_conflict(st, state_step_done(st, s, added ? "add disk" : "update disk"),
+				    verb, d);
 	}
-	sqlite3_bind_int64(s, 1, d->wtd);
-	bind_disk(s, d);
-	err = disk_conflict(st, state_step_done(st, s, "update disk"), "update", d);
 	if (err == 0 && sqlite3_changes(st->db) == 0)
 		err = state_fail(st, -ENOENT, "cannot update disk %lld: no such disk",
 				 (long long)d->wtd);
@@ -263,7 +232,19 @@ int state_disk_update(struct state *st, const struct state_disk *d)
 		state_rollback(st);
 		return err;
 	}
+	if (added)
+		*added = sqlite3_last_insert_rowid(st->db);
 	return state_commit(st);
+}
+
+int state_disk_add(struct state *st, struct state_disk *d)
+{
+	return write_disk(st, d, &d->wtd);
+}
+
+int state_disk_update(struct state *st, const struct state_disk *d)
+{
+	return write_disk(st, d, NULL);
 }
 
 int state_disk_save(struct state *st, struct state_disk *d)
@@ -278,22 +259,6 @@ int state_disk_save(struct state *st, struct state_disk *d)
 	return err;
 }
 
-static int fetch_one_disk(struct state *st, sqlite3_stmt *s, struct state_disk *out,
-			  const char *what)
-{
-	int rc = sqlite3_step(s);
-	int err = 0;
-
-	if (rc == SQLITE_ROW)
-		read_disk(s, out);
-	else if (rc == SQLITE_DONE)
-		err = state_fail(st, -ENOENT, "no disk %s", what);
-	else
-		err = state_sqlerr(st, sqlite3_extended_errcode(st->db), "read disk");
-	sqlite3_finalize(s);
-	return err;
-}
-
 int state_disk_get(struct state *st, int64_t wtd, struct state_disk *out)
 {
 	sqlite3_stmt *s;
@@ -304,7 +269,7 @@ int state_disk_get(struct state *st, int64_t wtd, struct state_disk *out)
 		return err;
 	sqlite3_bind_int64(s, 1, wtd);
 	snprintf(what, sizeof(what), "with index %lld", (long long)wtd);
-	return fetch_one_disk(st, s, out, what);
+	return state_fetch_one(st, s, read_disk, out, "disk", what);
 }
 
 int state_disk_get_by_path(struct state *st, const char *path, struct state_disk *out)
@@ -320,7 +285,7 @@ int state_disk_get_by_path(struct state *st, const char *path, struct state_disk
 		return err;
 	sqlite3_bind_text(s, 1, path, -1, SQLITE_TRANSIENT);
 	snprintf(what, sizeof(what), "at '%.100s'", path);
-	return fetch_one_disk(st, s, out, what);
+	return state_fetch_one(st, s, read_disk, out, "disk", what);
 }
 
 int state_disk_count_children(struct state *st, int64_t wtd, size_t *n)
@@ -330,7 +295,6 @@ int state_disk_count_children(struct state *st, int64_t wtd, size_t *n)
 
 int state_disk_delete(struct state *st, int64_t wtd)
 {
-	sqlite3_stmt *s;
 	size_t n;
 	int err = state_lun_count_for_disk(st, wtd, &n);
 
@@ -345,45 +309,15 @@ int state_disk_delete(struct state *st, int64_t wtd)
 	if (n)
 		return state_fail(st, -EBUSY, "cannot delete disk %lld: parent of %zu "
 				  "differencing disk(s)", (long long)wtd, n);
-	err = state_prepare(st, "DELETE FROM disks WHERE wtd = ?1", &s);
-	if (err < 0)
-		return err;
-	sqlite3_bind_int64(s, 1, wtd);
-	err = state_step_done(st, s, "delete disk");
-	if (err < 0)
-		return err;
-	if (sqlite3_changes(st->db) == 0)
-		return state_fail(st, -ENOENT, "cannot delete disk %lld: no such disk",
-				  (long long)wtd);
-	return 0;
+	return state_delete_row(st, "DELETE FROM disks WHERE wtd = ?1", wtd, "disk");
 }
 
 int state_disk_next(struct state *st, struct state_cursor *cur, bool with_pending,
 		    struct state_disk *out, size_t max, size_t *n)
 {
-	sqlite3_stmt *s;
-	int err, rc;
-
-	*n = 0;
-	if (max == 0)
-		return 0;
-	err = state_prepare(st, "SELECT " DISK_COLS " FROM disks WHERE wtd > ?1"
-			    " AND (?2 OR flags & 1 = 0) ORDER BY wtd LIMIT ?3", &s);
-	if (err < 0)
-		return err;
-	sqlite3_bind_int64(s, 1, cur->last);
-	sqlite3_bind_int(s, 2, with_pending);
-	sqlite3_bind_int64(s, 3, max > INT64_MAX ? INT64_MAX : (sqlite3_int64)max);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (out)
-			read_disk(s, &out[*n]);
-		cur->last = sqlite3_column_int64(s, 0);
-		(*n)++;
-	}
-	if (rc != SQLITE_DONE)
-		err = state_sqlerr(st, sqlite3_extended_errcode(st->db), "list disks");
-	sqlite3_finalize(s);
-	return err;
+	return state_page(st, "SELECT " DISK_COLS " FROM disks WHERE wtd > ?1"
+			  " AND (?3 OR flags & 1 = 0) ORDER BY wtd LIMIT ?2", with_pending,
+			  cur, read_disk, out, sizeof(*out), max, n, "list disks");
 }
 
 int state_disk_count(struct state *st, bool with_pending, size_t *n)

@@ -44,6 +44,25 @@ int state_collect(struct state *st, sqlite3_stmt *s, size_t elem,
 		  const char *what);
 /* Run SQL (a count with one ?1 bound to ARG) into *N. */
 int state_count_rows(struct state *st, const char *sql, int64_t arg, size_t *n);
+/* Step S (bound already) for one row read into OUT by READ; finalizes S.
+ * No row: -ENOENT "no NOUN WHAT" ("no disk with index 3"). */
+int state_fetch_one(struct state *st, sqlite3_stmt *s, void (*read)(sqlite3_stmt *, void *),
+		    void *out, const char *noun, const char *what);
+/* One page of a walk in key order: SQL's column 0 is the key, ?1 the
+ * cursor's last key, ?2 the page size, ?3 (where SQL has one) ARG, the
+ * caller's filter.  READ fills up to MAX ELEM-byte elements of OUT (NULL:
+ * count only); *N says how many; CUR moves past them. */
+int state_page(struct state *st, const char *sql, int64_t arg, struct state_cursor *cur,
+	       void (*read)(sqlite3_stmt *, void *), void *out, size_t elem, size_t max,
+	       size_t *n, const char *what);
+/* Run SQL (no rows) with ?1 bound to ID. */
+int state_exec_id(struct state *st, const char *sql, int64_t id, const char *what);
+/* Run SQL, "DELETE FROM <NOUN's table> WHERE id = ?1" for ID: -ENOENT
+ * "cannot delete NOUN ID: no such NOUN" when no row went. */
+int state_delete_row(struct state *st, const char *sql, int64_t id, const char *noun);
+/* A nullable reference column (a parent disk, an exported disk): -1 is NULL. */
+int64_t state_col_ref(sqlite3_stmt *stmt, int col);
+void state_bind_ref(sqlite3_stmt *stmt, int param, int64_t ref);
 
 /* state_schema.c */
 int state_migrate(struct state *st);

@@ -32,33 +32,20 @@ int state_initiator_seen(struct state *st, const char *iqn, uint64_t last_login)
 	return state_step_done(st, s, "record initiator");
 }
 
+static void read_initiator(sqlite3_stmt *s, void *p)
+{
+	struct state_initiator *in = p;
+
+	state_col_text(s, 1, in->iqn, sizeof(in->iqn));
+	in->last_login = (uint64_t)sqlite3_column_int64(s, 2);
+}
+
 int state_initiator_next(struct state *st, struct state_cursor *cur,
 			 struct state_initiator *out, size_t max, size_t *n)
 {
-	sqlite3_stmt *s;
-	int err, rc;
-
-	*n = 0;
-	if (max == 0)
-		return 0;
-	err = state_prepare(st, "SELECT id, iqn, last_login FROM cached_initiators"
-			    " WHERE id > ?1 ORDER BY id LIMIT ?2", &s);
-	if (err < 0)
-		return err;
-	sqlite3_bind_int64(s, 1, cur->last);
-	sqlite3_bind_int64(s, 2, max > INT64_MAX ? INT64_MAX : (sqlite3_int64)max);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (out) {
-			state_col_text(s, 1, out[*n].iqn, sizeof(out[*n].iqn));
-			out[*n].last_login = (uint64_t)sqlite3_column_int64(s, 2);
-		}
-		cur->last = sqlite3_column_int64(s, 0);
-		(*n)++;
-	}
-	if (rc != SQLITE_DONE)
-		err = state_sqlerr(st, sqlite3_extended_errcode(st->db), "list initiators");
-	sqlite3_finalize(s);
-	return err;
+	return state_page(st, "SELECT id, iqn, last_login FROM cached_initiators"
+			  " WHERE id > ?1 ORDER BY id LIMIT ?2", 0, cur, read_initiator,
+			  out, sizeof(*out), max, n, "list initiators");
 }
 
 int state_setting_get(struct state *st, const char *key, char *value, size_t cap)

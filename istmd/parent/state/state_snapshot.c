@@ -15,8 +15,10 @@
 
 #define SNAP_COLS "id, guid, wtd, layer, timestamp, status, taken, exported_wtd, mount_point"
 
-static void read_snapshot(sqlite3_stmt *s, struct state_snapshot *out)
+static void read_snapshot(sqlite3_stmt *s, void *p)
 {
+	struct state_snapshot *out = p;
+
 	memset(out, 0, sizeof(*out));
 	out->id = sqlite3_column_int64(s, 0);
 	state_col_guid(s, 1, out->guid);
@@ -25,8 +27,7 @@ static void read_snapshot(sqlite3_stmt *s, struct state_snapshot *out)
 	out->timestamp = (uint64_t)sqlite3_column_int64(s, 4);
 	out->status = (uint32_t)sqlite3_column_int64(s, 5);
 	out->taken = sqlite3_column_int(s, 6) != 0;
-	out->exported_wtd = sqlite3_column_type(s, 7) == SQLITE_NULL ? -1
-		: sqlite3_column_int64(s, 7);
+	out->exported_wtd = state_col_ref(s, 7);
 	state_col_text(s, 8, out->mount_point, sizeof(out->mount_point));
 }
 
@@ -38,26 +39,8 @@ static void bind_snapshot(sqlite3_stmt *s, const struct state_snapshot *sn)
 	sqlite3_bind_int64(s, 4, (sqlite3_int64)sn->timestamp);
 	sqlite3_bind_int64(s, 5, sn->status);
 	sqlite3_bind_int(s, 6, sn->taken ? 1 : 0);
-	if (sn->exported_wtd >= 0)
-		sqlite3_bind_int64(s, 7, sn->exported_wtd);
-	else
-		sqlite3_bind_null(s, 7);
+	state_bind_ref(s, 7, sn->exported_wtd);
 	sqlite3_bind_text(s, 8, sn->mount_point, -1, SQLITE_TRANSIENT);
-}
-
-static int fetch_one(struct state *st, sqlite3_stmt *s, struct state_snapshot *out,
-		     const char *what)
-{
-	int rc = sqlite3_step(s), err = 0;
-
-	if (rc == SQLITE_ROW)
-		read_snapshot(s, out);
-	else if (rc == SQLITE_DONE)
-		err = state_fail(st, -ENOENT, "no snapshot %s", what);
-	else
-		err = state_sqlerr(st, sqlite3_extended_errcode(st->db), "read snapshot");
-	sqlite3_finalize(s);
-	return err;
 }
 
 int state_snapshot_add(struct state *st, struct state_snapshot *sn)
@@ -99,13 +82,7 @@ int state_snapshot_update(struct state *st, const struct state_snapshot *sn)
 
 int state_snapshot_delete(struct state *st, int64_t id)
 {
-	sqlite3_stmt *s;
-	int err = state_prepare(st, "DELETE FROM snapshots WHERE id = ?1", &s);
-
-	if (err < 0)
-		return err;
-	sqlite3_bind_int64(s, 1, id);
-	return state_step_done(st, s, "delete snapshot");
+	return state_exec_id(st, "DELETE FROM snapshots WHERE id = ?1", id, "delete snapshot");
 }
 
 int state_snapshot_get(struct state *st, const uint8_t guid[16], struct state_snapshot *out)
@@ -116,7 +93,7 @@ int state_snapshot_get(struct state *st, const uint8_t guid[16], struct state_sn
 	if (err < 0)
 		return err;
 	sqlite3_bind_blob(s, 1, guid, 16, SQLITE_TRANSIENT);
-	return fetch_one(st, s, out, "with that id");
+	return state_fetch_one(st, s, read_snapshot, out, "snapshot", "with that id");
 }
 
 int state_snapshot_get_by_layer(struct state *st, const char *layer, struct state_snapshot *out)
@@ -129,35 +106,15 @@ int state_snapshot_get_by_layer(struct state *st, const char *layer, struct stat
 		return err;
 	sqlite3_bind_text(s, 1, layer, -1, SQLITE_TRANSIENT);
 	snprintf(what, sizeof(what), "of layer '%.100s'", layer);
-	return fetch_one(st, s, out, what);
+	return state_fetch_one(st, s, read_snapshot, out, "snapshot", what);
 }
 
 int state_snapshot_next(struct state *st, struct state_cursor *cur, int64_t wtd,
 			struct state_snapshot *out, size_t max, size_t *n)
 {
-	sqlite3_stmt *s;
-	int err, rc;
-
-	*n = 0;
-	if (max == 0)
-		return 0;
-	err = state_prepare(st, "SELECT " SNAP_COLS " FROM snapshots WHERE id > ?1"
-			    " AND (?3 < 0 OR wtd = ?3) ORDER BY id LIMIT ?2", &s);
-	if (err < 0)
-		return err;
-	sqlite3_bind_int64(s, 1, cur->last);
-	sqlite3_bind_int64(s, 2, max > INT64_MAX ? INT64_MAX : (sqlite3_int64)max);
-	sqlite3_bind_int64(s, 3, wtd);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (out)
-			read_snapshot(s, &out[*n]);
-		cur->last = sqlite3_column_int64(s, 0);
-		(*n)++;
-	}
-	if (rc != SQLITE_DONE)
-		err = state_sqlerr(st, sqlite3_extended_errcode(st->db), "list snapshots");
-	sqlite3_finalize(s);
-	return err;
+	return state_page(st, "SELECT " SNAP_COLS " FROM snapshots WHERE id > ?1"
+			  " AND (?3 < 0 OR wtd = ?3) ORDER BY id LIMIT ?2", wtd,
+			  cur, read_snapshot, out, sizeof(*out), max, n, "list snapshots");
 }
 
 int state_snapshot_count(struct state *st, int64_t wtd, size_t *n)

@@ -34,8 +34,10 @@ void state_target_init(struct state_target *t, const char *name)
 		memset(t->guid, 0, sizeof(t->guid)); /* add() refuses it */
 }
 
-static void read_target(sqlite3_stmt *s, struct state_target *t)
+static void read_target(sqlite3_stmt *s, void *p)
 {
+	struct state_target *t = p;
+
 	memset(t, 0, sizeof(*t));
 	t->id = sqlite3_column_int64(s, 0);
 	state_col_guid(s, 1, t->guid);
@@ -196,22 +198,6 @@ static int get_target(struct state *st, const char *where, sqlite3_stmt **sp)
 	return state_prepare(st, sql, sp);
 }
 
-static int fetch_one_target(struct state *st, sqlite3_stmt *s, struct state_target *out,
-			    const char *what)
-{
-	int rc = sqlite3_step(s);
-	int err = 0;
-
-	if (rc == SQLITE_ROW)
-		read_target(s, out);
-	else if (rc == SQLITE_DONE)
-		err = state_fail(st, -ENOENT, "no target %s", what);
-	else
-		err = state_sqlerr(st, sqlite3_extended_errcode(st->db), "read target");
-	sqlite3_finalize(s);
-	return err;
-}
-
 int state_target_get(struct state *st, int64_t id, struct state_target *out)
 {
 	sqlite3_stmt *s;
@@ -222,7 +208,7 @@ int state_target_get(struct state *st, int64_t id, struct state_target *out)
 		return err;
 	sqlite3_bind_int64(s, 1, id);
 	snprintf(what, sizeof(what), "with id %lld", (long long)id);
-	return fetch_one_target(st, s, out, what);
+	return state_fetch_one(st, s, read_target, out, "target", what);
 }
 
 int state_target_get_by_name(struct state *st, const char *name, struct state_target *out)
@@ -235,7 +221,7 @@ int state_target_get_by_name(struct state *st, const char *name, struct state_ta
 		return err;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
 	snprintf(what, sizeof(what), "named '%s'", name);
-	return fetch_one_target(st, s, out, what);
+	return state_fetch_one(st, s, read_target, out, "target", what);
 }
 
 int state_target_get_by_iqn(struct state *st, const char *iqn, struct state_target *out)
@@ -251,51 +237,20 @@ int state_target_get_by_iqn(struct state *st, const char *iqn, struct state_targ
 		return err;
 	sqlite3_bind_text(s, 1, iqn, -1, SQLITE_TRANSIENT);
 	snprintf(what, sizeof(what), "with IQN '%s'", iqn);
-	return fetch_one_target(st, s, out, what);
+	return state_fetch_one(st, s, read_target, out, "target", what);
 }
 
 int state_target_delete(struct state *st, int64_t id)
 {
-	sqlite3_stmt *s;
-	int err = state_prepare(st, "DELETE FROM targets WHERE id = ?1", &s);
-
-	if (err < 0)
-		return err;
-	sqlite3_bind_int64(s, 1, id);
-	err = state_step_done(st, s, "delete target");
-	if (err < 0)
-		return err;
-	if (sqlite3_changes(st->db) == 0)
-		return state_fail(st, -ENOENT, "cannot delete target %lld: no such target",
-				  (long long)id);
-	return 0;
+	return state_delete_row(st, "DELETE FROM targets WHERE id = ?1", id, "target");
 }
 
 int state_target_next(struct state *st, struct state_cursor *cur, bool with_pending,
 		      struct state_target *out, size_t max, size_t *n)
 {
-	sqlite3_stmt *s;
-	int err, rc;
-
-	*n = 0;
-	if (max == 0)
-		return 0;
-	err = get_target(st, "id > ?1 AND (?2 OR flags & 1 = 0) ORDER BY id LIMIT ?3", &s);
-	if (err < 0)
-		return err;
-	sqlite3_bind_int64(s, 1, cur->last);
-	sqlite3_bind_int(s, 2, with_pending);
-	sqlite3_bind_int64(s, 3, max > INT64_MAX ? INT64_MAX : (sqlite3_int64)max);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (out)
-			read_target(s, &out[*n]);
-		cur->last = sqlite3_column_int64(s, 0);
-		(*n)++;
-	}
-	if (rc != SQLITE_DONE)
-		err = state_sqlerr(st, sqlite3_extended_errcode(st->db), "list targets");
-	sqlite3_finalize(s);
-	return err;
+	return state_page(st, "SELECT " TARGET_COLS " FROM targets WHERE id > ?1"
+			  " AND (?3 OR flags & 1 = 0) ORDER BY id LIMIT ?2", with_pending,
+			  cur, read_target, out, sizeof(*out), max, n, "list targets");
 }
 
 int state_target_count(struct state *st, bool with_pending, size_t *n)
@@ -399,13 +354,8 @@ int state_target_remove_id(struct state *st, int64_t target, const struct state_
 
 int state_target_remove_all_ids(struct state *st, int64_t target)
 {
-	sqlite3_stmt *s;
-	int err = state_prepare(st, "DELETE FROM target_ids WHERE target_id = ?1", &s);
-
-	if (err < 0)
-		return err;
-	sqlite3_bind_int64(s, 1, target);
-	return state_step_done(st, s, "remove identification methods");
+	return state_exec_id(st, "DELETE FROM target_ids WHERE target_id = ?1", target,
+			     "remove identification methods");
 }
 
 static void read_id(sqlite3_stmt *s, void *p)
@@ -495,13 +445,8 @@ int state_lun_unmap(struct state *st, int64_t target, int64_t wtd)
 
 int state_lun_unmap_all(struct state *st, int64_t target)
 {
-	sqlite3_stmt *s;
-	int err = state_prepare(st, "DELETE FROM lun_mappings WHERE target_id = ?1", &s);
-
-	if (err < 0)
-		return err;
-	sqlite3_bind_int64(s, 1, target);
-	return state_step_done(st, s, "unmap LUNs");
+	return state_exec_id(st, "DELETE FROM lun_mappings WHERE target_id = ?1", target,
+			     "unmap LUNs");
 }
 
 int state_lun_free(struct state *st, int64_t target, uint32_t *lun)
@@ -628,19 +573,7 @@ int state_portal_add(struct state *st, struct state_portal *p)
 
 int state_portal_delete(struct state *st, int64_t id)
 {
-	sqlite3_stmt *s;
-	int err = state_prepare(st, "DELETE FROM portals WHERE id = ?1", &s);
-
-	if (err < 0)
-		return err;
-	sqlite3_bind_int64(s, 1, id);
-	err = state_step_done(st, s, "delete portal");
-	if (err < 0)
-		return err;
-	if (sqlite3_changes(st->db) == 0)
-		return state_fail(st, -ENOENT, "cannot delete portal %lld: no such portal",
-				  (long long)id);
-	return 0;
+	return state_delete_row(st, "DELETE FROM portals WHERE id = ?1", id, "portal");
 }
 
 int state_portal_set_listen(struct state *st, int64_t id, bool listen, bool for_targets)
@@ -680,28 +613,9 @@ int state_portal_count_targets(struct state *st, int64_t id, unsigned *n)
 int state_portal_next(struct state *st, struct state_cursor *cur,
 		      struct state_portal *out, size_t max, size_t *n)
 {
-	sqlite3_stmt *s;
-	int err, rc;
-
-	*n = 0;
-	if (max == 0)
-		return 0;
-	err = state_prepare(st, "SELECT " PORTAL_COLS " FROM portals WHERE id > ?1"
-			    " ORDER BY id LIMIT ?2", &s);
-	if (err < 0)
-		return err;
-	sqlite3_bind_int64(s, 1, cur->last);
-	sqlite3_bind_int64(s, 2, max > INT64_MAX ? INT64_MAX : (sqlite3_int64)max);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (out)
-			read_portal(s, &out[*n]);
-		cur->last = sqlite3_column_int64(s, 0);
-		(*n)++;
-	}
-	if (rc != SQLITE_DONE)
-		err = state_sqlerr(st, sqlite3_extended_errcode(st->db), "list portals");
-	sqlite3_finalize(s);
-	return err;
+	return state_page(st, "SELECT " PORTAL_COLS " FROM portals WHERE id > ?1"
+			  " ORDER BY id LIMIT ?2", 0, cur, read_portal, out, sizeof(*out),
+			  max, n, "list portals");
 }
 
 int state_target_add_portal(struct state *st, int64_t target, int64_t portal)
@@ -745,13 +659,8 @@ int state_target_remove_portal(struct state *st, int64_t target, int64_t portal)
 
 int state_target_remove_all_portals(struct state *st, int64_t target)
 {
-	sqlite3_stmt *s;
-	int err = state_prepare(st, "DELETE FROM target_portals WHERE target_id = ?1", &s);
-
-	if (err < 0)
-		return err;
-	sqlite3_bind_int64(s, 1, target);
-	return state_step_done(st, s, "remove portals from target");
+	return state_exec_id(st, "DELETE FROM target_portals WHERE target_id = ?1", target,
+			     "remove portals from target");
 }
 
 int state_target_list_portals(struct state *st, int64_t target,

@@ -255,7 +255,7 @@ int answer_device_empty(struct svc *s, const uint8_t *req, uint8_t *reply, size_
 	return svc_enum_answer(s, req, reply, reply_len, 1, empty_fetch);
 }
 
-static int get_path_req(const uint8_t *req, struct svc_device_path_req *rq)
+int dev_path_req(const uint8_t *req, struct svc_device_path_req *rq)
 {
 	memcpy(rq, req, sizeof(*rq));
 	return SVC_STR_OK(rq->path) ? 0 : -EBADMSG;
@@ -284,7 +284,7 @@ int answer_device_volume_info(struct svc *s, const uint8_t *req, uint8_t *reply,
 	struct paths_loc loc;
 	int rc;
 
-	if (get_path_req(req, &rq) < 0)
+	if (dev_path_req(req, &rq) < 0)
 		return -EBADMSG;
 	rc = paths_parse(&s->paths, rq.path, strlen(rq.path), &loc);
 	if (rc == -EACCES)
@@ -304,7 +304,7 @@ int answer_device_drive_info(struct svc *s, const uint8_t *req, uint8_t *reply, 
 	const char *d;
 	int rc;
 
-	if (get_path_req(req, &rq) < 0)
+	if (dev_path_req(req, &rq) < 0)
 		return -EBADMSG;
 	d = rq.path;
 	if (((d[0] >= 'A' && d[0] <= 'Z') || (d[0] >= 'a' && d[0] <= 'z')) &&
@@ -334,7 +334,7 @@ int answer_device_is_valid(struct svc *s, const uint8_t *req, uint8_t *reply, si
 	uint32_t hr = S_OK;
 	int rc;
 
-	if (get_path_req(req, &rq) < 0)
+	if (dev_path_req(req, &rq) < 0)
 		return -EBADMSG;
 	rc = dev_file_open(s, rq.path, &f);
 	if (rc < 0)
@@ -361,7 +361,7 @@ int answer_device_path_valid(struct svc *s, const uint8_t *req, uint8_t *reply, 
 	uint32_t hr = S_OK;
 	int rc, dfd;
 
-	if (get_path_req(req, &rq) < 0)
+	if (dev_path_req(req, &rq) < 0)
 		return -EBADMSG;
 	rc = dev_file_open(s, rq.path, &f);
 	if (rc < 0 && !f.parsed) {
@@ -400,7 +400,7 @@ int answer_device_exists(struct svc *s, const uint8_t *req, uint8_t *reply, size
 	uint32_t hr;
 	int rc;
 
-	if (get_path_req(req, &rq) < 0)
+	if (dev_path_req(req, &rq) < 0)
 		return -EBADMSG;
 	rc = dev_file_open(s, rq.path, &f);
 	if (rc < 0 && (!f.parsed || rc == -EACCES))
@@ -431,7 +431,7 @@ int answer_device_is_ntfs(struct svc *s, const uint8_t *req, uint8_t *reply, siz
 	struct statfs fs;
 	uint32_t hr;
 
-	if (get_path_req(req, &rq) < 0)
+	if (dev_path_req(req, &rq) < 0)
 		return -EBADMSG;
 	hr = check_maybe(s, rq.path, &f);
 	if (hr != S_OK)
@@ -448,7 +448,7 @@ int answer_device_rg_from_path(struct svc *s, const uint8_t *req, uint8_t *reply
 	struct svc_device_path_req rq;
 	struct dev_file f;
 
-	if (get_path_req(req, &rq) < 0)
+	if (dev_path_req(req, &rq) < 0)
 		return -EBADMSG;
 	return svc_reply_hr(reply, reply_len, check_maybe(s, rq.path, &f));
 }

@@ -393,12 +393,31 @@ static uint32_t open_existing(struct svc *s, const char *path, struct dev_file *
 	return S_OK;
 }
 
+/* Whether the file F may change (VERB: "growing", for the log): S_OK, or
+ * ERROR_DEVICE_IN_USE when a registered disk uses it beyond ALLOW (what
+ * dev_registered_use() answers that the caller accepts: 0 nothing, 1 the
+ * disk is that file) or a differencing VHD under a root names it. */
+static uint32_t check_unused(struct svc *s, const struct dev_file *f, const struct vhd_info *vi,
+			     int allow, const char *verb)
+{
+	char why[512];
+	int rc = dev_registered_use(s, f, vi, why, sizeof(why));
+
+	if (rc < 0)
+		return svc_hresult(rc);
+	if (rc > allow || (rc == 0 && find_child(s, f, vi, why, sizeof(why)))) {
+		log_warnx("%s '%s' refused: %s", verb, f->abs, why);
+		return ERROR_DEVICE_IN_USE;
+	}
+	return S_OK;
+}
+
 /* GrowWtFile: add hyAdditionalSize (unsigned; <63>: below 1 MiB
  * E_INVALIDARG, truncated to whole MiB) to a fixed or dynamic VHD. */
 int answer_device_grow(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_device_grow_req *rq;
-	char why[512], p[64];
+	char p[64];
 	struct state_disk *d = NULL;
 	struct vhd_info vi;
 	struct dev_file f;
@@ -430,16 +449,8 @@ int answer_device_grow(struct svc *s, const uint8_t *req, uint8_t *reply, size_t
 			 size > (uint64_t)vi.max_table_entries * vi.block_size)
 			hr = ERROR_BAD_LENGTH;
 	}
-	if (hr == S_OK) {
-		rc = dev_registered_use(s, &f, &vi, why, sizeof(why));
-		if (rc < 0)
-			hr = svc_hresult(rc);
-		else if (rc == 2 || (rc == 0 && find_child(s, &f, &vi, why, sizeof(why)))) {
-			/* (a registered disk itself may grow: its record follows) */
-			log_warnx("growing '%s' refused: %s", f.abs, why);
-			hr = ERROR_DEVICE_IN_USE;
-		}
-	}
+	if (hr == S_OK)   /* a registered disk itself may grow: its record follows */
+		hr = check_unused(s, &f, &vi, 1, "growing");
 	if (hr == S_OK) {
 		dev_proc_path(f.fd, p, sizeof(p));
 		rc = vhd_grow(p, size);
@@ -467,32 +478,19 @@ int answer_device_grow(struct svc *s, const uint8_t *req, uint8_t *reply, size_t
  * nothing has open (libvhd users hold a flock on it). */
 int answer_device_delete(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
-	struct svc_device_path_req *rq;
-	char name[PATHS_NAME_MAX + 1], why[512];
+	struct svc_device_path_req rq;
+	char name[PATHS_NAME_MAX + 1];
 	struct vhd_info vi;
 	struct dev_file f;
 	struct stat now;
 	int rc, fd = -1, dfd = -1;
 	uint32_t hr;
 
-	rq = malloc(sizeof(*rq));
-	if (!rq)
-		return svc_reply_hr(reply, reply_len, E_OUTOFMEMORY);
-	memcpy(rq, req, sizeof(*rq));
-	if (!SVC_STR_OK(rq->path)) {
-		free(rq);
+	if (dev_path_req(req, &rq) < 0)
 		return -EBADMSG;
-	}
-	hr = open_existing(s, rq->path, &f, &vi, E_INVALIDARG);
-	if (hr == S_OK) {
-		rc = dev_registered_use(s, &f, &vi, why, sizeof(why));
-		if (rc < 0) {
-			hr = svc_hresult(rc);
-		} else if (rc > 0 || find_child(s, &f, &vi, why, sizeof(why))) {
-			log_warnx("deleting '%s' refused: %s", f.abs, why);
-			hr = ERROR_DEVICE_IN_USE;
-		}
-	}
+	hr = open_existing(s, rq.path, &f, &vi, E_INVALIDARG);
+	if (hr == S_OK)
+		hr = check_unused(s, &f, &vi, 0, "deleting");
 	if (hr == S_OK) {
 		/* the lock libvhd users hold: taken, nobody has it open */
 		rc = paths_open(&s->paths, &f.loc, O_RDONLY | O_NONBLOCK, &fd);
@@ -524,6 +522,5 @@ int answer_device_delete(struct svc *s, const uint8_t *req, uint8_t *reply, size
 	if (fd >= 0)
 		close(fd);
 	dev_file_close(&f);
-	free(rq);
 	return svc_reply_hr(reply, reply_len, hr);
 }

@@ -40,6 +40,9 @@ void dev_proc_path(int fd, char *buf, size_t cap);
  * 0 and *INFO filled; -EINVAL when it is not a VHD libvhd accepts. */
 int dev_vhd_info(const struct dev_file *f, struct vhd_info *info);
 
+/* Copy a request naming one path from REQ into RQ: -EBADMSG when the path
+ * is not a terminated string. */
+int dev_path_req(const uint8_t *req, struct svc_device_path_req *rq);
 /* Does a registered virtual disk (pending ones included) use the file F:
  * is it one (1), or the parent at any depth of one (2)?  A description
  * goes to WHY; 0 when not, negative errno when the store cannot be read. */

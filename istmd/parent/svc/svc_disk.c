@@ -132,21 +132,35 @@ static int reply_info(struct svc *s, struct state_disk *d, uint8_t *reply, size_
 	return 0;
 }
 
-/* Load disk WTD; the HRESULT for a missing one is ERROR_FILE_NOT_FOUND. */
-static uint32_t load(struct svc *s, int64_t wtd, struct state_disk *d)
+/* Load disk WTD into *D, malloc'd (the struct is large for the stack);
+ * the caller frees *D whatever the answer.  The HRESULT for a missing disk
+ * is ERROR_FILE_NOT_FOUND. */
+static uint32_t load(struct svc *s, int64_t wtd, struct state_disk **d)
 {
 	int err;
 
+	*d = malloc(sizeof(**d));
+	if (!*d)
+		return E_OUTOFMEMORY;
 	if (wtd < 0)
 		return ERROR_FILE_NOT_FOUND;
-	err = state_disk_get(s->st, wtd, d);
+	err = state_disk_get(s->st, wtd, *d);
 	if (err < 0) {
 		if (err != -ENOENT)
 			log_warnx("reading disk %lld failed: %s", (long long)wtd, state_errmsg(s->st));
 		return svc_hresult(err);
 	}
-	svc_disk_mount_live(s, d);
+	svc_disk_mount_live(s, *d);
 	return S_OK;
+}
+
+/* load() the disk a struct svc_disk_ref_req names. */
+static uint32_t load_ref(struct svc *s, const uint8_t *req, struct state_disk **d)
+{
+	struct svc_disk_ref_req rq;
+
+	memcpy(&rq, req, sizeof(rq));
+	return load(s, rq.wtd, d);
 }
 
 /* --- CreateWTDisk, CreateWTDiskNonPersistent -------------------------------- */
@@ -406,15 +420,9 @@ static uint32_t delete_disk(struct svc *s, struct state_disk *d)
 
 int answer_disk_delete(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
-	struct svc_disk_ref_req rq;
 	struct state_disk *d;
-	uint32_t hr;
+	uint32_t hr = load_ref(s, req, &d);
 
-	memcpy(&rq, req, sizeof(rq));
-	d = malloc(sizeof(*d));
-	if (!d)
-		return svc_reply_hr(reply, reply_len, E_OUTOFMEMORY);
-	hr = load(s, rq.wtd, d);
 	if (hr == ERROR_FILE_NOT_FOUND)
 		hr = S_OK;          /* 3.46.4.4: an unknown index is not an error */
 	else if (hr == S_OK)
@@ -425,15 +433,9 @@ int answer_disk_delete(struct svc *s, const uint8_t *req, uint8_t *reply, size_t
 
 int answer_disk_close(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
-	struct svc_disk_ref_req rq;
 	struct state_disk *d;
-	uint32_t hr;
+	uint32_t hr = load_ref(s, req, &d);
 
-	memcpy(&rq, req, sizeof(rq));
-	d = malloc(sizeof(*d));
-	if (!d)
-		return svc_reply_hr(reply, reply_len, E_OUTOFMEMORY);
-	hr = load(s, rq.wtd, d);
 	if (hr == S_OK && !(d->flags & STATE_PENDING))
 		hr = ERROR_INVALID_OPERATION;   /* persistent: DeleteWTDisk removes it */
 	if (hr == S_OK && d->lm_mount_point[0])
@@ -448,15 +450,9 @@ int answer_disk_close(struct svc *s, const uint8_t *req, uint8_t *reply, size_t 
 
 int answer_disk_get(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
-	struct svc_disk_ref_req rq;
 	struct state_disk *d;
-	uint32_t hr;
+	uint32_t hr = load_ref(s, req, &d);
 
-	memcpy(&rq, req, sizeof(rq));
-	d = malloc(sizeof(*d));
-	if (!d)
-		return svc_reply_hr(reply, reply_len, E_OUTOFMEMORY);
-	hr = load(s, rq.wtd, d);
 	if (hr == S_OK)
 		reply_info(s, d, reply, reply_len);
 	else
@@ -516,10 +512,7 @@ int answer_disk_save(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *
 		return -EBADMSG;
 	if (rq.wtd_flags & ~(SVC_WTD_FLAG_ENABLE_LUN_MAPPING | SVC_WTD_FLAG_READ_ONLY))
 		return svc_reply_hr(reply, reply_len, E_INVALIDARG);
-	d = malloc(sizeof(*d));
-	if (!d)
-		return svc_reply_hr(reply, reply_len, E_OUTOFMEMORY);
-	hr = load(s, rq.wtd, d);
+	hr = load(s, rq.wtd, &d);
 	if (hr != S_OK)
 		goto out;
 	changed = d->enabled != !!rq.enabled ||
@@ -562,16 +555,10 @@ out:
 
 int answer_disk_mount(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
-	struct svc_disk_ref_req rq;
 	struct state_disk_usage u;
 	struct state_disk *d;
-	uint32_t hr;
+	uint32_t hr = load_ref(s, req, &d);
 
-	memcpy(&rq, req, sizeof(rq));
-	d = malloc(sizeof(*d));
-	if (!d)
-		return svc_reply_hr(reply, reply_len, E_OUTOFMEMORY);
-	hr = load(s, rq.wtd, d);
 	if (hr == S_OK && !d->enabled)
 		hr = E_FAIL;
 	else if (hr == S_OK && d->wtd_type != STATE_WTD_FILE)
@@ -592,15 +579,9 @@ int answer_disk_mount(struct svc *s, const uint8_t *req, uint8_t *reply, size_t 
 
 int answer_disk_dismount(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
-	struct svc_disk_ref_req rq;
 	struct state_disk *d;
-	uint32_t hr;
+	uint32_t hr = load_ref(s, req, &d);
 
-	memcpy(&rq, req, sizeof(rq));
-	d = malloc(sizeof(*d));
-	if (!d)
-		return svc_reply_hr(reply, reply_len, E_OUTOFMEMORY);
-	hr = load(s, rq.wtd, d);
 	if (hr == S_OK && d->vhd_type == STATE_VHD_DIFF)
 		hr = ERROR_INVALID_FUNCTION;
 	else if (hr == S_OK && !d->lm_mount_point[0])

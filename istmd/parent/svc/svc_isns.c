@@ -144,7 +144,10 @@ static uint32_t change(struct svc *s, const char *list, const char *what, const 
 	return S_OK;
 }
 
-int answer_serving_sns_add(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
+/* AddSnsServer (ADD) or RemoveSnsServer.  tgt registers with one server,
+ * so the stored list holds one name or none ("" or never set). */
+static int answer_sns_change(struct svc *s, const uint8_t *req, uint8_t *reply,
+			     size_t *reply_len, bool add)
 {
 	struct svc_sns_req rq;
 	char list[4 * (SVC_SNS_NAME_MAX + 1)];
@@ -162,37 +165,27 @@ int answer_serving_sns_add(struct svc *s, const uint8_t *req, uint8_t *reply, si
 		list[0] = 0;
 	else if (err < 0)
 		return svc_reply_hr(reply, reply_len, svc_hresult(err));
-	if (list[0] && strcasecmp(list, rq.name) == 0)
-		hr = ERROR_ALREADY_EXISTS;
-	else if (list[0])
-		hr = ERROR_NOT_SUPPORTED;     /* tgt registers with one server */
-	else
+	if (add && !list[0])
 		hr = change(s, rq.name, "adding", rq.name);
+	else if (add)
+		hr = strcasecmp(list, rq.name) == 0 ? ERROR_ALREADY_EXISTS
+			: ERROR_NOT_SUPPORTED;    /* tgt registers with one server */
+	else if (strcasecmp(list, rq.name) == 0)
+		hr = change(s, "", "removing", rq.name);
+	else
+		hr = ERROR_FILE_NOT_FOUND;        /* also when none is set */
 	return svc_reply_hr(reply, reply_len, hr);
+}
+
+int answer_serving_sns_add(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
+{
+	return answer_sns_change(s, req, reply, reply_len, true);
 }
 
 int answer_serving_sns_remove(struct svc *s, const uint8_t *req, uint8_t *reply,
 			      size_t *reply_len)
 {
-	struct svc_sns_req rq;
-	char list[4 * (SVC_SNS_NAME_MAX + 1)];
-	uint32_t hr;
-	int err;
-
-	memcpy(&rq, req, sizeof(rq));
-	if (!SVC_STR_OK(rq.name))
-		return -EBADMSG;
-	hr = checked(&rq);
-	if (hr != S_OK)
-		return svc_reply_hr(reply, reply_len, hr);
-	err = load(s, list, sizeof(list));
-	if (err < 0 && err != -ENOENT)
-		return svc_reply_hr(reply, reply_len, svc_hresult(err));
-	if (err == -ENOENT || strcasecmp(list, rq.name) != 0)
-		hr = ERROR_FILE_NOT_FOUND;
-	else
-		hr = change(s, "", "removing", rq.name);
-	return svc_reply_hr(reply, reply_len, hr);
+	return answer_sns_change(s, req, reply, reply_len, false);
 }
 
 static int fetch_servers(struct svc *s, const struct svc_enum_req *rq, int64_t *cursor,

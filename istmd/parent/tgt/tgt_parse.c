@@ -28,6 +28,29 @@
 
 enum section { SEC_NONE, SEC_SYSTEM, SEC_NEXUS, SEC_LUN, SEC_ACCOUNT, SEC_ACL };
 
+/* The titles of a target's sections in a listing. */
+static const struct {
+	const char *title;
+	enum section sec;
+} section_titles[] = {
+	{ "System information:", SEC_SYSTEM },
+	{ "I_T nexus information:", SEC_NEXUS },
+	{ "LUN information:", SEC_LUN },
+	{ "Account information:", SEC_ACCOUNT },
+	{ "ACL information:", SEC_ACL },
+};
+
+/* Is TXT a section's title?  Then *SEC is that section. */
+static bool section_title(const char *txt, enum section *sec)
+{
+	for (size_t i = 0; i < sizeof(section_titles) / sizeof(section_titles[0]); i++)
+		if (strcmp(txt, section_titles[i].title) == 0) {
+			*sec = section_titles[i].sec;
+			return true;
+		}
+	return false;
+}
+
 struct parser {
 	const char *p;               /* next unread byte */
 	const char *end;             /* end of the text */
@@ -142,6 +165,18 @@ static void *grow(struct parser *ps, void *arr_p, size_t *n, size_t size, const 
 	memset(na, 0, size);
 	(*n)++;
 	return na;
+}
+
+/* A numbered entry ("LUN: 3", V what follows the colon): its number, at
+ * most MAX, in *NUM, and a new element of *ARR as grow() makes it; NULL,
+ * the error recorded, when either fails. */
+static void *grow_numbered(struct parser *ps, const char *v, uint64_t max, uint64_t *num,
+			   void *arr_p, size_t *n, size_t size, const char *what,
+			   const char *plural)
+{
+	if (number(ps, v, max, num, what) < 0)
+		return NULL;
+	return grow(ps, arr_p, n, size, plural);
 }
 
 void tgt_show_free(struct tgt_show *s)
@@ -273,26 +308,8 @@ int tgt_show_parse(const char *text, size_t len, struct tgt_show **out, char *er
 			rc = bad(&ps, "indented line before any target");
 			break;
 		}
-		if (strcmp(txt, "System information:") == 0) {
-			sec = SEC_SYSTEM;
+		if (section_title(txt, &sec))
 			continue;
-		}
-		if (strcmp(txt, "I_T nexus information:") == 0) {
-			sec = SEC_NEXUS;
-			continue;
-		}
-		if (strcmp(txt, "LUN information:") == 0) {
-			sec = SEC_LUN;
-			continue;
-		}
-		if (strcmp(txt, "Account information:") == 0) {
-			sec = SEC_ACCOUNT;
-			continue;
-		}
-		if (strcmp(txt, "ACL information:") == 0) {
-			sec = SEC_ACL;
-			continue;
-		}
 		switch (sec) {
 		case SEC_NONE:
 			continue; /* a section this parser does not know */
@@ -302,12 +319,8 @@ int tgt_show_parse(const char *text, size_t len, struct tgt_show **out, char *er
 			break;
 		case SEC_NEXUS:
 			if ((v = value_of(txt, "I_T nexus"))) {
-				r = number(&ps, v, UINT64_MAX, &n, "I_T nexus");
-				if (r < 0) {
-					rc = r;
-					break;
-				}
-				nx = grow(&ps, &t->nexus, &t->nnexus, sizeof(*nx), "I_T nexuses");
+				nx = grow_numbered(&ps, v, UINT64_MAX, &n, &t->nexus, &t->nnexus,
+						   sizeof(*nx), "I_T nexus", "I_T nexuses");
 				if (!nx)
 					rc = -EBADMSG;
 				else
@@ -337,12 +350,8 @@ int tgt_show_parse(const char *text, size_t len, struct tgt_show **out, char *er
 					rc = bad(&ps, "connection outside an I_T nexus");
 					break;
 				}
-				r = number(&ps, v, UINT32_MAX, &n, "connection id");
-				if (r < 0) {
-					rc = r;
-					break;
-				}
-				c = grow(&ps, &nx->conns, &nx->nconns, sizeof(*c), "connections");
+				c = grow_numbered(&ps, v, UINT32_MAX, &n, &nx->conns, &nx->nconns,
+						  sizeof(*c), "connection id", "connections");
 				if (!c)
 					rc = -EBADMSG;
 				else
@@ -358,12 +367,8 @@ int tgt_show_parse(const char *text, size_t len, struct tgt_show **out, char *er
 			break;
 		case SEC_LUN:
 			if ((v = value_of(txt, "LUN"))) {
-				r = number(&ps, v, UINT32_MAX, &n, "LUN");
-				if (r < 0) {
-					rc = r;
-					break;
-				}
-				lu = grow(&ps, &t->lus, &t->nlus, sizeof(*lu), "LUs");
+				lu = grow_numbered(&ps, v, UINT32_MAX, &n, &t->lus, &t->nlus,
+						   sizeof(*lu), "LUN", "LUs");
 				if (!lu)
 					rc = -EBADMSG;
 				else
