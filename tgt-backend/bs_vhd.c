@@ -19,7 +19,8 @@
  * writable chain open; bs_vhd_open() then continues that chain on the
  * placeholder (vhd_chain_push_child: the child is made from the top as it
  * is open, the top's lock becomes shared), so the pause between two
- * commands is the drain, one small file's creation and a pointer swap,
+ * commands is the drain, one small file's creation (in the page cache: it
+ * is synced after the switch, bs_vhd_settle.c) and a pointer swap,
  * whatever the depth: no parent is opened or read again.  Any other path
  * closes the kept chain first and opens the new one whole; so does a
  * failed push, which falls back to making the child from the closed top.

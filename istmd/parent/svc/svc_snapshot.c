@@ -20,7 +20,11 @@
  * Killed after it: the store names a top tgtd does not serve yet; at start
  * the empty top is made a child of the journal's parent when nothing holds
  * it, or sync switches the LU to it (bs_vhd makes the child then).  Either
- * way the frozen layer was never written after the snapshot.
+ * way the frozen layer was never written after the snapshot.  bs_vhd makes
+ * the child without a sync (its fsync inside the switch waited for the old
+ * top's data), so the row stays until istmd has synced the child and its
+ * folder; a journalled top found empty or torn at start (a crash of the
+ * machine) is made again, empty: no flush covered a write to it.
  *
  * Trade-off: DoCreateSnapshot does the whole work (a switch is a few
  * milliseconds), so DoEndSnapshot only checks that it happened.
@@ -394,11 +398,12 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 		return err == -EBUSY || err == -EAGAIN ? ERROR_SHARING_VIOLATION : E_FAIL;
 	}
 	svc_test_pause("freeze-switched");
-	/* tgtd wrote the child without syncing it (a sync inside the switch
-	 * waited for the old top's data: tgt-backend/README.md), and so does
-	 * nobody's rename: the journal row stays until the child and its name
-	 * are durable, so that a crash of the machine before finds it at start
-	 * and makes it again (svc_snapshot_check) */
+	/* tgtd wrote the child and renamed it over the placeholder without a
+	 * sync (one inside the switch waited for the old top's data:
+	 * tgt-backend/README.md), and libvhd syncs no folder: the journal row
+	 * stays until the child and its name are durable, so that a crash of
+	 * the machine before finds it at start and makes it again
+	 * (svc_snapshot_check) */
 	durable = !empty_file(new_top) && sync_file_and_folder(new_top) == 0;
 	ms_child = now_lap_ms(&t);
 	if (switched) {
