@@ -2,7 +2,8 @@
  * Copyright (C) 2026 The vhdtarget authors */
 /* test-io.c: read_all/write_all over a pipe that moves at most a pipe
  * buffer at a time (so the loops really see short transfers), the end of a
- * stream and of a file, and pread_all/pwrite_all at offsets of a real file.
+ * stream and of a file, pread_all/pwrite_all at offsets of a real file, and
+ * sync_file_and_folder's results (durability itself needs a power cut).
  */
 #include <config.h>
 
@@ -97,6 +98,28 @@ START_TEST(test_file_offsets)
 }
 END_TEST
 
+/* A file and its folder synced: a file in /tmp, one named without a
+ * folder (the current one), and the errors of a missing file or folder. */
+START_TEST(test_sync_file_and_folder)
+{
+	char path[] = "/tmp/test-io-XXXXXX";
+	char cwd[4096];
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write_all(fd, "x", 1), 0);
+	close(fd);
+	ck_assert_int_eq(sync_file_and_folder(path), 0);
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	ck_assert_int_eq(chdir("/tmp"), 0);
+	ck_assert_int_eq(sync_file_and_folder(path + 5), 0);
+	ck_assert_int_eq(chdir(cwd), 0);
+	unlink(path);
+	ck_assert_int_eq(sync_file_and_folder(path), -ENOENT);
+	ck_assert_int_eq(sync_file_and_folder("/nonexistent-dir-of-test-io/x"), -ENOENT);
+}
+END_TEST
+
 int main(void)
 {
 	TCase *tc = tcase_create("io");
@@ -104,5 +127,6 @@ int main(void)
 	tcase_add_test(tc, test_stream_short_transfers);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_file_offsets);
+	tcase_add_test(tc, test_sync_file_and_folder);
 	return check_run("io", tc);
 }

@@ -409,7 +409,8 @@ int vhd_chain_layer_info(const vhd_chain *c, int layer, struct vhd_info *info)
  *      records, is final either way: no write reaches it again through
  *      this chain, and a settle keeps it);
  *   2. the child is written beside PATH and renamed over it, synced
- *      (vhd_create_publish), naming the top by its in-memory identity;
+ *      (vhd_create_publish) unless VHD_PUSH_SYNC_LATER leaves that to the
+ *      caller, naming the top by its in-memory identity;
  *   3. the child is opened and locked exclusively;
  *   4. the top's lock becomes shared: flock(2) converts by dropping and
  *      taking again, so another process could take the file in between;
@@ -439,7 +440,8 @@ int vhd_chain_push_child(vhd_chain *c, const char *path, unsigned flags)
 		if (r < 0)
 			return r;
 	}
-	r = vhd_create_child_of(path, top, VHD_CREATE_OVERWRITE);
+	r = vhd_create_child_of(path, top, VHD_CREATE_OVERWRITE |
+	                        (flags & VHD_PUSH_SYNC_LATER ? VHD_CREATE_NOSYNC_ : 0));
 	if (r < 0)
 		return r;
 	r = vhd_layer_open(path, false, &child);

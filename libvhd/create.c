@@ -265,7 +265,7 @@ int vhd_create_publish(int fd, const char *tmp, const char *path, unsigned flags
 {
 	int r;
 
-	if (fsync(fd) < 0) {
+	if (!(flags & VHD_CREATE_NOSYNC_) && vhd_sys_fsync(fd) < 0) {
 		r = vhd_error(-errno, "cannot sync '%s': %s", path, strerror(errno));
 		goto fail;
 	}

@@ -305,7 +305,11 @@ int vhd_folder_of(const char *path, char *out);
 void vhd_relative_path(const char *from, const char *target, char *out, size_t outsz);
 /* A temporary file beside PATH (name in TMP), mode 0644; then publish it
  * as PATH (synced; replacing it only with VHD_CREATE_OVERWRITE), closing
- * FD and removing TMP on failure. */
+ * FD and removing TMP on failure.  VHD_CREATE_NOSYNC_ (internal: a push
+ * with VHD_PUSH_SYNC_LATER) leaves the file unsynced; the caller syncs it
+ * and its folder before anything relies on it.  Neither syncs the folder:
+ * the rename is durable once the folder is (the caller's affair). */
+#define VHD_CREATE_NOSYNC_ 0x80000000u
 int vhd_create_tmpfile(const char *path, char *tmp, size_t tmpsz, int *fd);
 int vhd_create_publish(int fd, const char *tmp, const char *path, unsigned flags);
 /* Create PATH as a differencing child of PARENT, an open layer whose
@@ -330,6 +334,7 @@ int vhd_layer_set_size(struct vhd_layer *l, uint64_t new_size);
 ssize_t vhd_sys_pread(int fd, void *buf, size_t len, off_t off);
 ssize_t vhd_sys_pwrite(int fd, const void *buf, size_t len, off_t off);
 int vhd_sys_fdatasync(int fd);
+int vhd_sys_fsync(int fd);   /* counted and failed as VHD_FAULT_SYNC */
 #define VHD_FAULT_READ 0x1u
 #define VHD_FAULT_WRITE 0x2u
 #define VHD_FAULT_SYNC 0x4u

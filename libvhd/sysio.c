@@ -119,3 +119,10 @@ int vhd_sys_fdatasync(int fd)
 		return -1;
 	return fdatasync(fd);
 }
+
+int vhd_sys_fsync(int fd)
+{
+	if (fault(VHD_FAULT_SYNC))
+		return -1;
+	return fsync(fd);
+}

@@ -155,6 +155,15 @@ void vhd_chain_close(vhd_chain *chain);
  * which may run while CHAIN serves I/O; until then the old top stays
  * locked exclusively, so nothing else opens it incomplete. */
 #define VHD_PUSH_SETTLE_LATER 0x1u
+/* VHD_PUSH_SYNC_LATER leaves the child in the page cache: it is written
+ * and renamed over PATH, but neither it nor its folder is synced, so the
+ * push waits for no journal commit of the file system (under a heavy
+ * writer that commit waits for the old top's dirty data).  The caller
+ * makes both durable (fsync of PATH, then of its folder) before it
+ * acknowledges any flush of the chain; until then a crash of the machine
+ * may leave PATH empty or not a valid image, which holds nothing flushed:
+ * make it again as an empty child of the old top. */
+#define VHD_PUSH_SYNC_LATER 0x2u
 int vhd_chain_push_child(vhd_chain *chain, const char *path, unsigned flags);
 /* Settle the parents a push left unsettled (see above): from any thread,
  * I/O may run on CHAIN meanwhile, but no other call that changes CHAIN

@@ -19,7 +19,8 @@
  * writable chain open; bs_vhd_open() then continues that chain on the
  * placeholder (vhd_chain_push_child: the child is made from the top as it
  * is open, the top's lock becomes shared), so the pause between two
- * commands is the drain, one small file's creation and a pointer swap,
+ * commands is the drain, one small file's creation (in the page cache: it
+ * is synced after the switch, bs_vhd_settle.c) and a pointer swap,
  * whatever the depth: no parent is opened or read again.  Any other path
  * closes the kept chain first and opens the new one whole; so does a
  * failed push, which falls back to making the child from the closed top.
@@ -61,6 +62,7 @@
 #include <unistd.h>
 
 #include "bs_vhd.h"
+#include "common/io.h"
 #include "common/now.h"
 
 _Static_assert(offsetof(struct bs_vhd_lu, threads) == 0,
@@ -257,16 +259,25 @@ static enum bs_vhd_continued bs_vhd_continue(struct scsi_lu *lu, const char *pat
 {
 	struct bs_vhd_lu *vlu = bs_vhd_lu_of(lu);
 	vhd_chain *kept = vlu->kept;
+	int err;
 
 	*dropped = 0;
 	if (!kept)
 		return BS_VHD_REOPEN;
 	vlu->kept = NULL;
 	if (!lu->attrs.readonly && bs_vhd_placeholder(path)) {
-		if (vhd_chain_push_child(kept, path, VHD_PUSH_SETTLE_LATER) == 0) {
+		if (vhd_chain_push_child(kept, path, VHD_PUSH_SETTLE_LATER |
+					 VHD_PUSH_SYNC_LATER) == 0) {
 			vlu->chain = kept;
-			/* a VHDX top settles after the switch (bs_vhd_settle.c) */
+			/* a VHDX top settles after the switch, and the child is
+			 * synced after it (bs_vhd_settle.c); no memory to say
+			 * which: now, inside the pause */
 			vlu->settle_parents = vlu->prev_format == VHD_FORMAT_VHDX;
+			free(vlu->sync_child);
+			vlu->sync_child = strdup(path);
+			if (!vlu->sync_child && (err = sync_file_and_folder(path)) < 0)
+				eprintf("bs_vhd: cannot sync the new child '%s': %s\n", path,
+					strerror(-err));
 			return BS_VHD_PUSHED;
 		}
 		eprintf("bs_vhd: cannot continue the open chain on '%s', opening it "
@@ -537,6 +548,8 @@ static void bs_vhd_exit(struct scsi_lu *lu)
 	bs_vhd_release_chain(vlu);
 	free(vlu->prev_top);
 	vlu->prev_top = NULL;
+	free(vlu->sync_child); /* NULL: the kick took it */
+	vlu->sync_child = NULL;
 	pthread_cond_destroy(&vlu->settled);
 	pthread_cond_destroy(&vlu->drained);
 	pthread_mutex_destroy(&vlu->below_lock);

@@ -99,6 +99,12 @@ struct bs_vhd_lu {
 	                                * (main thread only) */
 	vhd_chain *settling;           /* the chain the settler works on, or
 	                                * NULL; protected by lock */
+	char *sync_child;              /* the child a push left unsynced
+	                                * (VHD_PUSH_SYNC_LATER), to be synced
+	                                * with its folder once the new chain is
+	                                * open (main thread only) */
+	char *settle_child;            /* that child while the settler syncs
+	                                * it, or NULL; protected by lock */
 	vhd_chain *kept;               /* the writable chain bs_vhd_close() left
 	                               * open, for bs_vhd_open() to continue on
 	                               * a snapshot placeholder
@@ -121,7 +127,6 @@ static inline struct bs_vhd_lu *bs_vhd_lu_of(struct scsi_lu *lu)
 void bs_vhd_cmd_finished(struct bs_vhd_lu *vlu);
 
 /* bs_vhd_settle.c */
-int bs_vhd_settle_start(struct bs_vhd_lu *vlu, const char *path);
 int bs_vhd_settle_wait(struct bs_vhd_lu *vlu);
 void bs_vhd_settle_join(struct bs_vhd_lu *vlu);
 void bs_vhd_settle_kick(struct bs_vhd_lu *vlu);

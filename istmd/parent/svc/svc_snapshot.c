@@ -20,7 +20,11 @@
  * Killed after it: the store names a top tgtd does not serve yet; at start
  * the empty top is made a child of the journal's parent when nothing holds
  * it, or sync switches the LU to it (bs_vhd makes the child then).  Either
- * way the frozen layer was never written after the snapshot.
+ * way the frozen layer was never written after the snapshot.  bs_vhd makes
+ * the child without a sync (its fsync inside the switch waited for the old
+ * top's data), so the row stays until istmd has synced the child and its
+ * folder; a journalled top found empty or torn at start (a crash of the
+ * machine) is made again, empty: no flush covered a write to it.
  *
  * Trade-off: DoCreateSnapshot does the whole work (a switch is a few
  * milliseconds), so DoEndSnapshot only checks that it happened.
@@ -40,6 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/io.h"
 #include "common/now.h"
 #include "log.h"
 #include "parent/svc/answers.h"
@@ -240,24 +245,12 @@ bool svc_empty_file(const char *path)
 /* Make PATH a new empty file, durable (the directory entry too). */
 static int make_placeholder(const char *path)
 {
-	char dir[PATH_MAX];
-	char *slash;
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 
 	if (fd < 0)
 		return -errno;
-	fsync(fd);
 	close(fd);
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash) {
-		*slash = 0;
-		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd >= 0) {
-			fsync(fd);
-			close(fd);
-		}
-	}
+	(void)sync_file_and_folder(path); /* a lost placeholder is a snapshot not taken */
 	return 0;
 }
 
@@ -288,29 +281,6 @@ static uint32_t free_space_check(const char *dir)
 		return VSS_E_INSUFFICIENT_STORAGE;
 	}
 	return S_OK;
-}
-
-/* Flush a VHDX OLD_TOP's dirty pages while initiators still run.  The
- * switch closes the old top between two commands, and a VHDX close must
- * sync (three times: data, log, applied metadata) before the frozen layer
- * is complete, so under a steady writer that sync is most of the pause.
- * An fdatasync of any descriptor of the file flushes its pages, tgtd's
- * writes included, which leaves the close what arrives in the few
- * milliseconds before the switch.  A VHD top is synced by bs_vhd after
- * the switch, outside the pause (tgt-backend/README.md), so flushing it
- * here would only lengthen the call.  Only a saving: failures change
- * nothing. */
-static void presync_top(const char *old_top)
-{
-	char head[8];
-	int fd = open(old_top, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-
-	if (fd < 0)
-		return;
-	if (pread(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head) &&
-	    vhd_head_is_vhdx(head, sizeof(head)) && fdatasync(fd) < 0)
-		log_debug("flushing '%s' before the switch failed: %s", old_top, strerror(errno));
-	close(fd);
 }
 
 /* Wait until tgtd has settled the frozen OLD_TOP.  A VHDX top's log is
@@ -347,7 +317,8 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 	uint32_t hr;
 	int err;
 	struct timespec t;
-	double ms_check, ms_presync, ms_placeholder, ms_store, ms_switch, ms_settle = 0;
+	double ms_check, ms_placeholder, ms_store, ms_switch, ms_child = 0, ms_settle = 0;
+	bool durable;
 
 	now_lap_start(&t);
 
@@ -364,8 +335,6 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 	if (svc_disk_mount_live(s, d))
 		return ERROR_SHARING_VIOLATION;    /* vhdfs holds the top for writing */
 	ms_check = now_lap_ms(&t);
-	presync_top(old_top);
-	ms_presync = now_lap_ms(&t);
 	/* journal first: a placeholder cut off before the commit is removed at
 	 * start, one cut off after it becomes a child of OLD_TOP */
 	if ((err = state_journal_add(s->st, d->wtd, new_top, old_top)) < 0) {
@@ -428,19 +397,28 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 			state_journal_drop(s->st, new_top);
 		return err == -EBUSY || err == -EAGAIN ? ERROR_SHARING_VIOLATION : E_FAIL;
 	}
+	svc_test_pause("freeze-switched");
+	/* tgtd wrote the child and renamed it over the placeholder without a
+	 * sync (one inside the switch waited for the old top's data:
+	 * tgt-backend/README.md), and libvhd syncs no folder: the journal row
+	 * stays until the child and its name are durable, so that a crash of
+	 * the machine before finds it at start and makes it again
+	 * (svc_snapshot_check) */
+	durable = !empty_file(new_top) && sync_file_and_folder(new_top) == 0;
+	ms_child = now_lap_ms(&t);
 	if (switched) {
 		wait_settled(old_top);
 		ms_settle = now_lap_ms(&t);
 	}
-	if (!empty_file(new_top))
+	if (durable)
 		state_journal_drop(s->st, new_top);   /* else the start-up check finishes it */
 	log_info("disk %lld frozen at '%s'; it continues on '%s'%s", (long long)d->wtd, old_top,
 		 new_top, switched ? " (switched live in tgtd)" : "");
-	log_info("freeze of disk %lld took: checks %.1f ms, flush before %.1f ms, placeholder "
-		 "%.1f ms, store %.1f ms, %s %.1f ms, frozen layer settled %.1f ms after",
-		 (long long)d->wtd, ms_check, ms_presync, ms_placeholder, ms_store,
+	log_info("freeze of disk %lld took: checks %.1f ms, placeholder %.1f ms, store %.1f ms, "
+		 "%s %.1f ms, child synced %.1f ms, frozen layer settled %.1f ms after",
+		 (long long)d->wtd, ms_check, ms_placeholder, ms_store,
 		 switched ? "switch in tgtd (one tgtadm request)" : "child made here", ms_switch,
-		 ms_settle);
+		 ms_child, ms_settle);
 	return S_OK;
 }
 
@@ -748,9 +726,32 @@ out:
 
 /* --- start-up: the store against the files ------------------------------------ */
 
-/* An empty top left by a snapshot cut off before its switch: make it a
- * child of the newest layer when nothing holds that layer (else sync's
- * switch makes it in tgtd). */
+/* PATH, a top the journal still names, is no image: an empty placeholder,
+ * or a child tgtd made (unsynced, VHD_PUSH_SYNC_LATER) that a crash of the
+ * machine cut off before istmd synced it: torn, or the placeholder again.
+ * No flush covered a write to it (bs_vhd syncs the child before it
+ * acknowledges one), so it is made again, empty. */
+static bool top_unmade(const char *path)
+{
+	struct stat st;
+	vhd_chain *c;
+
+	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	if (st.st_size == 0)
+		return true;
+	if (vhd_chain_open(path, VHD_OPEN_RDONLY | VHD_OPEN_NOLOCK | VHD_OPEN_NOPARENT, &c) < 0) {
+		log_warnx("'%s' (%lld bytes) is no valid image: a new top a crash cut off before "
+			  "it was synced; it is made again, empty", path, (long long)st.st_size);
+		return true;
+	}
+	vhd_chain_close(c);
+	return false;
+}
+
+/* An empty top left by a snapshot cut off before its switch, or a child
+ * cut off before it was durable: make it a child of the layer it froze
+ * when nothing holds that layer (else sync's switch makes it in tgtd). */
 static void finish_top(struct svc *s, const struct state_disk *d)
 {
 	struct state_snapshot *sn = malloc(sizeof(*sn)), *last = malloc(sizeof(*last));
@@ -763,17 +764,20 @@ static void finish_top(struct svc *s, const struct state_disk *d)
 	if (!j)
 		goto out;
 
-	if (!sn || !last || state_disk_top_get(s->st, d->wtd, top, sizeof(top)) < 0 ||
-	    !empty_file(top))
+	if (!sn || !last || state_disk_top_get(s->st, d->wtd, top, sizeof(top)) < 0)
 		goto out;
 	/* the journal names the top it froze (a delete's freeze records no
 	 * snapshot, so the newest snapshot's layer is not always the parent) */
 	if (state_journal_get(s->st, top, j) == 0 && j->parent[0]) {
+		if (!top_unmade(top))
+			goto out;
 		if (make_child(top, j->parent) == 0)
 			log_info("disk %lld: its top '%s' is made now, a child of '%s'",
 				 (long long)d->wtd, top, j->parent);
 		goto out;
 	}
+	if (!empty_file(top))
+		goto out;
 	while (state_snapshot_next(s->st, &cur, d->wtd, sn, 1, &got) == 0 && got)
 		if (sn->taken) {
 			*last = *sn;

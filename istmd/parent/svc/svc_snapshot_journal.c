@@ -9,7 +9,8 @@
  * the operation was cut off (istmd or tgtd killed).  Its file is then:
  *   - a disk's top: done if it is a VHD now (svc_snapshot_check made an
  *     empty placeholder a child before sync, or sync's switch had bs_vhd
- *     do it); still empty, it is kept and so is the row (logged);
+ *     do it), once it and its name are synced (tgtd makes a child without
+ *     a sync); still empty, it is kept and so is the row (logged);
  *   - named by a snapshot or a disk: the operation completed;
  *   - still read by a chain (a layer of a top, or a parent of another
  *     layer of the disk): kept, and logged, since removing it would break
@@ -34,6 +35,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/io.h"
 #include "log.h"
 #include "parent/svc/svc_snapshot_int.h"
 #include "vhd.h"
@@ -119,6 +121,7 @@ static void replay_one(struct svc *s, const struct state_journal *j)
 	struct state_snapshot *sn = malloc(sizeof(*sn));
 	struct state_disk *d = malloc(sizeof(*d));
 	char top[PATH_MAX];
+	int err;
 
 	if (!sn || !d)
 		goto out;
@@ -126,6 +129,12 @@ static void replay_one(struct svc *s, const struct state_journal *j)
 		if (svc_empty_file(j->path)) {
 			log_warnx("disk %lld: its top '%s' is still an empty placeholder; it is made "
 				  "when tgtd or istmd can (restart istmd)", (long long)j->wtd, j->path);
+			goto out;
+		}
+		/* made by tgtd perhaps unsynced: the row goes once it is durable */
+		if ((err = sync_file_and_folder(j->path)) < 0) {
+			log_warnx("disk %lld: syncing its top '%s' failed: %s", (long long)j->wtd,
+				  j->path, strerror(-err));
 			goto out;
 		}
 	} else if (state_snapshot_get_by_layer(s->st, j->path, sn) == 0 ||
