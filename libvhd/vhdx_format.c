@@ -125,8 +125,11 @@ void vhdx_put_le64(uint8_t *p, uint64_t v)
  * gives the CRC of a byte followed by k zero bytes.  Every open checks two
  * 4 KiB headers, a 64 KiB region table and each log entry, and a byte at a
  * time that loop was a visible share of an open (more under the fuzzers'
- * instrumentation, which counts each iteration). */
+ * instrumentation, which counts each iteration).  This is the portable
+ * path: where the CPU has a CRC-32C instruction, vhdx_crc32c_hw.c's step
+ * is chosen instead, once, with the table. */
 static uint32_t crc_table[8][256];
+static vhdx_crc_fn *crc_step;
 static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
 
 static void crc_init(void)
@@ -141,10 +144,14 @@ static void crc_init(void)
 	for (int k = 1; k < 8; k++)
 		for (uint32_t i = 0; i < 256; i++)
 			crc_table[k][i] = (crc_table[k - 1][i] >> 8) ^ crc_table[0][crc_table[k - 1][i] & 0xff];
+	crc_step = vhdx_crc32c_hw();
+	if (!crc_step)
+		crc_step = vhdx_crc32c_table;
 }
 
-static uint32_t crc_update(uint32_t c, const uint8_t *p, size_t n)
+uint32_t vhdx_crc32c_table(uint32_t c, const uint8_t *p, size_t n)
 {
+	pthread_once(&crc_once, crc_init);
 	for (; n >= 8; p += 8, n -= 8) {
 		uint32_t lo = vhdx_le32(p) ^ c, hi = vhdx_le32(p + 4);
 
@@ -166,9 +173,9 @@ uint32_t vhdx_crc32c(const uint8_t *buf, size_t len, size_t csum_off)
 	uint32_t c;
 
 	pthread_once(&crc_once, crc_init);
-	c = crc_update(0xffffffffu, buf, a);
-	c = crc_update(c, zero, b - a);
-	c = crc_update(c, buf + b, len - b);
+	c = crc_step(0xffffffffu, buf, a);
+	c = crc_step(c, zero, b - a);
+	c = crc_step(c, buf + b, len - b);
 	return c ^ 0xffffffffu;
 }
 

@@ -65,6 +65,13 @@ void vhdx_put_le64(uint8_t *p, uint64_t v);
 /* CRC-32C (Castagnoli) of BUF with the 4-byte field at CSUM_OFF taken as
  * zero, as every VHDX checksum is defined. */
 uint32_t vhdx_crc32c(const uint8_t *buf, size_t len, size_t csum_off);
+/* A CRC-32C step: C is the running value (neither inverted on entry nor on
+ * return).  vhdx_crc32c() uses the CPU's instruction when it has one
+ * (vhdx_crc32c_hw.c), the table otherwise; both are here for the test. */
+typedef uint32_t vhdx_crc_fn(uint32_t c, const uint8_t *p, size_t n);
+uint32_t vhdx_crc32c_table(uint32_t c, const uint8_t *p, size_t n);
+/* The instruction's step, or NULL when this CPU or build has none. */
+vhdx_crc_fn *vhdx_crc32c_hw(void);
 /* Store the checksum at offset 4 of BUF (LEN bytes). */
 void vhdx_seal(uint8_t *buf, size_t len);
 bool vhdx_sealed_ok(const uint8_t *buf, size_t len);

@@ -389,11 +389,14 @@ static int read_metadata(struct vhd_layer *l, struct vhdx_layer *x, struct vhd_v
 				goto out;
 			continue;
 		}
-		for (uint16_t j = 0; j < i; j++) {
+		/* an empty item overlaps nothing: skipping the pass keeps a
+		 * table of 2047 mostly empty entries from costing 2 million
+		 * comparisons per open */
+		for (uint16_t j = 0; len && j < i; j++) {
 			const uint8_t *f = m + 32 + 32 * j;
 			uint32_t fo = vhdx_le32(f + 16), fl = vhdx_le32(f + 20);
 
-			if (len && fl && off < fo + fl && fo < off + len) {
+			if (fl && off < fo + fl && fo < off + len) {
 				r = vhd_validate_problem(v, false, "VHDX metadata items %u and %u overlap", j, i);
 				if (r < 0)
 					goto out;
