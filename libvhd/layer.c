@@ -345,6 +345,13 @@ int vhd_layer_repair(struct vhd_layer *l)
 	return 0;
 }
 
+int vhd_info_is_child_of(const struct vhd_info *child, const struct vhd_info *parent)
+{
+	const uint8_t *id = parent->format == VHD_FORMAT_VHDX ? parent->data_write_guid : parent->uuid;
+
+	return child->type == VHD_TYPE_DIFF && memcmp(child->parent_uuid, id, 16) == 0;
+}
+
 int vhd_layer_info(const struct vhd_layer *l, struct vhd_info *info)
 {
 	const struct vhd_footer *f = &l->footer;

@@ -301,6 +301,12 @@ const char *vhd_format_name(enum vhd_format format); /* "vhd", "vhdx" */
  * its start, so this is how the format is told by content. */
 int vhd_head_is_vhdx(const void *head, size_t len);
 
+/* Whether CHILD (a layer's vhd_info) is a differencing disk that names
+ * PARENT as its parent: a VHD child records its parent's unique id, a VHDX
+ * child its parent's DataWriteGuid (parent_linkage), not the VirtualDiskId
+ * that info->uuid holds for a VHDX. */
+int vhd_info_is_child_of(const struct vhd_info *child, const struct vhd_info *parent);
+
 #ifdef __cplusplus
 }
 #endif

@@ -22,10 +22,14 @@
 #    nothing (every reachable row of istmd/SNAPSHOTS-HRESULTS.md);
 #  - the schedule set through IWTGeneral takes its snapshot after an istmd
 #    restart, and the snapshot is still there after another.
+# SNAP_FORMAT=vhdx runs it all on a VHDX disk (test-istmd-snapshot-vhdx.sh):
+# its layers, exports and merges are VHDX, linked by DataWriteGuid.
 . "$(dirname "$0")/../functions.sh"
 . "$(dirname "$0")/istm-functions.sh"
 
 VHDTOOL="$top_builddir/vhdfs/vhdtool"
+fmt=${SNAP_FORMAT:-vhd}
+case $fmt in vhd|vhdx) ;; *) fail "SNAP_FORMAT is vhd or vhdx" ;; esac
 VERIFY="$top_builddir/tests/istmd/iscsi-verify"
 PAT="$ISCSI_PATTERN"
 requires command -v fusermount3
@@ -44,11 +48,11 @@ snap_unmount()
 cleanup_fn snap_unmount
 
 mkdir -p "$STORAGE/s"
-"$VHDTOOL" create -q --type dynamic --size 64M "$STORAGE/s/live.vhd"
+"$VHDTOOL" create -q --type dynamic --size 64M "$STORAGE/s/live.$fmt"
 lock_port 32690
 istm_start 32690
 
-istm_serve_disk snap 'C:\s\live.vhd'
+istm_serve_disk snap "C:\\s\\live.$fmt"
 expect_rc 0 istmctl -q targets create exports
 expect_rc 0 istmctl targets allow exports --ip 127.0.0.1
 iqn=$(istm_target_iqn snap)
@@ -171,7 +175,8 @@ istmd_stop
 top=$(sqlite3 "$tmp/state/istmd.db" "SELECT path FROM disk_tops WHERE wtd = 0")
 [ -n "$top" ] || fail "no top recorded for disk 0"
 "$VHDTOOL" check "$top" >/dev/null || fail "the live chain does not check clean"
-for f in "$STORAGE"/s/.istmd-layers/*.vhd; do
+compgen -G "$STORAGE/s/.istmd-layers/*.$fmt" >/dev/null || fail "no layer is named after its format (.$fmt)"
+for f in "$STORAGE"/s/.istmd-layers/*."$fmt"; do
     [ -s "$f" ] && { "$VHDTOOL" check "$f" >/dev/null || fail "$f does not check clean"; }
 done
 istm_restart

@@ -118,8 +118,7 @@ static int disk_uses(const struct state_disk *d, const struct dev_file *f,
 	} else if (vhd_chain_open(d->path, VHD_OPEN_RDONLY | VHD_OPEN_NOPARENT | VHD_OPEN_NOLOCK,
 				  &ch) == 0) {
 		/* its chain is broken already: at least keep the direct link */
-		found = vhd_chain_layer_info(ch, 0, &li) == 0 && li.type == VHD_TYPE_DIFF &&
-			!memcmp(li.parent_uuid, vi->uuid, sizeof(li.parent_uuid));
+		found = vhd_chain_layer_info(ch, 0, &li) == 0 && vhd_info_is_child_of(&li, vi);
 		vhd_chain_close(ch);
 	}
 	if (!found)

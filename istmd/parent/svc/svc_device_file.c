@@ -348,8 +348,7 @@ static int scan_dir(int dfd, const struct dev_file *f, const struct vhd_info *vi
 			continue;
 		dev_proc_path(fd, p, sizeof(p));
 		if (vhd_chain_open(p, VHD_OPEN_RDONLY | VHD_OPEN_NOPARENT | VHD_OPEN_NOLOCK, &ch) == 0) {
-			found = vhd_chain_layer_info(ch, 0, &ci) == 0 && ci.type == VHD_TYPE_DIFF &&
-				!memcmp(ci.parent_uuid, vi->uuid, sizeof(ci.parent_uuid));
+			found = vhd_chain_layer_info(ch, 0, &ci) == 0 && vhd_info_is_child_of(&ci, vi);
 			vhd_chain_close(ch);
 			if (found)
 				snprintf(why, cap, "it is the parent of '%.200s'", de->d_name);

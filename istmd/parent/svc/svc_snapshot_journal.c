@@ -41,8 +41,8 @@
 #include "vhd.h"
 
 /* Some file of D's layer directory other than PATH is a differencing
- * child of the layer whose unique id is UUID. */
-static bool has_child(const struct state_disk *d, const char *path, const uint8_t uuid[16])
+ * child of the layer ME describes. */
+static bool has_child(const struct state_disk *d, const char *path, const struct vhd_info *me)
 {
 	char dir[PATH_MAX], prefix[32], other[PATH_MAX];
 	struct vhd_info *it = malloc(sizeof(*it));
@@ -62,8 +62,7 @@ static bool has_child(const struct state_disk *d, const char *path, const uint8_
 		    vhd_chain_open(other, VHD_OPEN_RDONLY | VHD_OPEN_NOLOCK | VHD_OPEN_NOPARENT,
 				   &c) < 0)
 			continue;
-		found = vhd_chain_layer_info(c, 0, it) == 0 && it->type == VHD_TYPE_DIFF &&
-			memcmp(it->parent_uuid, uuid, 16) == 0;
+		found = vhd_chain_layer_info(c, 0, it) == 0 && vhd_info_is_child_of(it, me);
 		vhd_chain_close(c);
 	}
 out:
@@ -84,7 +83,7 @@ bool svc_layer_is_parent(const struct state_disk *d, const char *path)
 		int err = vhd_chain_layer_info(c, 0, me);
 
 		vhd_chain_close(c);
-		used = err == 0 && has_child(d, path, me->uuid);
+		used = err == 0 && has_child(d, path, me);
 	}
 	free(me);
 	return used;
