@@ -6,9 +6,10 @@
 # ISTM, istmd switching the LU in tgtd) while an initiator writes at queue
 # depth 32 (tests/tgt/iscsi-load), BENCH_RUNS snapshots (default 10): p50
 # and max, with the load average; then istmd's own time for each step of
-# the freeze (checks, placeholder file, store transaction, the switch in
+# the freeze (checks, the wait for tgtd to have settled the previous
+# switch's VHDX top, placeholder file, store transaction, the switch in
 # tgtd: one tgtadm request, istmd's sync of the new child, which tgtd
-# wrote unsynced, the wait for tgtd to settle a VHDX top after it) and
+# wrote unsynced) and
 # what remains (the ISTM calls); bs_vhd's
 # time for each step of the switch inside tgtd (drain, close, new child);
 # and the load's own figures.  The disk is
@@ -60,8 +61,8 @@ sort -n "$tmp/times" | awk -v la="$(cut -d' ' -f1-3 /proc/loadavg)" '{ v[NR] = $
 # (PrepareCreateSnapshot, DoCreateSnapshot, DoEndSnapshot and the store
 # work around them) and the client.
 grep -o 'freeze of disk [0-9]* took: .*' "$tmp/istmd.log" | tail -n "$runs" |
-    sed -E 's/.*checks ([0-9.]+) ms, placeholder ([0-9.]+) ms, store ([0-9.]+) ms, [^0-9]*([0-9.]+) ms, child synced ([0-9.]+) ms, frozen layer settled ([0-9.]+) ms.*/\1 \2 \3 \4 \5 \6/' > "$tmp/steps"
-for col in 1:checks 2:placeholder 3:store 4:switch 5:child-synced 6:settled-after; do
+    sed -E 's/.*checks ([0-9.]+) ms, previous top settled ([0-9.]+) ms, placeholder ([0-9.]+) ms, store ([0-9.]+) ms, [^0-9]*([0-9.]+) ms, child synced ([0-9.]+) ms.*/\1 \2 \3 \4 \5 \6/' > "$tmp/steps"
+for col in 1:checks 2:previous-settled 3:placeholder 4:store 5:switch 6:child-synced; do
     n=${col%%:*}
     cut -d' ' -f"$n" "$tmp/steps" | sort -n | awk -v name="${col#*:}" '{ v[NR] = $1 }
         END { if (NR) printf "  istmd step %-12s p50 %7.1f ms, max %7.1f ms\n", name, v[int((NR + 1) / 2)], v[NR] }'

@@ -119,4 +119,5 @@ void svc_close(struct svc *s)
 	s->st = NULL;
 	s->ready = false;
 	paths_release(&s->paths);
+	svc_frozen_forget_all(s);
 }

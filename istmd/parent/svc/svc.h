@@ -53,6 +53,8 @@ struct svc_conf {
 };
 
 /* The parent's service context. */
+struct svc_frozen;
+
 struct svc {
 	struct state *st;            /* the configuration */
 	struct tgt tgt;              /* tgtadm runner */
@@ -69,6 +71,8 @@ struct svc {
 	bool kerberos;               /* a keytab is configured (krb5_accept_init) */
 	size_t req_len;              /* length of the request being answered, for
 	                              * the verbs whose length varies */
+	struct svc_frozen *frozen;   /* each disk's last switched top, which tgtd
+	                              * may still be settling (svc_snapshot_settle.c) */
 };
 
 /* Open the store, the roots and the tgt adapter, then make tgtd serve the
@@ -80,6 +84,8 @@ int svc_open(struct svc *s, const struct svc_conf *conf);
  * authentication verbs work, the ISTM ones answer ERROR_NOT_READY. */
 int svc_open_settings(struct svc *s, const char *state_dir);
 void svc_close(struct svc *s);
+/* Forget the frozen tops remembered for their settle (svc_snapshot_settle.c). */
+void svc_frozen_forget_all(struct svc *s);
 
 /* --- server-wide settings (svc_general.c) ---------------------------------
  * In the store's settings table.  The GUID is made at the first call and

@@ -131,16 +131,32 @@ int svc_layer_dir(const struct state_disk *d, bool make, char *buf, size_t cap)
 	return 0;
 }
 
+enum vhd_format svc_layer_format(const char *path)
+{
+	char head[8];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	bool vhdx = fd >= 0 && pread(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head) &&
+		    vhd_head_is_vhdx(head, sizeof(head));
+
+	if (fd >= 0)
+		close(fd);
+	return vhdx ? VHD_FORMAT_VHDX : VHD_FORMAT_VHD;
+}
+
 int svc_layer_new_name(const struct state_disk *d, const char *kind, char *buf, size_t cap)
 {
 	char dir[PATH_MAX];
 	uint8_t r[16];
 	int err = svc_layer_dir(d, true, dir, sizeof(dir)), n;
 
+	/* a layer has its disk's format, and its name says which (Windows
+	 * and Hyper-V go by the extension) */
+	const char *ext = svc_layer_format(d->path) == VHD_FORMAT_VHDX ? "vhdx" : "vhd";
+
 	if (err < 0 || (err = state_new_guid(r)) < 0)
 		return err;
-	n = snprintf(buf, cap, "%s/%lld-%s%02x%02x%02x%02x%02x%02x%02x%02x.vhd", dir,
-		     (long long)d->wtd, kind, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
+	n = snprintf(buf, cap, "%s/%lld-%s%02x%02x%02x%02x%02x%02x%02x%02x.%s", dir,
+		     (long long)d->wtd, kind, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], ext);
 	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
 }
 
@@ -259,6 +275,7 @@ static int make_placeholder(const char *path)
 static int make_child(const char *top, const char *parent)
 {
 	struct vhd_create_opts o = { .type = VHD_TYPE_DIFF, .parent = parent,
+				     .format = svc_layer_format(parent),
 				     .flags = VHD_CREATE_OVERWRITE };
 	int err = vhd_create(top, &o);
 
@@ -283,32 +300,6 @@ static uint32_t free_space_check(const char *dir)
 	return S_OK;
 }
 
-/* Wait until tgtd has settled the frozen OLD_TOP.  A VHDX top's log is
- * committed after the switch, by bs_vhd's settler, and tgtd keeps its
- * exclusive lock until then (tgt-backend/bs_vhd_settle.c); so a shared
- * lock of ours succeeds once the file is complete for every other reader
- * (export, mount, merge, check).  A VHD top is shared at once.  Bounded:
- * after SETTLE_WAIT_MS the snapshot is answered anyway (logged); an open
- * of the layer meanwhile then fails with EBUSY, never reads it partial. */
-#define SETTLE_WAIT_MS 60000
-static void wait_settled(const char *old_top)
-{
-	const struct timespec tick = { 0, 2000000 };
-	int fd = open(old_top, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-
-	if (fd < 0)
-		return;
-	for (int waited = 0; flock(fd, LOCK_SH | LOCK_NB) < 0; waited += 2) {
-		if (errno != EWOULDBLOCK || waited >= SETTLE_WAIT_MS) {
-			log_warnx("'%s' is still held exclusively after the switch: %s", old_top,
-				  errno == EWOULDBLOCK ? "not settled in time" : strerror(errno));
-			break;
-		}
-		nanosleep(&tick, NULL);
-	}
-	close(fd); /* and the lock with it */
-}
-
 uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snapshot *sn,
 			 char *new_top, size_t cap)
 {
@@ -317,7 +308,7 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 	uint32_t hr;
 	int err;
 	struct timespec t;
-	double ms_check, ms_placeholder, ms_store, ms_switch, ms_child = 0, ms_settle = 0;
+	double ms_check, ms_prev, ms_placeholder, ms_store, ms_switch, ms_child = 0;
 	bool durable;
 
 	now_lap_start(&t);
@@ -335,6 +326,10 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 	if (svc_disk_mount_live(s, d))
 		return ERROR_SHARING_VIOLATION;    /* vhdfs holds the top for writing */
 	ms_check = now_lap_ms(&t);
+	/* the previous switch's top settled first, or tgtd would wait for it
+	 * inside this switch */
+	svc_frozen_wait(s, d->wtd);
+	ms_prev = now_lap_ms(&t);
 	/* journal first: a placeholder cut off before the commit is removed at
 	 * start, one cut off after it becomes a child of OLD_TOP */
 	if ((err = state_journal_add(s->st, d->wtd, new_top, old_top)) < 0) {
@@ -406,19 +401,19 @@ uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snaps
 	 * (svc_snapshot_check) */
 	durable = !empty_file(new_top) && sync_file_and_folder(new_top) == 0;
 	ms_child = now_lap_ms(&t);
-	if (switched) {
-		wait_settled(old_top);
-		ms_settle = now_lap_ms(&t);
-	}
+	/* a VHDX top settles in tgtd after the switch: what opens it waits
+	 * then (svc_snapshot_settle.c), not the snapshot */
+	if (switched)
+		svc_frozen_note(s, d->wtd, old_top);
 	if (durable)
 		state_journal_drop(s->st, new_top);   /* else the start-up check finishes it */
 	log_info("disk %lld frozen at '%s'; it continues on '%s'%s", (long long)d->wtd, old_top,
 		 new_top, switched ? " (switched live in tgtd)" : "");
-	log_info("freeze of disk %lld took: checks %.1f ms, placeholder %.1f ms, store %.1f ms, "
-		 "%s %.1f ms, child synced %.1f ms, frozen layer settled %.1f ms after",
-		 (long long)d->wtd, ms_check, ms_placeholder, ms_store,
+	log_info("freeze of disk %lld took: checks %.1f ms, previous top settled %.1f ms, "
+		 "placeholder %.1f ms, store %.1f ms, %s %.1f ms, child synced %.1f ms",
+		 (long long)d->wtd, ms_check, ms_prev, ms_placeholder, ms_store,
 		 switched ? "switch in tgtd (one tgtadm request)" : "child made here", ms_switch,
-		 ms_child, ms_settle);
+		 ms_child);
 	return S_OK;
 }
 

@@ -16,6 +16,7 @@
 #include "parent/state/state_snapshot.h"
 #include "parent/svc/svc.h"
 #include "proto/snapshot.h"
+#include "vhd.h"
 
 #define SVC_LAYER_DIR ".istmd-layers"
 
@@ -28,7 +29,11 @@ uint32_t svc_snapshot_load_ref(struct svc *s, const uint8_t *req, struct state_s
 uint32_t svc_snapshot_disk(struct svc *s, const struct state_snapshot *sn, struct state_disk *d);
 /* D's layer directory (made when MAKE) into BUF. */
 int svc_layer_dir(const struct state_disk *d, bool make, char *buf, size_t cap);
-/* A new, unused layer name of D in its layer directory (the file is not made). */
+/* The format of the image at PATH, from its first bytes (VHD when it cannot
+ * be read): a child is made in its parent's format. */
+enum vhd_format svc_layer_format(const char *path);
+/* A new, unused layer name of D in its layer directory (the file is not
+ * made), with the extension of D's format. */
 int svc_layer_new_name(const struct state_disk *d, const char *kind, char *buf, size_t cap);
 /* ERROR_SHARING_VIOLATION when an initiator is logged in to a target that
  * maps D or D is mounted locally; S_OK otherwise. */
@@ -43,6 +48,15 @@ int svc_disk_switch(struct svc *s, const struct state_disk *d, const char *path,
  * transaction.  HRESULT. */
 uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snapshot *sn,
 			 char *new_top, size_t cap);
+/* svc_snapshot_settle.c.  When PATH is a top a live switch froze and tgtd
+ * may still be settling (a VHDX top's log), wait (bounded) until tgtd no
+ * longer holds it exclusively: call it before opening a frozen layer. */
+void svc_frozen_wait_path(struct svc *s, const char *path);
+/* Remember PATH as disk WTD's last switched top; svc_frozen_wait(), before
+ * that disk's next switch, waits for it so that tgtd does not inside the
+ * pause.  svc_close frees the list (svc_frozen_forget_all, svc.h). */
+void svc_frozen_note(struct svc *s, int64_t wtd, const char *path);
+void svc_frozen_wait(struct svc *s, int64_t wtd);
 /* FILETIME now. */
 uint64_t svc_filetime_now(void);
 /* Take a snapshot of disk WTD now (the schedule's): prepare and create. */

@@ -159,6 +159,8 @@ int answer_snapshot_rollback(struct svc *s, const uint8_t *req, uint8_t *reply,
 	if ((err = state_journal_add(s->st, d->wtd, top, sn->layer)) < 0)
 		return done(reply, reply_len, svc_hresult(err), sn, d);
 	o.parent = sn->layer;
+	o.format = svc_layer_format(sn->layer);
+	svc_frozen_wait_path(s, sn->layer);
 	if (vhd_create(top, &o) < 0) {
 		log_warnx("rollback of disk %lld failed: %s", (long long)d->wtd, vhd_errmsg());
 		state_journal_drop(s->st, top);
@@ -252,6 +254,8 @@ int answer_snapshot_export(struct svc *s, const uint8_t *req, uint8_t *reply, si
 		hr = svc_hresult(err);
 	if (hr == S_OK) {
 		o.parent = sn->layer;
+		o.format = svc_layer_format(sn->layer);
+		svc_frozen_wait_path(s, sn->layer);
 		if (vhd_create(path, &o) < 0) {
 			log_warnx("exporting a snapshot of disk %lld failed: %s", (long long)d->wtd,
 				  vhd_errmsg());
@@ -349,6 +353,8 @@ int answer_snapshot_shadow(struct svc *s, const uint8_t *req, uint8_t *reply, si
 	}
 	if (hr == S_OK) {
 		o.parent = sn->layer;
+		o.format = svc_layer_format(sn->layer);
+		svc_frozen_wait_path(s, sn->layer);
 		if (vhd_create(abs, &o) < 0) {
 			log_warnx("making shadow disk '%s' failed: %s", abs, vhd_errmsg());
 			hr = ERROR_FILE_NOT_FOUND;
@@ -409,6 +415,7 @@ int answer_snapshot_mount(struct svc *s, const uint8_t *req, uint8_t *reply, siz
 		return done(reply, reply_len, E_INVALIDARG, sn, d);
 	if (svc_vhdfs_live(sn->mount_point))
 		return done(reply, reply_len, S_OK, sn, d);    /* mounted already */
+	svc_frozen_wait_path(s, sn->layer);
 	hr = svc_vhdfs_mount(s, mount_name(sn, name), sn->layer, true, mp, sizeof(mp));
 	if (hr != S_OK)
 		return done(reply, reply_len, hr, sn, d);
@@ -486,7 +493,7 @@ static size_t children_of(const struct state_disk *d, const char *layer, char *c
 		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path))
 			continue;
 		if (strcmp(path, layer) == 0 || header_of(path, it) < 0 ||
-		    it->type != VHD_TYPE_DIFF || memcmp(it->parent_uuid, me->uuid, 16) != 0)
+		    !vhd_info_is_child_of(it, me))
 			continue;
 		if (n++ == 0)
 			snprintf(child, cap, "%s", path);
@@ -575,6 +582,9 @@ static uint32_t reclaim(struct svc *s, struct state_disk *d, const struct state_
 			return hr;
 		svc_test_pause("delete-frozen");
 	}
+	/* both may be frozen by a switch tgtd is still settling */
+	svc_frozen_wait_path(s, sn->layer);
+	svc_frozen_wait_path(s, child);
 	err = vhd_merge_layer(sn->layer, child, 0, merge_progress, &paused);
 	if (err < 0) {
 		log_warnx("merging '%s' into '%s' failed: %s", sn->layer, child, vhd_errmsg());
