@@ -15,6 +15,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "vhd.h"
 
 struct model_params {
 	uint64_t seed;          /* the generator's first state (nonzero) */
@@ -98,6 +101,33 @@ static inline void random_range(uint64_t *off, size_t *len)
 	if (n > model_p.disk - *off)
 		n = model_p.disk - *off;
 	*len = n;
+}
+
+/* N random writes through C, each mirrored in MODEL (the disk as it
+ * should read). */
+static inline void model_write_some(vhd_chain *c, uint8_t *model, int n)
+{
+	uint8_t *buf = malloc(300000);
+
+	ck_assert_ptr_nonnull(buf);
+	for (int i = 0; i < n; i++) {
+		uint64_t off;
+		size_t len;
+
+		random_range(&off, &len);
+		fill(buf, len);
+		ck_assert_msg(vhd_chain_pwrite(c, buf, len, off) == 0, "write: %s", vhd_errmsg());
+		memcpy(model + off, buf, len);
+	}
+	free(buf);
+}
+
+/* C's first LEN bytes, read into GOT, are WANT's. */
+static inline void model_reads_as(vhd_chain *c, uint8_t *got, const uint8_t *want, size_t len,
+				  const char *what)
+{
+	ck_assert_msg(vhd_chain_pread(c, got, len, 0) == 0, "%s: read: %s", what, vhd_errmsg());
+	ck_assert_msg(memcmp(got, want, len) == 0, "%s: data differs", what);
 }
 
 #endif

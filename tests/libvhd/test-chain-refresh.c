@@ -65,25 +65,12 @@ static void teardown(void)
 
 static void write_some(vhd_chain *c, int n)
 {
-	uint8_t *buf = malloc(300000);
-
-	ck_assert_ptr_nonnull(buf);
-	for (int i = 0; i < n; i++) {
-		uint64_t off;
-		size_t len;
-
-		random_range(&off, &len);
-		fill(buf, len);
-		ck_assert_msg(vhd_chain_pwrite(c, buf, len, off) == 0, "write: %s", vhd_errmsg());
-		memcpy(model + off, buf, len);
-	}
-	free(buf);
+	model_write_some(c, model, n);
 }
 
 static void reads_as(vhd_chain *c, const uint8_t *want, const char *what)
 {
-	ck_assert_msg(vhd_chain_pread(c, got, DISK, 0) == 0, "%s: read: %s", what, vhd_errmsg());
-	ck_assert_msg(memcmp(got, want, DISK) == 0, "%s: data differs", what);
+	model_reads_as(c, got, want, DISK, what);
 }
 
 /* The descriptors of this process open on PATH's file, as a bit set of
