@@ -65,38 +65,32 @@ static void wait_settled(const char *path)
 	close(fd); /* and the lock with it */
 }
 
-static struct svc_frozen **find(struct svc *s, int64_t wtd)
+/* Wait for the entry *P names, then drop it from the list. */
+static void settle_and_drop(struct svc_frozen **p)
 {
-	struct svc_frozen **p = &s->frozen;
+	struct svc_frozen *f = *p;
 
-	while (*p && (*p)->wtd != wtd)
-		p = &(*p)->next;
-	return p;
-}
-
-void svc_frozen_wait(struct svc *s, int64_t wtd)
-{
-	struct svc_frozen **p = find(s, wtd), *f = *p;
-
-	if (!f)
-		return;
 	wait_settled(f->path);
 	*p = f->next;
 	free(f);
 }
 
-void svc_frozen_wait_path(struct svc *s, const char *path)
+void svc_frozen_wait(struct svc *s, int64_t wtd)
 {
-	for (struct svc_frozen **p = &s->frozen; *p; p = &(*p)->next) {
-		struct svc_frozen *f = *p;
-
-		if (strcmp(f->path, path) == 0) {
-			wait_settled(f->path);
-			*p = f->next;
-			free(f);
+	for (struct svc_frozen **p = &s->frozen; *p; p = &(*p)->next)
+		if ((*p)->wtd == wtd) {
+			settle_and_drop(p);
 			return;
 		}
-	}
+}
+
+void svc_frozen_wait_path(struct svc *s, const char *path)
+{
+	for (struct svc_frozen **p = &s->frozen; *p; p = &(*p)->next)
+		if (strcmp((*p)->path, path) == 0) {
+			settle_and_drop(p);
+			return;
+		}
 }
 
 void svc_frozen_note(struct svc *s, int64_t wtd, const char *path)
