@@ -55,6 +55,9 @@ write_era()
     done
 }
 
+# what istmd's start-up check says of a file the store does not account for
+UNACCOUNTED="is no layer of its snapshots|still an empty placeholder|a chain reads it|creation that was cut off"
+
 # sql QUERY: read the store beside the running istmd
 sql() { sqlite3 -readonly "$DB" "$1"; }
 
@@ -172,7 +175,7 @@ cut()
     [ -z "${CUT_HOOK:-}" ] || $CUT_HOOK
     RESTART=$(wc -l < "$tmp/istmd.log")
     istm_restart
-    if tail -n +"$((RESTART + 1))" "$tmp/istmd.log" | grep -E "is no layer of its snapshots|still an empty placeholder|a chain reads it"; then
+    if tail -n +"$((RESTART + 1))" "$tmp/istmd.log" | grep -E "$UNACCOUNTED"; then
         tail -n +"$((LOGSTART + 1))" "$tmp/istmd.log" | grep -E "snapshot|layer|top|rolled|frozen|merged|journal" >&2
         fail "$step ($victim killed): istmd's start-up check reports files the store does not account for"
     fi
@@ -417,6 +420,18 @@ fi
 check_all "the disk's own file kept"
 check_used "the disk's own file kept"
 echo "snapshots left: ${#SNAP[@]}; every one reads its moment"
+
+# a create cut off before it published its file leaves the temporary file
+# (vhd_create_tmpfile's ".NAME.XXXXXX"): the start-up check names it
+leftover="$LAYERS/.0-$(date +%s).vhd.Zq81xP"
+: > "$leftover"
+RESTART=$(wc -l < "$tmp/istmd.log")
+istmd_stop
+istm_restart
+tail -n +"$((RESTART + 1))" "$tmp/istmd.log" | grep -F "'$leftover' is the temporary file of a layer's creation that was cut off" ||
+    fail "istmd's start-up check does not report a create's leftover temporary file"
+[ -f "$leftover" ] || fail "istmd removed a create's temporary file (it only reports them)"
+rm -f "$leftover"
 
 expect_rc 0 istmctl unassign kill 0
 check_files "at the end, the live top too"

@@ -787,6 +787,18 @@ out:
 	free(j);
 }
 
+/* NAME is what a create of one of PREFIX's layers leaves when it is cut
+ * off between making its temporary file (vhd_create_tmpfile: ".NAME.XXXXXX")
+ * and publishing it: a file nothing names, which the prefix match below
+ * would not see.  It is reported, not removed: a switch tgtd is still
+ * making at this moment writes one too. */
+static bool is_create_leftover(const char *name, const char *prefix)
+{
+	size_t n = strlen(name), p = strlen(prefix);
+
+	return name[0] == '.' && strncmp(name + 1, prefix, p) == 0 && n > p + 8 && name[n - 7] == '.';
+}
+
 /* Report files of D's layer directory that no chain of D uses. */
 static void report_orphans(struct svc *s, const struct state_disk *d)
 {
@@ -805,6 +817,12 @@ static void report_orphans(struct svc *s, const struct state_disk *d)
 		vhd_chain *c;
 		bool used;
 
+		if (is_create_leftover(e->d_name, prefix)) {
+			log_warnx("disk %lld: '%s/%s' is the temporary file of a layer's creation that "
+				  "was cut off (nothing refers to it; delete it by hand)",
+				  (long long)d->wtd, dir, e->d_name);
+			continue;
+		}
 		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path))
