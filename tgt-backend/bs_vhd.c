@@ -106,13 +106,18 @@ static void bs_vhd_drain(struct bs_vhd_lu *vlu)
 	pthread_mutex_unlock(&vlu->lock);
 }
 
+static void bs_vhd_put_caches(struct bs_vhd_cache **caches, int *n)
+{
+	for (int i = 0; i < *n; i++)
+		if (caches[i])
+			bs_vhd_cache_put(caches[i]);
+	memset(caches, 0, sizeof(*caches) * BS_VHD_MAX_CACHED);
+	*n = 0;
+}
+
 static void bs_vhd_release_chain(struct bs_vhd_lu *vlu)
 {
-	for (int i = 0; i < vlu->nr_caches; i++)
-		if (vlu->caches[i])
-			bs_vhd_cache_put(vlu->caches[i]);
-	memset(vlu->caches, 0, sizeof(vlu->caches));
-	vlu->nr_caches = 0;
+	bs_vhd_put_caches(vlu->caches, &vlu->nr_caches);
 	if (vlu->below)
 		vhd_chain_close(vlu->below);
 	vlu->below = NULL;
@@ -285,10 +290,11 @@ static enum bs_vhd_continued bs_vhd_continue(struct scsi_lu *lu, const char *pat
 	} else if (!lu->attrs.readonly && bs_vhd_same_top(vlu, path)) {
 		int depth = vhd_chain_depth(kept);
 
-		/* bs_vhd_close() already let go of the parents' caches and of
-		 * below (which held the merged layer too); bs_vhd_open_chain
-		 * takes the caches again by the files as they are now, so a
-		 * layer the merge wrote gets a new one (bs_vhd_cache.c) */
+		/* bs_vhd_close() already let go of below (which held the
+		 * merged layer too) and set the parents' caches aside;
+		 * bs_vhd_open_chain takes the caches again by the files as
+		 * they are now, so a layer the merge wrote gets a new one and
+		 * the others keep theirs (bs_vhd_cache.c) */
 		if (vhd_chain_refresh(kept) == 0) {
 			vlu->chain = kept;
 			/* the top goes on as the top: its writes are the chain's
@@ -314,6 +320,8 @@ static int bs_vhd_open(struct scsi_lu *lu, char *path, int *fd, uint64_t *size)
 	enum bs_vhd_continued how = bs_vhd_continue(lu, path, &dropped);
 	int ret = bs_vhd_open_chain(lu, path, fd, size);
 
+	/* the new chain holds its caches now (or failed to open) */
+	bs_vhd_put_caches(vlu->prev_caches, &vlu->nr_prev_caches);
 	/* one line per switch: which step of the pause costs what */
 	if (timed) {
 		double open_ms = now_lap_ms(&vlu->switch_start);
@@ -435,6 +443,11 @@ static void bs_vhd_close(struct scsi_lu *lu)
 		}
 		free(info);
 	}
+	/* kept for the open that follows (bs_vhd_lu.prev_caches) */
+	bs_vhd_put_caches(vlu->prev_caches, &vlu->nr_prev_caches);
+	memcpy(vlu->prev_caches, vlu->caches, sizeof(vlu->caches));
+	vlu->nr_prev_caches = vlu->nr_caches;
+	vlu->nr_caches = 0;
 	bs_vhd_release_chain(vlu);
 	vlu->close_ms = now_lap_ms(&t);
 	vlu->switch_start = t; /* the open that follows times itself from here */
@@ -546,6 +559,7 @@ static void bs_vhd_exit(struct scsi_lu *lu)
 	bs_vhd_settle_kick(vlu);
 	bs_vhd_settle_join(vlu);
 	bs_vhd_release_chain(vlu);
+	bs_vhd_put_caches(vlu->prev_caches, &vlu->nr_prev_caches);
 	free(vlu->prev_top);
 	vlu->prev_top = NULL;
 	free(vlu->sync_child); /* NULL: the kick took it */

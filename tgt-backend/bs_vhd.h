@@ -75,6 +75,13 @@ struct bs_vhd_lu {
 	int gls_fd;                    /* what lu->fd is (see bs_vhd_open) */
 	struct bs_vhd_cache *caches[BS_VHD_MAX_CACHED]; /* layer i+1's cache */
 	int nr_caches;                 /* entries of caches in use */
+	/* The caches of the chain a switch closed, held until the chain that
+	 * follows has taken its own (bs_vhd_open), so that a parent both
+	 * chains read keeps its cached chunks when this LU is its only user:
+	 * let go of first, its cache was freed and made again empty at every
+	 * snapshot. */
+	struct bs_vhd_cache *prev_caches[BS_VHD_MAX_CACHED];
+	int nr_prev_caches;
 	struct bs_vhd_opts opts;       /* parsed --bsopts */
 	char *prev_top;                /* the top bs_vhd_close() closed last: the
 	                                * parent of a snapshot placeholder */

@@ -116,9 +116,11 @@ static void evict_oldest(struct bs_vhd_cache *c)
  * (or refreshed, vhd_chain_refresh, which reads the file's new BAT and
  * bitmaps) after it reads the new blocks, whose file offsets may hold other
  * bytes in the old cache (the old footer, bits not yet set).  Such a chain
- * gets a new cache; the old one lives on with its users.  bs_vhd lets go of
- * an LU's caches at each switch and takes them again by stat(), so a
- * refreshed chain is keyed by the file as the merge left it. */
+ * gets a new cache; the old one lives on with its users.  At each switch
+ * bs_vhd takes an LU's caches again by stat() before it lets go of the old
+ * ones, so a refreshed chain is keyed by the file as the merge left it,
+ * and an unchanged parent keeps its cache even when that LU was its only
+ * user. */
 static bool same_file(const struct bs_vhd_cache *c, const struct stat *st)
 {
 	return c->dev == st->st_dev && c->ino == st->st_ino && c->size == st->st_size &&
