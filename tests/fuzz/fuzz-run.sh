@@ -15,6 +15,11 @@
 #   FUZZ_TMP       where the harnesses write their scratch images (default
 #                  /dev/shm when writable: vhdx-open writes one per execution)
 #   ASAN_OPTIONS   default quarantine_size_mb=16 (see below)
+# Every run of a harness adds a line to FUZZ_OUT/history.tsv (UTC end time,
+# harness, source commit, executions, seconds, edges, features, crashes), so
+# a campaign that goes on over several runs from the kept corpus (a session,
+# a night, FUZZ_MAX_TIME at a time) shows what each harness ran in all: the
+# table's last column sums its runs, on whichever commits history.tsv names.
 # A harness with a dictionary beside it (tests/fuzz/<harness>.dict) runs
 # with -dict=.  The table goes to FUZZ_OUT/summary.txt, and as Markdown
 # (the README's table) to FUZZ_OUT/summary.md, with the load average.
@@ -88,11 +93,35 @@ run_one() {
         -runs="$FUZZ_RUNS" -max_total_time="$FUZZ_MAX_TIME" -max_len=$maxlen -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$crashes/" \
         "${dict[@]}" "$corpus" > "$log" 2>&1)
-    echo "$h: exit $? ($(date -u +%H:%M:%S))"
+    local rc=$?
+    echo "$h: exit $rc ($(date -u +%H:%M:%S))"
     rm -rf "${FUZZ_TMP:?}/$h"
+    record_run "$h" "$log"
 }
-export -f run_one
-export FUZZ_OUT FUZZ_TMP FUZZ_RUNS FUZZ_MAX_TIME bin top_srcdir
+
+# last_stats LOG: executions, seconds, edges and features of the run LOG
+# holds (the final statistics; for a run stopped without them, its last
+# status line, and no seconds)
+last_stats() {
+    local execs secs cov
+    execs=$(sed -n 's/^stat::number_of_executed_units: //p' "$1" 2>/dev/null | tail -1)
+    [ -n "$execs" ] || execs=$(grep -ao '^#[0-9]*' "$1" 2>/dev/null | tail -1 | tr -d '#')
+    secs=$(grep -ao 'Done [0-9]* runs in [0-9]* second' "$1" 2>/dev/null | tail -1 | awk '{print $5}')
+    cov=$(grep -ao 'cov: [0-9]* ft: [0-9]*' "$1" 2>/dev/null | tail -1)
+    echo "${execs:-0} ${secs:--} $(echo "$cov" | awk '{print $2}') $(echo "$cov" | awk '{print $4}')"
+}
+
+# record_run HARNESS LOG: its line in history.tsv
+record_run() {
+    local h=$1 n
+    read -r execs secs edges ft <<< "$(last_stats "$2")"
+    n=$(find "$FUZZ_OUT/crashes/$h" -type f 2>/dev/null | wc -l)
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$h" "$commit" \
+        "$execs" "$secs" "${edges:--}" "${ft:--}" "$n" >> "$FUZZ_OUT/history.tsv"
+}
+export -f run_one last_stats record_run
+commit=$(git -C "$top_srcdir" rev-parse --short HEAD 2>/dev/null) || commit=-
+export FUZZ_OUT FUZZ_TMP FUZZ_RUNS FUZZ_MAX_TIME bin top_srcdir commit
 echo "fuzz-run: $(wc -w <<< "$harnesses") harnesses, FUZZ_RUNS=$FUZZ_RUNS FUZZ_JOBS=$FUZZ_JOBS" \
      "FUZZ_MAX_TIME=$FUZZ_MAX_TIME, load $(cut -d' ' -f1-3 /proc/loadavg)"
 # shellcheck disable=SC2086,SC2016
@@ -102,21 +131,21 @@ rmdir "$FUZZ_TMP" 2>/dev/null
 
 # the table, from each log's final statistics and last coverage line
 table=$FUZZ_OUT/summary.txt md=$FUZZ_OUT/summary.md
-echo "| harness | execs | exec/s | edges | features | crashes |" > "$md"
-echo "|---|---|---|---|---|---|" >> "$md"
+echo "| harness | execs | exec/s | edges | features | crashes | all runs |" > "$md"
+echo "|---|---|---|---|---|---|---|" >> "$md"
 {
-    printf '%-34s %12s %8s %7s %8s %7s\n' harness execs exec/s edges features crashes
+    printf '%-34s %12s %8s %7s %8s %7s %22s\n' harness execs exec/s edges features crashes \
+        "all runs"
     for h in $harnesses; do
         log=$FUZZ_OUT/logs/$h.log
-        execs=$(sed -n 's/^stat::number_of_executed_units: //p' "$log" 2>/dev/null | tail -1)
+        read -r execs secs edges ft <<< "$(last_stats "$log")"
         rate=$(sed -n 's/^stat::average_exec_per_sec: //p' "$log" 2>/dev/null | tail -1)
-        cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" 2>/dev/null | tail -1)
-        edges=$(echo "$cov" | awk '{print $2}')
-        ft=$(echo "$cov" | awk '{print $4}')
         n=$(find "$FUZZ_OUT/crashes/$h" -type f 2>/dev/null | wc -l)
-        printf '%-34s %12s %8s %7s %8s %7s\n' "$h" "${execs:--}" "${rate:--}" "${edges:--}" \
-            "${ft:--}" "$n"
-        echo "| \`$h\` | ${execs:--} | ${rate:--} | ${edges:--} | ${ft:--} | $n |" >> "$md"
+        all=$(awk -F'\t' -v h="$h" '$2 == h { s += $4; n++ }
+              END { printf "%d in %d run%s", s, n, n == 1 ? "" : "s" }' "$FUZZ_OUT/history.tsv")
+        printf '%-34s %12s %8s %7s %8s %7s %22s\n' "$h" "${execs:--}" "${rate:--}" "${edges:--}" \
+            "${ft:--}" "$n" "$all"
+        echo "| \`$h\` | ${execs:--} | ${rate:--} | ${edges:--} | ${ft:--} | $n | $all |" >> "$md"
     done
     echo "load $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M) UTC"
 } | tee "$table"
