@@ -135,7 +135,9 @@ static int ensure_sbm(struct vhd_layer *l, uint32_t k)
 
 	if (vhdx_bat_state(x->bat[si]) == VHDX_SB_PRESENT)
 		return vhdx_layer_sbm(l, k, &bm);
-	fresh = calloc(1, VHDX_SBM_BLOCK);
+	/* the file gets the whole 1 MiB block (zeros: grab() extends the
+	 * file); memory only the bytes of the disk's bits */
+	fresh = calloc(1, vhdx_sbm_used(x, k));
 	if (!fresh)
 		return vhd_error(-ENOMEM, "cannot write to '%s': out of memory", l->path);
 	r = grab(l, VHDX_SBM_BLOCK, &where);
@@ -381,7 +383,9 @@ int vhdx_chain_discard(vhd_chain *c, uint64_t off, uint64_t len)
 			for (uint64_t done = 0; done < n && r == 0;) {
 				size_t step = n - done < VHDX_MIB ? (size_t)(n - done) : (size_t)VHDX_MIB;
 
-				if (!tmp && !(tmp = malloc(VHDX_MIB))) {
+				/* sized for this discard, at most 1 MiB: an 8 KiB
+				 * discard has no use for a megabyte */
+				if (!tmp && !(tmp = malloc(len < VHDX_MIB ? (size_t)len : VHDX_MIB))) {
 					r = vhd_error(-ENOMEM, "cannot discard in '%s': out of memory", top->path);
 					break;
 				}

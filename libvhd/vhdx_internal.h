@@ -173,6 +173,22 @@ static inline uint64_t vhdx_sbm_index(const struct vhdx_layer *x, uint32_t chunk
 	return (uint64_t)chunk * (x->chunk_ratio + 1) + x->chunk_ratio;
 }
 
+/* Bytes of chunk K's sector bitmap that hold the bits of its blocks inside
+ * the disk, in whole log sectors: all that is kept in memory (read, or made
+ * for a new bitmap), since lookups and change_bits() touch no other bit.  A
+ * 1 MiB bitmap covers 4 GiB or more, and most disks are smaller. */
+static inline uint32_t vhdx_sbm_used(const struct vhdx_layer *x, uint32_t k)
+{
+	uint64_t blocks = x->payload_blocks - (uint64_t)k * x->chunk_ratio;
+	uint64_t used;
+
+	if (blocks > x->chunk_ratio)
+		blocks = x->chunk_ratio;
+	used = (blocks * (x->block_size / x->lsec) + 7) / 8;
+	used = (used + VHDX_LOG_SECTOR - 1) / VHDX_LOG_SECTOR * VHDX_LOG_SECTOR;
+	return used > VHDX_SBM_BLOCK ? VHDX_SBM_BLOCK : (uint32_t)used;
+}
+
 /* Called by vhd_layer_open when the file starts with "vhdxfile". */
 int vhdx_layer_load(struct vhd_layer *l, uint64_t file_size);
 /* The same rules applied through V (validate.c): stopping at the first

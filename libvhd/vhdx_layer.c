@@ -675,7 +675,7 @@ int vhdx_layer_sbm(struct vhd_layer *l, uint32_t k, const uint8_t **out)
 	struct vhdx_layer *x = l->vhdx;
 	uint8_t *p = __atomic_load_n(&x->sbm[k], __ATOMIC_ACQUIRE), *fresh, *expected = NULL;
 	uint64_t e = __atomic_load_n(&x->bat[vhdx_sbm_index(x, k)], __ATOMIC_ACQUIRE);
-	uint64_t blocks, used;
+	uint32_t used;
 	int r;
 
 	if (p) {
@@ -686,17 +686,7 @@ int vhdx_layer_sbm(struct vhd_layer *l, uint32_t k, const uint8_t **out)
 		*out = sbm_zero;
 		return 0;
 	}
-	/* Only the pages holding the bits of the chunk's blocks inside the disk
-	 * are read and kept: lookups and change_bits() (vhdx_alloc.c, which
-	 * stages the pages it changes) touch only bits of sectors inside the
-	 * disk, and a 1 MiB bitmap covers 4 GiB or more; most disks are
-	 * smaller. */
-	blocks = x->payload_blocks - (uint64_t)k * x->chunk_ratio;
-	if (blocks > x->chunk_ratio)
-		blocks = x->chunk_ratio;
-	used = vhd_round_up((blocks * (x->block_size / x->lsec) + 7) / 8, VHDX_LOG_SECTOR);
-	if (used > VHDX_SBM_BLOCK)
-		used = VHDX_SBM_BLOCK;
+	used = vhdx_sbm_used(x, k);
 	fresh = malloc(used);
 	if (!fresh)
 		return vhd_error(-ENOMEM, "cannot cache a sector bitmap of '%s': out of memory", l->path);
