@@ -71,11 +71,12 @@ if needs ndr-activation || needs ndr-iwtgeneral || needs objref || needs ndr-ist
     group objects "$ndr_inc" "$i"/net/ndr/*.c "$i"/net/dcom/*.c "$i"/net/istm/*.c \
         "$b/istmd/idl/istm_ndr.c" "$i/log.c" "$i/net/rpc/rpc_buf.c" "$i/net/priv/ask.c" \
         "$s/tests/istmd/dcom-standin.c" "$s/tests/istmd/istm-tables.c" \
-        "$s/tests/istmd/ndr-fill.c" "$s/common/utf16.c" "$s/common/now.c"
+        "$s/tests/istmd/ndr-fill.c" "$s/common/utf16.c" "$s/common/now.c" "$s/common/ip_literal.c"
 fi
 if needs parent-verbs; then
     group parent "-I$i -I$s/libvhd $(pkg-config --cflags sqlite3 nettle krb5-gssapi) -DVHDFS_PATH=\"/nonexistent\"" \
-        "$i"/parent/*.c "$i"/parent/*/*.c "$i"/auth/*.c "$i/log.c" "$i/hresult.c"
+        "$i"/parent/*.c "$i"/parent/*/*.c "$i"/auth/*.c "$i/log.c" "$i/hresult.c" \
+        "$s/common/ip_literal.c"
 fi
 
 # link NAME "FLAGS" SOURCE... -- LIBS...

@@ -8,7 +8,8 @@
 # istmd restart with a tgtd that crashed and came back with only its
 # command-line portal (the store's portals are applied again), including
 # a closed command-line portal.  Bad addresses and ports, an unknown
-# portal and closing the last one are refused with nothing changed.
+# portal and closing the last one are refused with nothing changed.  An
+# IPv6 address names its portal however the client spells it.
 . "$(dirname "$0")/../functions.sh"
 . "$top_srcdir/tests/istmd/istm-functions.sh"
 
@@ -96,4 +97,20 @@ istmd_kill
 istm_restart
 portals "127.0.0.1:$P"
 login "127.0.0.1:$P" || { cat "$tmp/inq"; fail "no login on 127.0.0.1 at the end"; }
+
+# an IPv6 address a client spells otherwise than tgtd does names the same
+# portal: opened as 0:0:0:0:0:0:0:1, set again as 0:0::1 (no change) and
+# closed as ::1, with one row in the store, which a restart does not reopen
+expect_set S_OK 0:0:0:0:0:0:0:1 $Q 1
+[ "$(tgt_portals)" = "$(printf '%s\n' "127.0.0.1:$P" "[::1]:$Q" | sort)" ] ||
+    { tgt_portals; fail "tgtd does not listen on [::1]:$Q"; }
+sp list | grep -qx "::1:$Q" || { sp list; fail "EnumPortals does not list ::1:$Q"; }
+login "[::1]:$Q" || { cat "$tmp/inq"; fail "no login on [::1]:$Q"; }
+[ "$(sp get 0:0:0::1)" = "S_OK $Q" ] || fail "GetPortal 0:0:0::1: $(sp get 0:0:0::1)"
+expect_set S_OK 0:0::1 $Q 1
+expect_set S_OK ::1 $Q 0
+portals "127.0.0.1:$P"
+istmd_kill
+istm_restart
+portals "127.0.0.1:$P"
 istmd_stop

@@ -22,6 +22,7 @@
 
 #include <string.h>
 
+#include "common/ip_literal.h"
 #include "istm/istm.h"
 #include "proto/device.h"
 #include "proto/serving.h"
@@ -121,7 +122,8 @@ static uint32_t find_portal(struct dcom_call *c, const struct ndr_bstr *b,
 			return ERROR_NOT_READY;
 		memcpy(&item, reply + sizeof(rp), sizeof(item));
 		item.address[sizeof(item.address) - 1] = 0;
-		if (!strcmp(item.address, addr)) {
+		/* tgtd's spelling of the address, whatever the client's */
+		if (ip_literal_same(item.address, addr)) {
 			*out = item;
 			return S_OK;
 		}

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "common/ip_literal.h"
 #include "log.h"
 #include "parent/svc/answers.h"
 #include "proto/serving.h"
@@ -39,26 +40,6 @@ struct where {
 	uint32_t port;                   /* 0: none given */
 };
 
-/* ADDRESS, a literal of family AF (0: either), in canonical form into
- * OUT; false when it is none. */
-static bool literal(const char *address, int af, char *out, size_t size)
-{
-	uint8_t buf[16];
-
-	if (af != AF_INET6 && inet_pton(AF_INET, address, buf) == 1)
-		af = AF_INET;
-	else if (af != AF_INET && inet_pton(AF_INET6, address, buf) == 1)
-		af = AF_INET6;
-	else
-		return false;
-	return inet_ntop(af, buf, out, (socklen_t)size) != NULL;
-}
-
-static bool canonical(const char *address, char *out, size_t size)
-{
-	return literal(address, 0, out, size);
-}
-
 /* "a.b.c.d", "v6", "a.b.c.d:port", "[v6]" or "[v6]:port" into *W;
  * -EINVAL for anything else, a port of 0 or above 65535 included. */
 static int parse(const char *text, struct where *w)
@@ -69,7 +50,7 @@ static int parse(const char *text, struct where *w)
 	int af = AF_INET;
 
 	memset(w, 0, sizeof(*w));
-	if (canonical(text, w->address, sizeof(w->address)))
+	if (ip_literal_canonical(text, 0, w->address, sizeof(w->address)))
 		return 0;
 	if (text[0] == '[') {
 		if (!(end = strchr(text, ']')) || (end[1] && end[1] != ':'))
@@ -88,7 +69,7 @@ static int parse(const char *text, struct where *w)
 		return -EINVAL;
 	memcpy(host, text, len);
 	host[len] = 0;
-	if (!literal(host, af, w->address, sizeof(w->address)))
+	if (!ip_literal_canonical(host, af, w->address, sizeof(w->address)))
 		return -EINVAL;
 	if (!port)
 		return 0;
@@ -98,19 +79,10 @@ static int parse(const char *text, struct where *w)
 	return w->port >= 1 && w->port <= 65535 ? 0 : -EINVAL;
 }
 
-/* Whether two literals name the same address (the store keeps what a
- * client wrote to SetPortalConfig, which need not be canonical). */
-static bool same_address(const char *a, const char *b)
-{
-	char ca[INET6_ADDRSTRLEN], cb[INET6_ADDRSTRLEN];
-
-	return canonical(a, ca, sizeof(ca)) && canonical(b, cb, sizeof(cb)) && !strcmp(ca, cb);
-}
-
 bool svc_portal_listed(const struct tgt_portal *p, size_t n, const char *address, uint32_t port)
 {
 	for (size_t i = 0; i < n; i++)
-		if (p[i].port == port && same_address(p[i].address, address))
+		if (p[i].port == port && ip_literal_same(p[i].address, address))
 			return true;
 	return false;
 }
@@ -195,7 +167,7 @@ static uint32_t remove_(struct svc *s, const struct state_target *t, const struc
 		err = state_target_remove_all_portals(s->st, t->id);
 	} else if ((err = state_target_list_portals(s->st, t->id, &list, &n)) == 0) {
 		for (size_t i = 0; err == 0 && i < n; i++) {
-			if (!same_address(list[i].address, w->address) ||
+			if (!ip_literal_same(list[i].address, w->address) ||
 			    (w->port && list[i].port != w->port))
 				continue;
 			err = state_target_remove_portal(s->st, t->id, list[i].id);

@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/ip_literal.h"
 #include "log.h"
 #include "parent/svc/answers.h"
 #include "proto/serving.h"
@@ -41,7 +42,7 @@ int svc_portal_stored(struct state *st, const char *address, uint32_t port,
 	do {
 		err = state_portal_next(st, &cur, p, 8, &n);
 		for (size_t i = 0; err == 0 && i < n; i++)
-			if (strcmp(p[i].address, address) == 0 && p[i].port == port) {
+			if (p[i].port == port && ip_literal_same(p[i].address, address)) {
 				*out = p[i];
 				return 0;
 			}
@@ -105,13 +106,6 @@ static int server_close(struct svc *s, const char *address, uint32_t port, bool 
 	return record(s->st, address, port, false, false);
 }
 
-static bool is_address(const char *a)
-{
-	uint8_t buf[16];
-
-	return inet_pton(AF_INET, a, buf) == 1 || inet_pton(AF_INET6, a, buf) == 1;
-}
-
 int svc_portal_probe(const char *address)
 {
 	struct sockaddr_storage ss;
@@ -148,7 +142,7 @@ static uint32_t change(struct svc *s, const struct svc_portal_req *rq, const str
 	int err = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (strcmp(p[i].address, rq->address) != 0)
+		if (!ip_literal_same(p[i].address, rq->address))
 			continue;
 		if (p[i].port == rq->port)
 			same = &p[i];
@@ -195,14 +189,19 @@ int answer_serving_portal(struct svc *s, const uint8_t *req, uint8_t *reply, siz
 {
 	struct svc_portal_req rq;
 	struct tgt_portal *p = NULL;
+	char canon[INET6_ADDRSTRLEN];
 	size_t n = 0;
 	uint32_t hr;
 
 	memcpy(&rq, req, sizeof(rq));
 	if (!SVC_STR_OK(rq.address) || rq.use > 1)
 		return -EBADMSG;
-	if (!is_address(rq.address) || rq.port == 0 || rq.port > 65535)
+	/* one spelling of an IPv6 address (tgtd's) for tgtd, the store and
+	 * the log: a client may write 0:0::1 for the portal tgtd lists as ::1 */
+	if (!ip_literal_canonical(rq.address, 0, canon, sizeof(canon)) || rq.port == 0 ||
+	    rq.port > 65535)
 		return svc_reply_hr(reply, reply_len, E_INVALIDARG);
+	snprintf(rq.address, sizeof(rq.address), "%s", canon);
 	if (tgt_portal_list(&s->tgt, &p, &n) < 0)
 		return svc_reply_hr(reply, reply_len, ERROR_NOT_READY);
 	hr = change(s, &rq, p, n);
