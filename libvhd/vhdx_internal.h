@@ -184,8 +184,7 @@ static inline uint32_t vhdx_sbm_used(const struct vhdx_layer *x, uint32_t k)
 
 	if (blocks > x->chunk_ratio)
 		blocks = x->chunk_ratio;
-	used = (blocks * (x->block_size / x->lsec) + 7) / 8;
-	used = (used + VHDX_LOG_SECTOR - 1) / VHDX_LOG_SECTOR * VHDX_LOG_SECTOR;
+	used = vhd_round_up((blocks * (x->block_size / x->lsec) + 7) / 8, VHDX_LOG_SECTOR);
 	return used > VHDX_SBM_BLOCK ? VHDX_SBM_BLOCK : (uint32_t)used;
 }
 
