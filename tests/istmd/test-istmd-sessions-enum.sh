@@ -124,6 +124,37 @@ ci2b=$(sql "SELECT last_login FROM cached_initiators WHERE iqn = '$IQN:init2'")
 istm_py "$top_srcdir/tests/istmd/sessions_initiators.py" "$IQN:init1=$ci2" \
     "$IQN:init2=$ci2b" "$IQN:init3=$ci3" || fail "cached initiators over ISTM"
 
+# Beside initiators that log in and out without pause (a login per
+# command, as the soak's initiators do), an enumeration still ends: each
+# Next used to take the next TSIH above the last one, and new sessions
+# kept appearing above it faster than istmctl read them (it never ended).
+# It lists the held sessions and no session newer than its first Next.
+for c in 1 2 3 4; do
+    "$ISCSI_HOLD" --churn --seconds 600 --initiator "$IQN:churn$c" "127.0.0.1:$TGT_PORT" \
+        "$IQN:sess-a" > "$tmp/churn$c.out" 2>&1 &
+    HOLDS="$HOLDS $!"
+done
+for c in 1 2 3 4; do
+    for i in $(seq 100); do grep -q 'logged in' "$tmp/churn$c.out" && break; sleep 0.1; done
+    grep -q 'logged in' "$tmp/churn$c.out" || { cat "$tmp/churn$c.out"; fail "churn$c did not log in"; }
+done
+before=$(tgt_adm --mode conn --op show --tid 1 | awk '/^Session:/ { print $2 }' | sort -n | tail -1)
+out=$(PYTHONPATH="$ISTM_PYTHONPATH" with_timeout 120 $PYTHON "$ISTMCTL" --host 127.0.0.1 \
+    --port "$ISTMD_PORT" --user alice --password 'Passw0rd!' sessions) ||
+    fail "istmctl sessions did not end (exit $?) beside initiators logging in and out"
+after=$(tgt_adm --mode conn --op show --tid 1 | awk '/^Session:/ { print $2 }' | sort -n | tail -1)
+echo "$out"
+echo "$out" | grep -q "^$t1 .*$IQN:init1 " || fail "churn: the held session of init1 is missing"
+echo "$out" | grep -q "^$t3 .*$IQN:init3 " || fail "churn: the held session of init3 is missing"
+echo "newest TSIH $before before the enumeration, $after after it"
+# the held two and at most one session of each churning initiator (those
+# listed at the first Next); before, it listed every session it caught
+rows=$(echo "$out" | tail -n +2 | wc -l)
+[ "$rows" -le 6 ] || fail "churn: $rows sessions listed, more than were there at the start"
 stop_holds
+cat "$tmp/churn"[1-4].out
+logins=$(cat "$tmp/churn"[1-4].out | awk '/ logins$/ { n += $1 } END { print n + 0 }')
+[ "$logins" -gt 4 ] || fail "the churning initiators did not log in again ($logins logins)"
+[ "$after" != "$before" ] || fail "no session logged in while istmctl enumerated"
 istm_py "$PY" empty || fail "sessions still listed after logout"
 istmd_stop

@@ -4,8 +4,10 @@
  * over tgtd's sessions, and the conversion of a session into a SESSION2
  * (2.2.4.16), which ISessionManager2::GetSession shares.
  * Next, Skip, Reset and Clone are the generic ones (istm_enum.c); the
- * cursor is the TSIH of the last session returned, so sessions logging in
- * during an enumeration appear at its end if their TSIH is higher.
+ * cursor holds the TSIH of the last session returned and the highest TSIH
+ * at the first Next (parent/svc/svc_session.c), so sessions logging out
+ * during an enumeration are left out, and so are those logging in after
+ * its first Next: it ends however fast initiators log in.
  * The enumerator's scope is -1 (every session: ISessionManager) or a target
  * row id (IHost::EnumSessions, through istm_enum_sessions2).
  */

@@ -4,7 +4,8 @@
  * IEnumSession/2, IEnumConnection) and for the server name of IWTGeneral.
  *
  * Every answer reads tgtd's listing afresh (one tgtadm run), so an
- * enumerator sees sessions that log in or out while it runs, in TSIH order;
+ * enumerator sees sessions that log out while it runs, in TSIH order, and
+ * ends: it lists no session newer than its first Next (see horizon below);
  * nothing about sessions is kept but the set of sessions seen at the last
  * look, which is how a login is noticed: a session (target, TSIH,
  * initiator) not seen before logged in since, and its time is recorded as
@@ -183,6 +184,20 @@ int svc_session_refresh(struct svc *s)
 
 /* --- ENUM ------------------------------------------------------------------ */
 
+/* A session enumerator's cursor (the child keeps it): the TSIH returned
+ * last (bits 0-15, 0 before the first) and the horizon, the highest TSIH
+ * tgtd listed at its first Next (bits 16-31); -1 before that Next.  Only
+ * sessions with a TSIH up to the horizon are returned.  Without it, an
+ * enumerator chased initiators that log in for every command: their new
+ * sessions took TSIHs above the cursor faster than a client read them, and
+ * istmctl sessions never ended beside the soak's 16 initiators.  tgt's
+ * TSIHs are 16 bits and wrap (usr/iscsi/session.c); after a wrap a new
+ * session may fall under the horizon and be listed, but the cursor still
+ * only climbs, so every enumeration ends. */
+#define SESS_CURSOR_TSIH(c) ((uint32_t)((c) & 0xffff))
+#define SESS_CURSOR_HORIZON(c) ((uint32_t)(((c) >> 16) & 0xffff))
+#define SESS_CURSOR(horizon, tsih) ((int64_t)(horizon) << 16 | (int64_t)(tsih))
+
 static int fetch_sessions(struct svc *s, const struct svc_enum_req *rq, int64_t *cursor,
 			  void *out, size_t max, size_t *n)
 {
@@ -191,9 +206,12 @@ static int fetch_sessions(struct svc *s, const struct svc_enum_req *rq, int64_t 
 	struct state_target t;
 	struct sess *ss;
 	size_t i, count;
+	uint32_t last, horizon;
 	int rc, tid = -1;
 
 	*n = 0;
+	if (*cursor > SESS_CURSOR(0xffff, 0xffff))
+		return -EINVAL;
 	if (rq->scope >= 0) {
 		/* the sessions of one stored target (IHost::EnumSessions) */
 		if ((rc = state_target_get(s->st, rq->scope, &t)) < 0)
@@ -205,14 +223,22 @@ static int fetch_sessions(struct svc *s, const struct svc_enum_req *rq, int64_t 
 	}
 	if ((rc = collect(s, &show, &ss, &count)) < 0)
 		return rc;
-	for (i = 0; i < count && *n < max; i++) {
-		if ((int64_t)ss[i].item.tsih <= *cursor)
+	if (*cursor < 0) {           /* the first Next: sorted, the last is the highest */
+		last = 0;
+		horizon = count ? ss[count - 1].item.tsih : 0;
+	} else {
+		last = SESS_CURSOR_TSIH(*cursor);
+		horizon = SESS_CURSOR_HORIZON(*cursor);
+	}
+	for (i = 0; i < count && *n < max && ss[i].item.tsih <= horizon; i++) {
+		if (ss[i].item.tsih <= last)
 			continue;
 		if (tid > 0 && ((int)ss[i].item.tid != tid || ss[i].item.target_id != rq->scope))
 			continue;
 		if (items)
 			memcpy(items + *n * sizeof(ss[i].item), &ss[i].item, sizeof(ss[i].item));
-		*cursor = ss[i].item.tsih;
+		last = ss[i].item.tsih;
+		*cursor = SESS_CURSOR(horizon, last);
 		(*n)++;
 	}
 	free(ss);
