@@ -16,8 +16,10 @@
 # (istmd puts the adopted targets back into the new tgtd; initiators and
 # clients retry while they are down: failures then are not errors).
 # Shown: 0 I/O errors, 0 mismatches, 0 management failures (outside the
-# crash window), every VHD passes vhdtool check, the shared parent is
-# unchanged, and tgtd's and istmd's resident memory and open descriptors,
+# crash window) in either phase, every client finishing rounds in both,
+# every VHD passes vhdtool check, the shared parent is unchanged, how long
+# istmctl calls took and the CPU tgtd and istmd used (printed), and
+# tgtd's and istmd's resident memory and open descriptors,
 # sampled every few seconds, printed; descriptors must not grow after the
 # warm-up (the first third of phase 1), memory not by more than 64 MiB
 # (bs_vhd's shared parent cache alone may take that).
@@ -164,17 +166,20 @@ io_loop()
 # ctl K ARGS...: istmctl for client K; retried through the crash window.
 ctl()
 {
-    local k=$1 rc gen retried=${CTL_RETRIED:-0}
+    local k=$1 rc gen retried=${CTL_RETRIED:-0} t0
     shift
     while :; do
         rc=0
         gen=$(cat "$tmp/gen")
+        t0=$(date +%s%N)
         # istmd's port changes when it is restarted; an istmctl whose
         # server was killed under it may never return (impacket keeps
         # trying): give up on an attempt after 120 s
         PYTHONPATH="$ISTM_PYTHONPATH" with_timeout 120 $PYTHON "$ISTMCTL" --host 127.0.0.1 \
             --port "$(cat "$tmp/istmd.port")" --user alice --password 'Passw0rd!' "$@" \
             >/dev/null 2>"$tmp/mgmt/err$k" || rc=$?
+        # how long each attempt took, by command (printed at the end)
+        echo "$1 $(( ($(date +%s%N) - t0) / 1000000 )) $rc" >> "$tmp/mgmt/times$k"
         [ $rc = 0 ] && return 0
         if down "$gen"; then retried=1; sleep 1; continue; fi
         # An attempt cut off by the crash may have been carried out before
@@ -199,30 +204,34 @@ ctl()
     done
 }
 
+# mgmt_loop K: client K's rounds until $tmp/stop; "rounds failures" of
+# this phase in $tmp/mgmt/p$PHASE.client$K.
 mgmt_loop()
 {
-    local k=$1 n=0 fails=0
+    local k=$1 n=0 fails=0 out="$tmp/mgmt/p$PHASE.client$1" t d
+    echo "0 0" > "$out"
     while [ ! -e "$tmp/stop" ]; do
-        n=$((n + 1))
+        t="m$k-$PHASE-$((n + 1))" d="C:\\mgmt\\c$k-$PHASE-$((n + 1)).vhd"
         ctl "$k" targets list || fails=$((fails + 1))
         ctl "$k" disks list || fails=$((fails + 1))
         [ -e "$tmp/stop" ] && break
-        if ctl "$k" targets create "m$k-$n"; then
-            if ctl "$k" disks create "C:\\mgmt\\c$k-$n.vhd" 8M; then
-                ctl "$k" assign "m$k-$n" "C:\\mgmt\\c$k-$n.vhd" || fails=$((fails + 1))
+        if ctl "$k" targets create "$t"; then
+            if ctl "$k" disks create "$d" 8M; then
+                ctl "$k" assign "$t" "$d" || fails=$((fails + 1))
                 ctl "$k" sessions || fails=$((fails + 1))
-                ctl "$k" unassign "m$k-$n" "C:\\mgmt\\c$k-$n.vhd" || fails=$((fails + 1))
-                ctl "$k" disks delete "C:\\mgmt\\c$k-$n.vhd" --delete-file || fails=$((fails + 1))
+                ctl "$k" unassign "$t" "$d" || fails=$((fails + 1))
+                ctl "$k" disks delete "$d" --delete-file || fails=$((fails + 1))
             else
                 fails=$((fails + 1))
             fi
-            ctl "$k" targets delete "m$k-$n" || fails=$((fails + 1))
+            ctl "$k" targets delete "$t" || fails=$((fails + 1))
         else
             fails=$((fails + 1))
         fi
-        echo "$n $fails" > "$tmp/mgmt/client$k"
+        n=$((n + 1))
+        echo "$n $fails" > "$out"
     done
-    echo "$n $fails" > "$tmp/mgmt/client$k"
+    echo "$n $fails" > "$out"
 }
 
 # sample LABEL: one line of tgtd's and istmd's (parent and child) RSS and fds.
@@ -237,6 +246,23 @@ sample()
         fi
     done
     echo "$line" >> "$tmp/samples"
+}
+
+# cpu LABEL: the CPU seconds (user + system) tgtd, istmd's parent and its
+# network child have used so far, to $tmp/cpu (printed at the end: where
+# the machine's time went besides the initiators and clients).
+cpu()
+{
+    local p line="$1:" tck
+    tck=$(getconf CLK_TCK)
+    for p in "$TGT_PID" "$ISTMD_PID" "$(istmd_child_pid 2>/dev/null || true)"; do
+        if [ -n "$p" ] && [ -r "/proc/$p/stat" ]; then
+            line+=" $(awk -v t="$tck" '{ sub(/^.*\) /, ""); printf "%.1f", ($12 + $13) / t }' "/proc/$p/stat")"
+        else
+            line+=" -"
+        fi
+    done
+    echo "$line" >> "$tmp/cpu"
 }
 
 start_loops()
@@ -268,6 +294,7 @@ run()
     while now=$(date +%s); [ $((now - t0)) -lt "$secs" ]; do
         if [ -n "$kill_at" ] && [ $((now - t0)) -ge "$kill_at" ]; then
             kill_at=
+            cpu "phase $PHASE, before the kill"
             touch "$tmp/down"
             echo $(($(cat "$tmp/gen") + 1)) > "$tmp/gen"
             child=$(istmd_child_pid || true)
@@ -297,22 +324,36 @@ run()
         sleep 5
     done
     stop_loops
+    cpu "phase $PHASE, at its end"
 }
 
 echo "soak: phase 1, $P1 s: 16 initiators, $ISTM_CLIENTS ISTM clients" >&2
 echo "# phase 1: seconds tgtd-rss-KiB tgtd-fds istmd-rss istmd-fds child-rss child-fds" > "$tmp/samples"
+PHASE=1
 run "$P1"
 ISTMD_CHILD_DEATHS_OK=1
 cat "$tmp/io/lun"* | awk '{ n += $1; e += $2; m += $3 } END { printf "soak: phase 1: %d rounds, %d I/O errors, %d mismatches\n", n, e, m }' >&2
 echo "# phase 2 (seconds from its start)" >> "$tmp/samples"
 echo "soak: phase 2, $P2 s, tgtd and istmd killed at $((P2 / 3)) s" >&2
+PHASE=2
 run "$P2" $((P2 / 3))
 
 # --- the verdict ------------------------------------------------------------
 echo "tgtd and istmd (parent, network child): resident KiB and open descriptors every 5 s:" >&2
 cat "$tmp/samples" >&2
 io=$(cat "$tmp/io/lun"* | awk '{ n += $1; e += $2; m += $3 } END { print n, e, m }')
-mg=$(cat "$tmp/mgmt/client"* | awk '{ n += $1; f += $2 } END { print n, f }')
+mg=$(cat "$tmp/mgmt/p"[12].client* | awk '{ n += $1; f += $2 } END { print n, f }')
+for p in 1 2; do
+    echo "soak: phase $p: management rounds (failures) by client:" \
+        $(for ((k = 0; k < ISTM_CLIENTS; k++)); do
+              read -r n f < "$tmp/mgmt/p$p.client$k"; echo "$n($f)"; done) >&2
+done
+echo "soak: CPU seconds used by tgtd, istmd's parent and its network child (since each started):" >&2
+sed 's/^/soak:   /' "$tmp/cpu" >&2
+echo "soak: istmctl attempts by command: count, mean and longest ms, failed:" >&2
+cat "$tmp/mgmt/times"* | awk '{ c[$1]++; s[$1] += $2; if ($2 > m[$1]) m[$1] = $2; if ($3) f[$1]++ }
+    END { for (k in c) printf "soak:   %-10s %5d %7d %7d %4d\n", k, c[k], s[k] / c[k], m[k], f[k] }' |
+    sort >&2
 set -- $io $mg
 echo "soak: $SOAK_SECONDS s in all: $1 I/O rounds, $2 I/O errors, $3 mismatches; $4 management rounds, $5 failures" >&2
 [ -f "$tmp/io/unit-attentions" ] &&
@@ -323,7 +364,14 @@ echo "soak: $SOAK_SECONDS s in all: $1 I/O rounds, $2 I/O errors, $3 mismatches;
 [ "$3" = 0 ] || fail "$3 mismatches"
 [ "$5" = 0 ] || fail "$5 management failures"
 [ "$1" -ge 16 ] || fail "the initiators hardly ran ($1 rounds)"
-[ "$4" -ge 1 ] || fail "the ISTM clients hardly ran ($4 rounds)"
+# every client finished rounds in both phases (a client stuck in one call
+# for a whole phase counts no round there)
+for p in 1 2; do
+    for ((k = 0; k < ISTM_CLIENTS; k++)); do
+        read -r n f < "$tmp/mgmt/p$p.client$k"
+        [ "$n" -ge 1 ] || fail "ISTM client $k finished no management round in phase $p"
+    done
+done
 
 # Flat after warm-up, for each set of processes (before and after the
 # restart): the floor of the last three samples (connections in flight come
