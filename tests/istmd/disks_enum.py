@@ -5,7 +5,8 @@
 # CreateWTDisk (tests/istmd/test-istmd-disks-enum.sh makes the VHDs):
 # Next(1) and Next(50) walks, the count-only Next(0), Skip (0, inside, past
 # the end), Reset, Clone (an independent cursor), a disk deleted and one
-# added during a walk, the per-volume enumerators.
+# added during a walk, the per-volume enumerators, a disk deleted after the
+# enumeration handed it out (istmctl's listing leaves it out).
 #
 #   disks_enum.py [--port ...] STORAGE N
 import os
@@ -91,8 +92,39 @@ def main():
         check(walk(mgr.enum_same_volume_by_path('C:\\many'), 1) == want,
               'EnumWTDisksOnSameVolumeByPath')
         check(walk(mgr.enum_all_cluster_wtdisks(), 1) == want, 'EnumAllClusterWTDisks')
+
+        # a disk deleted between the enumeration and its reading (another
+        # client's delete): reading what changes says ERROR_FILE_NOT_FOUND,
+        # and istmctl's listing leaves it out instead of failing
+        from istm import access as A
+        istmctl = load_istmctl()
+        handed = A.items(mgr.enum_wtdisks())
+        gone = made[7]
+        mgr.delete_wtdisk(gone)
+        try:
+            A.get([d for d in handed if A.get(d, 'WTD') == gone][0], 'Assigned')
+            check(False, 'reading a deleted disk succeeded')
+        except Exception as e:      # impacket's DCERPC exception
+            check(istmctl.hr_of(e) == 0x80070002, 'reading a deleted disk: %s' % e)
+        rows = istmctl.present(handed, lambda d: istmctl.disk_summary(d, 'read disk'))
+        want.remove(gone)
+        check([r['index'] for r in rows] == want,
+              'istmctl lists the disks still there (%d), not the one deleted' % len(rows))
         print('enumerated %d disks: Next(1), Next(50), Next(0), Skip, Reset, Clone, changes'
               % a.n)
+
+
+def load_istmctl():
+    """contrib/istmctl (a script, not a module) as a module."""
+    import importlib.machinery
+    import importlib.util
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'contrib',
+                        'istmctl')
+    loader = importlib.machinery.SourceFileLoader('istmctl', path)
+    spec = importlib.util.spec_from_loader('istmctl', loader)
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    return mod
 
 
 if __name__ == '__main__':
