@@ -23,6 +23,8 @@ from impacket.dcerpc.v5.ndr import NDRENUM, NDRSTRUCT, NDRUniFixedArray
 from impacket.dcerpc.v5.rpcrt import DCERPCException, RPC_C_AUTHN_LEVEL_PKT_PRIVACY
 from impacket.uuid import string_to_bin, uuidtup_to_bin
 
+from istm import refs
+
 # [MS-ISTM] 1.9
 CLSID_WTGeneral = string_to_bin('baa4a577-202d-49c7-a6bb-10ee914ee199')
 CLSID_SessionManager = string_to_bin('ad069971-edc5-4357-a132-430dad479d2b')
@@ -108,6 +110,12 @@ def connect(host, user, password, domain='', auth_level=RPC_C_AUTHN_LEVEL_PKT_PR
                           oxidResolver=oxid_resolver)
 
 
+def close(dcom):
+    """Give back every reference this process holds on the server's objects
+    (istm/refs.py), then close DCOM connection DCOM.  The number given back."""
+    n = refs.release_all()
+    dcom.disconnect()
+    return n
 
 
 def call_status(fn):
@@ -184,6 +192,7 @@ def _install_eof_check():
 
 
 _install_eof_check()
+refs.install()
 
 
 class IstmObject(IRemUnknown2):

@@ -17,6 +17,7 @@
 # clients retry while they are down: failures then are not errors).
 # Shown: 0 I/O errors, 0 mismatches, 0 management failures (outside the
 # crash window) in either phase, every client finishing rounds in both,
+# no object left in istmd for the clients once they ended,
 # every VHD passes vhdtool check, the shared parent is unchanged, how long
 # istmctl calls took and the CPU tgtd and istmd used (printed), and
 # tgtd's and istmd's resident memory and open descriptors,
@@ -325,6 +326,11 @@ run()
     done
     stop_loops
     cpu "phase $PHASE, at its end"
+    # every client has ended: istmd should hold no object for them (istmctl
+    # gives back what it was handed; the log says what is live each second)
+    sleep 2
+    echo "$PHASE $(grep -o 'live: [0-9]* objects' "$tmp/istmd.log" | tail -1 | awk '{ print $2 }')" \
+        >> "$tmp/live"
 }
 
 echo "soak: phase 1, $P1 s: 16 initiators, $ISTM_CLIENTS ISTM clients" >&2
@@ -363,6 +369,10 @@ echo "soak: $SOAK_SECONDS s in all: $1 I/O rounds, $2 I/O errors, $3 mismatches;
 [ "$2" = 0 ] || fail "$2 I/O errors"
 [ "$3" = 0 ] || fail "$3 mismatches"
 [ "$5" = 0 ] || fail "$5 management failures"
+while read -r p n; do
+    echo "soak: phase $p: $n objects live in istmd once its clients had ended" >&2
+    [ "$n" = 0 ] || fail "istmd still holds ${n:-an unknown number of} objects for clients that ended"
+done < "$tmp/live"
 [ "$1" -ge 16 ] || fail "the initiators hardly ran ($1 rounds)"
 # every client finished rounds in both phases (a client stuck in one call
 # for a whole phase counts no round there)

@@ -19,7 +19,9 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -71,6 +73,8 @@ static struct {
 	unsigned nobjects;             /* entries in objects */
 	unsigned nipids;               /* IPIDs over all objects */
 	unsigned nsets;                /* entries in sets */
+	unsigned said[3];              /* the counts the log was last told */
+	bool full_said;                /* "table full" logged since the last tick */
 } tab;
 
 /* Identifiers must not be guessable: another client's IPID is a
@@ -114,6 +118,7 @@ static void random_guid(struct ndr_guid *g)
 int dcom_objtab_init(void)
 {
 	memset(&tab, 0, sizeof(tab));
+	tab.said[0] = UINT_MAX;      /* the first tick says it (0 objects) */
 	tab.oxid = random_id();
 	random_guid(&tab.remunknown);
 	return 0;
@@ -143,8 +148,14 @@ int dcom_object_new(const struct dcom_class *cls, struct dcom_object **out)
 {
 	struct dcom_object *o;
 
-	if (tab.nobjects >= DCOM_MAX_OBJECTS)
+	if (tab.nobjects >= DCOM_MAX_OBJECTS) {
+		if (!tab.full_said)
+			log_warnx("the object table is full (%u objects): new ones are refused "
+				  "until clients release theirs or stop pinging them",
+				  DCOM_MAX_OBJECTS);
+		tab.full_said = true;
 		return -ENOSPC;
+	}
 	o = calloc(1, sizeof(*o));
 	if (!o)
 		return -ENOMEM;
@@ -452,6 +463,16 @@ void dcom_gc_tick(void)
 	if (sets || objects)
 		log_info("collected %u objects and %u ping sets not pinged for %llu s",
 			 objects, sets, (unsigned long long)(limit / 1000));
+	/* what is live, when it changed (at most once a tick): how full the
+	 * table is, and whether clients give back what they were handed */
+	if (tab.said[0] != tab.nobjects || tab.said[1] != tab.nipids || tab.said[2] != tab.nsets) {
+		tab.said[0] = tab.nobjects;
+		tab.said[1] = tab.nipids;
+		tab.said[2] = tab.nsets;
+		log_debug("live: %u objects, %u interface pointers, %u ping sets", tab.nobjects,
+			  tab.nipids, tab.nsets);
+	}
+	tab.full_said = false;
 }
 
 void dcom_objtab_clear(void)
