@@ -33,6 +33,7 @@
 #include "parent/state/state_snapshot.h"
 #include "parent/svc/answers.h"
 #include "parent/svc/svc.h"
+#include "parent/svc/svc_snapshot_int.h"
 #include "parent/sync/sync.h"
 #include "proto/disk.h"
 #include "vhd.h"
@@ -407,11 +408,12 @@ static uint32_t delete_disk(struct svc *s, struct state_disk *d)
 		return ERROR_DEPENDENT_RESOURCE_EXISTS;   /* differencing disks depend on it */
 	if (state_snapshot_count(s->st, d->wtd, &n) == 0 && n)
 		return ERROR_DEPENDENT_RESOURCE_EXISTS;   /* its snapshots read its layers */
-	err = state_disk_delete(s->st, d->wtd);
+	err = svc_disk_delete_record(s, d);   /* its snapshot layers folded into its file */
 	if (err == -ENOENT)
 		return S_OK;
 	if (err < 0) {
-		log_warnx("deleting disk %lld failed: %s", (long long)d->wtd, state_errmsg(s->st));
+		log_warnx("deleting disk %lld failed: %s", (long long)d->wtd,
+			  err == -EBUSY ? state_errmsg(s->st) : strerror(-err));
 		return err == -EBUSY ? ERROR_DRIVE_LOCKED : svc_hresult(err);
 	}
 	log_info("disk %lld ('%s') deleted", (long long)d->wtd, d->path);

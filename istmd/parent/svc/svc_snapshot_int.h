@@ -48,6 +48,11 @@ int svc_disk_switch(struct svc *s, const struct state_disk *d, const char *path,
  * transaction.  HRESULT. */
 uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snapshot *sn,
 			 char *new_top, size_t cap);
+/* svc_snapshot_fold.c.  Take D out of the store (DeleteWTDisk): first
+ * commit the layers istmd made above its own file into it, newest first,
+ * then drop the record and remove them.  0, or a negative errno (-EBUSY
+ * from the store: assigned or a parent; from libvhd: a layer in use). */
+int svc_disk_delete_record(struct svc *s, const struct state_disk *d);
 /* svc_snapshot_settle.c.  When PATH is a top a live switch froze and tgtd
  * may still be settling (a VHDX top's log), wait (bounded) until tgtd no
  * longer holds it exclusively: call it before opening a frozen layer. */
