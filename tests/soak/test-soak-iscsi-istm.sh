@@ -11,7 +11,8 @@
 # of fresh seeds into regions of its LUN and reads them back, and re-checks
 # older regions.  Meanwhile ISTM_CLIENTS (8) istmctl loops do management
 # work through istmd on their own targets and disks (list, create, assign,
-# unassign, delete).  Phase 1 runs 2/3 of SOAK_SECONDS; phase 2 the rest,
+# list sessions, snapshot the served disk, delete its snapshots, unassign,
+# delete).  Phase 1 runs 2/3 of SOAK_SECONDS; phase 2 the rest,
 # with tgtd and istmd killed (SIGKILL) and restarted a third of the way in
 # (istmd puts the adopted targets back into the new tgtd; initiators and
 # clients retry while they are down: failures then are not errors).
@@ -167,7 +168,7 @@ io_loop()
 # ctl K ARGS...: istmctl for client K; retried through the crash window.
 ctl()
 {
-    local k=$1 rc gen retried=${CTL_RETRIED:-0} t0
+    local k=$1 rc gen retried=${CTL_RETRIED:-0} t0 c
     shift
     while :; do
         rc=0
@@ -178,9 +179,10 @@ ctl()
         # trying): give up on an attempt after 120 s
         PYTHONPATH="$ISTM_PYTHONPATH" with_timeout 120 $PYTHON "$ISTMCTL" --host 127.0.0.1 \
             --port "$(cat "$tmp/istmd.port")" --user alice --password 'Passw0rd!' "$@" \
-            >/dev/null 2>"$tmp/mgmt/err$k" || rc=$?
+            >"$tmp/mgmt/out$k" 2>"$tmp/mgmt/err$k" || rc=$?
         # how long each attempt took, by command (printed at the end)
-        echo "$1 $(( ($(date +%s%N) - t0) / 1000000 )) $rc" >> "$tmp/mgmt/times$k"
+        for c in "$@"; do case $c in -*) ;; *) break ;; esac; done
+        echo "$c $(( ($(date +%s%N) - t0) / 1000000 )) $rc" >> "$tmp/mgmt/times$k"
         [ $rc = 0 ] && return 0
         if down "$gen"; then retried=1; sleep 1; continue; fi
         # An attempt cut off by the crash may have been carried out before
@@ -220,6 +222,18 @@ mgmt_loop()
             if ctl "$k" disks create "$d" 8M; then
                 ctl "$k" assign "$t" "$d" || fails=$((fails + 1))
                 ctl "$k" sessions || fails=$((fails + 1))
+                # a snapshot of the served disk, then every snapshot of it
+                # deleted (a create retried through the crash may have made
+                # two; a disk with snapshots cannot be deleted)
+                ctl "$k" snapshots create "$d" || fails=$((fails + 1))
+                if ctl "$k" --json snapshots list "$d"; then
+                    for sid in $($PYTHON -c 'import json, sys
+print(" ".join(s["id"] for s in json.load(sys.stdin)))' < "$tmp/mgmt/out$k"); do
+                        ctl "$k" snapshots delete "$sid" || fails=$((fails + 1))
+                    done
+                else
+                    fails=$((fails + 1))
+                fi
                 ctl "$k" unassign "$t" "$d" || fails=$((fails + 1))
                 ctl "$k" disks delete "$d" --delete-file || fails=$((fails + 1))
             else
