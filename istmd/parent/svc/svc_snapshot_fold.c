@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,33 +44,31 @@
 static int layers_above(const char *top, const char *base, char (*layers)[PATH_MAX], size_t *n)
 {
 	struct vhd_info *info = malloc(sizeof(*info));
-	vhd_chain *c = NULL;
+	vhd_chain *c;
 	int err, i, depth;
 
 	*n = 0;
 	if (!info)
 		return -ENOMEM;
 	err = vhd_chain_open(top, VHD_OPEN_RDONLY | VHD_OPEN_NOLOCK, &c);
-	depth = err == 0 ? vhd_chain_depth(c) : 0;
-	for (i = 0, err = err ? err : -ENOENT; i < depth; i++) {
-		if ((err = vhd_chain_layer_info(c, i, info)) < 0)
-			break;
-		if (!realpath(info->path, layers[*n])) {
-			err = -errno;
-			break;
+	if (err == 0) {
+		bool found = false;
+
+		depth = vhd_chain_depth(c);
+		for (i = 0; i < depth && err == 0 && !found; i++) {
+			if ((err = vhd_chain_layer_info(c, i, info)) < 0)
+				break;
+			if (!realpath(info->path, layers[*n]))
+				err = -errno;
+			else if (strcmp(layers[*n], base) == 0)
+				found = true;
+			else if (++*n == FOLD_MAX_LAYERS)
+				err = -E2BIG;
 		}
-		if (strcmp(layers[*n], base) == 0) {
-			err = 0;
-			break;
-		}
-		if (++*n == FOLD_MAX_LAYERS) {
-			err = -E2BIG;
-			break;
-		}
-		err = -ENOENT;
-	}
-	if (c)
+		if (err == 0 && !found)
+			err = -ENOENT;
 		vhd_chain_close(c);
+	}
 	free(info);
 	return err;
 }
