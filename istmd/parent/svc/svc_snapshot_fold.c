@@ -30,7 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "log.h"
 #include "parent/svc/svc_snapshot_int.h"
@@ -73,33 +72,6 @@ static int layers_above(const char *top, const char *base, char (*layers)[PATH_M
 	return err;
 }
 
-/* Drop D's record with a journal row for each of LAYERS in one
- * transaction, then remove the files. */
-static int forget(struct svc *s, const struct state_disk *d, char (*layers)[PATH_MAX], size_t n)
-{
-	int err = state_begin(s->st);
-	size_t i;
-
-	if (err == 0)
-		err = state_disk_delete(s->st, d->wtd);
-	for (i = 0; err == 0 && i < n; i++)
-		err = state_journal_add(s->st, d->wtd, layers[i], NULL);
-	if (err == 0)
-		err = state_commit(s->st);
-	else
-		state_rollback(s->st);
-	if (err < 0)
-		return err;
-	svc_test_pause("disk-delete-recorded");
-	for (i = 0; i < n; i++) {
-		if (unlink(layers[i]) < 0 && errno != ENOENT)
-			log_warnx("removing '%s' failed: %s", layers[i], strerror(errno));
-		else
-			state_journal_drop(s->st, layers[i]);
-	}
-	return 0;
-}
-
 int svc_disk_delete_record(struct svc *s, const struct state_disk *d)
 {
 	char top[PATH_MAX], base[PATH_MAX], (*layers)[PATH_MAX];
@@ -129,8 +101,13 @@ int svc_disk_delete_record(struct svc *s, const struct state_disk *d)
 	if (err == 0 && n)
 		log_info("disk %lld: %zu layer(s) above '%s' committed into it", (long long)d->wtd,
 			 n, d->path);
-	if (err == 0)
-		err = forget(s, d, layers, n);
+	if (err == 0) {
+		const char *paths[FOLD_MAX_LAYERS];
+
+		for (i = 0; i < n; i++)
+			paths[i] = layers[i];
+		err = svc_layers_forget(s, d->wtd, -1, paths, n, "disk-delete-recorded");
+	}
 	free(layers);
 	return err;
 }

@@ -48,6 +48,13 @@ int svc_disk_switch(struct svc *s, const struct state_disk *d, const char *path,
  * transaction.  HRESULT. */
 uint32_t svc_disk_freeze(struct svc *s, struct state_disk *d, struct state_snapshot *sn,
 			 char *new_top, size_t cap);
+/* svc_snapshot_journal.c.  Drop a record, disk WTD's row when SNAPSHOT_ID
+ * < 0, else that snapshot's row, with a journal row for each of the N
+ * PATHS in one transaction; then (after svc_test_pause(STEP)) remove the
+ * files and their rows.  Killed in between, the start-up check removes the
+ * files (the record that named them is gone).  0 or the store's errno. */
+int svc_layers_forget(struct svc *s, int64_t wtd, int64_t snapshot_id,
+		      const char *const *paths, size_t n, const char *step);
 /* svc_snapshot_fold.c.  Take D out of the store (DeleteWTDisk): first
  * commit the layers istmd made above its own file into it, newest first,
  * then drop the record and remove them.  0, or a negative errno (-EBUSY

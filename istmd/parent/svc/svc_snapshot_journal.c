@@ -24,6 +24,10 @@
  * until sync switches its LU.  Trade-off: "named by nothing" is decided
  * from the store and the chains on disk, not from tgtd's view; an LU that
  * sync could not switch keeps reading its unlinked file until it is.
+ *
+ * svc_layers_forget() is the other end, shared by the operations that drop
+ * a record and remove the layer files it named (DeleteSnapshot, its
+ * export, DeleteWTDisk): record and rows in one transaction, then files.
  */
 #include <config.h>
 
@@ -167,4 +171,31 @@ void svc_snapshot_check_after_sync(struct svc *s)
 		replay_one(s, j);
 	free(j);
 	svc_snapshot_report_orphans(s);
+}
+
+int svc_layers_forget(struct svc *s, int64_t wtd, int64_t snapshot_id,
+		      const char *const *paths, size_t n, const char *step)
+{
+	int err = state_begin(s->st);
+	size_t i;
+
+	if (err == 0)
+		err = snapshot_id < 0 ? state_disk_delete(s->st, wtd)
+				      : state_snapshot_delete(s->st, snapshot_id);
+	for (i = 0; err == 0 && i < n; i++)
+		err = state_journal_add(s->st, wtd, paths[i], NULL);
+	if (err == 0)
+		err = state_commit(s->st);
+	else
+		state_rollback(s->st);
+	if (err < 0 || n == 0)
+		return err;
+	svc_test_pause(step);
+	for (i = 0; i < n; i++) {
+		if (unlink(paths[i]) < 0 && errno != ENOENT)
+			log_warnx("removing '%s' failed: %s", paths[i], strerror(errno));
+		else
+			state_journal_drop(s->st, paths[i]);
+	}
+	return 0;
 }

@@ -597,34 +597,6 @@ static uint32_t reclaim(struct svc *s, struct state_disk *d, const struct state_
 	return S_OK;
 }
 
-/* Drop the record that names PATH (disk WTD's row, an export, when
- * SNAPSHOT_ID < 0; else that snapshot's row) and, when REMOVE, journal PATH
- * in the same transaction, then remove the file: killed in between, the
- * start-up check removes it (the record that named it is gone). */
-static int forget_file(struct svc *s, int64_t wtd, const char *path, bool remove,
-		       int64_t snapshot_id)
-{
-	int err = state_begin(s->st);
-
-	if (err == 0)
-		err = snapshot_id < 0 ? state_disk_delete(s->st, wtd)
-				      : state_snapshot_delete(s->st, snapshot_id);
-	if (err == 0 && remove)
-		err = state_journal_add(s->st, wtd, path, NULL);
-	if (err == 0)
-		err = state_commit(s->st);
-	else
-		state_rollback(s->st);
-	if (err < 0 || !remove)
-		return err;
-	svc_test_pause(snapshot_id < 0 ? "delete-export-recorded" : "delete-recorded");
-	if (unlink(path) < 0 && errno != ENOENT)
-		log_warnx("removing '%s' failed: %s", path, strerror(errno));
-	else
-		state_journal_drop(s->st, path);
-	return 0;
-}
-
 int answer_snapshot_delete(struct svc *s, const uint8_t *req, uint8_t *reply, size_t *reply_len)
 {
 	struct svc_snapshot_ref_req rq;
@@ -661,7 +633,9 @@ int answer_snapshot_delete(struct svc *s, const uint8_t *req, uint8_t *reply, si
 			if (state_disk_usage(s->st, e->wtd, &u) < 0 || u.mappings || u.children ||
 			    svc_disk_mount_live(s, e))
 				hr = ERROR_SHARING_VIOLATION;
-			else if ((err = forget_file(s, e->wtd, e->path, true, -1)) < 0)
+			else if ((err = svc_layers_forget(s, e->wtd, -1,
+							  (const char *const[]){ e->path }, 1,
+							  "delete-export-recorded")) < 0)
 				hr = svc_hresult(err);
 			else
 				log_info("disk %lld, the export of the snapshot, deleted",
@@ -669,7 +643,9 @@ int answer_snapshot_delete(struct svc *s, const uint8_t *req, uint8_t *reply, si
 		}
 		if (hr == S_OK)
 			hr = reclaim(s, d, sn, &remove);
-		if (hr == S_OK && (err = forget_file(s, d->wtd, sn->layer, remove, sn->id)) < 0)
+		if (hr == S_OK && (err = svc_layers_forget(s, d->wtd, sn->id,
+							   (const char *const[]){ sn->layer },
+							   remove ? 1 : 0, "delete-recorded")) < 0)
 			hr = svc_hresult(err);
 		if (hr == S_OK)
 			log_info("snapshot of disk %lld deleted (layer '%s' %s)", (long long)d->wtd,
