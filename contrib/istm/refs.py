@@ -73,6 +73,7 @@ def release_all():
     failure stops that exporter's release (the server collects the rest
     when the ping timeout passes) and is not raised: this runs on the way
     out, when the answer no longer matters to the caller."""
+    from istm.base import S_FALSE, hresult_of   # base imports this module
     done = 0
     for key, ent in list(_held.items()):
         via, refs = ent['via'], list(ent['refs'].items())
@@ -91,8 +92,7 @@ def release_all():
             try:
                 via.request(req, IID_IRemUnknown, via.get_ipidRemUnknown())
             except Exception as e:  # noqa: BLE001
-                code = e.get_error_code() if hasattr(e, 'get_error_code') else None
-                if code is None or code & 0xffffffff != 1:
+                if hresult_of(e) != S_FALSE:
                     break           # no answer: the server collects the rest in time
                 # S_FALSE: some were gone already (collected); the rest went
             done += sum(n for _, n in chunk)

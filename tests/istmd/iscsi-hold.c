@@ -49,9 +49,11 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-/* A session to TARGET at PORTAL, logged in; NULL (said why) if not. */
+/* A session to TARGET at PORTAL, logged in (with CHAP when USER is not
+ * NULL); NULL (said why) if not. */
 static struct iscsi_context *login(const char *initiator, const char *portal,
-				   const char *target, int digest, long isid, const char *chap)
+				   const char *target, int digest, long isid, const char *user,
+				   const char *secret)
 {
 	struct iscsi_context *iscsi = iscsi_create_context(initiator);
 
@@ -65,19 +67,8 @@ static struct iscsi_context *login(const char *initiator, const char *portal,
 					       ISCSI_HEADER_DIGEST_NONE);
 	if (isid >= 0)
 		iscsi_set_isid_random(iscsi, 0x123456, (uint32_t)isid);
-	if (chap) {
-		char user[256];
-		const char *colon = strchr(chap, ':');
-
-		if (!colon || (size_t)(colon - chap) >= sizeof(user)) {
-			fprintf(stderr, "iscsi-hold: bad --chap '%s'\n", chap);
-			iscsi_destroy_context(iscsi);
-			return NULL;
-		}
-		memcpy(user, chap, (size_t)(colon - chap));
-		user[colon - chap] = 0;
-		iscsi_set_initiator_username_pwd(iscsi, user, colon + 1);
-	}
+	if (user)
+		iscsi_set_initiator_username_pwd(iscsi, user, secret);
 	if (iscsi_connect_sync(iscsi, portal) != 0 || iscsi_login_sync(iscsi) != 0) {
 		if (!stop)   /* not when a signal interrupted it: see --churn */
 			fprintf(stderr, "iscsi-hold: login to '%s' failed: %s\n", target,
@@ -112,6 +103,8 @@ int main(int argc, char **argv)
 	const char *initiator = "iqn.2026-11.org.vhdtarget:hold", *chap = NULL;
 	struct iscsi_context *iscsi;
 	struct sigaction sa;
+	char user[256];
+	const char *secret = NULL;
 	long isid = -1, seconds = 120;
 	int digest = 0, churn = 0, c;
 	unsigned long logins = 0;
@@ -133,6 +126,17 @@ int main(int argc, char **argv)
 		fputs(usage_text, stderr);
 		return 2;
 	}
+	if (chap) {     /* USER:SECRET, split once for every login */
+		const char *colon = strchr(chap, ':');
+
+		if (!colon || (size_t)(colon - chap) >= sizeof(user)) {
+			fprintf(stderr, "iscsi-hold: bad --chap '%s'\n", chap);
+			return 2;
+		}
+		memcpy(user, chap, (size_t)(colon - chap));
+		user[colon - chap] = 0;
+		secret = colon + 1;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sa.sa_flags = SA_RESETHAND;   /* the second signal kills */
@@ -140,14 +144,16 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 
 	until = time(NULL) + seconds;
-	if (!(iscsi = login(initiator, argv[optind], argv[optind + 1], digest, isid, chap)))
+	if (!(iscsi = login(initiator, argv[optind], argv[optind + 1], digest, isid,
+			      secret ? user : NULL, secret)))
 		return 1;
 	printf("logged in\n");
 	fflush(stdout);
 	logins++;
 	while (churn && !stop && time(NULL) < until) {
 		logout(iscsi);
-		iscsi = login(initiator, argv[optind], argv[optind + 1], digest, isid, chap);
+		iscsi = login(initiator, argv[optind], argv[optind + 1], digest, isid,
+			      secret ? user : NULL, secret);
 		if (!iscsi && stop)      /* the signal cut the login short */
 			break;
 		if (!iscsi)

@@ -46,11 +46,12 @@ istm_py()
         --user alice --password 'Passw0rd!' --portal "127.0.0.1:$TGT_PORT" "$@"
 }
 
-# istmctl ARGS...: the command-line client against this istmd.
+# istmctl ARGS...: the command-line client against this istmd, given
+# ISTMCTL_TIMEOUT seconds (300).
 istmctl()
 {
-    PYTHONPATH="$ISTM_PYTHONPATH" with_timeout 300 $PYTHON "$ISTMCTL" --host 127.0.0.1 \
-        --port "$ISTMD_PORT" --user alice --password 'Passw0rd!' "$@"
+    PYTHONPATH="$ISTM_PYTHONPATH" with_timeout "${ISTMCTL_TIMEOUT:-300}" $PYTHON "$ISTMCTL" \
+        --host 127.0.0.1 --port "$ISTMD_PORT" --user alice --password 'Passw0rd!' "$@"
 }
 
 # expect_rc RC CMD...: CMD exits with RC; its stdout in $tmp/out, stderr in $tmp/err.

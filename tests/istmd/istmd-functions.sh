@@ -47,6 +47,15 @@ istmd_start()
     ISTMD_XPORT=$(echo "$line" | sed -n 's/.*exporter port \([0-9]*\)).*/\1/p')
 }
 
+# istmd_live_objects: the DCOM objects istmd's network child holds, as its
+# log (-v) last said; it says so at most once a second, when the count
+# changes (istmd/net/dcom/objtab.c), so this waits 2 s first.
+istmd_live_objects()
+{
+    sleep 2
+    grep -o 'live: [0-9]* objects' "$tmp/istmd.log" | tail -1 | awk '{ print $2 }'
+}
+
 # istmd_kill: SIGTERM, then wait for the parent (it stops the child).
 istmd_kill()
 {

@@ -15,27 +15,20 @@ requires_vhdtool
 istm_start 32691
 mkdir -p "$STORAGE/r"
 
-# live: the objects istmd holds, as its log last said (it says so at most
-# once a second, when the counts change: wait for that)
-live()
-{
-    sleep 2
-    grep -o 'live: [0-9]* objects' "$tmp/istmd.log" | tail -1 | awk '{ print $2 }'
-}
-
 for i in 1 2 3; do
     "$VHDTOOL" create -q --type dynamic --size 4M "$STORAGE/r/d$i.vhd"
     expect_rc 0 istmctl -q disks create --existing "C:\\r\\d$i.vhd"
     expect_rc 0 istmctl -q targets create "r$i"
 done
 expect_rc 0 istmctl -q assign r1 'C:\r\d1.vhd'
-[ "$(live)" = 0 ] || { tail -20 "$tmp/istmd.log"; fail "istmd holds $(live) objects after the setup commands"; }
+n=$(istmd_live_objects)
+[ "$n" = 0 ] || { tail -20 "$tmp/istmd.log"; fail "istmd holds $n objects after the setup commands"; }
 
 for cmd in "targets list" "disks list" "sessions" "targets show r1" "disks show C:\\r\\d2.vhd" \
            "dvd list"; do
     # shellcheck disable=SC2086
     expect_rc 0 istmctl $cmd
-    n=$(live)
+    n=$(istmd_live_objects)
     echo "after istmctl $cmd: $n objects live"
     [ "$n" = 0 ] || fail "istmctl $cmd left $n objects in istmd"
 done
@@ -47,11 +40,12 @@ cat "$tmp/rel.out"
 held=$(awk '/^held/ { print $2 }' "$tmp/rel.out")
 [ "${held:-0}" -ge 8 ] || fail "the client counted $held references for 3 targets and 3 disks"
 grep -q "^gave back $held$" "$tmp/rel.out" || fail "it did not give back the $held it held"
-[ "$(live)" = 0 ] || fail "istmd holds $(live) objects after a client that released"
+n=$(istmd_live_objects)
+[ "$n" = 0 ] || fail "istmd holds $n objects after a client that released"
 
 istm_py "$top_srcdir/tests/istmd/refs_release.py" keep > "$tmp/keep.out" ||
     { cat "$tmp/keep.out"; fail "refs_release.py keep"; }
-n=$(live)
+n=$(istmd_live_objects)
 echo "a client that only disconnected: $n objects live"
 [ "$n" -ge 7 ] || fail "a client that did not release left $n objects (the count does not see them)"
 istmd_stop

@@ -57,6 +57,12 @@ tsih()
     done | awk -v ini="$1" '/^Session:/ { s = $2 } /Initiator:/ && $2 == ini { print s }'
 }
 
+# newest_tsih: the highest session number tgtadm shows for sess-a
+newest_tsih()
+{
+    tgt_adm --mode conn --op show --tid 1 | awk '/^Session:/ { print $2 }' | sort -n | tail -1
+}
+
 # sql QUERY: one value from the store
 sql()
 {
@@ -138,11 +144,10 @@ for c in 1 2 3 4; do
     for i in $(seq 100); do grep -q 'logged in' "$tmp/churn$c.out" && break; sleep 0.1; done
     grep -q 'logged in' "$tmp/churn$c.out" || { cat "$tmp/churn$c.out"; fail "churn$c did not log in"; }
 done
-before=$(tgt_adm --mode conn --op show --tid 1 | awk '/^Session:/ { print $2 }' | sort -n | tail -1)
-out=$(PYTHONPATH="$ISTM_PYTHONPATH" with_timeout 120 $PYTHON "$ISTMCTL" --host 127.0.0.1 \
-    --port "$ISTMD_PORT" --user alice --password 'Passw0rd!' sessions) ||
+before=$(newest_tsih)
+out=$(ISTMCTL_TIMEOUT=120 istmctl sessions) ||
     fail "istmctl sessions did not end (exit $?) beside initiators logging in and out"
-after=$(tgt_adm --mode conn --op show --tid 1 | awk '/^Session:/ { print $2 }' | sort -n | tail -1)
+after=$(newest_tsih)
 echo "$out"
 echo "$out" | grep -q "^$t1 .*$IQN:init1 " || fail "churn: the held session of init1 is missing"
 echo "$out" | grep -q "^$t3 .*$IQN:init3 " || fail "churn: the held session of init3 is missing"

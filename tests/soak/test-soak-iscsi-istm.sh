@@ -341,10 +341,8 @@ run()
     stop_loops
     cpu "phase $PHASE, at its end"
     # every client has ended: istmd should hold no object for them (istmctl
-    # gives back what it was handed; the log says what is live each second)
-    sleep 2
-    echo "$PHASE $(grep -o 'live: [0-9]* objects' "$tmp/istmd.log" | tail -1 | awk '{ print $2 }')" \
-        >> "$tmp/live"
+    # gives back what it was handed)
+    echo "$PHASE $(istmd_live_objects)" >> "$tmp/live"
 }
 
 echo "soak: phase 1, $P1 s: 16 initiators, $ISTM_CLIENTS ISTM clients" >&2
